@@ -1,0 +1,624 @@
+//! Client configuration and the HTTP transport.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use percent_encoding::utf8_percent_encode;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::{Method, Url};
+
+use super::error::{ApiError, Error};
+use super::request::{parse_header, ApiRequest, RequestOptions, NOT_UNRESERVED};
+use super::response::{RateLimit, RawResponse};
+use super::retry::RetryPolicy;
+
+/// Environment variable read by [`ClientBuilder::token_from_env`].
+const TOKEN_ENV_VAR: &str = "INTERCOM_API_KEY";
+
+/// Default per-attempt timeout.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Default number of retries after the first attempt.
+const DEFAULT_MAX_RETRIES: u32 = 2;
+
+const INTERCOM_VERSION: &str = "intercom-version";
+
+/// The Intercom data-hosting region of a workspace.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Region {
+    /// United States (`https://api.intercom.io`).
+    #[default]
+    Us,
+    /// Europe (`https://api.eu.intercom.io`).
+    Eu,
+    /// Australia (`https://api.au.intercom.io`).
+    Au,
+}
+
+impl Region {
+    /// The API base URL of the region.
+    pub fn base_url(&self) -> &'static str {
+        match self {
+            Region::Us => "https://api.intercom.io",
+            Region::Eu => "https://api.eu.intercom.io",
+            Region::Au => "https://api.au.intercom.io",
+        }
+    }
+}
+
+#[derive(Clone)]
+enum TokenSource {
+    Missing,
+    Explicit(String),
+    Env,
+}
+
+/// Configures and builds a client of type `C` (any type constructible from
+/// a [`Transport`], such as the generated client).
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use intercom_api::runtime::{ClientBuilder, Region, Transport};
+///
+/// # fn demo() -> Result<(), intercom_api::runtime::Error> {
+/// let transport: Transport = ClientBuilder::new("2.11")
+///     .token_from_env()
+///     .region(Region::Au)
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(3)
+///     .build()?;
+/// # let _ = transport;
+/// # Ok(())
+/// # }
+/// ```
+pub struct ClientBuilder<C> {
+    default_api_version: &'static str,
+    api_version: Option<String>,
+    token: TokenSource,
+    region: Region,
+    base_url: Option<String>,
+    timeout: Duration,
+    user_agent: Option<String>,
+    max_retries: u32,
+    retry_policy: RetryPolicy,
+    http_client: Option<reqwest::Client>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C: From<Transport>> ClientBuilder<C> {
+    /// Starts a builder; `default_api_version` is sent as the
+    /// `Intercom-Version` header unless overridden.
+    pub fn new(default_api_version: &'static str) -> Self {
+        Self {
+            default_api_version,
+            api_version: None,
+            token: TokenSource::Missing,
+            region: Region::default(),
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: None,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_policy: RetryPolicy::default(),
+            http_client: None,
+            client: PhantomData,
+        }
+    }
+
+    /// Sets the access token sent as `Authorization: Bearer <token>`.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = TokenSource::Explicit(token.into());
+        self
+    }
+
+    /// Reads the access token from the `INTERCOM_API_KEY` environment
+    /// variable when [`build`](Self::build) is called.
+    pub fn token_from_env(mut self) -> Self {
+        self.token = TokenSource::Env;
+        self
+    }
+
+    /// Selects the regional API host (default [`Region::Us`]).
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Uses a custom base URL (proxy, mock server), overriding the region.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the per-attempt timeout (default 60 s). Each retry gets a fresh
+    /// timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the `User-Agent` header (default `intercom-api-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sets how many times a failed request may be retried (default 2).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the retry policy; see [`RetryPolicy`] for the defaults.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Uses an existing HTTP client (for connection sharing, proxies or
+    /// custom TLS).
+    ///
+    /// The client's own redirect policy applies: build it with
+    /// `reqwest::redirect::Policy::none()` so that redirect answers (signed
+    /// download URLs) are returned instead of followed.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Overrides the `Intercom-Version` header for every call of the client.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// Fails with [`Error::Config`] when no token is configured (or
+    /// `INTERCOM_API_KEY` is unset), when the token, version or user agent
+    /// are not valid header values, or when the base URL is invalid.
+    pub fn build(self) -> Result<C, Error> {
+        let token = match self.token {
+            TokenSource::Explicit(token) => token,
+            TokenSource::Env => std::env::var(TOKEN_ENV_VAR).map_err(|_| {
+                Error::Config(format!(
+                    "the `{TOKEN_ENV_VAR}` environment variable is not set or not valid UTF-8"
+                ))
+            })?,
+            TokenSource::Missing => {
+                return Err(Error::Config(format!(
+                    "no API token configured: call `ClientBuilder::token` or \
+                     `ClientBuilder::token_from_env` (reads `{TOKEN_ENV_VAR}`)"
+                )))
+            }
+        };
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(Error::Config("the API token is empty".to_owned()));
+        }
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                Error::Config(
+                    "the API token contains characters not allowed in a header".to_owned(),
+                )
+            })?;
+        authorization.set_sensitive(true);
+
+        let api_version = self
+            .api_version
+            .unwrap_or_else(|| self.default_api_version.to_owned());
+        HeaderValue::from_str(&api_version).map_err(|_| {
+            Error::Config(format!(
+                "invalid API version `{}`",
+                api_version.escape_debug()
+            ))
+        })?;
+
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| format!("intercom-api-rust/{}", env!("CARGO_PKG_VERSION")));
+        let user_agent_header = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::Config(format!(
+                "invalid user agent `{}`",
+                user_agent.escape_debug()
+            ))
+        })?;
+
+        let base_url = self
+            .base_url
+            .unwrap_or_else(|| self.region.base_url().to_owned());
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        match Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
+            _ => {
+                return Err(Error::Config(format!(
+                    "invalid base URL `{}`: expected an absolute http(s) URL",
+                    base_url.escape_debug()
+                )))
+            }
+        }
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(self.timeout.min(Duration::from_secs(30)))
+                .build()
+                .map_err(|e| Error::Config(format!("failed to build the HTTP client: {e}")))?,
+        };
+
+        Ok(C::from(Transport {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                authorization,
+                api_version,
+                user_agent,
+                user_agent_header,
+                timeout: self.timeout,
+                max_retries: self.max_retries,
+                retry_policy: self.retry_policy,
+                rate_limit: Mutex::new(None),
+            }),
+        }))
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let token = match self.token {
+            TokenSource::Missing => "<none>",
+            TokenSource::Explicit(_) => "***",
+            TokenSource::Env => "<from INTERCOM_API_KEY>",
+        };
+        f.debug_struct("ClientBuilder")
+            .field("token", &token)
+            .field("default_api_version", &self.default_api_version)
+            .field("api_version", &self.api_version)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("max_retries", &self.max_retries)
+            .field("retry_policy", &self.retry_policy)
+            .field("custom_http_client", &self.http_client.is_some())
+            .finish()
+    }
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        Self {
+            default_api_version: self.default_api_version,
+            api_version: self.api_version.clone(),
+            token: self.token.clone(),
+            region: self.region,
+            base_url: self.base_url.clone(),
+            timeout: self.timeout,
+            user_agent: self.user_agent.clone(),
+            max_retries: self.max_retries,
+            retry_policy: self.retry_policy.clone(),
+            http_client: self.http_client.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    authorization: HeaderValue,
+    api_version: String,
+    user_agent: String,
+    user_agent_header: HeaderValue,
+    timeout: Duration,
+    max_retries: u32,
+    retry_policy: RetryPolicy,
+    rate_limit: Mutex<Option<RateLimit>>,
+}
+
+/// Sends requests to the Intercom API: authentication, versioning, retries,
+/// timeouts and rate-limit tracking.
+///
+/// Cloning is cheap; clones share the connection pool and the rate-limit
+/// state.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Transport")
+            .field("base_url", &inner.base_url)
+            .field("token", &"***")
+            .field("api_version", &inner.api_version)
+            .field("user_agent", &inner.user_agent)
+            .field("timeout", &inner.timeout)
+            .field("max_retries", &inner.max_retries)
+            .field("retry_policy", &inner.retry_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// Sends a request, retrying transient failures, and returns the answer
+    /// when its status is 2xx or 3xx.
+    ///
+    /// Any other status becomes [`Error::Api`]; an attempt exceeding its
+    /// timeout becomes [`Error::Timeout`].
+    ///
+    /// ```no_run
+    /// use intercom_api::runtime::{ApiRequest, ClientBuilder, Method, RequestOptions, Transport};
+    ///
+    /// # async fn demo() -> Result<(), intercom_api::runtime::Error> {
+    /// let transport: Transport = ClientBuilder::new("2.11").token("token").build()?;
+    /// let answer = transport
+    ///     .execute(
+    ///         ApiRequest::new(Method::GET, "/admins".to_string()),
+    ///         &RequestOptions::new().max_retries(0),
+    ///     )
+    ///     .await?;
+    /// println!("{}", answer.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute(
+        &self,
+        request: ApiRequest,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
+        let parts = request.into_parts();
+        let url = self.url(&parts.path, &parts.query)?;
+        let headers = self.headers(parts.headers, options)?;
+        let timeout = options.timeout.unwrap_or(inner.timeout);
+        let max_retries = options.max_retries.unwrap_or(inner.max_retries);
+        let policy = options.retry_policy.as_ref().unwrap_or(&inner.retry_policy);
+
+        let mut retry = 0;
+        loop {
+            let error = match self
+                .attempt(&parts.method, &url, &headers, parts.body.clone(), timeout)
+                .await
+            {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            if retry >= max_retries || !policy.should_retry(&parts.method, &error) {
+                return Err(error);
+            }
+            tokio::time::sleep(policy.delay(retry, &error)).await;
+            retry += 1;
+        }
+    }
+
+    /// The most recent `X-RateLimit-*` values seen by this transport or any
+    /// of its clones.
+    pub fn last_rate_limit(&self) -> Option<RateLimit> {
+        *self
+            .inner
+            .rate_limit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The `Intercom-Version` sent by default.
+    pub fn api_version(&self) -> &str {
+        &self.inner.api_version
+    }
+
+    /// The base URL requests are sent to (without trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Builds the full URL, refusing paths that could escape their endpoint.
+    fn url(&self, path: &str, query: &[(String, String)]) -> Result<Url, Error> {
+        if !path.starts_with('/') {
+            return Err(Error::invalid_request(format!(
+                "the request path `{}` does not start with `/`",
+                path.escape_debug()
+            )));
+        }
+        let segments: Vec<&str> = path[1..].split('/').collect();
+        let last = segments.len() - 1;
+        for (index, segment) in segments.iter().enumerate() {
+            if segment.is_empty() && !(index == 0 && last == 0) {
+                return Err(Error::invalid_request(format!(
+                    "the request path `{}` has an empty segment (empty identifier?)",
+                    path.escape_debug()
+                )));
+            }
+            if is_dot_segment(segment) {
+                return Err(Error::invalid_request(format!(
+                    "the request path `{}` contains a `.` or `..` segment",
+                    path.escape_debug()
+                )));
+            }
+            if segment.contains(['?', '#']) {
+                return Err(Error::invalid_request(format!(
+                    "the request path `{}` contains an unencoded `?` or `#`",
+                    path.escape_debug()
+                )));
+            }
+        }
+
+        let mut url = format!("{}{path}", self.inner.base_url);
+        for (index, (name, value)) in query.iter().enumerate() {
+            url.push(if index == 0 { '?' } else { '&' });
+            url.extend(utf8_percent_encode(name, NOT_UNRESERVED));
+            url.push('=');
+            url.extend(utf8_percent_encode(value, NOT_UNRESERVED));
+        }
+        Url::parse(&url)
+            .map_err(|e| Error::invalid_request_with(format!("invalid request URL `{url}`"), e))
+    }
+
+    /// Merges client defaults, request headers and per-call overrides.
+    fn headers(&self, request: HeaderMap, options: &RequestOptions) -> Result<HeaderMap, Error> {
+        let inner = &*self.inner;
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, inner.authorization.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, inner.user_agent_header.clone());
+        let version = options.api_version.as_deref().unwrap_or(&inner.api_version);
+        let (name, value) = parse_header(INTERCOM_VERSION, version)?;
+        headers.insert(name, value);
+        let mut previous = None;
+        for (name, value) in request {
+            // `HeaderMap` iteration yields the name only for a name's first value.
+            let name = match name {
+                Some(name) => {
+                    headers.remove(&name);
+                    previous = Some(name.clone());
+                    name
+                }
+                None => match &previous {
+                    Some(name) => name.clone(),
+                    None => continue,
+                },
+            };
+            headers.append(name, value);
+        }
+        for (name, value) in &options.headers {
+            let (name, value) = parse_header(name, value)?;
+            headers.insert(name, value);
+        }
+        Ok(headers)
+    }
+
+    /// One attempt: send, read the whole body, classify the status.
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &HeaderMap,
+        body: Option<Bytes>,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error> {
+        let mut request = self
+            .inner
+            .http
+            .request(method.clone(), url.clone())
+            .headers(headers.clone());
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let exchange = async {
+            let response = request.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, headers, body))
+        };
+        let (status, headers, body) = match tokio::time::timeout(timeout, exchange).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
+            Err(_) => return Err(Error::timeout(Some(timeout))),
+        };
+        if let Some(rate_limit) = RateLimit::from_headers(&headers) {
+            *self
+                .inner
+                .rate_limit
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(rate_limit);
+        }
+        if status.is_success() || status.is_redirection() {
+            Ok(RawResponse::new(status, headers, body, url.clone()))
+        } else {
+            Err(ApiError::new(status, headers, body).into())
+        }
+    }
+}
+
+/// Whether a path segment is `.` or `..`, possibly percent-encoded
+/// (URL parsers treat `%2e` as a dot).
+fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transport() -> Result<Transport, Error> {
+        ClientBuilder::<Transport>::new("2.11")
+            .token("secret-token")
+            .base_url("http://localhost:1/prefix/")
+            .build()
+    }
+
+    #[test]
+    fn url_building() -> Result<(), Error> {
+        let transport = transport()?;
+        let url = transport.url("/contacts/a%2Fb", &[("q".to_owned(), "x y&z=é".to_owned())])?;
+        assert_eq!(
+            url.as_str(),
+            "http://localhost:1/prefix/contacts/a%2Fb?q=x%20y%26z%3D%C3%A9"
+        );
+        assert_eq!(transport.url("/", &[])?.path(), "/prefix/");
+        for bad in [
+            "contacts",
+            "/contacts/",
+            "/a//b",
+            "/a/..",
+            "/a/%2E%2e/b",
+            "/a?b",
+        ] {
+            assert!(transport.url(bad, &[]).is_err(), "{bad}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn request_headers_override_defaults() -> Result<(), Error> {
+        let transport = transport()?;
+        let request = ApiRequest::new(Method::GET, "/".into()).header("Accept", "text/csv")?;
+        let options = RequestOptions::new()
+            .api_version("Unstable")
+            .header("X-Extra", "1");
+        let headers = transport.headers(request.headers().clone(), &options)?;
+        assert_eq!(
+            headers.get(ACCEPT).map(HeaderValue::as_bytes),
+            Some(&b"text/csv"[..])
+        );
+        assert_eq!(
+            headers.get(INTERCOM_VERSION).map(HeaderValue::as_bytes),
+            Some(&b"Unstable"[..])
+        );
+        assert!(headers
+            .get(AUTHORIZATION)
+            .is_some_and(HeaderValue::is_sensitive));
+        assert!(!format!("{headers:?}").contains("secret-token"));
+        Ok(())
+    }
+
+    #[test]
+    fn public_types_are_thread_safe() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        assert_send_sync::<Transport>();
+        assert_send_sync::<ClientBuilder<Transport>>();
+        assert_send_sync::<RequestOptions>();
+        assert_send_sync::<ApiRequest>();
+        assert_send_sync::<RawResponse>();
+    }
+
+    #[test]
+    fn execute_future_is_send() -> Result<(), Error> {
+        fn assert_send<T: Send>(_: &T) {}
+        let transport = transport()?;
+        let options = RequestOptions::new();
+        let future = transport.execute(ApiRequest::new(Method::GET, "/".into()), &options);
+        assert_send(&future);
+        Ok(())
+    }
+}

@@ -1,0 +1,401 @@
+//! Request description and per-request options.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::Error;
+use super::retry::RetryPolicy;
+
+/// Everything except the RFC 3986 unreserved characters
+/// (`A-Z a-z 0-9 - . _ ~`).
+pub(crate) const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a value for use as a single path segment.
+///
+/// Everything except the RFC 3986 unreserved characters is encoded, so
+/// `/`, `?`, `#`, spaces or non-ASCII characters in an identifier cannot
+/// change the path or end it early.
+///
+/// ```
+/// use intercom_api::runtime::encode_path_segment;
+///
+/// assert_eq!(encode_path_segment("a/b?c#d e é"), "a%2Fb%3Fc%23d%20e%20%C3%A9");
+/// assert_eq!(encode_path_segment("6123-abc_x.y~z"), "6123-abc_x.y~z");
+/// ```
+pub fn encode_path_segment(value: &str) -> String {
+    utf8_percent_encode(value, NOT_UNRESERVED).to_string()
+}
+
+/// Header names whose values are never printed by `Debug`.
+pub(crate) fn is_sensitive_header(name: &str) -> bool {
+    [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    ]
+    .iter()
+    .any(|sensitive| name.eq_ignore_ascii_case(sensitive))
+}
+
+/// Validates a header name and value, marking credentials as sensitive.
+pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|e| Error::invalid_request_with(format!("invalid header name `{name}`"), e))?;
+    // The value is deliberately not part of the message: it may be a secret.
+    let mut header_value = HeaderValue::from_str(value).map_err(|e| {
+        Error::invalid_request_with(format!("invalid value for header `{header_name}`"), e)
+    })?;
+    if is_sensitive_header(name) {
+        header_value.set_sensitive(true);
+    }
+    Ok((header_name, header_value))
+}
+
+/// A request to send with [`Transport::execute`](super::Transport::execute).
+///
+/// ```
+/// use intercom_api::runtime::{encode_path_segment, ApiRequest, Method};
+///
+/// # fn demo() -> Result<(), intercom_api::runtime::Error> {
+/// let path = format!("/contacts/{}", encode_path_segment("6123abc"));
+/// let request = ApiRequest::new(Method::GET, path)
+///     .query("per_page", 50)
+///     .header("Accept-Language", "fr")?;
+/// assert_eq!(request.path(), "/contacts/6123abc");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ApiRequest {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+}
+
+impl ApiRequest {
+    /// Creates a request. `path` must already be percent-encoded (see
+    /// [`encode_path_segment`]) and start with `/`; it is appended to the
+    /// client's base URL.
+    pub fn new(method: Method, path: String) -> Self {
+        Self {
+            method,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+        }
+    }
+
+    /// Appends a query parameter. Names and values are percent-encoded when
+    /// the request is sent.
+    pub fn query(mut self, name: &str, value: impl ToString) -> Self {
+        self.query.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Appends a query parameter when `value` is `Some`.
+    pub fn query_opt<V: ToString>(self, name: &str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Appends an object as OpenAPI `style=form, explode=true` query
+    /// parameters: every top-level field becomes its own pair.
+    ///
+    /// Strings are sent unquoted, numbers and booleans as their JSON text,
+    /// `null` fields are skipped, array fields repeat the name once per
+    /// element, and nested objects are sent as compact JSON. `value` must
+    /// serialize to a JSON object (or `null`, which adds nothing).
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use intercom_api::runtime::{ApiRequest, Method};
+    ///
+    /// # fn demo() -> Result<(), intercom_api::runtime::Error> {
+    /// let filter = BTreeMap::from([("email", Some("a@b.c")), ("role", None)]);
+    /// let request = ApiRequest::new(Method::GET, "/contacts".into()).query_object(&filter)?;
+    /// assert_eq!(request.query_pairs(), [("email".to_string(), "a@b.c".to_string())]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn query_object<T: Serialize>(mut self, value: &T) -> Result<Self, Error> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| Error::invalid_request_with("failed to serialize query parameters", e))?;
+        match value {
+            Value::Null => {}
+            Value::Object(fields) => {
+                for (name, field) in fields {
+                    push_query_value(&mut self.query, &name, field);
+                }
+            }
+            other => {
+                return Err(Error::invalid_request(format!(
+                    "query parameters must serialize to an object, not {}",
+                    json_kind(&other)
+                )))
+            }
+        }
+        Ok(self)
+    }
+
+    /// Sets a JSON body and the `Content-Type: application/json` header.
+    ///
+    /// Serialization errors name the failing field path.
+    pub fn json<T: Serialize>(mut self, body: &T) -> Result<Self, Error> {
+        let mut bytes = Vec::new();
+        let mut serializer = serde_json::Serializer::new(&mut bytes);
+        serde_path_to_error::serialize(body, &mut serializer).map_err(|e| {
+            let path = e.path().to_string();
+            Error::invalid_request_with(
+                format!("failed to serialize the request body at `{path}`"),
+                e.into_inner(),
+            )
+        })?;
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// Sets a raw body with the given `Content-Type`.
+    pub fn body(mut self, content_type: &str, body: impl Into<Bytes>) -> Result<Self, Error> {
+        let (name, value) = parse_header(CONTENT_TYPE.as_str(), content_type)?;
+        self.headers.insert(name, value);
+        self.body = Some(body.into());
+        Ok(self)
+    }
+
+    /// Sets a header, replacing any previous value for the same name.
+    ///
+    /// Fails with [`Error::InvalidRequest`] when the name or value is not
+    /// valid in HTTP.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let (name, value) = parse_header(name, value)?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The percent-encoded path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query parameters, not yet encoded.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The request-specific headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body bytes, if any.
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    pub(crate) fn into_parts(self) -> RequestParts {
+        RequestParts {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+        }
+    }
+}
+
+/// The fields of an [`ApiRequest`], for the transport.
+pub(crate) struct RequestParts {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Bytes>,
+}
+
+fn push_query_value(query: &mut Vec<(String, String)>, name: &str, value: Value) {
+    match value {
+        Value::Null => {}
+        Value::String(text) => query.push((name.to_owned(), text)),
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::Array(_) => query.push((name.to_owned(), item.to_string())),
+                    other => push_query_value(query, name, other),
+                }
+            }
+        }
+        other => query.push((name.to_owned(), other.to_string())),
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Per-request overrides of the client configuration.
+///
+/// ```
+/// use std::time::Duration;
+/// use intercom_api::runtime::RequestOptions;
+///
+/// let options = RequestOptions::new()
+///     .timeout(Duration::from_secs(5))
+///     .max_retries(0)
+///     .api_version("Unstable")
+///     .header("X-Trace", "abc");
+/// # let _ = options;
+/// ```
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) api_version: Option<String>,
+    pub(crate) retry_policy: Option<RetryPolicy>,
+}
+
+impl RequestOptions {
+    /// Options that override nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Overrides the per-attempt timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the maximum number of retries (0 disables retries).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Adds a header, replacing any header of the same name set by the
+    /// client or the request. The name and value are validated when the
+    /// request is sent; invalid ones fail with [`Error::InvalidRequest`].
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Overrides the `Intercom-Version` header for this call.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// Overrides the retry policy for this call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = if is_sensitive_header(name) {
+                    "***"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), value)
+            })
+            .collect();
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("headers", &headers)
+            .field("api_version", &self.api_version)
+            .field("retry_policy", &self.retry_policy)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_object_flattens() -> Result<(), Error> {
+        let value = serde_json::json!({
+            "a": "x y",
+            "b": 1,
+            "c": null,
+            "d": [1, "two", null],
+            "e": {"k": true},
+            "f": false
+        });
+        let request = ApiRequest::new(Method::GET, "/".into()).query_object(&value)?;
+        let pairs: Vec<(&str, &str)> = request
+            .query_pairs()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("a", "x y"),
+                ("b", "1"),
+                ("d", "1"),
+                ("d", "two"),
+                ("e", r#"{"k":true}"#),
+                ("f", "false"),
+            ]
+        );
+        assert!(ApiRequest::new(Method::GET, "/".into())
+            .query_object(&[1, 2])
+            .is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_header_does_not_leak_value() {
+        let result = ApiRequest::new(Method::GET, "/".into()).header("Authorization", "secret\n");
+        let message = format!("{:?}", result.err());
+        assert!(message.contains("authorization"));
+        assert!(!message.contains("secret"));
+    }
+
+    #[test]
+    fn options_debug_redacts_credentials() {
+        let options = RequestOptions::new().header("Authorization", "Bearer secret");
+        assert!(!format!("{options:?}").contains("secret"));
+    }
+}

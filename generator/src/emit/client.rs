@@ -1,0 +1,494 @@
+//! Emits a version module's `Client` and one request builder per operation.
+
+use super::tokens::{doc_attrs, ident, type_tokens, Scope};
+use crate::ir::{
+    Api, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param, ParamLocation, PathSegment,
+    SuccessResponse, TypeRef,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The version module's root: the version constant and the `Client` with one method per operation.
+pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
+    let version = &api.version;
+    let methods = api.operations.iter().map(client_method);
+    let module_doc = format!(" {version_doc}");
+    quote! {
+        #![doc = #module_doc]
+        pub mod operations;
+        pub mod types;
+
+        use crate::runtime::{ClientBuilder, RateLimit, Transport};
+
+        /// The `Intercom-Version` this module was generated from; every request sends it.
+        pub const API_VERSION: &str = #version;
+
+        /// A client for this version of the Intercom API.
+        ///
+        /// Cheap to clone: clones share the connection pool and the last seen rate limit.
+        /// Every method returns a request builder; await it (or call `send`) to make the call.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            transport: Transport,
+        }
+
+        impl Client {
+            /// A client for the US region with default settings, authenticated with `token`.
+            ///
+            /// # Panics
+            ///
+            /// When the TLS backend cannot be initialised, as `reqwest::Client::new` does; use
+            /// [`Client::builder`] to handle that as an error.
+            pub fn new(token: impl Into<String>) -> Self {
+                match Self::builder().token(token).build() {
+                    Ok(client) => client,
+                    Err(error) => panic!("cannot build the Intercom client: {error}"),
+                }
+            }
+
+            /// Configures a client: region, base URL, timeouts, retries, user agent, HTTP client.
+            pub fn builder() -> ClientBuilder<Self> {
+                ClientBuilder::new(API_VERSION)
+            }
+
+            /// The HTTP transport this client sends requests through.
+            pub fn transport(&self) -> &Transport {
+                &self.transport
+            }
+
+            /// The rate limit the API reported on the last response, if any.
+            pub fn rate_limit(&self) -> Option<RateLimit> {
+                self.transport.last_rate_limit()
+            }
+
+            #(#methods)*
+        }
+
+        impl From<Transport> for Client {
+            fn from(transport: Transport) -> Self {
+                Self { transport }
+            }
+        }
+    }
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let builder = ident(&op.builder_name);
+    let required = required_inputs(op);
+    let args = required.iter().map(|input| {
+        let name = ident(&input.name);
+        let ty = &input.arg_type;
+        quote!(#name: #ty)
+    });
+    let values = required.iter().map(|input| {
+        let name = ident(&input.name);
+        if input.into { quote!(#name.into()) } else { quote!(#name) }
+    });
+    let endpoint = format!("`{} {}`", method_name(op.method), op.path);
+    let stream_doc = op.pagination.as_ref().map(|_| {
+        format!(
+            "Paginated: [`{0}::into_stream`](operations::{0}::into_stream) yields every item across pages.",
+            op.builder_name
+        )
+    });
+    let deprecated = op.deprecated.then_some("**Deprecated.**");
+    let docs = doc_attrs([deprecated, op.docs.as_deref(), Some(&endpoint), stream_doc.as_deref()]);
+    quote! {
+        #docs
+        pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
+            operations::#builder::new(self, #(#values),*)
+        }
+    }
+}
+
+/// A required input of an operation: a path parameter, a required query/header parameter, or
+/// a required body. Required inputs are method arguments; everything else is a builder setter.
+struct Input {
+    name: String,
+    /// Type of the builder field.
+    field_type: TokenStream,
+    /// Type of the method argument (`impl Into<String>` for strings).
+    arg_type: TokenStream,
+    /// The argument converts into the field with `.into()`.
+    into: bool,
+}
+
+fn required_inputs(op: &Operation) -> Vec<Input> {
+    let mut inputs: Vec<Input> = op.params.iter().filter(|p| p.required).map(param_input).collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let ty = type_tokens(&body.ty, Scope::Sibling);
+        inputs.push(Input { name: "body".to_owned(), field_type: ty.clone(), arg_type: ty, into: false });
+    }
+    inputs
+}
+
+fn param_input(param: &Param) -> Input {
+    let ty = type_tokens(&param.ty, Scope::Sibling);
+    if param.ty == TypeRef::String {
+        Input { name: param.name.clone(), field_type: ty, arg_type: quote!(impl Into<String>), into: true }
+    } else {
+        Input { name: param.name.clone(), field_type: ty.clone(), arg_type: ty, into: false }
+    }
+}
+
+fn method_name(method: HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+        HttpMethod::Put => "PUT",
+        HttpMethod::Patch => "PATCH",
+        HttpMethod::Delete => "DELETE",
+    }
+}
+
+/// The `operations` module: one request builder per operation.
+pub fn operations_module(api: &Api) -> TokenStream {
+    let builders = api.operations.iter().map(builder);
+    quote! {
+        //! Request builders, one per operation. Optional inputs are setters; await a builder (or
+        //! call `send`) to make the request, or `send_with_response` for status and headers too.
+        use super::{types, Client};
+        use crate::runtime::{ApiRequest, Error, RequestOptions, Response};
+        #(#builders)*
+    }
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let name = ident(&op.builder_name);
+    let method_doc = format!("Request builder for [`Client::{}`]: `{} {}`.", op.name, method_name(op.method), op.path);
+    let required = required_inputs(op);
+    let required_fields = required.iter().map(|input| {
+        let field = ident(&input.name);
+        let ty = &input.field_type;
+        quote!(#field: #ty,)
+    });
+    let required_names: Vec<_> = required.iter().map(|input| ident(&input.name)).collect();
+    let required_params = required.iter().map(|input| {
+        let field = ident(&input.name);
+        let ty = &input.field_type;
+        quote!(#field: #ty)
+    });
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let optional_fields = optional.iter().map(|param| {
+        let field = ident(&param.name);
+        let ty = type_tokens(&param.ty, Scope::Sibling);
+        quote!(#field: Option<#ty>,)
+    });
+    let optional_names: Vec<_> = optional.iter().map(|param| ident(&param.name)).collect();
+    let setters = optional.iter().map(|param| setter(param));
+    let (body_field, body_init, body_setter) = optional_body(op);
+    let output = output_type(&op.response);
+    let send = send_fn(op, &output);
+    let stream = op.pagination.as_ref().map(|p| stream_fn(op, p));
+    quote! {
+        #[doc = #method_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #name<'a> {
+            client: &'a Client,
+            #(#required_fields)*
+            #(#optional_fields)*
+            #body_field
+            options: RequestOptions,
+        }
+
+        impl<'a> #name<'a> {
+            pub(super) fn new(client: &'a Client, #(#required_params),*) -> Self {
+                Self {
+                    client,
+                    #(#required_names,)*
+                    #(#optional_names: None,)*
+                    #body_init
+                    options: RequestOptions::default(),
+                }
+            }
+
+            #(#setters)*
+            #body_setter
+
+            /// Per-request settings: timeout, retries, extra headers, API version.
+            pub fn options(mut self, options: RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            #send
+            #stream
+        }
+
+        impl<'a> std::future::IntoFuture for #name<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn setter(param: &Param) -> TokenStream {
+    let field = ident(&param.name);
+    let docs = doc_attrs([param.docs.as_deref()]);
+    if param.ty == TypeRef::String {
+        quote! {
+            #docs
+            pub fn #field(mut self, value: impl Into<String>) -> Self {
+                self.#field = Some(value.into());
+                self
+            }
+        }
+    } else {
+        let ty = type_tokens(&param.ty, Scope::Sibling);
+        quote! {
+            #docs
+            pub fn #field(mut self, value: #ty) -> Self {
+                self.#field = Some(value);
+                self
+            }
+        }
+    }
+}
+
+fn optional_body(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+    match op.body.as_ref().filter(|b| !b.required) {
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+        Some(body) => {
+            let ty = type_tokens(&body.ty, Scope::Sibling);
+            let docs = doc_attrs([body.docs.as_deref().or(Some("The request body."))]);
+            (
+                quote!(body: Option<#ty>,),
+                quote!(body: None,),
+                quote! {
+                    #docs
+                    pub fn body(mut self, body: #ty) -> Self {
+                        self.body = Some(body);
+                        self
+                    }
+                },
+            )
+        }
+    }
+}
+
+fn output_type(response: &SuccessResponse) -> TokenStream {
+    match response {
+        SuccessResponse::Json(ty) => type_tokens(ty, Scope::Sibling),
+        SuccessResponse::Text => quote!(String),
+        SuccessResponse::Redirect => quote!(crate::runtime::Redirect),
+        SuccessResponse::Empty => quote!(()),
+        SuccessResponse::Undeclared => quote!(serde_json::Value),
+    }
+}
+
+fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
+    let path = path_expr(op);
+    let method = ident(method_name(op.method));
+    let query = op.params.iter().filter(|p| matches!(p.location, ParamLocation::Query | ParamLocation::QueryObject));
+    let query = query.map(|param| request_step(param, query_step(param)));
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|param| {
+        let wire = &param.wire_name;
+        request_step(param, quote!(request.header(#wire, &value.to_string())?))
+    });
+    let body = match &op.body {
+        Some(body) if body.required => quote!(let request = request.json(&self.body)?;),
+        Some(_) => quote! {
+            let request = match &self.body {
+                Some(body) => request.json(body)?,
+                None => request,
+            };
+        },
+        None => TokenStream::new(),
+    };
+    let decode = match op.response {
+        SuccessResponse::Json(_) => quote!(response.json()),
+        SuccessResponse::Text => quote!(response.text()),
+        SuccessResponse::Redirect => quote!(response.redirect()),
+        SuccessResponse::Empty => quote!(Ok(response.empty())),
+        SuccessResponse::Undeclared => quote! {
+            if response.body().is_empty() {
+                Ok(response.empty().map(|()| serde_json::Value::Null))
+            } else {
+                response.json()
+            }
+        },
+    };
+    let output_doc = match op.response {
+        SuccessResponse::Json(_) => "Sends the request and returns the decoded response body.",
+        SuccessResponse::Text => "Sends the request and returns the response body as text.",
+        SuccessResponse::Redirect => "Sends the request and returns where the API redirects to (not followed).",
+        SuccessResponse::Empty => "Sends the request; the API answers without a body.",
+        SuccessResponse::Undeclared => {
+            "Sends the request and returns the JSON body as is: the description declares no success response."
+        }
+    };
+    quote! {
+        #[doc = #output_doc]
+        pub async fn send(self) -> Result<#output, Error> {
+            self.send_with_response().await.map(Response::into_data)
+        }
+
+        /// Sends the request and returns the decoded body with the status, headers (request id,
+        /// rate limit) and raw bytes of the response.
+        pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+            let request = ApiRequest::new(reqwest::Method::#method, #path);
+            #(#query)*
+            #(#headers)*
+            #body
+            let response = self.client.transport().execute(request, &self.options).await?;
+            #decode
+        }
+    }
+}
+
+/// Shadows `request` with the parameter applied; optional parameters only when set.
+fn request_step(param: &Param, apply: TokenStream) -> TokenStream {
+    let field = ident(&param.name);
+    if param.required {
+        quote! {
+            let value = &self.#field;
+            let request = #apply;
+        }
+    } else {
+        quote! {
+            let request = match &self.#field {
+                Some(value) => #apply,
+                None => request,
+            };
+        }
+    }
+}
+
+fn query_step(param: &Param) -> TokenStream {
+    let wire = &param.wire_name;
+    match (&param.location, &param.ty) {
+        (ParamLocation::QueryObject, _) => quote!(request.query_object(value)?),
+        (_, TypeRef::Array(_)) => quote!(value.iter().fold(request, |request, item| request.query(#wire, item))),
+        _ => quote!(request.query(#wire, value)),
+    }
+}
+
+/// The request path with each parameter percent-encoded, so no value can change the path.
+fn path_expr(op: &Operation) -> TokenStream {
+    let pieces = op.path_segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote!(path.push_str(#text);),
+        PathSegment::Param(index) => {
+            let field = ident(&op.params[*index].name);
+            quote!(path.push_str(&crate::runtime::encode_path_segment(&self.#field.to_string()));)
+        }
+    });
+    quote! {{
+        let mut path = String::new();
+        #(#pieces)*
+        path
+    }}
+}
+
+/// `into_stream`: follows the pages and yields every item.
+fn stream_fn(op: &Operation, pagination: &Pagination) -> TokenStream {
+    let item = type_tokens(&pagination.item_type, Scope::Sibling);
+    let items = items_expr(&pagination.items);
+    let (cursor_type, apply_cursor, next) = match &pagination.style {
+        PaginationStyle::QueryCursor { param, next } | PaginationStyle::Scroll { param, next } => {
+            let field = ident(param);
+            let set = if param_is_required(op, param) { quote!(cursor) } else { quote!(Some(cursor)) };
+            let next = access_chain(next, quote!(.cloned()));
+            (quote!(String), quote!(if let Some(cursor) = cursor { request.#field = #set; }), next)
+        }
+        PaginationStyle::BodyCursor { cursor, next } => {
+            let target = body_cursor_target(cursor);
+            let next = access_chain(next, quote!(.cloned()));
+            (quote!(String), quote!(if let Some(cursor) = cursor { #target; }), next)
+        }
+        PaginationStyle::PageNumber { param, total_pages } => {
+            let field = ident(param);
+            let total = access_chain(total_pages, quote!(.copied()));
+            let start = if param_is_required(op, param) { quote!(self.#field) } else { quote!(self.#field.unwrap_or(1)) };
+            let set = if param_is_required(op, param) { quote!(current) } else { quote!(Some(current)) };
+            return quote! {
+                /// Streams every item, requesting page after page until `total_pages`.
+                pub fn into_stream(self) -> futures::stream::BoxStream<'a, Result<#item, Error>> {
+                    let first = #start;
+                    crate::runtime::paginate(move |page: Option<i64>| {
+                        let mut request = self.clone();
+                        let current = page.unwrap_or(first);
+                        request.#field = #set;
+                        async move {
+                            let page = request.send().await?;
+                            let total: Option<i64> = #total;
+                            let next = total.filter(|total| current < *total).map(|_| current + 1);
+                            Ok(crate::runtime::Page { items: #items, next })
+                        }
+                    })
+                }
+            };
+        }
+    };
+    quote! {
+        /// Streams every item, following the cursor from page to page until the last one.
+        pub fn into_stream(self) -> futures::stream::BoxStream<'a, Result<#item, Error>> {
+            crate::runtime::paginate(move |cursor: Option<#cursor_type>| {
+                let mut request = self.clone();
+                #apply_cursor
+                async move {
+                    let page = request.send().await?;
+                    let next = #next;
+                    Ok(crate::runtime::Page { items: #items, next })
+                }
+            })
+        }
+    }
+}
+
+fn param_is_required(op: &Operation, name: &str) -> bool {
+    op.params.iter().any(|p| p.name == name && p.required)
+}
+
+/// `Some(&page).and_then(|v| v.pages.as_ref()).map(|v| &v.next)...` then `finish`.
+fn access_chain(path: &FieldPath, finish: TokenStream) -> TokenStream {
+    let steps = path.iter().map(|step| {
+        let field = ident(&step.name);
+        match (step.optional, step.boxed) {
+            (true, false) => quote!(.and_then(|value| value.#field.as_ref())),
+            (true, true) => quote!(.and_then(|value| value.#field.as_deref())),
+            (false, false) => quote!(.map(|value| &value.#field)),
+            (false, true) => quote!(.map(|value| &*value.#field)),
+        }
+    });
+    quote!(Some(&page) #(#steps)* #finish)
+}
+
+fn items_expr(path: &FieldPath) -> TokenStream {
+    match path.as_slice() {
+        [step] if step.optional => {
+            let field = ident(&step.name);
+            quote!(page.#field.unwrap_or_default())
+        }
+        [step] => {
+            let field = ident(&step.name);
+            quote!(page.#field)
+        }
+        _ => {
+            let chain = access_chain(path, quote!(.cloned().unwrap_or_default()));
+            quote!(#chain)
+        }
+    }
+}
+
+/// `request.body.pagination.get_or_insert_with(Default::default).starting_after = Some(cursor)`.
+fn body_cursor_target(path: &FieldPath) -> TokenStream {
+    let mut target = quote!(request.body);
+    for (index, step) in path.iter().enumerate() {
+        let field = ident(&step.name);
+        target = quote!(#target.#field);
+        let last = index + 1 == path.len();
+        if last {
+            let value = if step.optional { quote!(Some(cursor)) } else { quote!(cursor) };
+            target = quote!(#target = #value);
+        } else if step.optional {
+            target = quote!(#target.get_or_insert_with(Default::default));
+        }
+    }
+    target
+}

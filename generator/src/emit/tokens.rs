@@ -1,0 +1,56 @@
+//! Small token-building helpers shared by the emitters.
+
+use crate::ir::TypeRef;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = ...]` attributes, one per paragraph line, or nothing.
+pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
+    let text: Vec<&str> = paragraphs.into_iter().flatten().filter(|p| !p.trim().is_empty()).collect();
+    if text.is_empty() {
+        return TokenStream::new();
+    }
+    let lines: Vec<String> = text.join("\n\n").lines().map(|line| format!(" {line}").trim_end().to_owned()).collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Where a type reference is written: inside the `types` module or next to it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Types,
+    Sibling,
+}
+
+pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Sibling => quote!(types::#name),
+            }
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, scope);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value, scope);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(Box<#inner>)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Detects paginated operations from the shapes of their parameters and responses, so a new
+//! paginated endpoint gets a stream without anyone keeping a list of operation names.
+
+use crate::ir::{
+    Field, FieldPath, FieldStep, HttpMethod, Operation, Pagination, PaginationStyle, Param, ParamLocation,
+    Struct, SuccessResponse, TypeDef, TypeKind, TypeRef,
+};
+use std::collections::HashMap;
+
+pub struct TypeIndex<'t> {
+    by_name: HashMap<&'t str, &'t TypeDef>,
+}
+
+impl<'t> TypeIndex<'t> {
+    pub fn new(types: &'t [TypeDef]) -> Self {
+        Self { by_name: types.iter().map(|t| (t.name.as_str(), t)).collect() }
+    }
+
+    /// The struct a type reference ends at, through aliases and boxes.
+    pub fn structure(&self, ty: &TypeRef) -> Option<&'t Struct> {
+        let mut current = ty;
+        for _ in 0..32 {
+            match current {
+                TypeRef::Boxed(inner) => current = inner,
+                TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
+                    TypeKind::Alias(target) => current = target,
+                    TypeKind::Struct(found) => return Some(found),
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    fn array_item(&self, ty: &TypeRef) -> Option<TypeRef> {
+        let mut current = ty;
+        for _ in 0..32 {
+            match current {
+                TypeRef::Array(item) => return Some((**item).clone()),
+                TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
+                    TypeKind::Alias(target) => current = target,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    pub fn is_defaultable(&self, ty: &TypeRef) -> bool {
+        self.structure(ty).is_some_and(|s| s.defaultable)
+    }
+}
+
+/// Fills `operation.pagination` when its shapes match one of Intercom's pagination styles.
+pub fn detect(operation: &mut Operation, types: &TypeIndex<'_>) {
+    let SuccessResponse::Json(response_type) = &operation.response else { return };
+    let Some(response) = types.structure(response_type) else { return };
+    let Some((items, item_type)) = items_field(response, types) else { return };
+    let pages = field(response, "pages");
+    let next_cursor = pages.and_then(|pages| {
+        let pages_struct = types.structure(&pages.ty)?;
+        let next = field(pages_struct, "next")?;
+        let cursor = field(types.structure(&next.ty)?, "starting_after")?;
+        Some(vec![step(pages), step(next), step(cursor)])
+    });
+    let total_pages = pages.and_then(|pages| {
+        let total = field(types.structure(&pages.ty)?, "total_pages")?;
+        Some(vec![step(pages), step(total)])
+    });
+    let query_param = |wire: &str| {
+        operation.params.iter().find(|p| p.wire_name == wire && p.location == ParamLocation::Query).map(|p| p.name.clone())
+    };
+    let style = if let (Some(param), Some(scroll)) = (query_param("scroll_param"), field(response, "scroll_param")) {
+        Some(PaginationStyle::Scroll { param, next: vec![step(scroll)] })
+    } else if let (Some(param), Some(total_pages)) = (query_param("page"), total_pages) {
+        Some(PaginationStyle::PageNumber { param, total_pages })
+    } else if let (HttpMethod::Post, Some(next)) = (operation.method, next_cursor.clone()) {
+        body_cursor(operation, types).map(|cursor| PaginationStyle::BodyCursor { cursor, next })
+    } else if let (HttpMethod::Get, Some(next)) = (operation.method, next_cursor) {
+        let param = query_param("starting_after").unwrap_or_else(|| add_cursor_param(operation));
+        Some(PaginationStyle::QueryCursor { param, next })
+    } else {
+        None
+    };
+    operation.pagination = style.map(|style| Pagination { style, items, item_type });
+}
+
+/// The single array field of a page response holds its items.
+fn items_field(response: &Struct, types: &TypeIndex<'_>) -> Option<(FieldPath, TypeRef)> {
+    let mut arrays = response.fields.iter().filter_map(|f| types.array_item(&f.ty).map(|item| (f, item)));
+    let (found, item) = arrays.next()?;
+    if arrays.next().is_some() {
+        return None;
+    }
+    Some((vec![step(found)], item))
+}
+
+/// Search bodies carry the cursor in `pagination.starting_after`; setting it needs the
+/// pagination object to be constructible with `Default` when absent.
+fn body_cursor(operation: &Operation, types: &TypeIndex<'_>) -> Option<FieldPath> {
+    let body = operation.body.as_ref().filter(|b| b.required)?;
+    let pagination = field(types.structure(&body.ty)?, "pagination")?;
+    let cursor = field(types.structure(&pagination.ty)?, "starting_after")?;
+    let constructible = !pagination.is_optional() || types.is_defaultable(&pagination.ty);
+    (constructible && cursor.ty == TypeRef::String).then(|| vec![step(pagination), step(cursor)])
+}
+
+/// The page's `next.starting_after` cursor is sent back as the `starting_after` query parameter
+/// (Intercom's cursor convention) even where the description forgot to declare it.
+fn add_cursor_param(operation: &mut Operation) -> String {
+    let name = if operation.params.iter().any(|p| p.name == "starting_after") {
+        "starting_after_cursor".to_owned()
+    } else {
+        "starting_after".to_owned()
+    };
+    operation.params.push(Param {
+        name: name.clone(),
+        wire_name: "starting_after".to_owned(),
+        location: ParamLocation::Query,
+        ty: TypeRef::String,
+        required: false,
+        docs: Some("The cursor of the page to fetch: `pages.next.starting_after` of the previous page.".to_owned()),
+    });
+    name
+}
+
+fn field<'s>(object: &'s Struct, wire: &str) -> Option<&'s Field> {
+    object.fields.iter().find(|f| f.wire_name == wire && !f.flatten)
+}
+
+fn step(field: &Field) -> FieldStep {
+    FieldStep { name: field.name.clone(), optional: field.is_optional(), boxed: matches!(field.ty, TypeRef::Boxed(_)) }
+}

@@ -1,0 +1,578 @@
+//! Lowering of JSON schemas (components and inline schemas) into IR types.
+
+use super::view::{Extra, Node, View};
+use super::Diagnostic;
+use crate::docs::rustdoc;
+use crate::ir::{
+    Enum, EnumRepr, EnumValue, EnumVariant, ExtraProperties, Field, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant,
+};
+use crate::names::{field_name, type_name, variant_name, NameScope};
+use heck::ToUpperCamelCase;
+use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, Schema};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// A type at a use site: what to write, and whether `null` is allowed there.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    pub ty: TypeRef,
+    pub nullable: bool,
+}
+
+/// What a schema becomes: a type of its own, or a reference to an existing/primitive type.
+enum Shape {
+    Named(TypeKind),
+    Existing(Lowered),
+}
+
+/// Lowers schemas, collecting the named types they introduce.
+///
+/// Types are kept in one slot per component (in spec order) so that inline types appear right
+/// after the component that introduced them, whatever order lowering visits them in.
+pub struct SchemaLowerer<'a> {
+    components: &'a IndexMap<String, ReferenceOr<Schema>>,
+    component_names: HashMap<&'a str, String>,
+    names: NameScope,
+    slots: Vec<Vec<TypeDef>>,
+    current_slot: usize,
+    done: HashSet<&'a str>,
+    in_progress: HashSet<&'a str>,
+}
+
+impl<'a> SchemaLowerer<'a> {
+    pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
+        let mut names = NameScope::default();
+        let component_names =
+            components.keys().map(|raw| (raw.as_str(), names.claim(&type_name(raw)))).collect();
+        Self {
+            components,
+            component_names,
+            names,
+            // One slot per component, plus a last one for types introduced by operations.
+            slots: vec![Vec::new(); components.len() + 1],
+            current_slot: components.len(),
+            done: HashSet::new(),
+            in_progress: HashSet::new(),
+        }
+    }
+
+    /// Lowers every component schema; inline schemas of operations go through `lower_use`.
+    pub fn lower_components(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        for raw in self.components.keys() {
+            if let Err(diagnostic) = self.ensure_component(raw) {
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// The types lowered so far, in their final order.
+    pub fn into_types(self) -> Vec<TypeDef> {
+        self.slots.into_iter().flatten().collect()
+    }
+
+    pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
+        self.slots.iter().flatten()
+    }
+
+    fn ensure_component(&mut self, raw: &str) -> Result<(), Diagnostic> {
+        let Some((index, raw, node)) = self.components.get_full(raw) else {
+            return Err(Diagnostic::new(format!("{COMPONENT_PREFIX}{raw}"), "schema is referenced but not defined"));
+        };
+        if self.done.contains(raw.as_str()) || self.in_progress.contains(raw.as_str()) {
+            return Ok(());
+        }
+        let pointer = format!("{COMPONENT_PREFIX}{}", escape_pointer(raw));
+        let schema = match node {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => {
+                // A component that is only a `$ref` is another name for the referenced type.
+                self.in_progress.insert(raw);
+                let target = self.lower_ref(reference, &pointer);
+                self.in_progress.remove(raw.as_str());
+                let kind = TypeKind::Alias(target?.ty);
+                let name = self.component_names[raw.as_str()].clone();
+                self.slots[index].insert(0, TypeDef { name, origin: pointer, docs: None, kind });
+                self.done.insert(raw);
+                return Ok(());
+            }
+        };
+        self.in_progress.insert(raw);
+        let saved_slot = std::mem::replace(&mut self.current_slot, index);
+        let name = self.component_names[raw.as_str()].clone();
+        let view = View::of(schema);
+        let result = self.shape(&view, &name, &pointer);
+        self.current_slot = saved_slot;
+        self.in_progress.remove(raw.as_str());
+        let kind = match result? {
+            Shape::Named(kind) => kind,
+            Shape::Existing(lowered) => TypeKind::Alias(lowered.ty),
+        };
+        let def = TypeDef { name, origin: pointer, docs: type_docs(&view), kind };
+        self.slots[index].insert(0, def);
+        self.done.insert(raw);
+        Ok(())
+    }
+
+    /// Lowers a schema where it is used (a property, an item, a parameter, a body).
+    /// `hint` names any type the schema needs; `pointer` locates it in the spec.
+    pub fn lower_use(&mut self, node: Node<'a>, hint: &str, pointer: &str) -> Result<Lowered, Diagnostic> {
+        match node {
+            Node::Ref(reference) => self.lower_ref(reference, pointer),
+            Node::Schema(schema) => {
+                let view = View::of(schema);
+                let position = self.slots[self.current_slot].len();
+                match self.shape(&view, hint, pointer)? {
+                    Shape::Existing(lowered) => Ok(lowered),
+                    Shape::Named(kind) => {
+                        let name = self.names.claim(&type_name(hint));
+                        let def = TypeDef { name: name.clone(), origin: pointer.to_owned(), docs: type_docs(&view), kind };
+                        self.slots[self.current_slot].insert(position, def);
+                        Ok(Lowered { ty: TypeRef::Named(name), nullable: view.nullable })
+                    }
+                }
+            }
+        }
+    }
+
+    fn lower_ref(&mut self, reference: &str, pointer: &str) -> Result<Lowered, Diagnostic> {
+        let raw = component_of(reference, pointer)?;
+        self.ensure_component(raw)?;
+        let name = self.component_names.get(raw).cloned().ok_or_else(|| {
+            Diagnostic::new(pointer, format!("`$ref: {reference}` names a schema that does not exist"))
+        })?;
+        Ok(Lowered { ty: TypeRef::Named(name), nullable: self.component_nullable(raw) })
+    }
+
+    fn component_view(&self, raw: &str) -> Option<View<'a>> {
+        match self.components.get(raw)? {
+            ReferenceOr::Item(schema) => Some(View::of(schema)),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    /// A component is nullable when it says so, or when it only wraps (allOf) a nullable one.
+    fn component_nullable(&self, raw: &str) -> bool {
+        let mut seen = HashSet::new();
+        let mut current = raw.to_owned();
+        while seen.insert(current.clone()) {
+            let Some(view) = self.component_view(&current) else { return false };
+            if view.nullable {
+                return true;
+            }
+            match single_ref_wrapper(&view) {
+                Some(next) => match next.strip_prefix(COMPONENT_PREFIX) {
+                    Some(next) => current = next.to_owned(),
+                    None => return false,
+                },
+                None => return false,
+            }
+        }
+        false
+    }
+
+    fn shape(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Shape, Diagnostic> {
+        if view.has_not {
+            return Err(Diagnostic::new(pointer, "`not` schemas are not supported"));
+        }
+        if !view.one_of.is_empty() || !view.any_of.is_empty() {
+            return self.composition(view, name, pointer);
+        }
+        if !view.all_of.is_empty() {
+            return self.all_of(view, name, pointer);
+        }
+        let values = view.enum_values();
+        if !values.is_empty() && matches!(view.typ, None | Some("string") | Some("integer")) {
+            return enum_shape(&values, pointer).map(Shape::Named);
+        }
+        let existing = |ty| Ok(Shape::Existing(Lowered { ty, nullable: view.nullable }));
+        match view.typ {
+            Some("string") => existing(TypeRef::String),
+            Some("integer") => existing(TypeRef::Integer),
+            Some("number") => existing(TypeRef::Number),
+            Some("boolean") => existing(TypeRef::Boolean),
+            Some("array") => {
+                let item = match view.items {
+                    Some(items) => self.lower_use(items, &format!("{name}Item"), &format!("{pointer}/items"))?.ty,
+                    None => TypeRef::Json,
+                };
+                existing(TypeRef::Array(Box::new(item)))
+            }
+            Some("object") | None if !view.properties.is_empty() => {
+                let object = self.object(view, name, pointer)?;
+                Ok(Shape::Named(TypeKind::Struct(object)))
+            }
+            Some("object") => match view.extra {
+                Extra::Typed(node) => {
+                    let value = self.lower_use(node, &format!("{name}Value"), &format!("{pointer}/additionalProperties"))?;
+                    existing(TypeRef::Map(Box::new(value.ty)))
+                }
+                Extra::Unspecified | Extra::Any | Extra::Forbidden => existing(TypeRef::Object),
+            },
+            None if view.is_unconstrained() => existing(TypeRef::Json),
+            None => Err(Diagnostic::new(pointer, "schema without `type` whose shape cannot be inferred")),
+            Some(other) => Err(Diagnostic::new(pointer, format!("unknown schema type `{other}`"))),
+        }
+    }
+
+    /// The fields a schema declares itself, with its `additionalProperties`.
+    fn object(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Struct, Diagnostic> {
+        let fields = self.own_fields(view, name, pointer)?;
+        let extra = match view.extra {
+            Extra::Typed(node) => ExtraProperties::Typed(
+                self.lower_use(node, &format!("{name}Value"), &format!("{pointer}/additionalProperties"))?.ty,
+            ),
+            _ => ExtraProperties::Keep,
+        };
+        Ok(Struct { fields: dedupe_field_names(fields), defaultable: false, extra, at_least_one_of: Vec::new() })
+    }
+
+    fn own_fields(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Vec<Field>, Diagnostic> {
+        let mut fields = Vec::with_capacity(view.properties.len());
+        for (wire, node) in &view.properties {
+            let property_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
+            let hint = format!("{name}{}", wire.to_upper_camel_case());
+            let lowered = self.lower_use(*node, &hint, &property_pointer)?;
+            let property = match node {
+                Node::Schema(schema) => Some(View::of(schema)),
+                Node::Ref(_) => None,
+            };
+            fields.push(Field {
+                name: field_name(wire),
+                wire_name: (*wire).to_owned(),
+                ty: lowered.ty,
+                required: view.required.contains(wire),
+                nullable: lowered.nullable,
+                flatten: false,
+                docs: property.as_ref().and_then(|p| p.description.or(p.title)).and_then(rustdoc),
+                default: property.as_ref().and_then(|p| p.default.cloned()),
+                deprecated: property.as_ref().is_some_and(|p| p.deprecated),
+            });
+        }
+        Ok(fields)
+    }
+
+    /// `allOf`: a single `$ref` wrapper stays that type; anything else merges the members' fields.
+    fn all_of(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Shape, Diagnostic> {
+        if let Some(reference) = single_ref_wrapper(view) {
+            let lowered = self.lower_ref(reference, &format!("{pointer}/allOf/0"))?;
+            return Ok(Shape::Existing(Lowered { ty: lowered.ty, nullable: lowered.nullable || view.nullable }));
+        }
+        let mut merged: Vec<Field> = Vec::new();
+        let mut extra = ExtraProperties::Keep;
+        for (index, member) in view.all_of.iter().enumerate() {
+            let member_pointer = format!("{pointer}/allOf/{index}");
+            let member_struct = self.member_struct(*member, name, &member_pointer)?;
+            if let ExtraProperties::Typed(ty) = member_struct.extra {
+                extra = ExtraProperties::Typed(ty);
+            }
+            merge_fields(&mut merged, member_struct.fields);
+        }
+        let own = self.object(view, name, pointer)?;
+        if let ExtraProperties::Typed(ty) = own.extra {
+            extra = ExtraProperties::Typed(ty);
+        }
+        merge_fields(&mut merged, own.fields);
+        for field in &mut merged {
+            field.required |= view.required.contains(&field.wire_name.as_str());
+        }
+        Ok(Shape::Named(TypeKind::Struct(Struct {
+            fields: dedupe_field_names(merged),
+            defaultable: false,
+            extra,
+            at_least_one_of: Vec::new(),
+        })))
+    }
+
+    /// The object an allOf member contributes: a component's lowered struct, or an inline object.
+    fn member_struct(&mut self, member: Node<'a>, name: &str, pointer: &str) -> Result<Struct, Diagnostic> {
+        let not_object = || Diagnostic::new(pointer, "allOf member is not an object; only objects can be merged");
+        match member {
+            Node::Ref(reference) => {
+                let raw = component_of(reference, pointer)?;
+                self.ensure_component(raw)?;
+                let target = self.component_names.get(raw).cloned().ok_or_else(not_object)?;
+                match self.resolve_alias(&target) {
+                    Some(TypeKind::Struct(found)) => Ok(found.clone()),
+                    _ => Err(not_object()),
+                }
+            }
+            Node::Schema(schema) => {
+                let view = View::of(schema);
+                match self.shape(&view, name, pointer)? {
+                    Shape::Named(TypeKind::Struct(found)) => Ok(found),
+                    Shape::Existing(Lowered { ty: TypeRef::Named(target), .. }) => {
+                        match self.resolve_alias(&target) {
+                            Some(TypeKind::Struct(found)) => Ok(found.clone()),
+                            _ => Err(not_object()),
+                        }
+                    }
+                    Shape::Existing(Lowered { ty: TypeRef::Object, .. }) => Ok(Struct {
+                        fields: Vec::new(),
+                        defaultable: false,
+                        extra: ExtraProperties::Keep,
+                        at_least_one_of: Vec::new(),
+                    }),
+                    _ => Err(not_object()),
+                }
+            }
+        }
+    }
+
+    fn resolve_alias(&self, name: &str) -> Option<&TypeKind> {
+        let mut current = name;
+        for _ in 0..32 {
+            let def = self.types().find(|def| def.name == current)?;
+            match &def.kind {
+                TypeKind::Alias(TypeRef::Named(next)) => current = next,
+                kind => return Some(kind),
+            }
+        }
+        None
+    }
+
+    /// `oneOf` / `anyOf` without a discriminator.
+    fn composition(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Shape, Diagnostic> {
+        let (keyword, members) =
+            if view.one_of.is_empty() { ("anyOf", &view.any_of) } else { ("oneOf", &view.one_of) };
+        if !view.all_of.is_empty() || (!view.one_of.is_empty() && !view.any_of.is_empty()) {
+            return Err(Diagnostic::new(pointer, "a schema combining several of allOf/oneOf/anyOf is not supported"));
+        }
+        let member_views: Vec<Option<View<'a>>> = members
+            .iter()
+            .map(|m| match m {
+                Node::Schema(s) => Some(View::of(s)),
+                Node::Ref(_) => None,
+            })
+            .collect();
+        let all_constraints = member_views.iter().all(|v| v.as_ref().is_some_and(is_constraint_member));
+        if !view.properties.is_empty() && all_constraints {
+            return self.constrained_object(view, &member_views, name, pointer).map(Shape::Named);
+        }
+        if !view.properties.is_empty() {
+            return self.object_with_variant(view, name, pointer).map(Shape::Named);
+        }
+        if members.len() == 1 {
+            let only = self.lower_use(members[0], name, &format!("{pointer}/{keyword}/0"))?;
+            return Ok(Shape::Existing(Lowered { ty: only.ty, nullable: only.nullable || view.nullable }));
+        }
+        let mut labels = NameScope::default();
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, (member, member_view)) in members.iter().zip(&member_views).enumerate() {
+            let label = labels.claim(&self.variant_label(*member, member_view.as_ref()));
+            let lowered =
+                self.lower_use(*member, &format!("{name}{label}"), &format!("{pointer}/{keyword}/{index}"))?;
+            let docs = member_view.as_ref().and_then(|v| v.description).and_then(rustdoc);
+            variants.push(UnionVariant { name: label, ty: lowered.ty, docs });
+        }
+        Ok(Shape::Named(TypeKind::Union(Union { variants })))
+    }
+
+    /// Properties plus members that only add `required` lists (and maybe properties): one struct,
+    /// with the member requirements kept as documented "at least one of" groups.
+    fn constrained_object(
+        &mut self,
+        view: &View<'a>,
+        members: &[Option<View<'a>>],
+        name: &str,
+        pointer: &str,
+    ) -> Result<TypeKind, Diagnostic> {
+        let mut object = self.object(view, name, pointer)?;
+        let mut fields = object.fields;
+        for member in members.iter().flatten() {
+            let added = self.own_fields(member, name, pointer)?;
+            for mut field in added {
+                if !fields.iter().any(|f| f.wire_name == field.wire_name) {
+                    field.required = view.required.contains(&field.wire_name.as_str());
+                    fields.push(field);
+                }
+            }
+            if !member.required.is_empty() {
+                object.at_least_one_of.push(member.required.iter().map(|r| (*r).to_owned()).collect());
+            }
+        }
+        for field in &mut fields {
+            field.required |= view.required.contains(&field.wire_name.as_str());
+        }
+        object.fields = dedupe_field_names(fields);
+        Ok(TypeKind::Struct(object))
+    }
+
+    /// Properties beside a real union: the properties plus a flattened field holding the union.
+    fn object_with_variant(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<TypeKind, Diagnostic> {
+        let object = self.object(view, name, pointer)?;
+        let union_view = View::of_composition(view);
+        let union_name = format!("{name}Variant");
+        let union = match self.shape(&union_view, &union_name, pointer)? {
+            Shape::Named(kind) => {
+                let claimed = self.names.claim(&union_name);
+                let position = self.slots[self.current_slot].len();
+                let def = TypeDef { name: claimed.clone(), origin: pointer.to_owned(), docs: None, kind };
+                self.slots[self.current_slot].insert(position, def);
+                TypeRef::Named(claimed)
+            }
+            Shape::Existing(lowered) => lowered.ty,
+        };
+        let mut fields = object.fields;
+        fields.push(Field {
+            name: "variant".to_owned(),
+            wire_name: String::new(),
+            ty: union,
+            required: true,
+            nullable: false,
+            flatten: true,
+            docs: Some("The variant-specific properties.".to_owned()),
+            default: None,
+            deprecated: false,
+        });
+        Ok(TypeKind::Struct(Struct {
+            fields: dedupe_field_names(fields),
+            defaultable: false,
+            extra: ExtraProperties::Flattened,
+            at_least_one_of: Vec::new(),
+        }))
+    }
+
+    /// A readable variant name: the referenced type, the member's title, or its shape.
+    fn variant_label(&self, member: Node<'a>, view: Option<&View<'a>>) -> String {
+        match (member, view) {
+            (Node::Ref(reference), _) => reference
+                .strip_prefix(COMPONENT_PREFIX)
+                .and_then(|raw| self.component_names.get(raw).cloned())
+                .unwrap_or_else(|| "Ref".to_owned()),
+            (_, Some(view)) => match view.title {
+                Some(title) => variant_name(title),
+                None => shape_label(view),
+            },
+            (Node::Schema(_), None) => "Value".to_owned(),
+        }
+    }
+}
+
+impl<'a> View<'a> {
+    /// The same schema without its own object properties: just the oneOf/anyOf part.
+    fn of_composition(view: &View<'a>) -> View<'a> {
+        View {
+            typ: None,
+            nullable: view.nullable,
+            title: None,
+            description: None,
+            default: None,
+            deprecated: false,
+            enumeration: Vec::new(),
+            properties: Vec::new(),
+            required: Vec::new(),
+            extra: Extra::Unspecified,
+            items: None,
+            one_of: view.one_of.clone(),
+            any_of: view.any_of.clone(),
+            all_of: Vec::new(),
+            has_not: false,
+        }
+    }
+}
+
+fn shape_label(view: &View<'_>) -> String {
+    if !view.required.is_empty() {
+        return view.required.iter().map(|r| r.to_upper_camel_case()).collect();
+    }
+    match view.typ {
+        Some("array") => match view.items {
+            Some(Node::Schema(items)) => format!("{}List", shape_label(&View::of(items))),
+            _ => "List".to_owned(),
+        },
+        Some(other) => other.to_upper_camel_case(),
+        None if !view.properties.is_empty() => "Object".to_owned(),
+        None => "Value".to_owned(),
+    }
+}
+
+/// A oneOf/anyOf member that only restates which of the parent's properties are required.
+fn is_constraint_member(view: &View<'_>) -> bool {
+    matches!(view.typ, None | Some("object"))
+        && view.one_of.is_empty()
+        && view.any_of.is_empty()
+        && view.all_of.is_empty()
+        && view.items.is_none()
+        && view.enumeration.is_empty()
+}
+
+fn single_ref_wrapper<'a>(view: &View<'a>) -> Option<&'a str> {
+    match view.all_of.as_slice() {
+        [Node::Ref(reference)] if view.properties.is_empty() && view.required.is_empty() => Some(reference),
+        _ => None,
+    }
+}
+
+fn enum_shape(values: &[&Value], pointer: &str) -> Result<TypeKind, Diagnostic> {
+    let strings = values.iter().all(|v| v.is_string());
+    let integers = values.iter().all(|v| v.is_i64());
+    let repr = match (strings, integers) {
+        (true, _) => EnumRepr::String,
+        (_, true) => EnumRepr::Integer,
+        _ if values.iter().all(|v| v.is_string() || v.is_i64()) => EnumRepr::Mixed,
+        _ => return Err(Diagnostic::new(pointer, "enum values must be strings or integers")),
+    };
+    let mut scope = NameScope::with_reserved(["Unknown"]);
+    let mut variants = Vec::with_capacity(values.len());
+    let mut seen = HashSet::new();
+    for value in values {
+        if !seen.insert(value.to_string()) {
+            continue;
+        }
+        let (label, value) = match value {
+            Value::String(s) => (variant_name(s), EnumValue::String(s.clone())),
+            other => {
+                let number = other.as_i64().unwrap_or_default();
+                let label = if number < 0 { format!("Minus{}", number.unsigned_abs()) } else { format!("V{number}") };
+                (label, EnumValue::Integer(number))
+            }
+        };
+        variants.push(EnumVariant { name: scope.claim(&label), value });
+    }
+    Ok(TypeKind::Enum(Enum { repr, variants }))
+}
+
+/// Later declarations of a property replace earlier ones in place (allOf overrides).
+fn merge_fields(into: &mut Vec<Field>, fields: Vec<Field>) {
+    for field in fields {
+        match into.iter_mut().find(|f| f.wire_name == field.wire_name) {
+            Some(existing) => {
+                let required = existing.required || field.required;
+                *existing = Field { required, ..field };
+            }
+            None => into.push(field),
+        }
+    }
+}
+
+/// Distinct wire names can map to the same Rust name (`fooBar`, `foo_bar`).
+fn dedupe_field_names(mut fields: Vec<Field>) -> Vec<Field> {
+    let mut scope = NameScope::with_reserved(["additional_properties"]);
+    for field in &mut fields {
+        field.name = scope.claim(&field.name);
+    }
+    fields
+}
+
+fn type_docs(view: &View<'_>) -> Option<String> {
+    match (view.title, view.description.and_then(rustdoc)) {
+        (_, Some(description)) => Some(description),
+        (Some(title), None) => rustdoc(title),
+        (None, None) => None,
+    }
+}
+
+fn component_of<'r>(reference: &'r str, pointer: &str) -> Result<&'r str, Diagnostic> {
+    reference.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
+        Diagnostic::new(pointer, format!("`$ref: {reference}`: only references to {COMPONENT_PREFIX}* are supported"))
+    })
+}
+
+/// RFC 6901 escaping of one pointer segment.
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
