@@ -24,9 +24,13 @@ pub fn load_file(path: &Path) -> Result<OpenAPI, LoadError> {
 
 /// Parses a description; `origin` only names it in errors.
 pub fn parse(text: &str, origin: &Path) -> Result<OpenAPI, LoadError> {
-    let value: serde_json::Value =
-        serde_yaml::from_str(text).map_err(|source| LoadError::Yaml { path: origin.to_owned(), source })?;
+    let value = yaml_to_json(text).map_err(|source| LoadError::Yaml { path: origin.to_owned(), source })?;
     from_value(value, origin)
+}
+
+/// YAML (or JSON) text as a JSON value.
+pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, serde_yaml::Error> {
+    serde_yaml::from_str(text)
 }
 
 /// Converts an already parsed (and possibly patched) document.

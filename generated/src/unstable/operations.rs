@@ -3,7 +3,7 @@
 //! call `send`) to make the request, or `send_with_response` for status and headers too.
 use super::{types, Client};
 use crate::runtime::{ApiRequest, Error, RequestOptions, Response};
-///Request builder for [`Client::list_admins`]: `GET /admins`.
+/// Request builder for [`Client::list_admins`]: `GET /admins`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAdmins<'a> {
@@ -22,21 +22,14 @@ impl<'a> ListAdmins<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::AdminList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -48,7 +41,7 @@ impl<'a> std::future::IntoFuture for ListAdmins<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_activity_log_event_types`]: `GET /admins/activity_log_event_types`.
+/// Request builder for [`Client::list_activity_log_event_types`]: `GET /admins/activity_log_event_types`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListActivityLogEventTypes<'a> {
@@ -67,7 +60,7 @@ impl<'a> ListActivityLogEventTypes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ActivityLogEventTypeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -78,11 +71,7 @@ impl<'a> ListActivityLogEventTypes<'a> {
     ) -> Result<Response<types::ActivityLogEventTypeList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/activity_log_event_types");
-                path
-            },
+            "/admins/activity_log_event_types".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -95,7 +84,7 @@ impl<'a> std::future::IntoFuture for ListActivityLogEventTypes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_activity_logs`]: `GET /admins/activity_logs`.
+/// Request builder for [`Client::list_activity_logs`]: `GET /admins/activity_logs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListActivityLogs<'a> {
@@ -135,7 +124,7 @@ impl<'a> ListActivityLogs<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ActivityLogList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -146,11 +135,7 @@ impl<'a> ListActivityLogs<'a> {
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/activity_logs");
-                path
-            },
+            "/admins/activity_logs".to_owned(),
         );
         let request = match &self.created_at_after {
             Some(value) => request.query("created_at_after", value),
@@ -198,7 +183,7 @@ impl<'a> std::future::IntoFuture for ListActivityLogs<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_activity_logs`]: `POST /admins/activity_logs/search`.
+/// Request builder for [`Client::search_activity_logs`]: `POST /admins/activity_logs/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchActivityLogs<'a> {
@@ -219,7 +204,7 @@ impl<'a> SearchActivityLogs<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ActivityLogList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -230,11 +215,7 @@ impl<'a> SearchActivityLogs<'a> {
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/activity_logs/search");
-                path
-            },
+            "/admins/activity_logs/search".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -248,7 +229,7 @@ impl<'a> std::future::IntoFuture for SearchActivityLogs<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_admin`]: `GET /admins/{id}`.
+/// Request builder for [`Client::retrieve_admin`]: `GET /admins/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveAdmin<'a> {
@@ -269,7 +250,7 @@ impl<'a> RetrieveAdmin<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Admin, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -298,7 +279,7 @@ impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::set_away_admin`]: `PUT /admins/{id}/away`.
+/// Request builder for [`Client::set_away_admin`]: `PUT /admins/{id}/away`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetAwayAdmin<'a> {
@@ -326,7 +307,7 @@ impl<'a> SetAwayAdmin<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Admin, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -360,7 +341,7 @@ impl<'a> std::future::IntoFuture for SetAwayAdmin<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_content_import_sources`]: `GET /ai/content_import_sources`.
+/// Request builder for [`Client::list_content_import_sources`]: `GET /ai/content_import_sources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContentImportSources<'a> {
@@ -379,7 +360,7 @@ impl<'a> ListContentImportSources<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentImportSourcesList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -390,11 +371,7 @@ impl<'a> ListContentImportSources<'a> {
     ) -> Result<Response<types::ContentImportSourcesList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources");
-                path
-            },
+            "/ai/content_import_sources".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -407,7 +384,7 @@ impl<'a> std::future::IntoFuture for ListContentImportSources<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_content_import_source`]: `POST /ai/content_import_sources`.
+/// Request builder for [`Client::create_content_import_source`]: `POST /ai/content_import_sources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContentImportSource<'a> {
@@ -433,7 +410,7 @@ impl<'a> CreateContentImportSource<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentImportSource, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -444,11 +421,7 @@ impl<'a> CreateContentImportSource<'a> {
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources");
-                path
-            },
+            "/ai/content_import_sources".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -465,7 +438,7 @@ impl<'a> std::future::IntoFuture for CreateContentImportSource<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_content_import_source`]: `GET /ai/content_import_sources/{id}`.
+/// Request builder for [`Client::get_content_import_source`]: `GET /ai/content_import_sources/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetContentImportSource<'a> {
@@ -486,7 +459,7 @@ impl<'a> GetContentImportSource<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentImportSource, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -517,7 +490,7 @@ impl<'a> std::future::IntoFuture for GetContentImportSource<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_content_import_source`]: `PUT /ai/content_import_sources/{id}`.
+/// Request builder for [`Client::update_content_import_source`]: `PUT /ai/content_import_sources/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContentImportSource<'a> {
@@ -545,7 +518,7 @@ impl<'a> UpdateContentImportSource<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentImportSource, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -580,7 +553,7 @@ impl<'a> std::future::IntoFuture for UpdateContentImportSource<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_content_import_source`]: `DELETE /ai/content_import_sources/{id}`.
+/// Request builder for [`Client::delete_content_import_source`]: `DELETE /ai/content_import_sources/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContentImportSource<'a> {
@@ -601,7 +574,7 @@ impl<'a> DeleteContentImportSource<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -630,7 +603,7 @@ impl<'a> std::future::IntoFuture for DeleteContentImportSource<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_external_pages`]: `GET /ai/external_pages`.
+/// Request builder for [`Client::list_external_pages`]: `GET /ai/external_pages`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListExternalPages<'a> {
@@ -649,7 +622,7 @@ impl<'a> ListExternalPages<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPagesList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -660,11 +633,7 @@ impl<'a> ListExternalPages<'a> {
     ) -> Result<Response<types::ExternalPagesList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages");
-                path
-            },
+            "/ai/external_pages".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -677,7 +646,7 @@ impl<'a> std::future::IntoFuture for ListExternalPages<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_external_page`]: `POST /ai/external_pages`.
+/// Request builder for [`Client::create_external_page`]: `POST /ai/external_pages`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateExternalPage<'a> {
@@ -703,7 +672,7 @@ impl<'a> CreateExternalPage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -714,11 +683,7 @@ impl<'a> CreateExternalPage<'a> {
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages");
-                path
-            },
+            "/ai/external_pages".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -735,7 +700,7 @@ impl<'a> std::future::IntoFuture for CreateExternalPage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_external_page`]: `GET /ai/external_pages/{id}`.
+/// Request builder for [`Client::get_external_page`]: `GET /ai/external_pages/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetExternalPage<'a> {
@@ -756,7 +721,7 @@ impl<'a> GetExternalPage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -787,7 +752,7 @@ impl<'a> std::future::IntoFuture for GetExternalPage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_external_page`]: `PUT /ai/external_pages/{id}`.
+/// Request builder for [`Client::update_external_page`]: `PUT /ai/external_pages/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateExternalPage<'a> {
@@ -815,7 +780,7 @@ impl<'a> UpdateExternalPage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -850,7 +815,7 @@ impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_external_page`]: `DELETE /ai/external_pages/{id}`.
+/// Request builder for [`Client::delete_external_page`]: `DELETE /ai/external_pages/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteExternalPage<'a> {
@@ -871,7 +836,7 @@ impl<'a> DeleteExternalPage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -902,7 +867,7 @@ impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_articles`]: `GET /articles`.
+/// Request builder for [`Client::list_articles`]: `GET /articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListArticles<'a> {
@@ -928,7 +893,7 @@ impl<'a> ListArticles<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ArticleList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -937,14 +902,7 @@ impl<'a> ListArticles<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/articles");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -983,7 +941,7 @@ impl<'a> std::future::IntoFuture for ListArticles<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_article`]: `POST /articles`.
+/// Request builder for [`Client::create_article`]: `POST /articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateArticle<'a> {
@@ -1009,21 +967,14 @@ impl<'a> CreateArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Article, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/articles");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1039,7 +990,7 @@ impl<'a> std::future::IntoFuture for CreateArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_articles`]: `GET /articles/search`.
+/// Request builder for [`Client::search_articles`]: `GET /articles/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchArticles<'a> {
@@ -1086,7 +1037,7 @@ impl<'a> SearchArticles<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ArticleSearchResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1097,11 +1048,7 @@ impl<'a> SearchArticles<'a> {
     ) -> Result<Response<types::ArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/search");
-                path
-            },
+            "/articles/search".to_owned(),
         );
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
@@ -1130,7 +1077,7 @@ impl<'a> std::future::IntoFuture for SearchArticles<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_article`]: `GET /articles/{id}`.
+/// Request builder for [`Client::retrieve_article`]: `GET /articles/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveArticle<'a> {
@@ -1151,7 +1098,7 @@ impl<'a> RetrieveArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Article, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1180,7 +1127,7 @@ impl<'a> std::future::IntoFuture for RetrieveArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_article`]: `PUT /articles/{id}`.
+/// Request builder for [`Client::update_article`]: `PUT /articles/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateArticle<'a> {
@@ -1208,7 +1155,7 @@ impl<'a> UpdateArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Article, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1241,7 +1188,7 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_article`]: `DELETE /articles/{id}`.
+/// Request builder for [`Client::delete_article`]: `DELETE /articles/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteArticle<'a> {
@@ -1262,7 +1209,7 @@ impl<'a> DeleteArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedArticleObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1293,7 +1240,7 @@ impl<'a> std::future::IntoFuture for DeleteArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_away_status_reasons`]: `GET /away_status_reasons`.
+/// Request builder for [`Client::list_away_status_reasons`]: `GET /away_status_reasons`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAwayStatusReasons<'a> {
@@ -1312,7 +1259,7 @@ impl<'a> ListAwayStatusReasons<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<Vec<types::AwayStatusReason>, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1323,11 +1270,7 @@ impl<'a> ListAwayStatusReasons<'a> {
     ) -> Result<Response<Vec<types::AwayStatusReason>>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/away_status_reasons");
-                path
-            },
+            "/away_status_reasons".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1340,7 +1283,7 @@ impl<'a> std::future::IntoFuture for ListAwayStatusReasons<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_brands`]: `GET /brands`.
+/// Request builder for [`Client::list_brands`]: `GET /brands`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListBrands<'a> {
@@ -1359,21 +1302,14 @@ impl<'a> ListBrands<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::BrandList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/brands");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1385,7 +1321,7 @@ impl<'a> std::future::IntoFuture for ListBrands<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_brand`]: `GET /brands/{id}`.
+/// Request builder for [`Client::retrieve_brand`]: `GET /brands/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveBrand<'a> {
@@ -1406,7 +1342,7 @@ impl<'a> RetrieveBrand<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Brand, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1435,7 +1371,7 @@ impl<'a> std::future::IntoFuture for RetrieveBrand<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_calls`]: `GET /calls`.
+/// Request builder for [`Client::list_calls`]: `GET /calls`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCalls<'a> {
@@ -1468,21 +1404,14 @@ impl<'a> ListCalls<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CallList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1525,7 +1454,7 @@ impl<'a> std::future::IntoFuture for ListCalls<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_calls_with_transcripts`]: `POST /calls/search`.
+/// Request builder for [`Client::list_calls_with_transcripts`]: `POST /calls/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCallsWithTranscripts<'a> {
@@ -1549,7 +1478,7 @@ impl<'a> ListCallsWithTranscripts<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ListCallsWithTranscriptsResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1558,14 +1487,7 @@ impl<'a> ListCallsWithTranscripts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/search");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1578,7 +1500,7 @@ impl<'a> std::future::IntoFuture for ListCallsWithTranscripts<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_call`]: `GET /calls/{id}`.
+/// Request builder for [`Client::show_call`]: `GET /calls/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowCall<'a> {
@@ -1599,7 +1521,7 @@ impl<'a> ShowCall<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Call, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1628,7 +1550,7 @@ impl<'a> std::future::IntoFuture for ShowCall<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_call_recording`]: `GET /calls/{id}/recording`.
+/// Request builder for [`Client::show_call_recording`]: `GET /calls/{id}/recording`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowCallRecording<'a> {
@@ -1649,7 +1571,7 @@ impl<'a> ShowCallRecording<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns where the API redirects to (not followed).
+    /// Sends the request and returns where the API redirects to (not followed).
     pub async fn send(self) -> Result<crate::runtime::Redirect, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1681,7 +1603,7 @@ impl<'a> std::future::IntoFuture for ShowCallRecording<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_call_transcript`]: `GET /calls/{id}/transcript`.
+/// Request builder for [`Client::show_call_transcript`]: `GET /calls/{id}/transcript`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowCallTranscript<'a> {
@@ -1702,7 +1624,7 @@ impl<'a> ShowCallTranscript<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the response body as text.
+    /// Sends the request and returns the response body as text.
     pub async fn send(self) -> Result<String, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1732,7 +1654,7 @@ impl<'a> std::future::IntoFuture for ShowCallTranscript<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_company`]: `GET /companies`.
+/// Request builder for [`Client::retrieve_company`]: `GET /companies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveCompany<'a> {
@@ -1793,7 +1715,7 @@ impl<'a> RetrieveCompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1802,14 +1724,7 @@ impl<'a> RetrieveCompany<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -1868,7 +1783,7 @@ impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_or_update_company`]: `POST /companies`.
+/// Request builder for [`Client::create_or_update_company`]: `POST /companies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateOrUpdateCompany<'a> {
@@ -1894,21 +1809,14 @@ impl<'a> CreateOrUpdateCompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/companies");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1924,7 +1832,7 @@ impl<'a> std::future::IntoFuture for CreateOrUpdateCompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_all_companies`]: `POST /companies/list`.
+/// Request builder for [`Client::list_all_companies`]: `POST /companies/list`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAllCompanies<'a> {
@@ -1964,7 +1872,7 @@ impl<'a> ListAllCompanies<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1975,11 +1883,7 @@ impl<'a> ListAllCompanies<'a> {
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/list");
-                path
-            },
+            "/companies/list".to_owned(),
         );
         let request = match &self.page {
             Some(value) => request.query("page", value),
@@ -2027,7 +1931,7 @@ impl<'a> std::future::IntoFuture for ListAllCompanies<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::scroll_over_all_companies`]: `GET /companies/scroll`.
+/// Request builder for [`Client::scroll_over_all_companies`]: `GET /companies/scroll`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ScrollOverAllCompanies<'a> {
@@ -2052,7 +1956,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyScroll, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2063,11 +1967,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
     ) -> Result<Response<types::CompanyScroll>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/scroll");
-                path
-            },
+            "/companies/scroll".to_owned(),
         );
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
@@ -2105,7 +2005,7 @@ impl<'a> std::future::IntoFuture for ScrollOverAllCompanies<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_company_notes`]: `GET /companies/{company_id}/notes`.
+/// Request builder for [`Client::list_company_notes`]: `GET /companies/{company_id}/notes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCompanyNotes<'a> {
@@ -2133,7 +2033,7 @@ impl<'a> ListCompanyNotes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NoteList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2190,7 +2090,7 @@ impl<'a> std::future::IntoFuture for ListCompanyNotes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_company_note`]: `POST /companies/{company_id}/notes`.
+/// Request builder for [`Client::create_company_note`]: `POST /companies/{company_id}/notes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCompanyNote<'a> {
@@ -2218,7 +2118,7 @@ impl<'a> CreateCompanyNote<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Note, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2252,7 +2152,7 @@ impl<'a> std::future::IntoFuture for CreateCompanyNote<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_a_company_by_id`]: `GET /companies/{id}`.
+/// Request builder for [`Client::retrieve_a_company_by_id`]: `GET /companies/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveACompanyById<'a> {
@@ -2273,7 +2173,7 @@ impl<'a> RetrieveACompanyById<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2302,7 +2202,7 @@ impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_company`]: `PUT /companies/{id}`.
+/// Request builder for [`Client::update_company`]: `PUT /companies/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCompany<'a> {
@@ -2323,7 +2223,7 @@ impl<'a> UpdateCompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2352,7 +2252,7 @@ impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_company`]: `DELETE /companies/{id}`.
+/// Request builder for [`Client::delete_company`]: `DELETE /companies/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCompany<'a> {
@@ -2373,7 +2273,7 @@ impl<'a> DeleteCompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedCompanyObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2404,7 +2304,7 @@ impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_attached_contacts`]: `GET /companies/{id}/contacts`.
+/// Request builder for [`Client::list_attached_contacts`]: `GET /companies/{id}/contacts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAttachedContacts<'a> {
@@ -2432,7 +2332,7 @@ impl<'a> ListAttachedContacts<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyAttachedContacts, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2491,7 +2391,7 @@ impl<'a> std::future::IntoFuture for ListAttachedContacts<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_attached_segments_for_companies`]: `GET /companies/{id}/segments`.
+/// Request builder for [`Client::list_attached_segments_for_companies`]: `GET /companies/{id}/segments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAttachedSegmentsForCompanies<'a> {
@@ -2512,7 +2412,7 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyAttachedSegments, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2544,7 +2444,7 @@ impl<'a> std::future::IntoFuture for ListAttachedSegmentsForCompanies<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_contacts`]: `GET /contacts`.
+/// Request builder for [`Client::list_contacts`]: `GET /contacts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContacts<'a> {
@@ -2570,7 +2470,7 @@ impl<'a> ListContacts<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2579,14 +2479,7 @@ impl<'a> ListContacts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2625,7 +2518,7 @@ impl<'a> std::future::IntoFuture for ListContacts<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_contact`]: `POST /contacts`.
+/// Request builder for [`Client::create_contact`]: `POST /contacts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContact<'a> {
@@ -2651,7 +2544,7 @@ impl<'a> CreateContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2660,14 +2553,7 @@ impl<'a> CreateContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2683,7 +2569,7 @@ impl<'a> std::future::IntoFuture for CreateContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_contact_by_external_id`]: `GET /contacts/find_by_external_id/{external_id}`.
+/// Request builder for [`Client::show_contact_by_external_id`]: `GET /contacts/find_by_external_id/{external_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowContactByExternalId<'a> {
@@ -2704,7 +2590,7 @@ impl<'a> ShowContactByExternalId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2735,7 +2621,7 @@ impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::merge_contact`]: `POST /contacts/merge`.
+/// Request builder for [`Client::merge_contact`]: `POST /contacts/merge`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MergeContact<'a> {
@@ -2761,7 +2647,7 @@ impl<'a> MergeContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2772,11 +2658,7 @@ impl<'a> MergeContact<'a> {
     ) -> Result<Response<types::MergeContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/merge");
-                path
-            },
+            "/contacts/merge".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -2793,7 +2675,7 @@ impl<'a> std::future::IntoFuture for MergeContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_contacts`]: `POST /contacts/search`.
+/// Request builder for [`Client::search_contacts`]: `POST /contacts/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchContacts<'a> {
@@ -2819,7 +2701,7 @@ impl<'a> SearchContacts<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2830,11 +2712,7 @@ impl<'a> SearchContacts<'a> {
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/search");
-                path
-            },
+            "/contacts/search".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -2851,7 +2729,7 @@ impl<'a> std::future::IntoFuture for SearchContacts<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{id}`.
+/// Request builder for [`Client::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachContactFromACompany<'a> {
@@ -2874,7 +2752,7 @@ impl<'a> DetachContactFromACompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2907,7 +2785,7 @@ impl<'a> std::future::IntoFuture for DetachContactFromACompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`.
+/// Request builder for [`Client::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSegmentsForAContact<'a> {
@@ -2928,7 +2806,7 @@ impl<'a> ListSegmentsForAContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactSegments, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2960,7 +2838,7 @@ impl<'a> std::future::IntoFuture for ListSegmentsForAContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`.
+/// Request builder for [`Client::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSubscriptionsForAContact<'a> {
@@ -2981,7 +2859,7 @@ impl<'a> ListSubscriptionsForAContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3013,7 +2891,7 @@ impl<'a> std::future::IntoFuture for ListSubscriptionsForAContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`.
+/// Request builder for [`Client::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachSubscriptionTypeToContact<'a> {
@@ -3041,7 +2919,7 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubscriptionType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3077,7 +2955,7 @@ impl<'a> std::future::IntoFuture for AttachSubscriptionTypeToContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{id}`.
+/// Request builder for [`Client::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachSubscriptionTypeToContact<'a> {
@@ -3100,7 +2978,7 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubscriptionType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3135,7 +3013,7 @@ impl<'a> std::future::IntoFuture for DetachSubscriptionTypeToContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`.
+/// Request builder for [`Client::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTagsForAContact<'a> {
@@ -3156,7 +3034,7 @@ impl<'a> ListTagsForAContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TagList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3186,7 +3064,7 @@ impl<'a> std::future::IntoFuture for ListTagsForAContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`.
+/// Request builder for [`Client::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachTagToContact<'a> {
@@ -3214,7 +3092,7 @@ impl<'a> AttachTagToContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3248,7 +3126,7 @@ impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{id}`.
+/// Request builder for [`Client::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachTagFromContact<'a> {
@@ -3271,7 +3149,7 @@ impl<'a> DetachTagFromContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3304,7 +3182,7 @@ impl<'a> std::future::IntoFuture for DetachTagFromContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_contact`]: `GET /contacts/{id}`.
+/// Request builder for [`Client::show_contact`]: `GET /contacts/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowContact<'a> {
@@ -3325,7 +3203,7 @@ impl<'a> ShowContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3356,7 +3234,7 @@ impl<'a> std::future::IntoFuture for ShowContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_contact`]: `PUT /contacts/{id}`.
+/// Request builder for [`Client::update_contact`]: `PUT /contacts/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContact<'a> {
@@ -3384,7 +3262,7 @@ impl<'a> UpdateContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::UpdateContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3419,7 +3297,7 @@ impl<'a> std::future::IntoFuture for UpdateContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_contact`]: `DELETE /contacts/{id}`.
+/// Request builder for [`Client::delete_contact`]: `DELETE /contacts/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContact<'a> {
@@ -3440,7 +3318,7 @@ impl<'a> DeleteContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3471,7 +3349,7 @@ impl<'a> std::future::IntoFuture for DeleteContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::archive_contact`]: `POST /contacts/{id}/archive`.
+/// Request builder for [`Client::archive_contact`]: `POST /contacts/{id}/archive`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ArchiveContact<'a> {
@@ -3492,7 +3370,7 @@ impl<'a> ArchiveContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactArchived, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3524,7 +3402,7 @@ impl<'a> std::future::IntoFuture for ArchiveContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::block_contact`]: `POST /contacts/{id}/block`.
+/// Request builder for [`Client::block_contact`]: `POST /contacts/{id}/block`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BlockContact<'a> {
@@ -3545,7 +3423,7 @@ impl<'a> BlockContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactBlocked, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3577,7 +3455,7 @@ impl<'a> std::future::IntoFuture for BlockContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_companies_for_a_contact`]: `GET /contacts/{id}/companies`.
+/// Request builder for [`Client::list_companies_for_a_contact`]: `GET /contacts/{id}/companies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCompaniesForAContact<'a> {
@@ -3598,7 +3476,7 @@ impl<'a> ListCompaniesForAContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactAttachedCompanies, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3630,7 +3508,7 @@ impl<'a> std::future::IntoFuture for ListCompaniesForAContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_contact_to_a_company`]: `POST /contacts/{id}/companies`.
+/// Request builder for [`Client::attach_contact_to_a_company`]: `POST /contacts/{id}/companies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachContactToACompany<'a> {
@@ -3658,7 +3536,7 @@ impl<'a> AttachContactToACompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3692,7 +3570,7 @@ impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_notes`]: `GET /contacts/{id}/notes`.
+/// Request builder for [`Client::list_notes`]: `GET /contacts/{id}/notes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNotes<'a> {
@@ -3720,7 +3598,7 @@ impl<'a> ListNotes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NoteList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3777,7 +3655,7 @@ impl<'a> std::future::IntoFuture for ListNotes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_note`]: `POST /contacts/{id}/notes`.
+/// Request builder for [`Client::create_note`]: `POST /contacts/{id}/notes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNote<'a> {
@@ -3805,7 +3683,7 @@ impl<'a> CreateNote<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Note, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3839,7 +3717,7 @@ impl<'a> std::future::IntoFuture for CreateNote<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::unarchive_contact`]: `POST /contacts/{id}/unarchive`.
+/// Request builder for [`Client::unarchive_contact`]: `POST /contacts/{id}/unarchive`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnarchiveContact<'a> {
@@ -3860,7 +3738,7 @@ impl<'a> UnarchiveContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactUnarchived, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3892,7 +3770,7 @@ impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_content_snippets`]: `GET /content_snippets`.
+/// Request builder for [`Client::list_content_snippets`]: `GET /content_snippets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContentSnippets<'a> {
@@ -3925,7 +3803,7 @@ impl<'a> ListContentSnippets<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentSnippetList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3936,11 +3814,7 @@ impl<'a> ListContentSnippets<'a> {
     ) -> Result<Response<types::ContentSnippetList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/content_snippets");
-                path
-            },
+            "/content_snippets".to_owned(),
         );
         let request = match &self.page {
             Some(value) => request.query("page", value),
@@ -3961,7 +3835,7 @@ impl<'a> std::future::IntoFuture for ListContentSnippets<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_content_snippet`]: `POST /content_snippets`.
+/// Request builder for [`Client::create_content_snippet`]: `POST /content_snippets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContentSnippet<'a> {
@@ -3985,7 +3859,7 @@ impl<'a> CreateContentSnippet<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentSnippet, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3996,11 +3870,7 @@ impl<'a> CreateContentSnippet<'a> {
     ) -> Result<Response<types::ContentSnippet>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/content_snippets");
-                path
-            },
+            "/content_snippets".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -4014,7 +3884,7 @@ impl<'a> std::future::IntoFuture for CreateContentSnippet<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_content_snippet`]: `GET /content_snippets/{id}`.
+/// Request builder for [`Client::get_content_snippet`]: `GET /content_snippets/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetContentSnippet<'a> {
@@ -4035,7 +3905,7 @@ impl<'a> GetContentSnippet<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentSnippet, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4066,7 +3936,7 @@ impl<'a> std::future::IntoFuture for GetContentSnippet<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_content_snippet`]: `PUT /content_snippets/{id}`.
+/// Request builder for [`Client::update_content_snippet`]: `PUT /content_snippets/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContentSnippet<'a> {
@@ -4093,7 +3963,7 @@ impl<'a> UpdateContentSnippet<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentSnippet, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4125,7 +3995,7 @@ impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_conversations`]: `GET /conversations`.
+/// Request builder for [`Client::list_conversations`]: `GET /conversations`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListConversations<'a> {
@@ -4158,7 +4028,7 @@ impl<'a> ListConversations<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ConversationList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4167,14 +4037,7 @@ impl<'a> ListConversations<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -4217,7 +4080,7 @@ impl<'a> std::future::IntoFuture for ListConversations<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_conversation`]: `POST /conversations`.
+/// Request builder for [`Client::create_conversation`]: `POST /conversations`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateConversation<'a> {
@@ -4243,7 +4106,7 @@ impl<'a> CreateConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CreateConversationResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4254,11 +4117,7 @@ impl<'a> CreateConversation<'a> {
     ) -> Result<Response<types::CreateConversationResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations");
-                path
-            },
+            "/conversations".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -4275,7 +4134,7 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_deleted_conversation_ids`]: `GET /conversations/deleted`.
+/// Request builder for [`Client::list_deleted_conversation_ids`]: `GET /conversations/deleted`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDeletedConversationIds<'a> {
@@ -4315,7 +4174,7 @@ impl<'a> ListDeletedConversationIds<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedConversationList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4326,11 +4185,7 @@ impl<'a> ListDeletedConversationIds<'a> {
     ) -> Result<Response<types::DeletedConversationList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/deleted");
-                path
-            },
+            "/conversations/deleted".to_owned(),
         );
         let request = match &self.page {
             Some(value) => request.query("page", value),
@@ -4378,7 +4233,7 @@ impl<'a> std::future::IntoFuture for ListDeletedConversationIds<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::redact_conversation`]: `POST /conversations/redact`.
+/// Request builder for [`Client::redact_conversation`]: `POST /conversations/redact`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedactConversation<'a> {
@@ -4404,7 +4259,7 @@ impl<'a> RedactConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4415,11 +4270,7 @@ impl<'a> RedactConversation<'a> {
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/redact");
-                path
-            },
+            "/conversations/redact".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -4436,7 +4287,7 @@ impl<'a> std::future::IntoFuture for RedactConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_conversations`]: `POST /conversations/search`.
+/// Request builder for [`Client::search_conversations`]: `POST /conversations/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchConversations<'a> {
@@ -4462,7 +4313,7 @@ impl<'a> SearchConversations<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ConversationList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4473,11 +4324,7 @@ impl<'a> SearchConversations<'a> {
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/search");
-                path
-            },
+            "/conversations/search".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -4494,7 +4341,7 @@ impl<'a> std::future::IntoFuture for SearchConversations<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_conversation_part`]: `PUT /conversations/{conversation_id}/conversation_parts/{id}`.
+/// Request builder for [`Client::update_conversation_part`]: `PUT /conversations/{conversation_id}/conversation_parts/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateConversationPart<'a> {
@@ -4524,7 +4371,7 @@ impl<'a> UpdateConversationPart<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ConversationPart, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4565,7 +4412,7 @@ impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`.
+/// Request builder for [`Client::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachContactFromConversation<'a> {
@@ -4599,7 +4446,7 @@ impl<'a> DetachContactFromConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4640,7 +4487,7 @@ impl<'a> std::future::IntoFuture for DetachContactFromConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`.
+/// Request builder for [`Client::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachTagToConversation<'a> {
@@ -4668,7 +4515,7 @@ impl<'a> AttachTagToConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4704,7 +4551,7 @@ impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{id}`.
+/// Request builder for [`Client::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachTagFromConversation<'a> {
@@ -4734,7 +4581,7 @@ impl<'a> DetachTagFromConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4773,7 +4620,7 @@ impl<'a> std::future::IntoFuture for DetachTagFromConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_conversation`]: `GET /conversations/{id}`.
+/// Request builder for [`Client::retrieve_conversation`]: `GET /conversations/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveConversation<'a> {
@@ -4815,7 +4662,7 @@ impl<'a> RetrieveConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4858,7 +4705,7 @@ impl<'a> std::future::IntoFuture for RetrieveConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_conversation`]: `PUT /conversations/{id}`.
+/// Request builder for [`Client::update_conversation`]: `PUT /conversations/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateConversation<'a> {
@@ -4893,7 +4740,7 @@ impl<'a> UpdateConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4932,7 +4779,7 @@ impl<'a> std::future::IntoFuture for UpdateConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_conversation`]: `DELETE /conversations/{id}`.
+/// Request builder for [`Client::delete_conversation`]: `DELETE /conversations/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteConversation<'a> {
@@ -4960,7 +4807,7 @@ impl<'a> DeleteConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ConversationDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4995,7 +4842,7 @@ impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`.
+/// Request builder for [`Client::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertConversationToTicket<'a> {
@@ -5023,7 +4870,7 @@ impl<'a> ConvertConversationToTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5057,7 +4904,7 @@ impl<'a> std::future::IntoFuture for ConvertConversationToTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`.
+/// Request builder for [`Client::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachContactToConversation<'a> {
@@ -5085,7 +4932,7 @@ impl<'a> AttachContactToConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5121,7 +4968,7 @@ impl<'a> std::future::IntoFuture for AttachContactToConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_handling_events`]: `GET /conversations/{id}/handling_events`.
+/// Request builder for [`Client::list_handling_events`]: `GET /conversations/{id}/handling_events`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListHandlingEvents<'a> {
@@ -5142,7 +4989,7 @@ impl<'a> ListHandlingEvents<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::HandlingEventList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5174,7 +5021,7 @@ impl<'a> std::future::IntoFuture for ListHandlingEvents<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::manage_conversation`]: `POST /conversations/{id}/parts`.
+/// Request builder for [`Client::manage_conversation`]: `POST /conversations/{id}/parts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManageConversation<'a> {
@@ -5202,7 +5049,7 @@ impl<'a> ManageConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5238,7 +5085,7 @@ impl<'a> std::future::IntoFuture for ManageConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::reply_conversation`]: `POST /conversations/{id}/reply`.
+/// Request builder for [`Client::reply_conversation`]: `POST /conversations/{id}/reply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReplyConversation<'a> {
@@ -5266,7 +5113,7 @@ impl<'a> ReplyConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5302,7 +5149,7 @@ impl<'a> std::future::IntoFuture for ReplyConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_side_conversations`]: `GET /conversations/{id}/side_conversations`.
+/// Request builder for [`Client::list_side_conversations`]: `GET /conversations/{id}/side_conversations`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSideConversations<'a> {
@@ -5337,7 +5184,7 @@ impl<'a> ListSideConversations<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SideConversationList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5400,7 +5247,7 @@ impl<'a> std::future::IntoFuture for ListSideConversations<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::notify_attribute_collected`]: `POST /custom_channel_events/notify_attribute_collected`.
+/// Request builder for [`Client::notify_attribute_collected`]: `POST /custom_channel_events/notify_attribute_collected`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct NotifyAttributeCollected<'a> {
@@ -5424,7 +5271,7 @@ impl<'a> NotifyAttributeCollected<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomChannelNotificationResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5435,11 +5282,7 @@ impl<'a> NotifyAttributeCollected<'a> {
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_channel_events/notify_attribute_collected");
-                path
-            },
+            "/custom_channel_events/notify_attribute_collected".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5453,7 +5296,7 @@ impl<'a> std::future::IntoFuture for NotifyAttributeCollected<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::notify_new_conversation`]: `POST /custom_channel_events/notify_new_conversation`.
+/// Request builder for [`Client::notify_new_conversation`]: `POST /custom_channel_events/notify_new_conversation`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct NotifyNewConversation<'a> {
@@ -5474,7 +5317,7 @@ impl<'a> NotifyNewConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomChannelNotificationResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5485,11 +5328,7 @@ impl<'a> NotifyNewConversation<'a> {
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_channel_events/notify_new_conversation");
-                path
-            },
+            "/custom_channel_events/notify_new_conversation".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5503,7 +5342,7 @@ impl<'a> std::future::IntoFuture for NotifyNewConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::notify_new_message`]: `POST /custom_channel_events/notify_new_message`.
+/// Request builder for [`Client::notify_new_message`]: `POST /custom_channel_events/notify_new_message`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct NotifyNewMessage<'a> {
@@ -5524,7 +5363,7 @@ impl<'a> NotifyNewMessage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomChannelNotificationResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5535,11 +5374,7 @@ impl<'a> NotifyNewMessage<'a> {
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_channel_events/notify_new_message");
-                path
-            },
+            "/custom_channel_events/notify_new_message".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5553,7 +5388,7 @@ impl<'a> std::future::IntoFuture for NotifyNewMessage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::notify_quick_reply_selected`]: `POST /custom_channel_events/notify_quick_reply_selected`.
+/// Request builder for [`Client::notify_quick_reply_selected`]: `POST /custom_channel_events/notify_quick_reply_selected`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct NotifyQuickReplySelected<'a> {
@@ -5577,7 +5412,7 @@ impl<'a> NotifyQuickReplySelected<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomChannelNotificationResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5588,11 +5423,7 @@ impl<'a> NotifyQuickReplySelected<'a> {
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_channel_events/notify_quick_reply_selected");
-                path
-            },
+            "/custom_channel_events/notify_quick_reply_selected".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5606,7 +5437,7 @@ impl<'a> std::future::IntoFuture for NotifyQuickReplySelected<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`.
+/// Request builder for [`Client::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomObjectInstancesByExternalId<'a> {
@@ -5633,7 +5464,7 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5668,7 +5499,7 @@ impl<'a> std::future::IntoFuture for GetCustomObjectInstancesByExternalId<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`.
+/// Request builder for [`Client::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomObjectInstances<'a> {
@@ -5702,7 +5533,7 @@ impl<'a> CreateCustomObjectInstances<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5739,7 +5570,7 @@ impl<'a> std::future::IntoFuture for CreateCustomObjectInstances<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`.
+/// Request builder for [`Client::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCustomObjectInstancesById<'a> {
@@ -5766,7 +5597,7 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5801,7 +5632,7 @@ impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesById<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{id}`.
+/// Request builder for [`Client::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomObjectInstancesById<'a> {
@@ -5828,7 +5659,7 @@ impl<'a> GetCustomObjectInstancesById<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5847,7 +5678,7 @@ impl<'a> GetCustomObjectInstancesById<'a> {
                         &self.custom_object_type_identifier.to_string(),
                     ),
                 );
-                path.push_str("/");
+                path.push('/');
                 path.push_str(
                     &crate::runtime::encode_path_segment(&self.id.to_string()),
                 );
@@ -5865,7 +5696,7 @@ impl<'a> std::future::IntoFuture for GetCustomObjectInstancesById<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`.
+/// Request builder for [`Client::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCustomObjectInstancesByExternalId<'a> {
@@ -5892,7 +5723,7 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5911,7 +5742,7 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
                         &self.custom_object_type_identifier.to_string(),
                     ),
                 );
-                path.push_str("/");
+                path.push('/');
                 path.push_str(
                     &crate::runtime::encode_path_segment(&self.id.to_string()),
                 );
@@ -5929,7 +5760,7 @@ impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesByExternalId<'a>
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
+/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LisDataAttributes<'a> {
@@ -5962,7 +5793,7 @@ impl<'a> LisDataAttributes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataAttributeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5973,11 +5804,7 @@ impl<'a> LisDataAttributes<'a> {
     ) -> Result<Response<types::DataAttributeList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/data_attributes");
-                path
-            },
+            "/data_attributes".to_owned(),
         );
         let request = match &self.model {
             Some(value) => request.query("model", value),
@@ -5998,7 +5825,7 @@ impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_data_attribute`]: `POST /data_attributes`.
+/// Request builder for [`Client::create_data_attribute`]: `POST /data_attributes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataAttribute<'a> {
@@ -6024,7 +5851,7 @@ impl<'a> CreateDataAttribute<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6035,11 +5862,7 @@ impl<'a> CreateDataAttribute<'a> {
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/data_attributes");
-                path
-            },
+            "/data_attributes".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -6056,7 +5879,7 @@ impl<'a> std::future::IntoFuture for CreateDataAttribute<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_data_attribute`]: `PUT /data_attributes/{id}`.
+/// Request builder for [`Client::update_data_attribute`]: `PUT /data_attributes/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDataAttribute<'a> {
@@ -6084,7 +5907,7 @@ impl<'a> UpdateDataAttribute<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6119,7 +5942,7 @@ impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_data_connectors`]: `GET /data_connectors`.
+/// Request builder for [`Client::list_data_connectors`]: `GET /data_connectors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDataConnectors<'a> {
@@ -6152,7 +5975,7 @@ impl<'a> ListDataConnectors<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataConnectorList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6163,11 +5986,7 @@ impl<'a> ListDataConnectors<'a> {
     ) -> Result<Response<types::DataConnectorList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors");
-                path
-            },
+            "/data_connectors".to_owned(),
         );
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
@@ -6211,7 +6030,7 @@ impl<'a> std::future::IntoFuture for ListDataConnectors<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_data_connector`]: `POST /data_connectors`.
+/// Request builder for [`Client::create_data_connector`]: `POST /data_connectors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataConnector<'a> {
@@ -6237,7 +6056,7 @@ impl<'a> CreateDataConnector<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataConnectorDetail, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6248,11 +6067,7 @@ impl<'a> CreateDataConnector<'a> {
     ) -> Result<Response<types::DataConnectorDetail>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors");
-                path
-            },
+            "/data_connectors".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -6269,7 +6084,7 @@ impl<'a> std::future::IntoFuture for CreateDataConnector<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`.
+/// Request builder for [`Client::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListDataConnectorExecutionResults<'a> {
@@ -6360,7 +6175,7 @@ impl<'a> ListDataConnectorExecutionResults<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataConnectorExecutionResultList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6452,7 +6267,7 @@ impl<'a> std::future::IntoFuture for ListDataConnectorExecutionResults<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_data_connector_execution_result`]: `GET /data_connectors/{data_connector_id}/execution_results/{id}`.
+/// Request builder for [`Client::show_data_connector_execution_result`]: `GET /data_connectors/{data_connector_id}/execution_results/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowDataConnectorExecutionResult<'a> {
@@ -6479,7 +6294,7 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataConnectorExecutionResult, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6516,7 +6331,7 @@ impl<'a> std::future::IntoFuture for ShowDataConnectorExecutionResult<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_data_connector`]: `GET /data_connectors/{id}`.
+/// Request builder for [`Client::retrieve_data_connector`]: `GET /data_connectors/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveDataConnector<'a> {
@@ -6547,7 +6362,7 @@ impl<'a> RetrieveDataConnector<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataConnectorDetail, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6582,7 +6397,7 @@ impl<'a> std::future::IntoFuture for RetrieveDataConnector<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_data_connector`]: `DELETE /data_connectors/{id}`.
+/// Request builder for [`Client::delete_data_connector`]: `DELETE /data_connectors/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteDataConnector<'a> {
@@ -6603,7 +6418,7 @@ impl<'a> DeleteDataConnector<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedDataConnectorObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6634,7 +6449,7 @@ impl<'a> std::future::IntoFuture for DeleteDataConnector<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_data_connector`]: `PATCH /data_connectors/{id}`.
+/// Request builder for [`Client::update_data_connector`]: `PATCH /data_connectors/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDataConnector<'a> {
@@ -6662,7 +6477,7 @@ impl<'a> UpdateDataConnector<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataConnectorDetail, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6697,7 +6512,7 @@ impl<'a> std::future::IntoFuture for UpdateDataConnector<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::download_data_export`]: `GET /download/content/data/{job_identifier}`.
+/// Request builder for [`Client::download_data_export`]: `GET /download/content/data/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadDataExport<'a> {
@@ -6718,7 +6533,7 @@ impl<'a> DownloadDataExport<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6749,7 +6564,7 @@ impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
+/// Request builder for [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDownloadReportingDataByJobIdentifier<'a> {
@@ -6779,7 +6594,7 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6814,7 +6629,7 @@ impl<'a> std::future::IntoFuture for GetDownloadReportingDataByJobIdentifier<'a>
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_emails`]: `GET /emails`.
+/// Request builder for [`Client::list_emails`]: `GET /emails`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListEmails<'a> {
@@ -6833,21 +6648,14 @@ impl<'a> ListEmails<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::EmailList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/emails");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6859,7 +6667,7 @@ impl<'a> std::future::IntoFuture for ListEmails<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_email`]: `GET /emails/{id}`.
+/// Request builder for [`Client::retrieve_email`]: `GET /emails/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveEmail<'a> {
@@ -6880,7 +6688,7 @@ impl<'a> RetrieveEmail<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::EmailSetting, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6911,7 +6719,7 @@ impl<'a> std::future::IntoFuture for RetrieveEmail<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::lis_data_events`]: `GET /events`.
+/// Request builder for [`Client::lis_data_events`]: `GET /events`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LisDataEvents<'a> {
@@ -6945,7 +6753,7 @@ impl<'a> LisDataEvents<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataEventSummary, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6954,14 +6762,7 @@ impl<'a> LisDataEvents<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/events");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
         let value = &self.filter;
         let request = request.query_object(value)?;
         let value = &self.type_;
@@ -6981,7 +6782,7 @@ impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_data_event`]: `POST /events`.
+/// Request builder for [`Client::create_data_event`]: `POST /events`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataEvent<'a> {
@@ -7007,21 +6808,14 @@ impl<'a> CreateDataEvent<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/events");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7037,7 +6831,7 @@ impl<'a> std::future::IntoFuture for CreateDataEvent<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::data_event_summaries`]: `POST /events/summaries`.
+/// Request builder for [`Client::data_event_summaries`]: `POST /events/summaries`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DataEventSummaries<'a> {
@@ -7063,7 +6857,7 @@ impl<'a> DataEventSummaries<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7072,11 +6866,7 @@ impl<'a> DataEventSummaries<'a> {
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/events/summaries");
-                path
-            },
+            "/events/summaries".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -7093,7 +6883,7 @@ impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::cancel_data_export`]: `POST /export/cancel/{job_identifier}`.
+/// Request builder for [`Client::cancel_data_export`]: `POST /export/cancel/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelDataExport<'a> {
@@ -7114,7 +6904,7 @@ impl<'a> CancelDataExport<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataExport, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7145,7 +6935,7 @@ impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_data_export`]: `POST /export/content/data`.
+/// Request builder for [`Client::create_data_export`]: `POST /export/content/data`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataExport<'a> {
@@ -7171,7 +6961,7 @@ impl<'a> CreateDataExport<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataExport, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7180,11 +6970,7 @@ impl<'a> CreateDataExport<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/export/content/data");
-                path
-            },
+            "/export/content/data".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -7201,7 +6987,7 @@ impl<'a> std::future::IntoFuture for CreateDataExport<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_data_export`]: `GET /export/content/data/{job_identifier}`.
+/// Request builder for [`Client::get_data_export`]: `GET /export/content/data/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDataExport<'a> {
@@ -7222,7 +7008,7 @@ impl<'a> GetDataExport<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataExport, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7253,7 +7039,7 @@ impl<'a> std::future::IntoFuture for GetDataExport<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`.
+/// Request builder for [`Client::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PostExportReportingDataEnqueue<'a> {
@@ -7277,7 +7063,7 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(
         self,
     ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
@@ -7290,11 +7076,7 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
     ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/export/reporting_data/enqueue");
-                path
-            },
+            "/export/reporting_data/enqueue".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7308,7 +7090,7 @@ impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`.
+/// Request builder for [`Client::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetExportReportingDataGetDatasets<'a> {
@@ -7327,7 +7109,7 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(
         self,
     ) -> Result<types::GetExportReportingDataGetDatasetsResponse, Error> {
@@ -7340,11 +7122,7 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
     ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/reporting_data/get_datasets");
-                path
-            },
+            "/export/reporting_data/get_datasets".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7357,7 +7135,7 @@ impl<'a> std::future::IntoFuture for GetExportReportingDataGetDatasets<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_export_reporting_data_by_job_identifier`]: `GET /export/reporting_data/{job_identifier}`.
+/// Request builder for [`Client::get_export_reporting_data_by_job_identifier`]: `GET /export/reporting_data/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetExportReportingDataByJobIdentifier<'a> {
@@ -7387,7 +7165,7 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(
         self,
     ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
@@ -7426,7 +7204,7 @@ impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::export_workflow`]: `GET /export/workflows/{id}`.
+/// Request builder for [`Client::export_workflow`]: `GET /export/workflows/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ExportWorkflow<'a> {
@@ -7447,7 +7225,7 @@ impl<'a> ExportWorkflow<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::WorkflowExport, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7478,7 +7256,7 @@ impl<'a> std::future::IntoFuture for ExportWorkflow<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::collect_fin_voice_call_by_id`]: `GET /fin_voice/collect/{id}`.
+/// Request builder for [`Client::collect_fin_voice_call_by_id`]: `GET /fin_voice/collect/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CollectFinVoiceCallById<'a> {
@@ -7499,7 +7277,7 @@ impl<'a> CollectFinVoiceCallById<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::AiCallResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7530,7 +7308,7 @@ impl<'a> std::future::IntoFuture for CollectFinVoiceCallById<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::collect_fin_voice_calls_by_conversation_id`]: `GET /fin_voice/conversation/{conversation_id}`.
+/// Request builder for [`Client::collect_fin_voice_calls_by_conversation_id`]: `GET /fin_voice/conversation/{conversation_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CollectFinVoiceCallsByConversationId<'a> {
@@ -7551,7 +7329,7 @@ impl<'a> CollectFinVoiceCallsByConversationId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<Vec<types::AiCallResponse>, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7584,7 +7362,7 @@ impl<'a> std::future::IntoFuture for CollectFinVoiceCallsByConversationId<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::collect_fin_voice_call_by_external_id`]: `GET /fin_voice/external_id/{external_id}`.
+/// Request builder for [`Client::collect_fin_voice_call_by_external_id`]: `GET /fin_voice/external_id/{external_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CollectFinVoiceCallByExternalId<'a> {
@@ -7605,7 +7383,7 @@ impl<'a> CollectFinVoiceCallByExternalId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::AiCallResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7636,7 +7414,7 @@ impl<'a> std::future::IntoFuture for CollectFinVoiceCallByExternalId<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::collect_fin_voice_call_by_phone_number`]: `GET /fin_voice/phone_number/{phone_number}`.
+/// Request builder for [`Client::collect_fin_voice_call_by_phone_number`]: `GET /fin_voice/phone_number/{phone_number}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CollectFinVoiceCallByPhoneNumber<'a> {
@@ -7657,7 +7435,7 @@ impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the JSON body as is: the description declares no success response.
+    /// Sends the request and returns the JSON body as is: the description declares no success response.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7690,7 +7468,7 @@ impl<'a> std::future::IntoFuture for CollectFinVoiceCallByPhoneNumber<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::register_fin_voice_call`]: `POST /fin_voice/register`.
+/// Request builder for [`Client::register_fin_voice_call`]: `POST /fin_voice/register`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RegisterFinVoiceCall<'a> {
@@ -7716,7 +7494,7 @@ impl<'a> RegisterFinVoiceCall<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::AiCallResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7727,11 +7505,7 @@ impl<'a> RegisterFinVoiceCall<'a> {
     ) -> Result<Response<types::AiCallResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/register");
-                path
-            },
+            "/fin_voice/register".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -7748,7 +7522,7 @@ impl<'a> std::future::IntoFuture for RegisterFinVoiceCall<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_folders`]: `GET /folders`.
+/// Request builder for [`Client::list_folders`]: `GET /folders`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListFolders<'a> {
@@ -7788,7 +7562,7 @@ impl<'a> ListFolders<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ListFoldersResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7797,14 +7571,7 @@ impl<'a> ListFolders<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListFoldersResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/folders");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7851,7 +7618,7 @@ impl<'a> std::future::IntoFuture for ListFolders<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_folder`]: `POST /folders`.
+/// Request builder for [`Client::create_folder`]: `POST /folders`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateFolder<'a> {
@@ -7877,21 +7644,14 @@ impl<'a> CreateFolder<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Folder, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/folders");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7907,7 +7667,7 @@ impl<'a> std::future::IntoFuture for CreateFolder<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_folder`]: `GET /folders/{id}`.
+/// Request builder for [`Client::retrieve_folder`]: `GET /folders/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveFolder<'a> {
@@ -7928,7 +7688,7 @@ impl<'a> RetrieveFolder<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Folder, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7957,7 +7717,7 @@ impl<'a> std::future::IntoFuture for RetrieveFolder<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_folder`]: `PUT /folders/{id}`.
+/// Request builder for [`Client::update_folder`]: `PUT /folders/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateFolder<'a> {
@@ -7985,7 +7745,7 @@ impl<'a> UpdateFolder<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Folder, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8018,7 +7778,7 @@ impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_folder`]: `DELETE /folders/{id}`.
+/// Request builder for [`Client::delete_folder`]: `DELETE /folders/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteFolder<'a> {
@@ -8039,7 +7799,7 @@ impl<'a> DeleteFolder<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedFolderObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8070,7 +7830,7 @@ impl<'a> std::future::IntoFuture for DeleteFolder<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_all_collections`]: `GET /help_center/collections`.
+/// Request builder for [`Client::list_all_collections`]: `GET /help_center/collections`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAllCollections<'a> {
@@ -8096,7 +7856,7 @@ impl<'a> ListAllCollections<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CollectionList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8107,11 +7867,7 @@ impl<'a> ListAllCollections<'a> {
     ) -> Result<Response<types::CollectionList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections");
-                path
-            },
+            "/help_center/collections".to_owned(),
         );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -8151,7 +7907,7 @@ impl<'a> std::future::IntoFuture for ListAllCollections<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_collection`]: `POST /help_center/collections`.
+/// Request builder for [`Client::create_collection`]: `POST /help_center/collections`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCollection<'a> {
@@ -8177,7 +7933,7 @@ impl<'a> CreateCollection<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Collection, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8186,11 +7942,7 @@ impl<'a> CreateCollection<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections");
-                path
-            },
+            "/help_center/collections".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -8207,7 +7959,7 @@ impl<'a> std::future::IntoFuture for CreateCollection<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_collection`]: `GET /help_center/collections/{id}`.
+/// Request builder for [`Client::retrieve_collection`]: `GET /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveCollection<'a> {
@@ -8228,7 +7980,7 @@ impl<'a> RetrieveCollection<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Collection, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8257,7 +8009,7 @@ impl<'a> std::future::IntoFuture for RetrieveCollection<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_collection`]: `PUT /help_center/collections/{id}`.
+/// Request builder for [`Client::update_collection`]: `PUT /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCollection<'a> {
@@ -8285,7 +8037,7 @@ impl<'a> UpdateCollection<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Collection, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8318,7 +8070,7 @@ impl<'a> std::future::IntoFuture for UpdateCollection<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_collection`]: `DELETE /help_center/collections/{id}`.
+/// Request builder for [`Client::delete_collection`]: `DELETE /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCollection<'a> {
@@ -8339,7 +8091,7 @@ impl<'a> DeleteCollection<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedCollectionObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8370,7 +8122,7 @@ impl<'a> std::future::IntoFuture for DeleteCollection<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_help_centers`]: `GET /help_center/help_centers`.
+/// Request builder for [`Client::list_help_centers`]: `GET /help_center/help_centers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListHelpCenters<'a> {
@@ -8389,7 +8141,7 @@ impl<'a> ListHelpCenters<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::HelpCenterList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8400,11 +8152,7 @@ impl<'a> ListHelpCenters<'a> {
     ) -> Result<Response<types::HelpCenterList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/help_centers");
-                path
-            },
+            "/help_center/help_centers".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8417,7 +8165,7 @@ impl<'a> std::future::IntoFuture for ListHelpCenters<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{id}`.
+/// Request builder for [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveHelpCenter<'a> {
@@ -8438,7 +8186,7 @@ impl<'a> RetrieveHelpCenter<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::HelpCenter, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8467,7 +8215,7 @@ impl<'a> std::future::IntoFuture for RetrieveHelpCenter<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_internal_articles`]: `GET /internal_articles`.
+/// Request builder for [`Client::list_internal_articles`]: `GET /internal_articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListInternalArticles<'a> {
@@ -8493,7 +8241,7 @@ impl<'a> ListInternalArticles<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticleList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8504,11 +8252,7 @@ impl<'a> ListInternalArticles<'a> {
     ) -> Result<Response<types::InternalArticleList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles");
-                path
-            },
+            "/internal_articles".to_owned(),
         );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -8548,7 +8292,7 @@ impl<'a> std::future::IntoFuture for ListInternalArticles<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_internal_article`]: `POST /internal_articles`.
+/// Request builder for [`Client::create_internal_article`]: `POST /internal_articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateInternalArticle<'a> {
@@ -8574,7 +8318,7 @@ impl<'a> CreateInternalArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticle, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8585,11 +8329,7 @@ impl<'a> CreateInternalArticle<'a> {
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles");
-                path
-            },
+            "/internal_articles".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -8606,7 +8346,7 @@ impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_internal_articles`]: `GET /internal_articles/search`.
+/// Request builder for [`Client::search_internal_articles`]: `GET /internal_articles/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchInternalArticles<'a> {
@@ -8632,7 +8372,7 @@ impl<'a> SearchInternalArticles<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticleSearchResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8643,11 +8383,7 @@ impl<'a> SearchInternalArticles<'a> {
     ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/search");
-                path
-            },
+            "/internal_articles/search".to_owned(),
         );
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
@@ -8664,7 +8400,7 @@ impl<'a> std::future::IntoFuture for SearchInternalArticles<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_internal_article`]: `GET /internal_articles/{id}`.
+/// Request builder for [`Client::retrieve_internal_article`]: `GET /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveInternalArticle<'a> {
@@ -8685,7 +8421,7 @@ impl<'a> RetrieveInternalArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticle, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8716,7 +8452,7 @@ impl<'a> std::future::IntoFuture for RetrieveInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_internal_article`]: `PUT /internal_articles/{id}`.
+/// Request builder for [`Client::update_internal_article`]: `PUT /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateInternalArticle<'a> {
@@ -8744,7 +8480,7 @@ impl<'a> UpdateInternalArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticle, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8779,7 +8515,7 @@ impl<'a> std::future::IntoFuture for UpdateInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_internal_article`]: `DELETE /internal_articles/{id}`.
+/// Request builder for [`Client::delete_internal_article`]: `DELETE /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteInternalArticle<'a> {
@@ -8800,7 +8536,7 @@ impl<'a> DeleteInternalArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedInternalArticleObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8831,7 +8567,7 @@ impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::jobs_status`]: `GET /jobs/status/{id}`.
+/// Request builder for [`Client::jobs_status`]: `GET /jobs/status/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobsStatus<'a> {
@@ -8852,7 +8588,7 @@ impl<'a> JobsStatus<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Jobs, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8881,7 +8617,7 @@ impl<'a> std::future::IntoFuture for JobsStatus<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_macros`]: `GET /macros`.
+/// Request builder for [`Client::list_macros`]: `GET /macros`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListMacros<'a> {
@@ -8921,21 +8657,14 @@ impl<'a> ListMacros<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::MacroList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/macros");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8982,7 +8711,7 @@ impl<'a> std::future::IntoFuture for ListMacros<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_macro`]: `GET /macros/{id}`.
+/// Request builder for [`Client::get_macro`]: `GET /macros/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMacro<'a> {
@@ -9003,7 +8732,7 @@ impl<'a> GetMacro<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Macro, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9032,7 +8761,7 @@ impl<'a> std::future::IntoFuture for GetMacro<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::identify_admin`]: `GET /me`.
+/// Request builder for [`Client::identify_admin`]: `GET /me`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IdentifyAdmin<'a> {
@@ -9051,7 +8780,7 @@ impl<'a> IdentifyAdmin<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::AdminWithApp, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9060,14 +8789,7 @@ impl<'a> IdentifyAdmin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/me");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9079,7 +8801,7 @@ impl<'a> std::future::IntoFuture for IdentifyAdmin<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_message`]: `POST /messages`.
+/// Request builder for [`Client::create_message`]: `POST /messages`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMessage<'a> {
@@ -9105,21 +8827,14 @@ impl<'a> CreateMessage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Message, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/messages");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -9135,7 +8850,7 @@ impl<'a> std::future::IntoFuture for CreateMessage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_whats_app_message_status`]: `GET /messages/status`.
+/// Request builder for [`Client::get_whats_app_message_status`]: `GET /messages/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetWhatsAppMessageStatus<'a> {
@@ -9170,7 +8885,7 @@ impl<'a> GetWhatsAppMessageStatus<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::WhatsappMessageStatusList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9181,11 +8896,7 @@ impl<'a> GetWhatsAppMessageStatus<'a> {
     ) -> Result<Response<types::WhatsappMessageStatusList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/messages/status");
-                path
-            },
+            "/messages/status".to_owned(),
         );
         let value = &self.ruleset_id;
         let request = request.query("ruleset_id", value);
@@ -9234,7 +8945,7 @@ impl<'a> std::future::IntoFuture for GetWhatsAppMessageStatus<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_whats_app_message_status`]: `GET /messages/whatsapp/status`.
+/// Request builder for [`Client::retrieve_whats_app_message_status`]: `GET /messages/whatsapp/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveWhatsAppMessageStatus<'a> {
@@ -9255,7 +8966,7 @@ impl<'a> RetrieveWhatsAppMessageStatus<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::WhatsappMessageStatus, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9266,11 +8977,7 @@ impl<'a> RetrieveWhatsAppMessageStatus<'a> {
     ) -> Result<Response<types::WhatsappMessageStatus>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/messages/whatsapp/status");
-                path
-            },
+            "/messages/whatsapp/status".to_owned(),
         );
         let value = &self.message_id;
         let request = request.query("message_id", value);
@@ -9285,7 +8992,7 @@ impl<'a> std::future::IntoFuture for RetrieveWhatsAppMessageStatus<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_news_items`]: `GET /news/news_items`.
+/// Request builder for [`Client::list_news_items`]: `GET /news/news_items`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNewsItems<'a> {
@@ -9311,7 +9018,7 @@ impl<'a> ListNewsItems<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9322,11 +9029,7 @@ impl<'a> ListNewsItems<'a> {
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items");
-                path
-            },
+            "/news/news_items".to_owned(),
         );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -9369,7 +9072,7 @@ impl<'a> std::future::IntoFuture for ListNewsItems<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_news_item`]: `POST /news/news_items`.
+/// Request builder for [`Client::create_news_item`]: `POST /news/news_items`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNewsItem<'a> {
@@ -9395,7 +9098,7 @@ impl<'a> CreateNewsItem<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NewsItem, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9404,11 +9107,7 @@ impl<'a> CreateNewsItem<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items");
-                path
-            },
+            "/news/news_items".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -9425,7 +9124,7 @@ impl<'a> std::future::IntoFuture for CreateNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_news_item`]: `GET /news/news_items/{id}`.
+/// Request builder for [`Client::retrieve_news_item`]: `GET /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNewsItem<'a> {
@@ -9446,7 +9145,7 @@ impl<'a> RetrieveNewsItem<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NewsItem, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9475,7 +9174,7 @@ impl<'a> std::future::IntoFuture for RetrieveNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_news_item`]: `PUT /news/news_items/{id}`.
+/// Request builder for [`Client::update_news_item`]: `PUT /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateNewsItem<'a> {
@@ -9503,7 +9202,7 @@ impl<'a> UpdateNewsItem<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NewsItem, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9536,7 +9235,7 @@ impl<'a> std::future::IntoFuture for UpdateNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_news_item`]: `DELETE /news/news_items/{id}`.
+/// Request builder for [`Client::delete_news_item`]: `DELETE /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteNewsItem<'a> {
@@ -9557,7 +9256,7 @@ impl<'a> DeleteNewsItem<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9588,7 +9287,7 @@ impl<'a> std::future::IntoFuture for DeleteNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_newsfeeds`]: `GET /news/newsfeeds`.
+/// Request builder for [`Client::list_newsfeeds`]: `GET /news/newsfeeds`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNewsfeeds<'a> {
@@ -9614,7 +9313,7 @@ impl<'a> ListNewsfeeds<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9625,11 +9324,7 @@ impl<'a> ListNewsfeeds<'a> {
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds");
-                path
-            },
+            "/news/newsfeeds".to_owned(),
         );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -9672,7 +9367,7 @@ impl<'a> std::future::IntoFuture for ListNewsfeeds<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_newsfeed`]: `GET /news/newsfeeds/{id}`.
+/// Request builder for [`Client::retrieve_newsfeed`]: `GET /news/newsfeeds/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNewsfeed<'a> {
@@ -9693,7 +9388,7 @@ impl<'a> RetrieveNewsfeed<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Newsfeed, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9722,7 +9417,7 @@ impl<'a> std::future::IntoFuture for RetrieveNewsfeed<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_live_newsfeed_items`]: `GET /news/newsfeeds/{id}/items`.
+/// Request builder for [`Client::list_live_newsfeed_items`]: `GET /news/newsfeeds/{id}/items`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLiveNewsfeedItems<'a> {
@@ -9750,7 +9445,7 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9812,7 +9507,7 @@ impl<'a> std::future::IntoFuture for ListLiveNewsfeedItems<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_note`]: `GET /notes/{id}`.
+/// Request builder for [`Client::retrieve_note`]: `GET /notes/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNote<'a> {
@@ -9833,7 +9528,7 @@ impl<'a> RetrieveNote<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Note, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9862,7 +9557,7 @@ impl<'a> std::future::IntoFuture for RetrieveNote<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_phone_switch`]: `POST /phone_call_redirects`.
+/// Request builder for [`Client::create_phone_switch`]: `POST /phone_call_redirects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePhoneSwitch<'a> {
@@ -9888,7 +9583,7 @@ impl<'a> CreatePhoneSwitch<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::PhoneSwitch, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9899,11 +9594,7 @@ impl<'a> CreatePhoneSwitch<'a> {
     ) -> Result<Response<types::PhoneSwitch>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/phone_call_redirects");
-                path
-            },
+            "/phone_call_redirects".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -9920,7 +9611,7 @@ impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_segments`]: `GET /segments`.
+/// Request builder for [`Client::list_segments`]: `GET /segments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSegments<'a> {
@@ -9946,7 +9637,7 @@ impl<'a> ListSegments<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SegmentList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9955,14 +9646,7 @@ impl<'a> ListSegments<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/segments");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -9978,7 +9662,7 @@ impl<'a> std::future::IntoFuture for ListSegments<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_segment`]: `GET /segments/{id}`.
+/// Request builder for [`Client::retrieve_segment`]: `GET /segments/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveSegment<'a> {
@@ -9999,7 +9683,7 @@ impl<'a> RetrieveSegment<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Segment, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10028,7 +9712,7 @@ impl<'a> std::future::IntoFuture for RetrieveSegment<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_subscription_types`]: `GET /subscription_types`.
+/// Request builder for [`Client::list_subscription_types`]: `GET /subscription_types`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSubscriptionTypes<'a> {
@@ -10047,7 +9731,7 @@ impl<'a> ListSubscriptionTypes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10058,11 +9742,7 @@ impl<'a> ListSubscriptionTypes<'a> {
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/subscription_types");
-                path
-            },
+            "/subscription_types".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10075,7 +9755,7 @@ impl<'a> std::future::IntoFuture for ListSubscriptionTypes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_tags`]: `GET /tags`.
+/// Request builder for [`Client::list_tags`]: `GET /tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTags<'a> {
@@ -10094,21 +9774,14 @@ impl<'a> ListTags<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TagList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tags");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10120,7 +9793,7 @@ impl<'a> std::future::IntoFuture for ListTags<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_tag`]: `POST /tags`.
+/// Request builder for [`Client::create_tag`]: `POST /tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTag<'a> {
@@ -10146,21 +9819,14 @@ impl<'a> CreateTag<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TagBasic, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tags");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10176,7 +9842,7 @@ impl<'a> std::future::IntoFuture for CreateTag<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::find_tag`]: `GET /tags/{id}`.
+/// Request builder for [`Client::find_tag`]: `GET /tags/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FindTag<'a> {
@@ -10197,7 +9863,7 @@ impl<'a> FindTag<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TagBasic, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10226,7 +9892,7 @@ impl<'a> std::future::IntoFuture for FindTag<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_tag`]: `DELETE /tags/{id}`.
+/// Request builder for [`Client::delete_tag`]: `DELETE /tags/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteTag<'a> {
@@ -10247,7 +9913,7 @@ impl<'a> DeleteTag<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10276,7 +9942,7 @@ impl<'a> std::future::IntoFuture for DeleteTag<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_teams`]: `GET /teams`.
+/// Request builder for [`Client::list_teams`]: `GET /teams`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTeams<'a> {
@@ -10295,21 +9961,14 @@ impl<'a> ListTeams<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TeamList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/teams");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10321,7 +9980,7 @@ impl<'a> std::future::IntoFuture for ListTeams<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_team`]: `GET /teams/{id}`.
+/// Request builder for [`Client::retrieve_team`]: `GET /teams/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveTeam<'a> {
@@ -10342,7 +10001,7 @@ impl<'a> RetrieveTeam<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Team, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10371,7 +10030,7 @@ impl<'a> std::future::IntoFuture for RetrieveTeam<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_team_metrics`]: `GET /teams/{team_id}/metrics`.
+/// Request builder for [`Client::get_team_metrics`]: `GET /teams/{team_id}/metrics`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetTeamMetrics<'a> {
@@ -10399,7 +10058,7 @@ impl<'a> GetTeamMetrics<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TeamMetricList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10435,7 +10094,7 @@ impl<'a> std::future::IntoFuture for GetTeamMetrics<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_ticket_states`]: `GET /ticket_states`.
+/// Request builder for [`Client::list_ticket_states`]: `GET /ticket_states`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTicketStates<'a> {
@@ -10454,7 +10113,7 @@ impl<'a> ListTicketStates<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketStateList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10463,14 +10122,7 @@ impl<'a> ListTicketStates<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_states");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10482,7 +10134,7 @@ impl<'a> std::future::IntoFuture for ListTicketStates<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_ticket_types`]: `GET /ticket_types`.
+/// Request builder for [`Client::list_ticket_types`]: `GET /ticket_types`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTicketTypes<'a> {
@@ -10501,7 +10153,7 @@ impl<'a> ListTicketTypes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketTypeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10510,14 +10162,7 @@ impl<'a> ListTicketTypes<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10529,7 +10174,7 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_ticket_type`]: `POST /ticket_types`.
+/// Request builder for [`Client::create_ticket_type`]: `POST /ticket_types`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicketType<'a> {
@@ -10555,21 +10200,14 @@ impl<'a> CreateTicketType<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10585,7 +10223,7 @@ impl<'a> std::future::IntoFuture for CreateTicketType<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_ticket_type`]: `GET /ticket_types/{id}`.
+/// Request builder for [`Client::get_ticket_type`]: `GET /ticket_types/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetTicketType<'a> {
@@ -10606,7 +10244,7 @@ impl<'a> GetTicketType<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10635,7 +10273,7 @@ impl<'a> std::future::IntoFuture for GetTicketType<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_ticket_type`]: `PUT /ticket_types/{id}`.
+/// Request builder for [`Client::update_ticket_type`]: `PUT /ticket_types/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateTicketType<'a> {
@@ -10663,7 +10301,7 @@ impl<'a> UpdateTicketType<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10696,7 +10334,7 @@ impl<'a> std::future::IntoFuture for UpdateTicketType<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`.
+/// Request builder for [`Client::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicketTypeAttribute<'a> {
@@ -10724,7 +10362,7 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10762,7 +10400,7 @@ impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{id}`.
+/// Request builder for [`Client::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateTicketTypeAttribute<'a> {
@@ -10792,7 +10430,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10833,7 +10471,7 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_ticket`]: `POST /tickets`.
+/// Request builder for [`Client::create_ticket`]: `POST /tickets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicket<'a> {
@@ -10859,21 +10497,14 @@ impl<'a> CreateTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10889,7 +10520,7 @@ impl<'a> std::future::IntoFuture for CreateTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
+/// Request builder for [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EnqueueCreateTicket<'a> {
@@ -10915,7 +10546,7 @@ impl<'a> EnqueueCreateTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Jobs, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10924,11 +10555,7 @@ impl<'a> EnqueueCreateTicket<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/enqueue");
-                path
-            },
+            "/tickets/enqueue".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -10945,7 +10572,7 @@ impl<'a> std::future::IntoFuture for EnqueueCreateTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_tickets`]: `POST /tickets/search`.
+/// Request builder for [`Client::search_tickets`]: `POST /tickets/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchTickets<'a> {
@@ -10971,7 +10598,7 @@ impl<'a> SearchTickets<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -10980,11 +10607,7 @@ impl<'a> SearchTickets<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::TicketList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/search");
-                path
-            },
+            "/tickets/search".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -11001,7 +10624,7 @@ impl<'a> std::future::IntoFuture for SearchTickets<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_ticket`]: `GET /tickets/{id}`.
+/// Request builder for [`Client::get_ticket`]: `GET /tickets/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetTicket<'a> {
@@ -11022,7 +10645,7 @@ impl<'a> GetTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -11051,7 +10674,7 @@ impl<'a> std::future::IntoFuture for GetTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_ticket`]: `PUT /tickets/{id}`.
+/// Request builder for [`Client::update_ticket`]: `PUT /tickets/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateTicket<'a> {
@@ -11079,7 +10702,7 @@ impl<'a> UpdateTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -11112,7 +10735,7 @@ impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_ticket`]: `DELETE /tickets/{id}`.
+/// Request builder for [`Client::delete_ticket`]: `DELETE /tickets/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteTicket<'a> {
@@ -11133,7 +10756,7 @@ impl<'a> DeleteTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -11164,7 +10787,7 @@ impl<'a> std::future::IntoFuture for DeleteTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::reply_ticket`]: `POST /tickets/{id}/reply`.
+/// Request builder for [`Client::reply_ticket`]: `POST /tickets/{id}/reply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReplyTicket<'a> {
@@ -11192,7 +10815,7 @@ impl<'a> ReplyTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketReply, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -11228,7 +10851,7 @@ impl<'a> std::future::IntoFuture for ReplyTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::change_ticket_type`]: `POST /tickets/{ticket_id}/change_type`.
+/// Request builder for [`Client::change_ticket_type`]: `POST /tickets/{ticket_id}/change_type`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ChangeTicketType<'a> {
@@ -11256,7 +10879,7 @@ impl<'a> ChangeTicketType<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -11290,7 +10913,7 @@ impl<'a> std::future::IntoFuture for ChangeTicketType<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`.
+/// Request builder for [`Client::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachTagToTicket<'a> {
@@ -11318,7 +10941,7 @@ impl<'a> AttachTagToTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -11352,7 +10975,7 @@ impl<'a> std::future::IntoFuture for AttachTagToTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{id}`.
+/// Request builder for [`Client::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachTagFromTicket<'a> {
@@ -11382,7 +11005,7 @@ impl<'a> DetachTagFromTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -11419,7 +11042,7 @@ impl<'a> std::future::IntoFuture for DetachTagFromTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_visitor_with_user_id`]: `GET /visitors`.
+/// Request builder for [`Client::retrieve_visitor_with_user_id`]: `GET /visitors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveVisitorWithUserId<'a> {
@@ -11440,21 +11063,14 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Visitor, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/visitors");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -11468,7 +11084,7 @@ impl<'a> std::future::IntoFuture for RetrieveVisitorWithUserId<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_visitor`]: `PUT /visitors`.
+/// Request builder for [`Client::update_visitor`]: `PUT /visitors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVisitor<'a> {
@@ -11494,21 +11110,14 @@ impl<'a> UpdateVisitor<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Visitor, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/visitors");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11524,7 +11133,7 @@ impl<'a> std::future::IntoFuture for UpdateVisitor<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::convert_visitor`]: `POST /visitors/convert`.
+/// Request builder for [`Client::convert_visitor`]: `POST /visitors/convert`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertVisitor<'a> {
@@ -11550,7 +11159,7 @@ impl<'a> ConvertVisitor<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Contact, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -11559,11 +11168,7 @@ impl<'a> ConvertVisitor<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/visitors/convert");
-                path
-            },
+            "/visitors/convert".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,

@@ -3,7 +3,7 @@
 //! call `send`) to make the request, or `send_with_response` for status and headers too.
 use super::{types, Client};
 use crate::runtime::{ApiRequest, Error, RequestOptions, Response};
-///Request builder for [`Client::list_admins`]: `GET /admins`.
+/// Request builder for [`Client::list_admins`]: `GET /admins`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAdmins<'a> {
@@ -29,21 +29,14 @@ impl<'a> ListAdmins<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::AdminList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
         let request = match &self.display_avatar {
             Some(value) => request.query("display_avatar", value),
             None => request,
@@ -59,7 +52,7 @@ impl<'a> std::future::IntoFuture for ListAdmins<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_activity_logs`]: `GET /admins/activity_logs`.
+/// Request builder for [`Client::list_activity_logs`]: `GET /admins/activity_logs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListActivityLogs<'a> {
@@ -94,7 +87,7 @@ impl<'a> ListActivityLogs<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ActivityLogList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -105,11 +98,7 @@ impl<'a> ListActivityLogs<'a> {
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/activity_logs");
-                path
-            },
+            "/admins/activity_logs".to_owned(),
         );
         let value = &self.created_at_after;
         let request = request.query("created_at_after", value);
@@ -155,7 +144,7 @@ impl<'a> std::future::IntoFuture for ListActivityLogs<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_admin`]: `GET /admins/{admin_id}`.
+/// Request builder for [`Client::retrieve_admin`]: `GET /admins/{admin_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveAdmin<'a> {
@@ -176,7 +165,7 @@ impl<'a> RetrieveAdmin<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Admin, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -205,7 +194,7 @@ impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::set_away_admin`]: `PUT /admins/{admin_id}/away`.
+/// Request builder for [`Client::set_away_admin`]: `PUT /admins/{admin_id}/away`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetAwayAdmin<'a> {
@@ -233,7 +222,7 @@ impl<'a> SetAwayAdmin<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Admin, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -267,7 +256,7 @@ impl<'a> std::future::IntoFuture for SetAwayAdmin<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_content_import_sources`]: `GET /ai/content_import_sources`.
+/// Request builder for [`Client::list_content_import_sources`]: `GET /ai/content_import_sources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContentImportSources<'a> {
@@ -286,7 +275,7 @@ impl<'a> ListContentImportSources<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentImportSourcesList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -297,11 +286,7 @@ impl<'a> ListContentImportSources<'a> {
     ) -> Result<Response<types::ContentImportSourcesList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources");
-                path
-            },
+            "/ai/content_import_sources".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -314,7 +299,7 @@ impl<'a> std::future::IntoFuture for ListContentImportSources<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_content_import_source`]: `POST /ai/content_import_sources`.
+/// Request builder for [`Client::create_content_import_source`]: `POST /ai/content_import_sources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContentImportSource<'a> {
@@ -340,7 +325,7 @@ impl<'a> CreateContentImportSource<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentImportSource, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -351,11 +336,7 @@ impl<'a> CreateContentImportSource<'a> {
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources");
-                path
-            },
+            "/ai/content_import_sources".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -372,7 +353,7 @@ impl<'a> std::future::IntoFuture for CreateContentImportSource<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_content_import_source`]: `GET /ai/content_import_sources/{source_id}`.
+/// Request builder for [`Client::get_content_import_source`]: `GET /ai/content_import_sources/{source_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetContentImportSource<'a> {
@@ -393,7 +374,7 @@ impl<'a> GetContentImportSource<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentImportSource, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -424,7 +405,7 @@ impl<'a> std::future::IntoFuture for GetContentImportSource<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_content_import_source`]: `PUT /ai/content_import_sources/{source_id}`.
+/// Request builder for [`Client::update_content_import_source`]: `PUT /ai/content_import_sources/{source_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContentImportSource<'a> {
@@ -452,7 +433,7 @@ impl<'a> UpdateContentImportSource<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContentImportSource, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -487,7 +468,7 @@ impl<'a> std::future::IntoFuture for UpdateContentImportSource<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_content_import_source`]: `DELETE /ai/content_import_sources/{source_id}`.
+/// Request builder for [`Client::delete_content_import_source`]: `DELETE /ai/content_import_sources/{source_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContentImportSource<'a> {
@@ -508,7 +489,7 @@ impl<'a> DeleteContentImportSource<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -537,7 +518,7 @@ impl<'a> std::future::IntoFuture for DeleteContentImportSource<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_external_pages`]: `GET /ai/external_pages`.
+/// Request builder for [`Client::list_external_pages`]: `GET /ai/external_pages`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListExternalPages<'a> {
@@ -556,7 +537,7 @@ impl<'a> ListExternalPages<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPagesList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -567,11 +548,7 @@ impl<'a> ListExternalPages<'a> {
     ) -> Result<Response<types::ExternalPagesList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages");
-                path
-            },
+            "/ai/external_pages".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -584,7 +561,7 @@ impl<'a> std::future::IntoFuture for ListExternalPages<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_external_page`]: `POST /ai/external_pages`.
+/// Request builder for [`Client::create_external_page`]: `POST /ai/external_pages`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateExternalPage<'a> {
@@ -610,7 +587,7 @@ impl<'a> CreateExternalPage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -621,11 +598,7 @@ impl<'a> CreateExternalPage<'a> {
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages");
-                path
-            },
+            "/ai/external_pages".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -642,7 +615,7 @@ impl<'a> std::future::IntoFuture for CreateExternalPage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_external_page`]: `GET /ai/external_pages/{page_id}`.
+/// Request builder for [`Client::get_external_page`]: `GET /ai/external_pages/{page_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetExternalPage<'a> {
@@ -663,7 +636,7 @@ impl<'a> GetExternalPage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -694,7 +667,7 @@ impl<'a> std::future::IntoFuture for GetExternalPage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_external_page`]: `PUT /ai/external_pages/{page_id}`.
+/// Request builder for [`Client::update_external_page`]: `PUT /ai/external_pages/{page_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateExternalPage<'a> {
@@ -722,7 +695,7 @@ impl<'a> UpdateExternalPage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -757,7 +730,7 @@ impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_external_page`]: `DELETE /ai/external_pages/{page_id}`.
+/// Request builder for [`Client::delete_external_page`]: `DELETE /ai/external_pages/{page_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteExternalPage<'a> {
@@ -778,7 +751,7 @@ impl<'a> DeleteExternalPage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -809,7 +782,7 @@ impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_articles`]: `GET /articles`.
+/// Request builder for [`Client::list_articles`]: `GET /articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListArticles<'a> {
@@ -835,7 +808,7 @@ impl<'a> ListArticles<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ArticleList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -844,14 +817,7 @@ impl<'a> ListArticles<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/articles");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -890,7 +856,7 @@ impl<'a> std::future::IntoFuture for ListArticles<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_article`]: `POST /articles`.
+/// Request builder for [`Client::create_article`]: `POST /articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateArticle<'a> {
@@ -916,21 +882,14 @@ impl<'a> CreateArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Article, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/articles");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -946,7 +905,7 @@ impl<'a> std::future::IntoFuture for CreateArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_articles`]: `GET /articles/search`.
+/// Request builder for [`Client::search_articles`]: `GET /articles/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchArticles<'a> {
@@ -993,7 +952,7 @@ impl<'a> SearchArticles<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ArticleSearchResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1004,11 +963,7 @@ impl<'a> SearchArticles<'a> {
     ) -> Result<Response<types::ArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/search");
-                path
-            },
+            "/articles/search".to_owned(),
         );
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
@@ -1037,7 +992,7 @@ impl<'a> std::future::IntoFuture for SearchArticles<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_article`]: `GET /articles/{article_id}`.
+/// Request builder for [`Client::retrieve_article`]: `GET /articles/{article_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveArticle<'a> {
@@ -1058,7 +1013,7 @@ impl<'a> RetrieveArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Article, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1087,7 +1042,7 @@ impl<'a> std::future::IntoFuture for RetrieveArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_article`]: `PUT /articles/{article_id}`.
+/// Request builder for [`Client::update_article`]: `PUT /articles/{article_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateArticle<'a> {
@@ -1115,7 +1070,7 @@ impl<'a> UpdateArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Article, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1148,7 +1103,7 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_article`]: `DELETE /articles/{article_id}`.
+/// Request builder for [`Client::delete_article`]: `DELETE /articles/{article_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteArticle<'a> {
@@ -1169,7 +1124,7 @@ impl<'a> DeleteArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedArticleObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1200,7 +1155,7 @@ impl<'a> std::future::IntoFuture for DeleteArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_away_status_reasons`]: `GET /away_status_reasons`.
+/// Request builder for [`Client::list_away_status_reasons`]: `GET /away_status_reasons`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAwayStatusReasons<'a> {
@@ -1219,7 +1174,7 @@ impl<'a> ListAwayStatusReasons<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::AwayStatusReasonList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1230,11 +1185,7 @@ impl<'a> ListAwayStatusReasons<'a> {
     ) -> Result<Response<types::AwayStatusReasonList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/away_status_reasons");
-                path
-            },
+            "/away_status_reasons".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1247,7 +1198,7 @@ impl<'a> std::future::IntoFuture for ListAwayStatusReasons<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_calls`]: `GET /calls`.
+/// Request builder for [`Client::list_calls`]: `GET /calls`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCalls<'a> {
@@ -1280,21 +1231,14 @@ impl<'a> ListCalls<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CallList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1337,7 +1281,7 @@ impl<'a> std::future::IntoFuture for ListCalls<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_calls_with_transcripts`]: `POST /calls/search`.
+/// Request builder for [`Client::list_calls_with_transcripts`]: `POST /calls/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCallsWithTranscripts<'a> {
@@ -1361,7 +1305,7 @@ impl<'a> ListCallsWithTranscripts<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ListCallsWithTranscriptsResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1370,14 +1314,7 @@ impl<'a> ListCallsWithTranscripts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/search");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1390,7 +1327,7 @@ impl<'a> std::future::IntoFuture for ListCallsWithTranscripts<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_call`]: `GET /calls/{call_id}`.
+/// Request builder for [`Client::show_call`]: `GET /calls/{call_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowCall<'a> {
@@ -1411,7 +1348,7 @@ impl<'a> ShowCall<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Call, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1440,7 +1377,7 @@ impl<'a> std::future::IntoFuture for ShowCall<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_call_recording`]: `GET /calls/{call_id}/recording`.
+/// Request builder for [`Client::show_call_recording`]: `GET /calls/{call_id}/recording`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowCallRecording<'a> {
@@ -1461,7 +1398,7 @@ impl<'a> ShowCallRecording<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns where the API redirects to (not followed).
+    /// Sends the request and returns where the API redirects to (not followed).
     pub async fn send(self) -> Result<crate::runtime::Redirect, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1493,7 +1430,7 @@ impl<'a> std::future::IntoFuture for ShowCallRecording<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_call_transcript`]: `GET /calls/{call_id}/transcript`.
+/// Request builder for [`Client::show_call_transcript`]: `GET /calls/{call_id}/transcript`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowCallTranscript<'a> {
@@ -1514,7 +1451,7 @@ impl<'a> ShowCallTranscript<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the response body as text.
+    /// Sends the request and returns the response body as text.
     pub async fn send(self) -> Result<String, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1544,7 +1481,7 @@ impl<'a> std::future::IntoFuture for ShowCallTranscript<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_company`]: `GET /companies`.
+/// Request builder for [`Client::retrieve_company`]: `GET /companies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveCompany<'a> {
@@ -1605,7 +1542,7 @@ impl<'a> RetrieveCompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1614,14 +1551,7 @@ impl<'a> RetrieveCompany<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -1680,7 +1610,7 @@ impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_or_update_company`]: `POST /companies`.
+/// Request builder for [`Client::create_or_update_company`]: `POST /companies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateOrUpdateCompany<'a> {
@@ -1706,21 +1636,14 @@ impl<'a> CreateOrUpdateCompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/companies");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1736,7 +1659,7 @@ impl<'a> std::future::IntoFuture for CreateOrUpdateCompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_all_companies`]: `POST /companies/list`.
+/// Request builder for [`Client::list_all_companies`]: `POST /companies/list`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAllCompanies<'a> {
@@ -1776,7 +1699,7 @@ impl<'a> ListAllCompanies<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1787,11 +1710,7 @@ impl<'a> ListAllCompanies<'a> {
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/list");
-                path
-            },
+            "/companies/list".to_owned(),
         );
         let request = match &self.page {
             Some(value) => request.query("page", value),
@@ -1839,7 +1758,7 @@ impl<'a> std::future::IntoFuture for ListAllCompanies<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::scroll_over_all_companies`]: `GET /companies/scroll`.
+/// Request builder for [`Client::scroll_over_all_companies`]: `GET /companies/scroll`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ScrollOverAllCompanies<'a> {
@@ -1864,7 +1783,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyScroll, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1875,11 +1794,7 @@ impl<'a> ScrollOverAllCompanies<'a> {
     ) -> Result<Response<types::CompanyScroll>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/scroll");
-                path
-            },
+            "/companies/scroll".to_owned(),
         );
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
@@ -1917,7 +1832,7 @@ impl<'a> std::future::IntoFuture for ScrollOverAllCompanies<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_a_company_by_id`]: `GET /companies/{company_id}`.
+/// Request builder for [`Client::retrieve_a_company_by_id`]: `GET /companies/{company_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveACompanyById<'a> {
@@ -1938,7 +1853,7 @@ impl<'a> RetrieveACompanyById<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -1967,7 +1882,7 @@ impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_company`]: `PUT /companies/{company_id}`.
+/// Request builder for [`Client::update_company`]: `PUT /companies/{company_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCompany<'a> {
@@ -1995,7 +1910,7 @@ impl<'a> UpdateCompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2028,7 +1943,7 @@ impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_company`]: `DELETE /companies/{company_id}`.
+/// Request builder for [`Client::delete_company`]: `DELETE /companies/{company_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCompany<'a> {
@@ -2049,7 +1964,7 @@ impl<'a> DeleteCompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedCompanyObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2080,7 +1995,7 @@ impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_attached_contacts`]: `GET /companies/{company_id}/contacts`.
+/// Request builder for [`Client::list_attached_contacts`]: `GET /companies/{company_id}/contacts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAttachedContacts<'a> {
@@ -2108,7 +2023,7 @@ impl<'a> ListAttachedContacts<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyAttachedContacts, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2167,7 +2082,7 @@ impl<'a> std::future::IntoFuture for ListAttachedContacts<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_attached_segments_for_companies`]: `GET /companies/{company_id}/segments`.
+/// Request builder for [`Client::list_attached_segments_for_companies`]: `GET /companies/{company_id}/segments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAttachedSegmentsForCompanies<'a> {
@@ -2188,7 +2103,7 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CompanyAttachedSegments, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2220,7 +2135,7 @@ impl<'a> std::future::IntoFuture for ListAttachedSegmentsForCompanies<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_contacts`]: `GET /contacts`.
+/// Request builder for [`Client::list_contacts`]: `GET /contacts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContacts<'a> {
@@ -2246,7 +2161,7 @@ impl<'a> ListContacts<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2255,14 +2170,7 @@ impl<'a> ListContacts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2301,7 +2209,7 @@ impl<'a> std::future::IntoFuture for ListContacts<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_contact`]: `POST /contacts`.
+/// Request builder for [`Client::create_contact`]: `POST /contacts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContact<'a> {
@@ -2327,7 +2235,7 @@ impl<'a> CreateContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2336,14 +2244,7 @@ impl<'a> CreateContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2359,7 +2260,7 @@ impl<'a> std::future::IntoFuture for CreateContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_contact_by_external_id`]: `GET /contacts/find_by_external_id/{external_id}`.
+/// Request builder for [`Client::show_contact_by_external_id`]: `GET /contacts/find_by_external_id/{external_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowContactByExternalId<'a> {
@@ -2380,7 +2281,7 @@ impl<'a> ShowContactByExternalId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2411,7 +2312,7 @@ impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::merge_contact`]: `POST /contacts/merge`.
+/// Request builder for [`Client::merge_contact`]: `POST /contacts/merge`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MergeContact<'a> {
@@ -2437,7 +2338,7 @@ impl<'a> MergeContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2448,11 +2349,7 @@ impl<'a> MergeContact<'a> {
     ) -> Result<Response<types::MergeContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/merge");
-                path
-            },
+            "/contacts/merge".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -2469,7 +2366,7 @@ impl<'a> std::future::IntoFuture for MergeContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_contacts`]: `POST /contacts/search`.
+/// Request builder for [`Client::search_contacts`]: `POST /contacts/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchContacts<'a> {
@@ -2495,7 +2392,7 @@ impl<'a> SearchContacts<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2506,11 +2403,7 @@ impl<'a> SearchContacts<'a> {
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/search");
-                path
-            },
+            "/contacts/search".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -2527,7 +2420,7 @@ impl<'a> std::future::IntoFuture for SearchContacts<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::show_contact`]: `GET /contacts/{contact_id}`.
+/// Request builder for [`Client::show_contact`]: `GET /contacts/{contact_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ShowContact<'a> {
@@ -2548,7 +2441,7 @@ impl<'a> ShowContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2579,7 +2472,7 @@ impl<'a> std::future::IntoFuture for ShowContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_contact`]: `PUT /contacts/{contact_id}`.
+/// Request builder for [`Client::update_contact`]: `PUT /contacts/{contact_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContact<'a> {
@@ -2607,7 +2500,7 @@ impl<'a> UpdateContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::UpdateContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2642,7 +2535,7 @@ impl<'a> std::future::IntoFuture for UpdateContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_contact`]: `DELETE /contacts/{contact_id}`.
+/// Request builder for [`Client::delete_contact`]: `DELETE /contacts/{contact_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteContact<'a> {
@@ -2663,7 +2556,7 @@ impl<'a> DeleteContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2694,7 +2587,7 @@ impl<'a> std::future::IntoFuture for DeleteContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::archive_contact`]: `POST /contacts/{contact_id}/archive`.
+/// Request builder for [`Client::archive_contact`]: `POST /contacts/{contact_id}/archive`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ArchiveContact<'a> {
@@ -2715,7 +2608,7 @@ impl<'a> ArchiveContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactArchived, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2747,7 +2640,7 @@ impl<'a> std::future::IntoFuture for ArchiveContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::block_contact`]: `POST /contacts/{contact_id}/block`.
+/// Request builder for [`Client::block_contact`]: `POST /contacts/{contact_id}/block`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BlockContact<'a> {
@@ -2768,7 +2661,7 @@ impl<'a> BlockContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactBlocked, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2800,7 +2693,7 @@ impl<'a> std::future::IntoFuture for BlockContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_companies_for_a_contact`]: `GET /contacts/{contact_id}/companies`.
+/// Request builder for [`Client::list_companies_for_a_contact`]: `GET /contacts/{contact_id}/companies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListCompaniesForAContact<'a> {
@@ -2821,7 +2714,7 @@ impl<'a> ListCompaniesForAContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactAttachedCompanies, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2853,7 +2746,7 @@ impl<'a> std::future::IntoFuture for ListCompaniesForAContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_contact_to_a_company`]: `POST /contacts/{contact_id}/companies`.
+/// Request builder for [`Client::attach_contact_to_a_company`]: `POST /contacts/{contact_id}/companies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachContactToACompany<'a> {
@@ -2881,7 +2774,7 @@ impl<'a> AttachContactToACompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2915,7 +2808,7 @@ impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{company_id}`.
+/// Request builder for [`Client::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{company_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachContactFromACompany<'a> {
@@ -2942,7 +2835,7 @@ impl<'a> DetachContactFromACompany<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Company, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -2975,7 +2868,7 @@ impl<'a> std::future::IntoFuture for DetachContactFromACompany<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_notes`]: `GET /contacts/{contact_id}/notes`.
+/// Request builder for [`Client::list_notes`]: `GET /contacts/{contact_id}/notes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNotes<'a> {
@@ -3003,7 +2896,7 @@ impl<'a> ListNotes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NoteList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3060,7 +2953,7 @@ impl<'a> std::future::IntoFuture for ListNotes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_note`]: `POST /contacts/{contact_id}/notes`.
+/// Request builder for [`Client::create_note`]: `POST /contacts/{contact_id}/notes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNote<'a> {
@@ -3088,7 +2981,7 @@ impl<'a> CreateNote<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Note, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3122,7 +3015,7 @@ impl<'a> std::future::IntoFuture for CreateNote<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`.
+/// Request builder for [`Client::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSegmentsForAContact<'a> {
@@ -3143,7 +3036,7 @@ impl<'a> ListSegmentsForAContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactSegments, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3175,7 +3068,7 @@ impl<'a> std::future::IntoFuture for ListSegmentsForAContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`.
+/// Request builder for [`Client::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSubscriptionsForAContact<'a> {
@@ -3196,7 +3089,7 @@ impl<'a> ListSubscriptionsForAContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3228,7 +3121,7 @@ impl<'a> std::future::IntoFuture for ListSubscriptionsForAContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`.
+/// Request builder for [`Client::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachSubscriptionTypeToContact<'a> {
@@ -3256,7 +3149,7 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubscriptionType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3292,7 +3185,7 @@ impl<'a> std::future::IntoFuture for AttachSubscriptionTypeToContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`.
+/// Request builder for [`Client::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachSubscriptionTypeToContact<'a> {
@@ -3319,7 +3212,7 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubscriptionType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3356,7 +3249,7 @@ impl<'a> std::future::IntoFuture for DetachSubscriptionTypeToContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`.
+/// Request builder for [`Client::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTagsForAContact<'a> {
@@ -3377,7 +3270,7 @@ impl<'a> ListTagsForAContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TagList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3407,7 +3300,7 @@ impl<'a> std::future::IntoFuture for ListTagsForAContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`.
+/// Request builder for [`Client::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachTagToContact<'a> {
@@ -3435,7 +3328,7 @@ impl<'a> AttachTagToContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3469,7 +3362,7 @@ impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`.
+/// Request builder for [`Client::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachTagFromContact<'a> {
@@ -3492,7 +3385,7 @@ impl<'a> DetachTagFromContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3525,7 +3418,7 @@ impl<'a> std::future::IntoFuture for DetachTagFromContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::unarchive_contact`]: `POST /contacts/{contact_id}/unarchive`.
+/// Request builder for [`Client::unarchive_contact`]: `POST /contacts/{contact_id}/unarchive`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnarchiveContact<'a> {
@@ -3546,7 +3439,7 @@ impl<'a> UnarchiveContact<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ContactUnarchived, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3578,7 +3471,7 @@ impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_conversations`]: `GET /conversations`.
+/// Request builder for [`Client::list_conversations`]: `GET /conversations`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListConversations<'a> {
@@ -3611,7 +3504,7 @@ impl<'a> ListConversations<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ConversationList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3620,14 +3513,7 @@ impl<'a> ListConversations<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -3670,7 +3556,7 @@ impl<'a> std::future::IntoFuture for ListConversations<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_conversation`]: `POST /conversations`.
+/// Request builder for [`Client::create_conversation`]: `POST /conversations`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateConversation<'a> {
@@ -3696,7 +3582,7 @@ impl<'a> CreateConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CreateConversationResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3707,11 +3593,7 @@ impl<'a> CreateConversation<'a> {
     ) -> Result<Response<types::CreateConversationResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations");
-                path
-            },
+            "/conversations".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -3728,7 +3610,7 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::redact_conversation`]: `POST /conversations/redact`.
+/// Request builder for [`Client::redact_conversation`]: `POST /conversations/redact`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedactConversation<'a> {
@@ -3754,7 +3636,7 @@ impl<'a> RedactConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3765,11 +3647,7 @@ impl<'a> RedactConversation<'a> {
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/redact");
-                path
-            },
+            "/conversations/redact".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -3786,7 +3664,7 @@ impl<'a> std::future::IntoFuture for RedactConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_conversations`]: `POST /conversations/search`.
+/// Request builder for [`Client::search_conversations`]: `POST /conversations/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchConversations<'a> {
@@ -3812,7 +3690,7 @@ impl<'a> SearchConversations<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ConversationList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3823,11 +3701,7 @@ impl<'a> SearchConversations<'a> {
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/search");
-                path
-            },
+            "/conversations/search".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -3844,7 +3718,7 @@ impl<'a> std::future::IntoFuture for SearchConversations<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_conversation`]: `GET /conversations/{conversation_id}`.
+/// Request builder for [`Client::retrieve_conversation`]: `GET /conversations/{conversation_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveConversation<'a> {
@@ -3879,7 +3753,7 @@ impl<'a> RetrieveConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3920,7 +3794,7 @@ impl<'a> std::future::IntoFuture for RetrieveConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_conversation`]: `PUT /conversations/{conversation_id}`.
+/// Request builder for [`Client::update_conversation`]: `PUT /conversations/{conversation_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateConversation<'a> {
@@ -3955,7 +3829,7 @@ impl<'a> UpdateConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -3996,7 +3870,7 @@ impl<'a> std::future::IntoFuture for UpdateConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_conversation`]: `DELETE /conversations/{conversation_id}`.
+/// Request builder for [`Client::delete_conversation`]: `DELETE /conversations/{conversation_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteConversation<'a> {
@@ -4017,7 +3891,7 @@ impl<'a> DeleteConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ConversationDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4050,7 +3924,7 @@ impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`.
+/// Request builder for [`Client::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertConversationToTicket<'a> {
@@ -4078,7 +3952,7 @@ impl<'a> ConvertConversationToTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4114,7 +3988,7 @@ impl<'a> std::future::IntoFuture for ConvertConversationToTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`.
+/// Request builder for [`Client::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachContactToConversation<'a> {
@@ -4142,7 +4016,7 @@ impl<'a> AttachContactToConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4180,7 +4054,7 @@ impl<'a> std::future::IntoFuture for AttachContactToConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`.
+/// Request builder for [`Client::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachContactFromConversation<'a> {
@@ -4214,7 +4088,7 @@ impl<'a> DetachContactFromConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4255,7 +4129,7 @@ impl<'a> std::future::IntoFuture for DetachContactFromConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::manage_conversation`]: `POST /conversations/{conversation_id}/parts`.
+/// Request builder for [`Client::manage_conversation`]: `POST /conversations/{conversation_id}/parts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ManageConversation<'a> {
@@ -4283,7 +4157,7 @@ impl<'a> ManageConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4321,7 +4195,7 @@ impl<'a> std::future::IntoFuture for ManageConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::reply_conversation`]: `POST /conversations/{conversation_id}/reply`.
+/// Request builder for [`Client::reply_conversation`]: `POST /conversations/{conversation_id}/reply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReplyConversation<'a> {
@@ -4349,7 +4223,7 @@ impl<'a> ReplyConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4387,7 +4261,7 @@ impl<'a> std::future::IntoFuture for ReplyConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`.
+/// Request builder for [`Client::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachTagToConversation<'a> {
@@ -4415,7 +4289,7 @@ impl<'a> AttachTagToConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4451,7 +4325,7 @@ impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`.
+/// Request builder for [`Client::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachTagFromConversation<'a> {
@@ -4485,7 +4359,7 @@ impl<'a> DetachTagFromConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4524,7 +4398,7 @@ impl<'a> std::future::IntoFuture for DetachTagFromConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`.
+/// Request builder for [`Client::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomObjectInstancesByExternalId<'a> {
@@ -4551,7 +4425,7 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4586,7 +4460,7 @@ impl<'a> std::future::IntoFuture for GetCustomObjectInstancesByExternalId<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`.
+/// Request builder for [`Client::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomObjectInstances<'a> {
@@ -4620,7 +4494,7 @@ impl<'a> CreateCustomObjectInstances<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4657,7 +4531,7 @@ impl<'a> std::future::IntoFuture for CreateCustomObjectInstances<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`.
+/// Request builder for [`Client::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCustomObjectInstancesById<'a> {
@@ -4684,7 +4558,7 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4719,7 +4593,7 @@ impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesById<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`.
+/// Request builder for [`Client::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomObjectInstancesById<'a> {
@@ -4746,7 +4620,7 @@ impl<'a> GetCustomObjectInstancesById<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4765,7 +4639,7 @@ impl<'a> GetCustomObjectInstancesById<'a> {
                         &self.custom_object_type_identifier.to_string(),
                     ),
                 );
-                path.push_str("/");
+                path.push('/');
                 path.push_str(
                     &crate::runtime::encode_path_segment(
                         &self.custom_object_instance_id.to_string(),
@@ -4785,7 +4659,7 @@ impl<'a> std::future::IntoFuture for GetCustomObjectInstancesById<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`.
+/// Request builder for [`Client::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCustomObjectInstancesByExternalId<'a> {
@@ -4812,7 +4686,7 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4831,7 +4705,7 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
                         &self.custom_object_type_identifier.to_string(),
                     ),
                 );
-                path.push_str("/");
+                path.push('/');
                 path.push_str(
                     &crate::runtime::encode_path_segment(
                         &self.custom_object_instance_id.to_string(),
@@ -4851,7 +4725,7 @@ impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesByExternalId<'a>
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
+/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LisDataAttributes<'a> {
@@ -4884,7 +4758,7 @@ impl<'a> LisDataAttributes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataAttributeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4895,11 +4769,7 @@ impl<'a> LisDataAttributes<'a> {
     ) -> Result<Response<types::DataAttributeList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/data_attributes");
-                path
-            },
+            "/data_attributes".to_owned(),
         );
         let request = match &self.model {
             Some(value) => request.query("model", value),
@@ -4920,7 +4790,7 @@ impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_data_attribute`]: `POST /data_attributes`.
+/// Request builder for [`Client::create_data_attribute`]: `POST /data_attributes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataAttribute<'a> {
@@ -4946,7 +4816,7 @@ impl<'a> CreateDataAttribute<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -4957,11 +4827,7 @@ impl<'a> CreateDataAttribute<'a> {
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/data_attributes");
-                path
-            },
+            "/data_attributes".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -4978,7 +4844,7 @@ impl<'a> std::future::IntoFuture for CreateDataAttribute<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`.
+/// Request builder for [`Client::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDataAttribute<'a> {
@@ -5006,7 +4872,7 @@ impl<'a> UpdateDataAttribute<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5043,7 +4909,7 @@ impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::download_data_export`]: `GET /download/content/data/{job_identifier}`.
+/// Request builder for [`Client::download_data_export`]: `GET /download/content/data/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadDataExport<'a> {
@@ -5064,7 +4930,7 @@ impl<'a> DownloadDataExport<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5095,7 +4961,7 @@ impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
+/// Request builder for [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDownloadReportingDataByJobIdentifier<'a> {
@@ -5125,7 +4991,7 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5160,7 +5026,7 @@ impl<'a> std::future::IntoFuture for GetDownloadReportingDataByJobIdentifier<'a>
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::lis_data_events`]: `GET /events`.
+/// Request builder for [`Client::lis_data_events`]: `GET /events`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct LisDataEvents<'a> {
@@ -5194,7 +5060,7 @@ impl<'a> LisDataEvents<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataEventSummary, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5203,14 +5069,7 @@ impl<'a> LisDataEvents<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/events");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
         let value = &self.filter;
         let request = request.query_object(value)?;
         let value = &self.type_;
@@ -5230,7 +5089,7 @@ impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_data_event`]: `POST /events`.
+/// Request builder for [`Client::create_data_event`]: `POST /events`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataEvent<'a> {
@@ -5256,21 +5115,14 @@ impl<'a> CreateDataEvent<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/events");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5286,7 +5138,7 @@ impl<'a> std::future::IntoFuture for CreateDataEvent<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::data_event_summaries`]: `POST /events/summaries`.
+/// Request builder for [`Client::data_event_summaries`]: `POST /events/summaries`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DataEventSummaries<'a> {
@@ -5312,7 +5164,7 @@ impl<'a> DataEventSummaries<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5321,11 +5173,7 @@ impl<'a> DataEventSummaries<'a> {
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/events/summaries");
-                path
-            },
+            "/events/summaries".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -5342,7 +5190,7 @@ impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::cancel_data_export`]: `POST /export/cancel/{job_identifier}`.
+/// Request builder for [`Client::cancel_data_export`]: `POST /export/cancel/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelDataExport<'a> {
@@ -5363,7 +5211,7 @@ impl<'a> CancelDataExport<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataExport, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5394,7 +5242,7 @@ impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_data_export`]: `POST /export/content/data`.
+/// Request builder for [`Client::create_data_export`]: `POST /export/content/data`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataExport<'a> {
@@ -5420,7 +5268,7 @@ impl<'a> CreateDataExport<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataExport, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5429,11 +5277,7 @@ impl<'a> CreateDataExport<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/export/content/data");
-                path
-            },
+            "/export/content/data".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -5450,7 +5294,7 @@ impl<'a> std::future::IntoFuture for CreateDataExport<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_data_export`]: `GET /export/content/data/{job_identifier}`.
+/// Request builder for [`Client::get_data_export`]: `GET /export/content/data/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDataExport<'a> {
@@ -5471,7 +5315,7 @@ impl<'a> GetDataExport<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DataExport, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5502,7 +5346,7 @@ impl<'a> std::future::IntoFuture for GetDataExport<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`.
+/// Request builder for [`Client::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PostExportReportingDataEnqueue<'a> {
@@ -5526,7 +5370,7 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(
         self,
     ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
@@ -5539,11 +5383,7 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
     ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/export/reporting_data/enqueue");
-                path
-            },
+            "/export/reporting_data/enqueue".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5557,7 +5397,7 @@ impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`.
+/// Request builder for [`Client::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetExportReportingDataGetDatasets<'a> {
@@ -5576,7 +5416,7 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(
         self,
     ) -> Result<types::GetExportReportingDataGetDatasetsResponse, Error> {
@@ -5589,11 +5429,7 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
     ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/reporting_data/get_datasets");
-                path
-            },
+            "/export/reporting_data/get_datasets".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5606,7 +5442,7 @@ impl<'a> std::future::IntoFuture for GetExportReportingDataGetDatasets<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_export_reporting_data_by_job_identifier`]: `GET /export/reporting_data/{job_identifier}`.
+/// Request builder for [`Client::get_export_reporting_data_by_job_identifier`]: `GET /export/reporting_data/{job_identifier}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetExportReportingDataByJobIdentifier<'a> {
@@ -5636,7 +5472,7 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(
         self,
     ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
@@ -5675,7 +5511,7 @@ impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::submit_fin_csat`]: `POST /fin/csat`.
+/// Request builder for [`Client::submit_fin_csat`]: `POST /fin/csat`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SubmitFinCsat<'a> {
@@ -5696,7 +5532,7 @@ impl<'a> SubmitFinCsat<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubmitFinCsatResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5705,14 +5541,7 @@ impl<'a> SubmitFinCsat<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/fin/csat");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5725,7 +5554,7 @@ impl<'a> std::future::IntoFuture for SubmitFinCsat<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::reply_to_fin`]: `POST /fin/reply`.
+/// Request builder for [`Client::reply_to_fin`]: `POST /fin/reply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReplyToFin<'a> {
@@ -5746,7 +5575,7 @@ impl<'a> ReplyToFin<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::ReplyToFinResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5755,14 +5584,7 @@ impl<'a> ReplyToFin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ReplyToFinResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/fin/reply");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5775,7 +5597,7 @@ impl<'a> std::future::IntoFuture for ReplyToFin<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::start_fin_conversation`]: `POST /fin/start`.
+/// Request builder for [`Client::start_fin_conversation`]: `POST /fin/start`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StartFinConversation<'a> {
@@ -5799,7 +5621,7 @@ impl<'a> StartFinConversation<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::StartFinConversationResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5808,14 +5630,7 @@ impl<'a> StartFinConversation<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::StartFinConversationResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/fin/start");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5828,7 +5643,7 @@ impl<'a> std::future::IntoFuture for StartFinConversation<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_all_collections`]: `GET /help_center/collections`.
+/// Request builder for [`Client::list_all_collections`]: `GET /help_center/collections`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListAllCollections<'a> {
@@ -5854,7 +5669,7 @@ impl<'a> ListAllCollections<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::CollectionList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5865,11 +5680,7 @@ impl<'a> ListAllCollections<'a> {
     ) -> Result<Response<types::CollectionList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections");
-                path
-            },
+            "/help_center/collections".to_owned(),
         );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -5909,7 +5720,7 @@ impl<'a> std::future::IntoFuture for ListAllCollections<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_collection`]: `POST /help_center/collections`.
+/// Request builder for [`Client::create_collection`]: `POST /help_center/collections`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCollection<'a> {
@@ -5935,7 +5746,7 @@ impl<'a> CreateCollection<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Collection, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -5944,11 +5755,7 @@ impl<'a> CreateCollection<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections");
-                path
-            },
+            "/help_center/collections".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -5965,7 +5772,7 @@ impl<'a> std::future::IntoFuture for CreateCollection<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_collection`]: `GET /help_center/collections/{collection_id}`.
+/// Request builder for [`Client::retrieve_collection`]: `GET /help_center/collections/{collection_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveCollection<'a> {
@@ -5986,7 +5793,7 @@ impl<'a> RetrieveCollection<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Collection, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6015,7 +5822,7 @@ impl<'a> std::future::IntoFuture for RetrieveCollection<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_collection`]: `PUT /help_center/collections/{collection_id}`.
+/// Request builder for [`Client::update_collection`]: `PUT /help_center/collections/{collection_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCollection<'a> {
@@ -6043,7 +5850,7 @@ impl<'a> UpdateCollection<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Collection, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6076,7 +5883,7 @@ impl<'a> std::future::IntoFuture for UpdateCollection<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_collection`]: `DELETE /help_center/collections/{collection_id}`.
+/// Request builder for [`Client::delete_collection`]: `DELETE /help_center/collections/{collection_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCollection<'a> {
@@ -6097,7 +5904,7 @@ impl<'a> DeleteCollection<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedCollectionObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6128,7 +5935,7 @@ impl<'a> std::future::IntoFuture for DeleteCollection<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_help_centers`]: `GET /help_center/help_centers`.
+/// Request builder for [`Client::list_help_centers`]: `GET /help_center/help_centers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListHelpCenters<'a> {
@@ -6147,7 +5954,7 @@ impl<'a> ListHelpCenters<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::HelpCenterList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6158,11 +5965,7 @@ impl<'a> ListHelpCenters<'a> {
     ) -> Result<Response<types::HelpCenterList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/help_centers");
-                path
-            },
+            "/help_center/help_centers".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6175,7 +5978,7 @@ impl<'a> std::future::IntoFuture for ListHelpCenters<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`.
+/// Request builder for [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveHelpCenter<'a> {
@@ -6196,7 +5999,7 @@ impl<'a> RetrieveHelpCenter<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::HelpCenter, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6227,7 +6030,7 @@ impl<'a> std::future::IntoFuture for RetrieveHelpCenter<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_internal_articles`]: `GET /internal_articles`.
+/// Request builder for [`Client::list_internal_articles`]: `GET /internal_articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListInternalArticles<'a> {
@@ -6253,7 +6056,7 @@ impl<'a> ListInternalArticles<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticleList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6264,11 +6067,7 @@ impl<'a> ListInternalArticles<'a> {
     ) -> Result<Response<types::InternalArticleList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles");
-                path
-            },
+            "/internal_articles".to_owned(),
         );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -6308,7 +6107,7 @@ impl<'a> std::future::IntoFuture for ListInternalArticles<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_internal_article`]: `POST /internal_articles`.
+/// Request builder for [`Client::create_internal_article`]: `POST /internal_articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateInternalArticle<'a> {
@@ -6334,7 +6133,7 @@ impl<'a> CreateInternalArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticle, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6345,11 +6144,7 @@ impl<'a> CreateInternalArticle<'a> {
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles");
-                path
-            },
+            "/internal_articles".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -6366,7 +6161,7 @@ impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_internal_articles`]: `GET /internal_articles/search`.
+/// Request builder for [`Client::search_internal_articles`]: `GET /internal_articles/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchInternalArticles<'a> {
@@ -6392,7 +6187,7 @@ impl<'a> SearchInternalArticles<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticleSearchResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6403,11 +6198,7 @@ impl<'a> SearchInternalArticles<'a> {
     ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/search");
-                path
-            },
+            "/internal_articles/search".to_owned(),
         );
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
@@ -6424,7 +6215,7 @@ impl<'a> std::future::IntoFuture for SearchInternalArticles<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_internal_article`]: `GET /internal_articles/{internal_article_id}`.
+/// Request builder for [`Client::retrieve_internal_article`]: `GET /internal_articles/{internal_article_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveInternalArticle<'a> {
@@ -6445,7 +6236,7 @@ impl<'a> RetrieveInternalArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticle, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6478,7 +6269,7 @@ impl<'a> std::future::IntoFuture for RetrieveInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_internal_article`]: `PUT /internal_articles/{internal_article_id}`.
+/// Request builder for [`Client::update_internal_article`]: `PUT /internal_articles/{internal_article_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateInternalArticle<'a> {
@@ -6506,7 +6297,7 @@ impl<'a> UpdateInternalArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::InternalArticle, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6543,7 +6334,7 @@ impl<'a> std::future::IntoFuture for UpdateInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_internal_article`]: `DELETE /internal_articles/{internal_article_id}`.
+/// Request builder for [`Client::delete_internal_article`]: `DELETE /internal_articles/{internal_article_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteInternalArticle<'a> {
@@ -6564,7 +6355,7 @@ impl<'a> DeleteInternalArticle<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedInternalArticleObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6597,7 +6388,7 @@ impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_ip_allowlist`]: `GET /ip_allowlist`.
+/// Request builder for [`Client::get_ip_allowlist`]: `GET /ip_allowlist`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetIpAllowlist<'a> {
@@ -6616,7 +6407,7 @@ impl<'a> GetIpAllowlist<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::IpAllowlist, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6625,14 +6416,7 @@ impl<'a> GetIpAllowlist<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ip_allowlist");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6644,7 +6428,7 @@ impl<'a> std::future::IntoFuture for GetIpAllowlist<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_ip_allowlist`]: `PUT /ip_allowlist`.
+/// Request builder for [`Client::update_ip_allowlist`]: `PUT /ip_allowlist`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateIpAllowlist<'a> {
@@ -6670,7 +6454,7 @@ impl<'a> UpdateIpAllowlist<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::IpAllowlist, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6679,14 +6463,7 @@ impl<'a> UpdateIpAllowlist<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ip_allowlist");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6702,7 +6479,7 @@ impl<'a> std::future::IntoFuture for UpdateIpAllowlist<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::jobs_status`]: `GET /jobs/status/{job_id}`.
+/// Request builder for [`Client::jobs_status`]: `GET /jobs/status/{job_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct JobsStatus<'a> {
@@ -6723,7 +6500,7 @@ impl<'a> JobsStatus<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Jobs, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6752,7 +6529,7 @@ impl<'a> std::future::IntoFuture for JobsStatus<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::identify_admin`]: `GET /me`.
+/// Request builder for [`Client::identify_admin`]: `GET /me`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IdentifyAdmin<'a> {
@@ -6771,7 +6548,7 @@ impl<'a> IdentifyAdmin<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::AdminWithApp, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6780,14 +6557,7 @@ impl<'a> IdentifyAdmin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/me");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6799,7 +6569,7 @@ impl<'a> std::future::IntoFuture for IdentifyAdmin<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_message`]: `POST /messages`.
+/// Request builder for [`Client::create_message`]: `POST /messages`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMessage<'a> {
@@ -6825,21 +6595,14 @@ impl<'a> CreateMessage<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Message, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/messages");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6855,7 +6618,7 @@ impl<'a> std::future::IntoFuture for CreateMessage<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_news_items`]: `GET /news/news_items`.
+/// Request builder for [`Client::list_news_items`]: `GET /news/news_items`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNewsItems<'a> {
@@ -6881,7 +6644,7 @@ impl<'a> ListNewsItems<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6892,11 +6655,7 @@ impl<'a> ListNewsItems<'a> {
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items");
-                path
-            },
+            "/news/news_items".to_owned(),
         );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -6939,7 +6698,7 @@ impl<'a> std::future::IntoFuture for ListNewsItems<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_news_item`]: `POST /news/news_items`.
+/// Request builder for [`Client::create_news_item`]: `POST /news/news_items`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNewsItem<'a> {
@@ -6965,7 +6724,7 @@ impl<'a> CreateNewsItem<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NewsItem, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -6974,11 +6733,7 @@ impl<'a> CreateNewsItem<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items");
-                path
-            },
+            "/news/news_items".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -6995,7 +6750,7 @@ impl<'a> std::future::IntoFuture for CreateNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`.
+/// Request builder for [`Client::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNewsItem<'a> {
@@ -7016,7 +6771,7 @@ impl<'a> RetrieveNewsItem<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NewsItem, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7045,7 +6800,7 @@ impl<'a> std::future::IntoFuture for RetrieveNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_news_item`]: `PUT /news/news_items/{news_item_id}`.
+/// Request builder for [`Client::update_news_item`]: `PUT /news/news_items/{news_item_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateNewsItem<'a> {
@@ -7073,7 +6828,7 @@ impl<'a> UpdateNewsItem<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::NewsItem, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7106,7 +6861,7 @@ impl<'a> std::future::IntoFuture for UpdateNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`.
+/// Request builder for [`Client::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteNewsItem<'a> {
@@ -7127,7 +6882,7 @@ impl<'a> DeleteNewsItem<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7158,7 +6913,7 @@ impl<'a> std::future::IntoFuture for DeleteNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_newsfeeds`]: `GET /news/newsfeeds`.
+/// Request builder for [`Client::list_newsfeeds`]: `GET /news/newsfeeds`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNewsfeeds<'a> {
@@ -7184,7 +6939,7 @@ impl<'a> ListNewsfeeds<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7195,11 +6950,7 @@ impl<'a> ListNewsfeeds<'a> {
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds");
-                path
-            },
+            "/news/newsfeeds".to_owned(),
         );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -7242,7 +6993,7 @@ impl<'a> std::future::IntoFuture for ListNewsfeeds<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`.
+/// Request builder for [`Client::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNewsfeed<'a> {
@@ -7263,7 +7014,7 @@ impl<'a> RetrieveNewsfeed<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Newsfeed, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7292,7 +7043,7 @@ impl<'a> std::future::IntoFuture for RetrieveNewsfeed<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`.
+/// Request builder for [`Client::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListLiveNewsfeedItems<'a> {
@@ -7320,7 +7071,7 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7382,7 +7133,7 @@ impl<'a> std::future::IntoFuture for ListLiveNewsfeedItems<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_note`]: `GET /notes/{note_id}`.
+/// Request builder for [`Client::retrieve_note`]: `GET /notes/{note_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNote<'a> {
@@ -7403,7 +7154,7 @@ impl<'a> RetrieveNote<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Note, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7432,7 +7183,7 @@ impl<'a> std::future::IntoFuture for RetrieveNote<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_phone_switch`]: `POST /phone_call_redirects`.
+/// Request builder for [`Client::create_phone_switch`]: `POST /phone_call_redirects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePhoneSwitch<'a> {
@@ -7458,7 +7209,7 @@ impl<'a> CreatePhoneSwitch<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::PhoneSwitch, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7469,11 +7220,7 @@ impl<'a> CreatePhoneSwitch<'a> {
     ) -> Result<Response<types::PhoneSwitch>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/phone_call_redirects");
-                path
-            },
+            "/phone_call_redirects".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -7490,7 +7237,7 @@ impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_segments`]: `GET /segments`.
+/// Request builder for [`Client::list_segments`]: `GET /segments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSegments<'a> {
@@ -7516,7 +7263,7 @@ impl<'a> ListSegments<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SegmentList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7525,14 +7272,7 @@ impl<'a> ListSegments<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/segments");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -7548,7 +7288,7 @@ impl<'a> std::future::IntoFuture for ListSegments<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_segment`]: `GET /segments/{segment_id}`.
+/// Request builder for [`Client::retrieve_segment`]: `GET /segments/{segment_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveSegment<'a> {
@@ -7569,7 +7309,7 @@ impl<'a> RetrieveSegment<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Segment, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7598,7 +7338,7 @@ impl<'a> std::future::IntoFuture for RetrieveSegment<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_subscription_types`]: `GET /subscription_types`.
+/// Request builder for [`Client::list_subscription_types`]: `GET /subscription_types`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListSubscriptionTypes<'a> {
@@ -7617,7 +7357,7 @@ impl<'a> ListSubscriptionTypes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7628,11 +7368,7 @@ impl<'a> ListSubscriptionTypes<'a> {
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/subscription_types");
-                path
-            },
+            "/subscription_types".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7645,7 +7381,7 @@ impl<'a> std::future::IntoFuture for ListSubscriptionTypes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_tags`]: `GET /tags`.
+/// Request builder for [`Client::list_tags`]: `GET /tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTags<'a> {
@@ -7664,21 +7400,14 @@ impl<'a> ListTags<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TagList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tags");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7690,7 +7419,7 @@ impl<'a> std::future::IntoFuture for ListTags<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_tag`]: `POST /tags`.
+/// Request builder for [`Client::create_tag`]: `POST /tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTag<'a> {
@@ -7716,21 +7445,14 @@ impl<'a> CreateTag<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TagBasic, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tags");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7746,7 +7468,7 @@ impl<'a> std::future::IntoFuture for CreateTag<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::find_tag`]: `GET /tags/{tag_id}`.
+/// Request builder for [`Client::find_tag`]: `GET /tags/{tag_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct FindTag<'a> {
@@ -7767,7 +7489,7 @@ impl<'a> FindTag<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TagBasic, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7796,7 +7518,7 @@ impl<'a> std::future::IntoFuture for FindTag<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_tag`]: `DELETE /tags/{tag_id}`.
+/// Request builder for [`Client::delete_tag`]: `DELETE /tags/{tag_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteTag<'a> {
@@ -7817,7 +7539,7 @@ impl<'a> DeleteTag<'a> {
         self.options = options;
         self
     }
-    ///Sends the request; the API answers without a body.
+    /// Sends the request; the API answers without a body.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7846,7 +7568,7 @@ impl<'a> std::future::IntoFuture for DeleteTag<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_teams`]: `GET /teams`.
+/// Request builder for [`Client::list_teams`]: `GET /teams`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTeams<'a> {
@@ -7865,21 +7587,14 @@ impl<'a> ListTeams<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TeamList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/teams");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7891,7 +7606,7 @@ impl<'a> std::future::IntoFuture for ListTeams<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_team`]: `GET /teams/{team_id}`.
+/// Request builder for [`Client::retrieve_team`]: `GET /teams/{team_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveTeam<'a> {
@@ -7912,7 +7627,7 @@ impl<'a> RetrieveTeam<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Team, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7941,7 +7656,7 @@ impl<'a> std::future::IntoFuture for RetrieveTeam<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_ticket_states`]: `GET /ticket_states`.
+/// Request builder for [`Client::list_ticket_states`]: `GET /ticket_states`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTicketStates<'a> {
@@ -7960,7 +7675,7 @@ impl<'a> ListTicketStates<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketStateList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -7969,14 +7684,7 @@ impl<'a> ListTicketStates<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_states");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7988,7 +7696,7 @@ impl<'a> std::future::IntoFuture for ListTicketStates<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::list_ticket_types`]: `GET /ticket_types`.
+/// Request builder for [`Client::list_ticket_types`]: `GET /ticket_types`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListTicketTypes<'a> {
@@ -8007,7 +7715,7 @@ impl<'a> ListTicketTypes<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketTypeList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8016,14 +7724,7 @@ impl<'a> ListTicketTypes<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8035,7 +7736,7 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_ticket_type`]: `POST /ticket_types`.
+/// Request builder for [`Client::create_ticket_type`]: `POST /ticket_types`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicketType<'a> {
@@ -8061,21 +7762,14 @@ impl<'a> CreateTicketType<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8091,7 +7785,7 @@ impl<'a> std::future::IntoFuture for CreateTicketType<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_ticket_type`]: `GET /ticket_types/{ticket_type_id}`.
+/// Request builder for [`Client::get_ticket_type`]: `GET /ticket_types/{ticket_type_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetTicketType<'a> {
@@ -8112,7 +7806,7 @@ impl<'a> GetTicketType<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8143,7 +7837,7 @@ impl<'a> std::future::IntoFuture for GetTicketType<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_ticket_type`]: `PUT /ticket_types/{ticket_type_id}`.
+/// Request builder for [`Client::update_ticket_type`]: `PUT /ticket_types/{ticket_type_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateTicketType<'a> {
@@ -8171,7 +7865,7 @@ impl<'a> UpdateTicketType<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketType, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8206,7 +7900,7 @@ impl<'a> std::future::IntoFuture for UpdateTicketType<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`.
+/// Request builder for [`Client::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicketTypeAttribute<'a> {
@@ -8234,7 +7928,7 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8272,7 +7966,7 @@ impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`.
+/// Request builder for [`Client::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateTicketTypeAttribute<'a> {
@@ -8306,7 +8000,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8347,7 +8041,7 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::create_ticket`]: `POST /tickets`.
+/// Request builder for [`Client::create_ticket`]: `POST /tickets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicket<'a> {
@@ -8373,21 +8067,14 @@ impl<'a> CreateTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8403,7 +8090,7 @@ impl<'a> std::future::IntoFuture for CreateTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
+/// Request builder for [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EnqueueCreateTicket<'a> {
@@ -8429,7 +8116,7 @@ impl<'a> EnqueueCreateTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Jobs, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8438,11 +8125,7 @@ impl<'a> EnqueueCreateTicket<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/enqueue");
-                path
-            },
+            "/tickets/enqueue".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -8459,7 +8142,7 @@ impl<'a> std::future::IntoFuture for EnqueueCreateTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::search_tickets`]: `POST /tickets/search`.
+/// Request builder for [`Client::search_tickets`]: `POST /tickets/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchTickets<'a> {
@@ -8485,7 +8168,7 @@ impl<'a> SearchTickets<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8494,11 +8177,7 @@ impl<'a> SearchTickets<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::TicketList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/search");
-                path
-            },
+            "/tickets/search".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -8515,7 +8194,7 @@ impl<'a> std::future::IntoFuture for SearchTickets<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::get_ticket`]: `GET /tickets/{ticket_id}`.
+/// Request builder for [`Client::get_ticket`]: `GET /tickets/{ticket_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetTicket<'a> {
@@ -8536,7 +8215,7 @@ impl<'a> GetTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8565,7 +8244,7 @@ impl<'a> std::future::IntoFuture for GetTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_ticket`]: `PUT /tickets/{ticket_id}`.
+/// Request builder for [`Client::update_ticket`]: `PUT /tickets/{ticket_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateTicket<'a> {
@@ -8593,7 +8272,7 @@ impl<'a> UpdateTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8626,7 +8305,7 @@ impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::delete_ticket`]: `DELETE /tickets/{ticket_id}`.
+/// Request builder for [`Client::delete_ticket`]: `DELETE /tickets/{ticket_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteTicket<'a> {
@@ -8647,7 +8326,7 @@ impl<'a> DeleteTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketDeleted, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8678,7 +8357,7 @@ impl<'a> std::future::IntoFuture for DeleteTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::reply_ticket`]: `POST /tickets/{ticket_id}/reply`.
+/// Request builder for [`Client::reply_ticket`]: `POST /tickets/{ticket_id}/reply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ReplyTicket<'a> {
@@ -8706,7 +8385,7 @@ impl<'a> ReplyTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::TicketReply, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8742,7 +8421,7 @@ impl<'a> std::future::IntoFuture for ReplyTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`.
+/// Request builder for [`Client::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachTagToTicket<'a> {
@@ -8770,7 +8449,7 @@ impl<'a> AttachTagToTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8804,7 +8483,7 @@ impl<'a> std::future::IntoFuture for AttachTagToTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`.
+/// Request builder for [`Client::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachTagFromTicket<'a> {
@@ -8834,7 +8513,7 @@ impl<'a> DetachTagFromTicket<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Tag, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -8871,7 +8550,7 @@ impl<'a> std::future::IntoFuture for DetachTagFromTicket<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::retrieve_visitor_with_user_id`]: `GET /visitors`.
+/// Request builder for [`Client::retrieve_visitor_with_user_id`]: `GET /visitors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveVisitorWithUserId<'a> {
@@ -8892,21 +8571,14 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Visitor, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/visitors");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -8920,7 +8592,7 @@ impl<'a> std::future::IntoFuture for RetrieveVisitorWithUserId<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::update_visitor`]: `PUT /visitors`.
+/// Request builder for [`Client::update_visitor`]: `PUT /visitors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVisitor<'a> {
@@ -8946,21 +8618,14 @@ impl<'a> UpdateVisitor<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Visitor, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/visitors");
-                path
-            },
-        );
+        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8976,7 +8641,7 @@ impl<'a> std::future::IntoFuture for UpdateVisitor<'a> {
         Box::pin(self.send())
     }
 }
-///Request builder for [`Client::convert_visitor`]: `POST /visitors/convert`.
+/// Request builder for [`Client::convert_visitor`]: `POST /visitors/convert`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertVisitor<'a> {
@@ -9002,7 +8667,7 @@ impl<'a> ConvertVisitor<'a> {
         self.options = options;
         self
     }
-    ///Sends the request and returns the decoded response body.
+    /// Sends the request and returns the decoded response body.
     pub async fn send(self) -> Result<types::Contact, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
@@ -9011,11 +8676,7 @@ impl<'a> ConvertVisitor<'a> {
     pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/visitors/convert");
-                path
-            },
+            "/visitors/convert".to_owned(),
         );
         let request = match &self.body {
             Some(body) => request.json(body)?,

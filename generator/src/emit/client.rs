@@ -181,8 +181,9 @@ fn builder(op: &Operation) -> TokenStream {
     let output = output_type(&op.response);
     let send = send_fn(op, &output);
     let stream = op.pagination.as_ref().map(|p| stream_fn(op, p));
+    let method_doc = doc_attrs([Some(method_doc.as_str())]);
     quote! {
-        #[doc = #method_doc]
+        #method_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #name<'a> {
@@ -323,8 +324,9 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
             "Sends the request and returns the JSON body as is: the description declares no success response."
         }
     };
+    let output_doc = doc_attrs([Some(output_doc)]);
     quote! {
-        #[doc = #output_doc]
+        #output_doc
         pub async fn send(self) -> Result<#output, Error> {
             self.send_with_response().await.map(Response::into_data)
         }
@@ -372,12 +374,18 @@ fn query_step(param: &Param) -> TokenStream {
 /// The request path with each parameter percent-encoded, so no value can change the path.
 fn path_expr(op: &Operation) -> TokenStream {
     let pieces = op.path_segments.iter().map(|segment| match segment {
-        PathSegment::Literal(text) => quote!(path.push_str(#text);),
+        PathSegment::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
+            [single] => quote!(path.push(#single);),
+            _ => quote!(path.push_str(#text);),
+        },
         PathSegment::Param(index) => {
             let field = ident(&op.params[*index].name);
             quote!(path.push_str(&crate::runtime::encode_path_segment(&self.#field.to_string()));)
         }
     });
+    if let [PathSegment::Literal(text)] = op.path_segments.as_slice() {
+        return quote!(#text.to_owned());
+    }
     quote! {{
         let mut path = String::new();
         #(#pieces)*
