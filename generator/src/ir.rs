@@ -14,10 +14,10 @@ pub struct Api {
     pub version: String,
     /// Base URLs from `servers`, in spec order.
     pub servers: Vec<Server>,
-    /// Every named type, in a deterministic order (component schemas in spec order, each followed
-    /// by the inline types it introduced).
+    /// Every named type, in a deterministic order: component schemas by name (the loader keeps
+    /// JSON objects sorted), each followed by the inline types it introduced.
     pub types: Vec<TypeDef>,
-    /// Every operation, in spec order (path order, then method order).
+    /// Every operation, by path, then method (GET, PUT, POST, DELETE, PATCH).
     pub operations: Vec<Operation>,
 }
 

@@ -140,6 +140,9 @@ impl<'a> SchemaLowerer<'a> {
 
     fn lower_ref(&mut self, reference: &str, pointer: &str) -> Result<Lowered, Diagnostic> {
         let raw = component_of(reference, pointer)?;
+        if !self.components.contains_key(raw) {
+            return Err(Diagnostic::new(pointer, format!("`$ref: {reference}` names a schema that is not defined")));
+        }
         self.ensure_component(raw)?;
         let name = self.component_names.get(raw).cloned().ok_or_else(|| {
             Diagnostic::new(pointer, format!("`$ref: {reference}` names a schema that does not exist"))
