@@ -4,10 +4,6 @@
 //! - `cargo xtask codegen [--check]`: regenerate generated/ from the shipped versions (or only report stale files).
 //! - `cargo xtask generate --spec FILE --out DIR`: turn any OpenAPI 3.0 description into a standalone crate.
 
-mod codegen;
-mod pins;
-mod specs;
-
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +46,8 @@ enum Command {
         module: String,
     },
 }
+
+use xtask::{codegen, pins, specs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

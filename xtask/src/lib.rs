@@ -1,0 +1,5 @@
+//! The project's automation, as a library so that tests can run the same code as `cargo xtask`.
+
+pub mod codegen;
+pub mod pins;
+pub mod specs;
