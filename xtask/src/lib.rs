@@ -3,3 +3,4 @@
 pub mod codegen;
 pub mod pins;
 pub mod specs;
+pub mod tasks;

@@ -3,6 +3,7 @@
 //! - `cargo xtask specs [--from DIR]`: put each pinned description at specs/cache/, checking its sha256.
 //! - `cargo xtask codegen [--check]`: regenerate generated/ from the shipped versions (or only report stale files).
 //! - `cargo xtask generate --spec FILE --out DIR`: turn any OpenAPI 3.0 description into a standalone crate.
+//! - `cargo xtask test` / `cargo xtask lint`: every test / every lint, as CI runs them.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -45,9 +46,15 @@ enum Command {
         #[arg(long, default_value = "api")]
         module: String,
     },
+    /// Run every test: specs, staleness check, `cargo test --workspace`, the other versions.
+    Test,
+    /// Formatting, clippy and rustdoc, all with warnings denied.
+    Lint,
+    /// Generate each non-shipped pinned version into target/other-versions/ and compile it.
+    OtherVersions,
 }
 
-use xtask::{codegen, pins, specs};
+use xtask::{codegen, pins, specs, tasks};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -56,6 +63,9 @@ fn main() -> ExitCode {
         Command::Specs { from } => specs::obtain_all(&root, from),
         Command::Codegen { check } => codegen::codegen(&root, check),
         Command::Generate { spec, out, package, module } => codegen::generate(&spec, &out, &package, &module),
+        Command::Test => tasks::test(&root),
+        Command::Lint => tasks::lint(&root),
+        Command::OtherVersions => tasks::other_versions(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,6 +17,9 @@ pub struct Pin {
     pub module: String,
     /// Compiled into the generated crate.
     pub ship: bool,
+    /// Generated into a standalone crate and compiled by `cargo xtask other-versions`.
+    #[serde(default)]
+    pub compile_check: bool,
     pub url: String,
     pub sha256: String,
 }

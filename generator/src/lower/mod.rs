@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// Something in the spec the generator cannot lower, and where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// JSON pointer into the description, e.g. `#/components/schemas/contact/properties/id`.
     pub pointer: String,
@@ -42,6 +42,9 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     schemas.lower_components(&mut diagnostics);
     let mut operations = operation::OperationLowerer::new(spec, &mut schemas).lower_all(&mut diagnostics);
     if !diagnostics.is_empty() {
+        // A component reached from several places reports the same problem each time.
+        let mut seen = std::collections::HashSet::new();
+        diagnostics.retain(|d| seen.insert(d.clone()));
         return Err(diagnostics);
     }
     let mut types = schemas.into_types();

@@ -503,11 +503,21 @@ fn is_constraint_member(view: &View<'_>) -> bool {
         && view.enumeration.is_empty()
 }
 
+/// `allOf: [$ref]`, possibly beside members that only annotate (a description, a title).
 fn single_ref_wrapper<'a>(view: &View<'a>) -> Option<&'a str> {
-    match view.all_of.as_slice() {
-        [Node::Ref(reference)] if view.properties.is_empty() && view.required.is_empty() => Some(reference),
-        _ => None,
+    if !view.properties.is_empty() || !view.required.is_empty() {
+        return None;
     }
+    let mut references = view.all_of.iter().filter_map(|member| match member {
+        Node::Ref(reference) => Some(*reference),
+        Node::Schema(_) => None,
+    });
+    let reference = references.next()?;
+    let others_annotate = view.all_of.iter().all(|member| match member {
+        Node::Ref(_) => true,
+        Node::Schema(schema) => View::of(schema).is_unconstrained(),
+    });
+    (references.next().is_none() && others_annotate).then_some(reference)
 }
 
 fn enum_shape(values: &[&Value], pointer: &str) -> Result<TypeKind, Diagnostic> {

@@ -1,0 +1,74 @@
+//! `cargo xtask test`, `cargo xtask lint` and `cargo xtask other-versions`: the project's checks,
+//! as one command each, so the README, CI and developers run exactly the same thing.
+
+use crate::codegen::generate;
+use crate::pins;
+use anyhow::{bail, Context};
+use std::path::Path;
+use std::process::Command;
+
+/// Obtains the specs, checks generated/ is current, runs every test, then proves the other
+/// published descriptions generate into crates that compile.
+pub fn test(root: &Path) -> anyhow::Result<()> {
+    crate::specs::obtain_all(root, None)?;
+    crate::codegen::codegen(root, true)?;
+    cargo(root, &["test", "--workspace", "--all-features"], &[])?;
+    other_versions(root)
+}
+
+/// Formatting, clippy with warnings denied, and rustdoc with warnings denied, for the workspace
+/// and for the generated crate with each feature alone and both.
+pub fn lint(root: &Path) -> anyhow::Result<()> {
+    cargo(root, &["fmt", "--all", "--check"], &[])?;
+    cargo(root, &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[])?;
+    for features in ["v2_14", "unstable"] {
+        let args = ["clippy", "-p", "intercom-api", "--no-default-features", "--features", features, "--", "-D", "warnings"];
+        cargo(root, &args, &[])?;
+    }
+    cargo(root, &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])
+}
+
+/// Generates every pinned description marked `compile_check` into its own crate under
+/// target/other-versions/ and type-checks it (`cargo check`), sharing one target directory.
+pub fn other_versions(root: &Path) -> anyhow::Result<()> {
+    let pins = pins::load(root)?;
+    let base = root.join("target/other-versions");
+    let mut failed = Vec::new();
+    for pin in pins.version.iter().filter(|p| p.compile_check) {
+        let out = base.join(&pin.module);
+        generate(&pin.cached_path(root), &out, "intercom-api", &pin.module)?;
+        // Each crate is its own workspace; the project's lock file pins the same dependencies.
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).context("cannot copy Cargo.lock")?;
+        let manifest = out.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest)?;
+        if !text.contains("[workspace]") {
+            text.push_str("\n[workspace]\n");
+            std::fs::write(&manifest, text)?;
+        }
+        let target = base.join("target");
+        let status = Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", "-D warnings")
+            .status()
+            .context("cannot run cargo")?;
+        println!("{}: {}", pin.name, if status.success() { "compiles" } else { "FAILS to compile" });
+        if !status.success() {
+            failed.push(pin.name.clone());
+        }
+    }
+    if !failed.is_empty() {
+        bail!("these descriptions do not generate a compiling crate: {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<()> {
+    println!("$ cargo {}", args.join(" "));
+    let status = Command::new(env!("CARGO")).args(args).current_dir(root).envs(env.iter().copied()).status()?;
+    if !status.success() {
+        bail!("`cargo {}` failed", args.join(" "));
+    }
+    Ok(())
+}
