@@ -20,7 +20,7 @@
 //! }
 //!
 //! // Create a note on a contact.
-//! let note = types::CreateContactNoteRequest { body: "Called about billing".into(), ..Default::default() };
+//! let note = types::CreateNoteBody { body: "Called about billing".into(), ..Default::default() };
 //! client.create_note("6657add46abd0167d9419cd2", note).await?;
 //!
 //! // A missing contact is an API error with its status and request id.
@@ -51,6 +51,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,
@@ -65,7 +66,9 @@ pub use runtime::{
 };
 #[cfg(feature = "v2_14")]
 /// Intercom API version `2.14`.
+#[rustfmt::skip]
 pub mod v2_14;
 #[cfg(feature = "unstable")]
 /// Intercom API version `Unstable`.
+#[rustfmt::skip]
 pub mod unstable;

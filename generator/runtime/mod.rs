@@ -36,6 +36,7 @@
 
 mod client;
 mod error;
+pub mod lenient;
 mod pagination;
 mod request;
 mod response;

@@ -67,7 +67,10 @@ fn fence_line(lang: &str, closing: bool, quote: bool) -> String {
 
 /// `{% admonition type="warning" name="Title" %}` becomes the heading of a block quote.
 fn admonition_open(line: &str) -> Option<String> {
-    let inner = line.strip_prefix("{%")?.trim_start().strip_prefix("admonition")?;
+    let inner = line
+        .strip_prefix("{%")?
+        .trim_start()
+        .strip_prefix("admonition")?;
     let inner = inner.trim_end().strip_suffix("%}")?;
     let kind = attribute(inner, "type").unwrap_or("note");
     let mut kind_title: String = kind.chars().take(1).flat_map(char::to_uppercase).collect();
@@ -146,7 +149,10 @@ fn convert_html(text: &str) -> String {
     while let Some(pos) = rest.find('<') {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
-        match TAGS.iter().find(|(tag, _)| starts_with_ignore_case(tail, tag)) {
+        match TAGS
+            .iter()
+            .find(|(tag, _)| starts_with_ignore_case(tail, tag))
+        {
             Some((tag, replacement)) => {
                 out.push_str(replacement);
                 rest = &tail[tag.len()..];
@@ -173,9 +179,12 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 }
 
 fn is_autolink(tail: &str) -> bool {
-    let Some(end) = tail.find('>') else { return false };
+    let Some(end) = tail.find('>') else {
+        return false;
+    };
     let inner = &tail[1..end];
-    (inner.starts_with("http://") || inner.starts_with("https://")) && !inner.contains(char::is_whitespace)
+    (inner.starts_with("http://") || inner.starts_with("https://"))
+        && !inner.contains(char::is_whitespace)
 }
 
 /// `[text]` not followed by `(` would be read as an intra-doc link.
@@ -266,13 +275,22 @@ mod tests {
     #[test]
     fn admonitions_become_block_quotes() {
         let doc = rustdoc("Intro\n{% admonition type=\"warning\" name=\"Careful\" %}\n  Deleted data is gone.\n{% /admonition %}\nAfter").unwrap();
-        assert_eq!(doc, "Intro\n> **Warning: Careful**\n>\n> Deleted data is gone.\n\nAfter");
+        assert_eq!(
+            doc,
+            "Intro\n> **Warning: Careful**\n>\n> Deleted data is gone.\n\nAfter"
+        );
     }
 
     #[test]
     fn html_urls_and_brackets_are_made_safe() {
-        let doc = rustdoc("See https://example.com/x. Use <code>a</code><br>[beta] <id> or [docs](https://d.io)").unwrap();
-        assert_eq!(doc, "See <https://example.com/x>. Use `a`\n\\[beta\\] &lt;id> or [docs](https://d.io)");
+        let doc = rustdoc(
+            "See https://example.com/x. Use <code>a</code><br>[beta] <id> or [docs](https://d.io)",
+        )
+        .unwrap();
+        assert_eq!(
+            doc,
+            "See <https://example.com/x>. Use `a`\n\\[beta\\] &lt;id> or [docs](https://d.io)"
+        );
     }
 
     #[test]

@@ -125,7 +125,9 @@ pub enum EnumValue {
     Integer(i64),
 }
 
-/// An untagged union (`oneOf`/`anyOf` without a discriminator): the first variant that parses wins.
+/// An untagged union (`oneOf`/`anyOf` without a discriminator): the first variant that parses
+/// wins. Lowering ends every union with an `Other` variant holding any JSON that fits none of
+/// the declared ones, so a value the description did not foresee does not fail the response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
@@ -155,6 +157,8 @@ pub enum TypeRef {
     Object,
     /// Indirection that breaks a recursive type.
     Boxed(Box<TypeRef>),
+    /// An array item or map value that may be `null`.
+    Nullable(Box<TypeRef>),
 }
 
 /// One HTTP operation, emitted as one client method.
@@ -249,7 +253,10 @@ pub enum PaginationStyle {
     /// Search endpoints: `pagination.starting_after` in the request body.
     BodyCursor { cursor: FieldPath, next: FieldPath },
     /// A page-number query parameter, up to `pages.total_pages`.
-    PageNumber { param: String, total_pages: FieldPath },
+    PageNumber {
+        param: String,
+        total_pages: FieldPath,
+    },
     /// `scroll_param` query parameter, continued from the response's `scroll_param`.
     Scroll { param: String, next: FieldPath },
 }

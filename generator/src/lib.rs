@@ -9,6 +9,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod overlay;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,8 @@ pub struct VersionInput {
     /// Part of the crate's default features.
     pub default: bool,
     pub spec: PathBuf,
+    /// Patches applied to the description before lowering.
+    pub patches: Vec<overlay::Patch>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -27,23 +30,70 @@ pub enum GenerateError {
     #[error(transparent)]
     Load(#[from] load::LoadError),
     #[error("{path}: {count} construct(s) cannot be generated:\n{list}", count = diagnostics.len(), list = render(diagnostics))]
-    Lower { path: PathBuf, diagnostics: Vec<lower::Diagnostic> },
+    Lower {
+        path: PathBuf,
+        diagnostics: Vec<lower::Diagnostic>,
+    },
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    #[error("{path}: {source}")]
+    Overlay {
+        path: PathBuf,
+        source: overlay::OverlayError,
+    },
 }
 
 fn render(diagnostics: &[lower::Diagnostic]) -> String {
-    diagnostics.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n")
+    diagnostics
+        .iter()
+        .map(|d| format!("  {d}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Loads and lowers one description.
 pub fn lower_file(path: &Path) -> Result<ir::Api, GenerateError> {
-    let spec = load::load_file(path)?;
-    lower::lower(&spec).map_err(|diagnostics| GenerateError::Lower { path: path.to_owned(), diagnostics })
+    lower_patched(path, &[])
 }
 
-/// The whole pipeline: every version is loaded and lowered before anything is emitted, so an
-/// error in any of them produces no output at all.
+/// Loads one description, applies the overlay's patches, and lowers it.
+pub fn lower_patched(path: &Path, patches: &[overlay::Patch]) -> Result<ir::Api, GenerateError> {
+    let text = std::fs::read_to_string(path).map_err(|source| load::LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut document = load::yaml_to_json(&text).map_err(|source| load::LoadError::Yaml {
+        path: path.to_owned(),
+        source,
+    })?;
+    overlay::apply(&mut document, patches).map_err(|source| GenerateError::Overlay {
+        path: path.to_owned(),
+        source,
+    })?;
+    let spec = load::from_value(document, path)?;
+    lower::lower(&spec).map_err(|diagnostics| GenerateError::Lower {
+        path: path.to_owned(),
+        diagnostics,
+    })
+}
+
+/// Loads and lowers every version before anything is emitted, so an error in any of them
+/// produces no output at all.
+pub fn lower_versions(inputs: &[VersionInput]) -> Result<Vec<emit::VersionModule>, GenerateError> {
+    inputs
+        .iter()
+        .map(|input| {
+            let api = lower_patched(&input.spec, &input.patches)?;
+            Ok(emit::VersionModule {
+                module: input.module.clone(),
+                default: input.default,
+                api,
+            })
+        })
+        .collect()
+}
+
+/// The whole pipeline for one crate: load, lower, emit.
 pub fn generate_crate(
     package: &str,
     version: &str,
@@ -51,18 +101,12 @@ pub fn generate_crate(
     docs: Option<String>,
     inputs: &[VersionInput],
 ) -> Result<Vec<emit::OutputFile>, GenerateError> {
-    let modules = inputs
-        .iter()
-        .map(|input| {
-            Ok(emit::VersionModule { module: input.module.clone(), default: input.default, api: lower_file(&input.spec)? })
-        })
-        .collect::<Result<Vec<_>, GenerateError>>()?;
     let spec = emit::CrateSpec {
         package: package.to_owned(),
         version: version.to_owned(),
         description: description.to_owned(),
         docs,
-        modules,
+        modules: lower_versions(inputs)?,
     };
     Ok(emit::emit_crate(&spec)?)
 }

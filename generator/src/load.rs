@@ -7,24 +7,42 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not valid YAML: {source}")]
-    Yaml { path: PathBuf, source: serde_yaml::Error },
+    Yaml {
+        path: PathBuf,
+        source: serde_yaml::Error,
+    },
     #[error("{path}: {pointer}: not a valid OpenAPI 3.0 description: {message}")]
-    Schema { path: PathBuf, pointer: String, message: String },
-    #[error("{path}: only OpenAPI 3.0.x descriptions are supported, this one says `openapi: {version}`")]
+    Schema {
+        path: PathBuf,
+        pointer: String,
+        message: String,
+    },
+    #[error(
+        "{path}: only OpenAPI 3.0.x descriptions are supported, this one says `openapi: {version}`"
+    )]
     Version { path: PathBuf, version: String },
 }
 
 /// Reads and parses a description from disk.
 pub fn load_file(path: &Path) -> Result<OpenAPI, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read { path: path.to_owned(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
     parse(&text, path)
 }
 
 /// Parses a description; `origin` only names it in errors.
 pub fn parse(text: &str, origin: &Path) -> Result<OpenAPI, LoadError> {
-    let value = yaml_to_json(text).map_err(|source| LoadError::Yaml { path: origin.to_owned(), source })?;
+    let value = yaml_to_json(text).map_err(|source| LoadError::Yaml {
+        path: origin.to_owned(),
+        source,
+    })?;
     from_value(value, origin)
 }
 
@@ -35,9 +53,16 @@ pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, serde_yaml::Error> 
 
 /// Converts an already parsed (and possibly patched) document.
 pub fn from_value(value: serde_json::Value, origin: &Path) -> Result<OpenAPI, LoadError> {
-    let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or("(missing)").to_owned();
+    let version = value
+        .get("openapi")
+        .and_then(|v| v.as_str())
+        .unwrap_or("(missing)")
+        .to_owned();
     if !version.starts_with("3.0") {
-        return Err(LoadError::Version { path: origin.to_owned(), version });
+        return Err(LoadError::Version {
+            path: origin.to_owned(),
+            version,
+        });
     }
     serde_path_to_error::deserialize(value).map_err(|error| LoadError::Schema {
         path: origin.to_owned(),

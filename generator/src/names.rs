@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 
 /// Words that cannot be plain identifiers: all Rust keywords, reserved words included.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names the emitted code uses unqualified; a schema with such a name is renamed so that it
@@ -61,8 +61,16 @@ fn char_word(c: char) -> Option<&'static str> {
 /// UpperCamelCase type name for a schema name or a name hint.
 pub fn type_name(raw: &str) -> String {
     let camel = raw.to_upper_camel_case();
-    let camel = if camel.is_empty() { "Unnamed".to_owned() } else { camel };
-    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) { format!("T{camel}") } else { camel };
+    let camel = if camel.is_empty() {
+        "Unnamed".to_owned()
+    } else {
+        camel
+    };
+    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{camel}")
+    } else {
+        camel
+    };
     if RESERVED_TYPE_NAMES.contains(&camel.as_str()) {
         format!("{camel}Schema")
     } else {
@@ -75,11 +83,19 @@ pub fn field_name(raw: &str) -> String {
     let snake = raw.to_snake_case();
     let snake = if snake.is_empty() {
         let words: Vec<&str> = raw.chars().filter_map(char_word).collect();
-        if words.is_empty() { "field".to_owned() } else { words.join("_").to_lowercase() }
+        if words.is_empty() {
+            "field".to_owned()
+        } else {
+            words.join("_").to_lowercase()
+        }
     } else {
         snake
     };
-    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) { format!("n{snake}") } else { snake };
+    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n{snake}")
+    } else {
+        snake
+    };
     if KEYWORDS.contains(&snake.as_str()) {
         format!("{snake}_")
     } else {
@@ -96,9 +112,15 @@ pub fn variant_name(value: &str) -> String {
         return "Empty".to_owned();
     }
     if value.starts_with(|c: char| c.is_ascii_digit()) {
-        if value.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
+        if value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        {
             // Versions and numbers: `2.14` becomes `V2_14`, keeping the digits apart.
-            let joined: String = value.chars().map(|c| if c.is_ascii_digit() { c } else { '_' }).collect();
+            let joined: String = value
+                .chars()
+                .map(|c| if c.is_ascii_digit() { c } else { '_' })
+                .collect();
             return format!("V{}", joined.trim_matches('_'));
         }
         return format!("V{}", value.to_upper_camel_case());
@@ -106,7 +128,11 @@ pub fn variant_name(value: &str) -> String {
     let camel = value.to_upper_camel_case();
     if camel.is_empty() {
         let words: String = value.chars().filter_map(char_word).collect();
-        if words.is_empty() { "Value".to_owned() } else { words }
+        if words.is_empty() {
+            "Value".to_owned()
+        } else {
+            words
+        }
     } else if KEYWORDS.contains(&camel.as_str()) {
         format!("{camel}Value")
     } else {
@@ -122,7 +148,9 @@ pub struct NameScope {
 
 impl NameScope {
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
-        Self { used: reserved.into_iter().map(str::to_owned).collect() }
+        Self {
+            used: reserved.into_iter().map(str::to_owned).collect(),
+        }
     }
 
     /// `wanted` if free, else `wanted2`, `wanted3`, ... (`wanted_2` for snake_case names).
@@ -130,7 +158,11 @@ impl NameScope {
         if self.used.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
-        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) { "_" } else { "" };
+        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|n| format!("{wanted}{separator}{n}"))
             .find(|candidate| self.used.insert(candidate.clone()))

@@ -8,11 +8,13 @@
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
-use intercom_api::runtime::{paginate, Page, StatusCode};
+use intercom_api::runtime::StatusCode;
 use intercom_api::v2_14::{types, Client};
 use intercom_api::{unstable, Error, RateLimit, Region, RequestOptions, RetryPolicy};
 use serde_json::{json, Value};
-use wiremock::matchers::{any, body_json, method, path, query_param, query_param_is_missing};
+use wiremock::matchers::{
+    any, body_json, header, method, path, query_param, query_param_is_missing,
+};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -240,10 +242,6 @@ async fn list_all_companies_stream_requests_pages_until_total_pages() -> TestRes
 }
 
 // 3. Search: the cursor travels in the JSON body (`pagination.starting_after`).
-//
-// The generated `SearchContacts` builder has no `into_stream` (the 2.14 description does not
-// mark the search body as required, so the generator's body-cursor pagination does not apply);
-// this drives the generated builder page by page with `runtime::paginate`, as a user must.
 #[tokio::test]
 async fn search_contacts_pages_with_body_cursor() -> TestResult {
     let server = MockServer::start().await;
@@ -287,29 +285,11 @@ async fn search_contacts_pages_with_body_cursor() -> TestResult {
         }),
         additional_properties: Default::default(),
     };
-    let client_ref = &client;
-    let contacts: Vec<types::Contact> = paginate(move |cursor: Option<String>| {
-        let mut body = search.clone();
-        if let Some(cursor) = cursor {
-            body.pagination
-                .get_or_insert_with(Default::default)
-                .starting_after = Some(cursor);
-        }
-        async move {
-            let page = client_ref.search_contacts().body(body).await?;
-            let next = page
-                .pages
-                .as_ref()
-                .and_then(|pages| pages.next.as_ref())
-                .and_then(|next| next.starting_after.clone());
-            Ok(Page {
-                items: page.data.unwrap_or_default(),
-                next,
-            })
-        }
-    })
-    .try_collect()
-    .await?;
+    let contacts: Vec<types::Contact> = client
+        .search_contacts(search)
+        .into_stream()
+        .try_collect()
+        .await?;
 
     assert_eq!(contact_ids(&contacts), ["s1", "s2", "s3", "s4", "s5"]);
     let bodies: Vec<Value> = received(&server)
@@ -507,7 +487,10 @@ async fn token_is_not_in_debug_or_display_output() -> TestResult {
         .await;
     Mock::given(method("GET"))
         .and(path("/contacts/garbled"))
-        .respond_with(raw_json_response(200, r#"{"type":"contact","id":5}"#))
+        .respond_with(raw_json_response(
+            200,
+            r#"{"type":"contact","id":{"value":"c5"}}"#,
+        ))
         .mount(&server)
         .await;
     let client = client(&server)?;
@@ -772,6 +755,36 @@ async fn redirect_is_returned_not_followed() -> TestResult {
     assert!(requests
         .iter()
         .all(|r| r.url.path() == "/calls/call-1/recording"));
+    server.verify().await;
+    Ok(())
+}
+
+// 11c. Download endpoints are described without a body, so `.await` yields `()`: the file is only
+// reachable through `send_with_response().body()`, and the required `Accept` header must be set
+// through the request options (the client sends `Accept: application/json` by default).
+#[tokio::test]
+async fn download_body_is_reachable_through_send_with_response() -> TestResult {
+    let server = MockServer::start().await;
+    let gzipped_csv: &[u8] = &[0x1f, 0x8b, 0x08, 0x00, 0xff, 0x00];
+    Mock::given(method("GET"))
+        .and(path("/download/content/data/job%201"))
+        .and(header("accept", "application/octet-stream"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(gzipped_csv, "application/octet-stream"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server)?;
+
+    let response = client
+        .download_data_export("job 1")
+        .options(RequestOptions::new().header("Accept", "application/octet-stream"))
+        .send_with_response()
+        .await?;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.body(), gzipped_csv);
     server.verify().await;
     Ok(())
 }

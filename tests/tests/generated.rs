@@ -8,8 +8,12 @@ use std::collections::BTreeSet;
 #[test]
 fn generated_crate_is_not_stale() {
     let files = xtask::codegen::expected_files(&root()).expect("the shipped specs generate");
-    let stale = xtask::codegen::stale_files(&root().join("generated"), &files).expect("generated/ is readable");
-    assert!(stale.is_empty(), "generated/ is stale; run `cargo xtask codegen`:\n{}", stale.join("\n"));
+    let stale = xtask::codegen::stale_files(&root(), &files).expect("generated files are readable");
+    assert!(
+        stale.is_empty(),
+        "generated/ is stale; run `cargo xtask codegen`:\n{}",
+        stale.join("\n")
+    );
 }
 
 #[test]
@@ -24,7 +28,8 @@ fn lowered(version: &str) -> Api {
 }
 
 fn generated_source(module: &str, file: &str) -> String {
-    std::fs::read_to_string(root().join("generated/src").join(module).join(file)).expect("generated file exists")
+    std::fs::read_to_string(root().join("generated/src").join(module).join(file))
+        .expect("generated file exists")
 }
 
 /// Every (path, method) of the description has exactly one client method, and it is emitted.
@@ -36,17 +41,32 @@ fn assert_every_operation_has_a_method(version: &str, module: &str, expected_cou
         .expect("paths")
         .iter()
         .flat_map(|(path, item)| {
-            methods.iter().filter(|m| item.get(**m).is_some()).map(|m| (path.clone(), m.to_uppercase()))
+            methods
+                .iter()
+                .filter(|m| item.get(**m).is_some())
+                .map(|m| (path.clone(), m.to_uppercase()))
         })
         .collect();
     let api = lowered(version);
-    let lowered_ops: BTreeSet<(String, String)> =
-        api.operations.iter().map(|op| (op.path.clone(), format!("{:?}", op.method).to_uppercase())).collect();
-    assert_eq!(in_spec.len(), expected_count, "operation count of {version}");
+    let lowered_ops: BTreeSet<(String, String)> = api
+        .operations
+        .iter()
+        .map(|op| (op.path.clone(), format!("{:?}", op.method).to_uppercase()))
+        .collect();
+    assert_eq!(
+        in_spec.len(),
+        expected_count,
+        "operation count of {version}"
+    );
     assert_eq!(in_spec, lowered_ops, "every operation is lowered");
     let client = generated_source(module, "mod.rs");
     for op in &api.operations {
-        assert!(client.contains(&format!("pub fn {}(", op.name)), "{version}: no method {} for {}", op.name, op.path);
+        assert!(
+            client.contains(&format!("pub fn {}(", op.name)),
+            "{version}: no method {} for {}",
+            op.name,
+            op.path
+        );
     }
 }
 
@@ -59,9 +79,19 @@ fn assert_every_schema_has_a_type(version: &str, module: &str, expected_count: u
     let types = generated_source(module, "types.rs");
     for raw in schemas.keys() {
         let origin = format!("#/components/schemas/{raw}");
-        let def = api.types.iter().find(|t| t.origin == origin).unwrap_or_else(|| panic!("{version}: no type for {origin}"));
-        let declared = ["struct", "enum", "type"].iter().any(|kw| types.contains(&format!("pub {kw} {} ", def.name)));
-        assert!(declared, "{version}: type {} of {origin} is not emitted", def.name);
+        let def = api
+            .types
+            .iter()
+            .find(|t| t.origin == origin)
+            .unwrap_or_else(|| panic!("{version}: no type for {origin}"));
+        let declared = ["struct", "enum", "type"]
+            .iter()
+            .any(|kw| types.contains(&format!("pub {kw} {} ", def.name)));
+        assert!(
+            declared,
+            "{version}: type {} of {origin} is not emitted",
+            def.name
+        );
     }
 }
 
@@ -89,7 +119,12 @@ fn unstable_covers_every_schema() {
 #[test]
 fn reporting_operations_get_derived_names() {
     let api = lowered("2.14");
-    let names: BTreeSet<&str> = api.operations.iter().filter(|op| op.path.contains("reporting_data")).map(|op| op.name.as_str()).collect();
+    let names: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter(|op| op.path.contains("reporting_data"))
+        .map(|op| op.name.as_str())
+        .collect();
     let expected = [
         "get_download_reporting_data_by_job_identifier",
         "get_export_reporting_data_by_job_identifier",

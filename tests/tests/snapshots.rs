@@ -6,11 +6,25 @@ use intercom_tests::root;
 
 /// The generated version module (types, then client and operations when the fixture has paths).
 fn generated(fixture: &str) -> String {
-    let spec = root().join("tests/fixtures").join(format!("{fixture}.yaml"));
-    let inputs = [VersionInput { module: "api".to_owned(), default: true, spec }];
-    let files = generate_crate("fixture", "0.0.0", "fixture", None, &inputs).expect("fixture generates");
-    let wanted = ["src/api/types.rs", "src/api/mod.rs", "src/api/operations.rs"];
-    let has_operations = files.iter().any(|f| f.path == "src/api/operations.rs" && f.contents.contains("pub struct"));
+    let spec = root()
+        .join("tests/fixtures")
+        .join(format!("{fixture}.yaml"));
+    let inputs = [VersionInput {
+        module: "api".to_owned(),
+        default: true,
+        spec,
+        patches: Vec::new(),
+    }];
+    let files =
+        generate_crate("fixture", "0.0.0", "fixture", None, &inputs).expect("fixture generates");
+    let wanted = [
+        "src/api/types.rs",
+        "src/api/mod.rs",
+        "src/api/operations.rs",
+    ];
+    let has_operations = files
+        .iter()
+        .any(|f| f.path == "src/api/operations.rs" && f.contents.contains("pub struct"));
     wanted
         .iter()
         .filter(|path| has_operations || path.ends_with("types.rs"))
@@ -42,9 +56,17 @@ snapshot_fixture!(pagination);
 #[test]
 fn unsupported_constructs_are_reported_with_pointers() {
     let spec = root().join("tests/fixtures/unsupported.yaml");
-    let inputs = [VersionInput { module: "api".to_owned(), default: true, spec }];
-    let error = generate_crate("fixture", "0.0.0", "fixture", None, &inputs).expect_err("must not generate");
-    let GenerateError::Lower { diagnostics, .. } = &error else { panic!("unexpected error: {error}") };
+    let inputs = [VersionInput {
+        module: "api".to_owned(),
+        default: true,
+        spec,
+        patches: Vec::new(),
+    }];
+    let error = generate_crate("fixture", "0.0.0", "fixture", None, &inputs)
+        .expect_err("must not generate");
+    let GenerateError::Lower { diagnostics, .. } = &error else {
+        panic!("unexpected error: {error}")
+    };
     let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(lines.join("\n"));
 }
@@ -56,16 +78,32 @@ fn malformed_descriptions_are_clear_errors() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let cases = [
         ("not_yaml.yaml", "openapi: [3.0\n  broken: {"),
-        ("swagger.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"),
-        ("bad_field.yaml", "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {/x: {get: {responses: 7}}}\n"),
+        (
+            "swagger.yaml",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        ),
+        (
+            "bad_field.yaml",
+            "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {/x: {get: {responses: 7}}}\n",
+        ),
     ];
     let mut messages = Vec::new();
     for (name, text) in cases {
         let spec = dir.join(name);
         std::fs::write(&spec, text).expect("write fixture");
-        let inputs = [VersionInput { module: "api".to_owned(), default: true, spec }];
-        let error = generate_crate("fixture", "0.0.0", "fixture", None, &inputs).expect_err("must fail");
-        messages.push(error.to_string().replace(&dir.display().to_string(), "<dir>"));
+        let inputs = [VersionInput {
+            module: "api".to_owned(),
+            default: true,
+            spec,
+            patches: Vec::new(),
+        }];
+        let error =
+            generate_crate("fixture", "0.0.0", "fixture", None, &inputs).expect_err("must fail");
+        messages.push(
+            error
+                .to_string()
+                .replace(&dir.display().to_string(), "<dir>"),
+        );
     }
     insta::assert_snapshot!(messages.join("\n"));
 }

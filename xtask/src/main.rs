@@ -62,7 +62,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Specs { from } => specs::obtain_all(&root, from),
         Command::Codegen { check } => codegen::codegen(&root, check),
-        Command::Generate { spec, out, package, module } => codegen::generate(&spec, &out, &package, &module),
+        Command::Generate {
+            spec,
+            out,
+            package,
+            module,
+        } => codegen::generate(&spec, &out, &package, &module),
         Command::Test => tasks::test(&root),
         Command::Lint => tasks::lint(&root),
         Command::OtherVersions => tasks::other_versions(&root),

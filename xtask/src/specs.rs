@@ -20,7 +20,8 @@ pub fn obtain_all(root: &Path, from: Option<PathBuf>) -> anyhow::Result<()> {
         let (bytes, origin) = match &source {
             Some(dir) => {
                 let file = dir.join(&pin.name).join("api.intercom.io.yaml");
-                let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let bytes = std::fs::read(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
                 (bytes, file.display().to_string())
             }
             None => (download(&pin.url)?, pin.url.clone()),
@@ -36,29 +37,49 @@ pub fn obtain_all(root: &Path, from: Option<PathBuf>) -> anyhow::Result<()> {
 pub fn verify(pin: &Pin, bytes: &[u8], origin: &str) -> anyhow::Result<()> {
     let actual = sha256_of(bytes);
     if actual != pin.sha256 {
-        bail!("{origin} (version {}): sha256 is {actual}, but specs/versions.toml pins {}", pin.name, pin.sha256);
+        bail!(
+            "{origin} (version {}): sha256 is {actual}, but specs/versions.toml pins {}",
+            pin.name,
+            pin.sha256
+        );
     }
     Ok(())
 }
 
 pub fn sha256_of(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn download(url: &str) -> anyhow::Result<Vec<u8>> {
     let output = Command::new("curl")
-        .args(["--fail", "--silent", "--show-error", "--location", "--max-time", "120", url])
+        .args([
+            "--fail",
+            "--silent",
+            "--show-error",
+            "--location",
+            "--max-time",
+            "120",
+            url,
+        ])
         .output()
         .context("cannot run curl to download the description (or pass --from DIR)")?;
     if !output.status.success() {
-        bail!("downloading {url} failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+        bail!(
+            "downloading {url} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     Ok(output.stdout)
 }
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let temporary = path.with_extension("partial");
-    std::fs::write(&temporary, bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&temporary, bytes)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

@@ -20,12 +20,38 @@ pub fn test(root: &Path) -> anyhow::Result<()> {
 /// and for the generated crate with each feature alone and both.
 pub fn lint(root: &Path) -> anyhow::Result<()> {
     cargo(root, &["fmt", "--all", "--check"], &[])?;
-    cargo(root, &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"], &[])?;
+    cargo(
+        root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
     for features in ["v2_14", "unstable"] {
-        let args = ["clippy", "-p", "intercom-api", "--no-default-features", "--features", features, "--", "-D", "warnings"];
+        let args = [
+            "clippy",
+            "-p",
+            "intercom-api",
+            "--no-default-features",
+            "--features",
+            features,
+            "--",
+            "-D",
+            "warnings",
+        ];
         cargo(root, &args, &[])?;
     }
-    cargo(root, &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])
+    cargo(
+        root,
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )
 }
 
 /// Generates every pinned description marked `compile_check` into its own crate under
@@ -38,7 +64,8 @@ pub fn other_versions(root: &Path) -> anyhow::Result<()> {
         let out = base.join(&pin.module);
         generate(&pin.cached_path(root), &out, "intercom-api", &pin.module)?;
         // Each crate is its own workspace; the project's lock file pins the same dependencies.
-        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).context("cannot copy Cargo.lock")?;
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+            .context("cannot copy Cargo.lock")?;
         let manifest = out.join("Cargo.toml");
         let mut text = std::fs::read_to_string(&manifest)?;
         if !text.contains("[workspace]") {
@@ -53,20 +80,35 @@ pub fn other_versions(root: &Path) -> anyhow::Result<()> {
             .env("RUSTFLAGS", "-D warnings")
             .status()
             .context("cannot run cargo")?;
-        println!("{}: {}", pin.name, if status.success() { "compiles" } else { "FAILS to compile" });
+        println!(
+            "{}: {}",
+            pin.name,
+            if status.success() {
+                "compiles"
+            } else {
+                "FAILS to compile"
+            }
+        );
         if !status.success() {
             failed.push(pin.name.clone());
         }
     }
     if !failed.is_empty() {
-        bail!("these descriptions do not generate a compiling crate: {}", failed.join(", "));
+        bail!(
+            "these descriptions do not generate a compiling crate: {}",
+            failed.join(", ")
+        );
     }
     Ok(())
 }
 
 fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<()> {
     println!("$ cargo {}", args.join(" "));
-    let status = Command::new(env!("CARGO")).args(args).current_dir(root).envs(env.iter().copied()).status()?;
+    let status = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(root)
+        .envs(env.iter().copied())
+        .status()?;
     if !status.success() {
         bail!("`cargo {}` failed", args.join(" "));
     }

@@ -527,7 +527,25 @@ fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
     };
     let errors = match object.get("errors") {
         Some(Value::Array(entries)) => entries.iter().filter_map(parse_error_item).collect(),
-        Some(entry @ Value::Object(_)) => parse_error_item(entry).into_iter().collect(),
+        Some(Value::Object(entry))
+            if entry.contains_key("code") || entry.contains_key("message") =>
+        {
+            parse_error_item(&Value::Object(entry.clone()))
+                .into_iter()
+                .collect()
+        }
+        // `{"errors": {"field": "message", ...}}`: validation messages keyed by field.
+        Some(Value::Object(by_field)) => by_field
+            .iter()
+            .map(|(field, message)| ErrorItem {
+                code: String::new(),
+                message: match message {
+                    Value::String(text) => Some(text.clone()),
+                    other => Some(other.to_string()),
+                },
+                field: Some(field.clone()),
+            })
+            .collect(),
         _ => single_error(&object).into_iter().collect(),
     };
     ParsedErrorBody {
@@ -553,10 +571,12 @@ fn parse_error_item(entry: &Value) -> Option<ErrorItem> {
     }
 }
 
-/// A body such as `{"type":"error","message":".."}` or an OAuth-style
-/// `{"error":"..","error_description":".."}`.
+/// A body such as `{"type":"error","message":".."}`, `{"error_key":"..","message":".."}` or an
+/// OAuth-style `{"error":"..","error_description":".."}`.
 fn single_error(object: &Map<String, Value>) -> Option<ErrorItem> {
-    let code = string_field(object, "code").or_else(|| string_field(object, "error"));
+    let code = string_field(object, "code")
+        .or_else(|| string_field(object, "error_key"))
+        .or_else(|| string_field(object, "error"));
     let message =
         string_field(object, "message").or_else(|| string_field(object, "error_description"));
     if code.is_none() && message.is_none() {

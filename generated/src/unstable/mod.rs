@@ -78,8 +78,12 @@ impl Client {
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{id}/away`
-    pub fn set_away_admin(&self, id: i64) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, id)
+    pub fn set_away_admin(
+        &self,
+        id: i64,
+        body: types::SetAwayAdminBody,
+    ) -> operations::SetAwayAdmin<'_> {
+        operations::SetAwayAdmin::new(self, id, body)
     }
     /// You can retrieve a list of all content import sources for a workspace.
     ///
@@ -94,8 +98,9 @@ impl Client {
     /// `POST /ai/content_import_sources`
     pub fn create_content_import_source(
         &self,
+        body: types::CreateContentImportSourceRequest,
     ) -> operations::CreateContentImportSource<'_> {
-        operations::CreateContentImportSource::new(self)
+        operations::CreateContentImportSource::new(self, body)
     }
     /// Retrieve a content import source
     ///
@@ -112,8 +117,9 @@ impl Client {
     pub fn update_content_import_source(
         &self,
         id: impl Into<String>,
+        body: types::UpdateContentImportSourceRequest,
     ) -> operations::UpdateContentImportSource<'_> {
-        operations::UpdateContentImportSource::new(self, id.into())
+        operations::UpdateContentImportSource::new(self, id.into(), body)
     }
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
@@ -133,8 +139,11 @@ impl Client {
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
-    pub fn create_external_page(&self) -> operations::CreateExternalPage<'_> {
-        operations::CreateExternalPage::new(self)
+    pub fn create_external_page(
+        &self,
+        body: types::CreateExternalPageRequest,
+    ) -> operations::CreateExternalPage<'_> {
+        operations::CreateExternalPage::new(self, body)
     }
     /// You can retrieve an external page.
     ///
@@ -151,8 +160,9 @@ impl Client {
     pub fn update_external_page(
         &self,
         id: impl Into<String>,
+        body: types::UpdateExternalPageRequest,
     ) -> operations::UpdateExternalPage<'_> {
-        operations::UpdateExternalPage::new(self, id.into())
+        operations::UpdateExternalPage::new(self, id.into(), body)
     }
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
@@ -182,8 +192,11 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `POST /articles`
-    pub fn create_article(&self) -> operations::CreateArticle<'_> {
-        operations::CreateArticle::new(self)
+    pub fn create_article(
+        &self,
+        body: types::CreateArticleRequest,
+    ) -> operations::CreateArticle<'_> {
+        operations::CreateArticle::new(self, body)
     }
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
@@ -365,8 +378,9 @@ impl Client {
     pub fn create_company_note(
         &self,
         company_id: impl Into<String>,
+        body: types::CreateCompanyNoteBody,
     ) -> operations::CreateCompanyNote<'_> {
-        operations::CreateCompanyNote::new(self, company_id.into())
+        operations::CreateCompanyNote::new(self, company_id.into(), body)
     }
     /// You can fetch a single company.
     ///
@@ -562,8 +576,13 @@ impl Client {
     /// | $        | String                           | Ends With                                                        |
     ///
     /// `POST /contacts/search`
-    pub fn search_contacts(&self) -> operations::SearchContacts<'_> {
-        operations::SearchContacts::new(self)
+    ///
+    /// Paginated: [`SearchContacts::into_stream`](operations::SearchContacts::into_stream) yields every item across pages.
+    pub fn search_contacts(
+        &self,
+        body: types::SearchRequest,
+    ) -> operations::SearchContacts<'_> {
+        operations::SearchContacts::new(self, body)
     }
     /// You can detach a company from a single contact.
     ///
@@ -611,8 +630,9 @@ impl Client {
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
+        body: types::AttachSubscriptionTypeToContactBody,
     ) -> operations::AttachSubscriptionTypeToContact<'_> {
-        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into())
+        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
     }
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
@@ -643,8 +663,9 @@ impl Client {
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
+        body: types::AttachTagToContactBody,
     ) -> operations::AttachTagToContact<'_> {
-        operations::AttachTagToContact::new(self, contact_id.into())
+        operations::AttachTagToContact::new(self, contact_id.into(), body)
     }
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
@@ -718,22 +739,27 @@ impl Client {
     pub fn attach_contact_to_a_company(
         &self,
         id: impl Into<String>,
+        body: types::AttachContactToACompanyBody,
     ) -> operations::AttachContactToACompany<'_> {
-        operations::AttachContactToACompany::new(self, id.into())
+        operations::AttachContactToACompany::new(self, id.into(), body)
     }
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{id}/notes`
     ///
     /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
-    pub fn list_notes(&self, id: i64) -> operations::ListNotes<'_> {
-        operations::ListNotes::new(self, id)
+    pub fn list_notes(&self, id: impl Into<String>) -> operations::ListNotes<'_> {
+        operations::ListNotes::new(self, id.into())
     }
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{id}/notes`
-    pub fn create_note(&self, id: i64) -> operations::CreateNote<'_> {
-        operations::CreateNote::new(self, id)
+    pub fn create_note(
+        &self,
+        id: impl Into<String>,
+        body: types::CreateNoteBody,
+    ) -> operations::CreateNote<'_> {
+        operations::CreateNote::new(self, id.into(), body)
     }
     /// You can unarchive a single contact.
     ///
@@ -803,8 +829,11 @@ impl Client {
     /// This will return the Message model that has been created.
     ///
     /// `POST /conversations`
-    pub fn create_conversation(&self) -> operations::CreateConversation<'_> {
-        operations::CreateConversation::new(self)
+    pub fn create_conversation(
+        &self,
+        body: types::CreateConversationRequest,
+    ) -> operations::CreateConversation<'_> {
+        operations::CreateConversation::new(self, body)
     }
     /// List all deleted conversation IDs.
     ///
@@ -932,8 +961,13 @@ impl Client {
     /// | $        | String                         | Ends With                                                    |
     ///
     /// `POST /conversations/search`
-    pub fn search_conversations(&self) -> operations::SearchConversations<'_> {
-        operations::SearchConversations::new(self)
+    ///
+    /// Paginated: [`SearchConversations::into_stream`](operations::SearchConversations::into_stream) yields every item across pages.
+    pub fn search_conversations(
+        &self,
+        body: types::SearchRequest,
+    ) -> operations::SearchConversations<'_> {
+        operations::SearchConversations::new(self, body)
     }
     /// You can update properties of a conversation part. Currently supports updating the send state of an external reply or marking a part as seen by an admin.
     ///
@@ -946,8 +980,14 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         id: impl Into<String>,
+        body: types::UpdateConversationPartRequest,
     ) -> operations::UpdateConversationPart<'_> {
-        operations::UpdateConversationPart::new(self, conversation_id.into(), id.into())
+        operations::UpdateConversationPart::new(
+            self,
+            conversation_id.into(),
+            id.into(),
+            body,
+        )
     }
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
@@ -960,11 +1000,13 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         contact_id: impl Into<String>,
+        body: types::DetachContactFromConversationRequest,
     ) -> operations::DetachContactFromConversation<'_> {
         operations::DetachContactFromConversation::new(
             self,
             conversation_id.into(),
             contact_id.into(),
+            body,
         )
     }
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
@@ -973,8 +1015,9 @@ impl Client {
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: types::AttachTagToConversationBody,
     ) -> operations::AttachTagToConversation<'_> {
-        operations::AttachTagToConversation::new(self, conversation_id.into())
+        operations::AttachTagToConversation::new(self, conversation_id.into(), body)
     }
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
@@ -983,11 +1026,13 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         id: impl Into<String>,
+        body: types::DetachTagFromConversationBody,
     ) -> operations::DetachTagFromConversation<'_> {
         operations::DetachTagFromConversation::new(
             self,
             conversation_id.into(),
             id.into(),
+            body,
         )
     }
     /// You can fetch the details of a single conversation.
@@ -1049,8 +1094,9 @@ impl Client {
     pub fn convert_conversation_to_ticket(
         &self,
         id: i64,
+        body: types::ConvertConversationToTicketRequest,
     ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, id)
+        operations::ConvertConversationToTicket::new(self, id, body)
     }
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
@@ -1230,8 +1276,11 @@ impl Client {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
-    pub fn create_data_attribute(&self) -> operations::CreateDataAttribute<'_> {
-        operations::CreateDataAttribute::new(self)
+    pub fn create_data_attribute(
+        &self,
+        body: types::CreateDataAttributeRequest,
+    ) -> operations::CreateDataAttribute<'_> {
+        operations::CreateDataAttribute::new(self, body)
     }
     /// You can update a data attribute.
     ///
@@ -1254,8 +1303,11 @@ impl Client {
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
     ///
     /// `POST /data_connectors`
-    pub fn create_data_connector(&self) -> operations::CreateDataConnector<'_> {
-        operations::CreateDataConnector::new(self)
+    pub fn create_data_connector(
+        &self,
+        body: types::CreateDataConnectorRequest,
+    ) -> operations::CreateDataConnector<'_> {
+        operations::CreateDataConnector::new(self, body)
     }
     /// Retrieve paginated execution logs for a specific data connector.
     /// Results from the last hour are returned by default. Use `start_ts` and `end_ts` to customize the time range.
@@ -1469,8 +1521,11 @@ impl Client {
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
     /// `POST /export/content/data`
-    pub fn create_data_export(&self) -> operations::CreateDataExport<'_> {
-        operations::CreateDataExport::new(self)
+    pub fn create_data_export(
+        &self,
+        body: types::CreateDataExportsRequest,
+    ) -> operations::CreateDataExport<'_> {
+        operations::CreateDataExport::new(self, body)
     }
     /// You can view the status of your job by sending a `GET` request to the URL
     /// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
@@ -1585,8 +1640,11 @@ impl Client {
     /// - Zoom Phone
     ///
     /// `POST /fin_voice/register`
-    pub fn register_fin_voice_call(&self) -> operations::RegisterFinVoiceCall<'_> {
-        operations::RegisterFinVoiceCall::new(self)
+    pub fn register_fin_voice_call(
+        &self,
+        body: types::RegisterFinVoiceCallRequest,
+    ) -> operations::RegisterFinVoiceCall<'_> {
+        operations::RegisterFinVoiceCall::new(self, body)
     }
     /// You can fetch a list of all folders for organizing content by making a GET request to `https://api.intercom.io/folders`.
     ///
@@ -1599,8 +1657,11 @@ impl Client {
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
     ///
     /// `POST /folders`
-    pub fn create_folder(&self) -> operations::CreateFolder<'_> {
-        operations::CreateFolder::new(self)
+    pub fn create_folder(
+        &self,
+        body: types::CreateFolderBody,
+    ) -> operations::CreateFolder<'_> {
+        operations::CreateFolder::new(self, body)
     }
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
@@ -1611,8 +1672,12 @@ impl Client {
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `PUT /folders/{id}`
-    pub fn update_folder(&self, id: i64) -> operations::UpdateFolder<'_> {
-        operations::UpdateFolder::new(self, id)
+    pub fn update_folder(
+        &self,
+        id: i64,
+        body: types::UpdateFolderBody,
+    ) -> operations::UpdateFolder<'_> {
+        operations::UpdateFolder::new(self, id, body)
     }
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
@@ -1633,8 +1698,11 @@ impl Client {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
-    pub fn create_collection(&self) -> operations::CreateCollection<'_> {
-        operations::CreateCollection::new(self)
+    pub fn create_collection(
+        &self,
+        body: types::CreateCollectionRequest,
+    ) -> operations::CreateCollection<'_> {
+        operations::CreateCollection::new(self, body)
     }
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
@@ -1677,8 +1745,11 @@ impl Client {
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
-    pub fn create_internal_article(&self) -> operations::CreateInternalArticle<'_> {
-        operations::CreateInternalArticle::new(self)
+    pub fn create_internal_article(
+        &self,
+        body: types::CreateInternalArticleRequest,
+    ) -> operations::CreateInternalArticle<'_> {
+        operations::CreateInternalArticle::new(self, body)
     }
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
@@ -1823,8 +1894,11 @@ impl Client {
     /// You can create a news item
     ///
     /// `POST /news/news_items`
-    pub fn create_news_item(&self) -> operations::CreateNewsItem<'_> {
-        operations::CreateNewsItem::new(self)
+    pub fn create_news_item(
+        &self,
+        body: types::NewsItemRequest,
+    ) -> operations::CreateNewsItem<'_> {
+        operations::CreateNewsItem::new(self, body)
     }
     /// You can fetch the details of a single news item.
     ///
@@ -1835,8 +1909,12 @@ impl Client {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}`
-    pub fn update_news_item(&self, id: i64) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, id)
+    pub fn update_news_item(
+        &self,
+        id: i64,
+        body: types::NewsItemRequest,
+    ) -> operations::UpdateNewsItem<'_> {
+        operations::UpdateNewsItem::new(self, id, body)
     }
     /// You can delete a single news item.
     ///
@@ -1884,8 +1962,11 @@ impl Client {
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
     /// `POST /phone_call_redirects`
-    pub fn create_phone_switch(&self) -> operations::CreatePhoneSwitch<'_> {
-        operations::CreatePhoneSwitch::new(self)
+    pub fn create_phone_switch(
+        &self,
+        body: types::CreatePhoneSwitchRequest,
+    ) -> operations::CreatePhoneSwitch<'_> {
+        operations::CreatePhoneSwitch::new(self, body)
     }
     /// You can fetch a list of all segments.
     ///
@@ -1987,8 +2068,11 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `POST /ticket_types`
-    pub fn create_ticket_type(&self) -> operations::CreateTicketType<'_> {
-        operations::CreateTicketType::new(self)
+    pub fn create_ticket_type(
+        &self,
+        body: types::CreateTicketTypeRequest,
+    ) -> operations::CreateTicketType<'_> {
+        operations::CreateTicketType::new(self, body)
     }
     /// You can fetch the details of a single ticket type.
     ///
@@ -2018,8 +2102,9 @@ impl Client {
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
+        body: types::CreateTicketTypeAttributeRequest,
     ) -> operations::CreateTicketTypeAttribute<'_> {
-        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into())
+        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
     }
     /// You can update an existing attribute for a ticket type.
     ///
@@ -2038,14 +2123,20 @@ impl Client {
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
-    pub fn create_ticket(&self) -> operations::CreateTicket<'_> {
-        operations::CreateTicket::new(self)
+    pub fn create_ticket(
+        &self,
+        body: types::CreateTicketBody,
+    ) -> operations::CreateTicket<'_> {
+        operations::CreateTicket::new(self, body)
     }
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
-    pub fn enqueue_create_ticket(&self) -> operations::EnqueueCreateTicket<'_> {
-        operations::EnqueueCreateTicket::new(self)
+    pub fn enqueue_create_ticket(
+        &self,
+        body: types::EnqueueCreateTicketBody,
+    ) -> operations::EnqueueCreateTicket<'_> {
+        operations::EnqueueCreateTicket::new(self, body)
     }
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
     ///
@@ -2118,8 +2209,13 @@ impl Client {
     /// | $        | String                         | Ends With                                                    |
     ///
     /// `POST /tickets/search`
-    pub fn search_tickets(&self) -> operations::SearchTickets<'_> {
-        operations::SearchTickets::new(self)
+    ///
+    /// Paginated: [`SearchTickets::into_stream`](operations::SearchTickets::into_stream) yields every item across pages.
+    pub fn search_tickets(
+        &self,
+        body: types::SearchRequest,
+    ) -> operations::SearchTickets<'_> {
+        operations::SearchTickets::new(self, body)
     }
     /// You can fetch the details of a single ticket.
     ///
@@ -2146,8 +2242,12 @@ impl Client {
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{id}/reply`
-    pub fn reply_ticket(&self, id: impl Into<String>) -> operations::ReplyTicket<'_> {
-        operations::ReplyTicket::new(self, id.into())
+    pub fn reply_ticket(
+        &self,
+        id: impl Into<String>,
+        body: types::ReplyTicketBody,
+    ) -> operations::ReplyTicket<'_> {
+        operations::ReplyTicket::new(self, id.into(), body)
     }
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
     ///
@@ -2155,8 +2255,9 @@ impl Client {
     pub fn change_ticket_type(
         &self,
         ticket_id: impl Into<String>,
+        body: types::ChangeTicketTypeRequest,
     ) -> operations::ChangeTicketType<'_> {
-        operations::ChangeTicketType::new(self, ticket_id.into())
+        operations::ChangeTicketType::new(self, ticket_id.into(), body)
     }
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
@@ -2164,8 +2265,9 @@ impl Client {
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
+        body: types::AttachTagToTicketBody,
     ) -> operations::AttachTagToTicket<'_> {
-        operations::AttachTagToTicket::new(self, ticket_id.into())
+        operations::AttachTagToTicket::new(self, ticket_id.into(), body)
     }
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
@@ -2174,8 +2276,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         id: impl Into<String>,
+        body: types::DetachTagFromTicketBody,
     ) -> operations::DetachTagFromTicket<'_> {
-        operations::DetachTagFromTicket::new(self, ticket_id.into(), id.into())
+        operations::DetachTagFromTicket::new(self, ticket_id.into(), id.into(), body)
     }
     /// You can fetch the details of a single visitor.
     ///
@@ -2203,8 +2306,11 @@ impl Client {
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
     /// `POST /visitors/convert`
-    pub fn convert_visitor(&self) -> operations::ConvertVisitor<'_> {
-        operations::ConvertVisitor::new(self)
+    pub fn convert_visitor(
+        &self,
+        body: types::ConvertVisitorRequest,
+    ) -> operations::ConvertVisitor<'_> {
+        operations::ConvertVisitor::new(self, body)
     }
 }
 impl From<Transport> for Client {

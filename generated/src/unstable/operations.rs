@@ -155,7 +155,7 @@ impl<'a> ListActivityLogs<'a> {
     /// Streams every item, following the cursor from page to page until the last one.
     pub fn into_stream(
         self,
-    ) -> futures::stream::BoxStream<'a, Result<types::ActivityLog, Error>> {
+    ) -> futures::stream::BoxStream<'a, Result<Option<types::ActivityLog>, Error>> {
         crate::runtime::paginate(move |cursor: Option<String>| {
             let mut request = self.clone();
             if let Some(cursor) = cursor {
@@ -285,22 +285,21 @@ impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
 pub struct SetAwayAdmin<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::SetAwayAdminBody>,
+    body: types::SetAwayAdminBody,
     options: RequestOptions,
 }
 impl<'a> SetAwayAdmin<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::SetAwayAdminBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::SetAwayAdminBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -326,10 +325,7 @@ impl<'a> SetAwayAdmin<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -389,21 +385,19 @@ impl<'a> std::future::IntoFuture for ListContentImportSources<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContentImportSource<'a> {
     client: &'a Client,
-    body: Option<types::CreateContentImportSourceRequest>,
+    body: types::CreateContentImportSourceRequest,
     options: RequestOptions,
 }
 impl<'a> CreateContentImportSource<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateContentImportSourceRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContentImportSourceRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -423,10 +417,7 @@ impl<'a> CreateContentImportSource<'a> {
             reqwest::Method::POST,
             "/ai/content_import_sources".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -496,22 +487,21 @@ impl<'a> std::future::IntoFuture for GetContentImportSource<'a> {
 pub struct UpdateContentImportSource<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateContentImportSourceRequest>,
+    body: types::UpdateContentImportSourceRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateContentImportSource<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateContentImportSourceRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateContentImportSourceRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -538,10 +528,7 @@ impl<'a> UpdateContentImportSource<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -651,21 +638,19 @@ impl<'a> std::future::IntoFuture for ListExternalPages<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateExternalPage<'a> {
     client: &'a Client,
-    body: Option<types::CreateExternalPageRequest>,
+    body: types::CreateExternalPageRequest,
     options: RequestOptions,
 }
 impl<'a> CreateExternalPage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateExternalPageRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateExternalPageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -685,10 +670,7 @@ impl<'a> CreateExternalPage<'a> {
             reqwest::Method::POST,
             "/ai/external_pages".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -758,22 +740,21 @@ impl<'a> std::future::IntoFuture for GetExternalPage<'a> {
 pub struct UpdateExternalPage<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateExternalPageRequest>,
+    body: types::UpdateExternalPageRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateExternalPage<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateExternalPageRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateExternalPageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -800,10 +781,7 @@ impl<'a> UpdateExternalPage<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -946,21 +924,16 @@ impl<'a> std::future::IntoFuture for ListArticles<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateArticle<'a> {
     client: &'a Client,
-    body: Option<types::CreateArticleRequest>,
+    body: types::CreateArticleRequest,
     options: RequestOptions,
 }
 impl<'a> CreateArticle<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateArticleRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -975,10 +948,7 @@ impl<'a> CreateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2096,22 +2066,21 @@ impl<'a> std::future::IntoFuture for ListCompanyNotes<'a> {
 pub struct CreateCompanyNote<'a> {
     client: &'a Client,
     company_id: String,
-    body: Option<types::CreateCompanyNoteBody>,
+    body: types::CreateCompanyNoteBody,
     options: RequestOptions,
 }
 impl<'a> CreateCompanyNote<'a> {
-    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        company_id: String,
+        body: types::CreateCompanyNoteBody,
+    ) -> Self {
         Self {
             client,
             company_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateCompanyNoteBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2137,10 +2106,7 @@ impl<'a> CreateCompanyNote<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2680,21 +2646,16 @@ impl<'a> std::future::IntoFuture for MergeContact<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchContacts<'a> {
     client: &'a Client,
-    body: Option<types::SearchRequest>,
+    body: types::SearchRequest,
     options: RequestOptions,
 }
 impl<'a> SearchContacts<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::SearchRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2714,12 +2675,36 @@ impl<'a> SearchContacts<'a> {
             reqwest::Method::POST,
             "/contacts/search".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
     }
 }
 impl<'a> std::future::IntoFuture for SearchContacts<'a> {
@@ -2897,22 +2882,21 @@ impl<'a> std::future::IntoFuture for ListSubscriptionsForAContact<'a> {
 pub struct AttachSubscriptionTypeToContact<'a> {
     client: &'a Client,
     contact_id: String,
-    body: Option<types::AttachSubscriptionTypeToContactBody>,
+    body: types::AttachSubscriptionTypeToContactBody,
     options: RequestOptions,
 }
 impl<'a> AttachSubscriptionTypeToContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachSubscriptionTypeToContactBody,
+    ) -> Self {
         Self {
             client,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachSubscriptionTypeToContactBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2940,10 +2924,7 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3070,22 +3051,21 @@ impl<'a> std::future::IntoFuture for ListTagsForAContact<'a> {
 pub struct AttachTagToContact<'a> {
     client: &'a Client,
     contact_id: String,
-    body: Option<types::AttachTagToContactBody>,
+    body: types::AttachTagToContactBody,
     options: RequestOptions,
 }
 impl<'a> AttachTagToContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachTagToContactBody,
+    ) -> Self {
         Self {
             client,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachTagToContactBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3111,10 +3091,7 @@ impl<'a> AttachTagToContact<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3514,22 +3491,21 @@ impl<'a> std::future::IntoFuture for ListCompaniesForAContact<'a> {
 pub struct AttachContactToACompany<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::AttachContactToACompanyBody>,
+    body: types::AttachContactToACompanyBody,
     options: RequestOptions,
 }
 impl<'a> AttachContactToACompany<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::AttachContactToACompanyBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToACompanyBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3555,10 +3531,7 @@ impl<'a> AttachContactToACompany<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3575,12 +3548,12 @@ impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNotes<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     starting_after: Option<String>,
     options: RequestOptions,
 }
 impl<'a> ListNotes<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -3660,23 +3633,22 @@ impl<'a> std::future::IntoFuture for ListNotes<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNote<'a> {
     client: &'a Client,
-    id: i64,
-    body: Option<types::CreateNoteBody>,
+    id: String,
+    body: types::CreateNoteBody,
     options: RequestOptions,
 }
 impl<'a> CreateNote<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::CreateNoteBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateNoteBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3702,10 +3674,7 @@ impl<'a> CreateNote<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4085,21 +4054,19 @@ impl<'a> std::future::IntoFuture for ListConversations<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateConversation<'a> {
     client: &'a Client,
-    body: Option<types::CreateConversationRequest>,
+    body: types::CreateConversationRequest,
     options: RequestOptions,
 }
 impl<'a> CreateConversation<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateConversationRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4119,10 +4086,7 @@ impl<'a> CreateConversation<'a> {
             reqwest::Method::POST,
             "/conversations".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4292,21 +4256,16 @@ impl<'a> std::future::IntoFuture for RedactConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchConversations<'a> {
     client: &'a Client,
-    body: Option<types::SearchRequest>,
+    body: types::SearchRequest,
     options: RequestOptions,
 }
 impl<'a> SearchConversations<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::SearchRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4326,12 +4285,36 @@ impl<'a> SearchConversations<'a> {
             reqwest::Method::POST,
             "/conversations/search".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::ConversationListItem, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.conversations.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
     }
 }
 impl<'a> std::future::IntoFuture for SearchConversations<'a> {
@@ -4348,23 +4331,23 @@ pub struct UpdateConversationPart<'a> {
     client: &'a Client,
     conversation_id: String,
     id: String,
-    body: Option<types::UpdateConversationPartRequest>,
+    body: types::UpdateConversationPartRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateConversationPart<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        id: String,
+        body: types::UpdateConversationPartRequest,
+    ) -> Self {
         Self {
             client,
             conversation_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateConversationPartRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4397,10 +4380,7 @@ impl<'a> UpdateConversationPart<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4419,7 +4399,7 @@ pub struct DetachContactFromConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     contact_id: String,
-    body: Option<types::DetachContactFromConversationRequest>,
+    body: types::DetachContactFromConversationRequest,
     options: RequestOptions,
 }
 impl<'a> DetachContactFromConversation<'a> {
@@ -4427,19 +4407,15 @@ impl<'a> DetachContactFromConversation<'a> {
         client: &'a Client,
         conversation_id: String,
         contact_id: String,
+        body: types::DetachContactFromConversationRequest,
     ) -> Self {
         Self {
             client,
             conversation_id,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::DetachContactFromConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4472,10 +4448,7 @@ impl<'a> DetachContactFromConversation<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4493,22 +4466,21 @@ impl<'a> std::future::IntoFuture for DetachContactFromConversation<'a> {
 pub struct AttachTagToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    body: Option<types::AttachTagToConversationBody>,
+    body: types::AttachTagToConversationBody,
     options: RequestOptions,
 }
 impl<'a> AttachTagToConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        body: types::AttachTagToConversationBody,
+    ) -> Self {
         Self {
             client,
             conversation_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachTagToConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4536,10 +4508,7 @@ impl<'a> AttachTagToConversation<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4558,23 +4527,23 @@ pub struct DetachTagFromConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     id: String,
-    body: Option<types::DetachTagFromConversationBody>,
+    body: types::DetachTagFromConversationBody,
     options: RequestOptions,
 }
 impl<'a> DetachTagFromConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        id: String,
+        body: types::DetachTagFromConversationBody,
+    ) -> Self {
         Self {
             client,
             conversation_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::DetachTagFromConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4605,10 +4574,7 @@ impl<'a> DetachTagFromConversation<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4848,22 +4814,21 @@ impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
 pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::ConvertConversationToTicketRequest>,
+    body: types::ConvertConversationToTicketRequest,
     options: RequestOptions,
 }
 impl<'a> ConvertConversationToTicket<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::ConvertConversationToTicketRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ConvertConversationToTicketRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4889,10 +4854,7 @@ impl<'a> ConvertConversationToTicket<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5830,21 +5792,19 @@ impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataAttribute<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataAttributeRequest>,
+    body: types::CreateDataAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> CreateDataAttribute<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataAttributeRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -5864,10 +5824,7 @@ impl<'a> CreateDataAttribute<'a> {
             reqwest::Method::POST,
             "/data_attributes".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6035,21 +5992,19 @@ impl<'a> std::future::IntoFuture for ListDataConnectors<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataConnector<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataConnectorRequest>,
+    body: types::CreateDataConnectorRequest,
     options: RequestOptions,
 }
 impl<'a> CreateDataConnector<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataConnectorRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataConnectorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -6069,10 +6024,7 @@ impl<'a> CreateDataConnector<'a> {
             reqwest::Method::POST,
             "/data_connectors".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6940,21 +6892,19 @@ impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataExport<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataExportsRequest>,
+    body: types::CreateDataExportsRequest,
     options: RequestOptions,
 }
 impl<'a> CreateDataExport<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataExportsRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataExportsRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -6972,10 +6922,7 @@ impl<'a> CreateDataExport<'a> {
             reqwest::Method::POST,
             "/export/content/data".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7473,21 +7420,19 @@ impl<'a> std::future::IntoFuture for CollectFinVoiceCallByPhoneNumber<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RegisterFinVoiceCall<'a> {
     client: &'a Client,
-    body: Option<types::RegisterFinVoiceCallRequest>,
+    body: types::RegisterFinVoiceCallRequest,
     options: RequestOptions,
 }
 impl<'a> RegisterFinVoiceCall<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::RegisterFinVoiceCallRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::RegisterFinVoiceCallRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7507,10 +7452,7 @@ impl<'a> RegisterFinVoiceCall<'a> {
             reqwest::Method::POST,
             "/fin_voice/register".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7623,21 +7565,16 @@ impl<'a> std::future::IntoFuture for ListFolders<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateFolder<'a> {
     client: &'a Client,
-    body: Option<types::CreateFolderBody>,
+    body: types::CreateFolderBody,
     options: RequestOptions,
 }
 impl<'a> CreateFolder<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateFolderBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateFolderBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7652,10 +7589,7 @@ impl<'a> CreateFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7723,22 +7657,21 @@ impl<'a> std::future::IntoFuture for RetrieveFolder<'a> {
 pub struct UpdateFolder<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateFolderBody>,
+    body: types::UpdateFolderBody,
     options: RequestOptions,
 }
 impl<'a> UpdateFolder<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateFolderBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateFolderBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7763,10 +7696,7 @@ impl<'a> UpdateFolder<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7912,21 +7842,16 @@ impl<'a> std::future::IntoFuture for ListAllCollections<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCollection<'a> {
     client: &'a Client,
-    body: Option<types::CreateCollectionRequest>,
+    body: types::CreateCollectionRequest,
     options: RequestOptions,
 }
 impl<'a> CreateCollection<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateCollectionRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7944,10 +7869,7 @@ impl<'a> CreateCollection<'a> {
             reqwest::Method::POST,
             "/help_center/collections".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8297,21 +8219,19 @@ impl<'a> std::future::IntoFuture for ListInternalArticles<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateInternalArticle<'a> {
     client: &'a Client,
-    body: Option<types::CreateInternalArticleRequest>,
+    body: types::CreateInternalArticleRequest,
     options: RequestOptions,
 }
 impl<'a> CreateInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateInternalArticleRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateInternalArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8331,10 +8251,7 @@ impl<'a> CreateInternalArticle<'a> {
             reqwest::Method::POST,
             "/internal_articles".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8683,7 +8600,7 @@ impl<'a> ListMacros<'a> {
     /// Streams every item, following the cursor from page to page until the last one.
     pub fn into_stream(
         self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Macro, Error>> {
+    ) -> futures::stream::BoxStream<'a, Result<Option<types::Macro>, Error>> {
         crate::runtime::paginate(move |cursor: Option<String>| {
             let mut request = self.clone();
             if let Some(cursor) = cursor {
@@ -9077,21 +8994,16 @@ impl<'a> std::future::IntoFuture for ListNewsItems<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNewsItem<'a> {
     client: &'a Client,
-    body: Option<types::NewsItemRequest>,
+    body: types::NewsItemRequest,
     options: RequestOptions,
 }
 impl<'a> CreateNewsItem<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::NewsItemRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::NewsItemRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -9109,10 +9021,7 @@ impl<'a> CreateNewsItem<'a> {
             reqwest::Method::POST,
             "/news/news_items".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9180,22 +9089,21 @@ impl<'a> std::future::IntoFuture for RetrieveNewsItem<'a> {
 pub struct UpdateNewsItem<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::NewsItemRequest>,
+    body: types::NewsItemRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::NewsItemRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::NewsItemRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -9220,10 +9128,7 @@ impl<'a> UpdateNewsItem<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9562,21 +9467,19 @@ impl<'a> std::future::IntoFuture for RetrieveNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePhoneSwitch<'a> {
     client: &'a Client,
-    body: Option<types::CreatePhoneSwitchRequest>,
+    body: types::CreatePhoneSwitchRequest,
     options: RequestOptions,
 }
 impl<'a> CreatePhoneSwitch<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreatePhoneSwitchRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreatePhoneSwitchRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -9596,10 +9499,7 @@ impl<'a> CreatePhoneSwitch<'a> {
             reqwest::Method::POST,
             "/phone_call_redirects".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10179,21 +10079,16 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicketType<'a> {
     client: &'a Client,
-    body: Option<types::CreateTicketTypeRequest>,
+    body: types::CreateTicketTypeRequest,
     options: RequestOptions,
 }
 impl<'a> CreateTicketType<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketTypeRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10208,10 +10103,7 @@ impl<'a> CreateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10340,22 +10232,21 @@ impl<'a> std::future::IntoFuture for UpdateTicketType<'a> {
 pub struct CreateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
-    body: Option<types::CreateTicketTypeAttributeRequest>,
+    body: types::CreateTicketTypeAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> CreateTicketTypeAttribute<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        body: types::CreateTicketTypeAttributeRequest,
+    ) -> Self {
         Self {
             client,
             ticket_type_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10385,10 +10276,7 @@ impl<'a> CreateTicketTypeAttribute<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10476,21 +10364,16 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicket<'a> {
     client: &'a Client,
-    body: Option<types::CreateTicketBody>,
+    body: types::CreateTicketBody,
     options: RequestOptions,
 }
 impl<'a> CreateTicket<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10505,10 +10388,7 @@ impl<'a> CreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10525,21 +10405,16 @@ impl<'a> std::future::IntoFuture for CreateTicket<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EnqueueCreateTicket<'a> {
     client: &'a Client,
-    body: Option<types::EnqueueCreateTicketBody>,
+    body: types::EnqueueCreateTicketBody,
     options: RequestOptions,
 }
 impl<'a> EnqueueCreateTicket<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::EnqueueCreateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10557,10 +10432,7 @@ impl<'a> EnqueueCreateTicket<'a> {
             reqwest::Method::POST,
             "/tickets/enqueue".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10577,21 +10449,16 @@ impl<'a> std::future::IntoFuture for EnqueueCreateTicket<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchTickets<'a> {
     client: &'a Client,
-    body: Option<types::SearchRequest>,
+    body: types::SearchRequest,
     options: RequestOptions,
 }
 impl<'a> SearchTickets<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::SearchRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10609,12 +10476,36 @@ impl<'a> SearchTickets<'a> {
             reqwest::Method::POST,
             "/tickets/search".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<Option<types::Ticket>, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.tickets.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
     }
 }
 impl<'a> std::future::IntoFuture for SearchTickets<'a> {
@@ -10793,22 +10684,21 @@ impl<'a> std::future::IntoFuture for DeleteTicket<'a> {
 pub struct ReplyTicket<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ReplyTicketBody>,
+    body: types::ReplyTicketBody,
     options: RequestOptions,
 }
 impl<'a> ReplyTicket<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ReplyTicketBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10836,10 +10726,7 @@ impl<'a> ReplyTicket<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10857,22 +10744,21 @@ impl<'a> std::future::IntoFuture for ReplyTicket<'a> {
 pub struct ChangeTicketType<'a> {
     client: &'a Client,
     ticket_id: String,
-    body: Option<types::ChangeTicketTypeRequest>,
+    body: types::ChangeTicketTypeRequest,
     options: RequestOptions,
 }
 impl<'a> ChangeTicketType<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::ChangeTicketTypeRequest,
+    ) -> Self {
         Self {
             client,
             ticket_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ChangeTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10898,10 +10784,7 @@ impl<'a> ChangeTicketType<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10919,22 +10802,21 @@ impl<'a> std::future::IntoFuture for ChangeTicketType<'a> {
 pub struct AttachTagToTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    body: Option<types::AttachTagToTicketBody>,
+    body: types::AttachTagToTicketBody,
     options: RequestOptions,
 }
 impl<'a> AttachTagToTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::AttachTagToTicketBody,
+    ) -> Self {
         Self {
             client,
             ticket_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachTagToTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10960,10 +10842,7 @@ impl<'a> AttachTagToTicket<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10982,23 +10861,23 @@ pub struct DetachTagFromTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     id: String,
-    body: Option<types::DetachTagFromTicketBody>,
+    body: types::DetachTagFromTicketBody,
     options: RequestOptions,
 }
 impl<'a> DetachTagFromTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        id: String,
+        body: types::DetachTagFromTicketBody,
+    ) -> Self {
         Self {
             client,
             ticket_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::DetachTagFromTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11027,10 +10906,7 @@ impl<'a> DetachTagFromTicket<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11138,21 +11014,16 @@ impl<'a> std::future::IntoFuture for UpdateVisitor<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertVisitor<'a> {
     client: &'a Client,
-    body: Option<types::ConvertVisitorRequest>,
+    body: types::ConvertVisitorRequest,
     options: RequestOptions,
 }
 impl<'a> ConvertVisitor<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::ConvertVisitorRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ConvertVisitorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11170,10 +11041,7 @@ impl<'a> ConvertVisitor<'a> {
             reqwest::Method::POST,
             "/visitors/convert".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }

@@ -7,15 +7,27 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLog {
     /// A sentence or two describing the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub activity_description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<ActivityLogActivityType>,
     /// The time the activity was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id representing the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ActivityLogMetadata>,
@@ -355,16 +367,33 @@ impl<'de> Deserialize<'de> for ActivityLogActivityType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogPerformedBy {
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The IP address of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -379,7 +408,12 @@ pub struct ActivityLogEventTypeList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `activity_log_event_type.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -392,11 +426,16 @@ pub struct ActivityLogEventTypeList {
 pub struct ActivityLogList {
     /// An array of activity logs
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_logs: Option<Vec<ActivityLog>>,
+    pub activity_logs: Option<Vec<Option<ActivityLog>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// String representing the object's type. Always has the value `activity_log.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -408,37 +447,73 @@ pub struct ActivityLogList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogMetadata {
     /// Indicates if the status was changed automatically or manually.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_changed: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode: Option<bool>,
     /// The reason the Admin is away.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub away_status_reason: Option<String>,
     /// The conversation assignment limit value for an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_assignment_limit: Option<i64>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassign_conversations: Option<bool>,
     /// The way the admin signed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sign_in_method: Option<String>,
     /// The action that initiated the status change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source: Option<String>,
     /// The ticket assignment limit value for an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_assignment_limit: Option<i64>,
     /// The ID of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_by_name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -450,13 +525,26 @@ pub struct ActivityLogMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddressableList {
     /// The id of the addressable object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The addressable object type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -468,7 +556,11 @@ pub struct AddressableList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Admin {
     /// Image for the associated team or teammate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub avatar: Option<String>,
     /// Identifies if this admin is currently set in away mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -477,22 +569,42 @@ pub struct Admin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The unique identifier of the away status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub away_status_reason_id: Option<i64>,
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -503,7 +615,12 @@ pub struct Admin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -515,13 +632,26 @@ pub struct Admin {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminRole {
     /// The id of the role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// String representing the object's type. Always has the value `role`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -534,9 +664,14 @@ pub struct AdminRole {
 pub struct AdminList {
     /// A list of admins associated with a given workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admins: Option<Vec<Admin>>,
+    pub admins: Option<Vec<Option<Admin>>>,
     /// String representing the object's type. Always has the value `admin.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -563,6 +698,7 @@ pub struct AdminPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminReplyConversationRequest {
     /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// A list of files that will be added as attachments. You can include up to 10 files
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -571,10 +707,18 @@ pub struct AdminReplyConversationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: AdminReplyConversationRequestMessageType,
     /// The quick reply options to display to the end user. Must be present for quick_reply message types.
@@ -686,15 +830,24 @@ impl<'de> Deserialize<'de> for AdminReplyConversationRequestType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminReplyTicketRequest {
     /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: AdminReplyTicketRequestMessageType,
     /// The quick reply options to display. Must be present for quick_reply message types.
@@ -763,8 +916,10 @@ impl<'de> Deserialize<'de> for AdminReplyTicketRequestMessageType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// The text to display in this quick reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -830,7 +985,11 @@ pub struct AdminWithApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this admin's email is verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -839,13 +998,25 @@ pub struct AdminWithApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -854,7 +1025,12 @@ pub struct AdminWithApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<i64>>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -866,12 +1042,21 @@ pub struct AdminWithApp {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminWithAppAvatar {
     /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// This is a string that identifies the type of the object. It will always have the value `avatar`.
     ///
     /// Defaults to `"avatar"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -883,13 +1068,26 @@ pub struct AdminWithAppAvatar {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminWithAppRole {
     /// The id of the role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// String representing the object's type. Always has the value `role`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -903,28 +1101,48 @@ pub struct AiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_sources: Option<ContentSourcesList>,
     /// The time when the AI agent rating was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_answer_type: Option<AiAgentLastAnswerType>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rating: Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rating_remark: Option<String>,
     /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_state: Option<AiAgentResolutionState>,
     /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_title: Option<String>,
     /// The type of the source that triggered AI Agent involvement in the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<AiAgentSourceType>,
     /// The time when the AI agent rating was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1107,34 +1325,66 @@ impl<'de> Deserialize<'de> for AiAgentSourceType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AiCallResponse {
     /// The workspace identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<i64>,
     /// Summary of the call conversation, truncated to 256 characters. Empty string if no summary available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub call_summary: Option<String>,
     /// Array of transcript entries for the call
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The external call identifier from the call provider
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_call_id: Option<String>,
     /// The unique identifier for the external reference
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// Array of intent classifications for the call
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The Intercom call identifier, if the call has been matched
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_call_id: Option<String>,
     /// The Intercom conversation identifier, if a conversation has been created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_conversation_id: Option<String>,
     /// Status of the call. Can be "registered", "in-progress", or a resolution state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// Phone number in E.164 format for the call
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_phone_number: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1146,13 +1396,26 @@ pub struct AiCallResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AiSubtopic {
     /// The ID of the subtopic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The name of the subtopic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Always ai_subtopic.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1167,10 +1430,19 @@ pub struct AiTopic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtopics: Option<Vec<AiSubtopic>>,
     /// The name of the AI-generated topic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_name: Option<String>,
     /// Always ai_topic.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1185,7 +1457,12 @@ pub struct AiTopics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<AiTopic>>,
     /// Always ai_topics.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1197,25 +1474,50 @@ pub struct AiTopics {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct App {
     /// When the app was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id of the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_code: Option<String>,
     /// Whether or not the app uses identity verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_verification: Option<bool>,
     /// The name of the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The Intercom region the app is located in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The timezone of the region where the app is located.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timezone: Option<String>,
     /// Defaults to `"app"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1227,34 +1529,70 @@ pub struct App {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Article {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folder_id: Option<i64>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<i64>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<i64>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     ///
@@ -1264,7 +1602,11 @@ pub struct Article {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -1274,13 +1616,25 @@ pub struct Article {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleListItemType>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ArticleStatistics>,
@@ -1294,31 +1648,59 @@ pub struct Article {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleContent {
     /// The ID of the author of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The body of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created (seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The description of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether the article is `published` or is a `draft` .
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleContentState>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object - `article_content` .
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleContentType>,
     /// The time when the article was last updated (seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1429,7 +1811,11 @@ pub struct ArticleList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of articles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1489,34 +1875,70 @@ impl<'de> Deserialize<'de> for ArticleListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleListItem {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folder_id: Option<i64>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<i64>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<i64>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     ///
@@ -1526,7 +1948,11 @@ pub struct ArticleListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -1536,13 +1962,25 @@ pub struct ArticleListItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleListItemType>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1648,7 +2086,11 @@ impl<'de> Deserialize<'de> for ArticleListItemType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleSearchHighlights {
     /// The ID of the corresponding article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub article_id: Option<String>,
     /// An Article description and body text highlighted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1668,7 +2110,11 @@ pub struct ArticleSearchHighlights {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The text of the title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1732,7 +2178,11 @@ impl<'de> Deserialize<'de> for ArticleSearchHighlightsHighlightedSummaryItemItem
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The text of the title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1801,7 +2251,11 @@ pub struct ArticleSearchResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of Articles matching the search query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1876,19 +2330,39 @@ impl<'de> Deserialize<'de> for ArticleSearchResponseType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleStatistics {
     /// The number of conversations started from the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversions: Option<i64>,
     /// The percentage of happy reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub happy_reaction_percentage: Option<f64>,
     /// The percentage of neutral reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub neutral_reaction_percentage: Option<f64>,
     /// The number of total reactions the article has received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reactions: Option<i64>,
     /// The percentage of sad reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sad_reaction_percentage: Option<f64>,
     /// The type of object - `article_statistics`.
     ///
@@ -1896,7 +2370,11 @@ pub struct ArticleStatistics {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleStatisticsType>,
     /// The number of total views the article has received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub views: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2084,11 +2562,17 @@ impl<'de> Deserialize<'de> for ArticleTranslatedContentType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssignConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub assignee_id: String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     pub message_type: AssignConversationRequestMessageType,
     #[serde(rename = "type")]
@@ -2193,7 +2677,11 @@ impl<'de> Deserialize<'de> for AssignConversationRequestType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
@@ -2210,6 +2698,8 @@ pub enum AttachContactToConversationRequestCustomer {
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
     UserId(AttachContactToConversationRequestCustomerUserId),
     Email(AttachContactToConversationRequestCustomerEmail),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Intercom User ID
 ///
@@ -2219,6 +2709,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2232,6 +2723,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2245,6 +2737,7 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The email you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2254,27 +2747,56 @@ pub struct AttachContactToConversationRequestCustomerEmail {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AwayStatusReason {
     /// The Unix timestamp when the status reason was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Whether the status reason has been soft deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The emoji associated with the status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub emoji: Option<String>,
     /// The unique identifier for the away status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The display text for the away status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// The display order of the status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The Unix timestamp when the status reason was last updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2286,28 +2808,57 @@ pub struct AwayStatusReason {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Brand {
     /// Unix timestamp of brand creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Default email settings ID for this brand
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_address_settings_id: Option<String>,
     /// Associated help center identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub help_center_id: Option<String>,
     /// Unique brand identifier. For default brand, matches the workspace ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether this is the workspace's default brand
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Display name of the brand
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Unix timestamp of last modification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2321,7 +2872,12 @@ pub struct BrandList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Brand>>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2333,54 +2889,111 @@ pub struct BrandList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Call {
     /// The id of the admin associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<Datetime>,
     /// The type of call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub call_type: Option<String>,
     /// The id of the contact associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<String>,
     /// The id of the conversation associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Datetime>,
     /// The direction of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub direction: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Datetime>,
     /// The reason for the call end, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ended_reason: Option<String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fin_recording_url: Option<String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fin_transcription_url: Option<String>,
     /// The id of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// API URL to download or redirect to the call recording if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recording_url: Option<String>,
     /// The current state of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<String>,
     /// API URL to the call transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transcription_url: Option<String>,
     /// String representing the object's type. Always has the value `call`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Datetime>,
@@ -2399,10 +3012,19 @@ pub struct CallList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Total number of items available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2417,8 +3039,10 @@ pub struct ChangeTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state for the new ticket type.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_state_id: String,
     /// The ID of the new ticket type. Must be in the same category as the current type.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2430,9 +3054,14 @@ pub struct ChangeTicketTypeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloseConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     pub message_type: CloseConversationRequestMessageType,
     #[serde(rename = "type")]
@@ -2533,42 +3162,90 @@ impl<'de> Deserialize<'de> for CloseConversationRequestType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Collection {
     /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub help_center_id: Option<i64>,
     /// The icon of the collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order: Option<i64>,
     /// The id of the parent collection. If `null` then it is the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the collection belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2585,7 +3262,11 @@ pub struct CollectionList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of collections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2645,31 +3326,67 @@ impl<'de> Deserialize<'de> for CollectionListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Company {
     /// The Intercom defined code of the workspace the company is associated to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<String>,
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The time the company was added in Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The industry that the company operates in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_request_at: Option<i64>,
     /// How much revenue the company generates for your business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub monthly_spend: Option<i64>,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The list of notes associated with the company
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2677,16 +3394,28 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<CompanyPlan>,
     /// The time the company was created by you.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_created_at: Option<i64>,
     /// The list of segments associated with the company
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<CompanySegments>,
     /// How many sessions the company has recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub session_count: Option<i64>,
     /// The number of employees in the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The list of tags associated with the company
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2695,13 +3424,25 @@ pub struct Company {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyType>,
     /// The last time the company was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The number of users in the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_count: Option<i64>,
     /// The URL for the company website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub website: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2770,13 +3511,26 @@ impl<'de> Deserialize<'de> for CompanyNotesType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyPlan {
     /// The id of the plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Value is always "plan"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2956,7 +3710,11 @@ pub struct CompanyAttachedContacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of contacts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3076,13 +3834,21 @@ impl<'de> Deserialize<'de> for CompanyAttachedSegmentsType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyData {
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of the object. Always company.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyDataType>,
     /// The relative URL of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3144,7 +3910,11 @@ pub struct CompanyList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of companies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3206,19 +3976,36 @@ pub struct CompanyNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Admin>,
     /// The body text of the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// Represents the company that the note was created about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<CompanyNoteCompany>,
     /// The time the note was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id of the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3230,10 +4017,19 @@ pub struct CompanyNote {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyNoteCompany {
     /// The id of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `company`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3249,10 +4045,18 @@ pub struct CompanyScroll {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The scroll parameter to use in the next request to fetch the next page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scroll_param: Option<String>,
     /// The total number of companies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3312,95 +4116,203 @@ impl<'de> Deserialize<'de> for CompanyScrollType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (UNIX timestamp) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The contacts phone number normalized to the E164 format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub formatted_phone: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (UNIX timestamp) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (UNIX timestamp) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -3408,40 +4320,77 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (UNIX timestamp) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (UNIX timestamp) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3451,10 +4400,19 @@ pub struct Contact {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactAvatar {
     /// An image URL containing the avatar of a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3466,10 +4424,18 @@ pub struct ContactAvatar {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactArchived {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3492,7 +4458,11 @@ pub struct ContactAttachedCompanies {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// The total number of companies associated to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3552,10 +4522,18 @@ impl<'de> Deserialize<'de> for ContactAttachedCompaniesType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactBlocked {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3579,10 +4557,18 @@ pub struct ContactCompanies {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Integer representing the total number of companies attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3594,10 +4580,18 @@ pub struct ContactCompanies {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactDeleted {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3620,7 +4614,11 @@ pub struct ContactList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Always list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3680,16 +4678,33 @@ impl<'de> Deserialize<'de> for ContactListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactLocation {
     /// The city that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub city: Option<String>,
     /// The country that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country: Option<String>,
     /// The overal region that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// Always location
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3707,10 +4722,18 @@ pub struct ContactNotes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of companyies attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3722,10 +4745,18 @@ pub struct ContactNotes {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3788,9 +4819,14 @@ pub struct ContactReplyBaseRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -3851,8 +4887,10 @@ impl<'de> Deserialize<'de> for ContactReplyBaseRequestMessageType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// The text of the chosen reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// The unique identifier for the quick reply option selected.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3912,6 +4950,8 @@ pub enum ContactReplyConversationRequest {
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
     ContactReplyEmailRequest(ContactReplyEmailRequest),
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
@@ -3922,9 +4962,14 @@ pub struct ContactReplyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -3936,6 +4981,7 @@ pub struct ContactReplyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3950,9 +4996,14 @@ pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -3964,6 +5015,7 @@ pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3978,9 +5030,14 @@ pub struct ContactReplyTicketEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -3989,6 +5046,7 @@ pub struct ContactReplyTicketEmailRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The email you have defined for the user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4003,9 +5061,14 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -4014,6 +5077,7 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4030,6 +5094,8 @@ pub enum ContactReplyTicketRequest {
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
@@ -4040,9 +5106,14 @@ pub struct ContactReplyTicketUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -4051,6 +5122,7 @@ pub struct ContactReplyTicketUserIdRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The external_id you have defined for the contact.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4065,9 +5137,14 @@ pub struct ContactReplyUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -4079,6 +5156,7 @@ pub struct ContactReplyUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4168,10 +5246,18 @@ pub struct ContactSubscriptionTypes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of subscription types attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Url to get more subscription type resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4189,10 +5275,18 @@ pub struct ContactTags {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of tags attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// url to get more tag resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4204,10 +5298,18 @@ pub struct ContactTags {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactUnarchived {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -4225,10 +5327,13 @@ pub struct ContactUnarchived {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentImportSource {
     /// The time when the content import source was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub id: i64,
     /// The time when the content import source was last synced.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub last_synced_at: i64,
     /// The status of the content import source.
     ///
@@ -4242,8 +5347,10 @@ pub struct ContentImportSource {
     #[serde(rename = "type")]
     pub type_: ContentImportSourceType,
     /// The time when the content import source was last updated.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// The URL of the root of the external source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4407,7 +5514,11 @@ pub struct ContentImportSourcesList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// A count of the total number of content import sources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -4467,31 +5578,64 @@ impl<'de> Deserialize<'de> for ContentImportSourcesListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContentSnippet {
     /// Whether this snippet is available for Fin (1 = on, 0 = off).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub chatbot_availability: Option<i64>,
     /// Whether this snippet is available for Copilot (1 = on, 0 = off).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub copilot_availability: Option<i64>,
     /// The time the snippet was created as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the content snippet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The content blocks that make up the body of the snippet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_blocks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The locale of the content snippet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The title of the content snippet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// String representing the object's type. Always has the value `content_snippet`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The time the snippet was last updated as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4507,9 +5651,14 @@ pub struct ContentSnippetCreateRequest {
     /// The locale of the content snippet. Defaults to `en`.
     ///
     /// Defaults to `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The title of the content snippet.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4524,16 +5673,32 @@ pub struct ContentSnippetList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContentSnippet>>,
     /// The current page number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// The number of results per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// The total number of content snippets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The total number of pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentSnippetListType>,
@@ -4593,10 +5758,18 @@ pub struct ContentSnippetUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_blocks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The locale of the content snippet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The title of the content snippet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4611,13 +5784,25 @@ pub struct ContentSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentSourceContentType>,
     /// The ISO 639 language code of the content source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The title of the content source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The internal URL linking to the content source for teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4693,7 +5878,11 @@ pub struct ContentSourcesList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_sources: Option<Vec<ContentSource>>,
     /// The total number of content sources used by AI Agent in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentSourcesListType>,
@@ -4750,7 +5939,11 @@ impl<'de> Deserialize<'de> for ContentSourcesListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent: Option<AiAgent>,
@@ -4768,14 +5961,22 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_objects: Option<LinkedObjectList>,
@@ -4791,7 +5992,11 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ConversationSource>,
@@ -4803,21 +6008,42 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Always conversation.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub waiting_since: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4931,13 +6157,25 @@ impl<'de> Deserialize<'de> for ConversationState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttachmentFiles {
     /// The content type of the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The base64 encoded file data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data: Option<String>,
     /// The name of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4960,7 +6198,11 @@ pub struct ConversationAttributeUpdatedByAdmin {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Name of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4970,10 +6212,18 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByAdminValue {
     /// Current value of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Previous value of the CDA
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4996,7 +6246,11 @@ pub struct ConversationAttributeUpdatedByUser {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByUserAttribute {
     /// Name of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5006,10 +6260,18 @@ pub struct ConversationAttributeUpdatedByUserAttribute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByUserValue {
     /// Current value of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Previous value of the CDA (null for older events)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5034,7 +6296,11 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Name of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5044,7 +6310,11 @@ pub struct ConversationAttributeUpdatedByWorkflowAttribute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Value of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5054,7 +6324,11 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Name of the workflow
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5126,7 +6400,11 @@ pub struct ConversationDeleted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always conversation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5185,11 +6463,24 @@ impl<'de> Deserialize<'de> for ConversationDeletedObject {
 /// Generated from `#/components/schemas/conversation_first_contact_reply`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationFirstContactReply {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5206,7 +6497,11 @@ pub struct ConversationList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Always conversation.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -5266,7 +6561,11 @@ impl<'de> Deserialize<'de> for ConversationListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent: Option<AiAgent>,
@@ -5280,14 +6579,22 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_objects: Option<LinkedObjectList>,
@@ -5303,7 +6610,11 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ConversationSource>,
@@ -5315,21 +6626,42 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Always conversation.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub waiting_since: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5443,7 +6775,11 @@ impl<'de> Deserialize<'de> for ConversationListItemState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPart {
     /// The app package code if this part was created via API. null if the part was not created via API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_package_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
@@ -5453,28 +6789,52 @@ pub struct ConversationPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the conversation part was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_message_metadata: Option<EmailMessageMetadata>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_details: Option<EventDetails>,
     /// The external id of the conversation part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notified_at: Option<i64>,
     /// The type of conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5486,10 +6846,19 @@ pub struct ConversationPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagBasic>>,
     /// Always conversation_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation part was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5554,22 +6923,39 @@ impl<'de> Deserialize<'de> for ConversationPartState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPartAuthor {
     /// The email of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// If this conversation part was sent by the AI Agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_ai_agent: Option<bool>,
     /// The id of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// If this conversation part body was generated by the AI Agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ai_answer: Option<bool>,
     /// The name of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the author
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5584,7 +6970,11 @@ pub struct ConversationPartMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_reply_options: Option<Vec<ConversationPartMetadataQuickReplyOptionsItem>>,
     /// The unique identifier for the quick reply option that was clicked by the end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quick_reply_uuid: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5594,8 +6984,10 @@ pub struct ConversationPartMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// The text to display in this quick reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// The translations for the quick reply option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5612,7 +7004,11 @@ pub struct ConversationParts {
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<Vec<ConversationPart>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartsType>,
@@ -5671,18 +7067,34 @@ pub struct ConversationRating {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
     /// The time the rating was requested in the conversation being rated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The rating, between 1 and 5, for the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rating: Option<i64>,
     /// An optional field to add a remark to correspond to the number rating
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
     /// The time the rating was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5694,13 +7106,25 @@ pub struct ConversationRating {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_id: Option<i64>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5715,7 +7139,11 @@ pub struct ConversationSlaAppliedByRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_definition: Option<ConversationSlaAppliedByRuleSlaDefinition>,
     /// Name of the SLA that was applied
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5727,16 +7155,32 @@ pub struct ConversationSlaAppliedByRule {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationSlaAppliedByRuleSlaDefinition {
     /// First response time target in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_reply_time: Option<i64>,
     /// Next reply time target in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_reply_time: Option<i64>,
     /// Resolution time target in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resolution_time: Option<i64>,
     /// Time to close target in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_close: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5751,7 +7195,11 @@ pub struct ConversationSlaAppliedByWorkflow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_definition: Option<ConversationSlaAppliedByWorkflowSlaDefinition>,
     /// Name of the SLA that was applied
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5763,16 +7211,32 @@ pub struct ConversationSlaAppliedByWorkflow {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationSlaAppliedByWorkflowSlaDefinition {
     /// First response time target in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_reply_time: Option<i64>,
     /// Next reply time target in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_reply_time: Option<i64>,
     /// Resolution time target in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resolution_time: Option<i64>,
     /// Time to close target in seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_close: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5787,7 +7251,11 @@ pub struct ConversationSlaPaused {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_sla_status: Option<ConversationSlaPausedCurrentSlaStatus>,
     /// Name of the SLA being paused
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// Status of all SLA targets at pause time
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5859,7 +7327,11 @@ impl<'de> Deserialize<'de> for ConversationSlaPausedCurrentSlaStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationSlaPausedSlaStatesValue {
     /// Time remaining when paused
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seconds_remaining: Option<i64>,
     /// Status of this specific target (always paused)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5919,7 +7391,11 @@ impl<'de> Deserialize<'de> for ConversationSlaPausedSlaStatesValueStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationSlaRemoved {
     /// Name of the SLA that was removed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5934,7 +7410,11 @@ pub struct ConversationSlaTargetMissed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_sla_status: Option<ConversationSlaTargetMissedCurrentSlaStatus>,
     /// Name of the SLA
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// Status of all SLA targets at the time of breach
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6013,7 +7493,11 @@ impl<'de> Deserialize<'de> for ConversationSlaTargetMissedCurrentSlaStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationSlaTargetMissedSlaStatesValue {
     /// Time remaining for active/paused targets (null for hit/missed)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seconds_remaining: Option<i64>,
     /// Status of this specific target
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6142,7 +7626,11 @@ impl<'de> Deserialize<'de> for ConversationSlaTargetMissedSlaTargetType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationSlaUnpaused {
     /// Name of the SLA being unpaused
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6159,27 +7647,47 @@ pub struct ConversationSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delivered_as: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_message_metadata: Option<SourceEmailMessageMetadata>,
     /// The id representing the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationSourceType>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6272,7 +7780,11 @@ impl<'de> Deserialize<'de> for ConversationSourceType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationStatistics {
     /// Adjusted handling time for conversation in seconds. This is the active handling time excluding idle periods when teammates are not actively working on the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub adjusted_handling_time: Option<i64>,
     /// An array of conversation response time objects
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6283,63 +7795,144 @@ pub struct ConversationStatistics {
         Vec<ConversationResponseTime>,
     >,
     /// Number of assignments after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_assignments: Option<i64>,
     /// Total number of conversation parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_conversation_parts: Option<i64>,
     /// Number of reopens after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_reopens: Option<i64>,
     /// Time of first admin reply after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_admin_reply_at: Option<i64>,
     /// Time of first assignment after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_assignment_at: Option<i64>,
     /// Time of first close after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_close_at: Option<i64>,
     /// Time of first text conversation part from a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_contact_reply_at: Option<i64>,
     /// Time from conversation assignment to conversation close in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub handling_time: Option<i64>,
     /// Time of the last conversation part from an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_admin_reply_at: Option<i64>,
     /// Time of first admin reply since most recent assignment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_assignment_admin_reply_at: Option<i64>,
     /// Time of last assignment after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_assignment_at: Option<i64>,
     /// Time of the last conversation close.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_close_at: Option<i64>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_closed_by_id: Option<String>,
     /// Time of the last conversation part from a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contact_reply_at: Option<i64>,
     /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub median_time_to_reply: Option<i64>,
     /// Duration until first admin reply. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_admin_reply: Option<i64>,
     /// Duration until last assignment before first admin reply. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_assignment: Option<i64>,
     /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_first_close: Option<i64>,
     /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_last_close: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6369,7 +7962,12 @@ pub struct ConversationTeammates {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<Vec<Reference>>,
     /// The type of the object - `admin.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6383,9 +7981,14 @@ pub struct ConvertConversationToTicketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the ticket state associated with the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_id: Option<String>,
     /// The ID of the type of ticket you want to convert the conversation to
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6397,7 +8000,7 @@ pub struct ConvertConversationToTicketRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConvertVisitorRequest {
     /// Represents the role of the Contact model. Accepts `lead` or `user`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// The unique identifiers retained after converting or merging.
     pub user: ConvertVisitorRequestUser,
@@ -6415,13 +8018,25 @@ pub struct ConvertVisitorRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConvertVisitorRequestUser {
     /// The contact's email, retained by default if one is present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6435,13 +8050,25 @@ pub struct ConvertVisitorRequestUser {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConvertVisitorRequestVisitor {
     /// The visitor's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6453,26 +8080,48 @@ pub struct ConvertVisitorRequestVisitor {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub author_id: i64,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folder_id: Option<i64>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<i64>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CreateArticleRequestState>,
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -6535,15 +8184,28 @@ impl<'de> Deserialize<'de> for CreateArticleRequestState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub help_center_id: Option<i64>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
@@ -6559,37 +8221,77 @@ pub struct CreateCollectionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateContactRequest {
     /// An image URL containing the avatar of a contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub avatar: Option<String>,
     /// The custom attributes which are set for the contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contacts email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     /// The contacts name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// The time specified for when a contact signed up
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     /// Whether the contact is unsubscribed from emails
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6611,6 +8313,7 @@ pub struct CreateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
     pub sync_behavior: CreateContentImportSourceRequestSyncBehavior,
     /// The URL of the content import source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6719,9 +8422,14 @@ pub struct CreateConversationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The content of the message. HTML is not supported.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub from: CreateConversationRequestFrom,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
@@ -6732,6 +8440,7 @@ pub struct CreateConversationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequestFrom {
     /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The role associated to the contact - user or lead.
     #[serde(rename = "type")]
@@ -6801,7 +8510,11 @@ impl<'de> Deserialize<'de> for CreateConversationRequestFromType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateDataAttributeRequest {
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6809,6 +8522,7 @@ pub struct CreateDataAttributeRequest {
     /// The model that the data attribute belongs to.
     pub model: CreateDataAttributeRequestModel,
     /// The name of the data attribute.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     pub data_type: CreateDataAttributeRequestDataType,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
@@ -6913,7 +8627,11 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType {
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataAttributeRequestOptionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6991,7 +8709,11 @@ pub struct CreateDataConnectorRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audiences: Option<Vec<CreateDataConnectorRequestAudiencesItem>>,
     /// The request body template. Supports template variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// Whether authentication is bypassed entirely (public endpoint). Defaults to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7003,7 +8725,11 @@ pub struct CreateDataConnectorRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_inputs: Option<Vec<CreateDataConnectorRequestDataInputsItem>>,
     /// A description of what this data connector does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7018,12 +8744,17 @@ pub struct CreateDataConnectorRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock_response: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the data connector.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// IDs of authentication tokens to attach to this data connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_ids: Option<Vec<String>>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Whether to validate that all required data inputs have values before executing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7087,13 +8818,25 @@ impl<'de> Deserialize<'de> for CreateDataConnectorRequestAudiencesItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataConnectorRequestDataInputsItem {
     /// The default value for the parameter. Defaults to an empty string if omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_value: Option<String>,
     /// A description of the parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The parameter name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Whether the parameter is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7166,10 +8909,18 @@ impl<'de> Deserialize<'de> for CreateDataConnectorRequestDataInputsItemType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataConnectorRequestHeadersItem {
     /// The header name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The header value. Supports template variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7244,22 +8995,46 @@ impl<'de> Deserialize<'de> for CreateDataConnectorRequestHttpMethod {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataEventRequest {
     /// The time the event occurred as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_name: Option<String>,
     /// The unique identifier for the contact (lead or user) which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7274,7 +9049,11 @@ pub struct CreateDataEventSummariesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7286,16 +9065,32 @@ pub struct CreateDataEventSummariesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The number of times the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_name: Option<String>,
     /// The first time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first: Option<i64>,
     /// The last time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7307,8 +9102,10 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataExportsRequest {
     /// The start date that you request data for. It must be formatted as a unix timestamp.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at_after: i64,
     /// The end date that you request data for. It must be formatted as a unix timestamp.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at_before: i64,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7330,19 +9127,27 @@ pub struct CreateExternalPageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_copilot_availability: Option<bool>,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// The body of the external page in HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7399,16 +9204,27 @@ impl<'de> Deserialize<'de> for CreateExternalPageRequestLocale {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateInternalArticleRequest {
     /// The id of the author of the article.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub author_id: i64,
     /// The content of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folder_id: Option<i64>,
     /// The id of the owner of the article.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub owner_id: i64,
     /// The title of the article.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7424,7 +9240,11 @@ pub struct CreateMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bcc: Option<CreateMessageRequestBcc>,
     /// The content of the message. HTML and plaintext are supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<CreateMessageRequestCc>,
@@ -7434,7 +9254,11 @@ pub struct CreateMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_conversation_without_contact_reply: Option<bool>,
     /// The time the message was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The sender of the message. If not provided, the default sender will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7443,10 +9267,18 @@ pub struct CreateMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<CreateMessageRequestMessageType>,
     /// The title of the email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<CreateMessageRequestTo>,
@@ -7463,6 +9295,8 @@ pub enum CreateMessageRequestBcc {
     Recipient(Recipient),
     /// The BCC recipients of the message.
     List(Vec<Recipient>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -7473,14 +9307,17 @@ pub enum CreateMessageRequestCc {
     Recipient(Recipient),
     /// The CC recipients of the message.
     List(Vec<Recipient>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// The sender of the message. If not provided, the default sender will be used.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateMessageRequestFrom {
-    /// The identifier for the admin which is given by Intercom.
-    pub id: i64,
+    /// The identifier of the sender: an admin's id (sent as a number or a string), or a contact's id for user and lead messages.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
     /// Always `admin`.
     #[serde(rename = "type")]
     pub type_: CreateMessageRequestFromType,
@@ -7599,6 +9436,8 @@ pub enum CreateMessageRequestTo {
     Recipient(Recipient),
     /// The recipients of the message.
     List(Vec<Recipient>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// You can create or update a Company
 ///
@@ -7606,34 +9445,70 @@ pub enum CreateMessageRequestTo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The company id you have defined for the company. Can't be updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The industry that this company operates in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub monthly_spend: Option<i64>,
     /// The name of the Company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub plan: Option<String>,
     /// The time the company was created by you.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_created_at: Option<i64>,
     /// The number of employees in this company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// Set to true to update the company's last seen time to now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_last_request_at: Option<bool>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub website: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7645,16 +9520,32 @@ pub struct CreateOrUpdateCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_created_at: Option<i64>,
     /// A unique identifier for the Custom Object instance in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7666,9 +9557,14 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrUpdateTagRequest {
     /// The id of tag to updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7682,6 +9578,7 @@ pub struct CreatePhoneSwitchRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub phone: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7697,6 +9594,8 @@ pub struct CreatePhoneSwitchRequest {
 pub enum CreateTicketReplyWithCommentRequest {
     ContactReplyTicketRequest(ContactReplyTicketRequest),
     AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// You can create a Ticket
 ///
@@ -7706,7 +9605,11 @@ pub struct CreateTicketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -7715,14 +9618,23 @@ pub struct CreateTicketRequest {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7732,10 +9644,18 @@ pub struct CreateTicketRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateTicketRequestAssignment {
     /// The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<String>,
     /// The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7750,6 +9670,8 @@ pub enum CreateTicketRequestContactsItem {
     Id(CreateTicketRequestContactsItemId),
     ExternalId(CreateTicketRequestContactsItemExternalId),
     Email(CreateTicketRequestContactsItemEmail),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// ID
 ///
@@ -7757,6 +9679,7 @@ pub enum CreateTicketRequestContactsItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7768,6 +9691,7 @@ pub struct CreateTicketRequestContactsItemId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7779,6 +9703,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7795,14 +9720,20 @@ pub struct CreateTicketTypeAttributeRequest {
     /// The data type of the attribute
     pub data_type: CreateTicketTypeAttributeRequestDataType,
     /// The description of the attribute presented to the teammate or contact
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub description: String,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub list_items: Option<String>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// The name of the ticket type attribute
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     ///
@@ -7907,12 +9838,20 @@ pub struct CreateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CreateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
     ///
     /// Defaults to `"🎟️"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     ///
@@ -7920,6 +9859,7 @@ pub struct CreateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7987,13 +9927,25 @@ pub struct CursorPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<StartingAfterPaging>,
     /// The current page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// Number of results per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// Total number of pages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     /// the type of object `pages`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -8062,7 +10014,11 @@ pub struct CustomActionFinished {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomActionFinishedAction {
     /// Name of the action
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Status of the action
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8135,7 +10091,11 @@ pub struct CustomActionStarted {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomActionStartedAction {
     /// Name of the action
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8155,6 +10115,8 @@ pub enum CustomAttributesValue {
     Integer(i64),
     Datetime(Datetime),
     CustomObjectInstanceList(CustomObjectInstanceList),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Custom Channel - Attribute
 ///
@@ -8162,8 +10124,10 @@ pub enum CustomAttributesValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomChannelAttribute {
     /// Identifier for the attribute being collected.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Value provided by the user for the attribute.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub value: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8176,8 +10140,10 @@ pub struct CustomChannelAttribute {
 pub struct CustomChannelBaseEvent {
     pub contact: CustomChannelContact,
     /// Unique identifier for the event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub event_id: String,
     /// Identifier for the conversation in your application.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_conversation_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8189,12 +10155,21 @@ pub struct CustomChannelBaseEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelContact {
     /// Email address of the contact. Required for user type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// External identifier for the contact. Intercom will take care of the mapping of your external_id with our internal ones so you don't have to worry about it.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// Name of the contact. Required for user type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Type of contact, must be "user" or "lead".
     #[serde(rename = "type")]
@@ -8256,12 +10231,16 @@ impl<'de> Deserialize<'de> for CustomChannelContactType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomChannelNotificationResponse {
     /// The Intercom contact ID mapped to the external contact ID
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub contact_id: String,
     /// The Intercom conversation ID mapped to the external conversation ID
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The external contact ID provided in the notification request
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_contact_id: String,
     /// The external conversation ID provided in the notification request
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_conversation_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8273,28 +10252,61 @@ pub struct CustomChannelNotificationResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomObjectInstance {
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the custom object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_created_at: Option<i64>,
     /// The id you have defined for the custom object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_updated_at: Option<i64>,
     /// The Intercom defined id representing the custom object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The identifier of the custom object type that defines the structure of the custom object instance.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8309,10 +10321,18 @@ pub struct CustomObjectInstanceDeleted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The Intercom defined id representing the Custom Object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub object: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8325,8 +10345,13 @@ pub struct CustomObjectInstanceDeleted {
 pub struct CustomObjectInstanceList {
     /// The list of associated custom object instances for a given reference attribute on the parent object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instances: Option<Vec<CustomObjectInstance>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Vec<Option<CustomObjectInstance>>>,
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8341,6 +10366,8 @@ pub enum CustomerRequest {
     IntercomUserId(CustomerRequestIntercomUserId),
     UserId(CustomerRequestUserId),
     Email(CustomerRequestEmail),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Intercom User ID
 ///
@@ -8348,6 +10375,7 @@ pub enum CustomerRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8359,6 +10387,7 @@ pub struct CustomerRequestIntercomUserId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8370,6 +10399,7 @@ pub struct CustomerRequestUserId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8381,7 +10411,11 @@ pub struct CustomerRequestEmail {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataAttribute {
     /// Teammate who created the attribute. Only applicable to CDAs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// Can this attribute be updated through API
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8390,7 +10424,11 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Set to true if this is a CDA
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8399,16 +10437,32 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<DataAttributeDataType>,
     /// Readable description of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// Readable name of the attribute (i.e. name you see in the UI)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8417,7 +10471,11 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<DataAttributeModel>,
     /// Name of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// List of predefined options for attribute value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8429,7 +10487,11 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_writable: Option<bool>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8656,28 +10718,52 @@ impl<'de> Deserialize<'de> for DataAttributeListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataConnector {
     /// The time the data connector was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The ID of the admin who created this data connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by_admin_id: Option<String>,
     /// A description of what this data connector does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether this data connector is assigned to Fin for direct usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_fin_usage: Option<bool>,
     /// The URL path to fetch execution results for this connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_results_url: Option<String>,
     /// The HTTP method used by the data connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_method: Option<DataConnectorHttpMethod>,
     /// The unique identifier for the data connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the data connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The current state of the data connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8686,10 +10772,18 @@ pub struct DataConnector {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataConnectorType>,
     /// The time the data connector was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The ID of the admin who last updated this data connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by_admin_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8860,16 +10954,28 @@ pub struct DataConnectorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audiences: Option<Vec<DataConnectorDetailAudiencesItem>>,
     /// The request body template. Supports template variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// Whether authentication is bypassed for this connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_authentication: Option<bool>,
     /// The name of the client-side function, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_function_name: Option<String>,
     /// Timeout in milliseconds for the client function, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_function_timeout_ms: Option<i64>,
     /// The expected response format from the connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8877,10 +10983,18 @@ pub struct DataConnectorDetail {
         DataConnectorDetailConfigurationResponseType,
     >,
     /// The time the data connector was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The ID of the admin who created this connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by_admin_id: Option<String>,
     /// Whether OTP authentication is enabled for this connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8892,13 +11006,21 @@ pub struct DataConnectorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_transformation_type: Option<DataConnectorDetailDataTransformationType>,
     /// A description of what this data connector does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether this connector is used directly by Fin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_fin_usage: Option<bool>,
     /// The URL path to fetch execution results for this connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_results_url: Option<String>,
     /// How the connector executes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8910,10 +11032,18 @@ pub struct DataConnectorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_method: Option<DataConnectorDetailHttpMethod>,
     /// The unique identifier for the data connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the data connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Mappings from connector response objects to Intercom objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8931,13 +11061,25 @@ pub struct DataConnectorDetail {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataConnectorDetailType>,
     /// The time the data connector was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The ID of the admin who last updated this connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_by_admin_id: Option<String>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Whether to validate missing attributes before execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9050,13 +11192,25 @@ impl<'de> Deserialize<'de> for DataConnectorDetailConfigurationResponseType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataConnectorDetailDataInputsItem {
     /// The default value for this input, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_value: Option<String>,
     /// A description of the input parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The name of the input parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Whether this input is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9231,10 +11385,18 @@ impl<'de> Deserialize<'de> for DataConnectorDetailExecutionType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataConnectorDetailHeadersItem {
     /// The header name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Always `"****"` in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9316,7 +11478,11 @@ pub struct DataConnectorDetailObjectMappingsItem {
     pub reference_mappings: Option<
         Vec<DataConnectorDetailObjectMappingsItemReferenceMappingsItem>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response_object_path: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9325,13 +11491,21 @@ pub struct DataConnectorDetailObjectMappingsItem {
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_attribute_identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping_type: Option<
         DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response_attribute_path: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9438,7 +11612,11 @@ impl<'de> Deserialize<'de> for DataConnectorDetailObjectMappingsItemIntercomObje
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_attribute_identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intercom_object_type: Option<
@@ -9506,7 +11684,11 @@ pub struct DataConnectorDetailResponseFieldsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example_value: Option<serde_json::Value>,
     /// The JSON path of the response field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path: Option<String>,
     /// Whether this field is redacted in logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9683,46 +11865,94 @@ impl<'de> Deserialize<'de> for DataConnectorDetailType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataConnectorExecutionResult {
     /// The conversation associated with this execution, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// The time the execution occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The unique identifier of the data connector that produced this result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_connector_id: Option<String>,
     /// A human-readable error message. Query parameters, userinfo, and fragments in URLs are redacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_message: Option<String>,
     /// The type of error that occurred, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<DataConnectorExecutionResultErrorType>,
     /// The execution time in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_time_ms: Option<i64>,
     /// The HTTP method used for the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_method: Option<DataConnectorExecutionResultHttpMethod>,
     /// The HTTP status code returned by the external API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub http_status: Option<i64>,
     /// The unique identifier for the execution result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The raw (unmapped) response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub raw_response_body: Option<String>,
     /// The request body sent to the external API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_body: Option<String>,
     /// The request URL. Query parameters, userinfo, and fragments are redacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_url: Option<String>,
     /// The response body from the external API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response_body: Option<String>,
     /// The identifier of the source that triggered this execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_id: Option<String>,
     /// The type of source that triggered this execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10044,7 +12274,11 @@ pub struct DataConnectorExecutionResultListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<DataConnectorExecutionResultListPagesNext>,
     /// The number of results per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataConnectorExecutionResultListPagesType>,
@@ -10058,7 +12292,11 @@ pub struct DataConnectorExecutionResultListPages {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataConnectorExecutionResultListPagesNext {
     /// The cursor value to use for the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10179,7 +12417,11 @@ pub struct DataConnectorListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<DataConnectorListPagesNext>,
     /// The number of results per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataConnectorListPagesType>,
@@ -10193,7 +12435,11 @@ pub struct DataConnectorListPages {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataConnectorListPagesNext {
     /// The cursor value to use for the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10293,26 +12539,48 @@ impl<'de> Deserialize<'de> for DataConnectorListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEvent {
     /// The time the event occurred as a UTC Unix timestamp
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub event_name: String,
     /// Your identifier for a lead or a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The Intercom identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_user_id: Option<String>,
     /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventType>,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10386,9 +12654,17 @@ pub struct DataEventList {
 /// Generated from `#/components/schemas/data_event_list/properties/pages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventListPages {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub since: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10445,19 +12721,31 @@ impl<'de> Deserialize<'de> for DataEventListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventSummary {
     /// The email address of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// A summary of data events
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<DataEventSummaryItem>>,
+    pub events: Option<Vec<Option<DataEventSummaryItem>>>,
     /// The Intercom user ID of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_user_id: Option<String>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventSummaryType>,
     /// The user ID of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10514,19 +12802,39 @@ impl<'de> Deserialize<'de> for DataEventSummaryType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventSummaryItem {
     /// The number of times the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The description of the event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The first time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first: Option<String>,
     /// The last time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last: Option<String>,
     /// The name of the event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10538,13 +12846,25 @@ pub struct DataEventSummaryItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataExport {
     /// The time after which you will not be able to access the data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_expires_at: Option<String>,
     /// The location where you can download your data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
     /// The identifier for your job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_identfier: Option<String>,
     /// The current state of your job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10624,82 +12944,186 @@ impl<'de> Deserialize<'de> for DataExportStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataExportCsv {
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_id: Option<String>,
     /// The title of the content you see in your Intercom workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_title: Option<String>,
     /// Email, Chat, Post etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The users email who was sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The first time the series the user clicked on a link within this message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_click: Option<i64>,
     /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_completion: Option<i64>,
     /// The first time the series the user dismissed this message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_dismisall: Option<i64>,
     /// The first time the user met this messages associated goal if one exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_goal_success: Option<i64>,
     /// The first time this message hard bounced for this user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_hard_bounce: Option<i64>,
     /// The first time the user opened this message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_open: Option<i64>,
     /// The first time a user replied to this message if the content was able to receive replies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_reply: Option<i64>,
     /// The first time the series this message was a part of was completed by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_series_completion: Option<i64>,
     /// The first time the series this message was a part of was disengaged by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_series_disengagement: Option<i64>,
     /// The first time the series this message was a part of was exited by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_series_exit: Option<i64>,
     /// The first time the user unsubscribed from this message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_unsubscribe: Option<i64>,
     /// The full name of the user receiving the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub received_at: Option<i64>,
     /// The id of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ruleset_id: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ruleset_version_id: Option<String>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub series_id: Option<String>,
     /// The title of the series that this content is part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub series_title: Option<String>,
     /// The external_user_id of the user who was sent the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_external_id: Option<String>,
     /// The user_id of the user who was sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10715,6 +13139,8 @@ pub enum Datetime {
     String(String),
     /// A date and time as UNIX timestamp notation.
     Integer(i64),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Response returned when an object is deleted
 ///
@@ -10725,7 +13151,11 @@ pub struct DeletedArticleObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - article
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10788,7 +13218,11 @@ pub struct DeletedCollectionObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - `collection`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10851,7 +13285,11 @@ pub struct DeletedCompanyObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - `company`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10911,16 +13349,29 @@ impl<'de> Deserialize<'de> for DeletedCompanyObjectObject {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeletedConversationItem {
     /// The time when the conversation was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deleted_at: Option<i64>,
     /// The ID of the deleted conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether reporting metrics are retained for this conversation ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics_retained: Option<bool>,
     /// String representing the object's type. Always has the value `conversation`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10937,10 +13388,19 @@ pub struct DeletedConversationList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// Total number of items available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `conversations.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10955,7 +13415,11 @@ pub struct DeletedDataConnectorObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the data connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11018,7 +13482,11 @@ pub struct DeletedFolderObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the deleted folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The type of object - `folder`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11081,7 +13549,11 @@ pub struct DeletedInternalArticleObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the internal article which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - internal_article
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11144,7 +13616,11 @@ pub struct DeletedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11202,6 +13678,7 @@ impl<'de> Deserialize<'de> for DeletedObjectObject {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DetachContactFromConversationRequest {
     /// The `id` of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11213,13 +13690,26 @@ pub struct DetachContactFromConversationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EmailAddressHeader {
     /// The email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_address: Option<String>,
     /// The name associated with the email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of email address header
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11233,7 +13723,12 @@ pub struct EmailList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<EmailSetting>>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11248,10 +13743,18 @@ pub struct EmailMessageMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_headers: Option<Vec<EmailAddressHeader>>,
     /// The unique identifier for the email message as specified in the Message-ID header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_id: Option<String>,
     /// The subject of the email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11263,31 +13766,64 @@ pub struct EmailMessageMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EmailSetting {
     /// Associated brand identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub brand_id: Option<String>,
     /// Unix timestamp of creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Domain portion of the email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain: Option<String>,
     /// Full sender email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Unix timestamp of last forwarded email received (null if never)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub forwarded_email_last_received_at: Option<i64>,
     /// Whether email forwarding is active
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forwarding_enabled: Option<bool>,
     /// Unique email setting identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Unix timestamp of last modification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Whether the email address has been verified
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11303,10 +13839,14 @@ pub struct EmailSetting {
 pub struct Error {
     /// An array of one or more error objects
     pub errors: Vec<ErrorErrorsItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_id: Option<String>,
     /// The type is error.list
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11316,12 +13856,21 @@ pub struct Error {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub code: String,
     /// Optional. Used to identify a particular field or query parameter that was in error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// Optional. Human readable description of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11350,6 +13899,8 @@ pub enum EventDetails {
     ConversationSlaPaused(ConversationSlaPaused),
     ConversationSlaUnpaused(ConversationSlaUnpaused),
     ConversationSlaRemoved(ConversationSlaRemoved),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// External pages that you have added to your Fin Content Library.
 ///
@@ -11361,25 +13912,32 @@ pub struct ExternalPage {
     /// Whether the external page should be used to answer questions by AI Copilot.
     pub ai_copilot_availability: bool,
     /// The time when the external page was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fin_availability: Option<bool>,
     /// The body of the external page in HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// The unique identifier for the external page which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The time when the external page was last ingested.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub last_ingested_at: i64,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// Always external_page
     ///
@@ -11387,9 +13945,14 @@ pub struct ExternalPage {
     #[serde(rename = "type")]
     pub type_: ExternalPageType,
     /// The time when the external page was last updated.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11496,7 +14059,11 @@ pub struct ExternalPagesList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// A count of the total number of external pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -11556,24 +14123,53 @@ impl<'de> Deserialize<'de> for ExternalPagesListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FileAttribute {
     /// The type of file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The size of the file in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filesize: Option<i64>,
     /// The height of the file in pixels, if applicable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub height: Option<i64>,
     /// The name of the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The url of the file. This is a temporary URL and will expire after 30 minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The width of the file in pixels, if applicable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub width: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11585,28 +14181,60 @@ pub struct FileAttribute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Folder {
     /// The number of content items in this folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_count: Option<i64>,
     /// The time when the folder was created (seconds)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The description of the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// An emoji associated with the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub emoji: Option<String>,
     /// The unique identifier for the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The name of the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_folder_id: Option<i64>,
     /// The time when the folder was last updated (seconds)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11618,10 +14246,18 @@ pub struct Folder {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupContent {
     /// The description of the collection. Only available for collections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The name of the collection or section.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of object - `group_content` .
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -11812,10 +14448,15 @@ impl<'de> Deserialize<'de> for GroupTranslatedContentType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HandlingEvent {
     /// Optional reason for the event (e.g., "Paused", "Away")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reason: Option<String>,
     pub teammate: TeammateReference,
     /// ISO8601 timestamp when the event occurred
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub timestamp: String,
     /// The type of handling event
     #[serde(rename = "type")]
@@ -11891,31 +14532,63 @@ pub struct HandlingEventList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct HelpCenter {
     /// The time when the Help Center was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Custom domain configured for the help center
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_domain: Option<String>,
     /// The display name of the Help Center only seen by teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub identifier: Option<String>,
     /// The time when the Help Center was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website_turned_on: Option<bool>,
     /// The id of the workspace which the Help Center belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12167,7 +14840,11 @@ pub struct InternalArticleList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of internal articles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -12227,28 +14904,60 @@ impl<'de> Deserialize<'de> for InternalArticleListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct InternalArticleListItem {
     /// The id of the author of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folder_id: Option<i64>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The default locale of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object - `internal_article`.
     ///
@@ -12256,7 +14965,11 @@ pub struct InternalArticleListItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<InternalArticleListItemType>,
     /// The time when the article was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12318,7 +15031,11 @@ pub struct InternalArticleSearchResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of Internal Articles matching the search query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -12390,15 +15107,28 @@ impl<'de> Deserialize<'de> for InternalArticleSearchResponseType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Jobs {
     /// The id of the job that's currently being processed or has completed.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The id of the resource created during job execution (e.g. ticket id)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_id: Option<String>,
     /// The type of resource created during job execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_type: Option<String>,
     /// The url of the resource created during job exeuction. Use this url to fetch the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_url: Option<String>,
     /// The status of the job execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12407,7 +15137,11 @@ pub struct Jobs {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<JobsType>,
     /// API endpoint URL to check the job status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12520,7 +15254,11 @@ pub struct LinkedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<LinkedObjectCategory>,
     /// The ID of the linked object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// ticket or conversation
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -12643,7 +15381,11 @@ pub struct LinkedObjectList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The total number of linked objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Always list.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -12706,25 +15448,49 @@ pub struct Macro {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_on: Option<Vec<MacroAvailableOnItem>>,
     /// The body of the macro in HTML format with placeholders transformed to XML-like format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The plain text version of the macro body with original Intercom placeholder format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body_text: Option<String>,
     /// The time the macro was created in ISO 8601 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The unique identifier for the macro.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the macro.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// String representing the object's type. Always has the value `macro`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<MacroType>,
     /// The time the macro was last updated in ISO 8601 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// Who can view this macro.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12884,7 +15650,7 @@ impl<'de> Deserialize<'de> for MacroVisibleTo {
 pub struct MacroList {
     /// The list of macro objects
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Macro>>,
+    pub data: Option<Vec<Option<Macro>>>,
     /// Pagination information
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<MacroListPages>,
@@ -12904,7 +15670,11 @@ pub struct MacroListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<MacroListPagesNext>,
     /// Number of results per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// The type of pagination
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -12919,7 +15689,11 @@ pub struct MacroListPages {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MacroListPagesNext {
     /// Base64-encoded cursor containing \[updated_at, id\] for pagination
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13021,10 +15795,18 @@ impl<'de> Deserialize<'de> for MacroListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge away from. Must be a lead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub from: Option<String>,
     /// The unique identifier for the contact to merge into. Must be a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub into: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13036,21 +15818,32 @@ pub struct MergeContactsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// The message body, which may contain HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The associated conversation_id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// The time the conversation was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The id representing the message.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
     pub message_type: MessageMessageType,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The type of the message
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13196,6 +15989,8 @@ pub enum MultipleFilterSearchRequestValue {
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
     /// Add a single filter field.
     SingleFilterSearchRequest(Vec<SingleFilterSearchRequest>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
@@ -13203,46 +15998,78 @@ pub enum MultipleFilterSearchRequestValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NewsItem {
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cover_image_url: Option<String>,
     /// Timestamp for when the news item was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Label names displayed to users to categorize the news item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<String>>,
+    pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sender_id: Option<i64>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemState>,
     /// The title of the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewsItemType>,
     /// Timestamp for when the news item was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the news item belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13348,7 +16175,11 @@ impl<'de> Deserialize<'de> for NewsItemType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NewsItemRequest {
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13361,13 +16192,15 @@ pub struct NewsItemRequest {
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub sender_id: i64,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13430,19 +16263,35 @@ impl<'de> Deserialize<'de> for NewsItemRequestState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewsfeedType>,
     /// Timestamp for when the newsfeed was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13499,10 +16348,18 @@ impl<'de> Deserialize<'de> for NewsfeedType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub newsfeed_id: Option<i64>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub published_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13516,7 +16373,11 @@ pub struct Note {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Admin>,
     /// The body text of the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// Represents the company that the note was created about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13525,13 +16386,26 @@ pub struct Note {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<NoteContact>,
     /// The time the note was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id of the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13543,10 +16417,19 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NoteCompany {
     /// The id of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `company`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13558,10 +16441,19 @@ pub struct NoteCompany {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NoteContact {
     /// The id of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `contact`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13578,10 +16470,19 @@ pub struct NoteList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of notes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13593,6 +16494,7 @@ pub struct NoteList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     pub message_type: OpenConversationRequestMessageType,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
@@ -13659,10 +16561,19 @@ pub struct OperatorWorkflowEvent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OperatorWorkflowEventEvent {
     /// Result of the workflow event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// Type of the workflow event initiated
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13672,7 +16583,11 @@ pub struct OperatorWorkflowEventEvent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OperatorWorkflowEventWorkflow {
     /// The name of the workflow
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13686,13 +16601,29 @@ pub struct OperatorWorkflowEventWorkflow {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PagesLink {
     /// A link to the next page of results. A response that does not contain a next link does not have further data to fetch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
@@ -13754,7 +16685,11 @@ pub struct PaginatedResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -13771,6 +16706,8 @@ pub struct PaginatedResponse {
 pub enum PaginatedResponseDataItem {
     NewsItem(NewsItem),
     Newsfeed(Newsfeed),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// The type of object
 ///
@@ -13827,25 +16764,54 @@ impl<'de> Deserialize<'de> for PaginatedResponseType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PartAttachment {
     /// The content type of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The size of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filesize: Option<i64>,
     /// The height of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub height: Option<i64>,
     /// The name of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of attachment
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The URL of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The width of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub width: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13857,7 +16823,11 @@ pub struct PartAttachment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PhoneSwitch {
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// Defaults to `"phone_call_redirect"`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -14028,8 +16998,10 @@ impl<'de> Deserialize<'de> for PriorityChangedPreviousPriority {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QuickReplyOption {
     /// The text to display in this quick reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14041,6 +17013,7 @@ pub struct QuickReplyOption {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipient {
     /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The role associated to the contact - `user` or `lead`.
     #[serde(rename = "type")]
@@ -14112,6 +17085,8 @@ pub enum RedactConversationRequest {
     RedactConversationSourceRequest(
         RedactConversationRequestRedactConversationSourceRequest,
     ),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Payload of the request to redact a conversation part
 ///
@@ -14119,8 +17094,10 @@ pub enum RedactConversationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactConversationRequestRedactConversationPartRequest {
     /// The id of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The id of the conversation_part.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_part_id: String,
     /// The type of resource being redacted.
     #[serde(rename = "type")]
@@ -14181,8 +17158,10 @@ for RedactConversationRequestRedactConversationPartRequestType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// The id of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The id of the source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub source_id: String,
     /// The type of resource being redacted.
     #[serde(rename = "type")]
@@ -14242,9 +17221,18 @@ for RedactConversationRequestRedactConversationSourceRequestType {
 /// Generated from `#/components/schemas/reference`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Reference {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14256,11 +17244,13 @@ pub struct Reference {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RegisterFinVoiceCallRequest {
     /// External call identifier from the call provider
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub call_id: String,
     /// Additional metadata about the call
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
     /// Phone number in E.164 format for the call
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub phone_number: String,
     /// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14330,6 +17320,8 @@ impl<'de> Deserialize<'de> for RegisterFinVoiceCallRequestSource {
 pub enum ReplyConversationRequest {
     ContactReplyConversationRequest(ContactReplyConversationRequest),
     AdminReplyConversationRequest(AdminReplyConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Search using Intercoms Search APIs.
 ///
@@ -14351,6 +17343,8 @@ pub struct SearchRequest {
 pub enum SearchRequestQuery {
     SingleFilterSearchRequest(SingleFilterSearchRequest),
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// A segment is a group of your contacts defined by the rules that you set.
 ///
@@ -14358,16 +17352,32 @@ pub enum SearchRequestQuery {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Segment {
     /// The number of items in the user segment. It's returned when `include_count=true` is included in the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The time the segment was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The unique identifier representing the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14376,7 +17386,11 @@ pub struct Segment {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SegmentType>,
     /// The time the segment was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14551,7 +17565,11 @@ pub struct SideConversationList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side_conversations: Option<Vec<SideConversationSummary>>,
     /// The total number of side conversations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the response object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -14566,13 +17584,25 @@ pub struct SideConversationList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SideConversationListPages {
     /// The current page number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// The number of results per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// The total number of pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SideConversationListPagesType>,
@@ -14677,10 +17707,18 @@ pub struct SideConversationSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<Vec<ConversationPart>>,
     /// The unique identifier for the side conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub side_conversation_id: Option<String>,
     /// The total number of conversation parts in this side conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14692,7 +17730,11 @@ pub struct SideConversationSummary {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SingleFilterSearchRequest {
     /// The accepted field that you want to search on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// The accepted operators you can use to define how you want to search for the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14796,6 +17838,8 @@ pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
     ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -14805,6 +17849,8 @@ pub enum SingleFilterSearchRequestValue {
 pub enum SingleFilterSearchRequestValueValueListItem {
     String(String),
     Integer(i64),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
@@ -14813,7 +17859,11 @@ pub enum SingleFilterSearchRequestValueValueListItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SlaApplied {
     /// The name of the SLA as given by the teammate when it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// SLA statuses:
     /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -14822,7 +17872,12 @@ pub struct SlaApplied {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// object type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14894,9 +17949,11 @@ impl<'de> Deserialize<'de> for SlaAppliedSlaStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnoozeConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     pub message_type: SnoozeConversationRequestMessageType,
     /// The time you want the conversation to reopen.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub snoozed_until: i64,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14951,10 +18008,18 @@ impl<'de> Deserialize<'de> for SnoozeConversationRequestMessageType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Snoozed {
     /// ISO timestamp for custom snooze times (null for general snoozes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_until_time: Option<String>,
     /// Human-readable description of snooze duration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub until: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14966,13 +18031,26 @@ pub struct Snoozed {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SocialProfile {
     /// The name of the Social media profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "social_profile"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The name of the Social media profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14987,13 +18065,25 @@ pub struct SourceEmailMessageMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_headers: Option<Vec<EmailAddressHeader>>,
     /// The HTML content of any quoted or forwarded email history from the initial inbound message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub history: Option<String>,
     /// The unique identifier for the email message as specified in the Message-ID header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_id: Option<String>,
     /// The subject of the email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15005,10 +18095,18 @@ pub struct SourceEmailMessageMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartingAfterPaging {
     /// The number of results to fetch per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// The cursor to use in the next request to get the next page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15028,7 +18126,11 @@ pub struct SubscriptionType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The state of the subscription type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15037,7 +18139,12 @@ pub struct SubscriptionType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<Translation>>,
     /// The type of the object - subscription
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15258,19 +18365,36 @@ impl<'de> Deserialize<'de> for SubscriptionTypeListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tag {
     /// The time when the tag was applied to the object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub applied_at: Option<i64>,
     /// The admin who applied the tag
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15282,13 +18406,26 @@ pub struct Tag {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagBasic {
     /// The id of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15302,6 +18439,7 @@ pub struct TagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<TagCompanyRequestCompaniesItem>,
     /// The name of the tag, which will be created if not found.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15311,10 +18449,18 @@ pub struct TagCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15386,6 +18532,7 @@ impl<'de> Deserialize<'de> for TagListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
@@ -15396,7 +18543,11 @@ pub struct TagMultipleUsersRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15473,13 +18624,26 @@ pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The id of the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Value is always "team"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15551,18 +18715,39 @@ impl<'de> Deserialize<'de> for TeamListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TeamMetric {
     /// The unique identifier for the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// The number of idle conversations assigned to the admin. A conversation is idle when it has been open and waiting for an admin reply longer than the idle_threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub idle: Option<i64>,
     /// The number of open conversations assigned to the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub open: Option<i64>,
     /// The number of snoozed conversations assigned to the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15575,7 +18760,12 @@ pub struct TeamMetric {
 pub struct TeamMetricList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<TeamMetric>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15602,11 +18792,17 @@ pub struct TeamPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeammateReference {
     /// The email address of the teammate (optional for teams/bots)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The unique identifier of the teammate
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub id: i64,
     /// The display name of the teammate
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// The type of teammate
     #[serde(rename = "type")]
@@ -15674,7 +18870,11 @@ impl<'de> Deserialize<'de> for TeammateReferenceType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ticket {
     /// The id representing the admin assigned to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<String>,
     /// Category of the Ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15682,10 +18882,18 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<TicketContacts>,
     /// The time the ticket was created as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the ticket which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether or not the ticket is shared with the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15696,23 +18904,40 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The ID of the previous ticket state from the most recent state change. Returns null if no state change history exists. Useful for tracking state transitions for reporting and compliance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_ticket_state_id: Option<String>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     /// The id representing the team assigned to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_parts: Option<TicketParts>,
+    /// The state of the ticket; some responses send only the state's category as a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_state: Option<TicketState>,
+    pub ticket_state: Option<TicketTicketState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_type: Option<TicketType>,
     /// Always ticket
@@ -15721,7 +18946,11 @@ pub struct Ticket {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketType2>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15779,6 +19008,19 @@ impl<'de> Deserialize<'de> for TicketCategory {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
+}
+/// The state of the ticket; some responses send only the state's category as a string.
+///
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/components/schemas/ticket/properties/ticket_state`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketTicketState {
+    TicketState(TicketState),
+    Category(String),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Always ticket
 ///
@@ -15903,6 +19145,8 @@ pub enum TicketCustomAttributesValue {
     Boolean(bool),
     List(Vec<serde_json::Value>),
     FileAttribute(FileAttribute),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// deleted ticket object
 ///
@@ -15913,7 +19157,11 @@ pub struct TicketDeleted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always ticket
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15976,9 +19224,13 @@ pub struct TicketList {
     pub pages: Option<CursorPages>,
     /// The list of ticket objects
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tickets: Option<Vec<Ticket>>,
+    pub tickets: Option<Vec<Option<Ticket>>>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Always ticket.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -16038,7 +19290,11 @@ impl<'de> Deserialize<'de> for TicketListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPart {
     /// The app package code if this part was created via API. Note this field won't show if the part was not created via API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_package_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
@@ -16048,19 +19304,39 @@ pub struct TicketPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the ticket part was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The external id of the ticket part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of ticket part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub part_type: Option<String>,
     /// The previous state of the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16072,10 +19348,19 @@ pub struct TicketPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketPartTicketState>,
     /// Always ticket_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the ticket part was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The updated attribute data of the ticket part. Only present for attribute update parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16217,8 +19502,10 @@ pub struct TicketPartUpdatedAttributeData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The unique identifier of the attribute.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The human-readable name of the attribute.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub label: String,
     /// The type of the object. Always 'attribute'.
     #[serde(rename = "type")]
@@ -16296,6 +19583,8 @@ pub enum TicketPartUpdatedAttributeDataValueId {
     String(String),
     /// Array of file IDs for file attributes.
     IntegerList(Vec<i64>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -16307,6 +19596,8 @@ pub enum TicketPartUpdatedAttributeDataValueLabel {
     String(String),
     /// Array of file names for file attributes.
     StringList(Vec<String>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// The type of the object. Always 'value'.
 ///
@@ -16359,13 +19650,25 @@ impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
     /// The email of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the author
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -16439,7 +19742,11 @@ pub struct TicketParts {
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_parts: Option<Vec<TicketPart>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
@@ -16501,13 +19808,25 @@ pub struct TicketReply {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the note was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id representing the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Type of the part
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16519,7 +19838,11 @@ pub struct TicketReply {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketReplyType>,
     /// The last time the note was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16640,6 +19963,8 @@ pub enum TicketRequestCustomAttributesValue {
     Number(f64),
     Boolean(bool),
     List(Vec<serde_json::Value>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// A ticket state, used to define the state of a ticket.
 ///
@@ -16650,16 +19975,33 @@ pub struct TicketState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketStateCategory>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_label: Option<String>,
     /// The id of the ticket state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal_label: Option<String>,
     /// String representing the object's type. Always has the value `ticket_state`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16734,19 +20076,36 @@ pub struct TicketStateDetailed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketStateDetailedCategory>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_label: Option<String>,
     /// The id of the ticket state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal_label: Option<String>,
     /// A list of ticket types associated with a given ticket state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_types: Option<TicketStateDetailedTicketTypes>,
     /// String representing the object's type. Always has the value `ticket_state`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16816,9 +20175,14 @@ impl<'de> Deserialize<'de> for TicketStateDetailedCategory {
 pub struct TicketStateDetailedTicketTypes {
     /// A list of ticket type attributes associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TicketType>>,
+    pub data: Option<Vec<Option<TicketType>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16831,9 +20195,14 @@ pub struct TicketStateDetailedTicketTypes {
 pub struct TicketStateList {
     /// A list of ticket states associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TicketStateDetailed>>,
+    pub data: Option<Vec<Option<TicketStateDetailed>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16851,19 +20220,39 @@ pub struct TicketType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketTypeCategory>,
     /// The date and time the ticket type was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The description of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// A list of ticket states associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16871,13 +20260,26 @@ pub struct TicketType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_type_attributes: Option<TicketTypeAttributeList>,
     /// String representing the object's type. Always has the value `ticket_type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The date and time the ticket type was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace that the ticket type belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16943,9 +20345,14 @@ impl<'de> Deserialize<'de> for TicketTypeCategory {
 pub struct TicketTypeTicketStates {
     /// A list of ticket states associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TicketState>>,
+    pub data: Option<Vec<Option<TicketState>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16960,28 +20367,52 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The date and time the ticket type attribute was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_type: Option<String>,
     /// Whether the attribute is built in or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The description of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Input options for the attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The order of the attribute against other attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order: Option<i64>,
     /// Whether the attribute is required or not for teammates.
     ///
@@ -16994,13 +20425,26 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_type_id: Option<i64>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Whether the attribute is visible or not to teammates.
     ///
@@ -17013,7 +20457,11 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
     /// The id of the workspace that the ticket type attribute belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17026,9 +20474,14 @@ pub struct TicketTypeAttribute {
 pub struct TicketTypeAttributeList {
     /// A list of ticket type attributes associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_type_attributes: Option<Vec<TicketTypeAttribute>>,
+    pub ticket_type_attributes: Option<Vec<Option<TicketTypeAttribute>>>,
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17041,9 +20494,14 @@ pub struct TicketTypeAttributeList {
 pub struct TicketTypeList {
     /// A list of ticket_types associated with a given workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TicketType>>,
+    pub data: Option<Vec<Option<TicketType>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17055,13 +20513,25 @@ pub struct TicketTypeList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Translation {
     /// The localised description of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The two character identifier for the language of the translation object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The localised name of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17075,6 +20545,7 @@ pub struct UntagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<UntagCompanyRequestCompaniesItem>,
     /// The name of the tag which will be untagged from the company
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17084,10 +20555,18 @@ pub struct UntagCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Always set to true
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17102,28 +20581,56 @@ pub struct UntagCompanyRequestCompaniesItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folder_id: Option<i64>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<UpdateArticleRequestState>,
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -17186,13 +20693,25 @@ impl<'de> Deserialize<'de> for UpdateArticleRequestState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
@@ -17206,37 +20725,77 @@ pub struct UpdateCollectionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactRequest {
     /// An image URL containing the avatar of a contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub avatar: Option<String>,
     /// The custom attributes which are set for the contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contacts email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     /// The contacts name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// The time specified for when a contact signed up
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     /// Whether the contact is unsubscribed from emails
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17258,6 +20817,7 @@ pub struct UpdateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
     pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17374,20 +20934,33 @@ impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestSyncBehavior {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConversationPartRequest {
     /// The id of the admin marking the part as seen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// Must be true to use this experimental endpoint.
     pub experimental: bool,
     /// An informational message about the send state update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub info_message: Option<String>,
     /// HMAC secret for authenticating the experimental request.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub secret: String,
     /// Set to true to mark the conversation part as seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen: Option<bool>,
     /// The send state to set on the external reply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub send_state: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17399,7 +20972,11 @@ pub struct UpdateConversationPartRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConversationRequest {
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
@@ -17407,7 +20984,11 @@ pub struct UpdateConversationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// The title given to the conversation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17424,7 +21005,11 @@ pub struct UpdateDataAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17439,7 +21024,11 @@ pub struct UpdateDataAttributeRequest {
 /// Generated from `#/components/schemas/update_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateDataAttributeRequestOptionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17454,7 +21043,11 @@ pub struct UpdateDataConnectorRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audiences: Option<Vec<UpdateDataConnectorRequestAudiencesItem>>,
     /// The request body template. Supports template variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// Whether authentication is bypassed for this connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17466,7 +21059,11 @@ pub struct UpdateDataConnectorRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_inputs: Option<Vec<UpdateDataConnectorRequestDataInputsItem>>,
     /// A description of what this data connector does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether this connector is used directly by Fin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17481,7 +21078,11 @@ pub struct UpdateDataConnectorRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock_response: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the data connector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The desired state of the connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17490,7 +21091,11 @@ pub struct UpdateDataConnectorRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_ids: Option<Vec<String>>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Whether to validate missing attributes before execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17554,13 +21159,25 @@ impl<'de> Deserialize<'de> for UpdateDataConnectorRequestAudiencesItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateDataConnectorRequestDataInputsItem {
     /// The default value for this input, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_value: Option<String>,
     /// A description of the input parameter. Required for each input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The name of the input parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Whether this input is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17633,10 +21250,18 @@ impl<'de> Deserialize<'de> for UpdateDataConnectorRequestDataInputsItemType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateDataConnectorRequestHeadersItem {
     /// The header name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The header value. Supports template variables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17758,7 +21383,11 @@ impl<'de> Deserialize<'de> for UpdateDataConnectorRequestState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateExternalPageRequest {
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the external page should be used to answer questions by Fin.
     ///
@@ -17766,16 +21395,20 @@ pub struct UpdateExternalPageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fin_availability: Option<bool>,
     /// The body of the external page in HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17832,19 +21465,39 @@ impl<'de> Deserialize<'de> for UpdateExternalPageRequestLocale {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateInternalArticleRequest {
     /// The id of the author of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The content of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folder_id: Option<i64>,
     /// The id of the owner of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17856,13 +21509,25 @@ pub struct UpdateInternalArticleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<i64>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// Specify whether the ticket is visible to users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17871,13 +21536,21 @@ pub struct UpdateTicketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The time you want the ticket to reopen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17895,16 +21568,28 @@ pub struct UpdateTicketTypeAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The description of the attribute presented to the teammate or contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub list_items: Option<String>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// The name of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     ///
@@ -17943,12 +21628,20 @@ pub struct UpdateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<UpdateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
     ///
     /// Defaults to `"🎟️"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     ///
@@ -17956,7 +21649,11 @@ pub struct UpdateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18023,16 +21720,32 @@ impl<'de> Deserialize<'de> for UpdateTicketTypeRequestCategory {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateVisitorRequest {
     /// The custom attributes which are set for the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// A unique identified for the visitor which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The visitor's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// A unique identified for the visitor which is given by you.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18047,32 +21760,56 @@ pub struct Visitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
     /// The id of the app the visitor is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<VisitorAvatar>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<VisitorCompanies>,
     /// The time the Visitor was added to Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Identifies if this visitor has do not track enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_not_track: Option<bool>,
     /// The email of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this visitor has had a hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The Intercom defined id representing the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The time the Lead last recorded making a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub las_request_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_data: Option<VisitorLocationData>,
@@ -18080,30 +21817,62 @@ pub struct Visitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The name of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the admin that owns the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<String>,
     /// The phone number of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The pseudonym of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pseudonym: Option<String>,
     /// The referer of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub referrer: Option<String>,
     /// The time the Visitor was added to Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<VisitorSegments>,
     /// The number of sessions the Visitor has had.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub session_count: Option<i64>,
     /// The time the Visitor signed up for your product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<VisitorSocialProfiles>,
@@ -18112,31 +21881,64 @@ pub struct Visitor {
     /// Value is 'visitor'
     ///
     /// Defaults to `"visitor"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the Visitor is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// The last time the Visitor was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The utm_campaign of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_campaign: Option<String>,
     /// The utm_content of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_content: Option<String>,
     /// The utm_medium of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_medium: Option<String>,
     /// The utm_source of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_source: Option<String>,
     /// The utm_term of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_term: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18146,10 +21948,19 @@ pub struct Visitor {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorAvatar {
     /// This object represents the avatar associated with the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// Defaults to `"avatar"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18216,28 +22027,61 @@ impl<'de> Deserialize<'de> for VisitorCompaniesType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorLocationData {
     /// The city name of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub city_name: Option<String>,
     /// The continent code of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub continent_code: Option<String>,
     /// The country code of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country_code: Option<String>,
     /// The country name of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country_name: Option<String>,
     /// The postal code of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub postal_code: Option<String>,
     /// The region name of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_name: Option<String>,
     /// The timezone of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timezone: Option<String>,
     /// Defaults to `"location_data"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18373,10 +22217,18 @@ pub struct VisitorTags {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorTagsTagsItem {
     /// The id of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -18481,13 +22333,21 @@ impl<'de> Deserialize<'de> for VisitorTagsType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorDeletedObjectType>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18544,28 +22404,53 @@ impl<'de> Deserialize<'de> for VisitorDeletedObjectType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WhatsappMessageStatus {
     /// ID of the conversation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// Creation timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Error details, present only when status is "failed"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<WhatsappMessageStatusError>,
     /// The WhatsApp message ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_id: Option<String>,
     /// Current delivery status of the message
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WhatsappMessageStatusStatus>,
     /// Name of the WhatsApp template used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_name: Option<String>,
     /// Event type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Last update timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18577,10 +22462,18 @@ pub struct WhatsappMessageStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WhatsappMessageStatusError {
     /// Detailed error information
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub details: Option<String>,
     /// Error message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18649,8 +22542,10 @@ pub struct WhatsappMessageStatusList {
     pub events: Vec<WhatsappMessageStatusListEventsItem>,
     pub pages: WhatsappMessageStatusListPages,
     /// The provided ruleset ID
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ruleset_id: String,
     /// Total number of events
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub total_count: i64,
     #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListType,
@@ -18662,22 +22557,31 @@ pub struct WhatsappMessageStatusList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WhatsappMessageStatusListEventsItem {
     /// ID of the conversation
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// Creation timestamp
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// Event ID
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Current status of the message
     pub status: WhatsappMessageStatusListEventsItemStatus,
     /// Name of the WhatsApp template used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_name: Option<String>,
     /// Event type
     #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListEventsItemType,
     /// Last update timestamp
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// WhatsApp's message identifier
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub whatsapp_message_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18792,8 +22696,10 @@ pub struct WhatsappMessageStatusListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<WhatsappMessageStatusListPagesNext>,
     /// Number of results per page
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub per_page: i64,
     /// Total number of pages
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub total_pages: i64,
     #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListPagesType,
@@ -18807,7 +22713,11 @@ pub struct WhatsappMessageStatusListPages {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WhatsappMessageStatusListPagesNext {
     /// Cursor for the next page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -18905,13 +22815,25 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WorkflowExport {
     /// The workspace identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<i64>,
     /// The version of the export format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub export_version: Option<String>,
     /// The timestamp when the export was generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exported_at: Option<String>,
     /// The workflow configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18929,16 +22851,28 @@ pub struct WorkflowExportWorkflow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// When the workflow was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The description of the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Rules embedded within the workflow steps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedded_rules: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The unique identifier for the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The preferred devices for this workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18956,13 +22890,25 @@ pub struct WorkflowExportWorkflow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeting: Option<serde_json::Map<String, serde_json::Value>>,
     /// The title of the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of trigger that starts this workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trigger_type: Option<String>,
     /// When the workflow was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19025,10 +22971,18 @@ impl<'de> Deserialize<'de> for WorkflowExportWorkflowState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SearchActivityLogsBody {
     /// The start date that you request data for. It must be formatted as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at_after: Option<String>,
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at_before: Option<String>,
     /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19036,12 +22990,20 @@ pub struct SearchActivityLogsBody {
     /// The page number of results to return.
     ///
     /// Defaults to `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// The number of results per page. Must be between 1 and 250.
     ///
     /// Defaults to `20`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19059,7 +23021,11 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub away_status_reason_id: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19079,7 +23045,12 @@ pub struct ListCallsWithTranscriptsBody {
 pub struct ListCallsWithTranscriptsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19089,54 +23060,111 @@ pub struct ListCallsWithTranscriptsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
     /// The id of the admin associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<Datetime>,
     /// The type of call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub call_type: Option<String>,
     /// The id of the contact associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<String>,
     /// The id of the conversation associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Datetime>,
     /// The direction of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub direction: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Datetime>,
     /// The reason for the call end, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ended_reason: Option<String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fin_recording_url: Option<String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fin_transcription_url: Option<String>,
     /// The id of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// API URL to download or redirect to the call recording if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recording_url: Option<String>,
     /// The current state of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<String>,
     /// API URL to the call transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transcription_url: Option<String>,
     /// String representing the object's type. Always has the value `call`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Datetime>,
@@ -19144,7 +23172,11 @@ pub struct ListCallsWithTranscriptsResponseDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The status of the transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transcript_status: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19154,9 +23186,14 @@ pub struct ListCallsWithTranscriptsResponseDataItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateCompanyNoteBody {
     /// The unique identifier of the admin creating the note. If not provided, defaults to the admin associated with the access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// The text of the note.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19166,95 +23203,203 @@ pub struct CreateCompanyNoteBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (UNIX timestamp) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The contacts phone number normalized to the E164 format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub formatted_phone: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (UNIX timestamp) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (UNIX timestamp) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -19262,40 +23407,77 @@ pub struct CreateContactResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (UNIX timestamp) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (UNIX timestamp) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19308,95 +23490,203 @@ pub struct CreateContactResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ShowContactByExternalIdResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (UNIX timestamp) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The contacts phone number normalized to the E164 format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub formatted_phone: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (UNIX timestamp) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (UNIX timestamp) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -19404,40 +23694,77 @@ pub struct ShowContactByExternalIdResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (UNIX timestamp) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (UNIX timestamp) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19450,95 +23777,203 @@ pub struct ShowContactByExternalIdResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergeContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (UNIX timestamp) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The contacts phone number normalized to the E164 format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub formatted_phone: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (UNIX timestamp) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (UNIX timestamp) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -19546,40 +23981,77 @@ pub struct MergeContactResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (UNIX timestamp) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (UNIX timestamp) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19592,8 +24064,10 @@ pub struct MergeContactResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachSubscriptionTypeToContactBody {
     /// The consent_type of a subscription, opt_out or opt_in.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub consent_type: String,
     /// The unique identifier for the subscription which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19603,6 +24077,7 @@ pub struct AttachSubscriptionTypeToContactBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachTagToContactBody {
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19612,95 +24087,203 @@ pub struct AttachTagToContactBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ShowContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (UNIX timestamp) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The contacts phone number normalized to the E164 format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub formatted_phone: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (UNIX timestamp) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (UNIX timestamp) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -19708,40 +24291,77 @@ pub struct ShowContactResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (UNIX timestamp) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (UNIX timestamp) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19754,95 +24374,203 @@ pub struct ShowContactResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (UNIX timestamp) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The contacts phone number normalized to the E164 format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub formatted_phone: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (UNIX timestamp) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (UNIX timestamp) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -19850,40 +24578,77 @@ pub struct UpdateContactResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (UNIX timestamp) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (UNIX timestamp) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19896,6 +24661,7 @@ pub struct UpdateContactResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachContactToACompanyBody {
     /// The unique identifier for the company which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19905,12 +24671,21 @@ pub struct AttachContactToACompanyBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateNoteBody {
     /// The unique identifier of a given admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// The text of the note.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The unique identifier of a given contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19920,20 +24695,28 @@ pub struct CreateNoteBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationResponse {
     /// The message body, which may contain HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The associated conversation_id
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The time the conversation was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The id representing the message.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
     pub message_type: MessageMessageType,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The type of the message
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19943,8 +24726,10 @@ pub struct CreateConversationResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachTagToConversationBody {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19954,6 +24739,7 @@ pub struct AttachTagToConversationBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DetachTagFromConversationBody {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -19969,14 +24755,18 @@ pub enum ManageConversationBody {
     SnoozeConversationRequest(SnoozeConversationRequest),
     OpenConversationRequest(OpenConversationRequest),
     AssignConversationRequest(AssignConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Generated from `#/paths/~1custom_channel_events~1notify_attribute_collected/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotifyAttributeCollectedBody {
     pub contact: CustomChannelContact,
     /// Unique identifier for the event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub event_id: String,
     /// Identifier for the conversation in your application.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_conversation_id: String,
     pub attribute: CustomChannelAttribute,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
@@ -19988,10 +24778,13 @@ pub struct NotifyAttributeCollectedBody {
 pub struct NotifyNewMessageBody {
     pub contact: CustomChannelContact,
     /// Unique identifier for the event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub event_id: String,
     /// Identifier for the conversation in your application.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_conversation_id: String,
     /// The message content sent by the user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20002,10 +24795,13 @@ pub struct NotifyNewMessageBody {
 pub struct NotifyQuickReplySelectedBody {
     pub contact: CustomChannelContact,
     /// Unique identifier for the event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub event_id: String,
     /// Identifier for the conversation in your application.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_conversation_id: String,
     /// Id of the selected quick reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub quick_reply_option_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20397,12 +25193,15 @@ pub enum LisDataEventsFilter {
     UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
     IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
     EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// user_id query parameter
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LisDataEventsFilterUserIdQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20413,6 +25212,7 @@ pub struct LisDataEventsFilterUserIdQueryParameter {
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20423,6 +25223,7 @@ pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LisDataEventsFilterEmailQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20433,8 +25234,11 @@ pub struct LisDataEventsFilterEmailQueryParameter {
 pub struct PostExportReportingDataEnqueueBody {
     /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
     pub attribute_ids: Vec<String>,
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub dataset_id: String,
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub end_time: i64,
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub start_time: i64,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20443,13 +25247,29 @@ pub struct PostExportReportingDataEnqueueBody {
 /// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostExportReportingDataEnqueueResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20460,7 +25280,12 @@ pub struct PostExportReportingDataEnqueueResponse {
 pub struct GetExportReportingDataGetDatasetsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20473,13 +25298,29 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     pub attributes: Option<
         Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_time_attribute_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20489,12 +25330,24 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub qualified_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20503,13 +25356,29 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetExportReportingDataByJobIdentifierResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20523,7 +25392,11 @@ pub struct ListFoldersResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Total number of folders
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ListFoldersResponseType>,
@@ -20586,15 +25459,28 @@ pub struct CreateFolderBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateFolderBodyFolder {
     /// The description of the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// An emoji for the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub emoji: Option<String>,
     /// The name of the folder
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// The ID of the parent folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_folder_id: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20612,16 +25498,32 @@ pub struct UpdateFolderBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateFolderBodyFolder {
     /// The description of the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// An emoji for the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub emoji: Option<String>,
     /// The name of the folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The ID of the parent folder
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_folder_id: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20637,6 +25539,8 @@ pub enum CreateTagBody {
     TagCompanyRequest(TagCompanyRequest),
     UntagCompanyRequest(UntagCompanyRequest),
     TagMultipleUsersRequest(TagMultipleUsersRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -20644,7 +25548,11 @@ pub struct CreateTicketBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -20653,14 +25561,23 @@ pub struct CreateTicketBody {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Option to disable notifications when a Ticket is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20675,7 +25592,11 @@ pub struct EnqueueCreateTicketBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -20684,14 +25605,23 @@ pub struct EnqueueCreateTicketBody {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Option to disable notifications when a Ticket is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20704,13 +25634,25 @@ pub struct EnqueueCreateTicketBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateTicketBody {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<i64>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// Specify whether the ticket is visible to users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20719,13 +25661,21 @@ pub struct UpdateTicketBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The time you want the ticket to reopen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_id: Option<String>,
     /// Option to disable notifications when a Ticket is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20752,13 +25702,17 @@ pub struct ReplyTicketBody {
 pub enum ReplyTicketBodyVariant {
     ContactReplyTicketRequest(ContactReplyTicketRequest),
     AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachTagToTicketBody {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -20768,6 +25722,7 @@ pub struct AttachTagToTicketBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DetachTagFromTicketBody {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]

@@ -64,8 +64,12 @@ impl Client {
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{admin_id}/away`
-    pub fn set_away_admin(&self, admin_id: i64) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, admin_id)
+    pub fn set_away_admin(
+        &self,
+        admin_id: i64,
+        body: types::SetAwayAdminBody,
+    ) -> operations::SetAwayAdmin<'_> {
+        operations::SetAwayAdmin::new(self, admin_id, body)
     }
     /// You can retrieve a list of all content import sources for a workspace.
     ///
@@ -80,8 +84,9 @@ impl Client {
     /// `POST /ai/content_import_sources`
     pub fn create_content_import_source(
         &self,
+        body: types::CreateContentImportSourceRequest,
     ) -> operations::CreateContentImportSource<'_> {
-        operations::CreateContentImportSource::new(self)
+        operations::CreateContentImportSource::new(self, body)
     }
     /// Retrieve a content import source
     ///
@@ -98,8 +103,9 @@ impl Client {
     pub fn update_content_import_source(
         &self,
         source_id: impl Into<String>,
+        body: types::UpdateContentImportSourceRequest,
     ) -> operations::UpdateContentImportSource<'_> {
-        operations::UpdateContentImportSource::new(self, source_id.into())
+        operations::UpdateContentImportSource::new(self, source_id.into(), body)
     }
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
@@ -119,8 +125,11 @@ impl Client {
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
-    pub fn create_external_page(&self) -> operations::CreateExternalPage<'_> {
-        operations::CreateExternalPage::new(self)
+    pub fn create_external_page(
+        &self,
+        body: types::CreateExternalPageRequest,
+    ) -> operations::CreateExternalPage<'_> {
+        operations::CreateExternalPage::new(self, body)
     }
     /// You can retrieve an external page.
     ///
@@ -137,8 +146,9 @@ impl Client {
     pub fn update_external_page(
         &self,
         page_id: impl Into<String>,
+        body: types::UpdateExternalPageRequest,
     ) -> operations::UpdateExternalPage<'_> {
-        operations::UpdateExternalPage::new(self, page_id.into())
+        operations::UpdateExternalPage::new(self, page_id.into(), body)
     }
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
@@ -168,8 +178,11 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `POST /articles`
-    pub fn create_article(&self) -> operations::CreateArticle<'_> {
-        operations::CreateArticle::new(self)
+    pub fn create_article(
+        &self,
+        body: types::CreateArticleRequest,
+    ) -> operations::CreateArticle<'_> {
+        operations::CreateArticle::new(self, body)
     }
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
@@ -420,8 +433,11 @@ impl Client {
     /// > Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
     ///
     /// `POST /contacts/merge`
-    pub fn merge_contact(&self) -> operations::MergeContact<'_> {
-        operations::MergeContact::new(self)
+    pub fn merge_contact(
+        &self,
+        body: types::MergeContactsRequest,
+    ) -> operations::MergeContact<'_> {
+        operations::MergeContact::new(self, body)
     }
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
     ///
@@ -555,8 +571,13 @@ impl Client {
     /// | $        | String                               | Ends With                                                               |
     ///
     /// `POST /contacts/search`
-    pub fn search_contacts(&self) -> operations::SearchContacts<'_> {
-        operations::SearchContacts::new(self)
+    ///
+    /// Paginated: [`SearchContacts::into_stream`](operations::SearchContacts::into_stream) yields every item across pages.
+    pub fn search_contacts(
+        &self,
+        body: types::SearchRequest,
+    ) -> operations::SearchContacts<'_> {
+        operations::SearchContacts::new(self, body)
     }
     /// You can fetch the details of a single contact.
     ///
@@ -630,8 +651,9 @@ impl Client {
     pub fn attach_contact_to_a_company(
         &self,
         contact_id: impl Into<String>,
+        body: types::AttachContactToACompanyBody,
     ) -> operations::AttachContactToACompany<'_> {
-        operations::AttachContactToACompany::new(self, contact_id.into())
+        operations::AttachContactToACompany::new(self, contact_id.into(), body)
     }
     /// You can detach a company from a single contact.
     ///
@@ -661,8 +683,12 @@ impl Client {
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{contact_id}/notes`
-    pub fn create_note(&self, contact_id: i64) -> operations::CreateNote<'_> {
-        operations::CreateNote::new(self, contact_id)
+    pub fn create_note(
+        &self,
+        contact_id: impl Into<String>,
+        body: types::CreateNoteBody,
+    ) -> operations::CreateNote<'_> {
+        operations::CreateNote::new(self, contact_id.into(), body)
     }
     /// You can fetch a list of segments that are associated to a contact.
     ///
@@ -702,8 +728,9 @@ impl Client {
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
+        body: types::AttachSubscriptionTypeToContactBody,
     ) -> operations::AttachSubscriptionTypeToContact<'_> {
-        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into())
+        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
     }
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
@@ -734,8 +761,9 @@ impl Client {
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
+        body: types::AttachTagToContactBody,
     ) -> operations::AttachTagToContact<'_> {
-        operations::AttachTagToContact::new(self, contact_id.into())
+        operations::AttachTagToContact::new(self, contact_id.into(), body)
     }
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
@@ -781,8 +809,11 @@ impl Client {
     /// This will return the Message model that has been created.
     ///
     /// `POST /conversations`
-    pub fn create_conversation(&self) -> operations::CreateConversation<'_> {
-        operations::CreateConversation::new(self)
+    pub fn create_conversation(
+        &self,
+        body: types::CreateConversationRequest,
+    ) -> operations::CreateConversation<'_> {
+        operations::CreateConversation::new(self, body)
     }
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
     ///
@@ -896,8 +927,13 @@ impl Client {
     /// | $        | String                         | Ends With                                                    |
     ///
     /// `POST /conversations/search`
-    pub fn search_conversations(&self) -> operations::SearchConversations<'_> {
-        operations::SearchConversations::new(self)
+    ///
+    /// Paginated: [`SearchConversations::into_stream`](operations::SearchConversations::into_stream) yields every item across pages.
+    pub fn search_conversations(
+        &self,
+        body: types::SearchRequest,
+    ) -> operations::SearchConversations<'_> {
+        operations::SearchConversations::new(self, body)
     }
     /// You can fetch the details of a single conversation.
     ///
@@ -958,8 +994,9 @@ impl Client {
     pub fn convert_conversation_to_ticket(
         &self,
         conversation_id: i64,
+        body: types::ConvertConversationToTicketRequest,
     ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, conversation_id)
+        operations::ConvertConversationToTicket::new(self, conversation_id, body)
     }
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
@@ -985,11 +1022,13 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         contact_id: impl Into<String>,
+        body: types::DetachContactFromConversationRequest,
     ) -> operations::DetachContactFromConversation<'_> {
         operations::DetachContactFromConversation::new(
             self,
             conversation_id.into(),
             contact_id.into(),
+            body,
         )
     }
     /// For managing conversations you can:
@@ -1026,8 +1065,9 @@ impl Client {
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: types::AttachTagToConversationBody,
     ) -> operations::AttachTagToConversation<'_> {
-        operations::AttachTagToConversation::new(self, conversation_id.into())
+        operations::AttachTagToConversation::new(self, conversation_id.into(), body)
     }
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
@@ -1036,11 +1076,13 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         tag_id: impl Into<String>,
+        body: types::DetachTagFromConversationBody,
     ) -> operations::DetachTagFromConversation<'_> {
         operations::DetachTagFromConversation::new(
             self,
             conversation_id.into(),
             tag_id.into(),
+            body,
         )
     }
     /// Fetch a Custom Object Instance by external_id.
@@ -1120,8 +1162,11 @@ impl Client {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
-    pub fn create_data_attribute(&self) -> operations::CreateDataAttribute<'_> {
-        operations::CreateDataAttribute::new(self)
+    pub fn create_data_attribute(
+        &self,
+        body: types::CreateDataAttributeRequest,
+    ) -> operations::CreateDataAttribute<'_> {
+        operations::CreateDataAttribute::new(self, body)
     }
     /// You can update a data attribute.
     ///
@@ -1272,8 +1317,11 @@ impl Client {
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
     /// `POST /export/content/data`
-    pub fn create_data_export(&self) -> operations::CreateDataExport<'_> {
-        operations::CreateDataExport::new(self)
+    pub fn create_data_export(
+        &self,
+        body: types::CreateDataExportsRequest,
+    ) -> operations::CreateDataExport<'_> {
+        operations::CreateDataExport::new(self, body)
     }
     /// You can view the status of your job by sending a `GET` request to the URL
     /// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
@@ -1393,8 +1441,11 @@ impl Client {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
-    pub fn create_collection(&self) -> operations::CreateCollection<'_> {
-        operations::CreateCollection::new(self)
+    pub fn create_collection(
+        &self,
+        body: types::CreateCollectionRequest,
+    ) -> operations::CreateCollection<'_> {
+        operations::CreateCollection::new(self, body)
     }
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
@@ -1449,8 +1500,11 @@ impl Client {
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
-    pub fn create_internal_article(&self) -> operations::CreateInternalArticle<'_> {
-        operations::CreateInternalArticle::new(self)
+    pub fn create_internal_article(
+        &self,
+        body: types::CreateInternalArticleRequest,
+    ) -> operations::CreateInternalArticle<'_> {
+        operations::CreateInternalArticle::new(self, body)
     }
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
@@ -1544,8 +1598,11 @@ impl Client {
     /// You can create a news item
     ///
     /// `POST /news/news_items`
-    pub fn create_news_item(&self) -> operations::CreateNewsItem<'_> {
-        operations::CreateNewsItem::new(self)
+    pub fn create_news_item(
+        &self,
+        body: types::NewsItemRequest,
+    ) -> operations::CreateNewsItem<'_> {
+        operations::CreateNewsItem::new(self, body)
     }
     /// You can fetch the details of a single news item.
     ///
@@ -1559,8 +1616,12 @@ impl Client {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{news_item_id}`
-    pub fn update_news_item(&self, news_item_id: i64) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, news_item_id)
+    pub fn update_news_item(
+        &self,
+        news_item_id: i64,
+        body: types::NewsItemRequest,
+    ) -> operations::UpdateNewsItem<'_> {
+        operations::UpdateNewsItem::new(self, news_item_id, body)
     }
     /// You can delete a single news item.
     ///
@@ -1608,8 +1669,11 @@ impl Client {
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
     /// `POST /phone_call_redirects`
-    pub fn create_phone_switch(&self) -> operations::CreatePhoneSwitch<'_> {
-        operations::CreatePhoneSwitch::new(self)
+    pub fn create_phone_switch(
+        &self,
+        body: types::CreatePhoneSwitchRequest,
+    ) -> operations::CreatePhoneSwitch<'_> {
+        operations::CreatePhoneSwitch::new(self, body)
     }
     /// You can fetch a list of all segments.
     ///
@@ -1703,8 +1767,11 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `POST /ticket_types`
-    pub fn create_ticket_type(&self) -> operations::CreateTicketType<'_> {
-        operations::CreateTicketType::new(self)
+    pub fn create_ticket_type(
+        &self,
+        body: types::CreateTicketTypeRequest,
+    ) -> operations::CreateTicketType<'_> {
+        operations::CreateTicketType::new(self, body)
     }
     /// You can fetch the details of a single ticket type.
     ///
@@ -1734,8 +1801,9 @@ impl Client {
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
+        body: types::CreateTicketTypeAttributeRequest,
     ) -> operations::CreateTicketTypeAttribute<'_> {
-        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into())
+        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
     }
     /// You can update an existing attribute for a ticket type.
     ///
@@ -1754,14 +1822,20 @@ impl Client {
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
-    pub fn create_ticket(&self) -> operations::CreateTicket<'_> {
-        operations::CreateTicket::new(self)
+    pub fn create_ticket(
+        &self,
+        body: types::CreateTicketBody,
+    ) -> operations::CreateTicket<'_> {
+        operations::CreateTicket::new(self, body)
     }
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
-    pub fn enqueue_create_ticket(&self) -> operations::EnqueueCreateTicket<'_> {
-        operations::EnqueueCreateTicket::new(self)
+    pub fn enqueue_create_ticket(
+        &self,
+        body: types::EnqueueCreateTicketBody,
+    ) -> operations::EnqueueCreateTicket<'_> {
+        operations::EnqueueCreateTicket::new(self, body)
     }
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
     ///
@@ -1834,8 +1908,13 @@ impl Client {
     /// | $        | String                         | Ends With                                                    |
     ///
     /// `POST /tickets/search`
-    pub fn search_tickets(&self) -> operations::SearchTickets<'_> {
-        operations::SearchTickets::new(self)
+    ///
+    /// Paginated: [`SearchTickets::into_stream`](operations::SearchTickets::into_stream) yields every item across pages.
+    pub fn search_tickets(
+        &self,
+        body: types::SearchRequest,
+    ) -> operations::SearchTickets<'_> {
+        operations::SearchTickets::new(self, body)
     }
     /// You can fetch the details of a single ticket.
     ///
@@ -1871,8 +1950,9 @@ impl Client {
     pub fn reply_ticket(
         &self,
         ticket_id: impl Into<String>,
+        body: types::ReplyTicketBody,
     ) -> operations::ReplyTicket<'_> {
-        operations::ReplyTicket::new(self, ticket_id.into())
+        operations::ReplyTicket::new(self, ticket_id.into(), body)
     }
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
@@ -1880,8 +1960,9 @@ impl Client {
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
+        body: types::AttachTagToTicketBody,
     ) -> operations::AttachTagToTicket<'_> {
-        operations::AttachTagToTicket::new(self, ticket_id.into())
+        operations::AttachTagToTicket::new(self, ticket_id.into(), body)
     }
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
@@ -1890,8 +1971,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         tag_id: impl Into<String>,
+        body: types::DetachTagFromTicketBody,
     ) -> operations::DetachTagFromTicket<'_> {
-        operations::DetachTagFromTicket::new(self, ticket_id.into(), tag_id.into())
+        operations::DetachTagFromTicket::new(self, ticket_id.into(), tag_id.into(), body)
     }
     /// You can fetch the details of a single visitor.
     ///
@@ -1919,8 +2001,11 @@ impl Client {
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
     /// `POST /visitors/convert`
-    pub fn convert_visitor(&self) -> operations::ConvertVisitor<'_> {
-        operations::ConvertVisitor::new(self)
+    pub fn convert_visitor(
+        &self,
+        body: types::ConvertVisitorRequest,
+    ) -> operations::ConvertVisitor<'_> {
+        operations::ConvertVisitor::new(self, body)
     }
 }
 impl From<Transport> for Client {

@@ -116,7 +116,7 @@ impl<'a> ListActivityLogs<'a> {
     /// Streams every item, following the cursor from page to page until the last one.
     pub fn into_stream(
         self,
-    ) -> futures::stream::BoxStream<'a, Result<types::ActivityLog, Error>> {
+    ) -> futures::stream::BoxStream<'a, Result<Option<types::ActivityLog>, Error>> {
         crate::runtime::paginate(move |cursor: Option<String>| {
             let mut request = self.clone();
             if let Some(cursor) = cursor {
@@ -200,22 +200,21 @@ impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
 pub struct SetAwayAdmin<'a> {
     client: &'a Client,
     admin_id: i64,
-    body: Option<types::SetAwayAdminBody>,
+    body: types::SetAwayAdminBody,
     options: RequestOptions,
 }
 impl<'a> SetAwayAdmin<'a> {
-    pub(super) fn new(client: &'a Client, admin_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        admin_id: i64,
+        body: types::SetAwayAdminBody,
+    ) -> Self {
         Self {
             client,
             admin_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::SetAwayAdminBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -241,10 +240,7 @@ impl<'a> SetAwayAdmin<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -304,21 +300,19 @@ impl<'a> std::future::IntoFuture for ListContentImportSources<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContentImportSource<'a> {
     client: &'a Client,
-    body: Option<types::CreateContentImportSourceRequest>,
+    body: types::CreateContentImportSourceRequest,
     options: RequestOptions,
 }
 impl<'a> CreateContentImportSource<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateContentImportSourceRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContentImportSourceRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -338,10 +332,7 @@ impl<'a> CreateContentImportSource<'a> {
             reqwest::Method::POST,
             "/ai/content_import_sources".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -411,22 +402,21 @@ impl<'a> std::future::IntoFuture for GetContentImportSource<'a> {
 pub struct UpdateContentImportSource<'a> {
     client: &'a Client,
     source_id: String,
-    body: Option<types::UpdateContentImportSourceRequest>,
+    body: types::UpdateContentImportSourceRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateContentImportSource<'a> {
-    pub(super) fn new(client: &'a Client, source_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        source_id: String,
+        body: types::UpdateContentImportSourceRequest,
+    ) -> Self {
         Self {
             client,
             source_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateContentImportSourceRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -453,10 +443,7 @@ impl<'a> UpdateContentImportSource<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -566,21 +553,19 @@ impl<'a> std::future::IntoFuture for ListExternalPages<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateExternalPage<'a> {
     client: &'a Client,
-    body: Option<types::CreateExternalPageRequest>,
+    body: types::CreateExternalPageRequest,
     options: RequestOptions,
 }
 impl<'a> CreateExternalPage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateExternalPageRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateExternalPageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -600,10 +585,7 @@ impl<'a> CreateExternalPage<'a> {
             reqwest::Method::POST,
             "/ai/external_pages".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -673,22 +655,21 @@ impl<'a> std::future::IntoFuture for GetExternalPage<'a> {
 pub struct UpdateExternalPage<'a> {
     client: &'a Client,
     page_id: String,
-    body: Option<types::UpdateExternalPageRequest>,
+    body: types::UpdateExternalPageRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateExternalPage<'a> {
-    pub(super) fn new(client: &'a Client, page_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        page_id: String,
+        body: types::UpdateExternalPageRequest,
+    ) -> Self {
         Self {
             client,
             page_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateExternalPageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -715,10 +696,7 @@ impl<'a> UpdateExternalPage<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -861,21 +839,16 @@ impl<'a> std::future::IntoFuture for ListArticles<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateArticle<'a> {
     client: &'a Client,
-    body: Option<types::CreateArticleRequest>,
+    body: types::CreateArticleRequest,
     options: RequestOptions,
 }
 impl<'a> CreateArticle<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateArticleRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -890,10 +863,7 @@ impl<'a> CreateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2317,21 +2287,16 @@ impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MergeContact<'a> {
     client: &'a Client,
-    body: Option<types::MergeContactsRequest>,
+    body: types::MergeContactsRequest,
     options: RequestOptions,
 }
 impl<'a> MergeContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::MergeContactsRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::MergeContactsRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2351,10 +2316,7 @@ impl<'a> MergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2371,21 +2333,16 @@ impl<'a> std::future::IntoFuture for MergeContact<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchContacts<'a> {
     client: &'a Client,
-    body: Option<types::SearchRequest>,
+    body: types::SearchRequest,
     options: RequestOptions,
 }
 impl<'a> SearchContacts<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::SearchRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2405,12 +2362,36 @@ impl<'a> SearchContacts<'a> {
             reqwest::Method::POST,
             "/contacts/search".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
     }
 }
 impl<'a> std::future::IntoFuture for SearchContacts<'a> {
@@ -2752,22 +2733,21 @@ impl<'a> std::future::IntoFuture for ListCompaniesForAContact<'a> {
 pub struct AttachContactToACompany<'a> {
     client: &'a Client,
     contact_id: String,
-    body: Option<types::AttachContactToACompanyBody>,
+    body: types::AttachContactToACompanyBody,
     options: RequestOptions,
 }
 impl<'a> AttachContactToACompany<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachContactToACompanyBody,
+    ) -> Self {
         Self {
             client,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToACompanyBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2793,10 +2773,7 @@ impl<'a> AttachContactToACompany<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2958,23 +2935,22 @@ impl<'a> std::future::IntoFuture for ListNotes<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNote<'a> {
     client: &'a Client,
-    contact_id: i64,
-    body: Option<types::CreateNoteBody>,
+    contact_id: String,
+    body: types::CreateNoteBody,
     options: RequestOptions,
 }
 impl<'a> CreateNote<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::CreateNoteBody,
+    ) -> Self {
         Self {
             client,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateNoteBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3000,10 +2976,7 @@ impl<'a> CreateNote<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3127,22 +3100,21 @@ impl<'a> std::future::IntoFuture for ListSubscriptionsForAContact<'a> {
 pub struct AttachSubscriptionTypeToContact<'a> {
     client: &'a Client,
     contact_id: String,
-    body: Option<types::AttachSubscriptionTypeToContactBody>,
+    body: types::AttachSubscriptionTypeToContactBody,
     options: RequestOptions,
 }
 impl<'a> AttachSubscriptionTypeToContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachSubscriptionTypeToContactBody,
+    ) -> Self {
         Self {
             client,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachSubscriptionTypeToContactBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3170,10 +3142,7 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3306,22 +3275,21 @@ impl<'a> std::future::IntoFuture for ListTagsForAContact<'a> {
 pub struct AttachTagToContact<'a> {
     client: &'a Client,
     contact_id: String,
-    body: Option<types::AttachTagToContactBody>,
+    body: types::AttachTagToContactBody,
     options: RequestOptions,
 }
 impl<'a> AttachTagToContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachTagToContactBody,
+    ) -> Self {
         Self {
             client,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachTagToContactBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3347,10 +3315,7 @@ impl<'a> AttachTagToContact<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3561,21 +3526,19 @@ impl<'a> std::future::IntoFuture for ListConversations<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateConversation<'a> {
     client: &'a Client,
-    body: Option<types::CreateConversationRequest>,
+    body: types::CreateConversationRequest,
     options: RequestOptions,
 }
 impl<'a> CreateConversation<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateConversationRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3595,10 +3558,7 @@ impl<'a> CreateConversation<'a> {
             reqwest::Method::POST,
             "/conversations".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3669,21 +3629,16 @@ impl<'a> std::future::IntoFuture for RedactConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchConversations<'a> {
     client: &'a Client,
-    body: Option<types::SearchRequest>,
+    body: types::SearchRequest,
     options: RequestOptions,
 }
 impl<'a> SearchConversations<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::SearchRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3703,12 +3658,36 @@ impl<'a> SearchConversations<'a> {
             reqwest::Method::POST,
             "/conversations/search".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::ConversationListItem, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.conversations.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
     }
 }
 impl<'a> std::future::IntoFuture for SearchConversations<'a> {
@@ -3930,22 +3909,21 @@ impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
 pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
     conversation_id: i64,
-    body: Option<types::ConvertConversationToTicketRequest>,
+    body: types::ConvertConversationToTicketRequest,
     options: RequestOptions,
 }
 impl<'a> ConvertConversationToTicket<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: i64,
+        body: types::ConvertConversationToTicketRequest,
+    ) -> Self {
         Self {
             client,
             conversation_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ConvertConversationToTicketRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3973,10 +3951,7 @@ impl<'a> ConvertConversationToTicket<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4061,7 +4036,7 @@ pub struct DetachContactFromConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     contact_id: String,
-    body: Option<types::DetachContactFromConversationRequest>,
+    body: types::DetachContactFromConversationRequest,
     options: RequestOptions,
 }
 impl<'a> DetachContactFromConversation<'a> {
@@ -4069,19 +4044,15 @@ impl<'a> DetachContactFromConversation<'a> {
         client: &'a Client,
         conversation_id: String,
         contact_id: String,
+        body: types::DetachContactFromConversationRequest,
     ) -> Self {
         Self {
             client,
             conversation_id,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::DetachContactFromConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4114,10 +4085,7 @@ impl<'a> DetachContactFromConversation<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4267,22 +4235,21 @@ impl<'a> std::future::IntoFuture for ReplyConversation<'a> {
 pub struct AttachTagToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    body: Option<types::AttachTagToConversationBody>,
+    body: types::AttachTagToConversationBody,
     options: RequestOptions,
 }
 impl<'a> AttachTagToConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        body: types::AttachTagToConversationBody,
+    ) -> Self {
         Self {
             client,
             conversation_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachTagToConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4310,10 +4277,7 @@ impl<'a> AttachTagToConversation<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4332,7 +4296,7 @@ pub struct DetachTagFromConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     tag_id: String,
-    body: Option<types::DetachTagFromConversationBody>,
+    body: types::DetachTagFromConversationBody,
     options: RequestOptions,
 }
 impl<'a> DetachTagFromConversation<'a> {
@@ -4340,19 +4304,15 @@ impl<'a> DetachTagFromConversation<'a> {
         client: &'a Client,
         conversation_id: String,
         tag_id: String,
+        body: types::DetachTagFromConversationBody,
     ) -> Self {
         Self {
             client,
             conversation_id,
             tag_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::DetachTagFromConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4383,10 +4343,7 @@ impl<'a> DetachTagFromConversation<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4795,21 +4752,19 @@ impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataAttribute<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataAttributeRequest>,
+    body: types::CreateDataAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> CreateDataAttribute<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataAttributeRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4829,10 +4784,7 @@ impl<'a> CreateDataAttribute<'a> {
             reqwest::Method::POST,
             "/data_attributes".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5247,21 +5199,19 @@ impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataExport<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataExportsRequest>,
+    body: types::CreateDataExportsRequest,
     options: RequestOptions,
 }
 impl<'a> CreateDataExport<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataExportsRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataExportsRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -5279,10 +5229,7 @@ impl<'a> CreateDataExport<'a> {
             reqwest::Method::POST,
             "/export/content/data".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5725,21 +5672,16 @@ impl<'a> std::future::IntoFuture for ListAllCollections<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCollection<'a> {
     client: &'a Client,
-    body: Option<types::CreateCollectionRequest>,
+    body: types::CreateCollectionRequest,
     options: RequestOptions,
 }
 impl<'a> CreateCollection<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateCollectionRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -5757,10 +5699,7 @@ impl<'a> CreateCollection<'a> {
             reqwest::Method::POST,
             "/help_center/collections".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6112,21 +6051,19 @@ impl<'a> std::future::IntoFuture for ListInternalArticles<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateInternalArticle<'a> {
     client: &'a Client,
-    body: Option<types::CreateInternalArticleRequest>,
+    body: types::CreateInternalArticleRequest,
     options: RequestOptions,
 }
 impl<'a> CreateInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateInternalArticleRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateInternalArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -6146,10 +6083,7 @@ impl<'a> CreateInternalArticle<'a> {
             reqwest::Method::POST,
             "/internal_articles".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6703,21 +6637,16 @@ impl<'a> std::future::IntoFuture for ListNewsItems<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNewsItem<'a> {
     client: &'a Client,
-    body: Option<types::NewsItemRequest>,
+    body: types::NewsItemRequest,
     options: RequestOptions,
 }
 impl<'a> CreateNewsItem<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::NewsItemRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::NewsItemRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -6735,10 +6664,7 @@ impl<'a> CreateNewsItem<'a> {
             reqwest::Method::POST,
             "/news/news_items".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6806,22 +6732,21 @@ impl<'a> std::future::IntoFuture for RetrieveNewsItem<'a> {
 pub struct UpdateNewsItem<'a> {
     client: &'a Client,
     news_item_id: i64,
-    body: Option<types::NewsItemRequest>,
+    body: types::NewsItemRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, news_item_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        news_item_id: i64,
+        body: types::NewsItemRequest,
+    ) -> Self {
         Self {
             client,
             news_item_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::NewsItemRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -6846,10 +6771,7 @@ impl<'a> UpdateNewsItem<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7188,21 +7110,19 @@ impl<'a> std::future::IntoFuture for RetrieveNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePhoneSwitch<'a> {
     client: &'a Client,
-    body: Option<types::CreatePhoneSwitchRequest>,
+    body: types::CreatePhoneSwitchRequest,
     options: RequestOptions,
 }
 impl<'a> CreatePhoneSwitch<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreatePhoneSwitchRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreatePhoneSwitchRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7222,10 +7142,7 @@ impl<'a> CreatePhoneSwitch<'a> {
             reqwest::Method::POST,
             "/phone_call_redirects".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7741,21 +7658,16 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicketType<'a> {
     client: &'a Client,
-    body: Option<types::CreateTicketTypeRequest>,
+    body: types::CreateTicketTypeRequest,
     options: RequestOptions,
 }
 impl<'a> CreateTicketType<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketTypeRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7770,10 +7682,7 @@ impl<'a> CreateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7906,22 +7815,21 @@ impl<'a> std::future::IntoFuture for UpdateTicketType<'a> {
 pub struct CreateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
-    body: Option<types::CreateTicketTypeAttributeRequest>,
+    body: types::CreateTicketTypeAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> CreateTicketTypeAttribute<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        body: types::CreateTicketTypeAttributeRequest,
+    ) -> Self {
         Self {
             client,
             ticket_type_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7951,10 +7859,7 @@ impl<'a> CreateTicketTypeAttribute<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8046,21 +7951,16 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTicket<'a> {
     client: &'a Client,
-    body: Option<types::CreateTicketBody>,
+    body: types::CreateTicketBody,
     options: RequestOptions,
 }
 impl<'a> CreateTicket<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8075,10 +7975,7 @@ impl<'a> CreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8095,21 +7992,16 @@ impl<'a> std::future::IntoFuture for CreateTicket<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EnqueueCreateTicket<'a> {
     client: &'a Client,
-    body: Option<types::EnqueueCreateTicketBody>,
+    body: types::EnqueueCreateTicketBody,
     options: RequestOptions,
 }
 impl<'a> EnqueueCreateTicket<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::EnqueueCreateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8127,10 +8019,7 @@ impl<'a> EnqueueCreateTicket<'a> {
             reqwest::Method::POST,
             "/tickets/enqueue".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8147,21 +8036,16 @@ impl<'a> std::future::IntoFuture for EnqueueCreateTicket<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchTickets<'a> {
     client: &'a Client,
-    body: Option<types::SearchRequest>,
+    body: types::SearchRequest,
     options: RequestOptions,
 }
 impl<'a> SearchTickets<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::SearchRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8179,12 +8063,36 @@ impl<'a> SearchTickets<'a> {
             reqwest::Method::POST,
             "/tickets/search".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<Option<types::Ticket>, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.tickets.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
     }
 }
 impl<'a> std::future::IntoFuture for SearchTickets<'a> {
@@ -8363,22 +8271,21 @@ impl<'a> std::future::IntoFuture for DeleteTicket<'a> {
 pub struct ReplyTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    body: Option<types::ReplyTicketBody>,
+    body: types::ReplyTicketBody,
     options: RequestOptions,
 }
 impl<'a> ReplyTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::ReplyTicketBody,
+    ) -> Self {
         Self {
             client,
             ticket_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8406,10 +8313,7 @@ impl<'a> ReplyTicket<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8427,22 +8331,21 @@ impl<'a> std::future::IntoFuture for ReplyTicket<'a> {
 pub struct AttachTagToTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    body: Option<types::AttachTagToTicketBody>,
+    body: types::AttachTagToTicketBody,
     options: RequestOptions,
 }
 impl<'a> AttachTagToTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::AttachTagToTicketBody,
+    ) -> Self {
         Self {
             client,
             ticket_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachTagToTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8468,10 +8371,7 @@ impl<'a> AttachTagToTicket<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8490,23 +8390,23 @@ pub struct DetachTagFromTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     tag_id: String,
-    body: Option<types::DetachTagFromTicketBody>,
+    body: types::DetachTagFromTicketBody,
     options: RequestOptions,
 }
 impl<'a> DetachTagFromTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String, tag_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        tag_id: String,
+        body: types::DetachTagFromTicketBody,
+    ) -> Self {
         Self {
             client,
             ticket_id,
             tag_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::DetachTagFromTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8535,10 +8435,7 @@ impl<'a> DetachTagFromTicket<'a> {
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8646,21 +8543,16 @@ impl<'a> std::future::IntoFuture for UpdateVisitor<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertVisitor<'a> {
     client: &'a Client,
-    body: Option<types::ConvertVisitorRequest>,
+    body: types::ConvertVisitorRequest,
     options: RequestOptions,
 }
 impl<'a> ConvertVisitor<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::ConvertVisitorRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ConvertVisitorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8678,10 +8570,7 @@ impl<'a> ConvertVisitor<'a> {
             reqwest::Method::POST,
             "/visitors/convert".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }

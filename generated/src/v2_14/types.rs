@@ -7,15 +7,27 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLog {
     /// A sentence or two describing the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub activity_description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<ActivityLogActivityType>,
     /// The time the activity was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id representing the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ActivityLogMetadata>,
@@ -547,16 +559,33 @@ impl<'de> Deserialize<'de> for ActivityLogActivityType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogPerformedBy {
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The IP address of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -569,11 +598,16 @@ pub struct ActivityLogPerformedBy {
 pub struct ActivityLogList {
     /// An array of activity logs
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_logs: Option<Vec<ActivityLog>>,
+    pub activity_logs: Option<Vec<Option<ActivityLog>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// String representing the object's type. Always has the value `activity_log.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -586,80 +620,148 @@ pub struct ActivityLogList {
 pub struct ActivityLogMetadata {
     /// The state of settings or values after the change. Structure varies by activity type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<serde_json::Map<String, serde_json::Value>>,
+    pub after: Option<serde_json::Value>,
     /// Indicates the state was derived automatically rather than set by an Admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto: Option<bool>,
     /// Indicates if the status was changed automatically or manually.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_changed: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode: Option<bool>,
     /// The reason the Admin is away.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub away_status_reason: Option<String>,
     /// The state of settings or values before the change. Structure varies by activity type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<serde_json::Map<String, serde_json::Value>>,
+    pub before: Option<serde_json::Value>,
     /// The settings altered by the change, keyed by setting name. Only settings whose value actually moved are included, so an unchanged setting is absent rather than present with equal values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<
         std::collections::BTreeMap<String, ActivityLogMetadataChangesValue>,
     >,
     /// The ID of the impersonation consent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consent_id: Option<i64>,
     /// The conversation assignment limit value for an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_assignment_limit: Option<i64>,
     /// Indicates if the setting is enabled or disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The timestamp when the impersonation consent expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expired_at: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The time of the Admin's last recorded activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_activity_at: Option<i64>,
     /// The state after the change. `idle` or `occupied`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_state: Option<String>,
     /// The state before the change. `idle` or `occupied`, and null when the Admin had not been classified yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_state: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassign_conversations: Option<bool>,
     /// The group of workspace settings the change belongs to, for example `teammate_occupancy` or `automatic_away_mode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub setting_type: Option<String>,
     /// The way the admin signed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sign_in_method: Option<String>,
     /// The action that initiated the status change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source: Option<String>,
     /// Details about the team whose assignment limit was changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<ActivityLogMetadataTeam>,
     /// The team assignment limit value (null if limit was removed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignment_limit: Option<i64>,
     /// The inactivity window, in minutes, used to classify the Admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub threshold_minutes: Option<i64>,
     /// The ticket assignment limit value for an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_assignment_limit: Option<i64>,
     /// The ID of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_by_name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -684,10 +786,18 @@ pub struct ActivityLogMetadataChangesValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogMetadataTeam {
     /// The ID of the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The name of the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -699,13 +809,26 @@ pub struct ActivityLogMetadataTeam {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddressableList {
     /// The id of the addressable object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The addressable object type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -717,7 +840,11 @@ pub struct AddressableList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Admin {
     /// Image for the associated team or teammate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub avatar: Option<String>,
     /// Identifies if this admin is currently set in away mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -726,22 +853,42 @@ pub struct Admin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The unique identifier of the away status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub away_status_reason_id: Option<i64>,
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// This object represents the avatar associated with the admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -749,7 +896,12 @@ pub struct Admin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -762,9 +914,14 @@ pub struct Admin {
 pub struct AdminList {
     /// A list of admins associated with a given workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admins: Option<Vec<Admin>>,
+    pub admins: Option<Vec<Option<Admin>>>,
     /// String representing the object's type. Always has the value `admin.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -791,6 +948,7 @@ pub struct AdminPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminReplyConversationRequest {
     /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// A list of files that will be added as attachments. You can include up to 10 files
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -799,10 +957,18 @@ pub struct AdminReplyConversationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: AdminReplyConversationRequestMessageType,
     /// The quick reply options to display to the end user. Must be present for quick_reply message types.
@@ -914,15 +1080,24 @@ impl<'de> Deserialize<'de> for AdminReplyConversationRequestType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminReplyTicketRequest {
     /// The id of the admin who is authoring the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -994,8 +1169,10 @@ impl<'de> Deserialize<'de> for AdminReplyTicketRequestMessageType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// The text to display in this quick reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1061,7 +1238,11 @@ pub struct AdminWithApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this admin's email is verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1070,19 +1251,36 @@ pub struct AdminWithApp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// This is a list of ids of the teams that this admin is part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<i64>>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1094,12 +1292,21 @@ pub struct AdminWithApp {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminWithAppAvatar {
     /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// This is a string that identifies the type of the object. It will always have the value `avatar`.
     ///
     /// Defaults to `"avatar"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1113,28 +1320,48 @@ pub struct AiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_sources: Option<ContentSourcesList>,
     /// The time when the AI agent rating was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_answer_type: Option<AiAgentLastAnswerType>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rating: Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rating_remark: Option<String>,
     /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_state: Option<AiAgentResolutionState>,
     /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_title: Option<String>,
     /// The type of the source that triggered AI Agent involvement in the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<AiAgentSourceType>,
     /// The time when the AI agent rating was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1313,25 +1540,50 @@ impl<'de> Deserialize<'de> for AiAgentSourceType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct App {
     /// When the app was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id of the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id_code: Option<String>,
     /// Whether or not the app uses identity verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_verification: Option<bool>,
     /// The name of the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The Intercom region the app is located in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The timezone of the region where the app is located.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timezone: Option<String>,
     /// Defaults to `"app"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1343,31 +1595,63 @@ pub struct App {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Article {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<i64>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<i64>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     ///
@@ -1377,7 +1661,11 @@ pub struct Article {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -1387,13 +1675,25 @@ pub struct Article {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleListItemType>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ArticleStatistics>,
@@ -1407,31 +1707,59 @@ pub struct Article {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleContent {
     /// The ID of the author of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The body of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created (seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The description of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether the article is `published` or is a `draft` .
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleContentState>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object - `article_content` .
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleContentType>,
     /// The time when the article was last updated (seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1542,7 +1870,11 @@ pub struct ArticleList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of articles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1602,31 +1934,63 @@ impl<'de> Deserialize<'de> for ArticleListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleListItem {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<i64>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<i64>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     ///
@@ -1636,7 +2000,11 @@ pub struct ArticleListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -1646,13 +2014,25 @@ pub struct ArticleListItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleListItemType>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -1758,7 +2138,11 @@ impl<'de> Deserialize<'de> for ArticleListItemType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleSearchHighlights {
     /// The ID of the corresponding article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub article_id: Option<String>,
     /// An Article description and body text highlighted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1778,7 +2162,11 @@ pub struct ArticleSearchHighlights {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The text of the title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1842,7 +2230,11 @@ impl<'de> Deserialize<'de> for ArticleSearchHighlightsHighlightedSummaryItemItem
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The text of the title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1911,7 +2303,11 @@ pub struct ArticleSearchResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of Articles matching the search query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1986,19 +2382,39 @@ impl<'de> Deserialize<'de> for ArticleSearchResponseType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleStatistics {
     /// The number of conversations started from the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversions: Option<i64>,
     /// The percentage of happy reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub happy_reaction_percentage: Option<f64>,
     /// The percentage of neutral reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub neutral_reaction_percentage: Option<f64>,
     /// The number of total reactions the article has received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reactions: Option<i64>,
     /// The percentage of sad reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sad_reaction_percentage: Option<f64>,
     /// The type of object - `article_statistics`.
     ///
@@ -2006,7 +2422,11 @@ pub struct ArticleStatistics {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleStatisticsType>,
     /// The number of total views the article has received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub views: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2194,11 +2614,17 @@ impl<'de> Deserialize<'de> for ArticleTranslatedContentType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssignConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub assignee_id: String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     pub message_type: AssignConversationRequestMessageType,
     #[serde(rename = "type")]
@@ -2303,7 +2729,11 @@ impl<'de> Deserialize<'de> for AssignConversationRequestType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
@@ -2320,6 +2750,8 @@ pub enum AttachContactToConversationRequestCustomer {
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
     UserId(AttachContactToConversationRequestCustomerUserId),
     Email(AttachContactToConversationRequestCustomerEmail),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Intercom User ID
 ///
@@ -2329,6 +2761,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2342,6 +2775,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2355,6 +2789,7 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The email you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2364,27 +2799,56 @@ pub struct AttachContactToConversationRequestCustomerEmail {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AwayStatusReason {
     /// The Unix timestamp when the status reason was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Whether the status reason has been soft deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The emoji associated with the status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub emoji: Option<String>,
     /// The unique identifier for the away status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The display text for the away status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// The display order of the status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The Unix timestamp when the status reason was last updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2456,54 +2920,111 @@ impl<'de> Deserialize<'de> for AwayStatusReasonListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Call {
     /// The id of the admin associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<Datetime>,
     /// The type of call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub call_type: Option<String>,
     /// The id of the contact associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<String>,
     /// The id of the conversation associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Datetime>,
     /// The direction of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub direction: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Datetime>,
     /// The reason for the call end, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ended_reason: Option<String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fin_recording_url: Option<String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fin_transcription_url: Option<String>,
     /// The id of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// API URL to download or redirect to the call recording if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recording_url: Option<String>,
     /// The current state of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<String>,
     /// API URL to download or redirect to the call transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transcription_url: Option<String>,
     /// String representing the object's type. Always has the value `call`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Datetime>,
@@ -2522,10 +3043,19 @@ pub struct CallList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Total number of items available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2537,9 +3067,14 @@ pub struct CallList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloseConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     pub message_type: CloseConversationRequestMessageType,
     #[serde(rename = "type")]
@@ -2640,42 +3175,90 @@ impl<'de> Deserialize<'de> for CloseConversationRequestType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Collection {
     /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_locale: Option<String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub help_center_id: Option<i64>,
     /// The icon of the collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order: Option<i64>,
     /// The id of the parent collection. If `null` then it is the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The id of the workspace which the collection belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2692,7 +3275,11 @@ pub struct CollectionList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of collections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -2752,45 +3339,93 @@ impl<'de> Deserialize<'de> for CollectionListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Company {
     /// The Intercom defined code of the workspace the company is associated to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<String>,
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The time the company was added in Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The industry that the company operates in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_request_at: Option<i64>,
     /// How much revenue the company generates for your business.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub monthly_spend: Option<i64>,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<CompanyPlan>,
     /// The time the company was created by you.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_created_at: Option<i64>,
     /// The list of segments associated with the company
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<CompanySegments>,
     /// How many sessions the company has recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub session_count: Option<i64>,
     /// The number of employees in the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The list of tags associated with the company
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2799,13 +3434,25 @@ pub struct Company {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyType>,
     /// The last time the company was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The number of users in the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_count: Option<i64>,
     /// The URL for the company website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub website: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -2815,13 +3462,26 @@ pub struct Company {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyPlan {
     /// The id of the plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Value is always "plan"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3001,7 +3661,11 @@ pub struct CompanyAttachedContacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of contacts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3121,13 +3785,21 @@ impl<'de> Deserialize<'de> for CompanyAttachedSegmentsType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyData {
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of the object. Always company.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyDataType>,
     /// The relative URL of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3189,7 +3861,11 @@ pub struct CompanyList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of companies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3253,10 +3929,18 @@ pub struct CompanyScroll {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The scroll parameter to use in the next request to fetch the next page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scroll_param: Option<String>,
     /// The total number of companies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3316,92 +4000,196 @@ impl<'de> Deserialize<'de> for CompanyScrollType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -3409,40 +4197,77 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3452,10 +4277,19 @@ pub struct Contact {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactAvatar {
     /// An image URL containing the avatar of a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3467,10 +4301,18 @@ pub struct ContactAvatar {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactArchived {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3493,7 +4335,11 @@ pub struct ContactAttachedCompanies {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// The total number of companies associated to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3553,10 +4399,18 @@ impl<'de> Deserialize<'de> for ContactAttachedCompaniesType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactBlocked {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3580,10 +4434,18 @@ pub struct ContactCompanies {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Integer representing the total number of companies attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3595,10 +4457,18 @@ pub struct ContactCompanies {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactDeleted {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3621,7 +4491,11 @@ pub struct ContactList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Always list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3681,16 +4555,33 @@ impl<'de> Deserialize<'de> for ContactListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactLocation {
     /// The city that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub city: Option<String>,
     /// The country that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country: Option<String>,
     /// The overal region that the contact is located in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// Always location
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3708,10 +4599,18 @@ pub struct ContactNotes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of companyies attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3723,10 +4622,18 @@ pub struct ContactNotes {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -3789,9 +4696,14 @@ pub struct ContactReplyBaseRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -3852,8 +4764,10 @@ impl<'de> Deserialize<'de> for ContactReplyBaseRequestMessageType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// The text of the chosen reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// The unique identifier for the quick reply option selected.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3913,6 +4827,8 @@ pub enum ContactReplyConversationRequest {
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
     ContactReplyEmailRequest(ContactReplyEmailRequest),
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
@@ -3923,9 +4839,14 @@ pub struct ContactReplyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -3937,6 +4858,7 @@ pub struct ContactReplyEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3951,9 +4873,14 @@ pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -3965,6 +4892,7 @@ pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -3979,9 +4907,14 @@ pub struct ContactReplyTicketEmailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -3990,6 +4923,7 @@ pub struct ContactReplyTicketEmailRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The email you have defined for the user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4004,9 +4938,14 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -4015,6 +4954,7 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4031,6 +4971,8 @@ pub enum ContactReplyTicketRequest {
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
@@ -4041,9 +4983,14 @@ pub struct ContactReplyTicketUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -4052,6 +4999,7 @@ pub struct ContactReplyTicketUserIdRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The external_id you have defined for the contact.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4066,9 +5014,14 @@ pub struct ContactReplyUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
@@ -4080,6 +5033,7 @@ pub struct ContactReplyUserIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4169,10 +5123,18 @@ pub struct ContactSubscriptionTypes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of subscription types attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Url to get more subscription type resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4190,10 +5152,18 @@ pub struct ContactTags {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of tags attached to this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// url to get more tag resources for this contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4205,10 +5175,18 @@ pub struct ContactTags {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactUnarchived {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always contact
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -4226,10 +5204,13 @@ pub struct ContactUnarchived {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentImportSource {
     /// The time when the content import source was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub id: i64,
     /// The time when the content import source was last synced.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub last_synced_at: i64,
     /// The status of the content import source.
     ///
@@ -4243,8 +5224,10 @@ pub struct ContentImportSource {
     #[serde(rename = "type")]
     pub type_: ContentImportSourceType,
     /// The time when the content import source was last updated.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// The URL of the root of the external source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4408,7 +5391,11 @@ pub struct ContentImportSourcesList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// A count of the total number of content import sources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -4471,13 +5458,25 @@ pub struct ContentSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentSourceContentType>,
     /// The ISO 639 language code of the content source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The title of the content source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The internal URL linking to the content source for teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4553,7 +5552,11 @@ pub struct ContentSourcesList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_sources: Option<Vec<ContentSource>>,
     /// The total number of content sources used by AI Agent in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentSourcesListType>,
@@ -4610,7 +5613,11 @@ impl<'de> Deserialize<'de> for ContentSourcesListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent: Option<AiAgent>,
@@ -4624,14 +5631,22 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_objects: Option<LinkedObjectList>,
@@ -4647,7 +5662,11 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ConversationSource>,
@@ -4659,21 +5678,42 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Always conversation.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub waiting_since: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4787,13 +5827,25 @@ impl<'de> Deserialize<'de> for ConversationState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttachmentFiles {
     /// The content type of the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The base64 encoded file data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data: Option<String>,
     /// The name of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4816,7 +5868,11 @@ pub struct ConversationAttributeUpdatedByAdmin {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Name of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4826,7 +5882,11 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByAdminValue {
     /// Value of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4851,7 +5911,11 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Name of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4861,7 +5925,11 @@ pub struct ConversationAttributeUpdatedByWorkflowAttribute {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Value of the CDA updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4871,7 +5939,11 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Name of the workflow
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -4943,7 +6015,11 @@ pub struct ConversationDeleted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always conversation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5002,11 +6078,24 @@ impl<'de> Deserialize<'de> for ConversationDeletedObject {
 /// Generated from `#/components/schemas/conversation_first_contact_reply`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationFirstContactReply {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5023,7 +6112,11 @@ pub struct ConversationList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Always conversation.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -5083,7 +6176,11 @@ impl<'de> Deserialize<'de> for ConversationListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent: Option<AiAgent>,
@@ -5095,14 +6192,22 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_objects: Option<LinkedObjectList>,
@@ -5118,7 +6223,11 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ConversationSource>,
@@ -5130,21 +6239,42 @@ pub struct ConversationListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Always conversation.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub waiting_since: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5258,7 +6388,11 @@ impl<'de> Deserialize<'de> for ConversationListItemState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPart {
     /// The app package code if this part was created via API. null if the part was not created via API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_package_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
@@ -5268,28 +6402,52 @@ pub struct ConversationPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the conversation part was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_message_metadata: Option<EmailMessageMetadata>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_details: Option<EventDetails>,
     /// The external id of the conversation part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notified_at: Option<i64>,
     /// The type of conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5301,10 +6459,19 @@ pub struct ConversationPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagBasic>>,
     /// Always conversation_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the conversation part was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5369,22 +6536,39 @@ impl<'de> Deserialize<'de> for ConversationPartState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPartAuthor {
     /// The email of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// If this conversation part was sent by the AI Agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_ai_agent: Option<bool>,
     /// The id of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// If this conversation part body was generated by the AI Agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ai_answer: Option<bool>,
     /// The name of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the author
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5399,7 +6583,11 @@ pub struct ConversationPartMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_reply_options: Option<Vec<ConversationPartMetadataQuickReplyOptionsItem>>,
     /// The unique identifier for the quick reply option that was clicked by the end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quick_reply_uuid: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5409,8 +6597,10 @@ pub struct ConversationPartMetadata {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// The text to display in this quick reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// The translations for the quick reply option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5427,7 +6617,11 @@ pub struct ConversationParts {
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<Vec<ConversationPart>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartsType>,
@@ -5486,18 +6680,34 @@ pub struct ConversationRating {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
     /// The time the rating was requested in the conversation being rated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The rating, between 1 and 5, for the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rating: Option<i64>,
     /// An optional field to add a remark to correspond to the number rating
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
     /// The time the rating was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5509,13 +6719,25 @@ pub struct ConversationRating {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_id: Option<i64>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5532,25 +6754,45 @@ pub struct ConversationSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delivered_as: Option<String>,
     /// The id representing the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationSourceType>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5643,7 +6885,11 @@ impl<'de> Deserialize<'de> for ConversationSourceType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationStatistics {
     /// Adjusted handling time for conversation in seconds. This is the active handling time excluding idle periods when teammates are not actively working on the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub adjusted_handling_time: Option<i64>,
     /// An array of conversation response time objects
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5654,63 +6900,144 @@ pub struct ConversationStatistics {
         Vec<ConversationResponseTime>,
     >,
     /// Number of assignments after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_assignments: Option<i64>,
     /// Total number of conversation parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_conversation_parts: Option<i64>,
     /// Number of reopens after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_reopens: Option<i64>,
     /// Time of first admin reply after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_admin_reply_at: Option<i64>,
     /// Time of first assignment after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_assignment_at: Option<i64>,
     /// Time of first close after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_close_at: Option<i64>,
     /// Time of first text conversation part from a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_contact_reply_at: Option<i64>,
     /// Time from conversation assignment to conversation close in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub handling_time: Option<i64>,
     /// Time of the last conversation part from an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_admin_reply_at: Option<i64>,
     /// Time of first admin reply since most recent assignment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_assignment_admin_reply_at: Option<i64>,
     /// Time of last assignment after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_assignment_at: Option<i64>,
     /// Time of the last conversation close.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_close_at: Option<i64>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_closed_by_id: Option<String>,
     /// Time of the last conversation part from a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contact_reply_at: Option<i64>,
     /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub median_time_to_reply: Option<i64>,
     /// Duration until first admin reply. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_admin_reply: Option<i64>,
     /// Duration until last assignment before first admin reply. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_assignment: Option<i64>,
     /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_first_close: Option<i64>,
     /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_last_close: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5725,7 +7052,12 @@ pub struct ConversationTeammates {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<Vec<Reference>>,
     /// The type of the object - `admin.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5739,6 +7071,7 @@ pub struct ConvertConversationToTicketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to convert the conversation to
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5750,7 +7083,7 @@ pub struct ConvertConversationToTicketRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConvertVisitorRequest {
     /// Represents the role of the Contact model. Accepts `lead` or `user`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// The unique identifiers retained after converting or merging.
     pub user: ConvertVisitorRequestUser,
@@ -5768,13 +7101,25 @@ pub struct ConvertVisitorRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConvertVisitorRequestUser {
     /// The contact's email, retained by default if one is present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5788,13 +7133,25 @@ pub struct ConvertVisitorRequestUser {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConvertVisitorRequestVisitor {
     /// The visitor's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -5806,23 +7163,41 @@ pub struct ConvertVisitorRequestVisitor {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub author_id: i64,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<i64>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CreateArticleRequestState>,
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -5885,15 +7260,28 @@ impl<'de> Deserialize<'de> for CreateArticleRequestState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub help_center_id: Option<i64>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
@@ -5909,34 +7297,70 @@ pub struct CreateCollectionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateContactRequest {
     /// An image URL containing the avatar of a contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub avatar: Option<String>,
     /// The custom attributes which are set for the contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contacts email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     /// The contacts name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     /// Whether the contact is unsubscribed from emails
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5958,6 +7382,7 @@ pub struct CreateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
     pub sync_behavior: CreateContentImportSourceRequestSyncBehavior,
     /// The URL of the content import source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6066,13 +7491,22 @@ pub struct CreateConversationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The content of the message. HTML is not supported.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     pub from: CreateConversationRequestFrom,
     /// The title of the email. Only applicable if the message type is email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6082,6 +7516,7 @@ pub struct CreateConversationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequestFrom {
     /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The role associated to the contact - user or lead.
     #[serde(rename = "type")]
@@ -6151,7 +7586,11 @@ impl<'de> Deserialize<'de> for CreateConversationRequestFromType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateDataAttributeRequest {
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6159,6 +7598,7 @@ pub struct CreateDataAttributeRequest {
     /// The model that the data attribute belongs to.
     pub model: CreateDataAttributeRequestModel,
     /// The name of the data attribute.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     pub data_type: CreateDataAttributeRequestDataType,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
@@ -6263,7 +7703,11 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType {
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataAttributeRequestOptionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6340,22 +7784,46 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataEventRequest {
     /// The time the event occurred as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_name: Option<String>,
     /// The unique identifier for the contact (lead or user) which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6370,7 +7838,11 @@ pub struct CreateDataEventSummariesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6382,16 +7854,32 @@ pub struct CreateDataEventSummariesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The number of times the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_name: Option<String>,
     /// The first time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first: Option<i64>,
     /// The last time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6403,8 +7891,10 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataExportsRequest {
     /// The start date that you request data for. It must be formatted as a unix timestamp.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at_after: i64,
     /// The end date that you request data for. It must be formatted as a unix timestamp.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at_before: i64,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6426,19 +7916,27 @@ pub struct CreateExternalPageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_copilot_availability: Option<bool>,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// The body of the external page in HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6495,13 +7993,20 @@ impl<'de> Deserialize<'de> for CreateExternalPageRequestLocale {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateInternalArticleRequest {
     /// The id of the author of the article.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub author_id: i64,
     /// The content of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The id of the owner of the article.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub owner_id: i64,
     /// The title of the article.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6517,7 +8022,11 @@ pub struct CreateMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bcc: Option<CreateMessageRequestBcc>,
     /// The content of the message. HTML and plaintext are supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<CreateMessageRequestCc>,
@@ -6527,7 +8036,11 @@ pub struct CreateMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_conversation_without_contact_reply: Option<bool>,
     /// The time the message was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The sender of the message. If not provided, the default sender will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6536,10 +8049,18 @@ pub struct CreateMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<CreateMessageRequestMessageType>,
     /// The title of the email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<CreateMessageRequestTo>,
@@ -6556,6 +8077,8 @@ pub enum CreateMessageRequestBcc {
     Recipient(Recipient),
     /// The BCC recipients of the message.
     List(Vec<Recipient>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -6566,14 +8089,17 @@ pub enum CreateMessageRequestCc {
     Recipient(Recipient),
     /// The CC recipients of the message.
     List(Vec<Recipient>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// The sender of the message. If not provided, the default sender will be used.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateMessageRequestFrom {
-    /// The identifier for the admin which is given by Intercom.
-    pub id: i64,
+    /// The identifier of the sender: an admin's id (sent as a number or a string), or a contact's id for user and lead messages.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
     /// Always `admin`.
     #[serde(rename = "type")]
     pub type_: CreateMessageRequestFromType,
@@ -6684,6 +8210,8 @@ pub enum CreateMessageRequestTo {
     Recipient(Recipient),
     /// The recipients of the message.
     List(Vec<Recipient>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// You can create or update a Company
 ///
@@ -6691,31 +8219,67 @@ pub enum CreateMessageRequestTo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The company id you have defined for the company. Can't be updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The industry that this company operates in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub monthly_spend: Option<i64>,
     /// The name of the Company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub plan: Option<String>,
     /// The time the company was created by you.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_created_at: Option<i64>,
     /// The number of employees in this company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub website: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6727,16 +8291,32 @@ pub struct CreateOrUpdateCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_created_at: Option<i64>,
     /// A unique identifier for the Custom Object instance in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6748,9 +8328,14 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrUpdateTagRequest {
     /// The id of tag to updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6764,6 +8349,7 @@ pub struct CreatePhoneSwitchRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub phone: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6779,6 +8365,8 @@ pub struct CreatePhoneSwitchRequest {
 pub enum CreateTicketReplyWithCommentRequest {
     ContactReplyTicketRequest(ContactReplyTicketRequest),
     AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// You can create a Ticket
 ///
@@ -6788,7 +8376,11 @@ pub struct CreateTicketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -6797,14 +8389,23 @@ pub struct CreateTicketRequest {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6814,10 +8415,18 @@ pub struct CreateTicketRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateTicketRequestAssignment {
     /// The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<String>,
     /// The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6832,6 +8441,8 @@ pub enum CreateTicketRequestContactsItem {
     Id(CreateTicketRequestContactsItemId),
     ExternalId(CreateTicketRequestContactsItemExternalId),
     Email(CreateTicketRequestContactsItemEmail),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// ID
 ///
@@ -6839,6 +8450,7 @@ pub enum CreateTicketRequestContactsItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6850,6 +8462,7 @@ pub struct CreateTicketRequestContactsItemId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6861,6 +8474,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -6877,14 +8491,20 @@ pub struct CreateTicketTypeAttributeRequest {
     /// The data type of the attribute
     pub data_type: CreateTicketTypeAttributeRequestDataType,
     /// The description of the attribute presented to the teammate or contact
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub description: String,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub list_items: Option<String>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// The name of the ticket type attribute
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     ///
@@ -6989,12 +8609,20 @@ pub struct CreateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CreateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
     ///
     /// Defaults to `"🎟️"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     ///
@@ -7002,6 +8630,7 @@ pub struct CreateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7069,13 +8698,25 @@ pub struct CursorPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<StartingAfterPaging>,
     /// The current page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
     /// Number of results per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// Total number of pages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     /// the type of object `pages`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -7144,7 +8785,11 @@ pub struct CustomActionFinished {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomActionFinishedAction {
     /// Name of the action
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Status of the action
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7217,7 +8862,11 @@ pub struct CustomActionStarted {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomActionStartedAction {
     /// Name of the action
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7237,6 +8886,8 @@ pub enum CustomAttributesValue {
     Integer(i64),
     Datetime(Datetime),
     CustomObjectInstanceList(CustomObjectInstanceList),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 ///
@@ -7244,28 +8895,61 @@ pub enum CustomAttributesValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomObjectInstance {
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the custom object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_created_at: Option<i64>,
     /// The id you have defined for the custom object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_updated_at: Option<i64>,
     /// The Intercom defined id representing the custom object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The identifier of the custom object type that defines the structure of the custom object instance.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7280,10 +8964,18 @@ pub struct CustomObjectInstanceDeleted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The Intercom defined id representing the Custom Object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub object: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7296,8 +8988,13 @@ pub struct CustomObjectInstanceDeleted {
 pub struct CustomObjectInstanceList {
     /// The list of associated custom object instances for a given reference attribute on the parent object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instances: Option<Vec<CustomObjectInstance>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Vec<Option<CustomObjectInstance>>>,
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7312,6 +9009,8 @@ pub enum CustomerRequest {
     IntercomUserId(CustomerRequestIntercomUserId),
     UserId(CustomerRequestUserId),
     Email(CustomerRequestEmail),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Intercom User ID
 ///
@@ -7319,6 +9018,7 @@ pub enum CustomerRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7330,6 +9030,7 @@ pub struct CustomerRequestIntercomUserId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7341,6 +9042,7 @@ pub struct CustomerRequestUserId {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7352,7 +9054,11 @@ pub struct CustomerRequestEmail {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataAttribute {
     /// Teammate who created the attribute. Only applicable to CDAs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// Can this attribute be updated through API
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7361,7 +9067,11 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Set to true if this is a CDA
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7370,16 +9080,32 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<DataAttributeDataType>,
     /// Readable description of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// Readable name of the attribute (i.e. name you see in the UI)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7388,7 +9114,11 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<DataAttributeModel>,
     /// Name of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// List of predefined options for attribute value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7400,7 +9130,11 @@ pub struct DataAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_writable: Option<bool>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7627,26 +9361,48 @@ impl<'de> Deserialize<'de> for DataAttributeListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEvent {
     /// The time the event occurred as a UTC Unix timestamp
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub event_name: String,
     /// Your identifier for a lead or a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The Intercom identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_user_id: Option<String>,
     /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventType>,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7720,9 +9476,17 @@ pub struct DataEventList {
 /// Generated from `#/components/schemas/data_event_list/properties/pages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventListPages {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub since: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7779,19 +9543,31 @@ impl<'de> Deserialize<'de> for DataEventListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventSummary {
     /// The email address of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// A summary of data events
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<DataEventSummaryItem>>,
+    pub events: Option<Vec<Option<DataEventSummaryItem>>>,
     /// The Intercom user ID of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intercom_user_id: Option<String>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventSummaryType>,
     /// The user ID of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7848,19 +9624,39 @@ impl<'de> Deserialize<'de> for DataEventSummaryType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventSummaryItem {
     /// The number of times the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The description of the event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The first time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first: Option<String>,
     /// The last time the event was sent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last: Option<String>,
     /// The name of the event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -7872,13 +9668,25 @@ pub struct DataEventSummaryItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataExport {
     /// The time after which you will not be able to access the data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_expires_at: Option<String>,
     /// The location where you can download your data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
     /// The identifier for your job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_identifier: Option<String>,
     /// The current state of your job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7958,82 +9766,186 @@ impl<'de> Deserialize<'de> for DataExportStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataExportCsv {
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_id: Option<String>,
     /// The title of the content you see in your Intercom workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_title: Option<String>,
     /// Email, Chat, Post etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The users email who was sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_click: Option<i64>,
     /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_completion: Option<i64>,
     /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_dismisall: Option<i64>,
     /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_goal_success: Option<i64>,
     /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_hard_bounce: Option<i64>,
     /// The first time the user opened this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_open: Option<i64>,
     /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_reply: Option<i64>,
     /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_series_completion: Option<i64>,
     /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_series_disengagement: Option<i64>,
     /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_series_exit: Option<i64>,
     /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_unsubscribe: Option<i64>,
     /// The full name of the user receiving the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub received_at: Option<i64>,
     /// The id of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ruleset_id: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ruleset_version_id: Option<String>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub series_id: Option<String>,
     /// The title of the series that this content is part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub series_title: Option<String>,
     /// The external_user_id of the user who was sent the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_external_id: Option<String>,
     /// The user_id of the user who was sent the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8049,6 +9961,8 @@ pub enum Datetime {
     String(String),
     /// A date and time as UNIX timestamp notation.
     Integer(i64),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Response returned when an object is deleted
 ///
@@ -8059,7 +9973,11 @@ pub struct DeletedArticleObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - article
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8122,7 +10040,11 @@ pub struct DeletedCollectionObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - `collection`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8185,7 +10107,11 @@ pub struct DeletedCompanyObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - `company`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8248,7 +10174,11 @@ pub struct DeletedInternalArticleObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the internal article which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - internal_article
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8311,7 +10241,11 @@ pub struct DeletedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8369,6 +10303,7 @@ impl<'de> Deserialize<'de> for DeletedObjectObject {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DetachContactFromConversationRequest {
     /// The `id` of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8380,13 +10315,26 @@ pub struct DetachContactFromConversationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EmailAddressHeader {
     /// The email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_address: Option<String>,
     /// The name associated with the email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of email address header
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8401,7 +10349,11 @@ pub struct EmailMessageMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_headers: Option<Vec<EmailAddressHeader>>,
     /// The subject of the email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8414,10 +10366,14 @@ pub struct EmailMessageMetadata {
 pub struct Error {
     /// An array of one or more error objects
     pub errors: Vec<ErrorErrorsItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_id: Option<String>,
     /// The type is error.list
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8427,12 +10383,21 @@ pub struct Error {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub code: String,
     /// Optional. Used to identify a particular field or query parameter that was in error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// Optional. Human readable description of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8451,6 +10416,8 @@ pub enum EventDetails {
     CustomActionStarted(CustomActionStarted),
     CustomActionFinished(CustomActionFinished),
     OperatorWorkflowEvent(OperatorWorkflowEvent),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// External pages that you have added to your Fin Content Library.
 ///
@@ -8465,25 +10432,32 @@ pub struct ExternalPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_sales_agent_availability: Option<bool>,
     /// The time when the external page was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fin_availability: Option<bool>,
     /// The body of the external page in HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// The unique identifier for the external page which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The time when the external page was last ingested.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub last_ingested_at: i64,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// Always external_page
     ///
@@ -8491,9 +10465,14 @@ pub struct ExternalPage {
     #[serde(rename = "type")]
     pub type_: ExternalPageType,
     /// The time when the external page was last updated.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8600,7 +10579,11 @@ pub struct ExternalPagesList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// A count of the total number of external pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -8660,24 +10643,53 @@ impl<'de> Deserialize<'de> for ExternalPagesListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FileAttribute {
     /// The type of file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The size of the file in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filesize: Option<i64>,
     /// The height of the file in pixels, if applicable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub height: Option<i64>,
     /// The name of the file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The url of the file. This is a temporary URL and will expire after 30 minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The width of the file in pixels, if applicable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub width: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8691,19 +10703,35 @@ pub struct FileAttribute {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinAgentAttachment {
     /// The MIME type of the file. Required when type is 'file'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// Base64-encoded file data. Required when type is 'file'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data: Option<String>,
     /// The name of the file. Required when type is 'file'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of attachment.
     #[serde(rename = "type")]
     pub type_: FinAgentAttachmentType,
     /// The URL of the attachment. Required when type is 'url'. Must be publicly accessible.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8779,7 +10807,11 @@ pub struct FinAgentAttributeErrors {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FinAgentAttributeErrorsConversation {
     /// Map of conversation attribute names to error messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8791,7 +10823,11 @@ pub struct FinAgentAttributeErrorsConversation {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FinAgentAttributeErrorsUser {
     /// Map of user attribute names to error messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8828,14 +10864,17 @@ pub struct FinAgentConversationMetadata {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinAgentCsatRequestedEvent {
     /// The ID of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The timestamp the event was created at, with millisecond precision.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub created_at_ms: String,
     /// The rating survey to present to the user.
     pub csat: FinAgentCsatRequestedEventCsat,
     /// The name of the event.
     pub event_name: FinAgentCsatRequestedEventEventName,
     /// The ID of the user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8856,12 +10895,14 @@ pub struct FinAgentCsatRequestedEventCsat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// The emoji representing this rating.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub emoji: String,
     /// The stable key to send back as 'rating' on POST /fin/csat.
     pub key: FinAgentCsatRequestedEventCsatOptionsItemKey,
     /// The human-readable label for this rating, localised to the conversation's
     /// detected language. Distinct from 'key' — display the label, but send back
     /// the key.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub label: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -8983,14 +11024,20 @@ pub struct FinAgentMessage {
     /// The body of the message. Accepts both plain text and HTML format.
     /// When sending a message to Fin, this should contain the user's message.
     /// Fin's response will be returned as HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The timestamp when the message was created.
     /// Used to deduplicate messages sent within a 5 minute window.
     /// Ideally should include milliseconds for higher precision.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub timestamp: String,
     /// The timestamp when the message was created, with millisecond precision.
     /// Only present in webhook event responses (fin_replied).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp_ms: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9057,8 +11104,10 @@ impl<'de> Deserialize<'de> for FinAgentMessageAuthor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinAgentRepliedEvent {
     /// The ID of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The timestamp the event was created at, with millisecond precision.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub created_at_ms: String,
     /// The name of the event.
     pub event_name: FinAgentRepliedEventEventName,
@@ -9069,9 +11118,14 @@ pub struct FinAgentRepliedEvent {
     /// Optional. Present when the reply was generated via streaming.
     /// Correlates this event with the fin_reply_chunk events that preceded it.
     /// Use this to know when to replace streamed chunk_text with the final message body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stream_id: Option<String>,
     /// The ID of the user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9130,11 +11184,17 @@ pub struct FinAgentRepliedEventMessage {
     /// The author of the message (always 'fin' for this event).
     pub author: FinAgentRepliedEventMessageAuthor,
     /// The HTML body of Fin's response.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// A unique identifier for this message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The timestamp the message was created at, with millisecond precision.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub timestamp_ms: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9239,13 +11299,17 @@ impl<'de> Deserialize<'de> for FinAgentRepliedEventStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinAgentReplyChunkEvent {
     /// 0-based counter for this chunk within the stream. Contiguous.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub chunk_index: i64,
     /// The full accumulated plain text of Fin's answer so far.
     /// Each chunk supersedes the previous — replace rather than append.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub chunk_text: String,
     /// The ID of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The timestamp the event was created at, with millisecond precision.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub created_at_ms: String,
     /// The name of the event.
     pub event_name: FinAgentReplyChunkEventEventName,
@@ -9254,6 +11318,7 @@ pub struct FinAgentReplyChunkEvent {
     pub status: Option<FinAgentReplyChunkEventStatus>,
     /// A unique identifier for this streaming response.
     /// Correlates chunks with each other and with the eventual fin_replied event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub stream_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9356,8 +11421,10 @@ impl<'de> Deserialize<'de> for FinAgentReplyChunkEventStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinAgentStatusUpdatedEvent {
     /// The ID of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The timestamp the event was created at, with millisecond precision.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub created_at_ms: String,
     /// The name of the event.
     pub event_name: FinAgentStatusUpdatedEventEventName,
@@ -9369,7 +11436,11 @@ pub struct FinAgentStatusUpdatedEvent {
     /// - "Escalation rule matched"
     /// - "Routed to team"
     /// - "Conversation finished without resolution"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reason: Option<String>,
     /// Fin's current status.
     /// - escalated: The conversation has been escalated to a human
@@ -9377,6 +11448,7 @@ pub struct FinAgentStatusUpdatedEvent {
     /// - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires
     pub status: FinAgentStatusUpdatedEventStatus,
     /// The ID of the user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9494,13 +11566,22 @@ pub struct FinAgentUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The email of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The ID of the user. This value will be used to uniquely identify the user
     /// during a conversation with Fin. Maps to the user_id field on the Intercom User object.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9512,10 +11593,18 @@ pub struct FinAgentUser {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupContent {
     /// The description of the collection. Only available for collections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The name of the collection or section.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of object - `group_content` .
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -9706,31 +11795,63 @@ impl<'de> Deserialize<'de> for GroupTranslatedContentType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct HelpCenter {
     /// The time when the Help Center was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// Custom domain configured for the help center
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_domain: Option<String>,
     /// The display name of the Help Center only seen by teammates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub identifier: Option<String>,
     /// The time when the Help Center was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website_turned_on: Option<bool>,
     /// The id of the workspace which the Help Center belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -9933,7 +12054,11 @@ pub struct InternalArticleList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of internal articles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -9993,25 +12118,53 @@ impl<'de> Deserialize<'de> for InternalArticleListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct InternalArticleListItem {
     /// The id of the author of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time when the article was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The default locale of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object - `internal_article`.
     ///
@@ -10019,7 +12172,11 @@ pub struct InternalArticleListItem {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<InternalArticleListItemType>,
     /// The time when the article was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10081,7 +12238,11 @@ pub struct InternalArticleSearchResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of Internal Articles matching the search query
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -10162,7 +12323,12 @@ pub struct IpAllowlist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_allowlist: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `ip_allowlist`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10174,15 +12340,28 @@ pub struct IpAllowlist {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Jobs {
     /// The id of the job that's currently being processed or has completed.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The id of the resource created during job execution (e.g. ticket id)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_id: Option<String>,
     /// The type of resource created during job execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_type: Option<String>,
     /// The url of the resource created during job exeuction. Use this url to fetch the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_url: Option<String>,
     /// The status of the job execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10191,7 +12370,11 @@ pub struct Jobs {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<JobsType>,
     /// API endpoint URL to check the job status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10304,7 +12487,11 @@ pub struct LinkedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<LinkedObjectCategory>,
     /// The ID of the linked object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// ticket or conversation
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -10427,7 +12614,11 @@ pub struct LinkedObjectList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The total number of linked objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Always list.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -10487,8 +12678,10 @@ impl<'de> Deserialize<'de> for LinkedObjectListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge away from. Must be a lead.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub from: String,
     /// The unique identifier for the contact to merge into. Must be a user.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub into: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10500,21 +12693,32 @@ pub struct MergeContactsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// The message body, which may contain HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The associated conversation_id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// The time the conversation was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The id representing the message.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook or twitter.
     pub message_type: MessageMessageType,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The type of the message
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10652,6 +12856,8 @@ pub enum MultipleFilterSearchRequestValue {
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
     /// Add a single filter field.
     SingleFilterSearchRequest(Vec<SingleFilterSearchRequest>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
@@ -10659,46 +12865,78 @@ pub enum MultipleFilterSearchRequestValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NewsItem {
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cover_image_url: Option<String>,
     /// Timestamp for when the news item was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Label names displayed to users to categorize the news item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<String>>,
+    pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sender_id: Option<i64>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemState>,
     /// The title of the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// The type of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewsItemType>,
     /// Timestamp for when the news item was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the news item belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10804,7 +13042,11 @@ impl<'de> Deserialize<'de> for NewsItemType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NewsItemRequest {
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10817,13 +13059,15 @@ pub struct NewsItemRequest {
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<String>>,
+    pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub sender_id: i64,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10886,19 +13130,35 @@ impl<'de> Deserialize<'de> for NewsItemRequestState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of object.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewsfeedType>,
     /// Timestamp for when the newsfeed was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10955,10 +13215,18 @@ impl<'de> Deserialize<'de> for NewsfeedType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub newsfeed_id: Option<i64>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub published_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10972,19 +13240,36 @@ pub struct Note {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Admin>,
     /// The body text of the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// Represents the contact that the note was created about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<NoteContact>,
     /// The time the note was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id of the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -10996,10 +13281,19 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NoteContact {
     /// The id of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `contact`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11016,10 +13310,19 @@ pub struct NoteList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of notes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11031,6 +13334,7 @@ pub struct NoteList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     pub message_type: OpenConversationRequestMessageType,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
@@ -11097,10 +13401,19 @@ pub struct OperatorWorkflowEvent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OperatorWorkflowEventEvent {
     /// Result of the workflow event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// Type of the workflow event initiated
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11110,7 +13423,11 @@ pub struct OperatorWorkflowEventEvent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OperatorWorkflowEventWorkflow {
     /// The name of the workflow
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11124,13 +13441,29 @@ pub struct OperatorWorkflowEventWorkflow {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PagesLink {
     /// A link to the next page of results. A response that does not contain a next link does not have further data to fetch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
@@ -11192,7 +13525,11 @@ pub struct PaginatedResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// The type of object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -11209,6 +13546,8 @@ pub struct PaginatedResponse {
 pub enum PaginatedResponseDataItem {
     NewsItem(NewsItem),
     Newsfeed(Newsfeed),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// The type of object
 ///
@@ -11265,25 +13604,54 @@ impl<'de> Deserialize<'de> for PaginatedResponseType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PartAttachment {
     /// The content type of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_type: Option<String>,
     /// The size of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filesize: Option<i64>,
     /// The height of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub height: Option<i64>,
     /// The name of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of attachment
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The URL of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The width of the attachment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub width: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11295,7 +13663,11 @@ pub struct PartAttachment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PhoneSwitch {
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// Defaults to `"phone_call_redirect"`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -11353,8 +13725,10 @@ impl<'de> Deserialize<'de> for PhoneSwitchType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QuickReplyOption {
     /// The text to display in this quick reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11366,6 +13740,7 @@ pub struct QuickReplyOption {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recipient {
     /// The identifier for the contact which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The role associated to the contact - `user` or `lead`.
     #[serde(rename = "type")]
@@ -11437,6 +13812,8 @@ pub enum RedactConversationRequest {
     RedactConversationSourceRequest(
         RedactConversationRequestRedactConversationSourceRequest,
     ),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Payload of the request to redact a conversation part
 ///
@@ -11444,8 +13821,10 @@ pub enum RedactConversationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactConversationRequestRedactConversationPartRequest {
     /// The id of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The id of the conversation_part.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_part_id: String,
     /// The type of resource being redacted.
     #[serde(rename = "type")]
@@ -11506,8 +13885,10 @@ for RedactConversationRequestRedactConversationPartRequestType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// The id of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The id of the source.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub source_id: String,
     /// The type of resource being redacted.
     #[serde(rename = "type")]
@@ -11567,9 +13948,18 @@ for RedactConversationRequestRedactConversationSourceRequestType {
 /// Generated from `#/components/schemas/reference`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Reference {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11583,6 +13973,8 @@ pub struct Reference {
 pub enum ReplyConversationRequest {
     ContactReplyConversationRequest(ContactReplyConversationRequest),
     AdminReplyConversationRequest(AdminReplyConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Search using Intercoms Search APIs.
 ///
@@ -11604,6 +13996,8 @@ pub struct SearchRequest {
 pub enum SearchRequestQuery {
     SingleFilterSearchRequest(SingleFilterSearchRequest),
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// A segment is a group of your contacts defined by the rules that you set.
 ///
@@ -11611,16 +14005,32 @@ pub enum SearchRequestQuery {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Segment {
     /// The number of items in the user segment. It's returned when `include_count=true` is included in the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The time the segment was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The unique identifier representing the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11629,7 +14039,11 @@ pub struct Segment {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SegmentType>,
     /// The time the segment was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -11798,7 +14212,11 @@ impl<'de> Deserialize<'de> for SegmentListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SingleFilterSearchRequest {
     /// The accepted field that you want to search on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<String>,
     /// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
     /// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
@@ -11921,6 +14339,8 @@ pub enum SingleFilterSearchRequestValue {
     Integer(i64),
     Boolean(bool),
     ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -11930,6 +14350,8 @@ pub enum SingleFilterSearchRequestValue {
 pub enum SingleFilterSearchRequestValueValueListItem {
     String(String),
     Integer(i64),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
@@ -11938,7 +14360,11 @@ pub enum SingleFilterSearchRequestValueValueListItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SlaApplied {
     /// The name of the SLA as given by the teammate when it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sla_name: Option<String>,
     /// SLA statuses:
     /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -11947,7 +14373,12 @@ pub struct SlaApplied {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// object type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12019,9 +14450,11 @@ impl<'de> Deserialize<'de> for SlaAppliedSlaStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnoozeConversationRequest {
     /// The id of the admin who is performing the action.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     pub message_type: SnoozeConversationRequestMessageType,
     /// The time you want the conversation to reopen.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub snoozed_until: i64,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12076,13 +14509,26 @@ impl<'de> Deserialize<'de> for SnoozeConversationRequestMessageType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SocialProfile {
     /// The name of the Social media profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "social_profile"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The name of the Social media profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12094,10 +14540,18 @@ pub struct SocialProfile {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartingAfterPaging {
     /// The number of results to fetch per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_page: Option<i64>,
     /// The cursor to use in the next request to get the next page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12117,7 +14571,11 @@ pub struct SubscriptionType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The state of the subscription type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12126,7 +14584,12 @@ pub struct SubscriptionType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<Translation>>,
     /// The type of the object - subscription
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12347,19 +14810,36 @@ impl<'de> Deserialize<'de> for SubscriptionTypeListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tag {
     /// The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub applied_at: Option<i64>,
     /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12371,13 +14851,26 @@ pub struct Tag {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagBasic {
     /// The id of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12391,6 +14884,7 @@ pub struct TagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<TagCompanyRequestCompaniesItem>,
     /// The name of the tag, which will be created if not found.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12400,10 +14894,18 @@ pub struct TagCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12475,6 +14977,7 @@ impl<'de> Deserialize<'de> for TagListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
@@ -12485,7 +14988,11 @@ pub struct TagMultipleUsersRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12562,19 +15069,40 @@ pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assignment_limit: Option<i64>,
     /// Describes how assignments are distributed among the team members
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub distribution_method: Option<String>,
     /// The id of the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Value is always "team"
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12661,7 +15189,11 @@ pub struct TeamPriorityLevel {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ticket {
     /// The id representing the admin assigned to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_assignee_id: Option<String>,
     /// Category of the Ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12669,10 +15201,18 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<TicketContacts>,
     /// The time the ticket was created as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the ticket which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Whether or not the ticket is shared with the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12683,15 +15223,27 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     /// The id representing the team assigned to the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub team_assignee_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_parts: Option<TicketParts>,
@@ -12705,7 +15257,11 @@ pub struct Ticket {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketType2>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -12887,6 +15443,8 @@ pub enum TicketCustomAttributesValue {
     Boolean(bool),
     List(Vec<serde_json::Value>),
     FileAttribute(FileAttribute),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// deleted ticket object
 ///
@@ -12897,7 +15455,11 @@ pub struct TicketDeleted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// always ticket
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12960,9 +15522,13 @@ pub struct TicketList {
     pub pages: Option<CursorPages>,
     /// The list of ticket objects
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tickets: Option<Vec<Ticket>>,
+    pub tickets: Option<Vec<Option<Ticket>>>,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     /// Always ticket.list
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -13022,7 +15588,11 @@ impl<'de> Deserialize<'de> for TicketListType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPart {
     /// The app package code if this part was created via API. Note this field won't show if the part was not created via API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_package_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
@@ -13032,19 +15602,39 @@ pub struct TicketPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the ticket part was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The external id of the ticket part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of ticket part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub part_type: Option<String>,
     /// The previous state of the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13056,10 +15646,19 @@ pub struct TicketPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketPartTicketState>,
     /// Always ticket_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The last time the ticket part was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The updated attribute data of the ticket part. Only present for attribute update parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13201,8 +15800,10 @@ pub struct TicketPartUpdatedAttributeData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The unique identifier of the attribute.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The human-readable name of the attribute.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub label: String,
     /// The type of the object. Always 'attribute'.
     #[serde(rename = "type")]
@@ -13280,6 +15881,8 @@ pub enum TicketPartUpdatedAttributeDataValueId {
     String(String),
     /// Array of file IDs for file attributes.
     IntegerList(Vec<i64>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -13291,6 +15894,8 @@ pub enum TicketPartUpdatedAttributeDataValueLabel {
     String(String),
     /// Array of file names for file attributes.
     StringList(Vec<String>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// The type of the object. Always 'value'.
 ///
@@ -13343,13 +15948,25 @@ impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
     /// The email of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The id of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the author
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the author
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -13423,7 +16040,11 @@ pub struct TicketParts {
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_parts: Option<Vec<TicketPart>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
@@ -13485,13 +16106,25 @@ pub struct TicketReply {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The time the note was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The id representing the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Type of the part
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13503,7 +16136,11 @@ pub struct TicketReply {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketReplyType>,
     /// The last time the note was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13624,6 +16261,8 @@ pub enum TicketRequestCustomAttributesValue {
     Number(f64),
     Boolean(bool),
     List(Vec<serde_json::Value>),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// A ticket state, used to define the state of a ticket.
 ///
@@ -13634,16 +16273,33 @@ pub struct TicketState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketStateCategory>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_label: Option<String>,
     /// The id of the ticket state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal_label: Option<String>,
     /// String representing the object's type. Always has the value `ticket_state`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13718,19 +16374,36 @@ pub struct TicketStateDetailed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketStateDetailedCategory>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_label: Option<String>,
     /// The id of the ticket state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal_label: Option<String>,
     /// A list of ticket types associated with a given ticket state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_types: Option<TicketStateDetailedTicketTypes>,
     /// String representing the object's type. Always has the value `ticket_state`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13800,9 +16473,14 @@ impl<'de> Deserialize<'de> for TicketStateDetailedCategory {
 pub struct TicketStateDetailedTicketTypes {
     /// A list of ticket type attributes associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TicketType>>,
+    pub data: Option<Vec<Option<TicketType>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13815,9 +16493,14 @@ pub struct TicketStateDetailedTicketTypes {
 pub struct TicketStateList {
     /// A list of ticket states associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TicketStateDetailed>>,
+    pub data: Option<Vec<Option<TicketStateDetailed>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13835,19 +16518,39 @@ pub struct TicketType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketTypeCategory>,
     /// The date and time the ticket type was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The description of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the ticket type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// A list of ticket states associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13855,13 +16558,26 @@ pub struct TicketType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_type_attributes: Option<TicketTypeAttributeList>,
     /// String representing the object's type. Always has the value `ticket_type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The date and time the ticket type was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace that the ticket type belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13927,9 +16643,14 @@ impl<'de> Deserialize<'de> for TicketTypeCategory {
 pub struct TicketTypeTicketStates {
     /// A list of ticket states associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TicketState>>,
+    pub data: Option<Vec<Option<TicketState>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -13944,28 +16665,52 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The date and time the ticket type attribute was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_type: Option<String>,
     /// Whether the attribute is built in or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The description of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Input options for the attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The order of the attribute against other attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order: Option<i64>,
     /// Whether the attribute is required or not for teammates.
     ///
@@ -13978,13 +16723,26 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_type_id: Option<i64>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Whether the attribute is visible or not to teammates.
     ///
@@ -13997,7 +16755,11 @@ pub struct TicketTypeAttribute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
     /// The id of the workspace that the ticket type attribute belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14010,9 +16772,14 @@ pub struct TicketTypeAttribute {
 pub struct TicketTypeAttributeList {
     /// A list of ticket type attributes associated with a given ticket type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_type_attributes: Option<Vec<TicketTypeAttribute>>,
+    pub ticket_type_attributes: Option<Vec<Option<TicketTypeAttribute>>>,
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14025,9 +16792,14 @@ pub struct TicketTypeAttributeList {
 pub struct TicketTypeList {
     /// A list of ticket_types associated with a given workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TicketType>>,
+    pub data: Option<Vec<Option<TicketType>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14039,13 +16811,25 @@ pub struct TicketTypeList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Translation {
     /// The localised description of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The two character identifier for the language of the translation object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub locale: Option<String>,
     /// The localised name of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14059,6 +16843,7 @@ pub struct UntagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<UntagCompanyRequestCompaniesItem>,
     /// The name of the tag which will be untagged from the company
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14068,10 +16853,18 @@ pub struct UntagCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The Intercom defined id representing the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// Always set to true
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14086,25 +16879,49 @@ pub struct UntagCompanyRequestCompaniesItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<UpdateArticleRequestState>,
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
@@ -14167,13 +16984,25 @@ impl<'de> Deserialize<'de> for UpdateArticleRequestState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
@@ -14187,25 +17016,53 @@ pub struct UpdateCollectionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateCompanyRequest {
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The industry that this company operates in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub industry: Option<String>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub monthly_spend: Option<i64>,
     /// The name of the Company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub plan: Option<String>,
     /// The number of employees in this company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub website: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14217,34 +17074,70 @@ pub struct UpdateCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactRequest {
     /// An image URL containing the avatar of a contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub avatar: Option<String>,
     /// The custom attributes which are set for the contact
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contacts email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     /// The contacts name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     /// Whether the contact is unsubscribed from emails
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14266,6 +17159,7 @@ pub struct UpdateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
     pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14379,7 +17273,11 @@ impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestSyncBehavior {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConversationRequest {
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
@@ -14387,7 +17285,11 @@ pub struct UpdateConversationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// The title given to the conversation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14404,7 +17306,11 @@ pub struct UpdateDataAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14419,7 +17325,11 @@ pub struct UpdateDataAttributeRequest {
 /// Generated from `#/components/schemas/update_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateDataAttributeRequestOptionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14431,7 +17341,11 @@ pub struct UpdateDataAttributeRequestOptionsItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateExternalPageRequest {
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the external page should be used to answer questions by Fin.
     ///
@@ -14439,16 +17353,20 @@ pub struct UpdateExternalPageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fin_availability: Option<bool>,
     /// The body of the external page in HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14505,16 +17423,32 @@ impl<'de> Deserialize<'de> for UpdateExternalPageRequestLocale {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateInternalArticleRequest {
     /// The id of the author of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub author_id: Option<i64>,
     /// The content of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The id of the author of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14526,13 +17460,25 @@ pub struct UpdateInternalArticleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<i64>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// Specify whether the ticket is visible to users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14541,13 +17487,21 @@ pub struct UpdateTicketRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The time you want the ticket to reopen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14565,16 +17519,28 @@ pub struct UpdateTicketTypeAttributeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The description of the attribute presented to the teammate or contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub list_items: Option<String>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// The name of the ticket type attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     ///
@@ -14613,12 +17579,20 @@ pub struct UpdateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<UpdateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
     ///
     /// Defaults to `"🎟️"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     ///
@@ -14626,7 +17600,11 @@ pub struct UpdateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14693,16 +17671,32 @@ impl<'de> Deserialize<'de> for UpdateTicketTypeRequestCategory {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateVisitorRequest {
     /// The custom attributes which are set for the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// A unique identified for the visitor which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The visitor's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// A unique identified for the visitor which is given by you.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14717,32 +17711,56 @@ pub struct Visitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
     /// The id of the app the visitor is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<VisitorAvatar>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<VisitorCompanies>,
     /// The time the Visitor was added to Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string_map",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Identifies if this visitor has do not track enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_not_track: Option<bool>,
     /// The email of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// Identifies if this visitor has had a hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The Intercom defined id representing the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The time the Lead last recorded making a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub las_request_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_data: Option<VisitorLocationData>,
@@ -14750,30 +17768,62 @@ pub struct Visitor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The name of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The id of the admin that owns the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<String>,
     /// The phone number of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The pseudonym of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pseudonym: Option<String>,
     /// The referer of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub referrer: Option<String>,
     /// The time the Visitor was added to Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<VisitorSegments>,
     /// The number of sessions the Visitor has had.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub session_count: Option<i64>,
     /// The time the Visitor signed up for your product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<VisitorSocialProfiles>,
@@ -14782,31 +17832,64 @@ pub struct Visitor {
     /// Value is 'visitor'
     ///
     /// Defaults to `"visitor"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the Visitor is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// The last time the Visitor was updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The utm_campaign of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_campaign: Option<String>,
     /// The utm_content of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_content: Option<String>,
     /// The utm_medium of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_medium: Option<String>,
     /// The utm_source of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_source: Option<String>,
     /// The utm_term of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub utm_term: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14816,10 +17899,19 @@ pub struct Visitor {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorAvatar {
     /// This object represents the avatar associated with the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image_url: Option<String>,
     /// Defaults to `"avatar"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -14886,28 +17978,61 @@ impl<'de> Deserialize<'de> for VisitorCompaniesType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorLocationData {
     /// The city name of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub city_name: Option<String>,
     /// The continent code of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub continent_code: Option<String>,
     /// The country code of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country_code: Option<String>,
     /// The country name of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub country_name: Option<String>,
     /// The postal code of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub postal_code: Option<String>,
     /// The region name of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_name: Option<String>,
     /// The timezone of the visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timezone: Option<String>,
     /// Defaults to `"location_data"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15043,10 +18168,18 @@ pub struct VisitorTags {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorTagsTagsItem {
     /// The id of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The type of the object
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -15151,13 +18284,21 @@ impl<'de> Deserialize<'de> for VisitorTagsType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The type of object which was deleted
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorDeletedObjectType>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15214,8 +18355,10 @@ pub struct WhatsappMessageStatusList {
     pub events: Vec<WhatsappMessageStatusListEventsItem>,
     pub pages: WhatsappMessageStatusListPages,
     /// The provided ruleset ID
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ruleset_id: String,
     /// Total number of events
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub total_count: i64,
     #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListType,
@@ -15227,22 +18370,31 @@ pub struct WhatsappMessageStatusList {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WhatsappMessageStatusListEventsItem {
     /// ID of the conversation
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// Creation timestamp
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// Event ID
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Current status of the message
     pub status: WhatsappMessageStatusListEventsItemStatus,
     /// Name of the WhatsApp template used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_name: Option<String>,
     /// Event type
     #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListEventsItemType,
     /// Last update timestamp
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// WhatsApp's message identifier
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub whatsapp_message_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15357,8 +18509,10 @@ pub struct WhatsappMessageStatusListPages {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<WhatsappMessageStatusListPagesNext>,
     /// Number of results per page
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub per_page: i64,
     /// Total number of pages
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub total_pages: i64,
     #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListPagesType,
@@ -15372,7 +18526,11 @@ pub struct WhatsappMessageStatusListPages {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WhatsappMessageStatusListPagesNext {
     /// Cursor for the next page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starting_after: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15476,7 +18634,11 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub away_status_reason_id: Option<i64>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15496,7 +18658,12 @@ pub struct ListCallsWithTranscriptsBody {
 pub struct ListCallsWithTranscriptsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15506,54 +18673,111 @@ pub struct ListCallsWithTranscriptsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
     /// The id of the admin associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<Datetime>,
     /// The type of call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub call_type: Option<String>,
     /// The id of the contact associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact_id: Option<String>,
     /// The id of the conversation associated with the call, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Datetime>,
     /// The direction of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub direction: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Datetime>,
     /// The reason for the call end, if applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ended_reason: Option<String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fin_recording_url: Option<String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fin_transcription_url: Option<String>,
     /// The id of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// API URL to download or redirect to the call recording if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recording_url: Option<String>,
     /// The current state of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<String>,
     /// API URL to download or redirect to the call transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transcription_url: Option<String>,
     /// String representing the object's type. Always has the value `call`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Datetime>,
@@ -15561,7 +18785,11 @@ pub struct ListCallsWithTranscriptsResponseDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The status of the transcript if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transcript_status: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -15571,92 +18799,196 @@ pub struct ListCallsWithTranscriptsResponseDataItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -15664,40 +18996,77 @@ pub struct CreateContactResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15710,92 +19079,196 @@ pub struct CreateContactResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ShowContactByExternalIdResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -15803,40 +19276,77 @@ pub struct ShowContactByExternalIdResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15849,92 +19359,196 @@ pub struct ShowContactByExternalIdResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergeContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -15942,40 +19556,77 @@ pub struct MergeContactResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15988,92 +19639,196 @@ pub struct MergeContactResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ShowContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -16081,40 +19836,77 @@ pub struct ShowContactResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16127,92 +19919,196 @@ pub struct ShowContactResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub android_sdk_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_seen_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
@@ -16220,40 +20116,77 @@ pub struct UpdateContactResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signed_up_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16266,6 +20199,7 @@ pub struct UpdateContactResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachContactToACompanyBody {
     /// The unique identifier for the company which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16275,9 +20209,14 @@ pub struct AttachContactToACompanyBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateNoteBody {
     /// The unique identifier of a given admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<String>,
     /// The text of the note.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16287,8 +20226,10 @@ pub struct CreateNoteBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachSubscriptionTypeToContactBody {
     /// The consent_type of a subscription, opt_out or opt_in.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub consent_type: String,
     /// The unique identifier for the subscription which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16298,6 +20239,7 @@ pub struct AttachSubscriptionTypeToContactBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachTagToContactBody {
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16307,20 +20249,28 @@ pub struct AttachTagToContactBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationResponse {
     /// The message body, which may contain HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The associated conversation_id
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The time the conversation was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The id representing the message.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook or twitter.
     pub message_type: MessageMessageType,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subject: Option<String>,
     /// The type of the message
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16336,13 +20286,17 @@ pub enum ManageConversationBody {
     SnoozeConversationRequest(SnoozeConversationRequest),
     OpenConversationRequest(OpenConversationRequest),
     AssignConversationRequest(AssignConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachTagToConversationBody {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16352,6 +20306,7 @@ pub struct AttachTagToConversationBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DetachTagFromConversationBody {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16460,12 +20415,15 @@ pub enum LisDataEventsFilter {
     UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
     IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
     EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// user_id query parameter
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LisDataEventsFilterUserIdQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16476,6 +20434,7 @@ pub struct LisDataEventsFilterUserIdQueryParameter {
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16486,6 +20445,7 @@ pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LisDataEventsFilterEmailQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16495,8 +20455,11 @@ pub struct LisDataEventsFilterEmailQueryParameter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostExportReportingDataEnqueueBody {
     pub attribute_ids: Vec<String>,
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub dataset_id: String,
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub end_time: i64,
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub start_time: i64,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16505,13 +20468,29 @@ pub struct PostExportReportingDataEnqueueBody {
 /// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostExportReportingDataEnqueueResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16522,7 +20501,12 @@ pub struct PostExportReportingDataEnqueueResponse {
 pub struct GetExportReportingDataGetDatasetsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16535,13 +20519,29 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     pub attributes: Option<
         Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_time_attribute_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16550,9 +20550,17 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16561,13 +20569,29 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetExportReportingDataByJobIdentifierResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16577,11 +20601,16 @@ pub struct GetExportReportingDataByJobIdentifierResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmitFinCsatBody {
     /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
     pub rating: SubmitFinCsatBodyRating,
     /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16652,7 +20681,11 @@ impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubmitFinCsatResponse {
     /// The external ID of the rated conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// The rating now recorded on the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16777,6 +20810,7 @@ pub struct ReplyToFinBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<FinAgentAttachment>>,
     /// The ID of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     pub message: FinAgentMessage,
     pub user: FinAgentUser,
@@ -16788,21 +20822,37 @@ pub struct ReplyToFinBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReplyToFinResponse {
     /// The ID of the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// The timestamp the response was created at, with millisecond precision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at_ms: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<FinAgentAttributeErrors>,
     /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sse_subscription_url: Option<String>,
     /// Fin's current status in the conversation workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplyToFinResponseStatus>,
     /// The ID of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16876,6 +20926,7 @@ pub struct StartFinConversationBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<FinAgentAttachment>>,
     /// The ID of the conversation that is calling Fin via this API.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_metadata: Option<FinAgentConversationMetadata>,
@@ -16889,21 +20940,37 @@ pub struct StartFinConversationBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartFinConversationResponse {
     /// The ID of the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_id: Option<String>,
     /// The timestamp the response was created at, with millisecond precision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at_ms: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<FinAgentAttributeErrors>,
     /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sse_subscription_url: Option<String>,
     /// Fin's current status in the conversation workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StartFinConversationResponseStatus>,
     /// The ID of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -16980,6 +21047,8 @@ pub enum CreateTagBody {
     TagCompanyRequest(TagCompanyRequest),
     UntagCompanyRequest(UntagCompanyRequest),
     TagMultipleUsersRequest(TagMultipleUsersRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -16987,7 +21056,11 @@ pub struct CreateTicketBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -16996,14 +21069,23 @@ pub struct CreateTicketBody {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Option to disable notifications when a Ticket is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17018,7 +21100,11 @@ pub struct EnqueueCreateTicketBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -17027,14 +21113,23 @@ pub struct EnqueueCreateTicketBody {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Option to disable notifications when a Ticket is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17047,13 +21142,25 @@ pub struct EnqueueCreateTicketBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateTicketBody {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_id: Option<i64>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub company_id: Option<String>,
     /// Specify whether the ticket is visible to users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17062,13 +21169,21 @@ pub struct UpdateTicketBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The time you want the ticket to reopen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snoozed_until: Option<i64>,
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ticket_state_id: Option<String>,
     /// Option to disable notifications when a Ticket is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17095,13 +21210,17 @@ pub struct ReplyTicketBody {
 pub enum ReplyTicketBodyVariant {
     ContactReplyTicketRequest(ContactReplyTicketRequest),
     AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
 }
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachTagToTicketBody {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
@@ -17111,6 +21230,7 @@ pub struct AttachTagToTicketBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DetachTagFromTicketBody {
     /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]

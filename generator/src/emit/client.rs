@@ -2,8 +2,8 @@
 
 use super::tokens::{doc_attrs, ident, type_tokens, Scope};
 use crate::ir::{
-    Api, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param, ParamLocation, PathSegment,
-    SuccessResponse, TypeRef,
+    Api, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param, ParamLocation,
+    PathSegment, SuccessResponse, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -83,7 +83,11 @@ fn client_method(op: &Operation) -> TokenStream {
     });
     let values = required.iter().map(|input| {
         let name = ident(&input.name);
-        if input.into { quote!(#name.into()) } else { quote!(#name) }
+        if input.into {
+            quote!(#name.into())
+        } else {
+            quote!(#name)
+        }
     });
     let endpoint = format!("`{} {}`", method_name(op.method), op.path);
     let stream_doc = op.pagination.as_ref().map(|_| {
@@ -93,7 +97,12 @@ fn client_method(op: &Operation) -> TokenStream {
         )
     });
     let deprecated = op.deprecated.then_some("**Deprecated.**");
-    let docs = doc_attrs([deprecated, op.docs.as_deref(), Some(&endpoint), stream_doc.as_deref()]);
+    let docs = doc_attrs([
+        deprecated,
+        op.docs.as_deref(),
+        Some(&endpoint),
+        stream_doc.as_deref(),
+    ]);
     quote! {
         #docs
         pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
@@ -115,10 +124,20 @@ struct Input {
 }
 
 fn required_inputs(op: &Operation) -> Vec<Input> {
-    let mut inputs: Vec<Input> = op.params.iter().filter(|p| p.required).map(param_input).collect();
+    let mut inputs: Vec<Input> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(param_input)
+        .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let ty = type_tokens(&body.ty, Scope::Sibling);
-        inputs.push(Input { name: "body".to_owned(), field_type: ty.clone(), arg_type: ty, into: false });
+        inputs.push(Input {
+            name: "body".to_owned(),
+            field_type: ty.clone(),
+            arg_type: ty,
+            into: false,
+        });
     }
     inputs
 }
@@ -126,9 +145,19 @@ fn required_inputs(op: &Operation) -> Vec<Input> {
 fn param_input(param: &Param) -> Input {
     let ty = type_tokens(&param.ty, Scope::Sibling);
     if param.ty == TypeRef::String {
-        Input { name: param.name.clone(), field_type: ty, arg_type: quote!(impl Into<String>), into: true }
+        Input {
+            name: param.name.clone(),
+            field_type: ty,
+            arg_type: quote!(impl Into<String>),
+            into: true,
+        }
     } else {
-        Input { name: param.name.clone(), field_type: ty.clone(), arg_type: ty, into: false }
+        Input {
+            name: param.name.clone(),
+            field_type: ty.clone(),
+            arg_type: ty,
+            into: false,
+        }
     }
 }
 
@@ -156,7 +185,12 @@ pub fn operations_module(api: &Api) -> TokenStream {
 
 fn builder(op: &Operation) -> TokenStream {
     let name = ident(&op.builder_name);
-    let method_doc = format!("Request builder for [`Client::{}`]: `{} {}`.", op.name, method_name(op.method), op.path);
+    let method_doc = format!(
+        "Request builder for [`Client::{}`]: `{} {}`.",
+        op.name,
+        method_name(op.method),
+        op.path
+    );
     let required = required_inputs(op);
     let required_fields = required.iter().map(|input| {
         let field = ident(&input.name);
@@ -286,12 +320,21 @@ fn output_type(response: &SuccessResponse) -> TokenStream {
 fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
     let path = path_expr(op);
     let method = ident(method_name(op.method));
-    let query = op.params.iter().filter(|p| matches!(p.location, ParamLocation::Query | ParamLocation::QueryObject));
-    let query = query.map(|param| request_step(param, query_step(param)));
-    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|param| {
-        let wire = &param.wire_name;
-        request_step(param, quote!(request.header(#wire, &value.to_string())?))
+    let query = op.params.iter().filter(|p| {
+        matches!(
+            p.location,
+            ParamLocation::Query | ParamLocation::QueryObject
+        )
     });
+    let query = query.map(|param| request_step(param, query_step(param)));
+    let headers = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|param| {
+            let wire = &param.wire_name;
+            request_step(param, quote!(request.header(#wire, &value.to_string())?))
+        });
     let body = match &op.body {
         Some(body) if body.required => quote!(let request = request.json(&self.body)?;),
         Some(_) => quote! {
@@ -366,7 +409,9 @@ fn query_step(param: &Param) -> TokenStream {
     let wire = &param.wire_name;
     match (&param.location, &param.ty) {
         (ParamLocation::QueryObject, _) => quote!(request.query_object(value)?),
-        (_, TypeRef::Array(_)) => quote!(value.iter().fold(request, |request, item| request.query(#wire, item))),
+        (_, TypeRef::Array(_)) => {
+            quote!(value.iter().fold(request, |request, item| request.query(#wire, item)))
+        }
         _ => quote!(request.query(#wire, value)),
     }
 }
@@ -400,20 +445,40 @@ fn stream_fn(op: &Operation, pagination: &Pagination) -> TokenStream {
     let (cursor_type, apply_cursor, next) = match &pagination.style {
         PaginationStyle::QueryCursor { param, next } | PaginationStyle::Scroll { param, next } => {
             let field = ident(param);
-            let set = if param_is_required(op, param) { quote!(cursor) } else { quote!(Some(cursor)) };
+            let set = if param_is_required(op, param) {
+                quote!(cursor)
+            } else {
+                quote!(Some(cursor))
+            };
             let next = access_chain(next, quote!(.cloned()));
-            (quote!(String), quote!(if let Some(cursor) = cursor { request.#field = #set; }), next)
+            (
+                quote!(String),
+                quote!(if let Some(cursor) = cursor { request.#field = #set; }),
+                next,
+            )
         }
         PaginationStyle::BodyCursor { cursor, next } => {
             let target = body_cursor_target(cursor);
             let next = access_chain(next, quote!(.cloned()));
-            (quote!(String), quote!(if let Some(cursor) = cursor { #target; }), next)
+            (
+                quote!(String),
+                quote!(if let Some(cursor) = cursor { #target; }),
+                next,
+            )
         }
         PaginationStyle::PageNumber { param, total_pages } => {
             let field = ident(param);
             let total = access_chain(total_pages, quote!(.copied()));
-            let start = if param_is_required(op, param) { quote!(self.#field) } else { quote!(self.#field.unwrap_or(1)) };
-            let set = if param_is_required(op, param) { quote!(current) } else { quote!(Some(current)) };
+            let start = if param_is_required(op, param) {
+                quote!(self.#field)
+            } else {
+                quote!(self.#field.unwrap_or(1))
+            };
+            let set = if param_is_required(op, param) {
+                quote!(current)
+            } else {
+                quote!(Some(current))
+            };
             return quote! {
                 /// Streams every item, requesting page after page until `total_pages`.
                 pub fn into_stream(self) -> futures::stream::BoxStream<'a, Result<#item, Error>> {
@@ -492,7 +557,11 @@ fn body_cursor_target(path: &FieldPath) -> TokenStream {
         target = quote!(#target.#field);
         let last = index + 1 == path.len();
         if last {
-            let value = if step.optional { quote!(Some(cursor)) } else { quote!(cursor) };
+            let value = if step.optional {
+                quote!(Some(cursor))
+            } else {
+                quote!(cursor)
+            };
             target = quote!(#target = #value);
         } else if step.optional {
             target = quote!(#target.get_or_insert_with(Default::default));

@@ -15,9 +15,17 @@ tokio = { version = "1", features = ["time"] }
 "#;
 
 pub fn cargo_toml(spec: &CrateSpec) -> String {
-    let defaults: Vec<String> =
-        spec.modules.iter().filter(|m| m.default).map(|m| format!("\"{}\"", m.module)).collect();
-    let features: String = spec.modules.iter().map(|m| format!("{} = []\n", m.module)).collect();
+    let defaults: Vec<String> = spec
+        .modules
+        .iter()
+        .filter(|m| m.default)
+        .map(|m| format!("\"{}\"", m.module))
+        .collect();
+    let features: String = spec
+        .modules
+        .iter()
+        .map(|m| format!("{} = []\n", m.module))
+        .collect();
     format!(
         "# {GENERATED_NOTICE}\n[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = \"{}\"\nedition = \"2021\"\nlicense = \"MIT\"\nrust-version = \"1.85\"\n\n[features]\ndefault = [{}]\n{features}\n[dependencies]\n{DEPENDENCIES}",
         spec.package,

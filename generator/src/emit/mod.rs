@@ -5,6 +5,7 @@
 //! never reads the spec: everything it needs is in the IR.
 
 mod client;
+mod conformance;
 mod manifest;
 mod tokens;
 mod types;
@@ -23,6 +24,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
@@ -67,25 +69,49 @@ pub struct EmitError {
 
 /// Emits every file of the crate, in a fixed order.
 pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
-    let mut files = vec![OutputFile { path: "Cargo.toml".to_owned(), contents: manifest::cargo_toml(spec) }];
+    let mut files = vec![OutputFile {
+        path: "Cargo.toml".to_owned(),
+        contents: manifest::cargo_toml(spec),
+    }];
     files.push(rust_file("src/lib.rs", lib_rs(spec))?);
     for (name, source) in RUNTIME_FILES {
-        files.push(OutputFile { path: format!("src/runtime/{name}"), contents: with_notice(source) });
+        files.push(OutputFile {
+            path: format!("src/runtime/{name}"),
+            contents: with_notice(source),
+        });
     }
     for module in &spec.modules {
         let api = &module.api;
         let dir = format!("src/{}", module.module);
-        let version_doc = format!("Version `{}` of the {} (`{}` feature).", api.version, api.title, module.module);
-        files.push(rust_file(&format!("{dir}/mod.rs"), client::client_module(api, &version_doc))?);
-        files.push(rust_file(&format!("{dir}/operations.rs"), client::operations_module(api))?);
-        files.push(rust_file(&format!("{dir}/types.rs"), types::types_module(&api.types))?);
+        let version_doc = format!(
+            "Version `{}` of the {} (`{}` feature).",
+            api.version, api.title, module.module
+        );
+        files.push(rust_file(
+            &format!("{dir}/mod.rs"),
+            client::client_module(api, &version_doc),
+        )?);
+        files.push(rust_file(
+            &format!("{dir}/operations.rs"),
+            client::operations_module(api),
+        )?);
+        files.push(rust_file(
+            &format!("{dir}/types.rs"),
+            types::types_module(&api.types),
+        )?);
     }
     Ok(files)
 }
 
 fn rust_file(path: &str, tokens: TokenStream) -> Result<OutputFile, EmitError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|source| EmitError { file: path.to_owned(), source })?;
-    Ok(OutputFile { path: path.to_owned(), contents: with_notice(&prettyplease::unparse(&file)) })
+    let file: syn::File = syn::parse2(tokens).map_err(|source| EmitError {
+        file: path.to_owned(),
+        source,
+    })?;
+    Ok(OutputFile {
+        path: path.to_owned(),
+        contents: with_notice(&prettyplease::unparse(&file)),
+    })
 }
 
 fn with_notice(source: &str) -> String {
@@ -98,7 +124,9 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         spec.modules.first().map_or("API", |m| m.api.title.as_str())
     );
     let docs = spec.docs.as_deref().unwrap_or(&generic);
-    let doc_lines = docs.lines().map(|line| format!(" {line}").trim_end().to_owned());
+    let doc_lines = docs
+        .lines()
+        .map(|line| format!(" {line}").trim_end().to_owned());
     let modules = spec.modules.iter().map(|module| {
         let name = tokens::ident(&module.module);
         let feature = &module.module;
@@ -106,16 +134,20 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         quote! {
             #[cfg(feature = #feature)]
             #[doc = #doc]
+            #[rustfmt::skip]
             pub mod #name;
         }
     });
     quote! {
         #( #![doc = #doc_lines] )*
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         #![forbid(unsafe_code)]
         // Type, variant and field names mirror the spec's schema names, and descriptions are the
         // spec's prose: these lints would ask to rename or reflow what the API itself defines.
         #![allow(clippy::enum_variant_names, clippy::large_enum_variant, clippy::too_many_arguments)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        // The version modules are formatted by prettyplease when generated; rustfmt would
+        // reformat them differently and make `cargo xtask codegen --check` report them stale.
 
         pub mod runtime;
 
@@ -125,4 +157,18 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
 
         #(#modules)*
     }
+}
+
+/// Test support for one version (see `conformance`): a Rust file for a test crate that depends
+/// on the generated crate as `crate_name`.
+pub fn conformance_file(
+    path: &str,
+    api: &Api,
+    crate_name: &str,
+    module: &str,
+) -> Result<OutputFile, EmitError> {
+    rust_file(
+        path,
+        conformance::conformance_module(api, crate_name, module),
+    )
 }

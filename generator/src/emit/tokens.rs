@@ -10,11 +10,19 @@ pub fn ident(name: &str) -> Ident {
 
 /// `#[doc = ...]` attributes, one per paragraph line, or nothing.
 pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
-    let text: Vec<&str> = paragraphs.into_iter().flatten().filter(|p| !p.trim().is_empty()).collect();
+    let text: Vec<&str> = paragraphs
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     if text.is_empty() {
         return TokenStream::new();
     }
-    let lines: Vec<String> = text.join("\n\n").lines().map(|line| format!(" {line}").trim_end().to_owned()).collect();
+    let lines: Vec<String> = text
+        .join("\n\n")
+        .lines()
+        .map(|line| format!(" {line}").trim_end().to_owned())
+        .collect();
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -51,6 +59,10 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Boxed(inner) => {
             let inner = type_tokens(inner, scope);
             quote!(Box<#inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(Option<#inner>)
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Emits the `types` module of one API version: structs, enums, untagged unions and aliases.
 
 use super::tokens::{doc_attrs, ident, type_tokens, Scope};
-use crate::ir::{Enum, EnumRepr, EnumValue, ExtraProperties, Field, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{
+    Enum, EnumRepr, EnumValue, ExtraProperties, Field, Struct, TypeDef, TypeKind, TypeRef, Union,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -62,9 +64,16 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
 }
 
 fn field_def(field: &Field) -> TokenStream {
-    let default_doc = field.default.as_ref().map(|value| format!("Defaults to `{value}`."));
+    let default_doc = field
+        .default
+        .as_ref()
+        .map(|value| format!("Defaults to `{value}`."));
     let deprecated_doc = field.deprecated.then_some("**Deprecated.**");
-    let docs = doc_attrs([deprecated_doc, field.docs.as_deref(), default_doc.as_deref()]);
+    let docs = doc_attrs([
+        deprecated_doc,
+        field.docs.as_deref(),
+        default_doc.as_deref(),
+    ]);
     let name = ident(&field.name);
     let ty = type_tokens(&field.ty, Scope::Types);
     if field.flatten {
@@ -74,16 +83,35 @@ fn field_def(field: &Field) -> TokenStream {
         let wire = &field.wire_name;
         quote!(rename = #wire,)
     });
+    let lenient = lenient_reader(&field.ty, field.is_optional())
+        .map(|path| quote!(deserialize_with = #path,));
     if field.is_optional() {
         quote! {
             #docs
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            #[serde(#rename default, #lenient skip_serializing_if = "Option::is_none")]
             pub #name: Option<#ty>,
         }
     } else {
-        let attr = rename.map(|rename| quote!(#[serde(#rename)]));
+        let attr =
+            (rename.is_some() || lenient.is_some()).then(|| quote!(#[serde(#rename #lenient)]));
         quote! { #docs #attr pub #name: #ty, }
     }
+}
+
+/// Scalars are read leniently (see the runtime's `lenient` module): the API sends integer ids
+/// where strings are declared and numeric strings where integers are.
+fn lenient_reader(ty: &TypeRef, optional: bool) -> Option<String> {
+    let kind = match ty {
+        TypeRef::String => "string",
+        TypeRef::Integer => "integer",
+        TypeRef::Number => "number",
+        TypeRef::Map(value) if **value == TypeRef::String => "string_map",
+        _ => return None,
+    };
+    Some(format!(
+        "crate::runtime::lenient::{}{kind}",
+        if optional { "opt_" } else { "" }
+    ))
 }
 
 fn at_least_one_of_doc(groups: &[Vec<String>]) -> Option<String> {
@@ -92,20 +120,42 @@ fn at_least_one_of_doc(groups: &[Vec<String>]) -> Option<String> {
     }
     let alternatives: Vec<String> = groups
         .iter()
-        .map(|group| group.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" + "))
+        .map(|group| {
+            group
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
         .collect();
-    Some(format!("The API requires one of these sets of fields: {}.", alternatives.join("; or ")))
+    Some(format!(
+        "The API requires one of these sets of fields: {}.",
+        alternatives.join("; or ")
+    ))
 }
 
 fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     let docs = doc_attrs([def.docs.as_deref(), Some(origin)]);
     let name = ident(&def.name);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let variant_docs: Vec<String> = e.variants.iter().map(|v| format!(" `{}`", display_value(&v.value))).collect();
+    let variant_docs: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| format!(" `{}`", display_value(&v.value)))
+        .collect();
     let (unknown_ty, derives) = match e.repr {
-        EnumRepr::String => (quote!(String), quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)),
-        EnumRepr::Integer => (quote!(i64), quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)),
-        EnumRepr::Mixed => (quote!(serde_json::Value), quote!(Debug, Clone, PartialEq, Eq)),
+        EnumRepr::String => (
+            quote!(String),
+            quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
+        ),
+        EnumRepr::Integer => (
+            quote!(i64),
+            quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
+        ),
+        EnumRepr::Mixed => (
+            quote!(serde_json::Value),
+            quote!(Debug, Clone, PartialEq, Eq),
+        ),
     };
     let conversions = enum_conversions(&name, e, &variants);
     quote! {
@@ -127,7 +177,11 @@ fn display_value(value: &EnumValue) -> String {
     }
 }
 
-fn enum_conversions(name: &proc_macro2::Ident, e: &Enum, variants: &[proc_macro2::Ident]) -> TokenStream {
+fn enum_conversions(
+    name: &proc_macro2::Ident,
+    e: &Enum,
+    variants: &[proc_macro2::Ident],
+) -> TokenStream {
     match e.repr {
         EnumRepr::String => {
             let values: Vec<String> = e.variants.iter().map(|v| display_value(&v.value)).collect();

@@ -23,7 +23,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), message: message.into() }
+        Self {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -40,7 +43,8 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut schemas = schema::SchemaLowerer::new(components);
     schemas.lower_components(&mut diagnostics);
-    let mut operations = operation::OperationLowerer::new(spec, &mut schemas).lower_all(&mut diagnostics);
+    let mut operations =
+        operation::OperationLowerer::new(spec, &mut schemas).lower_all(&mut diagnostics);
     if !diagnostics.is_empty() {
         // A component reached from several places reports the same problem each time.
         let mut seen = std::collections::HashSet::new();
@@ -52,6 +56,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     mark_defaultable(&mut types);
     let index = pagination::TypeIndex::new(&types);
     for operation in &mut operations {
+        require_bodies_with_required_fields(operation, &index);
         pagination::detect(operation, &index);
     }
     Ok(Api {
@@ -60,7 +65,10 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         servers: spec
             .servers
             .iter()
-            .map(|s| Server { url: s.url.clone(), description: s.description.clone() })
+            .map(|s| Server {
+                url: s.url.clone(),
+                description: s.description.clone(),
+            })
             .collect(),
         types,
         operations,
@@ -70,10 +78,19 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
 /// Types that contain themselves (directly or through other structs/unions, not through a
 /// `Vec` or map) would have infinite size: those edges get a `Box`.
 fn box_recursive_fields(types: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     let edges: Vec<Vec<usize>> = types
         .iter()
-        .map(|t| direct_refs(&t.kind).iter().filter_map(|name| index.get(*name).copied()).collect())
+        .map(|t| {
+            direct_refs(&t.kind)
+                .iter()
+                .filter_map(|name| index.get(*name).copied())
+                .collect()
+        })
         .collect();
     let component = strongly_connected(&edges);
     let same_cycle = |from: usize, to: &TypeRef| match to {
@@ -82,13 +99,13 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
         }),
         _ => false,
     };
-    for i in 0..types.len() {
+    for (i, def) in types.iter_mut().enumerate() {
         let boxed = |ty: &mut TypeRef| {
             if same_cycle(i, ty) {
                 *ty = TypeRef::Boxed(Box::new(ty.clone()));
             }
         };
-        match &mut types[i].kind {
+        match &mut def.kind {
             TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| boxed(&mut f.ty)),
             TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
             TypeKind::Alias(target) => boxed(target),
@@ -116,7 +133,8 @@ fn direct_refs(kind: &TypeKind) -> Vec<&str> {
 fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     let n = edges.len();
     let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
-    let (mut component, mut stack, mut next_index, mut next_component) = (vec![usize::MAX; n], Vec::new(), 0, 0);
+    let (mut component, mut stack, mut next_index, mut next_component) =
+        (vec![usize::MAX; n], Vec::new(), 0, 0);
     for root in 0..n {
         if index[root] != usize::MAX {
             continue;
@@ -165,7 +183,10 @@ fn mark_defaultable(types: &mut [TypeDef]) {
         let mut changed = false;
         for def in types.iter() {
             let value = match &def.kind {
-                TypeKind::Struct(s) => s.fields.iter().all(|f| f.is_optional() || has_default(&f.ty, &defaultable)),
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .all(|f| f.is_optional() || has_default(&f.ty, &defaultable)),
                 TypeKind::Alias(target) => has_default(target, &defaultable),
                 TypeKind::Enum(_) | TypeKind::Union(_) => false,
             };
@@ -190,5 +211,22 @@ fn has_default(ty: &TypeRef, known: &BTreeMap<String, bool>) -> bool {
         TypeRef::Named(name) => known.get(name).copied().unwrap_or(false),
         TypeRef::Boxed(inner) => has_default(inner, known),
         _ => true,
+    }
+}
+
+/// A body whose schema has required properties cannot be left out, whatever `requestBody.required`
+/// says (the search endpoints leave it false): such a body is a required argument of the method.
+fn require_bodies_with_required_fields(
+    operation: &mut crate::ir::Operation,
+    types: &pagination::TypeIndex<'_>,
+) {
+    if let Some(body) = operation.body.as_mut() {
+        if !body.required
+            && types
+                .structure(&body.ty)
+                .is_some_and(|s| s.fields.iter().any(|f| !f.is_optional()))
+        {
+            body.required = true;
+        }
     }
 }

@@ -9,7 +9,8 @@ use crate::ir::{
 };
 use crate::names::{field_name, type_name, NameScope};
 use openapiv3::{
-    Components, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Response, StatusCode,
+    Components, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Response,
+    StatusCode,
 };
 
 /// Headers the client sets itself; an operation never asks the caller for them.
@@ -24,8 +25,20 @@ pub struct OperationLowerer<'a, 's> {
 impl<'a, 's> OperationLowerer<'a, 's> {
     pub fn new(spec: &'a OpenAPI, schemas: &'s mut SchemaLowerer<'a>) -> Self {
         // Methods of the generated client that operations must not shadow.
-        let reserved = ["new", "builder", "transport", "rate_limit", "api_version", "from", "clone"];
-        Self { spec, schemas, method_names: NameScope::with_reserved(reserved) }
+        let reserved = [
+            "new",
+            "builder",
+            "transport",
+            "rate_limit",
+            "api_version",
+            "from",
+            "clone",
+        ];
+        Self {
+            spec,
+            schemas,
+            method_names: NameScope::with_reserved(reserved),
+        }
     }
 
     pub fn lower_all(&mut self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Operation> {
@@ -33,7 +46,10 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         for (path, item) in &self.spec.paths.paths {
             let item_pointer = format!("#/paths/{}", escape_pointer(path));
             let ReferenceOr::Item(item) = item else {
-                diagnostics.push(Diagnostic::new(item_pointer, "path items given as `$ref` are not supported"));
+                diagnostics.push(Diagnostic::new(
+                    item_pointer,
+                    "path items given as `$ref` are not supported",
+                ));
                 continue;
             };
             for (method, operation) in methods(item) {
@@ -44,7 +60,10 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                 }
             }
             if item.options.is_some() || item.head.is_some() || item.trace.is_some() {
-                diagnostics.push(Diagnostic::new(item_pointer, "OPTIONS, HEAD and TRACE operations are not supported"));
+                diagnostics.push(Diagnostic::new(
+                    item_pointer,
+                    "OPTIONS, HEAD and TRACE operations are not supported",
+                ));
             }
         }
         operations
@@ -67,10 +86,13 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         let mut params = self.parameters(item, operation, &builder_name, pointer)?;
         let path_segments = path_segments(path, &mut params, pointer)?;
         let body = match &operation.request_body {
-            Some(body) => Some(self.request_body(body, &builder_name, &format!("{pointer}/requestBody"))?),
+            Some(body) => {
+                Some(self.request_body(body, &builder_name, &format!("{pointer}/requestBody"))?)
+            }
             None => None,
         };
-        let response = self.success_response(operation, &builder_name, &format!("{pointer}/responses"))?;
+        let response =
+            self.success_response(operation, &builder_name, &format!("{pointer}/responses"))?;
         let docs = match (&operation.description, &operation.summary) {
             (Some(description), _) => rustdoc(description),
             (None, Some(summary)) => rustdoc(summary),
@@ -107,14 +129,30 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             .parameters
             .iter()
             .enumerate()
-            .map(|(i, p)| (format!("{}/parameters/{i}", pointer.rsplit_once('/').map_or(pointer, |(head, _)| head)), p))
-            .chain(operation.parameters.iter().enumerate().map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)));
+            .map(|(i, p)| {
+                (
+                    format!(
+                        "{}/parameters/{i}",
+                        pointer.rsplit_once('/').map_or(pointer, |(head, _)| head)
+                    ),
+                    p,
+                )
+            })
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)),
+            );
         for (param_pointer, parameter) in sources {
-            let parameter = resolve_parameter(self.spec.components.as_ref(), parameter, &param_pointer)?;
+            let parameter =
+                resolve_parameter(self.spec.components.as_ref(), parameter, &param_pointer)?;
             let key = parameter.parameter_data_ref();
             merged.retain(|(_, p)| {
                 let existing = p.parameter_data_ref();
-                !(existing.name == key.name && std::mem::discriminant(*p) == std::mem::discriminant(parameter))
+                !(existing.name == key.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter))
             });
             merged.push((param_pointer, parameter));
         }
@@ -125,22 +163,38 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             let location = match parameter {
                 Parameter::Path { .. } => ParamLocation::Path,
                 Parameter::Query { .. } => ParamLocation::Query,
-                Parameter::Header { .. } if CLIENT_HEADERS.contains(&data.name.to_ascii_lowercase().as_str()) => continue,
+                Parameter::Header { .. }
+                    if CLIENT_HEADERS.contains(&data.name.to_ascii_lowercase().as_str()) =>
+                {
+                    continue
+                }
                 Parameter::Header { .. } => ParamLocation::Header,
                 Parameter::Cookie { .. } => {
-                    return Err(Diagnostic::new(param_pointer, "cookie parameters are not supported"));
+                    return Err(Diagnostic::new(
+                        param_pointer,
+                        "cookie parameters are not supported",
+                    ));
                 }
             };
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => schema,
                 ParameterSchemaOrContent::Content(_) => {
-                    return Err(Diagnostic::new(param_pointer, "parameters described by `content` are not supported"));
+                    return Err(Diagnostic::new(
+                        param_pointer,
+                        "parameters described by `content` are not supported",
+                    ));
                 }
             };
             let hint = format!("{builder_name}{}", type_name(&data.name));
-            let Lowered { ty, .. } = self.schemas.lower_use(Node::from(schema), &hint, &format!("{param_pointer}/schema"))?;
+            let Lowered { ty, .. } = self.schemas.lower_use(
+                Node::from(schema),
+                &hint,
+                &format!("{param_pointer}/schema"),
+            )?;
             let location = match (location, is_scalar_or_list(&ty, self.schemas)) {
-                (ParamLocation::Query, false) if data.explode != Some(false) => ParamLocation::QueryObject,
+                (ParamLocation::Query, false) if data.explode != Some(false) => {
+                    ParamLocation::QueryObject
+                }
                 (ParamLocation::Query | ParamLocation::Path | ParamLocation::Header, false) => {
                     return Err(Diagnostic::new(
                         param_pointer,
@@ -171,10 +225,20 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             ReferenceOr::Item(body) => body,
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/requestBodies/");
-                let found = self.spec.components.as_ref().zip(name).and_then(|(c, n)| c.request_bodies.get(n));
+                let found = self
+                    .spec
+                    .components
+                    .as_ref()
+                    .zip(name)
+                    .and_then(|(c, n)| c.request_bodies.get(n));
                 match found {
                     Some(ReferenceOr::Item(body)) => body,
-                    _ => return Err(Diagnostic::new(pointer, format!("cannot resolve `$ref: {reference}`"))),
+                    _ => {
+                        return Err(Diagnostic::new(
+                            pointer,
+                            format!("cannot resolve `$ref: {reference}`"),
+                        ))
+                    }
                 }
             }
         };
@@ -182,15 +246,30 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
             return Err(Diagnostic::new(
                 pointer,
-                format!("request bodies of type {} are not supported (only application/json)", types.join(", ")),
+                format!(
+                    "request bodies of type {} are not supported (only application/json)",
+                    types.join(", ")
+                ),
             ));
         };
         let media_pointer = format!("{pointer}/content/application~1json/schema");
         let ty = match &media.schema {
-            Some(schema) => self.schemas.lower_use(Node::from(schema), &format!("{builder_name}Body"), &media_pointer)?.ty,
+            Some(schema) => {
+                self.schemas
+                    .lower_use(
+                        Node::from(schema),
+                        &format!("{builder_name}Body"),
+                        &media_pointer,
+                    )?
+                    .ty
+            }
             None => TypeRef::Json,
         };
-        Ok(RequestBody { ty, required: body.required, docs: body.description.as_deref().and_then(rustdoc) })
+        Ok(RequestBody {
+            ty,
+            required: body.required,
+            docs: body.description.as_deref().and_then(rustdoc),
+        })
     }
 
     /// The lowest 2xx (else 3xx) response decides what a successful call returns.
@@ -215,15 +294,23 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             return Ok(SuccessResponse::Undeclared);
         };
         let response_pointer = format!("{pointer}/{code}");
-        let response = resolve_response(self.spec.components.as_ref(), response, &response_pointer)?;
+        let response =
+            resolve_response(self.spec.components.as_ref(), response, &response_pointer)?;
         if (300..400).contains(&code) {
             return Ok(SuccessResponse::Redirect);
         }
         if let Some(media) = response.content.get("application/json") {
             let ty = match &media.schema {
                 Some(schema) => {
-                    let schema_pointer = format!("{response_pointer}/content/application~1json/schema");
-                    self.schemas.lower_use(Node::from(schema), &format!("{builder_name}Response"), &schema_pointer)?.ty
+                    let schema_pointer =
+                        format!("{response_pointer}/content/application~1json/schema");
+                    self.schemas
+                        .lower_use(
+                            Node::from(schema),
+                            &format!("{builder_name}Response"),
+                            &schema_pointer,
+                        )?
+                        .ty
                 }
                 None => TypeRef::Json,
             };
@@ -279,7 +366,11 @@ fn derived_method_name(method: HttpMethod, path: &str) -> String {
 /// Splits the path template. A `{name}` with no path parameter but a query parameter of that
 /// name is a known spec mistake (the value is part of the URL path); it is treated as a path
 /// parameter, since that is the only request the server can route.
-fn path_segments(path: &str, params: &mut [Param], pointer: &str) -> Result<Vec<PathSegment>, Diagnostic> {
+fn path_segments(
+    path: &str,
+    params: &mut [Param],
+    pointer: &str,
+) -> Result<Vec<PathSegment>, Diagnostic> {
     let mut segments = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
@@ -294,8 +385,17 @@ fn path_segments(path: &str, params: &mut [Param], pointer: &str) -> Result<Vec<
         let index = params
             .iter()
             .position(|p| p.wire_name == wire && p.location == ParamLocation::Path)
-            .or_else(|| params.iter().position(|p| p.wire_name == wire && p.location == ParamLocation::Query))
-            .ok_or_else(|| Diagnostic::new(pointer, format!("path `{path}` uses `{{{wire}}}` but declares no such parameter")))?;
+            .or_else(|| {
+                params
+                    .iter()
+                    .position(|p| p.wire_name == wire && p.location == ParamLocation::Query)
+            })
+            .ok_or_else(|| {
+                Diagnostic::new(
+                    pointer,
+                    format!("path `{path}` uses `{{{wire}}}` but declares no such parameter"),
+                )
+            })?;
         params[index].location = ParamLocation::Path;
         params[index].required = true;
         segments.push(PathSegment::Param(index));
@@ -304,8 +404,19 @@ fn path_segments(path: &str, params: &mut [Param], pointer: &str) -> Result<Vec<
     if !rest.is_empty() {
         segments.push(PathSegment::Literal(rest.to_owned()));
     }
-    if let Some(orphan) = params.iter().find(|p| p.location == ParamLocation::Path && !segments.iter().any(|s| matches!(s, PathSegment::Param(i) if params[*i].wire_name == p.wire_name))) {
-        return Err(Diagnostic::new(pointer, format!("path parameter `{}` does not appear in `{path}`", orphan.wire_name)));
+    if let Some(orphan) = params.iter().find(|p| {
+        p.location == ParamLocation::Path
+            && !segments
+                .iter()
+                .any(|s| matches!(s, PathSegment::Param(i) if params[*i].wire_name == p.wire_name))
+    }) {
+        return Err(Diagnostic::new(
+            pointer,
+            format!(
+                "path parameter `{}` does not appear in `{path}`",
+                orphan.wire_name
+            ),
+        ));
     }
     Ok(segments)
 }
@@ -313,8 +424,12 @@ fn path_segments(path: &str, params: &mut [Param], pointer: &str) -> Result<Vec<
 fn is_scalar_or_list(ty: &TypeRef, schemas: &SchemaLowerer<'_>) -> bool {
     match ty {
         TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
-        TypeRef::Array(item) => matches!(**item, TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean)
-            || is_enum(item, schemas),
+        TypeRef::Array(item) => {
+            matches!(
+                **item,
+                TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean
+            ) || is_enum(item, schemas)
+        }
         other => is_enum(other, schemas),
     }
 }
@@ -339,7 +454,10 @@ fn resolve_parameter<'a>(
             let name = reference.strip_prefix("#/components/parameters/");
             match components.zip(name).and_then(|(c, n)| c.parameters.get(n)) {
                 Some(ReferenceOr::Item(parameter)) => Ok(parameter),
-                _ => Err(Diagnostic::new(pointer, format!("cannot resolve `$ref: {reference}`"))),
+                _ => Err(Diagnostic::new(
+                    pointer,
+                    format!("cannot resolve `$ref: {reference}`"),
+                )),
             }
         }
     }
@@ -356,7 +474,10 @@ fn resolve_response<'a>(
             let name = reference.strip_prefix("#/components/responses/");
             match components.zip(name).and_then(|(c, n)| c.responses.get(n)) {
                 Some(ReferenceOr::Item(response)) => Ok(response),
-                _ => Err(Diagnostic::new(pointer, format!("cannot resolve `$ref: {reference}`"))),
+                _ => Err(Diagnostic::new(
+                    pointer,
+                    format!("cannot resolve `$ref: {reference}`"),
+                )),
             }
         }
     }

@@ -2,8 +2,8 @@
 //! paginated endpoint gets a stream without anyone keeping a list of operation names.
 
 use crate::ir::{
-    Field, FieldPath, FieldStep, HttpMethod, Operation, Pagination, PaginationStyle, Param, ParamLocation,
-    Struct, SuccessResponse, TypeDef, TypeKind, TypeRef,
+    Field, FieldPath, FieldStep, HttpMethod, Operation, Pagination, PaginationStyle, Param,
+    ParamLocation, Struct, SuccessResponse, TypeDef, TypeKind, TypeRef,
 };
 use std::collections::HashMap;
 
@@ -13,7 +13,9 @@ pub struct TypeIndex<'t> {
 
 impl<'t> TypeIndex<'t> {
     pub fn new(types: &'t [TypeDef]) -> Self {
-        Self { by_name: types.iter().map(|t| (t.name.as_str(), t)).collect() }
+        Self {
+            by_name: types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        }
     }
 
     /// The struct a type reference ends at, through aliases and boxes.
@@ -55,9 +57,15 @@ impl<'t> TypeIndex<'t> {
 
 /// Fills `operation.pagination` when its shapes match one of Intercom's pagination styles.
 pub fn detect(operation: &mut Operation, types: &TypeIndex<'_>) {
-    let SuccessResponse::Json(response_type) = &operation.response else { return };
-    let Some(response) = types.structure(response_type) else { return };
-    let Some((items, item_type)) = items_field(response, types) else { return };
+    let SuccessResponse::Json(response_type) = &operation.response else {
+        return;
+    };
+    let Some(response) = types.structure(response_type) else {
+        return;
+    };
+    let Some((items, item_type)) = items_field(response, types) else {
+        return;
+    };
     let pages = field(response, "pages");
     let next_cursor = pages.and_then(|pages| {
         let pages_struct = types.structure(&pages.ty)?;
@@ -70,10 +78,19 @@ pub fn detect(operation: &mut Operation, types: &TypeIndex<'_>) {
         Some(vec![step(pages), step(total)])
     });
     let query_param = |wire: &str| {
-        operation.params.iter().find(|p| p.wire_name == wire && p.location == ParamLocation::Query).map(|p| p.name.clone())
+        operation
+            .params
+            .iter()
+            .find(|p| p.wire_name == wire && p.location == ParamLocation::Query)
+            .map(|p| p.name.clone())
     };
-    let style = if let (Some(param), Some(scroll)) = (query_param("scroll_param"), field(response, "scroll_param")) {
-        Some(PaginationStyle::Scroll { param, next: vec![step(scroll)] })
+    let style = if let (Some(param), Some(scroll)) =
+        (query_param("scroll_param"), field(response, "scroll_param"))
+    {
+        Some(PaginationStyle::Scroll {
+            param,
+            next: vec![step(scroll)],
+        })
     } else if let (Some(param), Some(total_pages)) = (query_param("page"), total_pages) {
         Some(PaginationStyle::PageNumber { param, total_pages })
     } else if let (HttpMethod::Post, Some(next)) = (operation.method, next_cursor.clone()) {
@@ -84,12 +101,19 @@ pub fn detect(operation: &mut Operation, types: &TypeIndex<'_>) {
     } else {
         None
     };
-    operation.pagination = style.map(|style| Pagination { style, items, item_type });
+    operation.pagination = style.map(|style| Pagination {
+        style,
+        items,
+        item_type,
+    });
 }
 
 /// The single array field of a page response holds its items.
 fn items_field(response: &Struct, types: &TypeIndex<'_>) -> Option<(FieldPath, TypeRef)> {
-    let mut arrays = response.fields.iter().filter_map(|f| types.array_item(&f.ty).map(|item| (f, item)));
+    let mut arrays = response
+        .fields
+        .iter()
+        .filter_map(|f| types.array_item(&f.ty).map(|item| (f, item)));
     let (found, item) = arrays.next()?;
     if arrays.next().is_some() {
         return None;
@@ -121,15 +145,25 @@ fn add_cursor_param(operation: &mut Operation) -> String {
         location: ParamLocation::Query,
         ty: TypeRef::String,
         required: false,
-        docs: Some("The cursor of the page to fetch: `pages.next.starting_after` of the previous page.".to_owned()),
+        docs: Some(
+            "The cursor of the page to fetch: `pages.next.starting_after` of the previous page."
+                .to_owned(),
+        ),
     });
     name
 }
 
 fn field<'s>(object: &'s Struct, wire: &str) -> Option<&'s Field> {
-    object.fields.iter().find(|f| f.wire_name == wire && !f.flatten)
+    object
+        .fields
+        .iter()
+        .find(|f| f.wire_name == wire && !f.flatten)
 }
 
 fn step(field: &Field) -> FieldStep {
-    FieldStep { name: field.name.clone(), optional: field.is_optional(), boxed: matches!(field.ty, TypeRef::Boxed(_)) }
+    FieldStep {
+        name: field.name.clone(),
+        optional: field.is_optional(),
+        boxed: matches!(field.ty, TypeRef::Boxed(_)),
+    }
 }

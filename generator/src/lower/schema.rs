@@ -4,8 +4,8 @@ use super::view::{Extra, Node, View};
 use super::Diagnostic;
 use crate::docs::rustdoc;
 use crate::ir::{
-    Enum, EnumRepr, EnumValue, EnumVariant, ExtraProperties, Field, Struct, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant,
+    Enum, EnumRepr, EnumValue, EnumVariant, ExtraProperties, Field, Struct, TypeDef, TypeKind,
+    TypeRef, Union, UnionVariant,
 };
 use crate::names::{field_name, type_name, variant_name, NameScope};
 use heck::ToUpperCamelCase;
@@ -15,6 +15,18 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// The last variant of every untagged union.
+const FALLBACK_VARIANT: &str = "Other";
+
+/// An array item or map value that may be null is an `Option` inside the collection.
+fn nullable_inside(lowered: Lowered) -> TypeRef {
+    if lowered.nullable && lowered.ty != TypeRef::Json {
+        TypeRef::Nullable(Box::new(lowered.ty))
+    } else {
+        lowered.ty
+    }
+}
 
 /// A type at a use site: what to write, and whether `null` is allowed there.
 #[derive(Debug, Clone)]
@@ -46,8 +58,10 @@ pub struct SchemaLowerer<'a> {
 impl<'a> SchemaLowerer<'a> {
     pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
         let mut names = NameScope::default();
-        let component_names =
-            components.keys().map(|raw| (raw.as_str(), names.claim(&type_name(raw)))).collect();
+        let component_names = components
+            .keys()
+            .map(|raw| (raw.as_str(), names.claim(&type_name(raw))))
+            .collect();
         Self {
             components,
             component_names,
@@ -80,7 +94,10 @@ impl<'a> SchemaLowerer<'a> {
 
     fn ensure_component(&mut self, raw: &str) -> Result<(), Diagnostic> {
         let Some((index, raw, node)) = self.components.get_full(raw) else {
-            return Err(Diagnostic::new(format!("{COMPONENT_PREFIX}{raw}"), "schema is referenced but not defined"));
+            return Err(Diagnostic::new(
+                format!("{COMPONENT_PREFIX}{raw}"),
+                "schema is referenced but not defined",
+            ));
         };
         if self.done.contains(raw.as_str()) || self.in_progress.contains(raw.as_str()) {
             return Ok(());
@@ -95,7 +112,15 @@ impl<'a> SchemaLowerer<'a> {
                 self.in_progress.remove(raw.as_str());
                 let kind = TypeKind::Alias(target?.ty);
                 let name = self.component_names[raw.as_str()].clone();
-                self.slots[index].insert(0, TypeDef { name, origin: pointer, docs: None, kind });
+                self.slots[index].insert(
+                    0,
+                    TypeDef {
+                        name,
+                        origin: pointer,
+                        docs: None,
+                        kind,
+                    },
+                );
                 self.done.insert(raw);
                 return Ok(());
             }
@@ -111,7 +136,12 @@ impl<'a> SchemaLowerer<'a> {
             Shape::Named(kind) => kind,
             Shape::Existing(lowered) => TypeKind::Alias(lowered.ty),
         };
-        let def = TypeDef { name, origin: pointer, docs: type_docs(&view), kind };
+        let def = TypeDef {
+            name,
+            origin: pointer,
+            docs: type_docs(&view),
+            kind,
+        };
         self.slots[index].insert(0, def);
         self.done.insert(raw);
         Ok(())
@@ -119,7 +149,12 @@ impl<'a> SchemaLowerer<'a> {
 
     /// Lowers a schema where it is used (a property, an item, a parameter, a body).
     /// `hint` names any type the schema needs; `pointer` locates it in the spec.
-    pub fn lower_use(&mut self, node: Node<'a>, hint: &str, pointer: &str) -> Result<Lowered, Diagnostic> {
+    pub fn lower_use(
+        &mut self,
+        node: Node<'a>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Lowered, Diagnostic> {
         match node {
             Node::Ref(reference) => self.lower_ref(reference, pointer),
             Node::Schema(schema) => {
@@ -129,9 +164,17 @@ impl<'a> SchemaLowerer<'a> {
                     Shape::Existing(lowered) => Ok(lowered),
                     Shape::Named(kind) => {
                         let name = self.names.claim(&type_name(hint));
-                        let def = TypeDef { name: name.clone(), origin: pointer.to_owned(), docs: type_docs(&view), kind };
+                        let def = TypeDef {
+                            name: name.clone(),
+                            origin: pointer.to_owned(),
+                            docs: type_docs(&view),
+                            kind,
+                        };
                         self.slots[self.current_slot].insert(position, def);
-                        Ok(Lowered { ty: TypeRef::Named(name), nullable: view.nullable })
+                        Ok(Lowered {
+                            ty: TypeRef::Named(name),
+                            nullable: view.nullable,
+                        })
                     }
                 }
             }
@@ -141,13 +184,22 @@ impl<'a> SchemaLowerer<'a> {
     fn lower_ref(&mut self, reference: &str, pointer: &str) -> Result<Lowered, Diagnostic> {
         let raw = component_of(reference, pointer)?;
         if !self.components.contains_key(raw) {
-            return Err(Diagnostic::new(pointer, format!("`$ref: {reference}` names a schema that is not defined")));
+            return Err(Diagnostic::new(
+                pointer,
+                format!("`$ref: {reference}` names a schema that is not defined"),
+            ));
         }
         self.ensure_component(raw)?;
         let name = self.component_names.get(raw).cloned().ok_or_else(|| {
-            Diagnostic::new(pointer, format!("`$ref: {reference}` names a schema that does not exist"))
+            Diagnostic::new(
+                pointer,
+                format!("`$ref: {reference}` names a schema that does not exist"),
+            )
         })?;
-        Ok(Lowered { ty: TypeRef::Named(name), nullable: self.component_nullable(raw) })
+        Ok(Lowered {
+            ty: TypeRef::Named(name),
+            nullable: self.component_nullable(raw),
+        })
     }
 
     fn component_view(&self, raw: &str) -> Option<View<'a>> {
@@ -162,7 +214,9 @@ impl<'a> SchemaLowerer<'a> {
         let mut seen = HashSet::new();
         let mut current = raw.to_owned();
         while seen.insert(current.clone()) {
-            let Some(view) = self.component_view(&current) else { return false };
+            let Some(view) = self.component_view(&current) else {
+                return false;
+            };
             if view.nullable {
                 return true;
             }
@@ -191,7 +245,12 @@ impl<'a> SchemaLowerer<'a> {
         if !values.is_empty() && matches!(view.typ, None | Some("string") | Some("integer")) {
             return enum_shape(&values, pointer).map(Shape::Named);
         }
-        let existing = |ty| Ok(Shape::Existing(Lowered { ty, nullable: view.nullable }));
+        let existing = |ty| {
+            Ok(Shape::Existing(Lowered {
+                ty,
+                nullable: view.nullable,
+            }))
+        };
         match view.typ {
             Some("string") => existing(TypeRef::String),
             Some("integer") => existing(TypeRef::Integer),
@@ -199,7 +258,14 @@ impl<'a> SchemaLowerer<'a> {
             Some("boolean") => existing(TypeRef::Boolean),
             Some("array") => {
                 let item = match view.items {
-                    Some(items) => self.lower_use(items, &format!("{name}Item"), &format!("{pointer}/items"))?.ty,
+                    Some(items) => {
+                        let item = self.lower_use(
+                            items,
+                            &format!("{name}Item"),
+                            &format!("{pointer}/items"),
+                        )?;
+                        nullable_inside(item)
+                    }
                     None => TypeRef::Json,
                 };
                 existing(TypeRef::Array(Box::new(item)))
@@ -210,14 +276,24 @@ impl<'a> SchemaLowerer<'a> {
             }
             Some("object") => match view.extra {
                 Extra::Typed(node) => {
-                    let value = self.lower_use(node, &format!("{name}Value"), &format!("{pointer}/additionalProperties"))?;
-                    existing(TypeRef::Map(Box::new(value.ty)))
+                    let value = self.lower_use(
+                        node,
+                        &format!("{name}Value"),
+                        &format!("{pointer}/additionalProperties"),
+                    )?;
+                    existing(TypeRef::Map(Box::new(nullable_inside(value))))
                 }
                 Extra::Unspecified | Extra::Any | Extra::Forbidden => existing(TypeRef::Object),
             },
             None if view.is_unconstrained() => existing(TypeRef::Json),
-            None => Err(Diagnostic::new(pointer, "schema without `type` whose shape cannot be inferred")),
-            Some(other) => Err(Diagnostic::new(pointer, format!("unknown schema type `{other}`"))),
+            None => Err(Diagnostic::new(
+                pointer,
+                "schema without `type` whose shape cannot be inferred",
+            )),
+            Some(other) => Err(Diagnostic::new(
+                pointer,
+                format!("unknown schema type `{other}`"),
+            )),
         }
     }
 
@@ -226,14 +302,29 @@ impl<'a> SchemaLowerer<'a> {
         let fields = self.own_fields(view, name, pointer)?;
         let extra = match view.extra {
             Extra::Typed(node) => ExtraProperties::Typed(
-                self.lower_use(node, &format!("{name}Value"), &format!("{pointer}/additionalProperties"))?.ty,
+                self.lower_use(
+                    node,
+                    &format!("{name}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                )?
+                .ty,
             ),
             _ => ExtraProperties::Keep,
         };
-        Ok(Struct { fields: dedupe_field_names(fields), defaultable: false, extra, at_least_one_of: Vec::new() })
+        Ok(Struct {
+            fields: dedupe_field_names(fields),
+            defaultable: false,
+            extra,
+            at_least_one_of: Vec::new(),
+        })
     }
 
-    fn own_fields(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Vec<Field>, Diagnostic> {
+    fn own_fields(
+        &mut self,
+        view: &View<'a>,
+        name: &str,
+        pointer: &str,
+    ) -> Result<Vec<Field>, Diagnostic> {
         let mut fields = Vec::with_capacity(view.properties.len());
         for (wire, node) in &view.properties {
             let property_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
@@ -250,7 +341,10 @@ impl<'a> SchemaLowerer<'a> {
                 required: view.required.contains(wire),
                 nullable: lowered.nullable,
                 flatten: false,
-                docs: property.as_ref().and_then(|p| p.description.or(p.title)).and_then(rustdoc),
+                docs: property
+                    .as_ref()
+                    .and_then(|p| p.description.or(p.title))
+                    .and_then(rustdoc),
                 default: property.as_ref().and_then(|p| p.default.cloned()),
                 deprecated: property.as_ref().is_some_and(|p| p.deprecated),
             });
@@ -262,7 +356,10 @@ impl<'a> SchemaLowerer<'a> {
     fn all_of(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Shape, Diagnostic> {
         if let Some(reference) = single_ref_wrapper(view) {
             let lowered = self.lower_ref(reference, &format!("{pointer}/allOf/0"))?;
-            return Ok(Shape::Existing(Lowered { ty: lowered.ty, nullable: lowered.nullable || view.nullable }));
+            return Ok(Shape::Existing(Lowered {
+                ty: lowered.ty,
+                nullable: lowered.nullable || view.nullable,
+            }));
         }
         let mut merged: Vec<Field> = Vec::new();
         let mut extra = ExtraProperties::Keep;
@@ -291,13 +388,27 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// The object an allOf member contributes: a component's lowered struct, or an inline object.
-    fn member_struct(&mut self, member: Node<'a>, name: &str, pointer: &str) -> Result<Struct, Diagnostic> {
-        let not_object = || Diagnostic::new(pointer, "allOf member is not an object; only objects can be merged");
+    fn member_struct(
+        &mut self,
+        member: Node<'a>,
+        name: &str,
+        pointer: &str,
+    ) -> Result<Struct, Diagnostic> {
+        let not_object = || {
+            Diagnostic::new(
+                pointer,
+                "allOf member is not an object; only objects can be merged",
+            )
+        };
         match member {
             Node::Ref(reference) => {
                 let raw = component_of(reference, pointer)?;
                 self.ensure_component(raw)?;
-                let target = self.component_names.get(raw).cloned().ok_or_else(not_object)?;
+                let target = self
+                    .component_names
+                    .get(raw)
+                    .cloned()
+                    .ok_or_else(not_object)?;
                 match self.resolve_alias(&target) {
                     Some(TypeKind::Struct(found)) => Ok(found.clone()),
                     _ => Err(not_object()),
@@ -307,13 +418,17 @@ impl<'a> SchemaLowerer<'a> {
                 let view = View::of(schema);
                 match self.shape(&view, name, pointer)? {
                     Shape::Named(TypeKind::Struct(found)) => Ok(found),
-                    Shape::Existing(Lowered { ty: TypeRef::Named(target), .. }) => {
-                        match self.resolve_alias(&target) {
-                            Some(TypeKind::Struct(found)) => Ok(found.clone()),
-                            _ => Err(not_object()),
-                        }
-                    }
-                    Shape::Existing(Lowered { ty: TypeRef::Object, .. }) => Ok(Struct {
+                    Shape::Existing(Lowered {
+                        ty: TypeRef::Named(target),
+                        ..
+                    }) => match self.resolve_alias(&target) {
+                        Some(TypeKind::Struct(found)) => Ok(found.clone()),
+                        _ => Err(not_object()),
+                    },
+                    Shape::Existing(Lowered {
+                        ty: TypeRef::Object,
+                        ..
+                    }) => Ok(Struct {
                         fields: Vec::new(),
                         defaultable: false,
                         extra: ExtraProperties::Keep,
@@ -338,11 +453,22 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// `oneOf` / `anyOf` without a discriminator.
-    fn composition(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Shape, Diagnostic> {
-        let (keyword, members) =
-            if view.one_of.is_empty() { ("anyOf", &view.any_of) } else { ("oneOf", &view.one_of) };
+    fn composition(
+        &mut self,
+        view: &View<'a>,
+        name: &str,
+        pointer: &str,
+    ) -> Result<Shape, Diagnostic> {
+        let (keyword, members) = if view.one_of.is_empty() {
+            ("anyOf", &view.any_of)
+        } else {
+            ("oneOf", &view.one_of)
+        };
         if !view.all_of.is_empty() || (!view.one_of.is_empty() && !view.any_of.is_empty()) {
-            return Err(Diagnostic::new(pointer, "a schema combining several of allOf/oneOf/anyOf is not supported"));
+            return Err(Diagnostic::new(
+                pointer,
+                "a schema combining several of allOf/oneOf/anyOf is not supported",
+            ));
         }
         let member_views: Vec<Option<View<'a>>> = members
             .iter()
@@ -351,26 +477,50 @@ impl<'a> SchemaLowerer<'a> {
                 Node::Ref(_) => None,
             })
             .collect();
-        let all_constraints = member_views.iter().all(|v| v.as_ref().is_some_and(is_constraint_member));
+        let all_constraints = member_views
+            .iter()
+            .all(|v| v.as_ref().is_some_and(is_constraint_member));
         if !view.properties.is_empty() && all_constraints {
-            return self.constrained_object(view, &member_views, name, pointer).map(Shape::Named);
+            return self
+                .constrained_object(view, &member_views, name, pointer)
+                .map(Shape::Named);
         }
         if !view.properties.is_empty() {
-            return self.object_with_variant(view, name, pointer).map(Shape::Named);
+            return self
+                .object_with_variant(view, name, pointer)
+                .map(Shape::Named);
         }
         if members.len() == 1 {
             let only = self.lower_use(members[0], name, &format!("{pointer}/{keyword}/0"))?;
-            return Ok(Shape::Existing(Lowered { ty: only.ty, nullable: only.nullable || view.nullable }));
+            return Ok(Shape::Existing(Lowered {
+                ty: only.ty,
+                nullable: only.nullable || view.nullable,
+            }));
         }
-        let mut labels = NameScope::default();
+        let mut labels = NameScope::with_reserved([FALLBACK_VARIANT]);
         let mut variants = Vec::with_capacity(members.len());
         for (index, (member, member_view)) in members.iter().zip(&member_views).enumerate() {
             let label = labels.claim(&self.variant_label(*member, member_view.as_ref()));
-            let lowered =
-                self.lower_use(*member, &format!("{name}{label}"), &format!("{pointer}/{keyword}/{index}"))?;
-            let docs = member_view.as_ref().and_then(|v| v.description).and_then(rustdoc);
-            variants.push(UnionVariant { name: label, ty: lowered.ty, docs });
+            let lowered = self.lower_use(
+                *member,
+                &format!("{name}{label}"),
+                &format!("{pointer}/{keyword}/{index}"),
+            )?;
+            let docs = member_view
+                .as_ref()
+                .and_then(|v| v.description)
+                .and_then(rustdoc);
+            variants.push(UnionVariant {
+                name: label,
+                ty: lowered.ty,
+                docs,
+            });
         }
+        variants.push(UnionVariant {
+            name: FALLBACK_VARIANT.to_owned(),
+            ty: TypeRef::Json,
+            docs: Some("JSON that fits none of the variants above, kept as sent.".to_owned()),
+        });
         Ok(Shape::Named(TypeKind::Union(Union { variants })))
     }
 
@@ -394,7 +544,9 @@ impl<'a> SchemaLowerer<'a> {
                 }
             }
             if !member.required.is_empty() {
-                object.at_least_one_of.push(member.required.iter().map(|r| (*r).to_owned()).collect());
+                object
+                    .at_least_one_of
+                    .push(member.required.iter().map(|r| (*r).to_owned()).collect());
             }
         }
         for field in &mut fields {
@@ -405,7 +557,12 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Properties beside a real union: the properties plus a flattened field holding the union.
-    fn object_with_variant(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<TypeKind, Diagnostic> {
+    fn object_with_variant(
+        &mut self,
+        view: &View<'a>,
+        name: &str,
+        pointer: &str,
+    ) -> Result<TypeKind, Diagnostic> {
         let object = self.object(view, name, pointer)?;
         let union_view = View::of_composition(view);
         let union_name = format!("{name}Variant");
@@ -413,7 +570,12 @@ impl<'a> SchemaLowerer<'a> {
             Shape::Named(kind) => {
                 let claimed = self.names.claim(&union_name);
                 let position = self.slots[self.current_slot].len();
-                let def = TypeDef { name: claimed.clone(), origin: pointer.to_owned(), docs: None, kind };
+                let def = TypeDef {
+                    name: claimed.clone(),
+                    origin: pointer.to_owned(),
+                    docs: None,
+                    kind,
+                };
                 self.slots[self.current_slot].insert(position, def);
                 TypeRef::Named(claimed)
             }
@@ -480,7 +642,11 @@ impl<'a> View<'a> {
 
 fn shape_label(view: &View<'_>) -> String {
     if !view.required.is_empty() {
-        return view.required.iter().map(|r| r.to_upper_camel_case()).collect();
+        return view
+            .required
+            .iter()
+            .map(|r| r.to_upper_camel_case())
+            .collect();
     }
     match view.typ {
         Some("array") => match view.items {
@@ -527,7 +693,12 @@ fn enum_shape(values: &[&Value], pointer: &str) -> Result<TypeKind, Diagnostic> 
         (true, _) => EnumRepr::String,
         (_, true) => EnumRepr::Integer,
         _ if values.iter().all(|v| v.is_string() || v.is_i64()) => EnumRepr::Mixed,
-        _ => return Err(Diagnostic::new(pointer, "enum values must be strings or integers")),
+        _ => {
+            return Err(Diagnostic::new(
+                pointer,
+                "enum values must be strings or integers",
+            ))
+        }
     };
     let mut scope = NameScope::with_reserved(["Unknown"]);
     let mut variants = Vec::with_capacity(values.len());
@@ -540,11 +711,18 @@ fn enum_shape(values: &[&Value], pointer: &str) -> Result<TypeKind, Diagnostic> 
             Value::String(s) => (variant_name(s), EnumValue::String(s.clone())),
             other => {
                 let number = other.as_i64().unwrap_or_default();
-                let label = if number < 0 { format!("Minus{}", number.unsigned_abs()) } else { format!("V{number}") };
+                let label = if number < 0 {
+                    format!("Minus{}", number.unsigned_abs())
+                } else {
+                    format!("V{number}")
+                };
                 (label, EnumValue::Integer(number))
             }
         };
-        variants.push(EnumVariant { name: scope.claim(&label), value });
+        variants.push(EnumVariant {
+            name: scope.claim(&label),
+            value,
+        });
     }
     Ok(TypeKind::Enum(Enum { repr, variants }))
 }
@@ -581,7 +759,10 @@ fn type_docs(view: &View<'_>) -> Option<String> {
 
 fn component_of<'r>(reference: &'r str, pointer: &str) -> Result<&'r str, Diagnostic> {
     reference.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
-        Diagnostic::new(pointer, format!("`$ref: {reference}`: only references to {COMPONENT_PREFIX}* are supported"))
+        Diagnostic::new(
+            pointer,
+            format!("`$ref: {reference}`: only references to {COMPONENT_PREFIX}* are supported"),
+        )
     })
 }
 

@@ -85,23 +85,43 @@ impl<'a> View<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 view.typ = Some("string");
-                view.enumeration = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
+                view.enumeration = s
+                    .enumeration
+                    .iter()
+                    .map(|v| v.clone().map_or(Value::Null, Value::String))
+                    .collect();
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 view.typ = Some("integer");
-                view.enumeration = i.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+                view.enumeration = i
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Number(n)) => {
                 view.typ = Some("number");
-                view.enumeration = n.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+                view.enumeration = n
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Boolean(b)) => {
                 view.typ = Some("boolean");
-                view.enumeration = b.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
+                view.enumeration = b
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::Bool))
+                    .collect();
             }
             SchemaKind::Type(Type::Object(o)) => {
                 view.typ = Some("object");
-                view.properties = o.properties.iter().map(|(k, v)| (k.as_str(), Node::from(v))).collect();
+                view.properties = o
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), Node::from(v)))
+                    .collect();
                 view.required = o.required.iter().map(String::as_str).collect();
                 view.extra = extra(o.additional_properties.as_ref());
             }
@@ -116,7 +136,11 @@ impl<'a> View<'a> {
             SchemaKind::Any(any) => {
                 view.typ = any.typ.as_deref();
                 view.enumeration = any.enumeration.clone();
-                view.properties = any.properties.iter().map(|(k, v)| (k.as_str(), Node::from(v))).collect();
+                view.properties = any
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), Node::from(v)))
+                    .collect();
                 view.required = any.required.iter().map(String::as_str).collect();
                 view.extra = extra(any.additional_properties.as_ref());
                 view.items = any.items.as_ref().map(Node::from);
