@@ -74,6 +74,29 @@ pub struct Args {
     pub body: Option<Value>,
 }
 
+/// A call whose response decoded into the generated type: its status and, when a validating
+/// mock server (Prism) answered, the request violations it reported in `sl-violations`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Called {
+    pub status: u16,
+    pub violations: Option<String>,
+}
+
+impl Called {
+    pub fn from_parts(
+        status: intercom_api::runtime::StatusCode,
+        headers: &intercom_api::runtime::HeaderMap,
+    ) -> Self {
+        let violations = headers
+            .get("sl-violations")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        Self {
+            status: status.as_u16(),
+            violations,
+        }
+    }
+}
+
 /// Why a conformance call failed.
 #[derive(Debug)]
 pub enum CallFailure {

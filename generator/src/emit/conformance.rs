@@ -30,7 +30,7 @@ pub fn conformance_module(api: &Api, crate_name: &str, module: &str) -> TokenStr
         //! Conformance dispatch for one API version: operation name → generated types and method.
         #![allow(clippy::too_many_lines)]
         use #krate::#module::{types, Client};
-        use crate::{Args, CallFailure, Roundtrip};
+        use crate::{Args, CallFailure, Called, Roundtrip};
 
         /// Decodes `body` as the success response type of `operation` and encodes it again.
         /// `None` when the operation has no JSON success response.
@@ -51,8 +51,8 @@ pub fn conformance_module(api: &Api, crate_name: &str, module: &str) -> TokenStr
         }
 
         /// Calls `operation` through its generated method with typed arguments parsed from
-        /// `args`, and returns the HTTP status of the (successfully decoded) response.
-        pub async fn call(client: &Client, operation: &str, args: &Args) -> Result<u16, CallFailure> {
+        /// `args`; a success means the response was decoded into the generated type.
+        pub async fn call(client: &Client, operation: &str, args: &Args) -> Result<Called, CallFailure> {
             match operation {
                 #(#calls)*
                 other => Err(CallFailure::UnknownOperation(other.to_owned())),
@@ -108,7 +108,7 @@ fn call_arm(op: &Operation) -> TokenStream {
             #(#optional)*
             #optional_body
             let response = request.send_with_response().await.map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
     }
 }

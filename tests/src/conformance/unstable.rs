@@ -2,7 +2,7 @@
 //! Conformance dispatch for one API version: operation name → generated types and method.
 #![allow(clippy::too_many_lines)]
 use intercom_api::unstable::{types, Client};
-use crate::{Args, CallFailure, Roundtrip};
+use crate::{Args, CallFailure, Called, Roundtrip};
 /// Decodes `body` as the success response type of `operation` and encodes it again.
 /// `None` when the operation has no JSON success response.
 pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
@@ -506,12 +506,12 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
     }
 }
 /// Calls `operation` through its generated method with typed arguments parsed from
-/// `args`, and returns the HTTP status of the (successfully decoded) response.
+/// `args`; a success means the response was decoded into the generated type.
 pub async fn call(
     client: &Client,
     operation: &str,
     args: &Args,
-) -> Result<u16, CallFailure> {
+) -> Result<Called, CallFailure> {
     match operation {
         "list_admins" => {
             let request = client.list_admins();
@@ -519,7 +519,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_activity_log_event_types" => {
             let request = client.list_activity_log_event_types();
@@ -527,7 +527,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_activity_logs" => {
             let request = client.list_activity_logs();
@@ -547,7 +547,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_activity_logs" => {
             let request = client
@@ -556,7 +556,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_admin" => {
             let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
@@ -564,7 +564,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "set_away_admin" => {
             let request = client
@@ -576,7 +576,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_content_import_sources" => {
             let request = client.list_content_import_sources();
@@ -584,7 +584,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_content_import_source" => {
             let request = client
@@ -595,7 +595,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_content_import_source" => {
             let request = client
@@ -604,7 +604,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_content_import_source" => {
             let request = client
@@ -616,7 +616,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_content_import_source" => {
             let request = client
@@ -625,7 +625,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_external_pages" => {
             let request = client.list_external_pages();
@@ -633,7 +633,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_external_page" => {
             let request = client
@@ -642,7 +642,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_external_page" => {
             let request = client
@@ -651,7 +651,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_external_page" => {
             let request = client
@@ -663,7 +663,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_external_page" => {
             let request = client
@@ -672,7 +672,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_articles" => {
             let request = client.list_articles();
@@ -684,7 +684,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_article" => {
             let request = client
@@ -693,7 +693,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_articles" => {
             let request = client.search_articles();
@@ -717,7 +717,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_article" => {
             let request = client.retrieve_article(args.required::<i64>("path", "id")?);
@@ -725,7 +725,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_article" => {
             let request = client.update_article(args.required::<i64>("path", "id")?);
@@ -737,7 +737,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_article" => {
             let request = client.delete_article(args.required::<i64>("path", "id")?);
@@ -745,7 +745,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_away_status_reasons" => {
             let request = client.list_away_status_reasons();
@@ -753,7 +753,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_brands" => {
             let request = client.list_brands();
@@ -761,7 +761,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_brand" => {
             let request = client.retrieve_brand(args.required::<String>("path", "id")?);
@@ -769,7 +769,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_calls" => {
             let request = client.list_calls();
@@ -785,7 +785,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_calls_with_transcripts" => {
             let request = client
@@ -796,7 +796,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_call" => {
             let request = client.show_call(args.required::<String>("path", "id")?);
@@ -804,7 +804,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_call_recording" => {
             let request = client
@@ -813,7 +813,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_call_transcript" => {
             let request = client
@@ -822,7 +822,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_company" => {
             let request = client.retrieve_company();
@@ -854,7 +854,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_or_update_company" => {
             let request = client.create_or_update_company();
@@ -868,7 +868,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_all_companies" => {
             let request = client.list_all_companies();
@@ -888,7 +888,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "scroll_over_all_companies" => {
             let request = client.scroll_over_all_companies();
@@ -900,7 +900,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_company_notes" => {
             let request = client
@@ -913,7 +913,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_company_note" => {
             let request = client
@@ -925,7 +925,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_a_company_by_id" => {
             let request = client
@@ -934,7 +934,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_company" => {
             let request = client.update_company(args.required::<String>("path", "id")?);
@@ -942,7 +942,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_company" => {
             let request = client.delete_company(args.required::<String>("path", "id")?);
@@ -950,7 +950,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_attached_contacts" => {
             let request = client
@@ -963,7 +963,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_attached_segments_for_companies" => {
             let request = client
@@ -974,7 +974,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_contacts" => {
             let request = client.list_contacts();
@@ -986,7 +986,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_contact" => {
             let request = client.create_contact();
@@ -998,7 +998,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_contact_by_external_id" => {
             let request = client
@@ -1009,7 +1009,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "merge_contact" => {
             let request = client.merge_contact();
@@ -1021,7 +1021,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_contacts" => {
             let request = client.search_contacts(args.body::<types::SearchRequest>()?);
@@ -1029,7 +1029,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_contact_from_a_company" => {
             let request = client
@@ -1041,7 +1041,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_segments_for_a_contact" => {
             let request = client
@@ -1052,7 +1052,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_subscriptions_for_a_contact" => {
             let request = client
@@ -1063,7 +1063,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_subscription_type_to_contact" => {
             let request = client
@@ -1075,7 +1075,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_subscription_type_to_contact" => {
             let request = client
@@ -1087,7 +1087,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_tags_for_a_contact" => {
             let request = client
@@ -1096,7 +1096,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_tag_to_contact" => {
             let request = client
@@ -1108,7 +1108,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_tag_from_contact" => {
             let request = client
@@ -1120,7 +1120,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_contact" => {
             let request = client.show_contact(args.required::<String>("path", "id")?);
@@ -1128,7 +1128,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_contact" => {
             let request = client.update_contact(args.required::<String>("path", "id")?);
@@ -1140,7 +1140,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_contact" => {
             let request = client.delete_contact(args.required::<String>("path", "id")?);
@@ -1148,7 +1148,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "archive_contact" => {
             let request = client.archive_contact(args.required::<String>("path", "id")?);
@@ -1156,7 +1156,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "block_contact" => {
             let request = client.block_contact(args.required::<String>("path", "id")?);
@@ -1164,7 +1164,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_companies_for_a_contact" => {
             let request = client
@@ -1173,7 +1173,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_contact_to_a_company" => {
             let request = client
@@ -1185,7 +1185,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_notes" => {
             let request = client.list_notes(args.required::<String>("path", "id")?);
@@ -1197,7 +1197,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_note" => {
             let request = client
@@ -1209,7 +1209,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "unarchive_contact" => {
             let request = client
@@ -1218,7 +1218,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_content_snippets" => {
             let request = client.list_content_snippets();
@@ -1234,7 +1234,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_content_snippet" => {
             let request = client
@@ -1245,7 +1245,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_content_snippet" => {
             let request = client
@@ -1254,7 +1254,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_content_snippet" => {
             let request = client
@@ -1266,7 +1266,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_conversations" => {
             let request = client.list_conversations();
@@ -1282,7 +1282,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_conversation" => {
             let request = client
@@ -1291,7 +1291,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_deleted_conversation_ids" => {
             let request = client.list_deleted_conversation_ids();
@@ -1311,7 +1311,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "redact_conversation" => {
             let request = client.redact_conversation();
@@ -1324,7 +1324,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_conversations" => {
             let request = client
@@ -1333,7 +1333,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_conversation_part" => {
             let request = client
@@ -1346,7 +1346,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_contact_from_conversation" => {
             let request = client
@@ -1359,7 +1359,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_tag_to_conversation" => {
             let request = client
@@ -1371,7 +1371,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_tag_from_conversation" => {
             let request = client
@@ -1384,7 +1384,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_conversation" => {
             let request = client
@@ -1406,7 +1406,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_conversation" => {
             let request = client
@@ -1424,7 +1424,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_conversation" => {
             let request = client
@@ -1437,7 +1437,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "convert_conversation_to_ticket" => {
             let request = client
@@ -1449,7 +1449,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_contact_to_conversation" => {
             let request = client
@@ -1464,7 +1464,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_handling_events" => {
             let request = client
@@ -1473,7 +1473,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "manage_conversation" => {
             let request = client
@@ -1486,7 +1486,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "reply_conversation" => {
             let request = client
@@ -1500,7 +1500,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_side_conversations" => {
             let request = client
@@ -1517,7 +1517,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "notify_attribute_collected" => {
             let request = client
@@ -1528,7 +1528,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "notify_new_conversation" => {
             let request = client
@@ -1537,7 +1537,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "notify_new_message" => {
             let request = client
@@ -1546,7 +1546,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "notify_quick_reply_selected" => {
             let request = client
@@ -1557,7 +1557,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_custom_object_instances_by_external_id" => {
             let request = client
@@ -1569,7 +1569,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_custom_object_instances" => {
             let request = client
@@ -1586,7 +1586,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_custom_object_instances_by_id" => {
             let request = client
@@ -1598,7 +1598,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_custom_object_instances_by_id" => {
             let request = client
@@ -1610,7 +1610,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_custom_object_instances_by_external_id" => {
             let request = client
@@ -1622,7 +1622,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "lis_data_attributes" => {
             let request = client.lis_data_attributes();
@@ -1640,7 +1640,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_attribute" => {
             let request = client
@@ -1651,7 +1651,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_data_attribute" => {
             let request = client
@@ -1666,7 +1666,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_data_connectors" => {
             let request = client.list_data_connectors();
@@ -1682,7 +1682,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_connector" => {
             let request = client
@@ -1693,7 +1693,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_data_connector_execution_results" => {
             let request = client
@@ -1752,7 +1752,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_data_connector_execution_result" => {
             let request = client
@@ -1764,7 +1764,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_data_connector" => {
             let request = client
@@ -1781,7 +1781,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_data_connector" => {
             let request = client
@@ -1790,7 +1790,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_data_connector" => {
             let request = client
@@ -1805,7 +1805,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "download_data_export" => {
             let request = client
@@ -1816,7 +1816,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_download_reporting_data_by_job_identifier" => {
             let request = client
@@ -1832,7 +1832,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_emails" => {
             let request = client.list_emails();
@@ -1840,7 +1840,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_email" => {
             let request = client.retrieve_email(args.required::<String>("path", "id")?);
@@ -1848,7 +1848,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "lis_data_events" => {
             let request = client
@@ -1864,7 +1864,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_event" => {
             let request = client.create_data_event();
@@ -1876,7 +1876,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "data_event_summaries" => {
             let request = client.data_event_summaries();
@@ -1890,7 +1890,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "cancel_data_export" => {
             let request = client
@@ -1899,7 +1899,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_export" => {
             let request = client
@@ -1908,7 +1908,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_data_export" => {
             let request = client
@@ -1917,7 +1917,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "post_export_reporting_data_enqueue" => {
             let request = client
@@ -1928,7 +1928,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_export_reporting_data_get_datasets" => {
             let request = client.get_export_reporting_data_get_datasets();
@@ -1936,7 +1936,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_export_reporting_data_by_job_identifier" => {
             let request = client
@@ -1949,7 +1949,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "export_workflow" => {
             let request = client.export_workflow(args.required::<String>("path", "id")?);
@@ -1957,7 +1957,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "collect_fin_voice_call_by_id" => {
             let request = client
@@ -1966,7 +1966,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "collect_fin_voice_calls_by_conversation_id" => {
             let request = client
@@ -1977,7 +1977,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "collect_fin_voice_call_by_external_id" => {
             let request = client
@@ -1988,7 +1988,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "collect_fin_voice_call_by_phone_number" => {
             let request = client
@@ -1999,7 +1999,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "register_fin_voice_call" => {
             let request = client
@@ -2010,7 +2010,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_folders" => {
             let request = client.list_folders();
@@ -2030,7 +2030,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_folder" => {
             let request = client.create_folder(args.body::<types::CreateFolderBody>()?);
@@ -2038,7 +2038,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_folder" => {
             let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
@@ -2046,7 +2046,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_folder" => {
             let request = client
@@ -2058,7 +2058,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_folder" => {
             let request = client.delete_folder(args.required::<i64>("path", "id")?);
@@ -2066,7 +2066,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_all_collections" => {
             let request = client.list_all_collections();
@@ -2078,7 +2078,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_collection" => {
             let request = client
@@ -2087,7 +2087,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_collection" => {
             let request = client
@@ -2096,7 +2096,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_collection" => {
             let request = client.update_collection(args.required::<i64>("path", "id")?);
@@ -2108,7 +2108,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_collection" => {
             let request = client.delete_collection(args.required::<i64>("path", "id")?);
@@ -2116,7 +2116,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_help_centers" => {
             let request = client.list_help_centers();
@@ -2124,7 +2124,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_help_center" => {
             let request = client
@@ -2133,7 +2133,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_internal_articles" => {
             let request = client.list_internal_articles();
@@ -2145,7 +2145,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_internal_article" => {
             let request = client
@@ -2156,7 +2156,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_internal_articles" => {
             let request = client.search_internal_articles();
@@ -2168,7 +2168,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_internal_article" => {
             let request = client
@@ -2177,7 +2177,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_internal_article" => {
             let request = client
@@ -2192,7 +2192,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_internal_article" => {
             let request = client
@@ -2201,7 +2201,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "jobs_status" => {
             let request = client.jobs_status(args.required::<String>("path", "id")?);
@@ -2209,7 +2209,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_macros" => {
             let request = client.list_macros();
@@ -2229,7 +2229,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_macro" => {
             let request = client.get_macro(args.required::<String>("path", "id")?);
@@ -2237,7 +2237,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "identify_admin" => {
             let request = client.identify_admin();
@@ -2245,7 +2245,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_message" => {
             let request = client.create_message();
@@ -2257,7 +2257,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_whats_app_message_status" => {
             let request = client
@@ -2276,7 +2276,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_whats_app_message_status" => {
             let request = client
@@ -2287,7 +2287,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_news_items" => {
             let request = client.list_news_items();
@@ -2299,7 +2299,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_news_item" => {
             let request = client
@@ -2308,7 +2308,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_news_item" => {
             let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
@@ -2316,7 +2316,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_news_item" => {
             let request = client
@@ -2328,7 +2328,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_news_item" => {
             let request = client.delete_news_item(args.required::<i64>("path", "id")?);
@@ -2336,7 +2336,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_newsfeeds" => {
             let request = client.list_newsfeeds();
@@ -2348,7 +2348,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_newsfeed" => {
             let request = client
@@ -2357,7 +2357,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_live_newsfeed_items" => {
             let request = client
@@ -2370,7 +2370,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_note" => {
             let request = client.retrieve_note(args.required::<i64>("path", "id")?);
@@ -2378,7 +2378,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_phone_switch" => {
             let request = client
@@ -2387,7 +2387,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_segments" => {
             let request = client.list_segments();
@@ -2399,7 +2399,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_segment" => {
             let request = client
@@ -2408,7 +2408,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_subscription_types" => {
             let request = client.list_subscription_types();
@@ -2416,7 +2416,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_tags" => {
             let request = client.list_tags();
@@ -2424,7 +2424,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_tag" => {
             let request = client.create_tag();
@@ -2436,7 +2436,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "find_tag" => {
             let request = client.find_tag(args.required::<String>("path", "id")?);
@@ -2444,7 +2444,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_tag" => {
             let request = client.delete_tag(args.required::<String>("path", "id")?);
@@ -2452,7 +2452,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_teams" => {
             let request = client.list_teams();
@@ -2460,7 +2460,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_team" => {
             let request = client.retrieve_team(args.required::<String>("path", "id")?);
@@ -2468,7 +2468,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_team_metrics" => {
             let request = client
@@ -2481,7 +2481,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_ticket_states" => {
             let request = client.list_ticket_states();
@@ -2489,7 +2489,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_ticket_types" => {
             let request = client.list_ticket_types();
@@ -2497,7 +2497,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_ticket_type" => {
             let request = client
@@ -2506,7 +2506,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_ticket_type" => {
             let request = client.get_ticket_type(args.required::<String>("path", "id")?);
@@ -2514,7 +2514,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket_type" => {
             let request = client
@@ -2527,7 +2527,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_ticket_type_attribute" => {
             let request = client
@@ -2539,7 +2539,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket_type_attribute" => {
             let request = client
@@ -2557,7 +2557,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_ticket" => {
             let request = client.create_ticket(args.body::<types::CreateTicketBody>()?);
@@ -2565,7 +2565,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "enqueue_create_ticket" => {
             let request = client
@@ -2574,7 +2574,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_tickets" => {
             let request = client.search_tickets(args.body::<types::SearchRequest>()?);
@@ -2582,7 +2582,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_ticket" => {
             let request = client.get_ticket(args.required::<String>("path", "id")?);
@@ -2590,7 +2590,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket" => {
             let request = client.update_ticket(args.required::<String>("path", "id")?);
@@ -2602,7 +2602,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_ticket" => {
             let request = client.delete_ticket(args.required::<String>("path", "id")?);
@@ -2610,7 +2610,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "reply_ticket" => {
             let request = client
@@ -2622,7 +2622,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "change_ticket_type" => {
             let request = client
@@ -2634,7 +2634,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_tag_to_ticket" => {
             let request = client
@@ -2646,7 +2646,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_tag_from_ticket" => {
             let request = client
@@ -2659,7 +2659,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_visitor_with_user_id" => {
             let request = client
@@ -2670,7 +2670,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_visitor" => {
             let request = client.update_visitor();
@@ -2682,7 +2682,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "convert_visitor" => {
             let request = client
@@ -2691,7 +2691,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         other => Err(CallFailure::UnknownOperation(other.to_owned())),
     }

@@ -2,7 +2,7 @@
 //! Conformance dispatch for one API version: operation name → generated types and method.
 #![allow(clippy::too_many_lines)]
 use intercom_api::v2_14::{types, Client};
-use crate::{Args, CallFailure, Roundtrip};
+use crate::{Args, CallFailure, Called, Roundtrip};
 /// Decodes `body` as the success response type of `operation` and encodes it again.
 /// `None` when the operation has no JSON success response.
 pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
@@ -390,12 +390,12 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
     }
 }
 /// Calls `operation` through its generated method with typed arguments parsed from
-/// `args`, and returns the HTTP status of the (successfully decoded) response.
+/// `args`; a success means the response was decoded into the generated type.
 pub async fn call(
     client: &Client,
     operation: &str,
     args: &Args,
-) -> Result<u16, CallFailure> {
+) -> Result<Called, CallFailure> {
     match operation {
         "list_admins" => {
             let request = client.list_admins();
@@ -407,7 +407,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_activity_logs" => {
             let request = client
@@ -426,7 +426,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_admin" => {
             let request = client
@@ -435,7 +435,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "set_away_admin" => {
             let request = client
@@ -447,7 +447,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_content_import_sources" => {
             let request = client.list_content_import_sources();
@@ -455,7 +455,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_content_import_source" => {
             let request = client
@@ -466,7 +466,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_content_import_source" => {
             let request = client
@@ -477,7 +477,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_content_import_source" => {
             let request = client
@@ -489,7 +489,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_content_import_source" => {
             let request = client
@@ -500,7 +500,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_external_pages" => {
             let request = client.list_external_pages();
@@ -508,7 +508,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_external_page" => {
             let request = client
@@ -517,7 +517,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_external_page" => {
             let request = client
@@ -526,7 +526,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_external_page" => {
             let request = client
@@ -538,7 +538,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_external_page" => {
             let request = client
@@ -547,7 +547,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_articles" => {
             let request = client.list_articles();
@@ -559,7 +559,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_article" => {
             let request = client
@@ -568,7 +568,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_articles" => {
             let request = client.search_articles();
@@ -592,7 +592,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_article" => {
             let request = client
@@ -601,7 +601,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_article" => {
             let request = client
@@ -614,7 +614,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_article" => {
             let request = client
@@ -623,7 +623,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_away_status_reasons" => {
             let request = client.list_away_status_reasons();
@@ -631,7 +631,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_calls" => {
             let request = client.list_calls();
@@ -647,7 +647,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_calls_with_transcripts" => {
             let request = client
@@ -658,7 +658,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_call" => {
             let request = client.show_call(args.required::<String>("path", "call_id")?);
@@ -666,7 +666,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_call_recording" => {
             let request = client
@@ -675,7 +675,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_call_transcript" => {
             let request = client
@@ -684,7 +684,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_company" => {
             let request = client.retrieve_company();
@@ -716,7 +716,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_or_update_company" => {
             let request = client.create_or_update_company();
@@ -730,7 +730,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_all_companies" => {
             let request = client.list_all_companies();
@@ -750,7 +750,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "scroll_over_all_companies" => {
             let request = client.scroll_over_all_companies();
@@ -762,7 +762,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_a_company_by_id" => {
             let request = client
@@ -773,7 +773,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_company" => {
             let request = client
@@ -786,7 +786,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_company" => {
             let request = client
@@ -795,7 +795,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_attached_contacts" => {
             let request = client
@@ -808,7 +808,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_attached_segments_for_companies" => {
             let request = client
@@ -819,7 +819,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_contacts" => {
             let request = client.list_contacts();
@@ -831,7 +831,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_contact" => {
             let request = client.create_contact();
@@ -843,7 +843,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_contact_by_external_id" => {
             let request = client
@@ -854,7 +854,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "merge_contact" => {
             let request = client
@@ -863,7 +863,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_contacts" => {
             let request = client.search_contacts(args.body::<types::SearchRequest>()?);
@@ -871,7 +871,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "show_contact" => {
             let request = client
@@ -880,7 +880,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_contact" => {
             let request = client
@@ -893,7 +893,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_contact" => {
             let request = client
@@ -902,7 +902,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "archive_contact" => {
             let request = client
@@ -911,7 +911,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "block_contact" => {
             let request = client
@@ -920,7 +920,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_companies_for_a_contact" => {
             let request = client
@@ -931,7 +931,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_contact_to_a_company" => {
             let request = client
@@ -943,7 +943,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_contact_from_a_company" => {
             let request = client
@@ -955,7 +955,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_notes" => {
             let request = client
@@ -968,7 +968,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_note" => {
             let request = client
@@ -980,7 +980,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_segments_for_a_contact" => {
             let request = client
@@ -991,7 +991,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_subscriptions_for_a_contact" => {
             let request = client
@@ -1002,7 +1002,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_subscription_type_to_contact" => {
             let request = client
@@ -1014,7 +1014,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_subscription_type_to_contact" => {
             let request = client
@@ -1026,7 +1026,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_tags_for_a_contact" => {
             let request = client
@@ -1035,7 +1035,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_tag_to_contact" => {
             let request = client
@@ -1047,7 +1047,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_tag_from_contact" => {
             let request = client
@@ -1059,7 +1059,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "unarchive_contact" => {
             let request = client
@@ -1068,7 +1068,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_conversations" => {
             let request = client.list_conversations();
@@ -1084,7 +1084,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_conversation" => {
             let request = client
@@ -1093,7 +1093,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "redact_conversation" => {
             let request = client.redact_conversation();
@@ -1106,7 +1106,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_conversations" => {
             let request = client
@@ -1115,7 +1115,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_conversation" => {
             let request = client
@@ -1132,7 +1132,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_conversation" => {
             let request = client
@@ -1150,7 +1150,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_conversation" => {
             let request = client
@@ -1159,7 +1159,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "convert_conversation_to_ticket" => {
             let request = client
@@ -1171,7 +1171,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_contact_to_conversation" => {
             let request = client
@@ -1188,7 +1188,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_contact_from_conversation" => {
             let request = client
@@ -1201,7 +1201,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "manage_conversation" => {
             let request = client
@@ -1216,7 +1216,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "reply_conversation" => {
             let request = client
@@ -1230,7 +1230,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_tag_to_conversation" => {
             let request = client
@@ -1242,7 +1242,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_tag_from_conversation" => {
             let request = client
@@ -1255,7 +1255,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_custom_object_instances_by_external_id" => {
             let request = client
@@ -1267,7 +1267,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_custom_object_instances" => {
             let request = client
@@ -1284,7 +1284,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_custom_object_instances_by_id" => {
             let request = client
@@ -1296,7 +1296,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_custom_object_instances_by_id" => {
             let request = client
@@ -1308,7 +1308,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_custom_object_instances_by_external_id" => {
             let request = client
@@ -1320,7 +1320,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "lis_data_attributes" => {
             let request = client.lis_data_attributes();
@@ -1338,7 +1338,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_attribute" => {
             let request = client
@@ -1349,7 +1349,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_data_attribute" => {
             let request = client
@@ -1366,7 +1366,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "download_data_export" => {
             let request = client
@@ -1377,7 +1377,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_download_reporting_data_by_job_identifier" => {
             let request = client
@@ -1393,7 +1393,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "lis_data_events" => {
             let request = client
@@ -1409,7 +1409,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_event" => {
             let request = client.create_data_event();
@@ -1421,7 +1421,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "data_event_summaries" => {
             let request = client.data_event_summaries();
@@ -1435,7 +1435,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "cancel_data_export" => {
             let request = client
@@ -1444,7 +1444,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_export" => {
             let request = client
@@ -1453,7 +1453,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_data_export" => {
             let request = client
@@ -1462,7 +1462,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "post_export_reporting_data_enqueue" => {
             let request = client
@@ -1473,7 +1473,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_export_reporting_data_get_datasets" => {
             let request = client.get_export_reporting_data_get_datasets();
@@ -1481,7 +1481,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_export_reporting_data_by_job_identifier" => {
             let request = client
@@ -1494,7 +1494,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "submit_fin_csat" => {
             let request = client
@@ -1503,7 +1503,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "reply_to_fin" => {
             let request = client.reply_to_fin(args.body::<types::ReplyToFinBody>()?);
@@ -1511,7 +1511,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "start_fin_conversation" => {
             let request = client
@@ -1520,7 +1520,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_all_collections" => {
             let request = client.list_all_collections();
@@ -1532,7 +1532,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_collection" => {
             let request = client
@@ -1541,7 +1541,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_collection" => {
             let request = client
@@ -1550,7 +1550,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_collection" => {
             let request = client
@@ -1563,7 +1563,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_collection" => {
             let request = client
@@ -1572,7 +1572,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_help_centers" => {
             let request = client.list_help_centers();
@@ -1580,7 +1580,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_help_center" => {
             let request = client
@@ -1589,7 +1589,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_internal_articles" => {
             let request = client.list_internal_articles();
@@ -1601,7 +1601,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_internal_article" => {
             let request = client
@@ -1612,7 +1612,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_internal_articles" => {
             let request = client.search_internal_articles();
@@ -1624,7 +1624,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_internal_article" => {
             let request = client
@@ -1635,7 +1635,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_internal_article" => {
             let request = client
@@ -1652,7 +1652,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_internal_article" => {
             let request = client
@@ -1663,7 +1663,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_ip_allowlist" => {
             let request = client.get_ip_allowlist();
@@ -1671,7 +1671,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ip_allowlist" => {
             let request = client.update_ip_allowlist();
@@ -1683,7 +1683,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "jobs_status" => {
             let request = client.jobs_status(args.required::<String>("path", "job_id")?);
@@ -1691,7 +1691,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "identify_admin" => {
             let request = client.identify_admin();
@@ -1699,7 +1699,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_message" => {
             let request = client.create_message();
@@ -1711,7 +1711,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_news_items" => {
             let request = client.list_news_items();
@@ -1723,7 +1723,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_news_item" => {
             let request = client
@@ -1732,7 +1732,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_news_item" => {
             let request = client
@@ -1741,7 +1741,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_news_item" => {
             let request = client
@@ -1753,7 +1753,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_news_item" => {
             let request = client
@@ -1762,7 +1762,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_newsfeeds" => {
             let request = client.list_newsfeeds();
@@ -1774,7 +1774,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_newsfeed" => {
             let request = client
@@ -1783,7 +1783,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_live_newsfeed_items" => {
             let request = client
@@ -1798,7 +1798,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_note" => {
             let request = client.retrieve_note(args.required::<i64>("path", "note_id")?);
@@ -1806,7 +1806,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_phone_switch" => {
             let request = client
@@ -1815,7 +1815,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_segments" => {
             let request = client.list_segments();
@@ -1827,7 +1827,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_segment" => {
             let request = client
@@ -1836,7 +1836,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_subscription_types" => {
             let request = client.list_subscription_types();
@@ -1844,7 +1844,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_tags" => {
             let request = client.list_tags();
@@ -1852,7 +1852,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_tag" => {
             let request = client.create_tag();
@@ -1864,7 +1864,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "find_tag" => {
             let request = client.find_tag(args.required::<String>("path", "tag_id")?);
@@ -1872,7 +1872,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_tag" => {
             let request = client.delete_tag(args.required::<String>("path", "tag_id")?);
@@ -1880,7 +1880,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_teams" => {
             let request = client.list_teams();
@@ -1888,7 +1888,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_team" => {
             let request = client
@@ -1897,7 +1897,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_ticket_states" => {
             let request = client.list_ticket_states();
@@ -1905,7 +1905,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_ticket_types" => {
             let request = client.list_ticket_types();
@@ -1913,7 +1913,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_ticket_type" => {
             let request = client
@@ -1922,7 +1922,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_ticket_type" => {
             let request = client
@@ -1931,7 +1931,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket_type" => {
             let request = client
@@ -1944,7 +1944,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_ticket_type_attribute" => {
             let request = client
@@ -1956,7 +1956,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket_type_attribute" => {
             let request = client
@@ -1974,7 +1974,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_ticket" => {
             let request = client.create_ticket(args.body::<types::CreateTicketBody>()?);
@@ -1982,7 +1982,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "enqueue_create_ticket" => {
             let request = client
@@ -1991,7 +1991,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "search_tickets" => {
             let request = client.search_tickets(args.body::<types::SearchRequest>()?);
@@ -1999,7 +1999,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "get_ticket" => {
             let request = client
@@ -2008,7 +2008,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket" => {
             let request = client
@@ -2021,7 +2021,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_ticket" => {
             let request = client
@@ -2030,7 +2030,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "reply_ticket" => {
             let request = client
@@ -2042,7 +2042,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "attach_tag_to_ticket" => {
             let request = client
@@ -2054,7 +2054,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "detach_tag_from_ticket" => {
             let request = client
@@ -2067,7 +2067,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_visitor_with_user_id" => {
             let request = client
@@ -2078,7 +2078,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_visitor" => {
             let request = client.update_visitor();
@@ -2090,7 +2090,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "convert_visitor" => {
             let request = client
@@ -2099,7 +2099,7 @@ pub async fn call(
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
-            Ok(response.status().as_u16())
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         other => Err(CallFailure::UnknownOperation(other.to_owned())),
     }
