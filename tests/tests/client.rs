@@ -241,6 +241,45 @@ async fn list_all_companies_stream_requests_pages_until_total_pages() -> TestRes
     Ok(())
 }
 
+// 2b. Scroll: `scroll_param` from each page is sent back until a page comes back empty.
+#[tokio::test]
+async fn scroll_stream_follows_scroll_param_until_an_empty_page() -> TestResult {
+    let server = MockServer::start().await;
+    let pages = [
+        (None, &["co1", "co2"][..], "scroll-1"),
+        (Some("scroll-1"), &["co3"][..], "scroll-2"),
+        (Some("scroll-2"), &[][..], "scroll-3"),
+    ];
+    for (sent, ids, next) in pages {
+        let body = json!({
+            "type": "dataset.list",
+            "data": ids.iter().map(|id| json!({"type": "company", "id": id})).collect::<Vec<_>>(),
+            "scroll_param": next,
+        });
+        let mock = Mock::given(method("GET")).and(path("/companies/scroll"));
+        let mock = match sent {
+            Some(param) => mock.and(query_param("scroll_param", param)),
+            None => mock.and(query_param_is_missing("scroll_param")),
+        };
+        mock.respond_with(json_response(200, &body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server)?;
+
+    let companies: Vec<types::Company> = client
+        .scroll_over_all_companies()
+        .into_stream()
+        .try_collect()
+        .await?;
+
+    let ids: Vec<&str> = companies.iter().filter_map(|c| c.id.as_deref()).collect();
+    assert_eq!(ids, ["co1", "co2", "co3"]);
+    server.verify().await;
+    Ok(())
+}
+
 // 3. Search: the cursor travels in the JSON body (`pagination.starting_after`).
 #[tokio::test]
 async fn search_contacts_pages_with_body_cursor() -> TestResult {
