@@ -131,6 +131,18 @@ pub enum EnumValue {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
+    /// A property that tells the variants apart, when lowering found one.
+    pub discriminator: Option<Discriminator>,
+}
+
+/// An implicit discriminator: every variant is an object with a required property of this name
+/// whose only allowed value differs between variants (Intercom's `message_type`, `type`). The
+/// union is then decoded by that value instead of by trying each variant in turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    pub wire_name: String,
+    /// The value of each variant, by index into `Union::variants`.
+    pub values: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -178,6 +190,9 @@ pub struct Operation {
     pub tags: Vec<String>,
     pub deprecated: bool,
     pub params: Vec<Param>,
+    /// Headers whose only allowed value the description fixes for this operation (e.g. an
+    /// `Intercom-Version` that must be `unstable`), sent instead of the client's default.
+    pub fixed_headers: Vec<(String, String)>,
     pub body: Option<RequestBody>,
     pub response: SuccessResponse,
     pub pagination: Option<Pagination>,
@@ -230,7 +245,8 @@ pub struct RequestBody {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SuccessResponse {
     Json(TypeRef),
-    Text,
+    /// A text body of this media type (sent as `Accept`).
+    Text(String),
     Redirect,
     Empty,
     /// The description declares no success response: whatever JSON arrives (`null` if empty).

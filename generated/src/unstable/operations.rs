@@ -1613,6 +1613,7 @@ impl<'a> ShowCallTranscript<'a> {
                 path
             },
         );
+        let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
     }
@@ -5246,6 +5247,7 @@ impl<'a> NotifyAttributeCollected<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_attribute_collected".to_owned(),
         );
+        let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5292,6 +5294,7 @@ impl<'a> NotifyNewConversation<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_new_conversation".to_owned(),
         );
+        let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5338,6 +5341,7 @@ impl<'a> NotifyNewMessage<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_new_message".to_owned(),
         );
+        let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5387,6 +5391,7 @@ impl<'a> NotifyQuickReplySelected<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_quick_reply_selected".to_owned(),
         );
+        let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()

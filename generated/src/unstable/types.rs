@@ -4950,8 +4950,6 @@ pub enum ContactReplyConversationRequest {
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
     ContactReplyEmailRequest(ContactReplyEmailRequest),
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
 }
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
@@ -5094,8 +5092,6 @@ pub enum ContactReplyTicketRequest {
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
 }
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
@@ -8012,7 +8008,7 @@ pub struct ConvertVisitorRequest {
 }
 /// The unique identifiers retained after converting or merging.
 ///
-/// The API requires one of these sets of fields: `id`; or `user_id`.
+/// The API requires one of these sets of fields: `id`; or `user_id`; or `email`.
 ///
 /// Generated from `#/components/schemas/convert_visitor_request/properties/user`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -9383,6 +9379,8 @@ pub enum CreateMessageRequestMessageType {
     Sms,
     /// `whatsapp`
     Whatsapp,
+    /// `conversation`
+    Conversation,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
@@ -9394,6 +9392,7 @@ impl CreateMessageRequestMessageType {
             Self::Email => "email",
             Self::Sms => "sms",
             Self::Whatsapp => "whatsapp",
+            Self::Conversation => "conversation",
             Self::Unknown(value) => value,
         }
     }
@@ -9405,6 +9404,7 @@ impl From<&str> for CreateMessageRequestMessageType {
             "email" => Self::Email,
             "sms" => Self::Sms,
             "whatsapp" => Self::Whatsapp,
+            "conversation" => Self::Conversation,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -13139,8 +13139,6 @@ pub enum Datetime {
     String(String),
     /// A date and time as UNIX timestamp notation.
     Integer(i64),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
 }
 /// Response returned when an object is deleted
 ///
@@ -17071,10 +17069,10 @@ impl<'de> Deserialize<'de> for RecipientType {
         Ok(Self::from(value.as_str()))
     }
 }
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// The variant is chosen by the value of `type`.
 ///
 /// Generated from `#/components/schemas/redact_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
@@ -17087,6 +17085,23 @@ pub enum RedactConversationRequest {
     ),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for RedactConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("conversation_part") => {
+                serde_json::from_value(value).map(Self::RedactConversationPartRequest)
+            }
+            Some("source") => {
+                serde_json::from_value(value).map(Self::RedactConversationSourceRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
 }
 /// Payload of the request to redact a conversation part
 ///
@@ -24745,10 +24760,10 @@ pub struct DetachTagFromConversationBody {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// The variant is chosen by the value of `message_type`.
 ///
 /// Generated from `#/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ManageConversationBody {
     CloseConversationRequest(CloseConversationRequest),
@@ -24757,6 +24772,30 @@ pub enum ManageConversationBody {
     AssignConversationRequest(AssignConversationRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ManageConversationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
+        {
+            Some("close") => {
+                serde_json::from_value(value).map(Self::CloseConversationRequest)
+            }
+            Some("snoozed") => {
+                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
+            }
+            Some("open") => {
+                serde_json::from_value(value).map(Self::OpenConversationRequest)
+            }
+            Some("assignment") => {
+                serde_json::from_value(value).map(Self::AssignConversationRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
 }
 /// Generated from `#/paths/~1custom_channel_events~1notify_attribute_collected/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

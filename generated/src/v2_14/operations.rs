@@ -1440,6 +1440,7 @@ impl<'a> ShowCallTranscript<'a> {
                 path
             },
         );
+        let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
     }

@@ -4827,8 +4827,6 @@ pub enum ContactReplyConversationRequest {
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
     ContactReplyEmailRequest(ContactReplyEmailRequest),
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
 }
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
@@ -4971,8 +4969,6 @@ pub enum ContactReplyTicketRequest {
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
 }
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
@@ -7095,7 +7091,7 @@ pub struct ConvertVisitorRequest {
 }
 /// The unique identifiers retained after converting or merging.
 ///
-/// The API requires one of these sets of fields: `id`; or `user_id`.
+/// The API requires one of these sets of fields: `id`; or `user_id`; or `email`.
 ///
 /// Generated from `#/components/schemas/convert_visitor_request/properties/user`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -8161,6 +8157,8 @@ pub enum CreateMessageRequestMessageType {
     InApp,
     /// `email`
     Email,
+    /// `conversation`
+    Conversation,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
@@ -8170,6 +8168,7 @@ impl CreateMessageRequestMessageType {
         match self {
             Self::InApp => "in_app",
             Self::Email => "email",
+            Self::Conversation => "conversation",
             Self::Unknown(value) => value,
         }
     }
@@ -8179,6 +8178,7 @@ impl From<&str> for CreateMessageRequestMessageType {
         match value {
             "in_app" => Self::InApp,
             "email" => Self::Email,
+            "conversation" => Self::Conversation,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -9961,8 +9961,6 @@ pub enum Datetime {
     String(String),
     /// A date and time as UNIX timestamp notation.
     Integer(i64),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
 }
 /// Response returned when an object is deleted
 ///
@@ -13798,10 +13796,10 @@ impl<'de> Deserialize<'de> for RecipientType {
         Ok(Self::from(value.as_str()))
     }
 }
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// The variant is chosen by the value of `type`.
 ///
 /// Generated from `#/components/schemas/redact_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
@@ -13814,6 +13812,23 @@ pub enum RedactConversationRequest {
     ),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for RedactConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("conversation_part") => {
+                serde_json::from_value(value).map(Self::RedactConversationPartRequest)
+            }
+            Some("source") => {
+                serde_json::from_value(value).map(Self::RedactConversationSourceRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
 }
 /// Payload of the request to redact a conversation part
 ///
@@ -20276,10 +20291,10 @@ pub struct CreateConversationResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// The variant is chosen by the value of `message_type`.
 ///
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ManageConversationBody {
     CloseConversationRequest(CloseConversationRequest),
@@ -20288,6 +20303,30 @@ pub enum ManageConversationBody {
     AssignConversationRequest(AssignConversationRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ManageConversationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
+        {
+            Some("close") => {
+                serde_json::from_value(value).map(Self::CloseConversationRequest)
+            }
+            Some("snoozed") => {
+                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
+            }
+            Some("open") => {
+                serde_json::from_value(value).map(Self::OpenConversationRequest)
+            }
+            Some("assignment") => {
+                serde_json::from_value(value).map(Self::AssignConversationRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
 }
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

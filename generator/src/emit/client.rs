@@ -310,7 +310,7 @@ fn optional_body(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
 fn output_type(response: &SuccessResponse) -> TokenStream {
     match response {
         SuccessResponse::Json(ty) => type_tokens(ty, Scope::Sibling),
-        SuccessResponse::Text => quote!(String),
+        SuccessResponse::Text(_) => quote!(String),
         SuccessResponse::Redirect => quote!(crate::runtime::Redirect),
         SuccessResponse::Empty => quote!(()),
         SuccessResponse::Undeclared => quote!(serde_json::Value),
@@ -335,6 +335,17 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
             let wire = &param.wire_name;
             request_step(param, quote!(request.header(#wire, &value.to_string())?))
         });
+    let fixed_headers = op
+        .fixed_headers
+        .iter()
+        .map(|(name, value)| quote!(let request = request.header(#name, #value)?;));
+    // The runtime asks for JSON by default; a text endpoint must ask for its own media type.
+    let accept = match &op.response {
+        SuccessResponse::Text(media_type) => {
+            quote!(let request = request.header("Accept", #media_type)?;)
+        }
+        _ => TokenStream::new(),
+    };
     let body = match &op.body {
         Some(body) if body.required => quote!(let request = request.json(&self.body)?;),
         Some(_) => quote! {
@@ -347,7 +358,7 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
     };
     let decode = match op.response {
         SuccessResponse::Json(_) => quote!(response.json()),
-        SuccessResponse::Text => quote!(response.text()),
+        SuccessResponse::Text(_) => quote!(response.text()),
         SuccessResponse::Redirect => quote!(response.redirect()),
         SuccessResponse::Empty => quote!(Ok(response.empty())),
         SuccessResponse::Undeclared => quote! {
@@ -360,7 +371,7 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
     };
     let output_doc = match op.response {
         SuccessResponse::Json(_) => "Sends the request and returns the decoded response body.",
-        SuccessResponse::Text => "Sends the request and returns the response body as text.",
+        SuccessResponse::Text(_) => "Sends the request and returns the response body as text.",
         SuccessResponse::Redirect => "Sends the request and returns where the API redirects to (not followed).",
         SuccessResponse::Empty => "Sends the request; the API answers without a body.",
         SuccessResponse::Undeclared => {
@@ -380,6 +391,8 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
             let request = ApiRequest::new(reqwest::Method::#method, #path);
             #(#query)*
             #(#headers)*
+            #(#fixed_headers)*
+            #accept
             #body
             let response = self.client.transport().execute(request, &self.options).await?;
             #decode

@@ -2,7 +2,8 @@
 
 use super::tokens::{doc_attrs, ident, type_tokens, Scope};
 use crate::ir::{
-    Enum, EnumRepr, EnumValue, ExtraProperties, Field, Struct, TypeDef, TypeKind, TypeRef, Union,
+    Discriminator, Enum, EnumRepr, EnumValue, ExtraProperties, Field, Struct, TypeDef, TypeKind,
+    TypeRef, Union,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -314,8 +315,14 @@ fn enum_conversions(
 }
 
 fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
-    let note = "An untagged union: the first variant (in this order) that the JSON fits is chosen.";
-    let docs = doc_attrs([def.docs.as_deref(), Some(note), Some(origin)]);
+    let note = match &u.discriminator {
+        None => {
+            "An untagged union: the first variant (in this order) that the JSON fits is chosen."
+                .to_owned()
+        }
+        Some(d) => format!("The variant is chosen by the value of `{}`.", d.wire_name),
+    };
+    let docs = doc_attrs([def.docs.as_deref(), Some(&note), Some(origin)]);
     let name = ident(&def.name);
     let variants = u.variants.iter().map(|v| {
         let docs = doc_attrs([v.docs.as_deref()]);
@@ -323,12 +330,62 @@ fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
         let ty = type_tokens(&v.ty, Scope::Types);
         quote! { #docs #variant(#ty), }
     });
+    match &u.discriminator {
+        None => quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        },
+        Some(discriminator) => {
+            let deserialize = discriminated_deserialize(&name, u, discriminator);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+                #deserialize
+            }
+        }
+    }
+}
+
+/// Chooses the variant by the discriminating property's value, so a variant whose open enums
+/// would also accept another variant's value cannot win by coming first.
+fn discriminated_deserialize(
+    name: &proc_macro2::Ident,
+    u: &Union,
+    discriminator: &Discriminator,
+) -> TokenStream {
+    let wire = &discriminator.wire_name;
+    let arms = discriminator.values.iter().map(|(index, value)| {
+        let variant = ident(&u.variants[*index].name);
+        quote!(Some(#value) => serde_json::from_value(value).map(Self::#variant),)
+    });
+    let fallback = match u.variants.iter().find(|v| v.ty == TypeRef::Json) {
+        Some(other) => {
+            let other = ident(&other.name);
+            quote!(_ => return Ok(Self::#other(value)),)
+        }
+        None => {
+            let message = format!("unknown or missing `{wire}`");
+            quote!(_ => return Err(serde::de::Error::custom(#message)),)
+        }
+    };
     quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(untagged)]
-        pub enum #name {
-            #(#variants)*
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let decoded = match value.get(#wire).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    #fallback
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
         }
     }
 }

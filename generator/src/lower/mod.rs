@@ -6,6 +6,7 @@
 mod operation;
 mod pagination;
 mod schema;
+mod unions;
 mod view;
 
 use crate::ir::{Api, Server, TypeDef, TypeKind, TypeRef};
@@ -53,6 +54,8 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     }
     let mut types = schemas.into_types();
     box_recursive_fields(&mut types);
+    unions::drop_nested_fallbacks(&mut types);
+    unions::find_discriminators(&mut types);
     mark_defaultable(&mut types);
     let index = pagination::TypeIndex::new(&types);
     for operation in &mut operations {

@@ -83,7 +83,8 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         };
         let name = self.method_names.claim(&raw_name);
         let builder_name = type_name(&name);
-        let mut params = self.parameters(item, operation, &builder_name, pointer)?;
+        let (mut params, fixed_headers) =
+            self.parameters(item, operation, &builder_name, pointer)?;
         let path_segments = path_segments(path, &mut params, pointer)?;
         let body = match &operation.request_body {
             Some(body) => {
@@ -110,6 +111,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             tags: operation.tags.clone(),
             deprecated: operation.deprecated,
             params,
+            fixed_headers,
             body,
             response,
             pagination: None,
@@ -122,7 +124,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         operation: &'a openapiv3::Operation,
         builder_name: &str,
         pointer: &str,
-    ) -> Result<Vec<Param>, Diagnostic> {
+    ) -> Result<(Vec<Param>, Vec<(String, String)>), Diagnostic> {
         // Operation-level parameters override path-level ones with the same name and location.
         let mut merged: Vec<(String, &'a Parameter)> = Vec::new();
         let sources = item
@@ -158,6 +160,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         }
         let mut names = NameScope::with_reserved(["options", "body", "client"]);
         let mut params = Vec::new();
+        let mut fixed_headers = Vec::new();
         for (param_pointer, parameter) in merged {
             let data = parameter.parameter_data_ref();
             let location = match parameter {
@@ -166,7 +169,10 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                 Parameter::Header { .. }
                     if CLIENT_HEADERS.contains(&data.name.to_ascii_lowercase().as_str()) =>
                 {
-                    continue
+                    if let Some(value) = self.single_allowed_value(data, &param_pointer)? {
+                        fixed_headers.push((data.name.clone(), value));
+                    }
+                    continue;
                 }
                 Parameter::Header { .. } => ParamLocation::Header,
                 Parameter::Cookie { .. } => {
@@ -212,7 +218,42 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                 docs: data.description.as_deref().and_then(rustdoc),
             });
         }
-        Ok(params)
+        Ok((params, fixed_headers))
+    }
+
+    /// The only value a client-set header may take for this operation, when its schema is an
+    /// enum of one value.
+    fn single_allowed_value(
+        &mut self,
+        data: &'a openapiv3::ParameterData,
+        pointer: &str,
+    ) -> Result<Option<String>, Diagnostic> {
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Ok(None);
+        };
+        let lowered = self.schemas.lower_use(
+            Node::from(schema),
+            "HeaderValue",
+            &format!("{pointer}/schema"),
+        )?;
+        let TypeRef::Named(name) = lowered.ty else {
+            return Ok(None);
+        };
+        let single = self
+            .schemas
+            .types()
+            .find(|def| def.name == name)
+            .and_then(|def| match &def.kind {
+                crate::ir::TypeKind::Enum(e) => match e.variants.as_slice() {
+                    [crate::ir::EnumVariant {
+                        value: crate::ir::EnumValue::String(value),
+                        ..
+                    }] => Some(value.clone()),
+                    _ => None,
+                },
+                _ => None,
+            });
+        Ok(single)
     }
 
     fn request_body(
@@ -316,8 +357,8 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             };
             return Ok(SuccessResponse::Json(ty));
         }
-        if response.content.keys().any(|k| k.starts_with("text/")) {
-            return Ok(SuccessResponse::Text);
+        if let Some(media_type) = response.content.keys().find(|k| k.starts_with("text/")) {
+            return Ok(SuccessResponse::Text(media_type.clone()));
         }
         match response.content.keys().next() {
             None => Ok(SuccessResponse::Empty),

@@ -50,6 +50,22 @@ impl<'t> TypeIndex<'t> {
         None
     }
 
+    /// The enum a type reference ends at, through aliases.
+    pub fn enumeration(&self, ty: &TypeRef) -> Option<&'t crate::ir::Enum> {
+        let mut current = ty;
+        for _ in 0..32 {
+            match current {
+                TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
+                    TypeKind::Alias(target) => current = target,
+                    TypeKind::Enum(found) => return Some(found),
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
+    }
+
     pub fn is_defaultable(&self, ty: &TypeRef) -> bool {
         self.structure(ty).is_some_and(|s| s.defaultable)
     }

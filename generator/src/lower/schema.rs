@@ -521,7 +521,10 @@ impl<'a> SchemaLowerer<'a> {
             ty: TypeRef::Json,
             docs: Some("JSON that fits none of the variants above, kept as sent.".to_owned()),
         });
-        Ok(Shape::Named(TypeKind::Union(Union { variants })))
+        Ok(Shape::Named(TypeKind::Union(Union {
+            variants,
+            discriminator: None,
+        })))
     }
 
     /// Properties plus members that only add `required` lists (and maybe properties): one struct,
@@ -662,6 +665,7 @@ fn shape_label(view: &View<'_>) -> String {
 /// A oneOf/anyOf member that only restates which of the parent's properties are required.
 fn is_constraint_member(view: &View<'_>) -> bool {
     matches!(view.typ, None | Some("object"))
+        && !view.has_not
         && view.one_of.is_empty()
         && view.any_of.is_empty()
         && view.all_of.is_empty()

@@ -1,0 +1,107 @@
+//! Post-passes over untagged unions, once every type is known.
+
+use super::pagination::TypeIndex;
+use crate::ir::{Discriminator, EnumValue, TypeDef, TypeKind, TypeRef};
+use std::collections::BTreeSet;
+
+/// The name of the fallback variant that lowering gives every union.
+const FALLBACK: &str = "Other";
+
+/// A union used as a variant of another union keeps no fallback: the outer union tries its
+/// variants in order, and an inner fallback would accept anything, so the outer union's later
+/// variants could never be chosen. The outer union's own fallback still keeps unknown JSON.
+pub fn drop_nested_fallbacks(types: &mut [TypeDef]) {
+    let nested: BTreeSet<String> = types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Union(union) => Some(union),
+            _ => None,
+        })
+        .flat_map(|union| union.variants.iter().filter_map(|v| named(&v.ty)))
+        .filter(|name| {
+            types
+                .iter()
+                .any(|def| &def.name == name && matches!(def.kind, TypeKind::Union(_)))
+        })
+        .collect();
+    for def in types.iter_mut().filter(|def| nested.contains(&def.name)) {
+        if let TypeKind::Union(union) = &mut def.kind {
+            union.variants.retain(|v| v.name != FALLBACK);
+        }
+    }
+}
+
+/// Finds implicit discriminators (see [`Discriminator`]).
+pub fn find_discriminators(types: &mut [TypeDef]) {
+    let found: Vec<(usize, Discriminator)> = {
+        let index = TypeIndex::new(types);
+        types
+            .iter()
+            .enumerate()
+            .filter_map(|(position, def)| match &def.kind {
+                TypeKind::Union(union) => discriminator(union, &index).map(|d| (position, d)),
+                _ => None,
+            })
+            .collect()
+    };
+    for (position, found) in found {
+        if let TypeKind::Union(union) = &mut types[position].kind {
+            union.discriminator = Some(found);
+        }
+    }
+}
+
+fn discriminator(union: &crate::ir::Union, index: &TypeIndex<'_>) -> Option<Discriminator> {
+    let declared: Vec<(usize, &TypeRef)> = union
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.name != FALLBACK)
+        .map(|(i, v)| (i, &v.ty))
+        .collect();
+    if declared.len() < 2 {
+        return None;
+    }
+    let first = index.structure(declared[0].1)?;
+    first
+        .fields
+        .iter()
+        .filter(|f| !f.is_optional())
+        .find_map(|candidate| {
+            let values: Vec<(usize, String)> = declared
+                .iter()
+                .map(|(position, ty)| {
+                    let variant = index.structure(ty)?;
+                    let field = variant
+                        .fields
+                        .iter()
+                        .find(|f| f.wire_name == candidate.wire_name && !f.is_optional())?;
+                    Some((*position, single_value(&field.ty, index)?))
+                })
+                .collect::<Option<_>>()?;
+            let distinct: BTreeSet<&str> = values.iter().map(|(_, v)| v.as_str()).collect();
+            (distinct.len() == values.len()).then(|| Discriminator {
+                wire_name: candidate.wire_name.clone(),
+                values,
+            })
+        })
+}
+
+/// The only value a string enum allows.
+fn single_value(ty: &TypeRef, index: &TypeIndex<'_>) -> Option<String> {
+    match index.enumeration(ty)?.variants.as_slice() {
+        [only] => match &only.value {
+            EnumValue::String(value) => Some(value.clone()),
+            EnumValue::Integer(_) => None,
+        },
+        _ => None,
+    }
+}
+
+fn named(ty: &TypeRef) -> Option<String> {
+    match ty {
+        TypeRef::Named(name) => Some(name.clone()),
+        TypeRef::Boxed(inner) => named(inner),
+        _ => None,
+    }
+}
