@@ -13,6 +13,9 @@ use openapiv3::{
     StatusCode,
 };
 
+/// Client-set headers whose value an operation's description fixes (name, value).
+type FixedHeaders = Vec<(String, String)>;
+
 /// Headers the client sets itself; an operation never asks the caller for them.
 const CLIENT_HEADERS: &[&str] = &["intercom-version", "authorization"];
 
@@ -124,7 +127,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         operation: &'a openapiv3::Operation,
         builder_name: &str,
         pointer: &str,
-    ) -> Result<(Vec<Param>, Vec<(String, String)>), Diagnostic> {
+    ) -> Result<(Vec<Param>, FixedHeaders), Diagnostic> {
         // Operation-level parameters override path-level ones with the same name and location.
         let mut merged: Vec<(String, &'a Parameter)> = Vec::new();
         let sources = item
