@@ -171,3 +171,8 @@ fn convert<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, CallFailu
             .ok_or_else(|| CallFailure::Argument(format!("{what}: {error}"))),
     }
 }
+
+/// The README's Rust examples are compiled as doctests, so the quickstart cannot go stale.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
