@@ -6,6 +6,7 @@
 mod operation;
 mod pagination;
 mod schema;
+mod type_index;
 mod unions;
 mod view;
 
@@ -57,7 +58,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     unions::drop_nested_fallbacks(&mut types);
     unions::find_discriminators(&mut types);
     mark_defaultable(&mut types);
-    let index = pagination::TypeIndex::new(&types);
+    let index = type_index::TypeIndex::new(&types);
     for operation in &mut operations {
         require_bodies_with_required_fields(operation, &index);
         pagination::detect(operation, &index);
@@ -221,7 +222,7 @@ fn has_default(ty: &TypeRef, known: &BTreeMap<String, bool>) -> bool {
 /// says (the search endpoints leave it false): such a body is a required argument of the method.
 fn require_bodies_with_required_fields(
     operation: &mut crate::ir::Operation,
-    types: &pagination::TypeIndex<'_>,
+    types: &type_index::TypeIndex<'_>,
 ) {
     if let Some(body) = operation.body.as_mut() {
         if !body.required

@@ -1,75 +1,11 @@
 //! Detects paginated operations from the shapes of their parameters and responses, so a new
 //! paginated endpoint gets a stream without anyone keeping a list of operation names.
 
+use super::type_index::TypeIndex;
 use crate::ir::{
     Field, FieldPath, FieldStep, HttpMethod, Operation, Pagination, PaginationStyle, Param,
-    ParamLocation, Struct, SuccessResponse, TypeDef, TypeKind, TypeRef,
+    ParamLocation, Struct, SuccessResponse, TypeRef,
 };
-use std::collections::HashMap;
-
-pub struct TypeIndex<'t> {
-    by_name: HashMap<&'t str, &'t TypeDef>,
-}
-
-impl<'t> TypeIndex<'t> {
-    pub fn new(types: &'t [TypeDef]) -> Self {
-        Self {
-            by_name: types.iter().map(|t| (t.name.as_str(), t)).collect(),
-        }
-    }
-
-    /// The struct a type reference ends at, through aliases and boxes.
-    pub fn structure(&self, ty: &TypeRef) -> Option<&'t Struct> {
-        let mut current = ty;
-        for _ in 0..32 {
-            match current {
-                TypeRef::Boxed(inner) => current = inner,
-                TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
-                    TypeKind::Alias(target) => current = target,
-                    TypeKind::Struct(found) => return Some(found),
-                    _ => return None,
-                },
-                _ => return None,
-            }
-        }
-        None
-    }
-
-    fn array_item(&self, ty: &TypeRef) -> Option<TypeRef> {
-        let mut current = ty;
-        for _ in 0..32 {
-            match current {
-                TypeRef::Array(item) => return Some((**item).clone()),
-                TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
-                    TypeKind::Alias(target) => current = target,
-                    _ => return None,
-                },
-                _ => return None,
-            }
-        }
-        None
-    }
-
-    /// The enum a type reference ends at, through aliases.
-    pub fn enumeration(&self, ty: &TypeRef) -> Option<&'t crate::ir::Enum> {
-        let mut current = ty;
-        for _ in 0..32 {
-            match current {
-                TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
-                    TypeKind::Alias(target) => current = target,
-                    TypeKind::Enum(found) => return Some(found),
-                    _ => return None,
-                },
-                _ => return None,
-            }
-        }
-        None
-    }
-
-    pub fn is_defaultable(&self, ty: &TypeRef) -> bool {
-        self.structure(ty).is_some_and(|s| s.defaultable)
-    }
-}
 
 /// Fills `operation.pagination` when its shapes match one of Intercom's pagination styles.
 pub fn detect(operation: &mut Operation, types: &TypeIndex<'_>) {

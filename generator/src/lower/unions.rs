@@ -1,6 +1,6 @@
 //! Post-passes over untagged unions, once every type is known.
 
-use super::pagination::TypeIndex;
+use super::type_index::TypeIndex;
 use crate::ir::{Discriminator, EnumValue, TypeDef, TypeKind, TypeRef};
 use std::collections::BTreeSet;
 
