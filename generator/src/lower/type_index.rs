@@ -1,10 +1,18 @@
 //! Looking types up by name once lowering is done, through aliases and boxes.
 
-use crate::ir::{Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef};
 use std::collections::HashMap;
 
 pub struct TypeIndex<'t> {
     by_name: HashMap<&'t str, &'t TypeDef>,
+}
+
+/// Where a type reference ends once aliases and boxes are followed.
+enum End<'a, 't> {
+    /// A named struct, enum or union.
+    Definition(&'t TypeKind),
+    /// A reference that names nothing: a primitive, an array, a map.
+    Unnamed(&'a TypeRef),
 }
 
 impl<'t> TypeIndex<'t> {
@@ -14,52 +22,47 @@ impl<'t> TypeIndex<'t> {
         }
     }
 
-    /// The struct a type reference ends at, through aliases and boxes.
-    pub fn structure(&self, ty: &TypeRef) -> Option<&'t Struct> {
+    /// Follows aliases and boxes; `None` for an unknown name or an alias cycle.
+    fn end<'a>(&self, ty: &'a TypeRef) -> Option<End<'a, 't>>
+    where
+        't: 'a,
+    {
         let mut current = ty;
         for _ in 0..32 {
             match current {
                 TypeRef::Boxed(inner) => current = inner,
                 TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
                     TypeKind::Alias(target) => current = target,
-                    TypeKind::Struct(found) => return Some(found),
-                    _ => return None,
+                    kind => return Some(End::Definition(kind)),
                 },
-                _ => return None,
+                other => return Some(End::Unnamed(other)),
             }
         }
         None
     }
 
+    /// The struct a type reference ends at.
+    pub fn structure(&self, ty: &TypeRef) -> Option<&'t Struct> {
+        match self.end(ty)? {
+            End::Definition(TypeKind::Struct(found)) => Some(found),
+            _ => None,
+        }
+    }
+
+    /// The item type of the array a type reference ends at.
     pub fn array_item(&self, ty: &TypeRef) -> Option<TypeRef> {
-        let mut current = ty;
-        for _ in 0..32 {
-            match current {
-                TypeRef::Array(item) => return Some((**item).clone()),
-                TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
-                    TypeKind::Alias(target) => current = target,
-                    _ => return None,
-                },
-                _ => return None,
-            }
+        match self.end(ty)? {
+            End::Unnamed(TypeRef::Array(item)) => Some((**item).clone()),
+            _ => None,
         }
-        None
     }
 
-    /// The enum a type reference ends at, through aliases.
-    pub fn enumeration(&self, ty: &TypeRef) -> Option<&'t crate::ir::Enum> {
-        let mut current = ty;
-        for _ in 0..32 {
-            match current {
-                TypeRef::Named(name) => match &self.by_name.get(name.as_str())?.kind {
-                    TypeKind::Alias(target) => current = target,
-                    TypeKind::Enum(found) => return Some(found),
-                    _ => return None,
-                },
-                _ => return None,
-            }
+    /// The enum a type reference ends at.
+    pub fn enumeration(&self, ty: &TypeRef) -> Option<&'t Enum> {
+        match self.end(ty)? {
+            End::Definition(TypeKind::Enum(found)) => Some(found),
+            _ => None,
         }
-        None
     }
 
     pub fn is_defaultable(&self, ty: &TypeRef) -> bool {
