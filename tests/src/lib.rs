@@ -172,6 +172,40 @@ fn convert<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, CallFailu
     }
 }
 
+/// Follows `$ref`s within the description (chains included, bounded).
+pub fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        match spec.pointer(reference.trim_start_matches('#')) {
+            Some(target) => value = target,
+            None => break,
+        }
+    }
+    value
+}
+
+/// An example's name in a comparable form: request examples that show a bad request are named
+/// like the operation's error response examples, up to case and separators.
+pub fn normalize_example_name(name: &str) -> String {
+    name.to_lowercase().replace([' ', '-'], "_")
+}
+
+/// The `value`s of an `examples` map (in the loader's key order), `$ref`s resolved.
+pub fn named_examples(spec: &Value, examples: Option<&Value>) -> Vec<(String, Value)> {
+    examples
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, example)| {
+            resolve(spec, example)
+                .get("value")
+                .map(|value| (name.clone(), value.clone()))
+        })
+        .collect()
+}
+
 /// The README's Rust examples are compiled as doctests, so the quickstart cannot go stale.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -8,7 +8,10 @@
 
 use intercom_api::runtime::{ApiError, HeaderMap, StatusCode};
 use intercom_codegen::ir::{Api, HttpMethod};
-use intercom_tests::{conformance, spec_json, spec_path, DecodeFailure, Roundtrip};
+use intercom_tests::{
+    conformance, named_examples, normalize_example_name, resolve, spec_json, spec_path,
+    DecodeFailure, Roundtrip,
+};
 use serde_json::Value;
 
 type Decoder = fn(&str, &str) -> Option<Roundtrip>;
@@ -109,7 +112,7 @@ fn check_operation(
                     result.and_then(|encoded| equivalent(&value, &encoded)),
                 );
             } else {
-                error_example_names.push(normalize(&example));
+                error_example_names.push(normalize_example_name(&example));
                 record(outcome, &label, parses_as_error(code, &value));
             }
         }
@@ -117,7 +120,7 @@ fn check_operation(
     let body = operation.get("requestBody").map(|b| resolve(spec, b));
     for (example, value) in json_examples(spec, body.and_then(|b| b.get("content"))) {
         // A request example named like one of the operation's error responses shows a bad request.
-        if error_example_names.contains(&normalize(&example)) {
+        if error_example_names.contains(&normalize_example_name(&example)) {
             continue;
         }
         outcome.total += 1;
@@ -147,39 +150,16 @@ fn failure(path: &str, message: &str) -> DecodeFailure {
     }
 }
 
-fn normalize(name: &str) -> String {
-    name.to_lowercase().replace([' ', '-'], "_")
-}
-
 /// The named examples (and the single `example`) of an `application/json` content map.
 fn json_examples(spec: &Value, content: Option<&Value>) -> Vec<(String, Value)> {
     let Some(media) = content.and_then(|c| c.get("application/json")) else {
         return Vec::new();
     };
-    let mut examples: Vec<(String, Value)> = media
-        .get("examples")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, example)| {
-            resolve(spec, example)
-                .get("value")
-                .map(|v| (name.clone(), v.clone()))
-        })
-        .collect();
+    let mut examples = named_examples(spec, media.get("examples"));
     if let Some(example) = media.get("example") {
         examples.push(("example".to_owned(), example.clone()));
     }
     examples
-}
-
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => spec
-            .pointer(reference.trim_start_matches('#'))
-            .unwrap_or(value),
-        None => value,
-    }
 }
 
 fn parses_as_error(code: &str, value: &Value) -> Result<(), DecodeFailure> {

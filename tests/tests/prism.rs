@@ -27,7 +27,10 @@
 //! Run with `cargo test -p intercom-tests --test prism -- --nocapture` to see the tables.
 
 use intercom_codegen::ir::{HttpMethod, Operation, ParamLocation};
-use intercom_tests::{conformance, root, spec_json, spec_path, Args, CallFailure, Called};
+use intercom_tests::{
+    conformance, named_examples, normalize_example_name, resolve, root, spec_json, spec_path, Args,
+    CallFailure, Called,
+};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -718,20 +721,6 @@ fn method_name(method: HttpMethod) -> &'static str {
     }
 }
 
-/// Follows `$ref`s within the description.
-fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        match spec.pointer(reference.trim_start_matches('#')) {
-            Some(target) => value = target,
-            None => break,
-        }
-    }
-    value
-}
-
 /// Every parameter (path, query, header) with a value from the description, and a body.
 fn build_args(spec: &Value, operation: &Operation) -> Args {
     let item = &spec["paths"][&operation.path];
@@ -792,7 +781,7 @@ fn body_value(spec: &Value, operation: &Value) -> Option<Value> {
     let errors = error_example_names(spec, operation);
     named_examples(spec, media.get("examples"))
         .into_iter()
-        .find(|(name, _)| !errors.contains(&normalize(name)))
+        .find(|(name, _)| !errors.contains(&normalize_example_name(name)))
         .map(|(_, value)| value)
         .or_else(|| media.get("example").cloned())
         .or_else(|| media.get("schema").map(|s| schema_value(spec, s, 0)))
@@ -814,29 +803,11 @@ fn error_example_names(spec: &Value, operation: &Value) -> Vec<String> {
             .map(|(_, m)| m)
         {
             for (name, _) in named_examples(spec, media.get("examples")) {
-                names.push(normalize(&name));
+                names.push(normalize_example_name(&name));
             }
         }
     }
     names
-}
-
-fn normalize(name: &str) -> String {
-    name.to_lowercase().replace([' ', '-'], "_")
-}
-
-/// The `value`s of an `examples` map (in the loader's key order), `$ref`s resolved.
-fn named_examples(spec: &Value, examples: Option<&Value>) -> Vec<(String, Value)> {
-    examples
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, example)| {
-            resolve(spec, example)
-                .get("value")
-                .map(|value| (name.clone(), value.clone()))
-        })
-        .collect()
 }
 
 /// A value for a schema: its `example`, else its first non-null `enum` value, else its
