@@ -61,8 +61,8 @@
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 pub mod runtime;
 pub use runtime::{
-    ApiError, ClientBuilder, Error, RateLimit, Redirect, Region, RequestOptions,
-    Response, RetryPolicy,
+    ApiError, ByteStream, ClientBuilder, Error, Multipart, RateLimit, Redirect, Region,
+    RequestOptions, Response, RetryPolicy, Upload,
 };
 #[cfg(feature = "v2_14")]
 /// Intercom API version `2.14`.

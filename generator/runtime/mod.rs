@@ -34,6 +34,7 @@
 //! # }
 //! ```
 
+mod body;
 mod client;
 mod error;
 pub mod lenient;
@@ -41,7 +42,9 @@ mod pagination;
 mod request;
 mod response;
 mod retry;
+pub mod style;
 
+pub use body::{ByteStream, Multipart, Upload};
 pub use client::{ClientBuilder, Region, Transport};
 pub use error::{ApiError, DecodeError, Error, ErrorItem};
 pub use pagination::{paginate, Page};

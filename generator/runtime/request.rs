@@ -10,8 +10,10 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::body::{Multipart, Upload};
 use super::error::Error;
 use super::retry::RetryPolicy;
+use super::style::{self, Style};
 
 /// Everything except the RFC 3986 unreserved characters
 /// (`A-Z a-z 0-9 - . _ ~`).
@@ -83,7 +85,26 @@ pub struct ApiRequest {
     path: String,
     query: Vec<(String, String)>,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    body: Option<Body>,
+}
+
+/// What a request sends.
+#[derive(Clone, Debug)]
+pub(crate) enum Body {
+    Bytes(Bytes),
+    Upload(Upload),
+    Multipart(Multipart),
+}
+
+impl Body {
+    /// Whether the body can be sent again, so the request can be retried.
+    pub(crate) fn is_repeatable(&self) -> bool {
+        match self {
+            Body::Bytes(_) => true,
+            Body::Upload(upload) => upload.is_repeatable(),
+            Body::Multipart(form) => form.is_repeatable(),
+        }
+    }
 }
 
 impl ApiRequest {
@@ -169,16 +190,97 @@ impl ApiRequest {
         })?;
         self.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        self.body = Some(Bytes::from(bytes));
+        self.body = Some(Body::Bytes(Bytes::from(bytes)));
         Ok(self)
+    }
+
+    /// Sets a JSON body sent with another JSON media type (`application/merge-patch+json`).
+    pub fn json_as<T: Serialize>(self, body: &T, content_type: &str) -> Result<Self, Error> {
+        self.json(body)?.header(CONTENT_TYPE.as_str(), content_type)
     }
 
     /// Sets a raw body with the given `Content-Type`.
     pub fn body(mut self, content_type: &str, body: impl Into<Bytes>) -> Result<Self, Error> {
         let (name, value) = parse_header(CONTENT_TYPE.as_str(), content_type)?;
         self.headers.insert(name, value);
-        self.body = Some(body.into());
+        self.body = Some(Body::Bytes(body.into()));
         Ok(self)
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body: the object's fields as form pairs
+    /// (arrays repeat the name, nested objects are JSON, `null` fields are left out).
+    pub fn form<T: Serialize>(self, body: &T) -> Result<Self, Error> {
+        let value = style::to_json("body", body)?;
+        let mut pairs = Vec::new();
+        match value {
+            Value::Object(fields) => {
+                for (name, field) in fields {
+                    push_query_value(&mut pairs, &name, field);
+                }
+            }
+            Value::Null => {}
+            other => {
+                return Err(Error::invalid_request(format!(
+                    "a form body must serialize to an object, not {}",
+                    json_kind(&other)
+                )))
+            }
+        }
+        let encoded: Vec<String> = pairs
+            .iter()
+            .map(|(name, value)| {
+                format!(
+                    "{}={}",
+                    utf8_percent_encode(name, NOT_UNRESERVED),
+                    utf8_percent_encode(value, NOT_UNRESERVED)
+                )
+            })
+            .collect();
+        self.body("application/x-www-form-urlencoded", encoded.join("&"))
+    }
+
+    /// Sets a `multipart/form-data` body (the boundary is added when it is sent).
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.headers.remove(CONTENT_TYPE);
+        self.body = Some(Body::Multipart(form));
+        self
+    }
+
+    /// Sets a raw body read from `upload`, sent with its content type or `default_content_type`.
+    pub fn upload(mut self, upload: Upload, default_content_type: &str) -> Result<Self, Error> {
+        let (name, value) = parse_header(
+            CONTENT_TYPE.as_str(),
+            upload.content_type_or(default_content_type),
+        )?;
+        self.headers.insert(name, value);
+        self.body = Some(Body::Upload(upload));
+        Ok(self)
+    }
+
+    /// Appends a parameter serialized in an OpenAPI query style (see [`style::query_pairs`]).
+    pub fn query_styled<T: Serialize>(
+        mut self,
+        name: &str,
+        style: Style,
+        explode: bool,
+        value: &T,
+    ) -> Result<Self, Error> {
+        self.query
+            .extend(style::query_pairs(name, style, explode, value)?);
+        Ok(self)
+    }
+
+    /// Adds a cookie (`style: form`) to the `Cookie` header.
+    pub fn cookie<T: Serialize>(self, name: &str, explode: bool, value: &T) -> Result<Self, Error> {
+        let pairs = style::query_pairs(name, Style::Form, explode, value)?;
+        let mut cookies: Vec<String> = self
+            .headers
+            .get(reqwest::header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| vec![v.to_owned()])
+            .unwrap_or_default();
+        cookies.extend(pairs.iter().map(|(name, value)| format!("{name}={value}")));
+        self.header(reqwest::header::COOKIE.as_str(), &cookies.join("; "))
     }
 
     /// Sets a header, replacing any previous value for the same name.
@@ -213,7 +315,10 @@ impl ApiRequest {
 
     /// The body bytes, if any.
     pub fn body_bytes(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+        match &self.body {
+            Some(Body::Bytes(bytes)) => Some(bytes),
+            _ => None,
+        }
     }
 
     pub(crate) fn into_parts(self) -> RequestParts {
@@ -233,7 +338,7 @@ pub(crate) struct RequestParts {
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Bytes>,
+    pub(crate) body: Option<Body>,
 }
 
 fn push_query_value(query: &mut Vec<(String, String)>, name: &str, value: Value) {

@@ -199,6 +199,15 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    pub(crate) fn new(data: T, status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self {
+            data,
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// The decoded data.
     pub fn data(&self) -> &T {
         &self.data

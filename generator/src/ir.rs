@@ -19,7 +19,12 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, by path, then method (GET, PUT, POST, DELETE, PATCH).
     pub operations: Vec<Operation>,
+    /// What the description gets wrong and how the generator degraded it (e.g. a dangling
+    /// `$ref` became any JSON). Listed in the generated module's docs.
+    pub warnings: Vec<Diagnostic>,
 }
+
+pub use crate::diagnostic::Diagnostic;
 
 /// A server from the description's `servers` list.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +52,40 @@ pub enum TypeKind {
     Union(Union),
     /// A name for another type (single-`$ref` wrappers, maps, arrays).
     Alias(TypeRef),
+    /// A type of its own that wraps another (`struct Name(Target)`, transparent on the wire):
+    /// used where an alias would refer to itself (`tree: {type: array, items: {$ref: tree}}`).
+    Newtype(TypeRef),
+    /// A `multipart/form-data` request body: named parts, files among them.
+    Form(Form),
+}
+
+/// A multipart form: one part per property of the body's schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub parts: Vec<FormPart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormPart {
+    /// snake_case Rust field name.
+    pub name: String,
+    /// The part's name in the form.
+    pub wire_name: String,
+    pub kind: PartKind,
+    pub required: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartKind {
+    /// A file (`format: binary`): bytes, a path or a stream, with a file name and content type.
+    File,
+    /// Several files under one name (an array of `format: binary`).
+    Files,
+    /// A scalar sent as its text.
+    Text(TypeRef),
+    /// Anything else, sent as JSON text (`application/json`), OpenAPI's default for objects.
+    Json(TypeRef),
 }
 
 /// An object with known properties.
@@ -171,6 +210,8 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// An array item or map value that may be `null`.
     Nullable(Box<TypeRef>),
+    /// Raw bytes supplied by the caller (a binary request body): the runtime's `Upload`.
+    Binary,
 }
 
 /// One HTTP operation, emitted as one client method.
@@ -195,6 +236,8 @@ pub struct Operation {
     pub fixed_headers: Vec<(String, String)>,
     pub body: Option<RequestBody>,
     pub response: SuccessResponse,
+    /// The `Accept` header to send when it is not `application/json` (the runtime's default).
+    pub accept: Option<String>,
     pub pagination: Option<Pagination>,
 }
 
@@ -205,6 +248,9 @@ pub enum HttpMethod {
     Put,
     Patch,
     Delete,
+    Head,
+    Options,
+    Trace,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -222,16 +268,40 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Option<String>,
+    /// How the value is written into the request.
+    pub serialization: ParamSerialization,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
     Path,
-    /// A scalar (or array of scalars) query value.
     Query,
-    /// An object whose fields each become a query pair (`style: form`, `explode: true`).
-    QueryObject,
     Header,
+    Cookie,
+}
+
+/// How a parameter's value becomes text in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamSerialization {
+    /// A scalar or enum written as its text; no style adds anything to it.
+    Display,
+    /// Serialized with serde and laid out by the runtime in an OpenAPI style (arrays, objects,
+    /// and the path styles that prefix even scalars).
+    Styled { style: ParamStyle, explode: bool },
+    /// `content: {application/json: ...}`: the value's JSON text.
+    Json,
+}
+
+/// OpenAPI 3.0 parameter styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Form,
+    Simple,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -239,6 +309,24 @@ pub struct RequestBody {
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Option<String>,
+    /// The media type sent as `Content-Type` (for multipart, the runtime adds the boundary).
+    pub media_type: String,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON (any JSON media type: `application/json; charset=utf-8`, `application/*+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`: the object's fields as form pairs.
+    Form,
+    /// `multipart/form-data`: the body type is a [`TypeKind::Form`].
+    Multipart,
+    /// Raw bytes from an `Upload` (octet-stream, images, PDFs, ...).
+    Binary,
+    /// A `text/*` body: the string as is.
+    Text,
 }
 
 /// What a successful call returns.
@@ -247,6 +335,8 @@ pub enum SuccessResponse {
     Json(TypeRef),
     /// A text body of this media type (sent as `Accept`).
     Text(String),
+    /// Bytes of this media type (sent as `Accept`), streamed to the caller, never buffered.
+    Binary(String),
     Redirect,
     Empty,
     /// The description declares no success response: whatever JSON arrives (`null` if empty).

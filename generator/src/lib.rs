@@ -3,6 +3,7 @@
 //! The pipeline has one module per phase, each with one job:
 //! [`load`] (file → `openapiv3`), [`lower`] (`openapiv3` → [`ir`]), [`emit`] (IR → formatted Rust).
 
+pub mod diagnostic;
 pub mod docs;
 pub mod emit;
 pub mod ir;
@@ -10,6 +11,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod overlay;
+pub mod resolve;
 
 use std::path::{Path, PathBuf};
 
@@ -32,10 +34,12 @@ pub enum GenerateError {
     #[error("{path}: {count} construct(s) cannot be generated:\n{list}", count = diagnostics.len(), list = render(diagnostics))]
     Lower {
         path: PathBuf,
-        diagnostics: Vec<lower::Diagnostic>,
+        diagnostics: Vec<diagnostic::Diagnostic>,
     },
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    #[error("cannot start the generator's thread: {0}")]
+    Thread(std::io::Error),
     #[error("{path}: {source}")]
     Overlay {
         path: PathBuf,
@@ -43,7 +47,7 @@ pub enum GenerateError {
     },
 }
 
-fn render(diagnostics: &[lower::Diagnostic]) -> String {
+fn render(diagnostics: &[diagnostic::Diagnostic]) -> String {
     diagnostics
         .iter()
         .map(|d| format!("  {d}"))
@@ -57,7 +61,30 @@ pub fn lower_file(path: &Path) -> Result<ir::Api, GenerateError> {
 }
 
 /// Loads one description, applies the overlay's patches, and lowers it.
+///
+/// Runs on a thread with a large stack: lowering follows `$ref` chains recursively, and a
+/// description may chain thousands of schemas.
 pub fn lower_patched(path: &Path, patches: &[overlay::Patch]) -> Result<ir::Api, GenerateError> {
+    on_large_stack(|| lower_patched_here(path, patches)).unwrap_or_else(|e| Err(GenerateError::Thread(e)))
+}
+
+/// Stack for the generator's recursive walks; only the pages used are ever touched.
+const STACK_BYTES: usize = 1 << 30;
+
+fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> std::io::Result<T> {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("intercom-codegen".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, work);
+        match handle?.join() {
+            Ok(value) => Ok(value),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+fn lower_patched_here(path: &Path, patches: &[overlay::Patch]) -> Result<ir::Api, GenerateError> {
     let text = std::fs::read_to_string(path).map_err(|source| load::LoadError::Read {
         path: path.to_owned(),
         source,
@@ -70,8 +97,8 @@ pub fn lower_patched(path: &Path, patches: &[overlay::Patch]) -> Result<ir::Api,
         path: path.to_owned(),
         source,
     })?;
-    let spec = load::from_value(document, path)?;
-    lower::lower(&spec).map_err(|diagnostics| GenerateError::Lower {
+    let loaded = load::from_value(document, path)?;
+    lower::lower(&loaded.spec, loaded.warnings).map_err(|diagnostics| GenerateError::Lower {
         path: path.to_owned(),
         diagnostics,
     })

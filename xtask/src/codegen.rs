@@ -104,8 +104,8 @@ pub fn generate(spec: &Path, out: &Path, package: &str, module: &str) -> anyhow:
         spec: spec.to_owned(),
         patches: Vec::new(),
     }];
-    let description = format!("Typed async client generated from {}", spec.display());
-    let files = generate_crate(package, PACKAGE_VERSION, &description, None, &inputs)?;
+    // An empty description is made from the spec's title, not from the path given here.
+    let files = generate_crate(package, PACKAGE_VERSION, "", None, &inputs)?;
     write_files(out, &files, &["src"])?;
     println!("wrote {} files to {}", files.len(), out.display());
     Ok(())

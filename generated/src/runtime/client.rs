@@ -6,14 +6,14 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use bytes::Bytes;
 use percent_encoding::utf8_percent_encode;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use reqwest::{Method, Url};
 
+use super::body::ByteStream;
 use super::error::{ApiError, Error};
-use super::request::{parse_header, ApiRequest, RequestOptions, NOT_UNRESERVED};
-use super::response::{RateLimit, RawResponse};
+use super::request::{parse_header, ApiRequest, Body, RequestOptions, NOT_UNRESERVED};
+use super::response::{RateLimit, RawResponse, Response};
 use super::retry::RetryPolicy;
 
 /// Environment variable read by [`ClientBuilder::token_from_env`].
@@ -372,21 +372,64 @@ impl Transport {
         request: ApiRequest,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
+        let answer = self.execute_with_retries(request, options).await?;
+        let (response, timeout) = answer;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let url = response.url().clone();
+        let body = match tokio::time::timeout(timeout, response.bytes()).await {
+            Ok(Ok(body)) => body,
+            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
+            Err(_) => return Err(Error::timeout(Some(timeout))),
+        };
+        Ok(RawResponse::new(status, headers, body, url))
+    }
+
+    /// Like [`Transport::execute`], but the body of a successful answer is streamed to the
+    /// caller instead of read into memory (downloads). The timeout covers the wait for the
+    /// answer's headers; reading the stream takes as long as it takes.
+    pub async fn execute_streaming(
+        &self,
+        request: ApiRequest,
+        options: &RequestOptions,
+    ) -> Result<Response<ByteStream>, Error> {
+        let (response, _) = self.execute_with_retries(request, options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        Ok(Response::new(
+            ByteStream::from_response(response),
+            status,
+            headers,
+            bytes::Bytes::new(),
+        ))
+    }
+
+    /// Sends until an answer is 2xx/3xx or retries are exhausted; returns the answer with its
+    /// body unread, and the per-attempt timeout.
+    async fn execute_with_retries(
+        &self,
+        request: ApiRequest,
+        options: &RequestOptions,
+    ) -> Result<(reqwest::Response, Duration), Error> {
         let inner = &*self.inner;
         let parts = request.into_parts();
         let url = self.url(&parts.path, &parts.query)?;
         let headers = self.headers(parts.headers, options)?;
         let timeout = options.timeout.unwrap_or(inner.timeout);
-        let max_retries = options.max_retries.unwrap_or(inner.max_retries);
+        // A body that can be sent only once (a stream) cannot be retried.
+        let max_retries = match &parts.body {
+            Some(body) if !body.is_repeatable() => 0,
+            _ => options.max_retries.unwrap_or(inner.max_retries),
+        };
         let policy = options.retry_policy.as_ref().unwrap_or(&inner.retry_policy);
 
         let mut retry = 0;
         loop {
             let error = match self
-                .attempt(&parts.method, &url, &headers, parts.body.clone(), timeout)
+                .attempt(&parts.method, &url, &headers, parts.body.as_ref(), timeout)
                 .await
             {
-                Ok(response) => return Ok(response),
+                Ok(response) => return Ok((response, timeout)),
                 Err(error) => error,
             };
             if retry >= max_retries || !policy.should_retry(&parts.method, &error) {
@@ -492,36 +535,34 @@ impl Transport {
         Ok(headers)
     }
 
-    /// One attempt: send, read the whole body, classify the status.
+    /// One attempt: send, wait for the answer's headers, classify the status. An error
+    /// answer's body is read (it carries Intercom's error list); a success's is left unread.
     async fn attempt(
         &self,
         method: &Method,
         url: &Url,
         headers: &HeaderMap,
-        body: Option<Bytes>,
+        body: Option<&Body>,
         timeout: Duration,
-    ) -> Result<RawResponse, Error> {
+    ) -> Result<reqwest::Response, Error> {
         let mut request = self
             .inner
             .http
             .request(method.clone(), url.clone())
             .headers(headers.clone());
-        if let Some(body) = body {
-            request = request.body(body);
-        }
-        let exchange = async {
-            let response = request.send().await?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, body))
+        request = match body {
+            None => request,
+            Some(Body::Bytes(bytes)) => request.body(bytes.clone()),
+            Some(Body::Upload(upload)) => request.body(upload.reqwest_body().await?),
+            Some(Body::Multipart(form)) => request.multipart(form.reqwest_form().await?),
         };
-        let (status, headers, body) = match tokio::time::timeout(timeout, exchange).await {
-            Ok(Ok(answer)) => answer,
+        let response = match tokio::time::timeout(timeout, request.send()).await {
+            Ok(Ok(response)) => response,
             Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
             Err(_) => return Err(Error::timeout(Some(timeout))),
         };
-        if let Some(rate_limit) = RateLimit::from_headers(&headers) {
+        let status = response.status();
+        if let Some(rate_limit) = RateLimit::from_headers(response.headers()) {
             *self
                 .inner
                 .rate_limit
@@ -529,10 +570,15 @@ impl Transport {
                 .unwrap_or_else(PoisonError::into_inner) = Some(rate_limit);
         }
         if status.is_success() || status.is_redirection() {
-            Ok(RawResponse::new(status, headers, body, url.clone()))
-        } else {
-            Err(ApiError::new(status, headers, body).into())
+            return Ok(response);
         }
+        let headers = response.headers().clone();
+        let body = match tokio::time::timeout(timeout, response.bytes()).await {
+            Ok(Ok(body)) => body,
+            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
+            Err(_) => return Err(Error::timeout(Some(timeout))),
+        };
+        Err(ApiError::new(status, headers, body).into())
     }
 }
 

@@ -35,6 +35,7 @@
 //! # }
 //! ```
 
+mod body;
 mod client;
 mod error;
 pub mod lenient;
@@ -42,7 +43,9 @@ mod pagination;
 mod request;
 mod response;
 mod retry;
+pub mod style;
 
+pub use body::{ByteStream, Multipart, Upload};
 pub use client::{ClientBuilder, Region, Transport};
 pub use error::{ApiError, DecodeError, Error, ErrorItem};
 pub use pagination::{paginate, Page};

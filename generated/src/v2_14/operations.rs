@@ -5024,7 +5024,8 @@ impl<'a> LisDataEvents<'a> {
     ) -> Result<Response<types::DataEventSummary>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
         let value = &self.filter;
-        let request = request.query_object(value)?;
+        let request = request
+            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
         let value = &self.type_;
         let request = request.query("type", value);
         let request = match &self.summary {

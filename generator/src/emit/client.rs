@@ -2,8 +2,9 @@
 
 use super::tokens::{doc_attrs, ident, type_tokens, Scope};
 use crate::ir::{
-    Api, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param, ParamLocation,
-    PathSegment, SuccessResponse, TypeRef,
+    Api, BodyEncoding, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param,
+    ParamLocation, ParamSerialization, ParamStyle, PathSegment, RequestBody, SuccessResponse,
+    TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -168,6 +169,9 @@ fn method_name(method: HttpMethod) -> &'static str {
         HttpMethod::Put => "PUT",
         HttpMethod::Patch => "PATCH",
         HttpMethod::Delete => "DELETE",
+        HttpMethod::Head => "HEAD",
+        HttpMethod::Options => "OPTIONS",
+        HttpMethod::Trace => "TRACE",
     }
 }
 
@@ -311,6 +315,7 @@ fn output_type(response: &SuccessResponse) -> TokenStream {
     match response {
         SuccessResponse::Json(ty) => type_tokens(ty, Scope::Sibling),
         SuccessResponse::Text(_) => quote!(String),
+        SuccessResponse::Binary(_) => quote!(crate::runtime::ByteStream),
         SuccessResponse::Redirect => quote!(crate::runtime::Redirect),
         SuccessResponse::Empty => quote!(()),
         SuccessResponse::Undeclared => quote!(serde_json::Value),
@@ -320,43 +325,51 @@ fn output_type(response: &SuccessResponse) -> TokenStream {
 fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
     let path = path_expr(op);
     let method = ident(method_name(op.method));
-    let query = op.params.iter().filter(|p| {
-        matches!(
-            p.location,
-            ParamLocation::Query | ParamLocation::QueryObject
-        )
-    });
-    let query = query.map(|param| request_step(param, query_step(param)));
+    let query = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|param| request_step(param, query_step(param)));
     let headers = op
         .params
         .iter()
-        .filter(|p| p.location == ParamLocation::Header)
-        .map(|param| {
-            let wire = &param.wire_name;
-            request_step(param, quote!(request.header(#wire, &value.to_string())?))
-        });
+        .filter(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie))
+        .map(|param| request_step(param, header_step(param)));
     let fixed_headers = op
         .fixed_headers
         .iter()
         .map(|(name, value)| quote!(let request = request.header(#name, #value)?;));
-    // The runtime asks for JSON by default; a text endpoint must ask for its own media type.
-    let accept = match &op.response {
-        SuccessResponse::Text(media_type) => {
-            quote!(let request = request.header("Accept", #media_type)?;)
-        }
-        _ => TokenStream::new(),
-    };
-    let body = match &op.body {
-        Some(body) if body.required => quote!(let request = request.json(&self.body)?;),
-        Some(_) => quote! {
-            let request = match &self.body {
-                Some(body) => request.json(body)?,
-                None => request,
-            };
-        },
+    // The runtime asks for `application/json` by default; other answers ask for their own.
+    let accept = match &op.accept {
+        Some(media_type) => quote!(let request = request.header("Accept", #media_type)?;),
         None => TokenStream::new(),
     };
+    let body = match &op.body {
+        Some(body) if body.required => {
+            let apply = body_step(body, quote!(&self.body));
+            quote!(let request = #apply;)
+        }
+        Some(body) => {
+            let apply = body_step(body, quote!(body));
+            quote! {
+                let request = match &self.body {
+                    Some(body) => #apply,
+                    None => request,
+                };
+            }
+        }
+        None => TokenStream::new(),
+    };
+    let execute = match op.response {
+        SuccessResponse::Binary(_) => quote! {
+            return self.client.transport().execute_streaming(request, &self.options).await;
+        },
+        _ => quote! {
+            let response = self.client.transport().execute(request, &self.options).await?;
+        },
+    };
     let decode = match op.response {
+        SuccessResponse::Binary(_) => TokenStream::new(),
         SuccessResponse::Json(_) => quote!(response.json()),
         SuccessResponse::Text(_) => quote!(response.text()),
         SuccessResponse::Redirect => quote!(response.redirect()),
@@ -372,6 +385,7 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
     let output_doc = match op.response {
         SuccessResponse::Json(_) => "Sends the request and returns the decoded response body.",
         SuccessResponse::Text(_) => "Sends the request and returns the response body as text.",
+        SuccessResponse::Binary(_) => "Sends the request and returns the response body as a stream of bytes (not buffered).",
         SuccessResponse::Redirect => "Sends the request and returns where the API redirects to (not followed).",
         SuccessResponse::Empty => "Sends the request; the API answers without a body.",
         SuccessResponse::Undeclared => {
@@ -394,7 +408,7 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
             #(#fixed_headers)*
             #accept
             #body
-            let response = self.client.transport().execute(request, &self.options).await?;
+            #execute
             #decode
         }
     }
@@ -420,12 +434,79 @@ fn request_step(param: &Param, apply: TokenStream) -> TokenStream {
 
 fn query_step(param: &Param) -> TokenStream {
     let wire = &param.wire_name;
-    match (&param.location, &param.ty) {
-        (ParamLocation::QueryObject, _) => quote!(request.query_object(value)?),
-        (_, TypeRef::Array(_)) => {
-            quote!(value.iter().fold(request, |request, item| request.query(#wire, item)))
+    match param.serialization {
+        ParamSerialization::Display => quote!(request.query(#wire, value)),
+        ParamSerialization::Styled { style, explode } => {
+            let style = style_tokens(style);
+            quote!(request.query_styled(#wire, #style, #explode, value)?)
         }
-        _ => quote!(request.query(#wire, value)),
+        ParamSerialization::Json => {
+            quote!(request.query(#wire, crate::runtime::style::json_text(#wire, value)?))
+        }
+    }
+}
+
+/// Headers, and cookies (which are headers too).
+fn header_step(param: &Param) -> TokenStream {
+    let wire = &param.wire_name;
+    if param.location == ParamLocation::Cookie {
+        let explode = matches!(
+            param.serialization,
+            ParamSerialization::Styled { explode: true, .. }
+        );
+        return quote!(request.cookie(#wire, #explode, value)?);
+    }
+    let text = match param.serialization {
+        ParamSerialization::Display => quote!(value.to_string()),
+        ParamSerialization::Styled { explode, .. } => {
+            quote!(crate::runtime::style::header_value(#wire, #explode, value)?)
+        }
+        ParamSerialization::Json => quote!(crate::runtime::style::json_text(#wire, value)?),
+    };
+    quote!(request.header(#wire, &#text)?)
+}
+
+/// The path text of a parameter, already percent-encoded.
+fn path_piece(param: &Param) -> TokenStream {
+    let field = ident(&param.name);
+    let wire = &param.wire_name;
+    match param.serialization {
+        ParamSerialization::Display => {
+            quote!(crate::runtime::encode_path_segment(&self.#field.to_string()))
+        }
+        ParamSerialization::Styled { style, explode } => {
+            let style = style_tokens(style);
+            quote!(crate::runtime::style::path_value(#wire, #style, #explode, &self.#field)?)
+        }
+        ParamSerialization::Json => quote!(crate::runtime::encode_path_segment(
+            &crate::runtime::style::json_text(#wire, &self.#field)?
+        )),
+    }
+}
+
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    let variant = ident(match style {
+        ParamStyle::Form => "Form",
+        ParamStyle::Simple => "Simple",
+        ParamStyle::Label => "Label",
+        ParamStyle::Matrix => "Matrix",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
+    });
+    quote!(crate::runtime::style::Style::#variant)
+}
+
+/// Applies the body (`value`, a reference) to `request`, in its encoding.
+fn body_step(body: &RequestBody, value: TokenStream) -> TokenStream {
+    let media_type = &body.media_type;
+    match body.encoding {
+        BodyEncoding::Json if media_type == "application/json" => quote!(request.json(#value)?),
+        BodyEncoding::Json => quote!(request.json_as(#value, #media_type)?),
+        BodyEncoding::Form => quote!(request.form(#value)?),
+        BodyEncoding::Multipart => quote!(request.multipart((#value).to_multipart()?)),
+        BodyEncoding::Binary => quote!(request.upload((#value).clone(), #media_type)?),
+        BodyEncoding::Text => quote!(request.body(#media_type, (#value).clone())?),
     }
 }
 
@@ -437,8 +518,8 @@ fn path_expr(op: &Operation) -> TokenStream {
             _ => quote!(path.push_str(#text);),
         },
         PathSegment::Param(index) => {
-            let field = ident(&op.params[*index].name);
-            quote!(path.push_str(&crate::runtime::encode_path_segment(&self.#field.to_string()));)
+            let piece = path_piece(&op.params[*index]);
+            quote!(path.push_str(&#piece);)
         }
     });
     if let [PathSegment::Literal(text)] = op.path_segments.as_slice() {

@@ -64,8 +64,9 @@ pub fn conformance_module(api: &Api, crate_name: &str, module: &str) -> TokenStr
 fn location(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path",
-        ParamLocation::Query | ParamLocation::QueryObject => "query",
+        ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 

@@ -64,5 +64,6 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
             let inner = type_tokens(inner, scope);
             quote!(Option<#inner>)
         }
+        TypeRef::Binary => quote!(crate::runtime::Upload),
     }
 }

@@ -2,8 +2,8 @@
 
 use super::tokens::{doc_attrs, ident, type_tokens, Scope};
 use crate::ir::{
-    Discriminator, Enum, EnumRepr, EnumValue, ExtraProperties, Field, Struct, TypeDef, TypeKind,
-    TypeRef, Union,
+    Discriminator, Enum, EnumRepr, EnumValue, ExtraProperties, Field, Form, PartKind, Struct,
+    TypeDef, TypeKind, TypeRef, Union,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -28,6 +28,80 @@ fn type_def(def: &TypeDef) -> TokenStream {
             let name = ident(&def.name);
             let target = type_tokens(target, Scope::Types);
             quote! { #docs pub type #name = #target; }
+        }
+        TypeKind::Newtype(target) => newtype_def(def, target, &origin),
+        TypeKind::Form(form) => form_def(def, form, &origin),
+    }
+}
+
+/// A named wrapper, transparent on the wire; it may contain itself (an alias may not).
+fn newtype_def(def: &TypeDef, target: &TypeRef, origin: &str) -> TokenStream {
+    let docs = doc_attrs([def.docs.as_deref(), Some(origin)]);
+    let name = ident(&def.name);
+    let default = matches!(target, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object)
+        .then(|| quote!(Default,));
+    let target = type_tokens(target, Scope::Types);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub #target);
+    }
+}
+
+/// A multipart form: a plain struct (files are not JSON) that turns itself into the runtime's
+/// `Multipart` body.
+fn form_def(def: &TypeDef, form: &Form, origin: &str) -> TokenStream {
+    let docs = doc_attrs([def.docs.as_deref(), Some(origin)]);
+    let name = ident(&def.name);
+    let fields = form.parts.iter().map(|part| {
+        let docs = doc_attrs([part.docs.as_deref()]);
+        let field = ident(&part.name);
+        let ty = match &part.kind {
+            PartKind::File => quote!(crate::runtime::Upload),
+            PartKind::Files => quote!(Vec<crate::runtime::Upload>),
+            PartKind::Text(ty) | PartKind::Json(ty) => type_tokens(ty, Scope::Types),
+        };
+        let ty = match (&part.kind, part.required) {
+            (PartKind::Files, _) | (_, true) => ty,
+            (_, false) => quote!(Option<#ty>),
+        };
+        quote! { #docs pub #field: #ty, }
+    });
+    let steps = form.parts.iter().map(|part| {
+        let field = ident(&part.name);
+        let wire = &part.wire_name;
+        let add = match &part.kind {
+            PartKind::File => quote!(form.file(#wire, value.clone())),
+            PartKind::Files => quote!(form.file(#wire, value.clone())),
+            PartKind::Text(_) => quote!(form.text(#wire, value)),
+            PartKind::Json(_) => quote!(form.json(#wire, value)?),
+        };
+        match (&part.kind, part.required) {
+            (PartKind::Files, _) => quote! {
+                for value in &self.#field { form = #add; }
+            },
+            (_, true) => quote! { let value = &self.#field; form = #add; },
+            (_, false) => quote! {
+                if let Some(value) = &self.#field { form = #add; }
+            },
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// The form's parts, in the order the description lists them.
+            pub fn to_multipart(&self) -> Result<crate::runtime::Multipart, crate::runtime::Error> {
+                #[allow(unused_mut)]
+                let mut form = crate::runtime::Multipart::new();
+                #(#steps)*
+                Ok(form)
+            }
         }
     }
 }

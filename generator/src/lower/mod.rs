@@ -13,33 +13,12 @@ mod view;
 use crate::ir::{Api, Server, TypeDef, TypeKind, TypeRef};
 use openapiv3::OpenAPI;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
-/// Something in the spec the generator cannot lower, and where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Diagnostic {
-    /// JSON pointer into the description, e.g. `#/components/schemas/contact/properties/id`.
-    pub pointer: String,
-    pub message: String,
-}
+pub use crate::diagnostic::Diagnostic;
 
-impl Diagnostic {
-    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: pointer.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.pointer, self.message)
-    }
-}
-
-/// Lowers a whole description. Errors list every unsupported construct, in spec order.
-pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
+/// Lowers a whole description. Errors list every construct that cannot be lowered, in spec
+/// order; `warnings` (from loading) and lowering's own warnings end up in [`Api::warnings`].
+pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<Diagnostic>> {
     let empty = indexmap::IndexMap::new();
     let components = spec.components.as_ref().map_or(&empty, |c| &c.schemas);
     let mut diagnostics = Vec::new();
@@ -53,7 +32,9 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         diagnostics.retain(|d| seen.insert(d.clone()));
         return Err(diagnostics);
     }
-    let mut types = schemas.into_types();
+    let (mut types, schema_warnings) = schemas.into_types();
+    warnings.extend(schema_warnings);
+    break_alias_cycles(&mut types, &mut warnings);
     box_recursive_fields(&mut types);
     unions::drop_nested_fallbacks(&mut types);
     unions::find_discriminators(&mut types);
@@ -76,7 +57,76 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
             .collect(),
         types,
         operations,
+        warnings,
     })
+}
+
+/// `type A = B; type B = A;` and `type T = Vec<T>;` do not compile: an alias cannot refer to
+/// itself. An alias cycle through a container (a JSON tree of arrays or maps) becomes a newtype,
+/// which may; a cycle of bare aliases describes no value at all and becomes any JSON, with a
+/// warning.
+fn break_alias_cycles(types: &mut [TypeDef], warnings: &mut Vec<Diagnostic>) {
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Alias(target) => named_in(target)
+                .into_iter()
+                .filter_map(|name| index.get(name).copied())
+                .filter(|&i| matches!(types[i].kind, TypeKind::Alias(_)))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (node, &c) in component.iter().enumerate() {
+        members.entry(c).or_default().push(node);
+    }
+    for nodes in members.values() {
+        let cyclic = nodes.len() > 1 || edges[nodes[0]].contains(&nodes[0]);
+        if !cyclic {
+            continue;
+        }
+        let through_container = nodes.iter().any(|&n| match &types[n].kind {
+            TypeKind::Alias(target) => !matches!(target, TypeRef::Named(_) | TypeRef::Boxed(_) | TypeRef::Nullable(_)),
+            _ => false,
+        });
+        if through_container {
+            // One newtype per cycle is enough to give the cycle a name of its own.
+            let first = nodes[0];
+            if let TypeKind::Alias(target) = &types[first].kind {
+                types[first].kind = TypeKind::Newtype(target.clone());
+            }
+        } else {
+            for &n in nodes {
+                warnings.push(Diagnostic::new(
+                    types[n].origin.clone(),
+                    "the schema is only a reference to itself (through other references); it is treated as any JSON",
+                ));
+                types[n].kind = TypeKind::Alias(TypeRef::Json);
+            }
+        }
+    }
+}
+
+/// The named types a type reference mentions, at any depth.
+fn named_in(ty: &TypeRef) -> Vec<&str> {
+    match ty {
+        TypeRef::Named(name) => vec![name.as_str()],
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => named_in(inner),
+        TypeRef::String
+        | TypeRef::Integer
+        | TypeRef::Number
+        | TypeRef::Boolean
+        | TypeRef::Json
+        | TypeRef::Object
+        | TypeRef::Binary => Vec::new(),
+    }
 }
 
 /// Types that contain themselves (directly or through other structs/unions, not through a
@@ -112,8 +162,8 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
         match &mut def.kind {
             TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| boxed(&mut f.ty)),
             TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
-            TypeKind::Alias(target) => boxed(target),
-            TypeKind::Enum(_) => {}
+            TypeKind::Alias(target) | TypeKind::Newtype(target) => boxed(target),
+            TypeKind::Enum(_) | TypeKind::Form(_) => {}
         }
     }
 }
@@ -128,8 +178,8 @@ fn direct_refs(kind: &TypeKind) -> Vec<&str> {
     match kind {
         TypeKind::Struct(s) => s.fields.iter().filter_map(|f| named(&f.ty)).collect(),
         TypeKind::Union(u) => u.variants.iter().filter_map(|v| named(&v.ty)).collect(),
-        TypeKind::Alias(target) => named(target).into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Alias(target) | TypeKind::Newtype(target) => named(target).into_iter().collect(),
+        TypeKind::Enum(_) | TypeKind::Form(_) => Vec::new(),
     }
 }
 
@@ -191,8 +241,10 @@ fn mark_defaultable(types: &mut [TypeDef]) {
                     .fields
                     .iter()
                     .all(|f| f.is_optional() || has_default(&f.ty, &defaultable)),
-                TypeKind::Alias(target) => has_default(target, &defaultable),
-                TypeKind::Enum(_) | TypeKind::Union(_) => false,
+                TypeKind::Alias(target) | TypeKind::Newtype(target) => {
+                    has_default(target, &defaultable)
+                }
+                TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Form(_) => false,
             };
             if defaultable.get(&def.name) != Some(&value) {
                 defaultable.insert(def.name.clone(), value);

@@ -4,13 +4,16 @@ use super::schema::{escape_pointer, Lowered, SchemaLowerer};
 use super::view::Node;
 use super::Diagnostic;
 use crate::docs::rustdoc;
+use super::view::View;
 use crate::ir::{
-    HttpMethod, Operation, Param, ParamLocation, PathSegment, RequestBody, SuccessResponse, TypeRef,
+    BodyEncoding, Form, FormPart, HttpMethod, Operation, Param, ParamLocation,
+    ParamSerialization, ParamStyle, PartKind, PathSegment, RequestBody, SuccessResponse, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::names::{field_name, type_name, NameScope};
 use openapiv3::{
-    Components, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Response,
-    StatusCode,
+    Components, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    Response, StatusCode,
 };
 
 /// Client-set headers whose value an operation's description fixes (name, value).
@@ -62,12 +65,6 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                     Err(diagnostic) => diagnostics.push(diagnostic),
                 }
             }
-            if item.options.is_some() || item.head.is_some() || item.trace.is_some() {
-                diagnostics.push(Diagnostic::new(
-                    item_pointer,
-                    "OPTIONS, HEAD and TRACE operations are not supported",
-                ));
-            }
         }
         operations
     }
@@ -88,15 +85,18 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         let builder_name = type_name(&name);
         let (mut params, fixed_headers) =
             self.parameters(item, operation, &builder_name, pointer)?;
-        let path_segments = path_segments(path, &mut params, pointer)?;
+        let path_segments = path_segments(path, &mut params, pointer, self.schemas);
         let body = match &operation.request_body {
             Some(body) => {
                 Some(self.request_body(body, &builder_name, &format!("{pointer}/requestBody"))?)
             }
             None => None,
         };
-        let response =
-            self.success_response(operation, &builder_name, &format!("{pointer}/responses"))?;
+        let (response, accept) = match method {
+            // A HEAD response has no body, whatever the description says about its content.
+            HttpMethod::Head => (SuccessResponse::Empty, None),
+            _ => self.success_response(operation, &builder_name, &format!("{pointer}/responses"))?,
+        };
         let docs = match (&operation.description, &operation.summary) {
             (Some(description), _) => rustdoc(description),
             (None, Some(summary)) => rustdoc(summary),
@@ -117,6 +117,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             fixed_headers,
             body,
             response,
+            accept,
             pagination: None,
         })
     }
@@ -166,9 +167,24 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         let mut fixed_headers = Vec::new();
         for (param_pointer, parameter) in merged {
             let data = parameter.parameter_data_ref();
-            let location = match parameter {
-                Parameter::Path { .. } => ParamLocation::Path,
-                Parameter::Query { .. } => ParamLocation::Query,
+            let (location, style) = match parameter {
+                Parameter::Path { style, .. } => (
+                    ParamLocation::Path,
+                    match style {
+                        openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                        openapiv3::PathStyle::Label => ParamStyle::Label,
+                        openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                    },
+                ),
+                Parameter::Query { style, .. } => (
+                    ParamLocation::Query,
+                    match style {
+                        openapiv3::QueryStyle::Form => ParamStyle::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    },
+                ),
                 Parameter::Header { .. }
                     if CLIENT_HEADERS.contains(&data.name.to_ascii_lowercase().as_str()) =>
                 {
@@ -177,40 +193,43 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                     }
                     continue;
                 }
-                Parameter::Header { .. } => ParamLocation::Header,
-                Parameter::Cookie { .. } => {
-                    return Err(Diagnostic::new(
-                        param_pointer,
-                        "cookie parameters are not supported",
-                    ));
-                }
-            };
-            let schema = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => schema,
-                ParameterSchemaOrContent::Content(_) => {
-                    return Err(Diagnostic::new(
-                        param_pointer,
-                        "parameters described by `content` are not supported",
-                    ));
-                }
+                Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
             };
             let hint = format!("{builder_name}{}", type_name(&data.name));
-            let Lowered { ty, .. } = self.schemas.lower_use(
-                Node::from(schema),
-                &hint,
-                &format!("{param_pointer}/schema"),
-            )?;
-            let location = match (location, is_scalar_or_list(&ty, self.schemas)) {
-                (ParamLocation::Query, false) if data.explode != Some(false) => {
-                    ParamLocation::QueryObject
+            let (schema, schema_pointer, json_content) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    (Some(schema), format!("{param_pointer}/schema"), false)
                 }
-                (ParamLocation::Query | ParamLocation::Path | ParamLocation::Header, false) => {
-                    return Err(Diagnostic::new(
-                        param_pointer,
-                        "only scalar parameters (and exploded form objects in the query) are supported",
-                    ));
+                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                    Some((media_type, media)) => (
+                        media.schema.as_ref(),
+                        format!(
+                            "{param_pointer}/content/{}/schema",
+                            escape_pointer(media_type)
+                        ),
+                        true,
+                    ),
+                    None => (None, String::new(), true),
+                },
+            };
+            let ty = match schema {
+                Some(schema) => {
+                    let Lowered { ty, .. } =
+                        self.schemas
+                            .lower_use(Node::from(schema), &hint, &schema_pointer)?;
+                    ty
                 }
-                (location, _) => location,
+                None => TypeRef::String,
+            };
+            let explode = data.explode.unwrap_or(style == ParamStyle::Form);
+            let plain_style = matches!(style, ParamStyle::Form | ParamStyle::Simple);
+            let serialization = if json_content {
+                ParamSerialization::Json
+            } else if self.schemas.is_scalar(&ty) && plain_style {
+                ParamSerialization::Display
+            } else {
+                ParamSerialization::Styled { style, explode }
             };
             params.push(Param {
                 name: names.claim(&field_name(&data.name)),
@@ -219,6 +238,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 docs: data.description.as_deref().and_then(rustdoc),
+                serialization,
             });
         }
         Ok((params, fixed_headers))
@@ -286,33 +306,96 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                 }
             }
         };
-        let Some(media) = body.content.get("application/json") else {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(Diagnostic::new(
-                pointer,
-                format!(
-                    "request bodies of type {} are not supported (only application/json)",
-                    types.join(", ")
-                ),
-            ));
+        let Some((media_type, media, encoding)) = preferred_media(&body.content) else {
+            // `content: {}`: nothing to send, but the operation still exists.
+            return Ok(RequestBody {
+                ty: TypeRef::Json,
+                required: body.required,
+                docs: body.description.as_deref().and_then(rustdoc),
+                media_type: "application/json".to_owned(),
+                encoding: BodyEncoding::Json,
+            });
         };
-        let media_pointer = format!("{pointer}/content/application~1json/schema");
-        let ty = match &media.schema {
-            Some(schema) => {
-                self.schemas
-                    .lower_use(
-                        Node::from(schema),
-                        &format!("{builder_name}Body"),
-                        &media_pointer,
-                    )?
-                    .ty
-            }
-            None => TypeRef::Json,
+        let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer(media_type));
+        let hint = format!("{builder_name}Body");
+        let ty = match encoding {
+            BodyEncoding::Binary => TypeRef::Binary,
+            BodyEncoding::Text => TypeRef::String,
+            BodyEncoding::Multipart => self.multipart_form(media, &hint, &media_pointer)?,
+            BodyEncoding::Json | BodyEncoding::Form => match &media.schema {
+                Some(schema) => {
+                    self.schemas
+                        .lower_use(Node::from(schema), &hint, &media_pointer)?
+                        .ty
+                }
+                None => TypeRef::Json,
+            },
         };
         Ok(RequestBody {
             ty,
             required: body.required,
             docs: body.description.as_deref().and_then(rustdoc),
+            media_type: media_type.to_owned(),
+            encoding,
+        })
+    }
+
+    /// A multipart body's form type: one part per property of its schema. Binary strings are
+    /// files, other scalars text, anything else JSON.
+    fn multipart_form(
+        &mut self,
+        media: &'a MediaType,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Diagnostic> {
+        let view = media.schema.as_ref().and_then(|schema| self.schemas.object_view(schema));
+        let mut parts = Vec::new();
+        let mut names = NameScope::with_reserved(["additional_parts"]);
+        if let Some(view) = view {
+            for (wire, node) in &view.properties {
+                let part_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
+                let kind = self.part_kind(*node, &format!("{hint}{}", type_name(wire)), &part_pointer)?;
+                let docs = match node {
+                    Node::Schema(schema) => View::of(schema).description.and_then(rustdoc),
+                    Node::Ref(_) => None,
+                };
+                parts.push(FormPart {
+                    name: names.claim(&field_name(wire)),
+                    wire_name: (*wire).to_owned(),
+                    kind,
+                    required: view.required.contains(wire),
+                    docs,
+                });
+            }
+        }
+        let name = self.schemas.claim_type_name(hint);
+        self.schemas.add_operation_type(TypeDef {
+            name: name.clone(),
+            origin: pointer.to_owned(),
+            docs: Some("The parts of a `multipart/form-data` request body.".to_owned()),
+            kind: TypeKind::Form(Form { parts }),
+        });
+        Ok(TypeRef::Named(name))
+    }
+
+    fn part_kind(&mut self, node: Node<'a>, hint: &str, pointer: &str) -> Result<PartKind, Diagnostic> {
+        if let Some(view) = self.schemas.node_view(node) {
+            if view.format == Some("binary") {
+                return Ok(PartKind::File);
+            }
+            if view.typ == Some("array") {
+                if let Some(items) = view.items.and_then(|items| self.schemas.node_view(items)) {
+                    if items.format == Some("binary") {
+                        return Ok(PartKind::Files);
+                    }
+                }
+            }
+        }
+        let ty = self.schemas.lower_use(node, hint, pointer)?.ty;
+        Ok(if self.schemas.is_scalar(&ty) {
+            PartKind::Text(ty)
+        } else {
+            PartKind::Json(ty)
         })
     }
 
@@ -322,7 +405,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         operation: &'a openapiv3::Operation,
         builder_name: &str,
         pointer: &str,
-    ) -> Result<SuccessResponse, Diagnostic> {
+    ) -> Result<(SuccessResponse, Option<String>), Diagnostic> {
         let mut candidates: Vec<(u16, &'a ReferenceOr<Response>)> = operation
             .responses
             .responses
@@ -335,41 +418,81 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             .collect();
         candidates.sort_by_key(|(code, _)| *code);
         let Some((code, response)) = candidates.first().copied() else {
-            return Ok(SuccessResponse::Undeclared);
+            return Ok((SuccessResponse::Undeclared, None));
         };
         let response_pointer = format!("{pointer}/{code}");
         let response =
             resolve_response(self.spec.components.as_ref(), response, &response_pointer)?;
         if (300..400).contains(&code) {
-            return Ok(SuccessResponse::Redirect);
+            return Ok((SuccessResponse::Redirect, None));
         }
-        if let Some(media) = response.content.get("application/json") {
-            let ty = match &media.schema {
-                Some(schema) => {
-                    let schema_pointer =
-                        format!("{response_pointer}/content/application~1json/schema");
-                    self.schemas
-                        .lower_use(
-                            Node::from(schema),
-                            &format!("{builder_name}Response"),
-                            &schema_pointer,
-                        )?
-                        .ty
-                }
-                None => TypeRef::Json,
-            };
-            return Ok(SuccessResponse::Json(ty));
-        }
-        if let Some(media_type) = response.content.keys().find(|k| k.starts_with("text/")) {
-            return Ok(SuccessResponse::Text(media_type.clone()));
-        }
-        match response.content.keys().next() {
-            None => Ok(SuccessResponse::Empty),
-            Some(other) => Err(Diagnostic::new(
-                response_pointer,
-                format!("responses of type `{other}` are not supported (only JSON, text and empty bodies)"),
-            )),
-        }
+        let Some((media_type, media, encoding)) = preferred_media(&response.content) else {
+            return Ok((SuccessResponse::Empty, None));
+        };
+        // The runtime asks for `application/json` unless told otherwise.
+        let accept = (media_type != "application/json").then(|| media_type.to_owned());
+        let response = match encoding {
+            BodyEncoding::Json => {
+                let schema_pointer = format!(
+                    "{response_pointer}/content/{}/schema",
+                    escape_pointer(media_type)
+                );
+                SuccessResponse::Json(match &media.schema {
+                    Some(schema) => {
+                        self.schemas
+                            .lower_use(
+                                Node::from(schema),
+                                &format!("{builder_name}Response"),
+                                &schema_pointer,
+                            )?
+                            .ty
+                    }
+                    None => TypeRef::Json,
+                })
+            }
+            BodyEncoding::Text => SuccessResponse::Text(media_type.to_owned()),
+            BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Binary => {
+                SuccessResponse::Binary(media_type.to_owned())
+            }
+        };
+        Ok((response, accept))
+    }
+}
+
+/// The media type a body is exchanged in, when the description offers several: JSON first,
+/// then forms, then text, then raw bytes; among equals, the first listed.
+fn preferred_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&str, &MediaType, BodyEncoding)> {
+    content
+        .iter()
+        .map(|(media_type, media)| (media_type.as_str(), media, body_encoding(media_type)))
+        .min_by_key(|(_, _, encoding)| match encoding {
+            BodyEncoding::Json => 0,
+            BodyEncoding::Form => 1,
+            BodyEncoding::Multipart => 2,
+            BodyEncoding::Text => 3,
+            BodyEncoding::Binary => 4,
+        })
+}
+
+/// How a media type is written: `application/json; charset=utf-8`, `application/*+json` and
+/// `application/json-patch+json` are all JSON.
+pub fn body_encoding(media_type: &str) -> BodyEncoding {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let (kind, subtype) = essence.split_once('/').unwrap_or((essence.as_str(), ""));
+    match (kind, subtype) {
+        (_, "json") => BodyEncoding::Json,
+        (_, subtype) if subtype.ends_with("+json") => BodyEncoding::Json,
+        ("application", "x-www-form-urlencoded") => BodyEncoding::Form,
+        ("multipart", _) => BodyEncoding::Multipart,
+        ("text", _) => BodyEncoding::Text,
+        _ => BodyEncoding::Binary,
     }
 }
 
@@ -380,6 +503,9 @@ fn methods(item: &PathItem) -> impl Iterator<Item = (HttpMethod, &openapiv3::Ope
         (HttpMethod::Post, &item.post),
         (HttpMethod::Delete, &item.delete),
         (HttpMethod::Patch, &item.patch),
+        (HttpMethod::Head, &item.head),
+        (HttpMethod::Options, &item.options),
+        (HttpMethod::Trace, &item.trace),
     ]
     .into_iter()
     .filter_map(|(method, operation)| operation.as_ref().map(|op| (method, op)))
@@ -392,6 +518,9 @@ fn method_key(method: HttpMethod) -> &'static str {
         HttpMethod::Post => "post",
         HttpMethod::Delete => "delete",
         HttpMethod::Patch => "patch",
+        HttpMethod::Head => "head",
+        HttpMethod::Options => "options",
+        HttpMethod::Trace => "trace",
     }
 }
 
@@ -407,84 +536,102 @@ fn derived_method_name(method: HttpMethod, path: &str) -> String {
     field_name(&words.join("_"))
 }
 
-/// Splits the path template. A `{name}` with no path parameter but a query parameter of that
-/// name is a known spec mistake (the value is part of the URL path); it is treated as a path
-/// parameter, since that is the only request the server can route.
-fn path_segments(
-    path: &str,
-    params: &mut [Param],
-    pointer: &str,
-) -> Result<Vec<PathSegment>, Diagnostic> {
-    let mut segments = Vec::new();
+/// The `{name}`s of a path template, and whether a `{` is left unclosed.
+fn template_names(path: &str) -> (Vec<&str>, bool) {
+    let mut names = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return (names, true);
+        };
+        names.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    (names, false)
+}
+
+/// Splits the path template. A `{name}` with no path parameter but a query parameter of that
+/// name is a known spec mistake (the value is part of the URL path); it is treated as a path
+/// parameter, since that is the only request the server can route. What cannot be sent as
+/// described is degraded with a warning: a `{name}` with no parameter becomes a string
+/// parameter, a path parameter missing from the template is left out, an unclosed `{` is text.
+fn path_segments(
+    path: &str,
+    params: &mut Vec<Param>,
+    pointer: &str,
+    schemas: &mut SchemaLowerer<'_>,
+) -> Vec<PathSegment> {
+    let (names, unclosed) = template_names(path);
+    if unclosed {
+        schemas.warn(
+            pointer,
+            format!("unclosed `{{` in path `{path}`; the rest of the path is sent as written"),
+        );
+    }
+    params.retain(|p| {
+        let orphan = p.location == ParamLocation::Path && !names.contains(&p.wire_name.as_str());
+        if orphan {
+            schemas.warn(
+                pointer,
+                format!("path parameter `{}` does not appear in `{path}`; it is left out", p.wire_name),
+            );
+        }
+        !orphan
+    });
+    let mut segments = Vec::new();
+    let mut rest = path;
+    for wire in names {
+        let open = rest.find('{').unwrap_or_default();
         if open > 0 {
             segments.push(PathSegment::Literal(rest[..open].to_owned()));
         }
-        let close = rest[open..]
-            .find('}')
-            .map(|c| open + c)
-            .ok_or_else(|| Diagnostic::new(pointer, format!("unclosed `{{` in path `{path}`")))?;
-        let wire = &rest[open + 1..close];
-        let index = params
+        rest = &rest[open + wire.len() + 2..];
+        let found = params
             .iter()
             .position(|p| p.wire_name == wire && p.location == ParamLocation::Path)
             .or_else(|| {
                 params
                     .iter()
                     .position(|p| p.wire_name == wire && p.location == ParamLocation::Query)
-            })
-            .ok_or_else(|| {
-                Diagnostic::new(
+            });
+        let index = match found {
+            Some(index) => index,
+            None => {
+                schemas.warn(
                     pointer,
-                    format!("path `{path}` uses `{{{wire}}}` but declares no such parameter"),
-                )
-            })?;
-        params[index].location = ParamLocation::Path;
-        params[index].required = true;
+                    format!("path `{path}` uses `{{{wire}}}` but declares no such parameter; it becomes a string parameter"),
+                );
+                let taken: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+                let mut scope = NameScope::with_reserved(
+                    taken.into_iter().chain(["options", "body", "client"]),
+                );
+                params.push(Param {
+                    name: scope.claim(&field_name(wire)),
+                    wire_name: wire.to_owned(),
+                    location: ParamLocation::Path,
+                    ty: TypeRef::String,
+                    required: true,
+                    docs: None,
+                    serialization: ParamSerialization::Display,
+                });
+                params.len() - 1
+            }
+        };
+        let param = &mut params[index];
+        if let ParamSerialization::Styled { style, explode } = &mut param.serialization {
+            if param.location != ParamLocation::Path {
+                *style = ParamStyle::Simple;
+                *explode = false;
+            }
+        }
+        param.location = ParamLocation::Path;
+        param.required = true;
         segments.push(PathSegment::Param(index));
-        rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
         segments.push(PathSegment::Literal(rest.to_owned()));
     }
-    if let Some(orphan) = params.iter().find(|p| {
-        p.location == ParamLocation::Path
-            && !segments
-                .iter()
-                .any(|s| matches!(s, PathSegment::Param(i) if params[*i].wire_name == p.wire_name))
-    }) {
-        return Err(Diagnostic::new(
-            pointer,
-            format!(
-                "path parameter `{}` does not appear in `{path}`",
-                orphan.wire_name
-            ),
-        ));
-    }
-    Ok(segments)
-}
-
-fn is_scalar_or_list(ty: &TypeRef, schemas: &SchemaLowerer<'_>) -> bool {
-    match ty {
-        TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
-        TypeRef::Array(item) => {
-            matches!(
-                **item,
-                TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean
-            ) || is_enum(item, schemas)
-        }
-        other => is_enum(other, schemas),
-    }
-}
-
-fn is_enum(ty: &TypeRef, schemas: &SchemaLowerer<'_>) -> bool {
-    match ty {
-        TypeRef::Named(name) => schemas
-            .types()
-            .any(|def| &def.name == name && matches!(def.kind, crate::ir::TypeKind::Enum(_))),
-        _ => false,
-    }
+    segments
 }
 
 fn resolve_parameter<'a>(

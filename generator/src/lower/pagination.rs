@@ -101,6 +101,7 @@ fn add_cursor_param(operation: &mut Operation) -> String {
             "The cursor of the page to fetch: `pages.next.starting_after` of the previous page."
                 .to_owned(),
         ),
+        serialization: crate::ir::ParamSerialization::Display,
     });
     name
 }

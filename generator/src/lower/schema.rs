@@ -35,6 +35,28 @@ pub struct Lowered {
     pub nullable: bool,
 }
 
+/// What one allOf member adds to the merged type.
+enum MemberPart {
+    Object(Struct),
+    Union(TypeRef),
+    Other(TypeRef),
+}
+
+/// A flattened field holding a union's variant-specific properties.
+fn variant_field(name: String, union: TypeRef) -> Field {
+    Field {
+        name,
+        wire_name: String::new(),
+        ty: union,
+        required: true,
+        nullable: false,
+        flatten: true,
+        docs: Some("The variant-specific properties.".to_owned()),
+        default: None,
+        deprecated: false,
+    }
+}
+
 /// What a schema becomes: a type of its own, or a reference to an existing/primitive type.
 enum Shape {
     Named(TypeKind),
@@ -53,6 +75,8 @@ pub struct SchemaLowerer<'a> {
     current_slot: usize,
     done: HashSet<&'a str>,
     in_progress: HashSet<&'a str>,
+    /// Places where the description is wrong and lowering degraded the type.
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'a> SchemaLowerer<'a> {
@@ -71,6 +95,7 @@ impl<'a> SchemaLowerer<'a> {
             current_slot: components.len(),
             done: HashSet::new(),
             in_progress: HashSet::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -83,9 +108,14 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
-    /// The types lowered so far, in their final order.
-    pub fn into_types(self) -> Vec<TypeDef> {
-        self.slots.into_iter().flatten().collect()
+    /// The types lowered, in their final order, and the warnings lowering them raised.
+    pub fn into_types(self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+        (self.slots.into_iter().flatten().collect(), self.warnings)
+    }
+
+    /// Records that the description is wrong at `pointer` and what was made of it.
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::new(pointer, message));
     }
 
     pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
@@ -183,6 +213,7 @@ impl<'a> SchemaLowerer<'a> {
 
     fn lower_ref(&mut self, reference: &str, pointer: &str) -> Result<Lowered, Diagnostic> {
         let raw = component_of(reference, pointer)?;
+        let raw = raw.as_str();
         if !self.components.contains_key(raw) {
             return Err(Diagnostic::new(
                 pointer,
@@ -222,7 +253,7 @@ impl<'a> SchemaLowerer<'a> {
             }
             match single_ref_wrapper(&view) {
                 Some(next) => match next.strip_prefix(COMPONENT_PREFIX) {
-                    Some(next) => current = next.to_owned(),
+                    Some(next) => current = crate::resolve::unescape_segment(next),
                     None => return false,
                 },
                 None => return false,
@@ -232,9 +263,6 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     fn shape(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Shape, Diagnostic> {
-        if view.has_not {
-            return Err(Diagnostic::new(pointer, "`not` schemas are not supported"));
-        }
         if !view.one_of.is_empty() || !view.any_of.is_empty() {
             return self.composition(view, name, pointer);
         }
@@ -243,7 +271,19 @@ impl<'a> SchemaLowerer<'a> {
         }
         let values = view.enum_values();
         if !values.is_empty() && matches!(view.typ, None | Some("string") | Some("integer")) {
-            return enum_shape(&values, pointer).map(Shape::Named);
+            if let Some(kind) = enum_shape(&values) {
+                return Ok(Shape::Named(kind));
+            }
+            if view.typ == Some("integer") && values.iter().any(|v| !v.is_i64()) {
+                self.warn(
+                    pointer,
+                    "integer enum with values beyond 64-bit integers; the value is read as a number",
+                );
+                return Ok(Shape::Existing(Lowered {
+                    ty: TypeRef::Number,
+                    nullable: view.nullable,
+                }));
+            }
         }
         let existing = |ty| {
             Ok(Shape::Existing(Lowered {
@@ -285,15 +325,15 @@ impl<'a> SchemaLowerer<'a> {
                 }
                 Extra::Unspecified | Extra::Any | Extra::Forbidden => existing(TypeRef::Object),
             },
-            None if view.is_unconstrained() => existing(TypeRef::Json),
-            None => Err(Diagnostic::new(
-                pointer,
-                "schema without `type` whose shape cannot be inferred",
-            )),
-            Some(other) => Err(Diagnostic::new(
-                pointer,
-                format!("unknown schema type `{other}`"),
-            )),
+            // Without `type` (and without properties) a schema accepts any JSON.
+            None => existing(TypeRef::Json),
+            Some(other) => {
+                self.warn(
+                    pointer,
+                    format!("`type: {other}` is not an OpenAPI 3.0 type; the value is treated as any JSON"),
+                );
+                existing(TypeRef::Json)
+            }
         }
     }
 
@@ -352,24 +392,91 @@ impl<'a> SchemaLowerer<'a> {
         Ok(fields)
     }
 
-    /// `allOf`: a single `$ref` wrapper stays that type; anything else merges the members' fields.
+    /// `allOf`: members that only annotate (a description, `nullable`, a `required` list) are
+    /// folded into the result; a single remaining member is that member's type; objects merge
+    /// their fields, and union members become flattened fields beside them. Members that cannot
+    /// all hold at once (an object and a string) describe no value: any JSON, with a warning.
     fn all_of(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Shape, Diagnostic> {
-        if let Some(reference) = single_ref_wrapper(view) {
+        self.all_of_with(view, name, pointer, Vec::new())
+    }
+
+    /// `allOf` with unions (from a `oneOf` beside it) to flatten into the merged object.
+    fn all_of_with(
+        &mut self,
+        view: &View<'a>,
+        name: &str,
+        pointer: &str,
+        mut unions: Vec<TypeRef>,
+    ) -> Result<Shape, Diagnostic> {
+        if let (Some(reference), true) = (single_ref_wrapper(view), unions.is_empty()) {
             let lowered = self.lower_ref(reference, &format!("{pointer}/allOf/0"))?;
             return Ok(Shape::Existing(Lowered {
                 ty: lowered.ty,
                 nullable: lowered.nullable || view.nullable,
             }));
         }
+        let mut nullable = view.nullable;
+        let mut required: Vec<&'a str> = view.required.clone();
+        let mut members = Vec::new();
+        for (index, member) in view.all_of.iter().enumerate() {
+            if let Node::Schema(schema) = member {
+                let member_view = View::of(schema);
+                if member_view.is_unconstrained() {
+                    nullable |= member_view.nullable;
+                    required.extend(member_view.required.iter().copied());
+                    continue;
+                }
+            }
+            members.push((index, *member));
+        }
+        let own_object = !view.properties.is_empty()
+            || matches!(view.extra, Extra::Typed(_))
+            || !unions.is_empty();
+        if members.is_empty() && !own_object {
+            return Ok(Shape::Existing(Lowered {
+                ty: TypeRef::Json,
+                nullable,
+            }));
+        }
+        if let ([(index, only)], false, true) = (members.as_slice(), own_object, required.is_empty()) {
+            let lowered = self.lower_use(*only, name, &format!("{pointer}/allOf/{index}"))?;
+            return Ok(Shape::Existing(Lowered {
+                ty: lowered.ty,
+                nullable: lowered.nullable || nullable,
+            }));
+        }
         let mut merged: Vec<Field> = Vec::new();
         let mut extra = ExtraProperties::Keep;
-        for (index, member) in view.all_of.iter().enumerate() {
+        let mut others = Vec::new();
+        for (index, member) in members {
             let member_pointer = format!("{pointer}/allOf/{index}");
-            let member_struct = self.member_struct(*member, name, &member_pointer)?;
-            if let ExtraProperties::Typed(ty) = member_struct.extra {
-                extra = ExtraProperties::Typed(ty);
+            match self.member_part(member, name, &member_pointer)? {
+                MemberPart::Object(member_struct) => {
+                    if let ExtraProperties::Typed(ty) = member_struct.extra {
+                        extra = ExtraProperties::Typed(ty);
+                    }
+                    merge_fields(&mut merged, member_struct.fields);
+                }
+                MemberPart::Union(ty) => unions.push(ty),
+                MemberPart::Other(ty) => others.push(ty),
             }
-            merge_fields(&mut merged, member_struct.fields);
+        }
+        if !others.is_empty() {
+            let all_same = others.windows(2).all(|pair| pair[0] == pair[1]);
+            if all_same && merged.is_empty() && unions.is_empty() && !own_object {
+                return Ok(Shape::Existing(Lowered {
+                    ty: others.swap_remove(0),
+                    nullable,
+                }));
+            }
+            self.warn(
+                pointer,
+                "allOf members that no single value can satisfy (an object and a non-object, or different types); the value is treated as any JSON",
+            );
+            return Ok(Shape::Existing(Lowered {
+                ty: TypeRef::Json,
+                nullable,
+            }));
         }
         let own = self.object(view, name, pointer)?;
         if let ExtraProperties::Typed(ty) = own.extra {
@@ -377,7 +484,14 @@ impl<'a> SchemaLowerer<'a> {
         }
         merge_fields(&mut merged, own.fields);
         for field in &mut merged {
-            field.required |= view.required.contains(&field.wire_name.as_str());
+            field.required |= required.contains(&field.wire_name.as_str());
+        }
+        for (position, union) in unions.into_iter().enumerate() {
+            extra = ExtraProperties::Flattened;
+            merged.push(variant_field(
+                if position == 0 { "variant".to_owned() } else { format!("variant_{}", position + 1) },
+                union,
+            ));
         }
         Ok(Shape::Named(TypeKind::Struct(Struct {
             fields: dedupe_field_names(merged),
@@ -387,56 +501,108 @@ impl<'a> SchemaLowerer<'a> {
         })))
     }
 
-    /// The object an allOf member contributes: a component's lowered struct, or an inline object.
-    fn member_struct(
+    /// What an allOf member contributes: an object's fields, a union to flatten, or another type.
+    fn member_part(
         &mut self,
         member: Node<'a>,
         name: &str,
         pointer: &str,
-    ) -> Result<Struct, Diagnostic> {
-        let not_object = || {
-            Diagnostic::new(
-                pointer,
-                "allOf member is not an object; only objects can be merged",
-            )
-        };
-        match member {
-            Node::Ref(reference) => {
-                let raw = component_of(reference, pointer)?;
-                self.ensure_component(raw)?;
-                let target = self
-                    .component_names
-                    .get(raw)
-                    .cloned()
-                    .ok_or_else(not_object)?;
-                match self.resolve_alias(&target) {
-                    Some(TypeKind::Struct(found)) => Ok(found.clone()),
-                    _ => Err(not_object()),
-                }
-            }
+    ) -> Result<MemberPart, Diagnostic> {
+        let ty = match member {
+            Node::Ref(reference) => self.lower_ref(reference, pointer)?.ty,
             Node::Schema(schema) => {
                 let view = View::of(schema);
                 match self.shape(&view, name, pointer)? {
-                    Shape::Named(TypeKind::Struct(found)) => Ok(found),
-                    Shape::Existing(Lowered {
-                        ty: TypeRef::Named(target),
-                        ..
-                    }) => match self.resolve_alias(&target) {
-                        Some(TypeKind::Struct(found)) => Ok(found.clone()),
-                        _ => Err(not_object()),
-                    },
-                    Shape::Existing(Lowered {
-                        ty: TypeRef::Object,
-                        ..
-                    }) => Ok(Struct {
-                        fields: Vec::new(),
-                        defaultable: false,
-                        extra: ExtraProperties::Keep,
-                        at_least_one_of: Vec::new(),
-                    }),
-                    _ => Err(not_object()),
+                    Shape::Named(TypeKind::Struct(found)) => return Ok(MemberPart::Object(found)),
+                    Shape::Named(kind) => {
+                        let is_union = matches!(kind, TypeKind::Union(_));
+                        let ty = self.add_inline_type(&format!("{name}Part"), pointer, kind);
+                        return Ok(if is_union {
+                            MemberPart::Union(ty)
+                        } else {
+                            MemberPart::Other(ty)
+                        });
+                    }
+                    Shape::Existing(lowered) => lowered.ty,
                 }
             }
+        };
+        Ok(match &ty {
+            TypeRef::Object => MemberPart::Object(Struct {
+                fields: Vec::new(),
+                defaultable: false,
+                extra: ExtraProperties::Keep,
+                at_least_one_of: Vec::new(),
+            }),
+            TypeRef::Named(target) => match self.resolve_alias(target) {
+                Some(TypeKind::Struct(found)) => MemberPart::Object(found.clone()),
+                Some(TypeKind::Union(_)) => MemberPart::Union(ty),
+                _ => MemberPart::Other(ty),
+            },
+            _ => MemberPart::Other(ty),
+        })
+    }
+
+    /// Registers an inline type in the current slot and names it.
+    fn add_inline_type(&mut self, hint: &str, pointer: &str, kind: TypeKind) -> TypeRef {
+        let claimed = self.names.claim(&type_name(hint));
+        let position = self.slots[self.current_slot].len();
+        let def = TypeDef {
+            name: claimed.clone(),
+            origin: pointer.to_owned(),
+            docs: None,
+            kind,
+        };
+        self.slots[self.current_slot].insert(position, def);
+        TypeRef::Named(claimed)
+    }
+
+    /// The view of a schema or of the component a `$ref` names (following `$ref`-only
+    /// components), for callers that read properties directly (multipart forms).
+    pub fn node_view(&self, node: Node<'a>) -> Option<View<'a>> {
+        let mut current = node;
+        for _ in 0..64 {
+            match current {
+                Node::Schema(schema) => return Some(View::of(schema)),
+                Node::Ref(reference) => {
+                    let raw = component_of(reference, "").ok()?;
+                    current = Node::from(self.components.get(raw.as_str())?);
+                }
+            }
+        }
+        None
+    }
+
+    /// The object schema a body's schema is (through `$ref`s and an allOf of one member).
+    pub fn object_view(&self, schema: &'a ReferenceOr<Schema>) -> Option<View<'a>> {
+        let view = self.node_view(Node::from(schema))?;
+        match view.all_of.as_slice() {
+            [only] if view.properties.is_empty() => self.node_view(*only),
+            _ => Some(view),
+        }
+    }
+
+    /// A unique type name for a type that an operation introduces.
+    pub fn claim_type_name(&mut self, hint: &str) -> String {
+        self.names.claim(&type_name(hint))
+    }
+
+    /// Adds a type introduced by an operation (after the component types).
+    pub fn add_operation_type(&mut self, def: TypeDef) {
+        let last = self.slots.len() - 1;
+        self.slots[last].push(def);
+    }
+
+    /// Whether values of `ty` are written as plain text in a parameter: primitives and enums.
+    pub fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
+            TypeRef::Named(name) => match self.resolve_alias(name) {
+                Some(TypeKind::Enum(_)) => true,
+                Some(TypeKind::Alias(target)) => self.is_scalar(target),
+                _ => false,
+            },
+            _ => false,
         }
     }
 
@@ -464,12 +630,20 @@ impl<'a> SchemaLowerer<'a> {
         } else {
             ("oneOf", &view.one_of)
         };
-        if !view.all_of.is_empty() || (!view.one_of.is_empty() && !view.any_of.is_empty()) {
-            return Err(Diagnostic::new(
-                pointer,
-                "a schema combining several of allOf/oneOf/anyOf is not supported",
-            ));
+        if !view.all_of.is_empty() {
+            // `allOf` beside `oneOf`/`anyOf`: the merged object plus the union, flattened.
+            let union_hint = format!("{name}Variant");
+            let union = match self.shape(&View::of_composition(view), &union_hint, pointer)? {
+                Shape::Named(kind) => self.add_inline_type(&union_hint, pointer, kind),
+                Shape::Existing(lowered) => lowered.ty,
+            };
+            let mut base = view.clone();
+            base.one_of.clear();
+            base.any_of.clear();
+            return self.all_of_with(&base, name, pointer, vec![union]);
         }
+        // With both `oneOf` and `anyOf`, the `oneOf` alternatives decide the type; the `anyOf`
+        // constraint is not checked.
         let member_views: Vec<Option<View<'a>>> = members
             .iter()
             .map(|m| match m {
@@ -585,17 +759,7 @@ impl<'a> SchemaLowerer<'a> {
             Shape::Existing(lowered) => lowered.ty,
         };
         let mut fields = object.fields;
-        fields.push(Field {
-            name: "variant".to_owned(),
-            wire_name: String::new(),
-            ty: union,
-            required: true,
-            nullable: false,
-            flatten: true,
-            docs: Some("The variant-specific properties.".to_owned()),
-            default: None,
-            deprecated: false,
-        });
+        fields.push(variant_field("variant".to_owned(), union));
         Ok(TypeKind::Struct(Struct {
             fields: dedupe_field_names(fields),
             defaultable: false,
@@ -609,7 +773,8 @@ impl<'a> SchemaLowerer<'a> {
         match (member, view) {
             (Node::Ref(reference), _) => reference
                 .strip_prefix(COMPONENT_PREFIX)
-                .and_then(|raw| self.component_names.get(raw).cloned())
+                .map(crate::resolve::unescape_segment)
+                .and_then(|raw| self.component_names.get(raw.as_str()).cloned())
                 .unwrap_or_else(|| "Ref".to_owned()),
             (_, Some(view)) => match view.title {
                 Some(title) => variant_name(title),
@@ -639,6 +804,8 @@ impl<'a> View<'a> {
             any_of: view.any_of.clone(),
             all_of: Vec::new(),
             has_not: false,
+            format: None,
+            discriminator: view.discriminator,
         }
     }
 }
@@ -690,19 +857,16 @@ fn single_ref_wrapper<'a>(view: &View<'a>) -> Option<&'a str> {
     (references.next().is_none() && others_annotate).then_some(reference)
 }
 
-fn enum_shape(values: &[&Value], pointer: &str) -> Result<TypeKind, Diagnostic> {
+/// An enum of strings and/or 64-bit integers; `None` for other values (numbers, booleans,
+/// objects), whose schema is then lowered as its plain type.
+fn enum_shape(values: &[&Value]) -> Option<TypeKind> {
     let strings = values.iter().all(|v| v.is_string());
     let integers = values.iter().all(|v| v.is_i64());
     let repr = match (strings, integers) {
         (true, _) => EnumRepr::String,
         (_, true) => EnumRepr::Integer,
         _ if values.iter().all(|v| v.is_string() || v.is_i64()) => EnumRepr::Mixed,
-        _ => {
-            return Err(Diagnostic::new(
-                pointer,
-                "enum values must be strings or integers",
-            ))
-        }
+        _ => return None,
     };
     let mut scope = NameScope::with_reserved(["Unknown"]);
     let mut variants = Vec::with_capacity(values.len());
@@ -728,7 +892,7 @@ fn enum_shape(values: &[&Value], pointer: &str) -> Result<TypeKind, Diagnostic> 
             value,
         });
     }
-    Ok(TypeKind::Enum(Enum { repr, variants }))
+    Some(TypeKind::Enum(Enum { repr, variants }))
 }
 
 /// Later declarations of a property replace earlier ones in place (allOf overrides).
@@ -761,16 +925,18 @@ fn type_docs(view: &View<'_>) -> Option<String> {
     }
 }
 
-fn component_of<'r>(reference: &'r str, pointer: &str) -> Result<&'r str, Diagnostic> {
-    reference.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
-        Diagnostic::new(
-            pointer,
-            format!("`$ref: {reference}`: only references to {COMPONENT_PREFIX}* are supported"),
-        )
-    })
+/// The component name a `$ref` names. Loading (`crate::resolve`) has made every schema
+/// reference point at a component that exists, so anything else is a generator bug, reported.
+fn component_of(reference: &str, pointer: &str) -> Result<String, Diagnostic> {
+    reference
+        .strip_prefix(COMPONENT_PREFIX)
+        .map(crate::resolve::unescape_segment)
+        .ok_or_else(|| {
+            Diagnostic::new(
+                pointer,
+                format!("`$ref: {reference}` was not resolved to {COMPONENT_PREFIX}* (generator bug)"),
+            )
+        })
 }
 
-/// RFC 6901 escaping of one pointer segment.
-pub fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
+pub use crate::diagnostic::escape_pointer;

@@ -44,6 +44,7 @@ pub enum Extra<'a> {
     Typed(Node<'a>),
 }
 
+#[derive(Clone)]
 pub struct View<'a> {
     pub typ: Option<&'a str>,
     pub nullable: bool,
@@ -60,6 +61,10 @@ pub struct View<'a> {
     pub any_of: Vec<Node<'a>>,
     pub all_of: Vec<Node<'a>>,
     pub has_not: bool,
+    /// `format` of a string schema (`binary`, `date-time`, ...).
+    pub format: Option<&'a str>,
+    /// `discriminator.propertyName` and its `mapping` (value → `$ref` or schema name).
+    pub discriminator: Option<&'a openapiv3::Discriminator>,
 }
 
 impl<'a> View<'a> {
@@ -81,10 +86,19 @@ impl<'a> View<'a> {
             any_of: Vec::new(),
             all_of: Vec::new(),
             has_not: false,
+            format: None,
+            discriminator: data.discriminator.as_ref(),
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 view.typ = Some("string");
+                view.format = match &s.format {
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => {
+                        Some("binary")
+                    }
+                    openapiv3::VariantOrUnknownOrEmpty::Unknown(other) => Some(other.as_str()),
+                    _ => None,
+                };
                 view.enumeration = s
                     .enumeration
                     .iter()
@@ -135,6 +149,7 @@ impl<'a> View<'a> {
             SchemaKind::Not { .. } => view.has_not = true,
             SchemaKind::Any(any) => {
                 view.typ = any.typ.as_deref();
+                view.format = any.format.as_deref();
                 view.enumeration = any.enumeration.clone();
                 view.properties = any
                     .properties
