@@ -72,3 +72,7 @@ pub mod v2_14;
 /// Intercom API version `Unstable`.
 #[rustfmt::skip]
 pub mod unstable;
+#[cfg(feature = "preview")]
+/// Intercom API version `Preview`.
+#[rustfmt::skip]
+pub mod preview;

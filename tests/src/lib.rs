@@ -31,6 +31,8 @@ pub fn spec_json(version: &str) -> serde_json::Value {
 pub mod conformance {
     // Formatted by prettyplease when generated; rustfmt would make them stale.
     #[rustfmt::skip]
+    pub mod preview;
+    #[rustfmt::skip]
     pub mod unstable;
     #[rustfmt::skip]
     pub mod v2_14;
@@ -148,6 +150,46 @@ impl Args {
         self.body
             .clone()
             .map(|value| convert(value, "request body"))
+            .transpose()
+    }
+}
+
+impl Args {
+    /// The example body as raw bytes (its text, or its JSON), for a binary upload.
+    pub fn upload(&self) -> intercom_api::Upload {
+        let bytes = match &self.body {
+            Some(Value::String(text)) => text.clone().into_bytes(),
+            Some(other) => other.to_string().into_bytes(),
+            None => Vec::new(),
+        };
+        intercom_api::Upload::bytes(bytes)
+    }
+
+    /// A file part of a multipart example: the example's value for the part, as bytes.
+    pub fn file_part(&self, name: &str) -> intercom_api::Upload {
+        let bytes = match self.body.as_ref().and_then(|body| body.get(name)) {
+            Some(Value::String(text)) => text.clone().into_bytes(),
+            Some(other) => other.to_string().into_bytes(),
+            None => b"[]".to_vec(),
+        };
+        intercom_api::Upload::bytes(bytes).file_name(name.to_owned())
+    }
+
+    /// A text or JSON part of a multipart example.
+    pub fn form_part<T: DeserializeOwned>(&self, name: &str) -> Result<T, CallFailure> {
+        self.optional_form_part(name)?
+            .ok_or_else(|| CallFailure::Argument(format!("no form part `{name}`")))
+    }
+
+    pub fn optional_form_part<T: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, CallFailure> {
+        self.body
+            .as_ref()
+            .and_then(|body| body.get(name))
+            .cloned()
+            .map(|value| convert(value, name))
             .transpose()
     }
 }

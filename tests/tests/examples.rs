@@ -31,6 +31,15 @@ fn v2_14_examples_match_the_generated_types() {
 }
 
 #[test]
+fn preview_examples_match_the_generated_types() {
+    check_version(
+        "Preview",
+        conformance::preview::decode_response,
+        conformance::preview::decode_request,
+    );
+}
+
+#[test]
 fn unstable_examples_match_the_generated_types() {
     check_version(
         "Unstable",
@@ -80,6 +89,9 @@ fn operation_name<'a>(api: &'a Api, path: &str, method: &str) -> Option<&'a str>
         "post" => HttpMethod::Post,
         "delete" => HttpMethod::Delete,
         "patch" => HttpMethod::Patch,
+        "head" => HttpMethod::Head,
+        "options" => HttpMethod::Options,
+        "trace" => HttpMethod::Trace,
         _ => return None,
     };
     api.operations

@@ -65,6 +65,11 @@ fn v2_14_operations_pass_prism_validation() {
 }
 
 #[test]
+fn preview_operations_pass_prism_validation() {
+    run_with_large_stack("Preview", 256);
+}
+
+#[test]
 fn unstable_operations_pass_prism_validation() {
     run_with_large_stack("Unstable", 189);
 }
@@ -92,6 +97,7 @@ fn run_with_large_stack(version: &'static str, expected_operations: usize) {
 enum VersionClient {
     V2_14(intercom_api::v2_14::Client),
     Unstable(intercom_api::unstable::Client),
+    Preview(intercom_api::preview::Client),
 }
 
 impl VersionClient {
@@ -118,6 +124,14 @@ impl VersionClient {
                 .max_retries(0)
                 .build()
                 .map(Self::Unstable),
+            "Preview" => intercom_api::preview::Client::builder()
+                .token("anything")
+                .base_url(base_url)
+                .http_client(http)
+                .timeout(REQUEST_TIMEOUT)
+                .max_retries(0)
+                .build()
+                .map(Self::Preview),
             other => panic!("no client for version {other}"),
         };
         client.expect("the client builds")
@@ -130,6 +144,7 @@ impl VersionClient {
         let encoded = match self {
             Self::V2_14(_) => conformance::v2_14::decode_request(operation, &text),
             Self::Unstable(_) => conformance::unstable::decode_request(operation, &text),
+            Self::Preview(_) => conformance::preview::decode_request(operation, &text),
         }?;
         match encoded {
             Ok(sent) if sent == *body => None,
@@ -149,6 +164,7 @@ impl VersionClient {
         match self {
             Self::V2_14(client) => conformance::v2_14::call(client, operation, args).await,
             Self::Unstable(client) => conformance::unstable::call(client, operation, args).await,
+            Self::Preview(client) => conformance::preview::call(client, operation, args).await,
         }
     }
 }
@@ -718,6 +734,9 @@ fn method_name(method: HttpMethod) -> &'static str {
         HttpMethod::Put => "put",
         HttpMethod::Delete => "delete",
         HttpMethod::Patch => "patch",
+        HttpMethod::Head => "head",
+        HttpMethod::Options => "options",
+        HttpMethod::Trace => "trace",
     }
 }
 
@@ -735,8 +754,8 @@ fn build_args(spec: &Value, operation: &Operation) -> Args {
     for param in &operation.params {
         let (location, values) = match param.location {
             ParamLocation::Path => ("path", &mut args.path),
-            ParamLocation::Query | ParamLocation::QueryObject => ("query", &mut args.query),
-            ParamLocation::Header => ("header", &mut args.header),
+            ParamLocation::Query => ("query", &mut args.query),
+            ParamLocation::Header | ParamLocation::Cookie => ("header", &mut args.header),
         };
         // The operation's own declaration wins over the path item's. A parameter may be lowered
         // to another location than declared (a `{name}` of the path template declared `in:

@@ -1,7 +1,7 @@
 //! What each spec construct becomes: one small fixture spec per construct (tests/fixtures/),
 //! lowered and emitted, with the generated Rust kept as an insta snapshot for review.
 
-use intercom_codegen::{generate_crate, GenerateError, VersionInput};
+use intercom_codegen::{generate_crate, VersionInput};
 use intercom_tests::root;
 
 /// The generated version module (types, then client and operations when the fixture has paths).
@@ -51,24 +51,18 @@ snapshot_fixture!(names);
 snapshot_fixture!(docs);
 snapshot_fixture!(operations);
 snapshot_fixture!(pagination);
+snapshot_fixture!(bodies);
+snapshot_fixture!(references);
 
-/// Unsupported constructs are errors that name their JSON pointer, all of them at once.
+/// What the description gets wrong is degraded, not refused: each place is a warning that names
+/// its JSON pointer, and the generated module's docs list them.
 #[test]
-fn unsupported_constructs_are_reported_with_pointers() {
-    let spec = root().join("tests/fixtures/unsupported.yaml");
-    let inputs = [VersionInput {
-        module: "api".to_owned(),
-        default: true,
-        spec,
-        patches: Vec::new(),
-    }];
-    let error = generate_crate("fixture", "0.0.0", "fixture", None, &inputs)
-        .expect_err("must not generate");
-    let GenerateError::Lower { diagnostics, .. } = &error else {
-        panic!("unexpected error: {error}")
-    };
-    let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-    insta::assert_snapshot!(lines.join("\n"));
+fn description_faults_are_degraded_with_warnings() {
+    let spec = root().join("tests/fixtures/degraded.yaml");
+    let api = intercom_codegen::lower_file(&spec).expect("a faulty description still lowers");
+    let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!("degraded_warnings", warnings.join("\n"));
+    insta::assert_snapshot!("degraded_code", generated("degraded"));
 }
 
 /// Bad input is an error naming the file and location, never a panic.

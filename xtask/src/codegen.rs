@@ -4,7 +4,7 @@ use crate::pins;
 use crate::specs::{verify, write_atomically};
 use anyhow::{bail, Context};
 use intercom_codegen::emit::{self, CrateSpec, OutputFile};
-use intercom_codegen::{generate_crate, VersionInput};
+use intercom_codegen::VersionInput;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ const GENERATED_DIRS: &[&str] = &["generated/src", "tests/src/conformance"];
 
 /// The files of generated/ (and the conformance test support in tests/src/conformance/), with
 /// paths relative to the workspace root, as the shipped, pinned descriptions produce them.
-pub fn expected_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
+pub fn expected_files(root: &Path, deny_warnings: bool) -> anyhow::Result<Vec<OutputFile>> {
     let pins = pins::load(root)?;
     let overlay = load_overlay(root)?;
     let mut inputs = Vec::new();
@@ -45,6 +45,7 @@ pub fn expected_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
         });
     }
     let modules = intercom_codegen::lower_versions(&inputs)?;
+    report_warnings(&modules, deny_warnings)?;
     let mut files = Vec::new();
     for module in &modules {
         let path = format!("tests/src/conformance/{}.rs", module.module);
@@ -81,8 +82,24 @@ pub fn load_overlay(root: &Path) -> anyhow::Result<Vec<intercom_codegen::overlay
         .with_context(|| format!("{} is not a valid overlay", path.display()))
 }
 
-pub fn codegen(root: &Path, check: bool) -> anyhow::Result<()> {
-    let files = expected_files(root)?;
+/// Prints every place where a description is wrong and was degraded; with `deny`, those are
+/// errors and nothing is written.
+fn report_warnings(modules: &[emit::VersionModule], deny: bool) -> anyhow::Result<()> {
+    let mut count = 0;
+    for module in modules {
+        for warning in &module.api.warnings {
+            eprintln!("warning: {} ({}): {warning}", module.module, module.api.version);
+            count += 1;
+        }
+    }
+    if deny && count > 0 {
+        bail!("{count} warning(s) and `--deny-warnings`: nothing was written");
+    }
+    Ok(())
+}
+
+pub fn codegen(root: &Path, check: bool, deny_warnings: bool) -> anyhow::Result<()> {
+    let files = expected_files(root, deny_warnings)?;
     if !check {
         return write_files(root, &files, GENERATED_DIRS);
     }
@@ -97,15 +114,30 @@ pub fn codegen(root: &Path, check: bool) -> anyhow::Result<()> {
     )
 }
 
-pub fn generate(spec: &Path, out: &Path, package: &str, module: &str) -> anyhow::Result<()> {
+pub fn generate(
+    spec: &Path,
+    out: &Path,
+    package: &str,
+    module: &str,
+    deny_warnings: bool,
+) -> anyhow::Result<()> {
     let inputs = [VersionInput {
         module: module.to_owned(),
         default: true,
         spec: spec.to_owned(),
         patches: Vec::new(),
     }];
-    // An empty description is made from the spec's title, not from the path given here.
-    let files = generate_crate(package, PACKAGE_VERSION, "", None, &inputs)?;
+    let modules = intercom_codegen::lower_versions(&inputs)?;
+    report_warnings(&modules, deny_warnings)?;
+    let crate_spec = CrateSpec {
+        package: package.to_owned(),
+        version: PACKAGE_VERSION.to_owned(),
+        // Made from the spec's title, never from the path given here.
+        description: String::new(),
+        docs: None,
+        modules,
+    };
+    let files = emit::emit_crate(&crate_spec)?;
     write_files(out, &files, &["src"])?;
     println!("wrote {} files to {}", files.len(), out.display());
     Ok(())

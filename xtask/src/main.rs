@@ -30,6 +30,9 @@ enum Command {
         /// Write nothing; exit non-zero and name each file that is stale.
         #[arg(long)]
         check: bool,
+        /// Treat the description's faults that the generator degrades as errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Generate a standalone crate from any OpenAPI 3.0 description.
     Generate {
@@ -45,6 +48,9 @@ enum Command {
         /// Name of the version module and feature.
         #[arg(long, default_value = "api")]
         module: String,
+        /// Treat the description's faults that the generator degrades as errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Run every test: specs, staleness check, `cargo test --workspace`, the other versions.
     Test,
@@ -61,13 +67,17 @@ fn main() -> ExitCode {
     let root = pins::workspace_root();
     let result = match cli.command {
         Command::Specs { from } => specs::obtain_all(&root, from),
-        Command::Codegen { check } => codegen::codegen(&root, check),
+        Command::Codegen {
+            check,
+            deny_warnings,
+        } => codegen::codegen(&root, check, deny_warnings),
         Command::Generate {
             spec,
             out,
             package,
             module,
-        } => codegen::generate(&spec, &out, &package, &module),
+            deny_warnings,
+        } => codegen::generate(&spec, &out, &package, &module, deny_warnings),
         Command::Test => tasks::test(&root),
         Command::Lint => tasks::lint(&root),
         Command::OtherVersions => tasks::other_versions(&root),

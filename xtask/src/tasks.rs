@@ -11,7 +11,7 @@ use std::process::Command;
 /// published descriptions generate into crates that compile.
 pub fn test(root: &Path) -> anyhow::Result<()> {
     crate::specs::obtain_all(root, None)?;
-    crate::codegen::codegen(root, true)?;
+    crate::codegen::codegen(root, true, false)?;
     cargo(root, &["test", "--workspace", "--all-features"], &[])?;
     other_versions(root)
 }
@@ -62,7 +62,7 @@ pub fn other_versions(root: &Path) -> anyhow::Result<()> {
     let mut failed = Vec::new();
     for pin in pins.version.iter().filter(|p| p.compile_check) {
         let out = base.join(&pin.module);
-        generate(&pin.cached_path(root), &out, "intercom-api", &pin.module)?;
+        generate(&pin.cached_path(root), &out, "intercom-api", &pin.module, false)?;
         // Each crate is its own workspace; the project's lock file pins the same dependencies.
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
             .context("cannot copy Cargo.lock")?;

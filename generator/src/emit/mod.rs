@@ -85,10 +85,7 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
     for module in &spec.modules {
         let api = &module.api;
         let dir = format!("src/{}", module.module);
-        let version_doc = format!(
-            "Version `{}` of the {} (`{}` feature).",
-            api.version, api.title, module.module
-        );
+        let version_doc = version_doc(module);
         files.push(rust_file(
             &format!("{dir}/mod.rs"),
             client::client_module(api, &version_doc),
@@ -103,6 +100,23 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
         )?);
     }
     Ok(files)
+}
+
+/// The version module's docs; where the description was wrong, what the generator made of it.
+fn version_doc(module: &VersionModule) -> String {
+    let api = &module.api;
+    let mut doc = format!(
+        "Version `{}` of the {} (`{}` feature).",
+        api.version, api.title, module.module
+    );
+    if !api.warnings.is_empty() {
+        doc.push_str("\n\n# Where the description is wrong\n\nThe generator degraded these places of the description instead of refusing it:\n");
+        for warning in &api.warnings {
+            let message = &warning.message;
+            doc.push_str(&format!("\n- `{}`: {message}", warning.pointer.replace('`', "'")));
+        }
+    }
+    doc
 }
 
 fn rust_file(path: &str, tokens: TokenStream) -> Result<OutputFile, EmitError> {

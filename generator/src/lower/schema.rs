@@ -4,7 +4,7 @@ use super::view::{Extra, Node, View};
 use super::Diagnostic;
 use crate::docs::rustdoc;
 use crate::ir::{
-    Enum, EnumRepr, EnumValue, EnumVariant, ExtraProperties, Field, Struct, TypeDef, TypeKind,
+    Discriminator, Enum, EnumRepr, EnumValue, EnumVariant, ExtraProperties, Field, Struct, TypeDef, TypeKind,
     TypeRef, Union, UnionVariant,
 };
 use crate::names::{field_name, type_name, variant_name, NameScope};
@@ -690,6 +690,9 @@ impl<'a> SchemaLowerer<'a> {
                 docs,
             });
         }
+        let discriminator = view
+            .discriminator
+            .and_then(|declared| declared_discriminator(declared, members));
         variants.push(UnionVariant {
             name: FALLBACK_VARIANT.to_owned(),
             ty: TypeRef::Json,
@@ -697,7 +700,7 @@ impl<'a> SchemaLowerer<'a> {
         });
         Ok(Shape::Named(TypeKind::Union(Union {
             variants,
-            discriminator: None,
+            discriminator,
         })))
     }
 
@@ -827,6 +830,40 @@ fn shape_label(view: &View<'_>) -> String {
         None if !view.properties.is_empty() => "Object".to_owned(),
         None => "Value".to_owned(),
     }
+}
+
+/// The values of a declared `discriminator` for each member: those its `mapping` lists for the
+/// member's `$ref`, else (OpenAPI's implicit mapping) the referenced schema's name. `None` when a
+/// member is inline, since no value can then select it: the union stays untagged.
+fn declared_discriminator(
+    declared: &openapiv3::Discriminator,
+    members: &[Node<'_>],
+) -> Option<Discriminator> {
+    let mut values = Vec::new();
+    for (index, member) in members.iter().enumerate() {
+        let Node::Ref(reference) = member else {
+            return None;
+        };
+        let component = reference.strip_prefix(COMPONENT_PREFIX)?;
+        let component = crate::resolve::unescape_segment(component);
+        let mapped: Vec<&String> = declared
+            .mapping
+            .iter()
+            .filter(|(_, target)| {
+                target.as_str() == *reference || target.as_str() == component
+            })
+            .map(|(value, _)| value)
+            .collect();
+        if mapped.is_empty() {
+            values.push((index, component));
+        } else {
+            values.extend(mapped.into_iter().map(|value| (index, value.clone())));
+        }
+    }
+    Some(Discriminator {
+        wire_name: declared.property_name.clone(),
+        values,
+    })
 }
 
 /// A oneOf/anyOf member that only restates which of the parent's properties are required.

@@ -39,7 +39,10 @@ pub fn find_discriminators(types: &mut [TypeDef]) {
             .iter()
             .enumerate()
             .filter_map(|(position, def)| match &def.kind {
-                TypeKind::Union(union) => discriminator(union, &index).map(|d| (position, d)),
+                // A discriminator the description declares is kept as declared.
+                TypeKind::Union(union) if union.discriminator.is_none() => {
+                    discriminator(union, &index).map(|d| (position, d))
+                }
                 _ => None,
             })
             .collect()
