@@ -80,6 +80,15 @@ fn malformed_descriptions_are_clear_errors() {
             "bad_field.yaml",
             "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {/x: {get: {responses: 7}}}\n",
         ),
+        (
+            "duplicate_key.yaml",
+            "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    a: {type: string}\n    a: {type: integer}\n",
+        ),
+        (
+            "openapi_3_1.yaml",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        ),
+        ("not_a_mapping.json", "[1, 2, 3]"),
     ];
     let mut messages = Vec::new();
     for (name, text) in cases {

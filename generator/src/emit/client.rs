@@ -346,11 +346,11 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
     };
     let body = match &op.body {
         Some(body) if body.required => {
-            let apply = body_step(body, quote!(&self.body));
+            let apply = body_step(body, quote!(&self.body), quote!(self.body));
             quote!(let request = #apply;)
         }
         Some(body) => {
-            let apply = body_step(body, quote!(body));
+            let apply = body_step(body, quote!(body), quote!(body));
             quote! {
                 let request = match &self.body {
                     Some(body) => #apply,
@@ -497,16 +497,19 @@ fn style_tokens(style: ParamStyle) -> TokenStream {
     quote!(crate::runtime::style::Style::#variant)
 }
 
-/// Applies the body (`value`, a reference) to `request`, in its encoding.
-fn body_step(body: &RequestBody, value: TokenStream) -> TokenStream {
+/// Applies the body to `request`, in its encoding: `reference` is an expression of type `&T`,
+/// `receiver` one that methods can be called on.
+fn body_step(body: &RequestBody, reference: TokenStream, receiver: TokenStream) -> TokenStream {
     let media_type = &body.media_type;
     match body.encoding {
-        BodyEncoding::Json if media_type == "application/json" => quote!(request.json(#value)?),
-        BodyEncoding::Json => quote!(request.json_as(#value, #media_type)?),
-        BodyEncoding::Form => quote!(request.form(#value)?),
-        BodyEncoding::Multipart => quote!(request.multipart((#value).to_multipart()?)),
-        BodyEncoding::Binary => quote!(request.upload((#value).clone(), #media_type)?),
-        BodyEncoding::Text => quote!(request.body(#media_type, (#value).clone())?),
+        BodyEncoding::Json if media_type == "application/json" => {
+            quote!(request.json(#reference)?)
+        }
+        BodyEncoding::Json => quote!(request.json_as(#reference, #media_type)?),
+        BodyEncoding::Form => quote!(request.form(#reference)?),
+        BodyEncoding::Multipart => quote!(request.multipart(#receiver.to_multipart()?)),
+        BodyEncoding::Binary => quote!(request.upload(#receiver.clone(), #media_type)?),
+        BodyEncoding::Text => quote!(request.body(#media_type, #receiver.clone())?),
     }
 }
 
