@@ -37,6 +37,7 @@
 mod client;
 mod error;
 pub mod lenient;
+pub mod object;
 mod pagination;
 mod request;
 mod response;

@@ -37,6 +37,7 @@ pub mod conformance {
 }
 
 use serde::de::DeserializeOwned;
+use intercom_codegen::ir::{Api, HttpMethod};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -170,6 +171,22 @@ fn convert<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, CallFailu
             .and_then(|alt| serde_json::from_value(alt).ok())
             .ok_or_else(|| CallFailure::Argument(format!("{what}: {error}"))),
     }
+}
+
+/// The name of the operation at `path` and `method` (lowercase, as in the description).
+pub fn operation_name<'a>(api: &'a Api, path: &str, method: &str) -> Option<&'a str> {
+    let method = match method {
+        "get" => HttpMethod::Get,
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "patch" => HttpMethod::Patch,
+        _ => return None,
+    };
+    api.operations
+        .iter()
+        .find(|op| op.path == path && op.method == method)
+        .map(|op| op.name.as_str())
 }
 
 /// Follows `$ref`s within the description (chains included, bounded).

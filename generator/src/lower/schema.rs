@@ -524,6 +524,7 @@ impl<'a> SchemaLowerer<'a> {
         Ok(Shape::Named(TypeKind::Union(Union {
             variants,
             discriminator: None,
+            default_variant: None,
         })))
     }
 
