@@ -12,7 +12,7 @@ mod view;
 
 use crate::ir::{Api, Server, TypeDef, TypeKind, TypeRef, Union};
 use openapiv3::OpenAPI;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 /// Something in the spec the generator cannot lower, and where it is.
@@ -219,7 +219,10 @@ fn finite_defaults(types: &[TypeDef]) -> BTreeSet<String> {
     let mut known = BTreeSet::new();
     loop {
         let mut changed = false;
-        for def in types.iter().filter(|def| !known.contains(&def.name)) {
+        for def in types {
+            if known.contains(&def.name) {
+                continue;
+            }
             let finite = match &def.kind {
                 TypeKind::Struct(s) => s
                     .fields
