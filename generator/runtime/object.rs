@@ -12,6 +12,9 @@
 //!   `additional_properties`, and the field keeps its default. Writing the struct writes that
 //!   raw value instead of the field, so a response is re-encoded as it came.
 //!
+//! Inside the variants of an untagged union both are errors (see [`strict`]): there they are
+//! what tells one variant from another, and the union's fallback keeps what fits none.
+//!
 //! Each generated struct is declared to this module with the crate-internal `object!` macro: its
 //! name, each field with its wire name, and the field that receives the other properties.
 
@@ -31,10 +34,35 @@ pub trait FromJson: Sized {
     /// Reads a value for which [`fits`](FromJson::fits) holds.
     fn from_json(value: Value) -> Result<Self, serde_json::Error>;
 
+    /// Whether the type is an `Option` (a property that may be absent).
+    const OPTIONAL: bool = false;
+
     /// Whether the field is left out when writing (an optional field that is `None`).
     fn is_absent(&self) -> bool {
         false
     }
+}
+
+thread_local! {
+    /// Set while an untagged union tries its variants (see [`strict`]).
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Reads one variant of an untagged union strictly: there, an absent required property or a
+/// value that does not fit is what tells the variants apart, so it fails the variant (and the
+/// union tries the next one, or keeps the JSON in its fallback) instead of being tolerated.
+pub fn strict<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let outer = STRICT.with(|strict| strict.replace(true));
+    let result = T::deserialize(deserializer);
+    STRICT.with(|strict| strict.set(outer));
+    result
+}
+
+/// Whether structs are being read strictly (inside an untagged union's variant).
+pub fn is_strict() -> bool {
+    STRICT.with(std::cell::Cell::get)
 }
 
 /// Every value fits: enums of mixed strings and integers, unions with a fallback variant.
@@ -140,6 +168,8 @@ impl<T: FromJson> FromJson for Option<T> {
         }
     }
 
+    const OPTIONAL: bool = true;
+
     fn is_absent(&self) -> bool {
         self.is_none()
     }
@@ -224,14 +254,21 @@ fn mismatch(value: &Value, expected: &str) -> serde_json::Error {
 
 /// Takes the property `wire` out of `object` for a field of type `T`: its default when absent;
 /// when the value does not fit, the default too, and the value goes to `kept` under its key.
+/// When `strict` (see [`strict`]), both are errors instead.
 pub fn take<T: FromJson + Default>(
     object: &mut Map<String, Value>,
     wire: &str,
     kept: &mut Map<String, Value>,
+    strict: bool,
 ) -> Result<T, serde_json::Error> {
     match object.remove(wire) {
+        None if strict && !T::OPTIONAL => Err(error(format!("missing field `{wire}`"))),
         None => Ok(T::default()),
         Some(value) if T::fits(&value) => T::from_json(value),
+        Some(value) if strict => Err(error(format!(
+            "field `{wire}`: {}",
+            mismatch(&value, "the declared type")
+        ))),
         Some(value) => {
             kept.insert(wire.to_owned(), value);
             Ok(T::default())
@@ -372,8 +409,10 @@ macro_rules! object {
                     other => return <Self as serde::Deserialize>::deserialize(other),
                 };
                 let mut kept = serde_json::Map::new();
+                let strict = $crate::runtime::object::is_strict();
                 $(
-                    let $field = $crate::runtime::object::take(&mut object, $wire, &mut kept)?;
+                    let $field =
+                        $crate::runtime::object::take(&mut object, $wire, &mut kept, strict)?;
                 )*
                 object.append(&mut kept);
                 Ok(Self { $($field,)* $rest: $from_rest(object)? })

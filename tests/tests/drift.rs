@@ -126,7 +126,7 @@ fn examples_of_other_versions_decode_into_the_shipped_types() {
     for failure in &failures {
         println!("  FAIL {failure}");
     }
-    assert!(total > 1_000, "only {total} examples found");
+    assert!(total > 900, "only {total} examples found");
     assert!(rate >= 0.999, "{} of {total} fail to decode", total - decoded);
 }
 

@@ -2352,8 +2352,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttachContactToConversationRequestCustomer {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(AttachContactToConversationRequestCustomerUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -4202,8 +4205,11 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyEmailRequest(ContactReplyEmailRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
 }
 impl Default for ContactReplyConversationRequest {
@@ -4338,8 +4344,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyTicketRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
 }
 impl Default for ContactReplyTicketRequest {
@@ -8165,8 +8174,10 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestBcc {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The BCC recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -8183,8 +8194,10 @@ crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object:
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestCc {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The CC recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -8342,8 +8355,10 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestTo {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -8456,7 +8471,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTicketReplyWithCommentRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -8523,8 +8540,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTicketRequestContactsItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ExternalId(CreateTicketRequestContactsItemExternalId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -8999,9 +9019,13 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Datetime(Datetime),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomObjectInstanceList(CustomObjectInstanceList),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -9222,8 +9246,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomerRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(CustomerRequestUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CustomerRequestEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -11868,8 +11895,10 @@ crate::runtime::object::object!(
 #[serde(untagged)]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// A date and time as UNIX timestamp notation.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
 }
 impl Default for Datetime {
@@ -12585,20 +12614,35 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EventDetails {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByUser(ConversationAttributeUpdatedByUser),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionStarted(CustomActionStarted),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionFinished(CustomActionFinished),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     OperatorWorkflowEvent(OperatorWorkflowEvent),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationTagsUpdated(ConversationTagsUpdated),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Snoozed(Snoozed),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     PriorityChanged(PriorityChanged),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaAppliedByRule(ConversationSlaAppliedByRule),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaAppliedByWorkflow(ConversationSlaAppliedByWorkflow),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaTargetMissed(ConversationSlaTargetMissed),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaPaused(ConversationSlaPaused),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaUnpaused(ConversationSlaUnpaused),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaRemoved(ConversationSlaRemoved),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -14626,8 +14670,10 @@ crate::runtime::object::value!(
 #[serde(untagged)]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
     /// Add a single filter field.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(Vec<SingleFilterSearchRequest>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -15272,7 +15318,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PaginatedResponseDataItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Newsfeed(Newsfeed),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -15958,7 +16006,9 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyConversationRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyConversationRequest(AdminReplyConversationRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -15991,7 +16041,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -16497,8 +16549,11 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -16517,7 +16572,9 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValueValueListItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -17638,7 +17695,9 @@ crate::runtime::object::value!(TicketCategory, serde_json::Value::is_string);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketTicketState {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TicketState(TicketState),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Category(String),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -17783,10 +17842,15 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketCustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     FileAttribute(FileAttribute),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -18237,8 +18301,10 @@ crate::runtime::object::object!(
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file IDs for file attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -18258,8 +18324,10 @@ crate::runtime::object::value!(
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file names for file attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     StringList(Vec<String>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -18637,9 +18705,13 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -22666,8 +22738,11 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum LisDataEventsFilter {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -22963,9 +23038,13 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTagBody {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagCompanyRequest(TagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UntagCompanyRequest(UntagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagMultipleUsersRequest(TagMultipleUsersRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -23092,7 +23171,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyTicketBodyVariant {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),

@@ -2452,8 +2452,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttachContactToConversationRequestCustomer {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(AttachContactToConversationRequestCustomerUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -4189,8 +4192,11 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyEmailRequest(ContactReplyEmailRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
 }
 impl Default for ContactReplyConversationRequest {
@@ -4325,8 +4331,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyTicketRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
 }
 impl Default for ContactReplyTicketRequest {
@@ -7129,8 +7138,10 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestBcc {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The BCC recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -7147,8 +7158,10 @@ crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object:
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestCc {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The CC recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -7298,8 +7311,10 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestTo {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -7409,7 +7424,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTicketReplyWithCommentRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -7476,8 +7493,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTicketRequestContactsItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ExternalId(CreateTicketRequestContactsItemExternalId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -7952,9 +7972,13 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Datetime(Datetime),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomObjectInstanceList(CustomObjectInstanceList),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -8040,8 +8064,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomerRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(CustomerRequestUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CustomerRequestEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -8843,8 +8870,10 @@ crate::runtime::object::object!(
 #[serde(untagged)]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// A date and time as UNIX timestamp notation.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
 }
 impl Default for Datetime {
@@ -9316,10 +9345,15 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EventDetails {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionStarted(CustomActionStarted),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionFinished(CustomActionFinished),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     OperatorWorkflowEvent(OperatorWorkflowEvent),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -11796,8 +11830,10 @@ crate::runtime::object::value!(
 #[serde(untagged)]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
     /// Add a single filter field.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(Vec<SingleFilterSearchRequest>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -12423,7 +12459,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PaginatedResponseDataItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Newsfeed(Newsfeed),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -12891,7 +12929,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyConversationRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyConversationRequest(AdminReplyConversationRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -12924,7 +12964,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -13280,9 +13322,13 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -13301,7 +13347,9 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValueValueListItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -14388,10 +14436,15 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketCustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     FileAttribute(FileAttribute),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -14842,8 +14895,10 @@ crate::runtime::object::object!(
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file IDs for file attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -14863,8 +14918,10 @@ crate::runtime::object::value!(
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file names for file attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     StringList(Vec<String>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -15242,9 +15299,13 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -18234,8 +18295,11 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum LisDataEventsFilter {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -18848,9 +18912,13 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTagBody {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagCompanyRequest(TagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UntagCompanyRequest(UntagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagMultipleUsersRequest(TagMultipleUsersRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -18977,7 +19045,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyTicketBodyVariant {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),

@@ -324,11 +324,16 @@ fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
     };
     let docs = doc_attrs([def.docs.as_deref(), Some(&note), Some(origin)]);
     let name = ident(&def.name);
+    // Untagged variants are tried strictly (see `runtime::object::strict`); a discriminated
+    // union picks its variant by value, which is then read with the usual tolerance.
+    let strict = (u.discriminator.is_none())
+        .then(|| quote!(#[serde(deserialize_with = "crate::runtime::object::strict")]));
     let variants = u.variants.iter().map(|v| {
         let docs = doc_attrs([v.docs.as_deref()]);
         let variant = ident(&v.name);
         let ty = type_tokens(&v.ty, Scope::Types);
-        quote! { #docs #variant(#ty), }
+        let strict = (v.ty != TypeRef::Json).then_some(&strict);
+        quote! { #docs #strict #variant(#ty), }
     });
     let (derives, deserialize) = match &u.discriminator {
         None => (quote!(Serialize, Deserialize), TokenStream::new()),
