@@ -36,8 +36,8 @@ pub mod conformance {
     pub mod v2_14;
 }
 
-use serde::de::DeserializeOwned;
 use intercom_codegen::ir::{Api, HttpMethod};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -71,7 +71,10 @@ fn values_that_fit_no_declared_type_are_kept_as_sent() {
     });
     let list: ContactList = serde_json::from_value(sent.clone()).expect("decodes");
     assert_eq!(list.data, None);
-    assert_eq!(list.additional_properties["data"], json!({"unexpected": true}));
+    assert_eq!(
+        list.additional_properties["data"],
+        json!({"unexpected": true})
+    );
     let pages = list.pages.as_ref().expect("pages");
     assert_eq!(pages.page, None);
     assert_eq!(pages.additional_properties["page"], "three");
@@ -82,7 +85,10 @@ fn values_that_fit_no_declared_type_are_kept_as_sent() {
 fn enums_still_keep_values_they_do_not_know() {
     let sent = json!({"type": "external_page_v2", "id": "1", "locale": "fr"});
     let page: ExternalPage = serde_json::from_value(sent).expect("decodes");
-    assert_eq!(page.type_, ExternalPageType::Unknown("external_page_v2".into()));
+    assert_eq!(
+        page.type_,
+        ExternalPageType::Unknown("external_page_v2".into())
+    );
     assert_eq!(page.locale.as_str(), "fr");
     assert!(page.additional_properties.is_empty());
 }
@@ -93,7 +99,10 @@ fn enums_still_keep_values_they_do_not_know() {
 fn examples_of_other_versions_decode_into_the_shipped_types() {
     let shipped = [
         ("2.14", conformance::v2_14::decode_response as Decoder),
-        ("Unstable", conformance::unstable::decode_response as Decoder),
+        (
+            "Unstable",
+            conformance::unstable::decode_response as Decoder,
+        ),
     ];
     let others = [
         ("2.7", 0),
@@ -127,7 +136,11 @@ fn examples_of_other_versions_decode_into_the_shipped_types() {
         println!("  FAIL {failure}");
     }
     assert!(total > 900, "only {total} examples found");
-    assert!(rate >= 0.999, "{} of {total} fail to decode", total - decoded);
+    assert!(
+        rate >= 0.999,
+        "{} of {total} fail to decode",
+        total - decoded
+    );
 }
 
 type Decoder = fn(&str, &str) -> Option<Roundtrip>;

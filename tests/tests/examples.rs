@@ -9,8 +9,7 @@
 use intercom_api::runtime::{ApiError, HeaderMap, StatusCode};
 use intercom_tests::{
     conformance, named_examples, normalize_example_name, operation_name, resolve, spec_json,
-    spec_path,
-    DecodeFailure, Roundtrip,
+    spec_path, DecodeFailure, Roundtrip,
 };
 use serde_json::Value;
 

@@ -252,9 +252,10 @@ fn default_variant(union: &Union, known: &BTreeSet<String>) -> Option<usize> {
         .iter()
         .position(|v| v.ty == TypeRef::Json)
         .or_else(|| {
-            union.variants.iter().position(|v| {
-                !matches!(v.ty, TypeRef::Boxed(_)) && has_default(&v.ty, known)
-            })
+            union
+                .variants
+                .iter()
+                .position(|v| !matches!(v.ty, TypeRef::Boxed(_)) && has_default(&v.ty, known))
         })
 }
 
