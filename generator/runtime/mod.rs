@@ -38,6 +38,7 @@ mod body;
 mod client;
 mod error;
 pub mod lenient;
+pub mod object;
 mod pagination;
 mod request;
 mod response;

@@ -92,7 +92,8 @@ pub enum PartKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// Whether every field has a default, so the struct can derive `Default`.
+    /// Whether the struct derives `Default`: lowering makes this true for every struct (see
+    /// `lower::mark_defaultable`), so a required property the server leaves out can be filled.
     pub defaultable: bool,
     /// What happens to properties that are not declared.
     pub extra: ExtraProperties,
@@ -172,6 +173,10 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// A property that tells the variants apart, when lowering found one.
     pub discriminator: Option<Discriminator>,
+    /// The variant `Default` builds, holding its own default: the fallback when there is one,
+    /// else the first variant whose default cannot lead back to this union. `None`: no finite
+    /// default exists, and the union has no `Default`.
+    pub default_variant: Option<usize>,
 }
 
 /// An implicit discriminator: every variant is an object with a required property of this name

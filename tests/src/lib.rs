@@ -38,6 +38,7 @@ pub mod conformance {
     pub mod v2_14;
 }
 
+use intercom_codegen::ir::{Api, HttpMethod};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -212,6 +213,25 @@ fn convert<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, CallFailu
             .and_then(|alt| serde_json::from_value(alt).ok())
             .ok_or_else(|| CallFailure::Argument(format!("{what}: {error}"))),
     }
+}
+
+/// The name of the operation at `path` and `method` (lowercase, as in the description).
+pub fn operation_name<'a>(api: &'a Api, path: &str, method: &str) -> Option<&'a str> {
+    let method = match method {
+        "get" => HttpMethod::Get,
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "patch" => HttpMethod::Patch,
+        "head" => HttpMethod::Head,
+        "options" => HttpMethod::Options,
+        "trace" => HttpMethod::Trace,
+        _ => return None,
+    };
+    api.operations
+        .iter()
+        .find(|op| op.path == path && op.method == method)
+        .map(|op| op.name.as_str())
 }
 
 /// Follows `$ref`s within the description (chains included, bounded).

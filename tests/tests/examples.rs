@@ -7,10 +7,9 @@
 //! Prints a table per version and fails listing each example that does not pass.
 
 use intercom_api::runtime::{ApiError, HeaderMap, StatusCode};
-use intercom_codegen::ir::{Api, HttpMethod};
 use intercom_tests::{
-    conformance, named_examples, normalize_example_name, resolve, spec_json, spec_path,
-    DecodeFailure, Roundtrip,
+    conformance, named_examples, normalize_example_name, operation_name, resolve, spec_json,
+    spec_path, DecodeFailure, Roundtrip,
 };
 use serde_json::Value;
 
@@ -80,24 +79,6 @@ fn check_version(version: &str, responses: Decoder, requests: Decoder) {
         outcome.total,
         outcome.failures.join("\n")
     );
-}
-
-fn operation_name<'a>(api: &'a Api, path: &str, method: &str) -> Option<&'a str> {
-    let method = match method {
-        "get" => HttpMethod::Get,
-        "put" => HttpMethod::Put,
-        "post" => HttpMethod::Post,
-        "delete" => HttpMethod::Delete,
-        "patch" => HttpMethod::Patch,
-        "head" => HttpMethod::Head,
-        "options" => HttpMethod::Options,
-        "trace" => HttpMethod::Trace,
-        _ => return None,
-    };
-    api.operations
-        .iter()
-        .find(|op| op.path == path && op.method == method)
-        .map(|op| op.name.as_str())
 }
 
 fn check_operation(

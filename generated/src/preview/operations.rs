@@ -9251,7 +9251,7 @@ impl<'a> UploadEcommerceCatalog<'a> {
         );
         let request = request.header("Intercom-Version", "preview")?;
         let request = match &self.body {
-            Some(body) => request.multipart((body).to_multipart()?),
+            Some(body) => request.multipart(body.to_multipart()?),
             None => request,
         };
         let response = self.client.transport().execute(request, &self.options).await?;

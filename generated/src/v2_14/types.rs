@@ -4,40 +4,28 @@ use serde::{Deserialize, Serialize};
 /// Activities performed by Admins.
 ///
 /// Generated from `#/components/schemas/activity_log`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLog {
     /// A sentence or two describing the activity.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub activity_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<ActivityLogActivityType>,
     /// The time the activity was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The id representing the activity.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ActivityLogMetadata>,
     /// Details about the Admin involved in the activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<ActivityLogPerformedBy>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ActivityLog { activity_description : "activity_description", activity_type :
+    "activity_type", created_at : "created_at", id : "id", metadata : "metadata",
+    performed_by : "performed_by", } kept additional_properties
+);
 /// Generated from `#/components/schemas/activity_log/properties/activity_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActivityLogActivityType {
@@ -553,433 +541,288 @@ impl<'de> Deserialize<'de> for ActivityLogActivityType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ActivityLogActivityType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ActivityLogActivityType, serde_json::Value::is_string);
 /// Details about the Admin involved in the activity.
 ///
 /// Generated from `#/components/schemas/activity_log/properties/performed_by`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogPerformedBy {
     /// The email of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The id representing the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The IP address of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ip: Option<String>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ActivityLogPerformedBy { email : "email", id : "id", ip : "ip", type_ : "type", }
+    kept additional_properties
+);
 /// A paginated list of activity logs.
 ///
 /// Generated from `#/components/schemas/activity_log_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogList {
     /// An array of activity logs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_logs: Option<Vec<Option<ActivityLog>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// String representing the object's type. Always has the value `activity_log.list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ActivityLogList { activity_logs : "activity_logs", pages : "pages", type_ : "type", }
+    kept additional_properties
+);
 /// Additional data provided about Admin activity.
 ///
 /// Generated from `#/components/schemas/activity_log_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadata {
     /// The state of settings or values after the change. Structure varies by activity type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<serde_json::Value>,
     /// Indicates the state was derived automatically rather than set by an Admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto: Option<bool>,
     /// Indicates if the status was changed automatically or manually.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_changed: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode: Option<bool>,
     /// The reason the Admin is away.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub away_status_reason: Option<String>,
     /// The state of settings or values before the change. Structure varies by activity type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<serde_json::Value>,
     /// The settings altered by the change, keyed by setting name. Only settings whose value actually moved are included, so an unchanged setting is absent rather than present with equal values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<
         std::collections::BTreeMap<String, ActivityLogMetadataChangesValue>,
     >,
     /// The ID of the impersonation consent.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consent_id: Option<i64>,
     /// The conversation assignment limit value for an admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_assignment_limit: Option<i64>,
     /// Indicates if the setting is enabled or disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The timestamp when the impersonation consent expires.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expired_at: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The time of the Admin's last recorded activity.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_activity_at: Option<i64>,
     /// The state after the change. `idle` or `occupied`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub new_state: Option<String>,
     /// The state before the change. `idle` or `occupied`, and null when the Admin had not been classified yet.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub previous_state: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassign_conversations: Option<bool>,
     /// The group of workspace settings the change belongs to, for example `teammate_occupancy` or `automatic_away_mode`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub setting_type: Option<String>,
     /// The way the admin signed in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sign_in_method: Option<String>,
     /// The action that initiated the status change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source: Option<String>,
     /// Details about the team whose assignment limit was changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<ActivityLogMetadataTeam>,
     /// The team assignment limit value (null if limit was removed).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub team_assignment_limit: Option<i64>,
     /// The inactivity window, in minutes, used to classify the Admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub threshold_minutes: Option<i64>,
     /// The ticket assignment limit value for an admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ticket_assignment_limit: Option<i64>,
     /// The ID of the Admin who initiated the activity.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_by_name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ActivityLogMetadata { after : "after", auto : "auto", auto_changed : "auto_changed",
+    away_mode : "away_mode", away_status_reason : "away_status_reason", before :
+    "before", changes : "changes", consent_id : "consent_id",
+    conversation_assignment_limit : "conversation_assignment_limit", enabled : "enabled",
+    expired_at : "expired_at", external_id : "external_id", last_activity_at :
+    "last_activity_at", new_state : "new_state", previous_state : "previous_state",
+    reassign_conversations : "reassign_conversations", setting_type : "setting_type",
+    sign_in_method : "sign_in_method", source : "source", team : "team",
+    team_assignment_limit : "team_assignment_limit", threshold_minutes :
+    "threshold_minutes", ticket_assignment_limit : "ticket_assignment_limit", update_by :
+    "update_by", update_by_name : "update_by_name", } kept additional_properties
+);
 /// Generated from `#/components/schemas/activity_log_metadata/properties/changes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataChangesValue {
     /// The value after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<serde_json::Value>,
     /// The value before the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<serde_json::Value>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ActivityLogMetadataChangesValue { after : "after", before : "before", } kept
+    additional_properties
+);
 /// Details about the team whose assignment limit was changed.
 ///
 /// Generated from `#/components/schemas/activity_log_metadata/properties/team`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataTeam {
     /// The ID of the team.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<i64>,
     /// The name of the team.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ActivityLogMetadataTeam { id : "id", name : "name", } kept additional_properties
+);
 /// A list used to access other resources from a parent model.
 ///
 /// Generated from `#/components/schemas/addressable_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressableList {
     /// The id of the addressable object
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The addressable object type
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// Url to get more company resources for this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AddressableList { id : "id", type_ : "type", url : "url", } kept
+    additional_properties
+);
 /// Admins are teammate accounts that have access to a workspace.
 ///
 /// Generated from `#/components/schemas/admin`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Admin {
     /// Image for the associated team or teammate
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avatar: Option<String>,
     /// Identifies if this admin is currently set in away mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_enabled: Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The unique identifier of the away status reason
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub away_status_reason_id: Option<i64>,
     /// The email of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Admin { avatar : "avatar", away_mode_enabled : "away_mode_enabled",
+    away_mode_reassign : "away_mode_reassign", away_status_reason_id :
+    "away_status_reason_id", email : "email", has_inbox_seat : "has_inbox_seat", id :
+    "id", job_title : "job_title", name : "name", team_ids : "team_ids",
+    team_priority_level : "team_priority_level", type_ : "type", } kept
+    additional_properties
+);
 /// A list of admins associated with a given workspace.
 ///
 /// Generated from `#/components/schemas/admin_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminList {
     /// A list of admins associated with a given workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admins: Option<Vec<Option<Admin>>>,
     /// String representing the object's type. Always has the value `admin.list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AdminList { admins : "admins", type_ : "type", } kept additional_properties
+);
 /// Admin priority levels for the team
 ///
 /// Generated from `#/components/schemas/admin_priority_level`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_admin_ids: Option<Vec<i64>>,
     /// The secondary admin ids for the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_admin_ids: Option<Vec<i64>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids", secondary_admin_ids :
+    "secondary_admin_ids", } kept additional_properties
+);
 /// Payload of the request to reply on behalf of an admin
 ///
 /// Generated from `#/components/schemas/admin_reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminReplyConversationRequest {
     /// The id of the admin who is authoring the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// A list of files that will be added as attachments. You can include up to 10 files
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub message_type: AdminReplyConversationRequestMessageType,
     /// The quick reply options to display to the end user. Must be present for quick_reply message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<QuickReplyOption>>,
-    #[serde(rename = "type")]
     pub type_: AdminReplyConversationRequestType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AdminReplyConversationRequest { admin_id : "admin_id", attachment_files :
+    "attachment_files", attachment_urls : "attachment_urls", body : "body", created_at :
+    "created_at", message_type : "message_type", reply_options : "reply_options", type_ :
+    "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminReplyConversationRequestMessageType {
@@ -1031,6 +874,15 @@ impl<'de> Deserialize<'de> for AdminReplyConversationRequestMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AdminReplyConversationRequestMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    AdminReplyConversationRequestMessageType, serde_json::Value::is_string
+);
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminReplyConversationRequestType {
@@ -1074,44 +926,45 @@ impl<'de> Deserialize<'de> for AdminReplyConversationRequestType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AdminReplyConversationRequestType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    AdminReplyConversationRequestType, serde_json::Value::is_string
+);
 /// Payload of the request to reply on behalf of an admin
 ///
 /// Generated from `#/components/schemas/admin_reply_ticket_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminReplyTicketRequest {
     /// The id of the admin who is authoring the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_post: Option<bool>,
     pub message_type: AdminReplyTicketRequestMessageType,
     /// The quick reply options to display. Must be present for quick_reply message types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>,
-    #[serde(rename = "type")]
     pub type_: AdminReplyTicketRequestType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AdminReplyTicketRequest { admin_id : "admin_id", attachment_urls : "attachment_urls",
+    body : "body", created_at : "created_at", cross_post : "cross_post", message_type :
+    "message_type", reply_options : "reply_options", type_ : "type", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminReplyTicketRequestMessageType {
@@ -1163,21 +1016,33 @@ impl<'de> Deserialize<'de> for AdminReplyTicketRequestMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AdminReplyTicketRequestMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    AdminReplyTicketRequestMessageType, serde_json::Value::is_string
+);
 /// Quick Reply Option
 ///
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/reply_options/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// The text to display in this quick reply option.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AdminReplyTicketRequestReplyOptionsItem { text : "text", uuid : "uuid", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminReplyTicketRequestType {
@@ -1221,152 +1086,109 @@ impl<'de> Deserialize<'de> for AdminReplyTicketRequestType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AdminReplyTicketRequestType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    AdminReplyTicketRequestType, serde_json::Value::is_string
+);
 /// Admins are the teammate accounts that have access to a workspace
 ///
 /// Generated from `#/components/schemas/admin_with_app`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminWithApp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
     /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<AdminWithAppAvatar>,
     /// Identifies if this admin is currently set in away mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_enabled: Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
     /// The email of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// Identifies if this admin's email is verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The job title of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub job_title: Option<String>,
     /// The name of the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// This is a list of ids of the teams that this admin is part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<i64>>,
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AdminWithApp { app : "app", avatar : "avatar", away_mode_enabled :
+    "away_mode_enabled", away_mode_reassign : "away_mode_reassign", email : "email",
+    email_verified : "email_verified", has_inbox_seat : "has_inbox_seat", id : "id",
+    job_title : "job_title", name : "name", team_ids : "team_ids", type_ : "type", } kept
+    additional_properties
+);
 /// This object represents the avatar associated with the admin.
 ///
 /// Generated from `#/components/schemas/admin_with_app/properties/avatar`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminWithAppAvatar {
     /// This object represents the avatar associated with the admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub image_url: Option<String>,
     /// This is a string that identifies the type of the object. It will always have the value `avatar`.
     ///
     /// Defaults to `"avatar"`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AdminWithAppAvatar { image_url : "image_url", type_ : "type", } kept
+    additional_properties
+);
 /// Data related to AI Agent involvement in the conversation.
 ///
 /// Generated from `#/components/schemas/ai_agent`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAgent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_sources: Option<ContentSourcesList>,
     /// The time when the AI agent rating was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_answer_type: Option<AiAgentLastAnswerType>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub rating: Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub rating_remark: Option<String>,
     /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_state: Option<AiAgentResolutionState>,
     /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_title: Option<String>,
     /// The type of the source that triggered AI Agent involvement in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<AiAgentSourceType>,
     /// The time when the AI agent rating was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AiAgent { content_sources : "content_sources", created_at : "created_at",
+    last_answer_type : "last_answer_type", rating : "rating", rating_remark :
+    "rating_remark", resolution_state : "resolution_state", source_title :
+    "source_title", source_type : "source_type", updated_at : "updated_at", } kept
+    additional_properties
+);
 /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/last_answer_type`.
@@ -1416,6 +1238,13 @@ impl<'de> Deserialize<'de> for AiAgentLastAnswerType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AiAgentLastAnswerType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(AiAgentLastAnswerType, serde_json::Value::is_string);
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/resolution_state`.
@@ -1473,6 +1302,13 @@ impl<'de> Deserialize<'de> for AiAgentResolutionState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AiAgentResolutionState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(AiAgentResolutionState, serde_json::Value::is_string);
 /// The type of the source that triggered AI Agent involvement in the conversation.
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/source_type`.
@@ -1534,237 +1370,130 @@ impl<'de> Deserialize<'de> for AiAgentSourceType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AiAgentSourceType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(AiAgentSourceType, serde_json::Value::is_string);
 /// App is a workspace on Intercom
 ///
 /// Generated from `#/components/schemas/app`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
     /// When the app was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The id of the app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id_code: Option<String>,
     /// Whether or not the app uses identity verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_verification: Option<bool>,
     /// The name of the app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The Intercom region the app is located in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub region: Option<String>,
     /// The timezone of the region where the app is located.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub timezone: Option<String>,
     /// Defaults to `"app"`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    App { created_at : "created_at", id_code : "id_code", identity_verification :
+    "identity_verification", name : "name", region : "region", timezone : "timezone",
+    type_ : "type", } kept additional_properties
+);
 /// The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 ///
 /// Generated from `#/components/schemas/article`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<i64>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<i64>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     ///
     /// Defaults to `"draft"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleListItemState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
     /// The type of object - `article`.
     ///
     /// Defaults to `"article"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleListItemType>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ArticleStatistics>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Article { author_id : "author_id", body : "body", created_at : "created_at",
+    default_locale : "default_locale", description : "description", id : "id", parent_id
+    : "parent_id", parent_ids : "parent_ids", parent_type : "parent_type", state :
+    "state", tags : "tags", title : "title", translated_content : "translated_content",
+    type_ : "type", updated_at : "updated_at", url : "url", workspace_id :
+    "workspace_id", statistics : "statistics", } kept additional_properties
+);
 /// The Content of an Article.
 ///
 /// Generated from `#/components/schemas/article_content`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleContent {
     /// The ID of the author of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub author_id: Option<i64>,
     /// The body of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time when the article was created (seconds).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The description of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// Whether the article is `published` or is a `draft` .
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleContentState>,
     /// The title of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
     /// The type of object - `article_content` .
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleContentType>,
     /// The time when the article was last updated (seconds).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The URL of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleContent { author_id : "author_id", body : "body", created_at : "created_at",
+    description : "description", state : "state", title : "title", type_ : "type",
+    updated_at : "updated_at", url : "url", } kept additional_properties
+);
 /// Whether the article is `published` or is a `draft` .
 ///
 /// Generated from `#/components/schemas/article_content/properties/state`.
@@ -1814,6 +1543,13 @@ impl<'de> Deserialize<'de> for ArticleContentState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleContentState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ArticleContentState, serde_json::Value::is_string);
 /// The type of object - `article_content` .
 ///
 /// Generated from `#/components/schemas/article_content/properties/type`.
@@ -1859,30 +1595,34 @@ impl<'de> Deserialize<'de> for ArticleContentType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleContentType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ArticleContentType, serde_json::Value::is_string);
 /// This will return a list of articles for the App.
 ///
 /// Generated from `#/components/schemas/article_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleList {
     /// An array of Article objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ArticleListItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of articles.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleList { data : "data", pages : "pages", total_count : "total_count", type_ :
+    "type", } kept additional_properties
+);
 /// The type of the object - `list`.
 ///
 /// Generated from `#/components/schemas/article_list/properties/type`.
@@ -1928,116 +1668,67 @@ impl<'de> Deserialize<'de> for ArticleListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ArticleListType, serde_json::Value::is_string);
 /// The data returned about your articles when you list them.
 ///
 /// Generated from `#/components/schemas/article_list_item`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleListItem {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<i64>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ids: Option<Vec<i64>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     ///
     /// Defaults to `"draft"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleListItemState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
     /// The type of object - `article`.
     ///
     /// Defaults to `"article"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleListItemType>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleListItem { author_id : "author_id", body : "body", created_at : "created_at",
+    default_locale : "default_locale", description : "description", id : "id", parent_id
+    : "parent_id", parent_ids : "parent_ids", parent_type : "parent_type", state :
+    "state", tags : "tags", title : "title", translated_content : "translated_content",
+    type_ : "type", updated_at : "updated_at", url : "url", workspace_id :
+    "workspace_id", } kept additional_properties
+);
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/state`.
@@ -2087,6 +1778,13 @@ impl<'de> Deserialize<'de> for ArticleListItemState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleListItemState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ArticleListItemState, serde_json::Value::is_string);
 /// The type of object - `article`.
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
@@ -2132,49 +1830,54 @@ impl<'de> Deserialize<'de> for ArticleListItemType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleListItemType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ArticleListItemType, serde_json::Value::is_string);
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
 ///
 /// Generated from `#/components/schemas/article_search_highlights`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlights {
     /// The ID of the corresponding article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub article_id: Option<String>,
     /// An Article description and body text highlighted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlighted_summary: Option<
         Vec<Vec<ArticleSearchHighlightsHighlightedSummaryItemItem>>,
     >,
     /// An Article title highlighted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlighted_title: Option<Vec<ArticleSearchHighlightsHighlightedTitleItem>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleSearchHighlights { article_id : "article_id", highlighted_summary :
+    "highlighted_summary", highlighted_title : "highlighted_title", } kept
+    additional_properties
+);
 /// An instance of highlighted summary text.
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The text of the title.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleSearchHighlightsHighlightedSummaryItemItemType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleSearchHighlightsHighlightedSummaryItemItem { text : "text", type_ : "type", }
+    kept additional_properties
+);
 /// The type of text - `highlight` or `plain`.
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
@@ -2224,25 +1927,33 @@ impl<'de> Deserialize<'de> for ArticleSearchHighlightsHighlightedSummaryItemItem
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ArticleSearchHighlightsHighlightedSummaryItemItemType, serde_json::Value::is_string
+);
 /// A highlighted article title.
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The text of the title.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleSearchHighlightsHighlightedTitleItemType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleSearchHighlightsHighlightedTitleItem { text : "text", type_ : "type", } kept
+    additional_properties
+);
 /// The type of text - `highlight` or `plain`.
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
@@ -2292,45 +2003,54 @@ impl<'de> Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItemType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleSearchHighlightsHighlightedTitleItemType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ArticleSearchHighlightsHighlightedTitleItemType, serde_json::Value::is_string
+);
 /// The results of an Article search
 ///
 /// Generated from `#/components/schemas/article_search_response`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchResponse {
     /// An object containing the results of the search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<ArticleSearchResponseData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of Articles matching the search query
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleSearchResponseType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleSearchResponse { data : "data", pages : "pages", total_count : "total_count",
+    type_ : "type", } kept additional_properties
+);
 /// An object containing the results of the search.
 ///
 /// Generated from `#/components/schemas/article_search_response/properties/data`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchResponseData {
     /// An array of Article objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub articles: Option<Vec<Article>>,
     /// A corresponding array of highlighted Article content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highlights: Option<Vec<ArticleSearchHighlights>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleSearchResponseData { articles : "articles", highlights : "highlights", } kept
+    additional_properties
+);
 /// The type of the object - `list`.
 ///
 /// Generated from `#/components/schemas/article_search_response/properties/type`.
@@ -2376,62 +2096,46 @@ impl<'de> Deserialize<'de> for ArticleSearchResponseType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleSearchResponseType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ArticleSearchResponseType, serde_json::Value::is_string);
 /// The statistics of an article.
 ///
 /// Generated from `#/components/schemas/article_statistics`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleStatistics {
     /// The number of conversations started from the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversions: Option<i64>,
     /// The percentage of happy reactions the article has received against other types of reaction.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_number",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub happy_reaction_percentage: Option<f64>,
     /// The percentage of neutral reactions the article has received against other types of reaction.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_number",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub neutral_reaction_percentage: Option<f64>,
     /// The number of total reactions the article has received.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reactions: Option<i64>,
     /// The percentage of sad reactions the article has received against other types of reaction.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_number",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sad_reaction_percentage: Option<f64>,
     /// The type of object - `article_statistics`.
     ///
     /// Defaults to `"article_statistics"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleStatisticsType>,
     /// The number of total views the article has received.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub views: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleStatistics { conversions : "conversions", happy_reaction_percentage :
+    "happy_reaction_percentage", neutral_reaction_percentage :
+    "neutral_reaction_percentage", reactions : "reactions", sad_reaction_percentage :
+    "sad_reaction_percentage", type_ : "type", views : "views", } kept
+    additional_properties
+);
 /// The type of object - `article_statistics`.
 ///
 /// Generated from `#/components/schemas/article_statistics/properties/type`.
@@ -2477,92 +2181,70 @@ impl<'de> Deserialize<'de> for ArticleStatisticsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleStatisticsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ArticleStatisticsType, serde_json::Value::is_string);
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
 ///
 /// Generated from `#/components/schemas/article_translated_content`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleTranslatedContent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ar: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bs: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cs: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub da: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub de: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub el: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub es: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub et: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fi: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fr: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub he: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hr: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hu: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub it: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ja: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ko: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lv: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mn: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nb: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nl: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pl: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pt: Option<ArticleContent>,
-    #[serde(rename = "pt-BR", default, skip_serializing_if = "Option::is_none")]
     pub pt_br: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ro: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ru: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sl: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sr: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sv: Option<ArticleContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tr: Option<ArticleContent>,
     /// The type of object - article_translated_content.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ArticleTranslatedContentType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vi: Option<ArticleContent>,
-    #[serde(rename = "zh-CN", default, skip_serializing_if = "Option::is_none")]
     pub zh_cn: Option<ArticleContent>,
-    #[serde(rename = "zh-TW", default, skip_serializing_if = "Option::is_none")]
     pub zh_tw: Option<ArticleContent>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ArticleTranslatedContent { ar : "ar", bg : "bg", bs : "bs", ca : "ca", cs : "cs", da
+    : "da", de : "de", el : "el", en : "en", es : "es", et : "et", fi : "fi", fr : "fr",
+    he : "he", hr : "hr", hu : "hu", id : "id", it : "it", ja : "ja", ko : "ko", lt :
+    "lt", lv : "lv", mn : "mn", nb : "nb", nl : "nl", pl : "pl", pt : "pt", pt_br :
+    "pt-BR", ro : "ro", ru : "ru", sl : "sl", sr : "sr", sv : "sv", tr : "tr", type_ :
+    "type", vi : "vi", zh_cn : "zh-CN", zh_tw : "zh-TW", } kept additional_properties
+);
 /// The type of object - article_translated_content.
 ///
 /// Generated from `#/components/schemas/article_translated_content/properties/type`.
@@ -2608,31 +2290,37 @@ impl<'de> Deserialize<'de> for ArticleTranslatedContentType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ArticleTranslatedContentType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ArticleTranslatedContentType, serde_json::Value::is_string
+);
 /// Payload of the request to assign a conversation
 ///
 /// Generated from `#/components/schemas/assign_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssignConversationRequest {
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub assignee_id: String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     pub message_type: AssignConversationRequestMessageType,
-    #[serde(rename = "type")]
     pub type_: AssignConversationRequestType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AssignConversationRequest { admin_id : "admin_id", assignee_id : "assignee_id", body
+    : "body", message_type : "message_type", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/assign_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssignConversationRequestMessageType {
@@ -2676,6 +2364,15 @@ impl<'de> Deserialize<'de> for AssignConversationRequestMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AssignConversationRequestMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    AssignConversationRequestMessageType, serde_json::Value::is_string
+);
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssignConversationRequestType {
@@ -2723,152 +2420,151 @@ impl<'de> Deserialize<'de> for AssignConversationRequestType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AssignConversationRequestType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    AssignConversationRequestType, serde_json::Value::is_string
+);
 /// Payload of the request to assign a conversation
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachContactToConversationRequest { admin_id : "admin_id", customer : "customer", }
+    kept additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttachContactToConversationRequestCustomer {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(AttachContactToConversationRequestCustomerUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for AttachContactToConversationRequestCustomer {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    AttachContactToConversationRequestCustomer, crate ::runtime::object::any
+);
 /// Intercom User ID
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachContactToConversationRequestCustomerIntercomUserId { customer : "customer",
+    intercom_user_id : "intercom_user_id", } kept additional_properties
+);
 /// User ID
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToConversationRequestCustomerUserId {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachContactToConversationRequestCustomerUserId { customer : "customer", user_id :
+    "user_id", } kept additional_properties
+);
 /// Email
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToConversationRequestCustomerEmail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
     /// The email you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachContactToConversationRequestCustomerEmail { customer : "customer", email :
+    "email", } kept additional_properties
+);
 /// Generated from `#/components/schemas/away_status_reason`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwayStatusReason {
     /// The Unix timestamp when the status reason was created
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// Whether the status reason has been soft deleted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The emoji associated with the status reason
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub emoji: Option<String>,
     /// The unique identifier for the away status reason
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The display text for the away status reason
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub label: Option<String>,
     /// The display order of the status reason
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub order: Option<i64>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The Unix timestamp when the status reason was last updated
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AwayStatusReason { created_at : "created_at", deleted : "deleted", emoji : "emoji",
+    id : "id", label : "label", order : "order", type_ : "type", updated_at :
+    "updated_at", } kept additional_properties
+);
 /// A list of away status reasons.
 ///
 /// Generated from `#/components/schemas/away_status_reason_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwayStatusReasonList {
     /// A list of away status reason objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AwayStatusReason>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AwayStatusReasonListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AwayStatusReasonList { data : "data", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/away_status_reason_list/properties/type`.
@@ -2914,175 +2610,107 @@ impl<'de> Deserialize<'de> for AwayStatusReasonListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AwayStatusReasonListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(AwayStatusReasonListType, serde_json::Value::is_string);
 /// Represents a phone call in Intercom
 ///
 /// Generated from `#/components/schemas/call`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Call {
     /// The id of the admin associated with the call, if any.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<Datetime>,
     /// The type of call.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub call_type: Option<String>,
     /// The id of the contact associated with the call, if any.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contact_id: Option<String>,
     /// The id of the conversation associated with the call, if any.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Datetime>,
     /// The direction of the call.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub direction: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Datetime>,
     /// The reason for the call end, if applicable.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ended_reason: Option<String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub fin_recording_url: Option<String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub fin_transcription_url: Option<String>,
     /// The id of the call.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// API URL to download or redirect to the call recording if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recording_url: Option<String>,
     /// The current state of the call.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub state: Option<String>,
     /// API URL to download or redirect to the call transcript if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transcription_url: Option<String>,
     /// String representing the object's type. Always has the value `call`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Datetime>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Call { admin_id : "admin_id", answered_at : "answered_at", call_type : "call_type",
+    contact_id : "contact_id", conversation_id : "conversation_id", created_at :
+    "created_at", direction : "direction", ended_at : "ended_at", ended_reason :
+    "ended_reason", fin_recording_url : "fin_recording_url", fin_transcription_url :
+    "fin_transcription_url", id : "id", initiated_at : "initiated_at", phone : "phone",
+    recording_url : "recording_url", state : "state", transcription_url :
+    "transcription_url", type_ : "type", updated_at : "updated_at", } kept
+    additional_properties
+);
 /// A paginated list of calls.
 ///
 /// Generated from `#/components/schemas/call_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallList {
     /// A list of calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Call>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// Total number of items available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CallList { data : "data", pages : "pages", total_count : "total_count", type_ :
+    "type", } kept additional_properties
+);
 /// Payload of the request to close a conversation
 ///
 /// Generated from `#/components/schemas/close_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloseConversationRequest {
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     pub message_type: CloseConversationRequestMessageType,
-    #[serde(rename = "type")]
     pub type_: CloseConversationRequestType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CloseConversationRequest { admin_id : "admin_id", body : "body", message_type :
+    "message_type", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/close_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloseConversationRequestMessageType {
@@ -3126,6 +2754,15 @@ impl<'de> Deserialize<'de> for CloseConversationRequestMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CloseConversationRequestMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CloseConversationRequestMessageType, serde_json::Value::is_string
+);
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloseConversationRequestType {
@@ -3169,125 +2806,78 @@ impl<'de> Deserialize<'de> for CloseConversationRequestType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CloseConversationRequestType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CloseConversationRequestType, serde_json::Value::is_string
+);
 /// Collections are top level containers for Articles within the Help Center.
 ///
 /// Generated from `#/components/schemas/collection`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collection {
     /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_locale: Option<String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub help_center_id: Option<i64>,
     /// The icon of the collection.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub order: Option<i64>,
     /// The id of the parent collection. If `null` then it is the first level collection.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
     /// The id of the workspace which the collection belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Collection { created_at : "created_at", default_locale : "default_locale",
+    description : "description", help_center_id : "help_center_id", icon : "icon", id :
+    "id", name : "name", order : "order", parent_id : "parent_id", translated_content :
+    "translated_content", updated_at : "updated_at", url : "url", workspace_id :
+    "workspace_id", } kept additional_properties
+);
 /// This will return a list of Collections for the App.
 ///
 /// Generated from `#/components/schemas/collection_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollectionList {
     /// An array of collection objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Collection>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of collections.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CollectionListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CollectionList { data : "data", pages : "pages", total_count : "total_count", type_ :
+    "type", } kept additional_properties
+);
 /// The type of the object - `list`.
 ///
 /// Generated from `#/components/schemas/collection_list/properties/type`.
@@ -3333,174 +2923,102 @@ impl<'de> Deserialize<'de> for CollectionListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CollectionListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CollectionListType, serde_json::Value::is_string);
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 ///
 /// Generated from `#/components/schemas/company`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Company {
     /// The Intercom defined code of the workspace the company is associated to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub app_id: Option<String>,
     /// The company id you have defined for the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// The time the company was added in Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The industry that the company operates in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_request_at: Option<i64>,
     /// How much revenue the company generates for your business.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub monthly_spend: Option<i64>,
     /// The name of the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<CompanyPlan>,
     /// The time the company was created by you.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub remote_created_at: Option<i64>,
     /// The list of segments associated with the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<CompanySegments>,
     /// How many sessions the company has recorded.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_count: Option<i64>,
     /// The number of employees in the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub size: Option<i64>,
     /// The list of tags associated with the company
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<CompanyTags>,
     /// Value is `company`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyType>,
     /// The last time the company was updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The number of users in the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_count: Option<i64>,
     /// The URL for the company website.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub website: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Company { app_id : "app_id", company_id : "company_id", created_at : "created_at",
+    custom_attributes : "custom_attributes", id : "id", industry : "industry",
+    last_request_at : "last_request_at", monthly_spend : "monthly_spend", name : "name",
+    plan : "plan", remote_created_at : "remote_created_at", segments : "segments",
+    session_count : "session_count", size : "size", tags : "tags", type_ : "type",
+    updated_at : "updated_at", user_count : "user_count", website : "website", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/company/properties/plan`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
     /// The id of the plan
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the plan
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// Value is always "plan"
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CompanyPlan { id : "id", name : "name", type_ : "type", } kept additional_properties
+);
 /// The list of segments associated with the company
 ///
 /// Generated from `#/components/schemas/company/properties/segments`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanySegments {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<Segment>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanySegmentsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CompanySegments { segments : "segments", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/company/properties/segments/properties/type`.
@@ -3546,20 +3064,29 @@ impl<'de> Deserialize<'de> for CompanySegmentsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CompanySegmentsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CompanySegmentsType, serde_json::Value::is_string);
 /// The list of tags associated with the company
 ///
 /// Generated from `#/components/schemas/company/properties/tags`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyTags {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagBasic>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyTagsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CompanyTags { tags : "tags", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/company/properties/tags/properties/type`.
@@ -3605,6 +3132,13 @@ impl<'de> Deserialize<'de> for CompanyTagsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CompanyTagsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CompanyTagsType, serde_json::Value::is_string);
 /// Value is `company`
 ///
 /// Generated from `#/components/schemas/company/properties/type`.
@@ -3650,30 +3184,34 @@ impl<'de> Deserialize<'de> for CompanyType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CompanyType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CompanyType, serde_json::Value::is_string);
 /// A list of Contact Objects
 ///
 /// Generated from `#/components/schemas/company_attached_contacts`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyAttachedContacts {
     /// An array containing Contact Objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Contact>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of contacts
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedContactsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CompanyAttachedContacts { data : "data", pages : "pages", total_count :
+    "total_count", type_ : "type", } kept additional_properties
+);
 /// The type of object - `list`
 ///
 /// Generated from `#/components/schemas/company_attached_contacts/properties/type`.
@@ -3719,21 +3257,32 @@ impl<'de> Deserialize<'de> for CompanyAttachedContactsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CompanyAttachedContactsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CompanyAttachedContactsType, serde_json::Value::is_string
+);
 /// A list of Segment Objects
 ///
 /// Generated from `#/components/schemas/company_attached_segments`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyAttachedSegments {
     /// An array containing Segment Objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Segment>>,
     /// The type of object - `list`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedSegmentsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CompanyAttachedSegments { data : "data", type_ : "type", } kept additional_properties
+);
 /// The type of object - `list`
 ///
 /// Generated from `#/components/schemas/company_attached_segments/properties/type`.
@@ -3779,32 +3328,34 @@ impl<'de> Deserialize<'de> for CompanyAttachedSegmentsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CompanyAttachedSegmentsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CompanyAttachedSegmentsType, serde_json::Value::is_string
+);
 /// An object containing data about the companies that a contact is associated with.
 ///
 /// Generated from `#/components/schemas/company_data`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyData {
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The type of the object. Always company.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyDataType>,
     /// The relative URL of the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CompanyData { id : "id", type_ : "type", url : "url", } kept additional_properties
+);
 /// The type of the object. Always company.
 ///
 /// Generated from `#/components/schemas/company_data/properties/type`.
@@ -3850,30 +3401,34 @@ impl<'de> Deserialize<'de> for CompanyDataType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CompanyDataType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CompanyDataType, serde_json::Value::is_string);
 /// This will return a list of companies for the App.
 ///
 /// Generated from `#/components/schemas/company_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyList {
     /// An array containing Company Objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Company>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of companies.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CompanyList { data : "data", pages : "pages", total_count : "total_count", type_ :
+    "type", } kept additional_properties
+);
 /// The type of object - `list`.
 ///
 /// Generated from `#/components/schemas/company_list/properties/type`.
@@ -3919,36 +3474,35 @@ impl<'de> Deserialize<'de> for CompanyListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CompanyListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CompanyListType, serde_json::Value::is_string);
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 ///
 /// Generated from `#/components/schemas/company_scroll`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyScroll {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Company>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The scroll parameter to use in the next request to fetch the next page of results.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scroll_param: Option<String>,
     /// The total number of companies
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of object - `list`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyScrollType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CompanyScroll { data : "data", pages : "pages", scroll_param : "scroll_param",
+    total_count : "total_count", type_ : "type", } kept additional_properties
+);
 /// The type of object - `list`
 ///
 /// Generated from `#/components/schemas/company_scroll/properties/type`.
@@ -3994,360 +3548,186 @@ impl<'de> Deserialize<'de> for CompanyScrollType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CompanyScrollType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CompanyScrollType, serde_json::Value::is_string);
 /// Contacts represent your leads and users in Intercom.
 ///
 /// Generated from `#/components/schemas/contact`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contact {
     /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_sdk_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
     /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Contact { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
+    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
+    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
+    "ios_sdk_version", language_override : "language_override", last_contacted_at :
+    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
+    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
+    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
+    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
+    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    social_profiles : "social_profiles", tags : "tags", type_ : "type",
+    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
+    workspace_id : "workspace_id", } kept additional_properties
+);
 /// Generated from `#/components/schemas/contact/properties/avatar`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactAvatar {
     /// An image URL containing the avatar of a contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub image_url: Option<String>,
     /// The type of object
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactAvatar { image_url : "image_url", type_ : "type", } kept additional_properties
+);
 /// archived contact object
 ///
 /// Generated from `#/components/schemas/contact_archived`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactArchived {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// always contact
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
     /// Whether the contact is archived or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactArchived { external_id : "external_id", id : "id", type_ : "type", archived :
+    "archived", } kept additional_properties
+);
 /// A list of Company Objects
 ///
 /// Generated from `#/components/schemas/contact_attached_companies`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactAttachedCompanies {
     /// An array containing Company Objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<Company>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// The total number of companies associated to this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactAttachedCompaniesType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactAttachedCompanies { companies : "companies", pages : "pages", total_count :
+    "total_count", type_ : "type", } kept additional_properties
+);
 /// The type of object
 ///
 /// Generated from `#/components/schemas/contact_attached_companies/properties/type`.
@@ -4393,117 +3773,102 @@ impl<'de> Deserialize<'de> for ContactAttachedCompaniesType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContactAttachedCompaniesType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ContactAttachedCompaniesType, serde_json::Value::is_string
+);
 /// blocked contact object
 ///
 /// Generated from `#/components/schemas/contact_blocked`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactBlocked {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// always contact
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
     /// Always true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactBlocked { external_id : "external_id", id : "id", type_ : "type", blocked :
+    "blocked", } kept additional_properties
+);
 /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
 ///
 /// Generated from `#/components/schemas/contact_companies`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactCompanies {
     /// An array of company data objects attached to the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<CompanyData>>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Integer representing the total number of companies attached to this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactCompanies { data : "data", has_more : "has_more", total_count : "total_count",
+    url : "url", } kept additional_properties
+);
 /// deleted contact object
 ///
 /// Generated from `#/components/schemas/contact_deleted`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactDeleted {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// always contact
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
     /// Whether the contact is deleted or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactDeleted { external_id : "external_id", id : "id", type_ : "type", deleted :
+    "deleted", } kept additional_properties
+);
 /// Contacts are your users in Intercom.
 ///
 /// Generated from `#/components/schemas/contact_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactList {
     /// The list of contact objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Contact>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// Always list
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactList { data : "data", pages : "pages", total_count : "total_count", type_ :
+    "type", } kept additional_properties
+);
 /// Always list
 ///
 /// Generated from `#/components/schemas/contact_list/properties/type`.
@@ -4549,99 +3914,77 @@ impl<'de> Deserialize<'de> for ContactListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContactListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ContactListType, serde_json::Value::is_string);
 /// An object containing location meta data about a Intercom contact.
 ///
 /// Generated from `#/components/schemas/contact_location`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactLocation {
     /// The city that the contact is located in
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub city: Option<String>,
     /// The country that the contact is located in
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub country: Option<String>,
     /// The overal region that the contact is located in
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub region: Option<String>,
     /// Always location
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactLocation { city : "city", country : "country", region : "region", type_ :
+    "type", } kept additional_properties
+);
 /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
 ///
 /// Generated from `#/components/schemas/contact_notes`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactNotes {
     /// This object represents the notes attached to a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of companyies attached to this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// Url to get more company resources for this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactNotes { data : "data", has_more : "has_more", total_count : "total_count", url
+    : "url", } kept additional_properties
+);
 /// reference to contact object
 ///
 /// Generated from `#/components/schemas/contact_reference`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// always contact
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReference { external_id : "external_id", id : "id", type_ : "type", } kept
+    additional_properties
+);
 /// always contact
 ///
 /// Generated from `#/components/schemas/contact_reference/properties/type`.
@@ -4687,34 +4030,38 @@ impl<'de> Deserialize<'de> for ContactReferenceType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContactReferenceType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ContactReferenceType, serde_json::Value::is_string);
 /// Contact Reply Base Object
 ///
 /// Generated from `#/components/schemas/contact_reply_base_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReplyBaseRequest { attachment_urls : "attachment_urls", body : "body",
+    created_at : "created_at", message_type : "message_type", reply_options :
+    "reply_options", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactReplyBaseRequestMessageType {
@@ -4758,21 +4105,33 @@ impl<'de> Deserialize<'de> for ContactReplyBaseRequestMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContactReplyBaseRequestMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ContactReplyBaseRequestMessageType, serde_json::Value::is_string
+);
 /// Quick Reply Option
 ///
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/reply_options/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// The text of the chosen reply option.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// The unique identifier for the quick reply option selected.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReplyBaseRequestReplyOptionsItem { text : "text", uuid : "uuid", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactReplyBaseRequestType {
@@ -4816,6 +4175,15 @@ impl<'de> Deserialize<'de> for ContactReplyBaseRequestType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContactReplyBaseRequestType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ContactReplyBaseRequestType, serde_json::Value::is_string
+);
 /// Contact Reply
 ///
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
@@ -4824,140 +4192,137 @@ impl<'de> Deserialize<'de> for ContactReplyBaseRequestType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyEmailRequest(ContactReplyEmailRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
 }
+impl Default for ContactReplyConversationRequest {
+    fn default() -> Self {
+        Self::ContactReplyIntercomUserIdRequest(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ContactReplyConversationRequest, crate ::runtime::object::deserializes:: <
+    ContactReplyConversationRequest >
+);
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
 /// Generated from `#/components/schemas/contact_reply_email_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyEmailRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// A list of files that will be added as attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReplyEmailRequest { attachment_urls : "attachment_urls", body : "body",
+    created_at : "created_at", message_type : "message_type", reply_options :
+    "reply_options", type_ : "type", attachment_files : "attachment_files", email :
+    "email", } kept additional_properties
+);
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_intercom_user_id_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// A list of files that will be added as attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReplyIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
+    "body", created_at : "created_at", message_type : "message_type", reply_options :
+    "reply_options", type_ : "type", attachment_files : "attachment_files",
+    intercom_user_id : "intercom_user_id", } kept additional_properties
+);
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_email_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketEmailRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The email you have defined for the user.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReplyTicketEmailRequest { attachment_urls : "attachment_urls", body : "body",
+    created_at : "created_at", message_type : "message_type", reply_options :
+    "reply_options", type_ : "type", email : "email", } kept additional_properties
+);
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_intercom_user_id_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReplyTicketIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
+    "body", created_at : "created_at", message_type : "message_type", reply_options :
+    "reply_options", type_ : "type", intercom_user_id : "intercom_user_id", } kept
+    additional_properties
+);
 /// Contact Reply on ticket
 ///
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
@@ -4966,90 +4331,96 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyTicketRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
 }
+impl Default for ContactReplyTicketRequest {
+    fn default() -> Self {
+        Self::ContactReplyTicketIntercomUserIdRequest(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ContactReplyTicketRequest, crate ::runtime::object::deserializes:: <
+    ContactReplyTicketRequest >
+);
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_user_id_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketUserIdRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// The external_id you have defined for the contact.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReplyTicketUserIdRequest { attachment_urls : "attachment_urls", body : "body",
+    created_at : "created_at", message_type : "message_type", reply_options :
+    "reply_options", type_ : "type", user_id : "user_id", } kept additional_properties
+);
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_user_id_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyUserIdRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The text body of the comment.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
     /// A list of files that will be added as attachments. You can include up to 10 files.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactReplyUserIdRequest { attachment_urls : "attachment_urls", body : "body",
+    created_at : "created_at", message_type : "message_type", reply_options :
+    "reply_options", type_ : "type", attachment_files : "attachment_files", user_id :
+    "user_id", } kept additional_properties
+);
 /// A list of segments objects attached to a specific contact.
 ///
 /// Generated from `#/components/schemas/contact_segments`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSegments {
     /// Segment objects associated with the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Segment>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactSegmentsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactSegments { data : "data", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/contact_segments/properties/type`.
@@ -5095,118 +4466,104 @@ impl<'de> Deserialize<'de> for ContactSegmentsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContactSegmentsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ContactSegmentsType, serde_json::Value::is_string);
 /// An object containing social profiles that a contact has.
 ///
 /// Generated from `#/components/schemas/contact_social_profiles`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSocialProfiles {
     /// A list of social profiles objects associated with the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SocialProfile>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactSocialProfiles { data : "data", } kept additional_properties
+);
 /// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
 ///
 /// Generated from `#/components/schemas/contact_subscription_types`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSubscriptionTypes {
     /// This object represents the subscriptions attached to a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of subscription types attached to this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// Url to get more subscription type resources for this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactSubscriptionTypes { data : "data", has_more : "has_more", total_count :
+    "total_count", url : "url", } kept additional_properties
+);
 /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
 ///
 /// Generated from `#/components/schemas/contact_tags`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactTags {
     /// This object represents the tags attached to a contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<AddressableList>>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Int representing the total number of tags attached to this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// url to get more tag resources for this contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactTags { data : "data", has_more : "has_more", total_count : "total_count", url
+    : "url", } kept additional_properties
+);
 /// unarchived contact object
 ///
 /// Generated from `#/components/schemas/contact_unarchived`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactUnarchived {
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// always contact
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
     /// Whether the contact is archived or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContactUnarchived { external_id : "external_id", id : "id", type_ : "type", archived
+    : "archived", } kept additional_properties
+);
 /// An external source for External Pages that you add to your Fin Content Library.
 ///
 /// Generated from `#/components/schemas/content_import_source`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentImportSource {
     /// The time when the content import source was created.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub id: i64,
     /// The time when the content import source was last synced.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub last_synced_at: i64,
     /// The status of the content import source.
     ///
@@ -5217,18 +4574,21 @@ pub struct ContentImportSource {
     /// Always external_page
     ///
     /// Defaults to `"content_import_source"`.
-    #[serde(rename = "type")]
     pub type_: ContentImportSourceType,
     /// The time when the content import source was last updated.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// The URL of the root of the external source.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContentImportSource { created_at : "created_at", id : "id", last_synced_at :
+    "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ : "type",
+    updated_at : "updated_at", url : "url", } kept additional_properties
+);
 /// The status of the content import source.
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/status`.
@@ -5278,6 +4638,13 @@ impl<'de> Deserialize<'de> for ContentImportSourceStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContentImportSourceStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ContentImportSourceStatus, serde_json::Value::is_string);
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/sync_behavior`.
@@ -5331,6 +4698,15 @@ impl<'de> Deserialize<'de> for ContentImportSourceSyncBehavior {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContentImportSourceSyncBehavior {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ContentImportSourceSyncBehavior, serde_json::Value::is_string
+);
 /// Always external_page
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/type`.
@@ -5376,30 +4752,34 @@ impl<'de> Deserialize<'de> for ContentImportSourceType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContentImportSourceType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ContentImportSourceType, serde_json::Value::is_string);
 /// This will return a list of the content import sources for the App.
 ///
 /// Generated from `#/components/schemas/content_import_sources_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentImportSourcesList {
     /// An array of Content Import Source objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContentImportSource>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// A count of the total number of content import sources.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentImportSourcesListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContentImportSourcesList { data : "data", pages : "pages", total_count :
+    "total_count", type_ : "type", } kept additional_properties
+);
 /// The type of the object - `list`.
 ///
 /// Generated from `#/components/schemas/content_import_sources_list/properties/type`.
@@ -5445,39 +4825,37 @@ impl<'de> Deserialize<'de> for ContentImportSourcesListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContentImportSourcesListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ContentImportSourcesListType, serde_json::Value::is_string
+);
 /// The content source used by AI Agent in the conversation.
 ///
 /// Generated from `#/components/schemas/content_source`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSource {
     /// The type of the content source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ContentSourceContentType>,
     /// The ISO 639 language code of the content source.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub locale: Option<String>,
     /// The title of the content source.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
     /// The internal URL linking to the content source for teammates.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContentSource { content_type : "content_type", locale : "locale", title : "title",
+    url : "url", } kept additional_properties
+);
 /// The type of the content source.
 ///
 /// Generated from `#/components/schemas/content_source/properties/content_type`.
@@ -5539,27 +4917,32 @@ impl<'de> Deserialize<'de> for ContentSourceContentType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContentSourceContentType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ContentSourceContentType, serde_json::Value::is_string);
 /// Content Source List
 ///
 /// Generated from `#/components/schemas/content_sources_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSourcesList {
     /// The content sources used by AI Agent in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_sources: Option<Vec<ContentSource>>,
     /// The total number of content sources used by AI Agent in the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentSourcesListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ContentSourcesList { content_sources : "content_sources", total_count :
+    "total_count", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/content_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContentSourcesListType {
@@ -5603,118 +4986,76 @@ impl<'de> Deserialize<'de> for ContentSourcesListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ContentSourcesListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ContentSourcesListType, serde_json::Value::is_string);
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
 /// Generated from `#/components/schemas/conversation`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_assignee_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_participated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<ConversationContacts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<ConversationParts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_objects: Option<LinkedObjectList>,
     /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// If marked as priority, it will return priority or else not_priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<ConversationPriority>,
     /// Indicates whether a conversation has been read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub snoozed_until: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ConversationSource>,
     /// Can be set to "open", "closed" or "snoozed".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ConversationState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ConversationStatistics>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub team_assignee_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
     /// Always conversation.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub waiting_since: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Conversation { admin_assignee_id : "admin_assignee_id", ai_agent : "ai_agent",
+    ai_agent_participated : "ai_agent_participated", contacts : "contacts",
+    conversation_parts : "conversation_parts", conversation_rating :
+    "conversation_rating", created_at : "created_at", custom_attributes :
+    "custom_attributes", first_contact_reply : "first_contact_reply", id : "id",
+    linked_objects : "linked_objects", open : "open", priority : "priority", read :
+    "read", sla_applied : "sla_applied", snoozed_until : "snoozed_until", source :
+    "source", state : "state", statistics : "statistics", tags : "tags", team_assignee_id
+    : "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
+    updated_at : "updated_at", waiting_since : "waiting_since", } kept
+    additional_properties
+);
 /// If marked as priority, it will return priority or else not_priority.
 ///
 /// Generated from `#/components/schemas/conversation/properties/priority`.
@@ -5764,6 +5105,13 @@ impl<'de> Deserialize<'de> for ConversationPriority {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationPriority {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationPriority, serde_json::Value::is_string);
 /// Can be set to "open", "closed" or "snoozed".
 ///
 /// Generated from `#/components/schemas/conversation/properties/state`.
@@ -5817,148 +5165,153 @@ impl<'de> Deserialize<'de> for ConversationState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationState, serde_json::Value::is_string);
 /// Properties of the attachment files in a conversation part
 ///
 /// Generated from `#/components/schemas/conversation_attachment_files`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttachmentFiles {
     /// The content type of the file
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_type: Option<String>,
     /// The base64 encoded file data.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data: Option<String>,
     /// The name of the file.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationAttachmentFiles { content_type : "content_type", data : "data", name :
+    "name", } kept additional_properties
+);
 /// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type `conversation_attribute_updated_by_admin`.
 ///
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdmin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<ConversationAttributeUpdatedByAdminValue>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationAttributeUpdatedByAdmin { attribute : "attribute", value : "value", }
+    kept additional_properties
+);
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Name of the CDA updated
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationAttributeUpdatedByAdminAttribute { name : "name", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin/properties/value`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminValue {
     /// Value of the CDA updated
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationAttributeUpdatedByAdminValue { name : "name", } kept
+    additional_properties
+);
 /// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type `conversation_attribute_updated_by_workflow`.
 ///
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflow {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationAttributeUpdatedByWorkflow { attribute : "attribute", value : "value",
+    workflow : "workflow", } kept additional_properties
+);
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Name of the CDA updated
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationAttributeUpdatedByWorkflowAttribute { name : "name", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow/properties/value`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Value of the CDA updated
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationAttributeUpdatedByWorkflowValue { name : "name", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow/properties/workflow`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Name of the workflow
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationAttributeUpdatedByWorkflowWorkflow { name : "name", } kept
+    additional_properties
+);
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
 ///
 /// Generated from `#/components/schemas/conversation_contacts`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationContacts {
     /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactReference>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationContactsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationContacts { contacts : "contacts", type_ : "type", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/conversation_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationContactsType {
@@ -6002,28 +5355,33 @@ impl<'de> Deserialize<'de> for ConversationContactsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationContactsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationContactsType, serde_json::Value::is_string);
 /// deleted conversation object
 ///
 /// Generated from `#/components/schemas/conversation_deleted`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationDeleted {
     /// Whether the conversation is deleted or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// always conversation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<ConversationDeletedObject>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationDeleted { deleted : "deleted", id : "id", object : "object", } kept
+    additional_properties
+);
 /// always conversation
 ///
 /// Generated from `#/components/schemas/conversation_deleted/properties/object`.
@@ -6069,58 +5427,51 @@ impl<'de> Deserialize<'de> for ConversationDeletedObject {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationDeletedObject {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationDeletedObject, serde_json::Value::is_string);
 /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 ///
 /// Generated from `#/components/schemas/conversation_first_contact_reply`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationFirstContactReply {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationFirstContactReply { created_at : "created_at", type_ : "type", url :
+    "url", } kept additional_properties
+);
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
 /// Generated from `#/components/schemas/conversation_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationList {
     /// The list of conversation objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations: Option<Vec<ConversationListItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// Always conversation.list
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationList { conversations : "conversations", pages : "pages", total_count :
+    "total_count", type_ : "type", } kept additional_properties
+);
 /// Always conversation.list
 ///
 /// Generated from `#/components/schemas/conversation_list/properties/type`.
@@ -6166,116 +5517,74 @@ impl<'de> Deserialize<'de> for ConversationListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationListType, serde_json::Value::is_string);
 /// The data returned about your conversations when you list or search them.
 ///
 /// Generated from `#/components/schemas/conversation_list_item`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_assignee_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_participated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<ConversationContacts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_objects: Option<LinkedObjectList>,
     /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// If marked as priority, it will return priority or else not_priority.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<ConversationListItemPriority>,
     /// Indicates whether a conversation has been read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub snoozed_until: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ConversationSource>,
     /// Can be set to "open", "closed" or "snoozed".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ConversationListItemState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<ConversationStatistics>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub team_assignee_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
     /// Always conversation.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub waiting_since: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationListItem { admin_assignee_id : "admin_assignee_id", ai_agent :
+    "ai_agent", ai_agent_participated : "ai_agent_participated", contacts : "contacts",
+    conversation_rating : "conversation_rating", created_at : "created_at",
+    custom_attributes : "custom_attributes", first_contact_reply : "first_contact_reply",
+    id : "id", linked_objects : "linked_objects", open : "open", priority : "priority",
+    read : "read", sla_applied : "sla_applied", snoozed_until : "snoozed_until", source :
+    "source", state : "state", statistics : "statistics", tags : "tags", team_assignee_id
+    : "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
+    updated_at : "updated_at", waiting_since : "waiting_since", } kept
+    additional_properties
+);
 /// If marked as priority, it will return priority or else not_priority.
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/priority`.
@@ -6325,6 +5634,15 @@ impl<'de> Deserialize<'de> for ConversationListItemPriority {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationListItemPriority {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ConversationListItemPriority, serde_json::Value::is_string
+);
 /// Can be set to "open", "closed" or "snoozed".
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/state`.
@@ -6378,101 +5696,63 @@ impl<'de> Deserialize<'de> for ConversationListItemState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationListItemState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationListItemState, serde_json::Value::is_string);
 /// A Conversation Part represents a message in the conversation.
 ///
 /// Generated from `#/components/schemas/conversation_part`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPart {
     /// The app package code if this part was created via API. null if the part was not created via API.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub app_package_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
     /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<PartAttachment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time the conversation part was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_message_metadata: Option<EmailMessageMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_details: Option<EventDetails>,
     /// The external id of the conversation part
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notified_at: Option<i64>,
     /// The type of conversation part.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Indicates the current state of conversation when the conversation part was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ConversationPartState>,
     /// A list of tags objects associated with the conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagBasic>>,
     /// Always conversation_part
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The last time the conversation part was updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationPart { app_package_code : "app_package_code", assigned_to :
+    "assigned_to", attachments : "attachments", author : "author", body : "body",
+    created_at : "created_at", email_message_metadata : "email_message_metadata",
+    event_details : "event_details", external_id : "external_id", id : "id", metadata :
+    "metadata", notified_at : "notified_at", part_type : "part_type", redacted :
+    "redacted", state : "state", tags : "tags", type_ : "type", updated_at :
+    "updated_at", } kept additional_properties
+);
 /// Indicates the current state of conversation when the conversation part was created.
 ///
 /// Generated from `#/components/schemas/conversation_part/properties/state`.
@@ -6526,105 +5806,94 @@ impl<'de> Deserialize<'de> for ConversationPartState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationPartState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationPartState, serde_json::Value::is_string);
 /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
 ///
 /// Generated from `#/components/schemas/conversation_part_author`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartAuthor {
     /// The email of the author
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// If this conversation part was sent by the AI Agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_ai_agent: Option<bool>,
     /// The id of the author
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// If this conversation part body was generated by the AI Agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ai_answer: Option<bool>,
     /// The name of the author
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The type of the author
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationPartAuthor { email : "email", from_ai_agent : "from_ai_agent", id : "id",
+    is_ai_answer : "is_ai_answer", name : "name", type_ : "type", } kept
+    additional_properties
+);
 /// Metadata for a conversation part
 ///
 /// Generated from `#/components/schemas/conversation_part_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadata {
     /// The quick reply options sent by the Admin or bot, presented in this conversation part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_reply_options: Option<Vec<ConversationPartMetadataQuickReplyOptionsItem>>,
     /// The unique identifier for the quick reply option that was clicked by the end user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub quick_reply_uuid: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationPartMetadata { quick_reply_options : "quick_reply_options",
+    quick_reply_uuid : "quick_reply_uuid", } kept additional_properties
+);
 /// Generated from `#/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// The text to display in this quick reply option.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
     /// The translations for the quick reply option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationPartMetadataQuickReplyOptionsItem { text : "text", uuid : "uuid",
+    translations : "translations", } kept additional_properties
+);
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
 ///
 /// Generated from `#/components/schemas/conversation_parts`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationParts {
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<Vec<ConversationPart>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationParts { conversation_parts : "conversation_parts", total_count :
+    "total_count", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/conversation_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationPartsType {
@@ -6668,132 +5937,90 @@ impl<'de> Deserialize<'de> for ConversationPartsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationPartsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationPartsType, serde_json::Value::is_string);
 /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 ///
 /// Generated from `#/components/schemas/conversation_rating`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationRating {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactReference>,
     /// The time the rating was requested in the conversation being rated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The rating, between 1 and 5, for the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub rating: Option<i64>,
     /// An optional field to add a remark to correspond to the number rating
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub remark: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
     /// The time the rating was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationRating { contact : "contact", created_at : "created_at", rating :
+    "rating", remark : "remark", teammate : "teammate", updated_at : "updated_at", } kept
+    additional_properties
+);
 /// Details of first response time of assigned team in seconds.
 ///
 /// Generated from `#/components/schemas/conversation_response_time`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub team_id: Option<i64>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub team_name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationResponseTime { response_time : "response_time", team_id : "team_id",
+    team_name : "team_name", } kept additional_properties
+);
 /// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
 ///
 /// Generated from `#/components/schemas/conversation_source`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSource {
     /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<PartAttachment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<ConversationPartAuthor>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivered_as: Option<String>,
     /// The id representing the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject: Option<String>,
     /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationSourceType>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationSource { attachments : "attachments", author : "author", body : "body",
+    delivered_as : "delivered_as", id : "id", redacted : "redacted", subject : "subject",
+    type_ : "type", url : "url", } kept additional_properties
+);
 /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
 ///
 /// Generated from `#/components/schemas/conversation_source/properties/type`.
@@ -6875,332 +6102,218 @@ impl<'de> Deserialize<'de> for ConversationSourceType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ConversationSourceType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ConversationSourceType, serde_json::Value::is_string);
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 ///
 /// Generated from `#/components/schemas/conversation_statistics`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationStatistics {
     /// Adjusted handling time for conversation in seconds. This is the active handling time excluding idle periods when teammates are not actively working on the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub adjusted_handling_time: Option<i64>,
     /// An array of conversation response time objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_team_first_response_time: Option<Vec<ConversationResponseTime>>,
     /// An array of conversation response time objects within office hours
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_team_first_response_time_in_office_hours: Option<
         Vec<ConversationResponseTime>,
     >,
     /// Number of assignments after first_contact_reply_at.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count_assignments: Option<i64>,
     /// Total number of conversation parts.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count_conversation_parts: Option<i64>,
     /// Number of reopens after first_contact_reply_at.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count_reopens: Option<i64>,
     /// Time of first admin reply after first_contact_reply_at.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_admin_reply_at: Option<i64>,
     /// Time of first assignment after first_contact_reply_at.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_assignment_at: Option<i64>,
     /// Time of first close after first_contact_reply_at.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_close_at: Option<i64>,
     /// Time of first text conversation part from a contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_contact_reply_at: Option<i64>,
     /// Time from conversation assignment to conversation close in seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub handling_time: Option<i64>,
     /// Time of the last conversation part from an admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_admin_reply_at: Option<i64>,
     /// Time of first admin reply since most recent assignment.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_assignment_admin_reply_at: Option<i64>,
     /// Time of last assignment after first_contact_reply_at.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_assignment_at: Option<i64>,
     /// Time of the last conversation close.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_close_at: Option<i64>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_closed_by_id: Option<String>,
     /// Time of the last conversation part from a contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_contact_reply_at: Option<i64>,
     /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub median_time_to_reply: Option<i64>,
     /// Duration until first admin reply. Subtracts out of business hours. In seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_admin_reply: Option<i64>,
     /// Duration until last assignment before first admin reply. In seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_assignment: Option<i64>,
     /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_first_close: Option<i64>,
     /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_last_close: Option<i64>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationStatistics { adjusted_handling_time : "adjusted_handling_time",
+    assigned_team_first_response_time : "assigned_team_first_response_time",
+    assigned_team_first_response_time_in_office_hours :
+    "assigned_team_first_response_time_in_office_hours", count_assignments :
+    "count_assignments", count_conversation_parts : "count_conversation_parts",
+    count_reopens : "count_reopens", first_admin_reply_at : "first_admin_reply_at",
+    first_assignment_at : "first_assignment_at", first_close_at : "first_close_at",
+    first_contact_reply_at : "first_contact_reply_at", handling_time : "handling_time",
+    last_admin_reply_at : "last_admin_reply_at", last_assignment_admin_reply_at :
+    "last_assignment_admin_reply_at", last_assignment_at : "last_assignment_at",
+    last_close_at : "last_close_at", last_closed_by_id : "last_closed_by_id",
+    last_contact_reply_at : "last_contact_reply_at", median_time_to_reply :
+    "median_time_to_reply", time_to_admin_reply : "time_to_admin_reply",
+    time_to_assignment : "time_to_assignment", time_to_first_close :
+    "time_to_first_close", time_to_last_close : "time_to_last_close", type_ : "type", }
+    kept additional_properties
+);
 /// The list of teammates who participated in the conversation (wrote at least one conversation part).
 ///
 /// Generated from `#/components/schemas/conversation_teammates`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationTeammates {
     /// The list of teammates who participated in the conversation (wrote at least one conversation part).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teammates: Option<Vec<Reference>>,
     /// The type of the object - `admin.list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConversationTeammates { teammates : "teammates", type_ : "type", } kept
+    additional_properties
+);
 /// You can convert a Conversation to a Ticket
 ///
 /// Generated from `#/components/schemas/convert_conversation_to_ticket_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertConversationToTicketRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to convert the conversation to
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConvertConversationToTicketRequest { attributes : "attributes", ticket_type_id :
+    "ticket_type_id", } kept additional_properties
+);
 /// You can merge a Visitor to a Contact of role type lead or user.
 ///
 /// Generated from `#/components/schemas/convert_visitor_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequest {
     /// Represents the role of the Contact model. Accepts `lead` or `user`.
-    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
     /// The unique identifiers retained after converting or merging.
     pub user: ConvertVisitorRequestUser,
     /// The unique identifiers to convert a single Visitor.
     pub visitor: ConvertVisitorRequestVisitor,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConvertVisitorRequest { type_ : "type", user : "user", visitor : "visitor", } kept
+    additional_properties
+);
 /// The unique identifiers retained after converting or merging.
 ///
 /// The API requires one of these sets of fields: `id`; or `user_id`; or `email`.
 ///
 /// Generated from `#/components/schemas/convert_visitor_request/properties/user`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequestUser {
     /// The contact's email, retained by default if one is present.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConvertVisitorRequestUser { email : "email", id : "id", user_id : "user_id", } kept
+    additional_properties
+);
 /// The unique identifiers to convert a single Visitor.
 ///
 /// The API requires one of these sets of fields: `id`; or `user_id`; or `email`.
 ///
 /// Generated from `#/components/schemas/convert_visitor_request/properties/visitor`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequestVisitor {
     /// The visitor's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ConvertVisitorRequestVisitor { email : "email", id : "id", user_id : "user_id", }
+    kept additional_properties
+);
 /// You can create an Article
 ///
 /// Generated from `#/components/schemas/create_article_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub author_id: i64,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<i64>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CreateArticleRequestState>,
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateArticleRequest { author_id : "author_id", body : "body", description :
+    "description", parent_id : "parent_id", parent_type : "parent_type", state : "state",
+    title : "title", translated_content : "translated_content", } kept
+    additional_properties
+);
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
 ///
 /// Generated from `#/components/schemas/create_article_request/properties/state`.
@@ -7250,140 +6363,100 @@ impl<'de> Deserialize<'de> for CreateArticleRequestState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateArticleRequestState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CreateArticleRequestState, serde_json::Value::is_string);
 /// You can create a collection
 ///
 /// Generated from `#/components/schemas/create_collection_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub help_center_id: Option<i64>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateCollectionRequest { description : "description", help_center_id :
+    "help_center_id", name : "name", parent_id : "parent_id", translated_content :
+    "translated_content", } kept additional_properties
+);
 /// Payload to create a contact
 ///
 /// The API requires one of these sets of fields: `email`; or `external_id`; or `role`.
 ///
 /// Generated from `#/components/schemas/create_contact_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContactRequest {
     /// An image URL containing the avatar of a contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avatar: Option<String>,
     /// The custom attributes which are set for the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contacts email
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_seen_at: Option<i64>,
     /// The contacts name
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The contacts phone
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
     /// Whether the contact is unsubscribed from emails
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
+    email : "email", external_id : "external_id", last_seen_at : "last_seen_at", name :
+    "name", owner_id : "owner_id", phone : "phone", role : "role", signed_up_at :
+    "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails", } kept
+    additional_properties
+);
 /// You can add an Content Import Source to your Fin Content Library.
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContentImportSourceRequest {
     /// The status of the content import source.
     ///
     /// Defaults to `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateContentImportSourceRequestStatus>,
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
     pub sync_behavior: CreateContentImportSourceRequestSyncBehavior,
     /// The URL of the content import source.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateContentImportSourceRequest { status : "status", sync_behavior :
+    "sync_behavior", url : "url", } kept additional_properties
+);
 /// The status of the content import source.
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/status`.
@@ -7433,6 +6506,15 @@ impl<'de> Deserialize<'de> for CreateContentImportSourceRequestStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateContentImportSourceRequestStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateContentImportSourceRequestStatus, serde_json::Value::is_string
+);
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/sync_behavior`.
@@ -7478,49 +6560,55 @@ impl<'de> Deserialize<'de> for CreateContentImportSourceRequestSyncBehavior {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateContentImportSourceRequestSyncBehavior {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateContentImportSourceRequestSyncBehavior, serde_json::Value::is_string
+);
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
 /// Generated from `#/components/schemas/create_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateConversationRequest {
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_urls: Option<Vec<String>>,
     /// The content of the message. HTML is not supported.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     pub from: CreateConversationRequestFrom,
     /// The title of the email. Only applicable if the message type is email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateConversationRequest { attachment_urls : "attachment_urls", body : "body",
+    created_at : "created_at", from : "from", subject : "subject", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/create_conversation_request/properties/from`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateConversationRequestFrom {
     /// The identifier for the contact which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The role associated to the contact - user or lead.
-    #[serde(rename = "type")]
     pub type_: CreateConversationRequestFromType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateConversationRequestFrom { id : "id", type_ : "type", } kept
+    additional_properties
+);
 /// The role associated to the contact - user or lead.
 ///
 /// Generated from `#/components/schemas/create_conversation_request/properties/from/properties/type`.
@@ -7574,36 +6662,43 @@ impl<'de> Deserialize<'de> for CreateConversationRequestFromType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateConversationRequestFromType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateConversationRequestFromType, serde_json::Value::is_string
+);
 /// Create Data Attribute Request
 ///
 /// The API requires one of these sets of fields: `options`.
 ///
 /// Generated from `#/components/schemas/create_data_attribute_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequest {
     /// The readable description you see in the UI for the attribute.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messenger_writable: Option<bool>,
     /// The model that the data attribute belongs to.
     pub model: CreateDataAttributeRequestModel,
     /// The name of the data attribute.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     pub data_type: CreateDataAttributeRequestDataType,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<CreateDataAttributeRequestOptionsItem>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateDataAttributeRequest { description : "description", messenger_writable :
+    "messenger_writable", model : "model", name : "name", data_type : "data_type",
+    options : "options", } kept additional_properties
+);
 /// The model that the data attribute belongs to.
 ///
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/model`.
@@ -7653,6 +6748,15 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestModel {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateDataAttributeRequestModel {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateDataAttributeRequestModel, serde_json::Value::is_string
+);
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateDataAttributeRequestDataType {
@@ -7696,19 +6800,27 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateDataAttributeRequestDataType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateDataAttributeRequestDataType, serde_json::Value::is_string
+);
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestOptionsItem {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub value: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
+);
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateDataAttributeRequestDataType2 {
@@ -7772,172 +6884,140 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateDataAttributeRequestDataType2 {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateDataAttributeRequestDataType2, serde_json::Value::is_string
+);
 /// Create Data Event Request
 ///
 /// The API requires one of these sets of fields: `event_name` + `created_at` + `id`; or `event_name` + `created_at` + `user_id`; or `event_name` + `created_at` + `email`.
 ///
 /// Generated from `#/components/schemas/create_data_event_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventRequest {
     /// The time the event occurred as a UTC Unix timestamp
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub event_name: Option<String>,
     /// The unique identifier for the contact (lead or user) which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// Optional metadata about the event.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// Your identifier for the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateDataEventRequest { created_at : "created_at", email : "email", event_name :
+    "event_name", id : "id", metadata : "metadata", user_id : "user_id", } kept
+    additional_properties
+);
 /// You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
 ///
 /// Generated from `#/components/schemas/create_data_event_summaries_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequest {
     /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
     /// Your identifier for the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateDataEventSummariesRequest { event_summaries : "event_summaries", user_id :
+    "user_id", } kept additional_properties
+);
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
 ///
 /// Generated from `#/components/schemas/create_data_event_summaries_request/properties/event_summaries`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The number of times the event occurred.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count: Option<i64>,
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub event_name: Option<String>,
     /// The first time the event was sent
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first: Option<i64>,
     /// The last time the event was sent
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateDataEventSummariesRequestEventSummaries { count : "count", event_name :
+    "event_name", first : "first", last : "last", } kept additional_properties
+);
 /// Request for creating a data export
 ///
 /// Generated from `#/components/schemas/create_data_exports_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataExportsRequest {
     /// The start date that you request data for. It must be formatted as a unix timestamp.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at_after: i64,
     /// The end date that you request data for. It must be formatted as a unix timestamp.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at_before: i64,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateDataExportsRequest { created_at_after : "created_at_after", created_at_before :
+    "created_at_before", } kept additional_properties
+);
 /// You can add an External Page to your Fin Content Library.
 ///
 /// Generated from `#/components/schemas/create_external_page_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateExternalPageRequest {
     /// Whether the external page should be used to answer questions by AI Agent. Will not default when updating an existing external page.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_availability: Option<bool>,
     /// Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an existing external page.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_copilot_availability: Option<bool>,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// The body of the external page in HTML.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
+    ai_copilot_availability : "ai_copilot_availability", external_id : "external_id",
+    html : "html", locale : "locale", source_id : "source_id", title : "title", url :
+    "url", } kept additional_properties
+);
 /// Always en
 ///
 /// Generated from `#/components/schemas/create_external_page_request/properties/locale`.
@@ -7983,126 +7063,132 @@ impl<'de> Deserialize<'de> for CreateExternalPageRequestLocale {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateExternalPageRequestLocale {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateExternalPageRequestLocale, serde_json::Value::is_string
+);
 /// You can create an Internal Article
 ///
 /// Generated from `#/components/schemas/create_internal_article_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateInternalArticleRequest {
     /// The id of the author of the article.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub author_id: i64,
     /// The content of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The id of the owner of the article.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub owner_id: i64,
     /// The title of the article.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateInternalArticleRequest { author_id : "author_id", body : "body", owner_id :
+    "owner_id", title : "title", } kept additional_properties
+);
 /// You can create a message
 ///
 /// The API requires one of these sets of fields: `message_type` + `subject` + `body` + `template` + `from` + `to`; or `message_type` + `body` + `from` + `to`.
 ///
 /// Generated from `#/components/schemas/create_message_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMessageRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bcc: Option<CreateMessageRequestBcc>,
     /// The content of the message. HTML and plaintext are supported.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<CreateMessageRequestCc>,
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_conversation_without_contact_reply: Option<bool>,
     /// The time the message was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The sender of the message. If not provided, the default sender will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<CreateMessageRequestFrom>,
     /// The kind of message being created. Values: `in_app` or `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<CreateMessageRequestMessageType>,
     /// The title of the email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject: Option<String>,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub template: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<CreateMessageRequestTo>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateMessageRequest { bcc : "bcc", body : "body", cc : "cc",
+    create_conversation_without_contact_reply :
+    "create_conversation_without_contact_reply", created_at : "created_at", from :
+    "from", message_type : "message_type", subject : "subject", template : "template", to
+    : "to", } kept additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestBcc {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The BCC recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for CreateMessageRequestBcc {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object::any);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestCc {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The CC recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for CreateMessageRequestCc {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CreateMessageRequestCc, crate ::runtime::object::any);
 /// The sender of the message. If not provided, the default sender will be used.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMessageRequestFrom {
     /// The identifier of the sender: an admin's id (sent as a number or a string), or a contact's id for user and lead messages.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Always `admin`.
-    #[serde(rename = "type")]
     pub type_: CreateMessageRequestFromType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateMessageRequestFrom { id : "id", type_ : "type", } kept additional_properties
+);
 /// Always `admin`.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from/properties/type`.
@@ -8148,6 +7234,15 @@ impl<'de> Deserialize<'de> for CreateMessageRequestFromType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateMessageRequestFromType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateMessageRequestFromType, serde_json::Value::is_string
+);
 /// The kind of message being created. Values: `in_app` or `email`.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/message_type`.
@@ -8201,160 +7296,126 @@ impl<'de> Deserialize<'de> for CreateMessageRequestMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateMessageRequestMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateMessageRequestMessageType, serde_json::Value::is_string
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateMessageRequestTo {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The recipients of the message.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for CreateMessageRequestTo {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CreateMessageRequestTo, crate ::runtime::object::any);
 /// You can create or update a Company
 ///
 /// Generated from `#/components/schemas/create_or_update_company_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The company id you have defined for the company. Can't be updated
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The industry that this company operates in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub industry: Option<String>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub monthly_spend: Option<i64>,
     /// The name of the Company
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plan: Option<String>,
     /// The time the company was created by you.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub remote_created_at: Option<i64>,
     /// The number of employees in this company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub website: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateOrUpdateCompanyRequest { company_id : "company_id", custom_attributes :
+    "custom_attributes", industry : "industry", monthly_spend : "monthly_spend", name :
+    "name", plan : "plan", remote_created_at : "remote_created_at", size : "size",
+    website : "website", } kept additional_properties
+);
 /// Payload to create or update a Custom Object instance
 ///
 /// Generated from `#/components/schemas/create_or_update_custom_object_instance_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_created_at: Option<i64>,
     /// A unique identifier for the Custom Object instance in the external system it originated from.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateOrUpdateCustomObjectInstanceRequest { custom_attributes : "custom_attributes",
+    external_created_at : "external_created_at", external_id : "external_id",
+    external_updated_at : "external_updated_at", } kept additional_properties
+);
 /// You can create or update an existing tag.
 ///
 /// Generated from `#/components/schemas/create_or_update_tag_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateTagRequest {
     /// The id of tag to updates.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateOrUpdateTagRequest { id : "id", name : "name", } kept additional_properties
+);
 /// You can create an phone switch
 ///
 /// Generated from `#/components/schemas/create_phone_switch_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePhoneSwitchRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub phone: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreatePhoneSwitchRequest { custom_attributes : "custom_attributes", phone : "phone",
+    } kept additional_properties
+);
 /// Create Ticket Reply Request Payload
 ///
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
@@ -8363,24 +7424,28 @@ pub struct CreatePhoneSwitchRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTicketReplyWithCommentRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for CreateTicketReplyWithCommentRequest {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateTicketReplyWithCommentRequest, crate ::runtime::object::any
+);
 /// You can create a Ticket
 ///
 /// Generated from `#/components/schemas/create_ticket_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -8389,147 +7454,154 @@ pub struct CreateTicketRequest {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateTicketRequest { assignment : "assignment", company_id : "company_id", contacts
+    : "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
+    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", } kept additional_properties
+);
 /// Generated from `#/components/schemas/create_ticket_request/properties/assignment`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
     /// The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_assignee_id: Option<String>,
     /// The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub team_assignee_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateTicketRequestAssignment { admin_assignee_id : "admin_assignee_id",
+    team_assignee_id : "team_assignee_id", } kept additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTicketRequestContactsItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ExternalId(CreateTicketRequestContactsItemExternalId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for CreateTicketRequestContactsItem {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateTicketRequestContactsItem, crate ::runtime::object::any
+);
 /// ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateTicketRequestContactsItemId { id : "id", } kept additional_properties
+);
 /// External ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
+    additional_properties
+);
 /// Email
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateTicketRequestContactsItemEmail { email : "email", } kept additional_properties
+);
 /// You can create a Ticket Type Attribute
 ///
 /// Generated from `#/components/schemas/create_ticket_type_attribute_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketTypeAttributeRequest {
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_multiple_values: Option<bool>,
     /// The data type of the attribute
     pub data_type: CreateTicketTypeAttributeRequestDataType,
     /// The description of the attribute presented to the teammate or contact
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub description: String,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub list_items: Option<String>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// The name of the ticket type attribute
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create: Option<bool>,
     /// Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create_for_contacts: Option<bool>,
     /// Whether the attribute is visible to teammates when creating a ticket in Inbox.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_on_create: Option<bool>,
     /// Whether the attribute is visible to contacts when creating a ticket in Messenger.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateTicketTypeAttributeRequest { allow_multiple_values : "allow_multiple_values",
+    data_type : "data_type", description : "description", list_items : "list_items",
+    multiline : "multiline", name : "name", required_to_create : "required_to_create",
+    required_to_create_for_contacts : "required_to_create_for_contacts",
+    visible_on_create : "visible_on_create", visible_to_contacts : "visible_to_contacts",
+    } kept additional_properties
+);
 /// The data type of the attribute
 ///
 /// Generated from `#/components/schemas/create_ticket_type_attribute_request/properties/data_type`.
@@ -8599,43 +7671,44 @@ impl<'de> Deserialize<'de> for CreateTicketTypeAttributeRequestDataType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateTicketTypeAttributeRequestDataType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateTicketTypeAttributeRequestDataType, serde_json::Value::is_string
+);
 /// The request payload for creating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 ///
 /// Generated from `#/components/schemas/create_ticket_type_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketTypeRequest {
     /// Category of the Ticket Type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<CreateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
     ///
     /// Defaults to `"🎟️"`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateTicketTypeRequest { category : "category", description : "description", icon :
+    "icon", is_internal : "is_internal", name : "name", } kept additional_properties
+);
 /// Category of the Ticket Type.
 ///
 /// Generated from `#/components/schemas/create_ticket_type_request/properties/category`.
@@ -8689,42 +7762,39 @@ impl<'de> Deserialize<'de> for CreateTicketTypeRequestCategory {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CreateTicketTypeRequestCategory {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CreateTicketTypeRequestCategory, serde_json::Value::is_string
+);
 /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
 ///
 /// Generated from `#/components/schemas/cursor_pages`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CursorPages {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<StartingAfterPaging>,
     /// The current page
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page: Option<i64>,
     /// Number of results per page
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub per_page: Option<i64>,
     /// Total number of pages
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_pages: Option<i64>,
     /// the type of object `pages`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CursorPagesType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CursorPages { next : "next", page : "page", per_page : "per_page", total_pages :
+    "total_pages", type_ : "type", } kept additional_properties
+);
 /// the type of object `pages`.
 ///
 /// Generated from `#/components/schemas/cursor_pages/properties/type`.
@@ -8770,34 +7840,43 @@ impl<'de> Deserialize<'de> for CursorPagesType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CursorPagesType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(CursorPagesType, serde_json::Value::is_string);
 /// Contains details about final status of the completed action for conversation part type `custom_action_finished`.
 ///
 /// Generated from `#/components/schemas/custom_action_finished`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinished {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<CustomActionFinishedAction>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomActionFinished { action : "action", } kept additional_properties
+);
 /// Generated from `#/components/schemas/custom_action_finished/properties/action`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinishedAction {
     /// Name of the action
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// Status of the action
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CustomActionFinishedActionResult>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomActionFinishedAction { name : "name", result : "result", } kept
+    additional_properties
+);
 /// Status of the action
 ///
 /// Generated from `#/components/schemas/custom_action_finished/properties/action/properties/result`.
@@ -8847,31 +7926,42 @@ impl<'de> Deserialize<'de> for CustomActionFinishedActionResult {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for CustomActionFinishedActionResult {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    CustomActionFinishedActionResult, serde_json::Value::is_string
+);
 /// Contains details about name of the action that was initiated for conversation part type `custom_action_started`.
 ///
 /// Generated from `#/components/schemas/custom_action_started`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionStarted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<CustomActionStartedAction>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomActionStarted { action : "action", } kept additional_properties
+);
 /// Generated from `#/components/schemas/custom_action_started/properties/action`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionStartedAction {
     /// Name of the action
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomActionStartedAction { name : "name", } kept additional_properties
+);
 /// An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models. System-defined attributes such as "CX Score rating" and "CX Score explanation" may also be included.
 ///
 /// Generated from `#/components/schemas/custom_attributes`.
@@ -8882,264 +7972,211 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Datetime(Datetime),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomObjectInstanceList(CustomObjectInstanceList),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for CustomAttributesValue {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CustomAttributesValue, crate ::runtime::object::any);
 /// A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 ///
 /// Generated from `#/components/schemas/custom_object_instance`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstance {
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the custom object instance.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_created_at: Option<i64>,
     /// The id you have defined for the custom object instance.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_updated_at: Option<i64>,
     /// The Intercom defined id representing the custom object instance.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The identifier of the custom object type that defines the structure of the custom object instance.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomObjectInstance { created_at : "created_at", custom_attributes :
+    "custom_attributes", external_created_at : "external_created_at", external_id :
+    "external_id", external_updated_at : "external_updated_at", id : "id", type_ :
+    "type", updated_at : "updated_at", } kept additional_properties
+);
 /// deleted custom object instance object
 ///
 /// Generated from `#/components/schemas/custom_object_instance_deleted`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstanceDeleted {
     /// Whether the Custom Object instance is deleted or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The Intercom defined id representing the Custom Object instance.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomObjectInstanceDeleted { deleted : "deleted", id : "id", object : "object", }
+    kept additional_properties
+);
 /// The list of associated custom object instances for a given reference attribute on the parent object.
 ///
 /// Generated from `#/components/schemas/custom_object_instance_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstanceList {
     /// The list of associated custom object instances for a given reference attribute on the parent object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<Option<CustomObjectInstance>>>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomObjectInstanceList { instances : "instances", type_ : "type", } kept
+    additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/customer_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomerRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(CustomerRequestUserId),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CustomerRequestEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for CustomerRequest {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CustomerRequest, crate ::runtime::object::any);
 /// Intercom User ID
 ///
 /// Generated from `#/components/schemas/customer_request/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomerRequestIntercomUserId { intercom_user_id : "intercom_user_id", } kept
+    additional_properties
+);
 /// User ID
 ///
 /// Generated from `#/components/schemas/customer_request/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomerRequestUserId { user_id : "user_id", } kept additional_properties
+);
 /// Email
 ///
 /// Generated from `#/components/schemas/customer_request/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CustomerRequestEmail { email : "email", } kept additional_properties
+);
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 ///
 /// Generated from `#/components/schemas/data_attribute`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataAttribute {
     /// Teammate who created the attribute. Only applicable to CDAs
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
     /// Can this attribute be updated through API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_writable: Option<bool>,
     /// Is this attribute archived. (Only applicable to CDAs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// Set to true if this is a CDA
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
     /// The data type of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<DataAttributeDataType>,
     /// Readable description of the attribute.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<i64>,
     /// Readable name of the attribute (i.e. name you see in the UI)
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messenger_writable: Option<bool>,
     /// Value is `contact` for user/lead attributes and `company` for company attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<DataAttributeModel>,
     /// Name of the attribute.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// List of predefined options for attribute value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// Value is `data_attribute`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataAttributeType>,
     /// Can this attribute be updated in the UI
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_writable: Option<bool>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataAttribute { admin_id : "admin_id", api_writable : "api_writable", archived :
+    "archived", created_at : "created_at", custom : "custom", data_type : "data_type",
+    description : "description", full_name : "full_name", id : "id", label : "label",
+    messenger_writable : "messenger_writable", model : "model", name : "name", options :
+    "options", type_ : "type", ui_writable : "ui_writable", updated_at : "updated_at", }
+    kept additional_properties
+);
 /// The data type of the attribute.
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/data_type`.
@@ -9201,6 +8238,13 @@ impl<'de> Deserialize<'de> for DataAttributeDataType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DataAttributeDataType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DataAttributeDataType, serde_json::Value::is_string);
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/model`.
@@ -9250,6 +8294,13 @@ impl<'de> Deserialize<'de> for DataAttributeModel {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DataAttributeModel {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DataAttributeModel, serde_json::Value::is_string);
 /// Value is `data_attribute`.
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
@@ -9295,21 +8346,30 @@ impl<'de> Deserialize<'de> for DataAttributeType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DataAttributeType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DataAttributeType, serde_json::Value::is_string);
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 ///
 /// Generated from `#/components/schemas/data_attribute_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataAttributeList {
     /// A list of data attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<DataAttribute>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataAttributeListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataAttributeList { data : "data", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/data_attribute_list/properties/type`.
@@ -9355,59 +8415,44 @@ impl<'de> Deserialize<'de> for DataAttributeListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DataAttributeListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DataAttributeListType, serde_json::Value::is_string);
 /// Data events are used to notify Intercom of changes to your data.
 ///
 /// Generated from `#/components/schemas/data_event`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEvent {
     /// The time the event occurred as a UTC Unix timestamp
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub event_name: String,
     /// Your identifier for a lead or a user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The Intercom identifier for the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub intercom_user_id: Option<String>,
     /// Optional metadata about the event.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventType>,
     /// Your identifier for the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataEvent { created_at : "created_at", email : "email", event_name : "event_name", id
+    : "id", intercom_user_id : "intercom_user_id", metadata : "metadata", type_ : "type",
+    user_id : "user_id", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/data_event/properties/type`.
@@ -9453,45 +8498,48 @@ impl<'de> Deserialize<'de> for DataEventType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DataEventType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DataEventType, serde_json::Value::is_string);
 /// This will return a list of data events for the App.
 ///
 /// Generated from `#/components/schemas/data_event_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventList {
     /// A list of data events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<DataEvent>>,
     /// Pagination
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<DataEventListPages>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataEventList { events : "events", pages : "pages", type_ : "type", } kept
+    additional_properties
+);
 /// Pagination
 ///
 /// Generated from `#/components/schemas/data_event_list/properties/pages`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventListPages {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub since: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataEventListPages { next : "next", since : "since", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/data_event_list/properties/type`.
@@ -9537,42 +8585,37 @@ impl<'de> Deserialize<'de> for DataEventListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DataEventListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DataEventListType, serde_json::Value::is_string);
 /// This will return a summary of data events for the App.
 ///
 /// Generated from `#/components/schemas/data_event_summary`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummary {
     /// The email address of the user
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// A summary of data events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Option<DataEventSummaryItem>>>,
     /// The Intercom user ID of the user
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub intercom_user_id: Option<String>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataEventSummaryType>,
     /// The user ID of the user
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataEventSummary { email : "email", events : "events", intercom_user_id :
+    "intercom_user_id", type_ : "type", user_id : "user_id", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/data_event_summary/properties/type`.
@@ -9618,83 +8661,60 @@ impl<'de> Deserialize<'de> for DataEventSummaryType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DataEventSummaryType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DataEventSummaryType, serde_json::Value::is_string);
 /// This will return a summary of a data event for the App.
 ///
 /// Generated from `#/components/schemas/data_event_summary_item`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummaryItem {
     /// The number of times the event was sent
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count: Option<i64>,
     /// The description of the event
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The first time the event was sent
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first: Option<String>,
     /// The last time the event was sent
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last: Option<String>,
     /// The name of the event
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataEventSummaryItem { count : "count", description : "description", first : "first",
+    last : "last", name : "name", } kept additional_properties
+);
 /// The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 ///
 /// Generated from `#/components/schemas/data_export`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExport {
     /// The time after which you will not be able to access the data.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub download_expires_at: Option<String>,
     /// The location where you can download your data.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub download_url: Option<String>,
     /// The identifier for your job.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub job_identifier: Option<String>,
     /// The current state of your job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DataExportStatus>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataExport { download_expires_at : "download_expires_at", download_url :
+    "download_url", job_identifier : "job_identifier", status : "status", } kept
+    additional_properties
+);
 /// The current state of your job.
 ///
 /// Generated from `#/components/schemas/data_export/properties/status`.
@@ -9760,197 +8780,89 @@ impl<'de> Deserialize<'de> for DataExportStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DataExportStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DataExportStatus, serde_json::Value::is_string);
 /// A CSV output file
 ///
 /// Generated from `#/components/schemas/data_export_csv`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExportCsv {
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_id: Option<String>,
     /// The title of the content you see in your Intercom workspace.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_title: Option<String>,
     /// Email, Chat, Post etc.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_type: Option<String>,
     /// The users email who was sent the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_click: Option<i64>,
     /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_completion: Option<i64>,
     /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_dismisall: Option<i64>,
     /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_goal_success: Option<i64>,
     /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_hard_bounce: Option<i64>,
     /// The first time the user opened this message. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_open: Option<i64>,
     /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_reply: Option<i64>,
     /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_series_completion: Option<i64>,
     /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_series_disengagement: Option<i64>,
     /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_series_exit: Option<i64>,
     /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_unsubscribe: Option<i64>,
     /// The full name of the user receiving the message
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub node_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub received_at: Option<i64>,
     /// The id of the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ruleset_id: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ruleset_version_id: Option<String>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub series_id: Option<String>,
     /// The title of the series that this content is part of.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub series_title: Option<String>,
     /// The external_user_id of the user who was sent the message
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_external_id: Option<String>,
     /// The user_id of the user who was sent the message.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DataExportCsv { company_id : "company_id", content_id : "content_id", content_title :
+    "content_title", content_type : "content_type", email : "email", first_click :
+    "first_click", first_completion : "first_completion", first_dismisall :
+    "first_dismisall", first_goal_success : "first_goal_success", first_hard_bounce :
+    "first_hard_bounce", first_open : "first_open", first_reply : "first_reply",
+    first_series_completion : "first_series_completion", first_series_disengagement :
+    "first_series_disengagement", first_series_exit : "first_series_exit",
+    first_unsubscribe : "first_unsubscribe", name : "name", node_id : "node_id",
+    receipt_id : "receipt_id", received_at : "received_at", ruleset_id : "ruleset_id",
+    ruleset_version_id : "ruleset_version_id", series_id : "series_id", series_title :
+    "series_title", user_external_id : "user_external_id", user_id : "user_id", } kept
+    additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/datetime`.
@@ -9958,32 +8870,40 @@ pub struct DataExportCsv {
 #[serde(untagged)]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// A date and time as UNIX timestamp notation.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
 }
+impl Default for Datetime {
+    fn default() -> Self {
+        Self::String(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    Datetime, crate ::runtime::object::deserializes:: < Datetime >
+);
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/deleted_article_object`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedArticleObject {
     /// Whether the article was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - article
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedArticleObjectObject>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DeletedArticleObject { deleted : "deleted", id : "id", object : "object", } kept
+    additional_properties
+);
 /// The type of object which was deleted. - article
 ///
 /// Generated from `#/components/schemas/deleted_article_object/properties/object`.
@@ -10029,28 +8949,33 @@ impl<'de> Deserialize<'de> for DeletedArticleObjectObject {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DeletedArticleObjectObject {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DeletedArticleObjectObject, serde_json::Value::is_string);
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/deleted_collection_object`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedCollectionObject {
     /// Whether the collection was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - `collection`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCollectionObjectObject>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DeletedCollectionObject { deleted : "deleted", id : "id", object : "object", } kept
+    additional_properties
+);
 /// The type of object which was deleted. - `collection`
 ///
 /// Generated from `#/components/schemas/deleted_collection_object/properties/object`.
@@ -10096,28 +9021,35 @@ impl<'de> Deserialize<'de> for DeletedCollectionObjectObject {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DeletedCollectionObjectObject {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    DeletedCollectionObjectObject, serde_json::Value::is_string
+);
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/deleted_company_object`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedCompanyObject {
     /// Whether the company was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - `company`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCompanyObjectObject>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DeletedCompanyObject { deleted : "deleted", id : "id", object : "object", } kept
+    additional_properties
+);
 /// The type of object which was deleted. - `company`
 ///
 /// Generated from `#/components/schemas/deleted_company_object/properties/object`.
@@ -10163,28 +9095,33 @@ impl<'de> Deserialize<'de> for DeletedCompanyObjectObject {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DeletedCompanyObjectObject {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DeletedCompanyObjectObject, serde_json::Value::is_string);
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/deleted_internal_article_object`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedInternalArticleObject {
     /// Whether the internal article was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the internal article which you provided in the URL.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The type of object which was deleted. - internal_article
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedInternalArticleObjectObject>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DeletedInternalArticleObject { deleted : "deleted", id : "id", object : "object", }
+    kept additional_properties
+);
 /// The type of object which was deleted. - internal_article
 ///
 /// Generated from `#/components/schemas/deleted_internal_article_object/properties/object`.
@@ -10230,28 +9167,35 @@ impl<'de> Deserialize<'de> for DeletedInternalArticleObjectObject {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DeletedInternalArticleObjectObject {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    DeletedInternalArticleObjectObject, serde_json::Value::is_string
+);
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/deleted_object`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedObject {
     /// Whether the news item was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The type of object which was deleted - news-item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedObjectObject>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DeletedObject { deleted : "deleted", id : "id", object : "object", } kept
+    additional_properties
+);
 /// The type of object which was deleted - news-item.
 ///
 /// Generated from `#/components/schemas/deleted_object/properties/object`.
@@ -10297,110 +9241,102 @@ impl<'de> Deserialize<'de> for DeletedObjectObject {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for DeletedObjectObject {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(DeletedObjectObject, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/detach_contact_from_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetachContactFromConversationRequest {
     /// The `id` of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DetachContactFromConversationRequest { admin_id : "admin_id", } kept
+    additional_properties
+);
 /// Contains data for an email address header for a conversation part that was sent as an email.
 ///
 /// Generated from `#/components/schemas/email_address_header`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailAddressHeader {
     /// The email address
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_address: Option<String>,
     /// The name associated with the email address
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The type of email address header
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    EmailAddressHeader { email_address : "email_address", name : "name", type_ : "type",
+    } kept additional_properties
+);
 /// Contains metadata if the message was sent as an email
 ///
 /// Generated from `#/components/schemas/email_message_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailMessageMetadata {
     /// A list of an email address headers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_headers: Option<Vec<EmailAddressHeader>>,
     /// The subject of the email
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    EmailMessageMetadata { email_address_headers : "email_address_headers", subject :
+    "subject", } kept additional_properties
+);
 /// The API will return an Error List for a failed request, which will contain one or more Error objects.
 ///
 /// Generated from `#/components/schemas/error`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Error {
     /// An array of one or more error objects
     pub errors: Vec<ErrorErrorsItem>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_id: Option<String>,
     /// The type is error.list
-    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Error { errors : "errors", request_id : "request_id", type_ : "type", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/error/properties/errors/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub code: String,
     /// Optional. Used to identify a particular field or query parameter that was in error.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub field: Option<String>,
     /// Optional. Human readable description of the error.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub message: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ErrorErrorsItem { code : "code", field : "field", message : "message", } kept
+    additional_properties
+);
 /// Event details of Workflow & actions
 ///
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
@@ -10409,73 +9345,78 @@ pub struct ErrorErrorsItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum EventDetails {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionStarted(CustomActionStarted),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionFinished(CustomActionFinished),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     OperatorWorkflowEvent(OperatorWorkflowEvent),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for EventDetails {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(EventDetails, crate ::runtime::object::any);
 /// External pages that you have added to your Fin Content Library.
 ///
 /// Generated from `#/components/schemas/external_page`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalPage {
     /// Whether the external page should be used to answer questions by AI Agent.
     pub ai_agent_availability: bool,
     /// Whether the external page should be used to answer questions by AI Copilot.
     pub ai_copilot_availability: bool,
     /// Whether the external page should be used to answer questions by AI Sales Agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_sales_agent_availability: Option<bool>,
     /// The time when the external page was created.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub external_id: String,
     /// Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fin_availability: Option<bool>,
     /// The body of the external page in HTML.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// The unique identifier for the external page which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The time when the external page was last ingested.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub last_ingested_at: i64,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// Always external_page
     ///
     /// Defaults to `"external_page"`.
-    #[serde(rename = "type")]
     pub type_: ExternalPageType,
     /// The time when the external page was last updated.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ExternalPage { ai_agent_availability : "ai_agent_availability",
+    ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
+    "ai_sales_agent_availability", created_at : "created_at", external_id :
+    "external_id", fin_availability : "fin_availability", html : "html", id : "id",
+    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id",
+    title : "title", type_ : "type", updated_at : "updated_at", url : "url", } kept
+    additional_properties
+);
 /// Always en
 ///
 /// Generated from `#/components/schemas/external_page/properties/locale`.
@@ -10521,6 +9462,13 @@ impl<'de> Deserialize<'de> for ExternalPageLocale {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ExternalPageLocale {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ExternalPageLocale, serde_json::Value::is_string);
 /// Always external_page
 ///
 /// Generated from `#/components/schemas/external_page/properties/type`.
@@ -10566,30 +9514,34 @@ impl<'de> Deserialize<'de> for ExternalPageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ExternalPageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ExternalPageType, serde_json::Value::is_string);
 /// This will return a list of external pages for the App.
 ///
 /// Generated from `#/components/schemas/external_pages_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalPagesList {
     /// An array of External Page objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ExternalPage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PagesLink>,
     /// A count of the total number of external pages.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ExternalPagesListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ExternalPagesList { data : "data", pages : "pages", total_count : "total_count",
+    type_ : "type", } kept additional_properties
+);
 /// The type of the object - `list`.
 ///
 /// Generated from `#/components/schemas/external_pages_list/properties/type`.
@@ -10635,106 +9587,67 @@ impl<'de> Deserialize<'de> for ExternalPagesListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ExternalPagesListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ExternalPagesListType, serde_json::Value::is_string);
 /// The value describing a file upload set for a custom attribute
 ///
 /// Generated from `#/components/schemas/file_attribute`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileAttribute {
     /// The type of file
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_type: Option<String>,
     /// The size of the file in bytes
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub filesize: Option<i64>,
     /// The height of the file in pixels, if applicable
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub height: Option<i64>,
     /// The name of the file
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The url of the file. This is a temporary URL and will expire after 30 minutes.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
     /// The width of the file in pixels, if applicable
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub width: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FileAttribute { content_type : "content_type", filesize : "filesize", height :
+    "height", name : "name", type_ : "type", url : "url", width : "width", } kept
+    additional_properties
+);
 /// An attachment object representing a file or URL attachment included with a message.
 /// Attachments can be used to provide additional context to Fin.
 /// Maximum of 10 attachments per request.
 ///
 /// Generated from `#/components/schemas/fin_agent_attachment`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttachment {
     /// The MIME type of the file. Required when type is 'file'.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_type: Option<String>,
     /// Base64-encoded file data. Required when type is 'file'.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data: Option<String>,
     /// The name of the file. Required when type is 'file'.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The type of attachment.
-    #[serde(rename = "type")]
     pub type_: FinAgentAttachmentType,
     /// The URL of the attachment. Required when type is 'url'. Must be publicly accessible.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentAttachment { content_type : "content_type", data : "data", name : "name",
+    type_ : "type", url : "url", } kept additional_properties
+);
 /// The type of attachment.
 ///
 /// Generated from `#/components/schemas/fin_agent_attachment/properties/type`.
@@ -10784,72 +9697,84 @@ impl<'de> Deserialize<'de> for FinAgentAttachmentType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentAttachmentType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(FinAgentAttachmentType, serde_json::Value::is_string);
 /// Contains error details if any user or conversation attribute updates failed.
 ///
 /// Generated from `#/components/schemas/fin_agent_attribute_errors`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrors {
     /// Conversation-related attribute errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<FinAgentAttributeErrorsConversation>,
     /// User-related attribute errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<FinAgentAttributeErrorsUser>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentAttributeErrors { conversation : "conversation", user : "user", } kept
+    additional_properties
+);
 /// Conversation-related attribute errors.
 ///
 /// Generated from `#/components/schemas/fin_agent_attribute_errors/properties/conversation`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsConversation {
     /// Map of conversation attribute names to error messages.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub attributes: Option<std::collections::BTreeMap<String, String>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentAttributeErrorsConversation { attributes : "attributes", } kept
+    additional_properties
+);
 /// User-related attribute errors.
 ///
 /// Generated from `#/components/schemas/fin_agent_attribute_errors/properties/user`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsUser {
     /// Map of user attribute names to error messages.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub attributes: Option<std::collections::BTreeMap<String, String>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentAttributeErrorsUser { attributes : "attributes", } kept additional_properties
+);
 /// Metadata about the conversation, including history and attributes.
 ///
 /// Generated from `#/components/schemas/fin_agent_conversation_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentConversationMetadata {
     /// A hash of attributes associated with the conversation.
     /// These attributes can be used by Fin to provide more contextual responses.
     /// Limit to 10 attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// An array of previous messages in the conversation before Fin is initialized.
     /// This data provides context to Fin and helps generate a better answer.
     /// Limit to the last 10 messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<FinAgentMessage>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentConversationMetadata { attributes : "attributes", history : "history", } kept
+    additional_properties
+);
 /// Event fired when Fin asks the user to rate the conversation.
 /// Delivered via webhooks or SSE. Carries the rating options to present to the user; submit
 /// the user's choice with POST /fin/csat. Unlike the reply events it has no message — a
@@ -10859,53 +9784,63 @@ pub struct FinAgentConversationMetadata {
 /// delivered, and the token is revoked once it is sent.
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentCsatRequestedEvent {
     /// The ID of the conversation.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The timestamp the event was created at, with millisecond precision.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub created_at_ms: String,
     /// The rating survey to present to the user.
     pub csat: FinAgentCsatRequestedEventCsat,
     /// The name of the event.
     pub event_name: FinAgentCsatRequestedEventEventName,
     /// The ID of the user.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentCsatRequestedEvent { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", csat : "csat", event_name : "event_name", user_id : "user_id", }
+    kept additional_properties
+);
 /// The rating survey to present to the user.
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
     pub options: Vec<FinAgentCsatRequestedEventCsatOptionsItem>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentCsatRequestedEventCsat { options : "options", } kept additional_properties
+);
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// The emoji representing this rating.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub emoji: String,
     /// The stable key to send back as 'rating' on POST /fin/csat.
     pub key: FinAgentCsatRequestedEventCsatOptionsItemKey,
     /// The human-readable label for this rating, localised to the conversation's
     /// detected language. Distinct from 'key' — display the label, but send back
     /// the key.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub label: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentCsatRequestedEventCsatOptionsItem { emoji : "emoji", key : "key", label :
+    "label", } kept additional_properties
+);
 /// The stable key to send back as 'rating' on POST /fin/csat.
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items/properties/key`.
@@ -10967,6 +9902,15 @@ impl<'de> Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItemKey {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentCsatRequestedEventCsatOptionsItemKey {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    FinAgentCsatRequestedEventCsatOptionsItemKey, serde_json::Value::is_string
+);
 /// The name of the event.
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/event_name`.
@@ -11012,35 +9956,42 @@ impl<'de> Deserialize<'de> for FinAgentCsatRequestedEventEventName {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentCsatRequestedEventEventName {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    FinAgentCsatRequestedEventEventName, serde_json::Value::is_string
+);
 /// A message exchanged within a Fin Agent conversation.
 ///
 /// Generated from `#/components/schemas/fin_agent_message`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentMessage {
     /// The author that created the message.
     pub author: FinAgentMessageAuthor,
     /// The body of the message. Accepts both plain text and HTML format.
     /// When sending a message to Fin, this should contain the user's message.
     /// Fin's response will be returned as HTML.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The timestamp when the message was created.
     /// Used to deduplicate messages sent within a 5 minute window.
     /// Ideally should include milliseconds for higher precision.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub timestamp: String,
     /// The timestamp when the message was created, with millisecond precision.
     /// Only present in webhook event responses (fin_replied).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub timestamp_ms: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentMessage { author : "author", body : "body", timestamp : "timestamp",
+    timestamp_ms : "timestamp_ms", } kept additional_properties
+);
 /// The author that created the message.
 ///
 /// Generated from `#/components/schemas/fin_agent_message/properties/author`.
@@ -11094,18 +10045,23 @@ impl<'de> Deserialize<'de> for FinAgentMessageAuthor {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentMessageAuthor {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(FinAgentMessageAuthor, serde_json::Value::is_string);
 /// Event fired when Fin replies to a user.
 /// Delivered via webhooks or SSE. The content of the response will be contained in the message object.
 /// Fin's status will update to 'awaiting_user_reply'.
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentRepliedEvent {
     /// The ID of the conversation.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The timestamp the event was created at, with millisecond precision.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub created_at_ms: String,
     /// The name of the event.
     pub event_name: FinAgentRepliedEventEventName,
@@ -11116,19 +10072,19 @@ pub struct FinAgentRepliedEvent {
     /// Optional. Present when the reply was generated via streaming.
     /// Correlates this event with the fin_reply_chunk events that preceded it.
     /// Use this to know when to replace streamed chunk_text with the final message body.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub stream_id: Option<String>,
     /// The ID of the user.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentRepliedEvent { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", event_name : "event_name", message : "message", status : "status",
+    stream_id : "stream_id", user_id : "user_id", } kept additional_properties
+);
 /// The name of the event.
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/event_name`.
@@ -11174,30 +10130,37 @@ impl<'de> Deserialize<'de> for FinAgentRepliedEventEventName {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentRepliedEventEventName {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    FinAgentRepliedEventEventName, serde_json::Value::is_string
+);
 /// Fin's answer to the user's query.
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/message`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentRepliedEventMessage {
     /// The author of the message (always 'fin' for this event).
     pub author: FinAgentRepliedEventMessageAuthor,
     /// The HTML body of Fin's response.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// A unique identifier for this message.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The timestamp the message was created at, with millisecond precision.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub timestamp_ms: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentRepliedEventMessage { author : "author", body : "body", id : "id",
+    timestamp_ms : "timestamp_ms", } kept additional_properties
+);
 /// The author of the message (always 'fin' for this event).
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/message/properties/author`.
@@ -11243,6 +10206,15 @@ impl<'de> Deserialize<'de> for FinAgentRepliedEventMessageAuthor {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentRepliedEventMessageAuthor {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    FinAgentRepliedEventMessageAuthor, serde_json::Value::is_string
+);
 /// Fin's current status (always 'awaiting_user_reply' for this event).
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/status`.
@@ -11288,40 +10260,48 @@ impl<'de> Deserialize<'de> for FinAgentRepliedEventStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentRepliedEventStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(FinAgentRepliedEventStatus, serde_json::Value::is_string);
 /// SSE-only event fired during streaming reply generation.
 /// Each chunk contains the full accumulated plain text of Fin's answer so far (cumulative, not a delta).
 /// Only delivered over SSE when streaming is enabled. Not available via webhooks.
 /// When the fin_replied event arrives with the same stream_id, replace streamed text with the final HTML body.
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentReplyChunkEvent {
     /// 0-based counter for this chunk within the stream. Contiguous.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub chunk_index: i64,
     /// The full accumulated plain text of Fin's answer so far.
     /// Each chunk supersedes the previous — replace rather than append.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub chunk_text: String,
     /// The ID of the conversation.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The timestamp the event was created at, with millisecond precision.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub created_at_ms: String,
     /// The name of the event.
     pub event_name: FinAgentReplyChunkEventEventName,
     /// Fin's current status (always 'replying' for this event).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FinAgentReplyChunkEventStatus>,
     /// A unique identifier for this streaming response.
     /// Correlates chunks with each other and with the eventual fin_replied event.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub stream_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentReplyChunkEvent { chunk_index : "chunk_index", chunk_text : "chunk_text",
+    conversation_id : "conversation_id", created_at_ms : "created_at_ms", event_name :
+    "event_name", status : "status", stream_id : "stream_id", } kept
+    additional_properties
+);
 /// The name of the event.
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/event_name`.
@@ -11367,6 +10347,15 @@ impl<'de> Deserialize<'de> for FinAgentReplyChunkEventEventName {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentReplyChunkEventEventName {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    FinAgentReplyChunkEventEventName, serde_json::Value::is_string
+);
 /// Fin's current status (always 'replying' for this event).
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/status`.
@@ -11412,17 +10401,24 @@ impl<'de> Deserialize<'de> for FinAgentReplyChunkEventStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentReplyChunkEventStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    FinAgentReplyChunkEventStatus, serde_json::Value::is_string
+);
 /// Event fired when Fin's status changes during a conversation.
 /// Delivered via webhooks or SSE. Fin will report its status to the client via this event.
 ///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentStatusUpdatedEvent {
     /// The ID of the conversation.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The timestamp the event was created at, with millisecond precision.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub created_at_ms: String,
     /// The name of the event.
     pub event_name: FinAgentStatusUpdatedEventEventName,
@@ -11434,11 +10430,6 @@ pub struct FinAgentStatusUpdatedEvent {
     /// - "Escalation rule matched"
     /// - "Routed to team"
     /// - "Conversation finished without resolution"
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reason: Option<String>,
     /// Fin's current status.
     /// - escalated: The conversation has been escalated to a human
@@ -11446,12 +10437,17 @@ pub struct FinAgentStatusUpdatedEvent {
     /// - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires
     pub status: FinAgentStatusUpdatedEventStatus,
     /// The ID of the user.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentStatusUpdatedEvent { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", event_name : "event_name", reason : "reason", status : "status",
+    user_id : "user_id", } kept additional_properties
+);
 /// The name of the event.
 ///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event/properties/event_name`.
@@ -11497,6 +10493,15 @@ impl<'de> Deserialize<'de> for FinAgentStatusUpdatedEventEventName {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentStatusUpdatedEventEventName {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    FinAgentStatusUpdatedEventEventName, serde_json::Value::is_string
+);
 /// Fin's current status.
 /// - escalated: The conversation has been escalated to a human
 /// - resolved: The user's query has been resolved
@@ -11553,64 +10558,60 @@ impl<'de> Deserialize<'de> for FinAgentStatusUpdatedEventStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for FinAgentStatusUpdatedEventStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    FinAgentStatusUpdatedEventStatus, serde_json::Value::is_string
+);
 /// A user object representing the user in a Fin Agent conversation.
 ///
 /// Generated from `#/components/schemas/fin_agent_user`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentUser {
     /// A hash of attributes associated with the user.
     /// Attributes can be used by Fin to target content and responses.
     /// Limit to 10 attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The email of the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The ID of the user. This value will be used to uniquely identify the user
     /// during a conversation with Fin. Maps to the user_id field on the Intercom User object.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The name of the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    FinAgentUser { attributes : "attributes", email : "email", id : "id", name : "name",
+    } kept additional_properties
+);
 /// The Content of a Group.
 ///
 /// Generated from `#/components/schemas/group_content`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupContent {
     /// The description of the collection. Only available for collections.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The name of the collection or section.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The type of object - `group_content` .
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<GroupContentType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    GroupContent { description : "description", name : "name", type_ : "type", } kept
+    additional_properties
+);
 /// The type of object - `group_content` .
 ///
 /// Generated from `#/components/schemas/group_content/properties/type`.
@@ -11656,92 +10657,70 @@ impl<'de> Deserialize<'de> for GroupContentType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for GroupContentType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(GroupContentType, serde_json::Value::is_string);
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 ///
 /// Generated from `#/components/schemas/group_translated_content`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupTranslatedContent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ar: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bs: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cs: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub da: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub de: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub el: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub es: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub et: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fi: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fr: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub he: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hr: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hu: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub it: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ja: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ko: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lv: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mn: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nb: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nl: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pl: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pt: Option<GroupContent>,
-    #[serde(rename = "pt-BR", default, skip_serializing_if = "Option::is_none")]
     pub pt_br: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ro: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ru: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sl: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sr: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sv: Option<GroupContent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tr: Option<GroupContent>,
     /// The type of object - group_translated_content.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<GroupTranslatedContentType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vi: Option<GroupContent>,
-    #[serde(rename = "zh-CN", default, skip_serializing_if = "Option::is_none")]
     pub zh_cn: Option<GroupContent>,
-    #[serde(rename = "zh-TW", default, skip_serializing_if = "Option::is_none")]
     pub zh_tw: Option<GroupContent>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    GroupTranslatedContent { ar : "ar", bg : "bg", bs : "bs", ca : "ca", cs : "cs", da :
+    "da", de : "de", el : "el", en : "en", es : "es", et : "et", fi : "fi", fr : "fr", he
+    : "he", hr : "hr", hu : "hu", id : "id", it : "it", ja : "ja", ko : "ko", lt : "lt",
+    lv : "lv", mn : "mn", nb : "nb", nl : "nl", pl : "pl", pt : "pt", pt_br : "pt-BR", ro
+    : "ro", ru : "ru", sl : "sl", sr : "sr", sv : "sv", tr : "tr", type_ : "type", vi :
+    "vi", zh_cn : "zh-CN", zh_tw : "zh-TW", } kept additional_properties
+);
 /// The type of object - group_translated_content.
 ///
 /// Generated from `#/components/schemas/group_translated_content/properties/type`.
@@ -11787,89 +10766,64 @@ impl<'de> Deserialize<'de> for GroupTranslatedContentType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for GroupTranslatedContentType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(GroupTranslatedContentType, serde_json::Value::is_string);
 /// Help Centers contain collections
 ///
 /// Generated from `#/components/schemas/help_center`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenter {
     /// The time when the Help Center was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// Custom domain configured for the help center
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_domain: Option<String>,
     /// The display name of the Help Center only seen by teammates.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub identifier: Option<String>,
     /// The time when the Help Center was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website_turned_on: Option<bool>,
     /// The id of the workspace which the Help Center belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    HelpCenter { created_at : "created_at", custom_domain : "custom_domain", display_name
+    : "display_name", id : "id", identifier : "identifier", updated_at : "updated_at",
+    url : "url", website_turned_on : "website_turned_on", workspace_id : "workspace_id",
+    } kept additional_properties
+);
 /// A list of Help Centers belonging to the App
 ///
 /// Generated from `#/components/schemas/help_center_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenterList {
     /// An array of Help Center objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<HelpCenter>>,
     /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<HelpCenterListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    HelpCenterList { data : "data", type_ : "type", } kept additional_properties
+);
 /// The type of the object - `list`.
 ///
 /// Generated from `#/components/schemas/help_center_list/properties/type`.
@@ -11915,6 +10869,13 @@ impl<'de> Deserialize<'de> for HelpCenterListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for HelpCenterListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(HelpCenterListType, serde_json::Value::is_string);
 /// Intercom API version.
 /// By default, it's equal to the version set in the app package.
 ///
@@ -12037,6 +10998,13 @@ impl<'de> Deserialize<'de> for IntercomVersion {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for IntercomVersion {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(IntercomVersion, serde_json::Value::is_string);
 /// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
 ///
 /// Generated from `#/components/schemas/internal_article`.
@@ -12044,27 +11012,24 @@ pub type InternalArticle = InternalArticleListItem;
 /// This will return a list of internal articles for the App.
 ///
 /// Generated from `#/components/schemas/internal_article_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleList {
     /// An array of Internal Article objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<InternalArticleListItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of internal articles.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<InternalArticleListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    InternalArticleList { data : "data", pages : "pages", total_count : "total_count",
+    type_ : "type", } kept additional_properties
+);
 /// The type of the object - `list`.
 ///
 /// Generated from `#/components/schemas/internal_article_list/properties/type`.
@@ -12110,76 +11075,48 @@ impl<'de> Deserialize<'de> for InternalArticleListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for InternalArticleListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(InternalArticleListType, serde_json::Value::is_string);
 /// The data returned about your internal articles when you list them.
 ///
 /// Generated from `#/components/schemas/internal_article_list_item`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleListItem {
     /// The id of the author of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub author_id: Option<i64>,
     /// The body of the article in HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time when the article was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The default locale of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The title of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
     /// The type of object - `internal_article`.
     ///
     /// Defaults to `"internal_article"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<InternalArticleListItemType>,
     /// The time when the article was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    InternalArticleListItem { author_id : "author_id", body : "body", created_at :
+    "created_at", id : "id", locale : "locale", owner_id : "owner_id", title : "title",
+    type_ : "type", updated_at : "updated_at", } kept additional_properties
+);
 /// The type of object - `internal_article`.
 ///
 /// Generated from `#/components/schemas/internal_article_list_item/properties/type`.
@@ -12225,42 +11162,52 @@ impl<'de> Deserialize<'de> for InternalArticleListItemType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for InternalArticleListItemType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    InternalArticleListItemType, serde_json::Value::is_string
+);
 /// The results of an Internal Article search
 ///
 /// Generated from `#/components/schemas/internal_article_search_response`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleSearchResponse {
     /// An object containing the results of the search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<InternalArticleSearchResponseData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The total number of Internal Articles matching the search query
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of the object - `list`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<InternalArticleSearchResponseType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    InternalArticleSearchResponse { data : "data", pages : "pages", total_count :
+    "total_count", type_ : "type", } kept additional_properties
+);
 /// An object containing the results of the search.
 ///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/data`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleSearchResponseData {
     /// An array of Internal Article objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_articles: Option<Vec<InternalArticle>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    InternalArticleSearchResponseData { internal_articles : "internal_articles", } kept
+    additional_properties
+);
 /// The type of the object - `list`.
 ///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/type`.
@@ -12306,78 +11253,67 @@ impl<'de> Deserialize<'de> for InternalArticleSearchResponseType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for InternalArticleSearchResponseType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    InternalArticleSearchResponseType, serde_json::Value::is_string
+);
 /// IP allowlist settings for the workspace.
 ///
 /// Generated from `#/components/schemas/ip_allowlist`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpAllowlist {
     /// Whether the IP allowlist is enabled for the workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// List of allowed IP addresses and/or IP ranges in CIDR notation.
     /// Examples:
     /// - Single IP: `192.168.0.1`
     /// - IP range: `192.168.0.1/24` (allows 192.168.0.0 - 192.168.0.255)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_allowlist: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `ip_allowlist`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    IpAllowlist { enabled : "enabled", ip_allowlist : "ip_allowlist", type_ : "type", }
+    kept additional_properties
+);
 /// Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports. You can check the status of your jobs to monitor their progress and ensure they are completed successfully.
 ///
 /// Generated from `#/components/schemas/jobs`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Jobs {
     /// The id of the job that's currently being processed or has completed.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The id of the resource created during job execution (e.g. ticket id)
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_id: Option<String>,
     /// The type of resource created during job execution.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_type: Option<String>,
     /// The url of the resource created during job exeuction. Use this url to fetch the resource.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub resource_url: Option<String>,
     /// The status of the job execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<JobsStatus>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<JobsType>,
     /// API endpoint URL to check the job status.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Jobs { id : "id", resource_id : "resource_id", resource_type : "resource_type",
+    resource_url : "resource_url", status : "status", type_ : "type", url : "url", } kept
+    additional_properties
+);
 /// The status of the job execution.
 ///
 /// Generated from `#/components/schemas/jobs/properties/status`.
@@ -12431,6 +11367,13 @@ impl<'de> Deserialize<'de> for JobsStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for JobsStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(JobsStatus, serde_json::Value::is_string);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/jobs/properties/type`.
@@ -12476,28 +11419,33 @@ impl<'de> Deserialize<'de> for JobsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for JobsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(JobsType, serde_json::Value::is_string);
 /// A linked conversation or ticket.
 ///
 /// Generated from `#/components/schemas/linked_object`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkedObject {
     /// Category of the Linked Ticket Object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<LinkedObjectCategory>,
     /// The ID of the linked object
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// ticket or conversation
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    LinkedObject { category : "category", id : "id", type_ : "type", } kept
+    additional_properties
+);
 /// Category of the Linked Ticket Object.
 ///
 /// Generated from `#/components/schemas/linked_object/properties/category`.
@@ -12551,6 +11499,13 @@ impl<'de> Deserialize<'de> for LinkedObjectCategory {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for LinkedObjectCategory {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(LinkedObjectCategory, serde_json::Value::is_string);
 /// ticket or conversation
 ///
 /// Generated from `#/components/schemas/linked_object/properties/type`.
@@ -12600,31 +11555,35 @@ impl<'de> Deserialize<'de> for LinkedObjectType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for LinkedObjectType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(LinkedObjectType, serde_json::Value::is_string);
 /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 ///
 /// Generated from `#/components/schemas/linked_object_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkedObjectList {
     /// An array containing the linked conversations and linked tickets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<LinkedObject>>,
     /// Whether or not there are more linked objects than returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// The total number of linked objects.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// Always list.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    LinkedObjectList { data : "data", has_more : "has_more", total_count : "total_count",
+    type_ : "type", } kept additional_properties
+);
 /// Always list.
 ///
 /// Generated from `#/components/schemas/linked_object_list/properties/type`.
@@ -12670,58 +11629,59 @@ impl<'de> Deserialize<'de> for LinkedObjectListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for LinkedObjectListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(LinkedObjectListType, serde_json::Value::is_string);
 /// Merge contact data.
 ///
 /// Generated from `#/components/schemas/merge_contacts_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge away from. Must be a lead.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub from: String,
     /// The unique identifier for the contact to merge into. Must be a user.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub into: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    MergeContactsRequest { from : "from", into : "into", } kept additional_properties
+);
 /// Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 ///
 /// Generated from `#/components/schemas/message`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Message {
     /// The message body, which may contain HTML.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The associated conversation_id
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_id: Option<String>,
     /// The time the conversation was created.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The id representing the message.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook or twitter.
     pub message_type: MessageMessageType,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject: Option<String>,
     /// The type of the message
-    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Message { body : "body", conversation_id : "conversation_id", created_at :
+    "created_at", id : "id", message_type : "message_type", subject : "subject", type_ :
+    "type", } kept additional_properties
+);
 /// The type of message that was sent. Can be email, inapp, facebook or twitter.
 ///
 /// Generated from `#/components/schemas/message/properties/message_type`.
@@ -12779,22 +11739,32 @@ impl<'de> Deserialize<'de> for MessageMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for MessageMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(MessageMessageType, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/metadata`.
 pub type Metadata = ConversationPartMetadata;
 /// Search using Intercoms Search APIs with more than one filter.
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<MultipleFilterSearchRequestOperator>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<MultipleFilterSearchRequestValue>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    MultipleFilterSearchRequest { operator : "operator", value : "value", } kept
+    additional_properties
+);
 /// An operator to allow boolean inspection between multiple fields.
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/operator`.
@@ -12844,6 +11814,15 @@ impl<'de> Deserialize<'de> for MultipleFilterSearchRequestOperator {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for MultipleFilterSearchRequestOperator {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    MultipleFilterSearchRequestOperator, serde_json::Value::is_string
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
@@ -12851,95 +11830,67 @@ impl<'de> Deserialize<'de> for MultipleFilterSearchRequestOperator {
 #[serde(untagged)]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
     /// Add a single filter field.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(Vec<SingleFilterSearchRequest>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for MultipleFilterSearchRequestValue {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    MultipleFilterSearchRequestValue, crate ::runtime::object::any
+);
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
 /// Generated from `#/components/schemas/news_item`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsItem {
     /// The news item body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cover_image_url: Option<String>,
     /// Timestamp for when the news item was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// Label names displayed to users to categorize the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sender_id: Option<i64>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemState>,
     /// The title of the news item.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewsItemType>,
     /// Timestamp for when the news item was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the news item belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    NewsItem { body : "body", cover_image_url : "cover_image_url", created_at :
+    "created_at", deliver_silently : "deliver_silently", id : "id", labels : "labels",
+    newsfeed_assignments : "newsfeed_assignments", reactions : "reactions", sender_id :
+    "sender_id", state : "state", title : "title", type_ : "type", updated_at :
+    "updated_at", workspace_id : "workspace_id", } kept additional_properties
+);
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 ///
 /// Generated from `#/components/schemas/news_item/properties/state`.
@@ -12989,6 +11940,13 @@ impl<'de> Deserialize<'de> for NewsItemState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for NewsItemState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(NewsItemState, serde_json::Value::is_string);
 /// The type of object.
 ///
 /// Generated from `#/components/schemas/news_item/properties/type`.
@@ -13034,43 +11992,45 @@ impl<'de> Deserialize<'de> for NewsItemType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for NewsItemType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(NewsItemType, serde_json::Value::is_string);
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
 /// Generated from `#/components/schemas/news_item_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsItemRequest {
     /// The news item body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_silently: Option<bool>,
     /// Label names displayed to users to categorize the news item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub sender_id: i64,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    NewsItemRequest { body : "body", deliver_silently : "deliver_silently", labels :
+    "labels", newsfeed_assignments : "newsfeed_assignments", reactions : "reactions",
+    sender_id : "sender_id", state : "state", title : "title", } kept
+    additional_properties
+);
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 ///
 /// Generated from `#/components/schemas/news_item_request/properties/state`.
@@ -13120,48 +12080,39 @@ impl<'de> Deserialize<'de> for NewsItemRequestState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for NewsItemRequestState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(NewsItemRequestState, serde_json::Value::is_string);
 /// A newsfeed is a collection of news items, targeted to a specific audience.
 ///
 /// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 ///
 /// Generated from `#/components/schemas/newsfeed`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<NewsfeedType>,
     /// Timestamp for when the newsfeed was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Newsfeed { created_at : "created_at", id : "id", name : "name", type_ : "type",
+    updated_at : "updated_at", } kept additional_properties
+);
 /// The type of object.
 ///
 /// Generated from `#/components/schemas/newsfeed/properties/type`.
@@ -13207,138 +12158,111 @@ impl<'de> Deserialize<'de> for NewsfeedType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for NewsfeedType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(NewsfeedType, serde_json::Value::is_string);
 /// Assigns a news item to a newsfeed.
 ///
 /// Generated from `#/components/schemas/newsfeed_assignment`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub newsfeed_id: Option<i64>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub published_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    NewsfeedAssignment { newsfeed_id : "newsfeed_id", published_at : "published_at", }
+    kept additional_properties
+);
 /// Notes allow you to annotate and comment on your contacts.
 ///
 /// Generated from `#/components/schemas/note`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Note {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Admin>,
     /// The body text of the note.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// Represents the contact that the note was created about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<NoteContact>,
     /// The time the note was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The id of the note.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Note { author : "author", body : "body", contact : "contact", created_at :
+    "created_at", id : "id", type_ : "type", } kept additional_properties
+);
 /// Represents the contact that the note was created about.
 ///
 /// Generated from `#/components/schemas/note/properties/contact`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteContact {
     /// The id of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `contact`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    NoteContact { id : "id", type_ : "type", } kept additional_properties
+);
 /// A paginated list of notes associated with a contact.
 ///
 /// Generated from `#/components/schemas/note_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteList {
     /// An array of notes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Note>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of notes.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    NoteList { data : "data", pages : "pages", total_count : "total_count", type_ :
+    "type", } kept additional_properties
+);
 /// Payload of the request to open a conversation
 ///
 /// Generated from `#/components/schemas/open_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenConversationRequest {
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     pub message_type: OpenConversationRequestMessageType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    OpenConversationRequest { admin_id : "admin_id", message_type : "message_type", }
+    kept additional_properties
+);
 /// Generated from `#/components/schemas/open_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OpenConversationRequestMessageType {
@@ -13382,93 +12306,82 @@ impl<'de> Deserialize<'de> for OpenConversationRequestMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for OpenConversationRequestMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    OpenConversationRequestMessageType, serde_json::Value::is_string
+);
 /// Contains details about name of the workflow for conversation part type `operator_workflow_event`.
 ///
 /// Generated from `#/components/schemas/operator_workflow_event`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<OperatorWorkflowEventEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<OperatorWorkflowEventWorkflow>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    OperatorWorkflowEvent { event : "event", workflow : "workflow", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/operator_workflow_event/properties/event`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEventEvent {
     /// Result of the workflow event
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub result: Option<String>,
     /// Type of the workflow event initiated
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    OperatorWorkflowEventEvent { result : "result", type_ : "type", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/operator_workflow_event/properties/workflow`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEventWorkflow {
     /// The name of the workflow
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    OperatorWorkflowEventWorkflow { name : "name", } kept additional_properties
+);
 /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
 ///
 /// Their responses are likely to contain a pages object that hosts pagination links which a client can use to paginate through the data without having to construct a query. The link relations for the pages field are as follows.
 ///
 /// Generated from `#/components/schemas/pages_link`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagesLink {
     /// A link to the next page of results. A response that does not contain a next link does not have further data to fetch.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub per_page: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_pages: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    PagesLink { next : "next", page : "page", per_page : "per_page", total_pages :
+    "total_pages", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/pages_link/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PagesLinkType {
@@ -13512,41 +12425,53 @@ impl<'de> Deserialize<'de> for PagesLinkType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for PagesLinkType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(PagesLinkType, serde_json::Value::is_string);
 /// Paginated Response
 ///
 /// Generated from `#/components/schemas/paginated_response`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponse {
     /// An array of Objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<PaginatedResponseDataItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// A count of the total number of objects.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// The type of object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaginatedResponseType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    PaginatedResponse { data : "data", pages : "pages", total_count : "total_count",
+    type_ : "type", } kept additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PaginatedResponseDataItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Newsfeed(Newsfeed),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for PaginatedResponseDataItem {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(PaginatedResponseDataItem, crate ::runtime::object::any);
 /// The type of object
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/type`.
@@ -13596,84 +12521,59 @@ impl<'de> Deserialize<'de> for PaginatedResponseType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for PaginatedResponseType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(PaginatedResponseType, serde_json::Value::is_string);
 /// The file attached to a part
 ///
 /// Generated from `#/components/schemas/part_attachment`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartAttachment {
     /// The content type of the attachment
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_type: Option<String>,
     /// The size of the attachment
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub filesize: Option<i64>,
     /// The height of the attachment
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub height: Option<i64>,
     /// The name of the attachment
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The type of attachment
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The URL of the attachment
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
     /// The width of the attachment
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub width: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    PartAttachment { content_type : "content_type", filesize : "filesize", height :
+    "height", name : "name", type_ : "type", url : "url", width : "width", } kept
+    additional_properties
+);
 /// Phone Switch Response
 ///
 /// Generated from `#/components/schemas/phone_switch`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneSwitch {
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// Defaults to `"phone_call_redirect"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PhoneSwitchType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    PhoneSwitch { phone : "phone", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/phone_switch/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PhoneSwitchType {
@@ -13717,36 +12617,47 @@ impl<'de> Deserialize<'de> for PhoneSwitchType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for PhoneSwitchType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(PhoneSwitchType, serde_json::Value::is_string);
 /// Quick Reply Option
 ///
 /// Generated from `#/components/schemas/quick_reply_option`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuickReplyOption {
     /// The text to display in this quick reply option.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub uuid: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    QuickReplyOption { text : "text", uuid : "uuid", } kept additional_properties
+);
 /// A recipient of a message
 ///
 /// Generated from `#/components/schemas/recipient`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Recipient {
     /// The identifier for the contact which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The role associated to the contact - `user` or `lead`.
-    #[serde(rename = "type")]
     pub type_: RecipientType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Recipient { id : "id", type_ : "type", } kept additional_properties
+);
 /// The role associated to the contact - `user` or `lead`.
 ///
 /// Generated from `#/components/schemas/recipient/properties/type`.
@@ -13796,6 +12707,13 @@ impl<'de> Deserialize<'de> for RecipientType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for RecipientType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(RecipientType, serde_json::Value::is_string);
 /// The variant is chosen by the value of `type`.
 ///
 /// Generated from `#/components/schemas/redact_conversation_request`.
@@ -13830,24 +12748,33 @@ impl<'de> Deserialize<'de> for RedactConversationRequest {
         decoded.map_err(serde::de::Error::custom)
     }
 }
+impl Default for RedactConversationRequest {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(RedactConversationRequest, crate ::runtime::object::any);
 /// Payload of the request to redact a conversation part
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedactConversationRequestRedactConversationPartRequest {
     /// The id of the conversation.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The id of the conversation_part.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_part_id: String,
     /// The type of resource being redacted.
-    #[serde(rename = "type")]
     pub type_: RedactConversationRequestRedactConversationPartRequestType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    RedactConversationRequestRedactConversationPartRequest { conversation_id :
+    "conversation_id", conversation_part_id : "conversation_part_id", type_ : "type", }
+    kept additional_properties
+);
 /// The type of resource being redacted.
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
@@ -13894,24 +12821,37 @@ for RedactConversationRequestRedactConversationPartRequestType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for RedactConversationRequestRedactConversationPartRequestType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    RedactConversationRequestRedactConversationPartRequestType,
+    serde_json::Value::is_string
+);
 /// Payload of the request to redact a conversation source
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// The id of the conversation.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The id of the source.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub source_id: String,
     /// The type of resource being redacted.
-    #[serde(rename = "type")]
     pub type_: RedactConversationRequestRedactConversationSourceRequestType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    RedactConversationRequestRedactConversationSourceRequest { conversation_id :
+    "conversation_id", source_id : "source_id", type_ : "type", } kept
+    additional_properties
+);
 /// The type of resource being redacted.
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
@@ -13958,112 +12898,114 @@ for RedactConversationRequestRedactConversationSourceRequestType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for RedactConversationRequestRedactConversationSourceRequestType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    RedactConversationRequestRedactConversationSourceRequestType,
+    serde_json::Value::is_string
+);
 /// reference to another object
 ///
 /// Generated from `#/components/schemas/reference`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reference {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Reference { id : "id", type_ : "type", } kept additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyConversationRequest {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyConversationRequest(AdminReplyConversationRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for ReplyConversationRequest {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ReplyConversationRequest, crate ::runtime::object::any);
 /// Search using Intercoms Search APIs.
 ///
 /// Generated from `#/components/schemas/search_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<StartingAfterPaging>,
     pub query: SearchRequestQuery,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SearchRequest { pagination : "pagination", query : "query", } kept
+    additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for SearchRequestQuery {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(SearchRequestQuery, crate ::runtime::object::any);
 /// A segment is a group of your contacts defined by the rules that you set.
 ///
 /// Generated from `#/components/schemas/segment`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Segment {
     /// The number of items in the user segment. It's returned when `include_count=true` is included in the request.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count: Option<i64>,
     /// The time the segment was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The unique identifier representing the segment.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the segment.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_type: Option<SegmentPersonType>,
     /// The type of object.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SegmentType>,
     /// The time the segment was updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Segment { count : "count", created_at : "created_at", id : "id", name : "name",
+    person_type : "person_type", type_ : "type", updated_at : "updated_at", } kept
+    additional_properties
+);
 /// Type of the contact: contact (lead) or user.
 ///
 /// Generated from `#/components/schemas/segment/properties/person_type`.
@@ -14113,6 +13055,13 @@ impl<'de> Deserialize<'de> for SegmentPersonType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SegmentPersonType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SegmentPersonType, serde_json::Value::is_string);
 /// The type of object.
 ///
 /// Generated from `#/components/schemas/segment/properties/type`.
@@ -14158,24 +13107,33 @@ impl<'de> Deserialize<'de> for SegmentType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SegmentType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SegmentType, serde_json::Value::is_string);
 /// This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 ///
 /// Generated from `#/components/schemas/segment_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentList {
     /// A pagination object, which may be empty, indicating no further pages to fetch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<serde_json::Map<String, serde_json::Value>>,
     /// A list of Segment objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<Segment>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SegmentListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SegmentList { pages : "pages", segments : "segments", type_ : "type", } kept
+    additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/segment_list/properties/type`.
@@ -14221,17 +13179,19 @@ impl<'de> Deserialize<'de> for SegmentListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SegmentListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SegmentListType, serde_json::Value::is_string);
 /// Search using Intercoms Search APIs with a single filter.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SingleFilterSearchRequest {
     /// The accepted field that you want to search on.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub field: Option<String>,
     /// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
     /// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
@@ -14239,15 +13199,18 @@ pub struct SingleFilterSearchRequest {
     /// - `boolean` fields: `=`, `!=`, `IN`, `NIN`
     /// - `integer` fields: `=`, `!=`, `IN`, `NIN`, `<`, `>`, `<=`, `>=`
     /// - `date` fields (all standard timestamp attributes and date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, `>=`, `IN`, and `NIN` are not supported and return an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<SingleFilterSearchRequestOperator>,
     /// The value that you want to search on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<SingleFilterSearchRequestValue>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SingleFilterSearchRequest { field : "field", operator : "operator", value : "value",
+    } kept additional_properties
+);
 /// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
 /// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
 /// - `tag_id`: `=` and `!=` only. Every other operator returns an error.
@@ -14342,6 +13305,15 @@ impl<'de> Deserialize<'de> for SingleFilterSearchRequestOperator {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SingleFilterSearchRequestOperator {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SingleFilterSearchRequestOperator, serde_json::Value::is_string
+);
 /// The value that you want to search on.
 ///
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
@@ -14350,55 +13322,70 @@ impl<'de> Deserialize<'de> for SingleFilterSearchRequestOperator {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for SingleFilterSearchRequestValue {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SingleFilterSearchRequestValue, crate ::runtime::object::any
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/3/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValueValueListItem {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for SingleFilterSearchRequestValueValueListItem {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SingleFilterSearchRequestValueValueListItem, crate ::runtime::object::any
+);
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
 /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
 ///
 /// Generated from `#/components/schemas/sla_applied`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SlaApplied {
     /// The name of the SLA as given by the teammate when it was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sla_name: Option<String>,
     /// SLA statuses:
     /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
     /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
     /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// object type
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SlaApplied { sla_name : "sla_name", sla_status : "sla_status", type_ : "type", } kept
+    additional_properties
+);
 /// SLA statuses:
 /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
 /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
@@ -14459,22 +13446,32 @@ impl<'de> Deserialize<'de> for SlaAppliedSlaStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SlaAppliedSlaStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SlaAppliedSlaStatus, serde_json::Value::is_string);
 /// Payload of the request to snooze a conversation
 ///
 /// Generated from `#/components/schemas/snooze_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SnoozeConversationRequest {
     /// The id of the admin who is performing the action.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     pub message_type: SnoozeConversationRequestMessageType,
     /// The time you want the conversation to reopen.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub snoozed_until: i64,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SnoozeConversationRequest { admin_id : "admin_id", message_type : "message_type",
+    snoozed_until : "snoozed_until", } kept additional_properties
+);
 /// Generated from `#/components/schemas/snooze_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SnoozeConversationRequestMessageType {
@@ -14518,98 +13515,81 @@ impl<'de> Deserialize<'de> for SnoozeConversationRequestMessageType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SnoozeConversationRequestMessageType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SnoozeConversationRequestMessageType, serde_json::Value::is_string
+);
 /// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.
 ///
 /// Generated from `#/components/schemas/social_profile`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SocialProfile {
     /// The name of the Social media profile
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// value is "social_profile"
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The name of the Social media profile
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub url: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SocialProfile { name : "name", type_ : "type", url : "url", } kept
+    additional_properties
+);
 /// Pagination: Starting After
 ///
 /// Generated from `#/components/schemas/starting_after_paging`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartingAfterPaging {
     /// The number of results to fetch per page.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub per_page: Option<i64>,
     /// The cursor to use in the next request to get the next page of results.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub starting_after: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    StartingAfterPaging { per_page : "per_page", starting_after : "starting_after", }
+    kept additional_properties
+);
 /// A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 ///
 /// Generated from `#/components/schemas/subscription_type`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionType {
     /// Describes the type of consent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_type: Option<SubscriptionTypeConsentType>,
     /// The message types that this subscription supports - can contain `email` or `sms_message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The state of the subscription type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SubscriptionTypeState>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<Translation>>,
     /// The type of the object - subscription
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SubscriptionType { consent_type : "consent_type", content_types : "content_types",
+    default_translation : "default_translation", id : "id", state : "state", translations
+    : "translations", type_ : "type", } kept additional_properties
+);
 /// Describes the type of consent.
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/consent_type`.
@@ -14659,6 +13639,15 @@ impl<'de> Deserialize<'de> for SubscriptionTypeConsentType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubscriptionTypeConsentType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SubscriptionTypeConsentType, serde_json::Value::is_string
+);
 /// Generated from `#/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionTypeContentTypesItem {
@@ -14706,6 +13695,15 @@ impl<'de> Deserialize<'de> for SubscriptionTypeContentTypesItem {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubscriptionTypeContentTypesItem {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SubscriptionTypeContentTypesItem, serde_json::Value::is_string
+);
 /// The state of the subscription type.
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/state`.
@@ -14759,21 +13757,30 @@ impl<'de> Deserialize<'de> for SubscriptionTypeState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubscriptionTypeState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SubscriptionTypeState, serde_json::Value::is_string);
 /// A list of subscription type objects.
 ///
 /// Generated from `#/components/schemas/subscription_type_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionTypeList {
     /// A list of subscription type objects associated with the workspace .
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SubscriptionType>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubscriptionTypeListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SubscriptionTypeList { data : "data", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/subscription_type_list/properties/type`.
@@ -14819,128 +13826,107 @@ impl<'de> Deserialize<'de> for SubscriptionTypeListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubscriptionTypeListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SubscriptionTypeListType, serde_json::Value::is_string);
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 ///
 /// Generated from `#/components/schemas/tag`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
     /// The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub applied_at: Option<i64>,
     /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Tag { applied_at : "applied_at", applied_by : "applied_by", id : "id", name : "name",
+    type_ : "type", } kept additional_properties
+);
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 ///
 /// Generated from `#/components/schemas/tag_basic`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagBasic {
     /// The id of the tag
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the tag
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// value is "tag"
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TagBasic { id : "id", name : "name", type_ : "type", } kept additional_properties
+);
 /// You can tag a single company or a list of companies.
 ///
 /// Generated from `#/components/schemas/tag_company_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<TagCompanyRequestCompaniesItem>,
     /// The name of the tag, which will be created if not found.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TagCompanyRequest { companies : "companies", name : "name", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/tag_company_request/properties/companies/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// The Intercom defined id representing the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TagCompanyRequestCompaniesItem { company_id : "company_id", id : "id", } kept
+    additional_properties
+);
 /// A list of tags objects in the workspace.
 ///
 /// Generated from `#/components/schemas/tag_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagList {
     /// A list of tags objects associated with the workspace .
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Tag>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TagList { data : "data", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/tag_list/properties/type`.
@@ -14986,48 +13972,60 @@ impl<'de> Deserialize<'de> for TagListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TagListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TagListType, serde_json::Value::is_string);
 /// You can tag a list of users.
 ///
 /// Generated from `#/components/schemas/tag_multiple_users_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TagMultipleUsersRequest { name : "name", users : "users", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/tag_multiple_users_request/properties/users/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TagMultipleUsersRequestUsersItem { id : "id", } kept additional_properties
+);
 /// A list of tags objects associated with a conversation
 ///
 /// Generated from `#/components/schemas/tags`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tags {
     /// A list of tags objects associated with the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Tags { tags : "tags", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/tags/properties/type`.
@@ -15073,71 +14071,58 @@ impl<'de> Deserialize<'de> for TagsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TagsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TagsType, serde_json::Value::is_string);
 /// Teams are groups of admins in Intercom.
 ///
 /// Generated from `#/components/schemas/team`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// The list of admin IDs that are a part of the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_ids: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assignment_limit: Option<i64>,
     /// Describes how assignments are distributed among the team members
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub distribution_method: Option<String>,
     /// The id of the team
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the team
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// Value is always "team"
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Team { admin_ids : "admin_ids", admin_priority_level : "admin_priority_level",
+    assignment_limit : "assignment_limit", distribution_method : "distribution_method",
+    id : "id", name : "name", type_ : "type", } kept additional_properties
+);
 /// This will return a list of team objects for the App.
 ///
 /// Generated from `#/components/schemas/team_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamList {
     /// A list of team objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<Team>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TeamListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TeamList { teams : "teams", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/team_list/properties/type`.
@@ -15183,105 +14168,80 @@ impl<'de> Deserialize<'de> for TeamListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TeamListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TeamListType, serde_json::Value::is_string);
 /// Admin priority levels for teams
 ///
 /// Generated from `#/components/schemas/team_priority_level`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_team_ids: Option<Vec<i64>>,
     /// The secondary team ids for the team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TeamPriorityLevel { primary_team_ids : "primary_team_ids", secondary_team_ids :
+    "secondary_team_ids", } kept additional_properties
+);
 /// Tickets are how you track requests from your users.
 ///
 /// Generated from `#/components/schemas/ticket`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ticket {
     /// The id representing the admin assigned to the ticket.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_assignee_id: Option<String>,
     /// Category of the Ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketCategory>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<TicketContacts>,
     /// The time the ticket was created as a UTC Unix timestamp.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The unique identifier for the ticket which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// Whether or not the ticket is shared with the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_objects: Option<LinkedObjectList>,
     /// Whether or not the ticket is open. If false, the ticket is closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub snoozed_until: Option<i64>,
     /// The id representing the team assigned to the ticket.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub team_assignee_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ticket_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_parts: Option<TicketParts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_type: Option<TicketType>,
     /// Always ticket
     ///
     /// Defaults to `"ticket"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketType2>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Ticket { admin_assignee_id : "admin_assignee_id", category : "category", contacts :
+    "contacts", created_at : "created_at", id : "id", is_shared : "is_shared",
+    linked_objects : "linked_objects", open : "open", snoozed_until : "snoozed_until",
+    team_assignee_id : "team_assignee_id", ticket_attributes : "ticket_attributes",
+    ticket_id : "ticket_id", ticket_parts : "ticket_parts", ticket_state :
+    "ticket_state", ticket_type : "ticket_type", type_ : "type", updated_at :
+    "updated_at", } kept additional_properties
+);
 /// Category of the Ticket.
 ///
 /// Generated from `#/components/schemas/ticket/properties/category`.
@@ -15335,6 +14295,13 @@ impl<'de> Deserialize<'de> for TicketCategory {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketCategory {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketCategory, serde_json::Value::is_string);
 /// Always ticket
 ///
 /// Generated from `#/components/schemas/ticket/properties/type`.
@@ -15380,21 +14347,30 @@ impl<'de> Deserialize<'de> for TicketType2 {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketType2 {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketType2, serde_json::Value::is_string);
 /// The list of contacts affected by a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_contacts`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketContacts {
     /// The list of contacts affected by this ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactReference>>,
     /// always contact.list
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketContacts { contacts : "contacts", type_ : "type", } kept additional_properties
+);
 /// always contact.list
 ///
 /// Generated from `#/components/schemas/ticket_contacts/properties/type`.
@@ -15440,6 +14416,13 @@ impl<'de> Deserialize<'de> for TicketContactsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketContactsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketContactsType, serde_json::Value::is_string);
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 ///
 /// Generated from `#/components/schemas/ticket_custom_attributes`.
@@ -15453,36 +14436,47 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketCustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     FileAttribute(FileAttribute),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for TicketCustomAttributesValue {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    TicketCustomAttributesValue, crate ::runtime::object::any
+);
 /// deleted ticket object
 ///
 /// Generated from `#/components/schemas/ticket_deleted`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketDeleted {
     /// Whether the ticket is deleted or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// The unique identifier for the ticket.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// always ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<TicketDeletedObject>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketDeleted { deleted : "deleted", id : "id", object : "object", } kept
+    additional_properties
+);
 /// always ticket
 ///
 /// Generated from `#/components/schemas/ticket_deleted/properties/object`.
@@ -15528,30 +14522,34 @@ impl<'de> Deserialize<'de> for TicketDeletedObject {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketDeletedObject {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketDeletedObject, serde_json::Value::is_string);
 /// Tickets are how you track requests from your users.
 ///
 /// Generated from `#/components/schemas/ticket_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     /// The list of ticket objects
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tickets: Option<Vec<Option<Ticket>>>,
     /// A count of the total number of objects.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
     /// Always ticket.list
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketListType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketList { pages : "pages", tickets : "tickets", total_count : "total_count", type_
+    : "type", } kept additional_properties
+);
 /// Always ticket.list
 ///
 /// Generated from `#/components/schemas/ticket_list/properties/type`.
@@ -15597,91 +14595,59 @@ impl<'de> Deserialize<'de> for TicketListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketListType, serde_json::Value::is_string);
 /// A Ticket Part represents a message in the ticket.
 ///
 /// Generated from `#/components/schemas/ticket_part`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPart {
     /// The app package code if this part was created via API. Note this field won't show if the part was not created via API.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub app_package_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
     /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<PartAttachment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time the ticket part was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The external id of the ticket part
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The type of ticket part.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub part_type: Option<String>,
     /// The previous state of the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_ticket_state: Option<TicketPartPreviousTicketState>,
     /// Whether or not the ticket part has been redacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// The state of the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_state: Option<TicketPartTicketState>,
     /// Always ticket_part
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The last time the ticket part was updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The updated attribute data of the ticket part. Only present for attribute update parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_attribute_data: Option<TicketPartUpdatedAttributeData>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketPart { app_package_code : "app_package_code", assigned_to : "assigned_to",
+    attachments : "attachments", author : "author", body : "body", created_at :
+    "created_at", external_id : "external_id", id : "id", part_type : "part_type",
+    previous_ticket_state : "previous_ticket_state", redacted : "redacted", ticket_state
+    : "ticket_state", type_ : "type", updated_at : "updated_at", updated_attribute_data :
+    "updated_attribute_data", } kept additional_properties
+);
 /// The previous state of the ticket.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/previous_ticket_state`.
@@ -15739,6 +14705,15 @@ impl<'de> Deserialize<'de> for TicketPartPreviousTicketState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketPartPreviousTicketState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    TicketPartPreviousTicketState, serde_json::Value::is_string
+);
 /// The state of the ticket.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/ticket_state`.
@@ -15796,37 +14771,51 @@ impl<'de> Deserialize<'de> for TicketPartTicketState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketPartTicketState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketPartTicketState, serde_json::Value::is_string);
 /// The updated attribute data of the ticket part. Only present for attribute update parts.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPartUpdatedAttributeData {
     /// Information about the attribute that was updated.
     pub attribute: TicketPartUpdatedAttributeDataAttribute,
     /// The new value of the attribute.
     pub value: TicketPartUpdatedAttributeDataValue,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketPartUpdatedAttributeData { attribute : "attribute", value : "value", } kept
+    additional_properties
+);
 /// Information about the attribute that was updated.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The unique identifier of the attribute.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The human-readable name of the attribute.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub label: String,
     /// The type of the object. Always 'attribute'.
-    #[serde(rename = "type")]
     pub type_: TicketPartUpdatedAttributeDataAttributeType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketPartUpdatedAttributeDataAttribute { id : "id", label : "label", type_ : "type",
+    } kept additional_properties
+);
 /// The type of the object. Always 'attribute'.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
@@ -15872,20 +14861,33 @@ impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataAttributeType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketPartUpdatedAttributeDataAttributeType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    TicketPartUpdatedAttributeDataAttributeType, serde_json::Value::is_string
+);
 /// The new value of the attribute.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPartUpdatedAttributeDataValue {
     pub id: TicketPartUpdatedAttributeDataValueId,
     pub label: TicketPartUpdatedAttributeDataValueLabel,
     /// The type of the object. Always 'value'.
-    #[serde(rename = "type")]
     pub type_: TicketPartUpdatedAttributeDataValueType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketPartUpdatedAttributeDataValue { id : "id", label : "label", type_ : "type", }
+    kept additional_properties
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
@@ -15893,12 +14895,22 @@ pub struct TicketPartUpdatedAttributeDataValue {
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file IDs for file attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for TicketPartUpdatedAttributeDataValueId {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    TicketPartUpdatedAttributeDataValueId, crate ::runtime::object::any
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
@@ -15906,12 +14918,22 @@ pub enum TicketPartUpdatedAttributeDataValueId {
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file names for file attributes.
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     StringList(Vec<String>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for TicketPartUpdatedAttributeDataValueLabel {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    TicketPartUpdatedAttributeDataValueLabel, crate ::runtime::object::any
+);
 /// The type of the object. Always 'value'.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
@@ -15957,39 +14979,37 @@ impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketPartUpdatedAttributeDataValueType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    TicketPartUpdatedAttributeDataValueType, serde_json::Value::is_string
+);
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
 ///
 /// Generated from `#/components/schemas/ticket_part_author`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPartAuthor {
     /// The email of the author
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The id of the author
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the author
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The type of the author
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartAuthorType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketPartAuthor { email : "email", id : "id", name : "name", type_ : "type", } kept
+    additional_properties
+);
 /// The type of the author
 ///
 /// Generated from `#/components/schemas/ticket_part_author/properties/type`.
@@ -16047,26 +15067,31 @@ impl<'de> Deserialize<'de> for TicketPartAuthorType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketPartAuthorType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketPartAuthorType, serde_json::Value::is_string);
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 ///
 /// Generated from `#/components/schemas/ticket_parts`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketParts {
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_parts: Option<Vec<TicketPart>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketParts { ticket_parts : "ticket_parts", total_count : "total_count", type_ :
+    "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/ticket_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TicketPartsType {
@@ -16110,57 +15135,45 @@ impl<'de> Deserialize<'de> for TicketPartsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketPartsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketPartsType, serde_json::Value::is_string);
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 ///
 /// Generated from `#/components/schemas/ticket_reply`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketReply {
     /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<PartAttachment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
     /// The message body, which may contain HTML.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The time the note was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The id representing the part.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// Type of the part
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_type: Option<TicketReplyPartType>,
     /// Whether or not the ticket part has been redacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     /// Always ticket_part
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketReplyType>,
     /// The last time the note was updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketReply { attachments : "attachments", author : "author", body : "body",
+    created_at : "created_at", id : "id", part_type : "part_type", redacted : "redacted",
+    type_ : "type", updated_at : "updated_at", } kept additional_properties
+);
 /// Type of the part
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/part_type`.
@@ -16214,6 +15227,13 @@ impl<'de> Deserialize<'de> for TicketReplyPartType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketReplyPartType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketReplyPartType, serde_json::Value::is_string);
 /// Always ticket_part
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
@@ -16259,6 +15279,13 @@ impl<'de> Deserialize<'de> for TicketReplyType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketReplyType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketReplyType, serde_json::Value::is_string);
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes`.
@@ -16272,54 +15299,49 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for TicketRequestCustomAttributesValue {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    TicketRequestCustomAttributesValue, crate ::runtime::object::any
+);
 /// A ticket state, used to define the state of a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_state`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketState {
     /// The category of the ticket state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketStateCategory>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_label: Option<String>,
     /// The id of the ticket state
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub internal_label: Option<String>,
     /// String representing the object's type. Always has the value `ticket_state`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketState { category : "category", external_label : "external_label", id : "id",
+    internal_label : "internal_label", type_ : "type", } kept additional_properties
+);
 /// The category of the ticket state
 ///
 /// Generated from `#/components/schemas/ticket_state/properties/category`.
@@ -16377,53 +15399,42 @@ impl<'de> Deserialize<'de> for TicketStateCategory {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketStateCategory {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketStateCategory, serde_json::Value::is_string);
 /// A ticket state, used to define the state of a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketStateDetailed {
     /// Whether the ticket state is archived
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The category of the ticket state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketStateDetailedCategory>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_label: Option<String>,
     /// The id of the ticket state
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub internal_label: Option<String>,
     /// A list of ticket types associated with a given ticket state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_types: Option<TicketStateDetailedTicketTypes>,
     /// String representing the object's type. Always has the value `ticket_state`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketStateDetailed { archived : "archived", category : "category", external_label :
+    "external_label", id : "id", internal_label : "internal_label", ticket_types :
+    "ticket_types", type_ : "type", } kept additional_properties
+);
 /// The category of the ticket state
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed/properties/category`.
@@ -16481,123 +15492,90 @@ impl<'de> Deserialize<'de> for TicketStateDetailedCategory {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketStateDetailedCategory {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    TicketStateDetailedCategory, serde_json::Value::is_string
+);
 /// A list of ticket types associated with a given ticket state.
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed/properties/ticket_types`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketStateDetailedTicketTypes {
     /// A list of ticket type attributes associated with a given ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Option<TicketType>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketStateDetailedTicketTypes { data : "data", type_ : "type", } kept
+    additional_properties
+);
 /// A list of ticket states associated with a given ticket type.
 ///
 /// Generated from `#/components/schemas/ticket_state_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketStateList {
     /// A list of ticket states associated with a given ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Option<TicketStateDetailed>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketStateList { data : "data", type_ : "type", } kept additional_properties
+);
 /// A ticket type, used to define the data fields to be captured in a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_type`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketType {
     /// Whether the ticket type is archived or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Category of the Ticket Type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketTypeCategory>,
     /// The date and time the ticket type was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The description of the ticket type
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The icon of the ticket type
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the ticket type
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// A list of ticket states associated with a given ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_states: Option<TicketTypeTicketStates>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_type_attributes: Option<TicketTypeAttributeList>,
     /// String representing the object's type. Always has the value `ticket_type`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The date and time the ticket type was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace that the ticket type belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketType { archived : "archived", category : "category", created_at : "created_at",
+    description : "description", icon : "icon", id : "id", name : "name", ticket_states :
+    "ticket_states", ticket_type_attributes : "ticket_type_attributes", type_ : "type",
+    updated_at : "updated_at", workspace_id : "workspace_id", } kept
+    additional_properties
+);
 /// Category of the Ticket Type.
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/category`.
@@ -16651,299 +15629,214 @@ impl<'de> Deserialize<'de> for TicketTypeCategory {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for TicketTypeCategory {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(TicketTypeCategory, serde_json::Value::is_string);
 /// A list of ticket states associated with a given ticket type.
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/ticket_states`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeTicketStates {
     /// A list of ticket states associated with a given ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Option<TicketState>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketTypeTicketStates { data : "data", type_ : "type", } kept additional_properties
+);
 /// Ticket type attribute, used to define each data field to be captured in a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_type_attribute`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttribute {
     /// Whether the ticket type attribute is archived or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The date and time the ticket type attribute was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data_type: Option<String>,
     /// Whether the attribute is built in or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The description of the ticket type attribute
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// Input options for the attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The order of the attribute against other attributes
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub order: Option<i64>,
     /// Whether the attribute is required or not for teammates.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create: Option<bool>,
     /// Whether the attribute is required or not for contacts.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ticket_type_id: Option<i64>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// Whether the attribute is visible or not to teammates.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_on_create: Option<bool>,
     /// Whether the attribute is visible or not to contacts.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
     /// The id of the workspace that the ticket type attribute belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketTypeAttribute { archived : "archived", created_at : "created_at", data_type :
+    "data_type", default : "default", description : "description", id : "id",
+    input_options : "input_options", name : "name", order : "order", required_to_create :
+    "required_to_create", required_to_create_for_contacts :
+    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id", type_ : "type",
+    updated_at : "updated_at", visible_on_create : "visible_on_create",
+    visible_to_contacts : "visible_to_contacts", workspace_id : "workspace_id", } kept
+    additional_properties
+);
 /// A list of attributes associated with a given ticket type.
 ///
 /// Generated from `#/components/schemas/ticket_type_attribute_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttributeList {
     /// A list of ticket type attributes associated with a given ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_type_attributes: Option<Vec<Option<TicketTypeAttribute>>>,
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketTypeAttributeList { ticket_type_attributes : "ticket_type_attributes", type_ :
+    "type", } kept additional_properties
+);
 /// A list of ticket types associated with a given workspace.
 ///
 /// Generated from `#/components/schemas/ticket_type_list`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeList {
     /// A list of ticket_types associated with a given workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Option<TicketType>>>,
     /// String representing the object's type. Always has the value `list`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    TicketTypeList { data : "data", type_ : "type", } kept additional_properties
+);
 /// A translation object contains the localised details of a subscription type.
 ///
 /// Generated from `#/components/schemas/translation`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Translation {
     /// The localised description of the subscription type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The two character identifier for the language of the translation object.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub locale: Option<String>,
     /// The localised name of the subscription type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Translation { description : "description", locale : "locale", name : "name", } kept
+    additional_properties
+);
 /// You can tag a single company or a list of companies.
 ///
 /// Generated from `#/components/schemas/untag_company_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UntagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<UntagCompanyRequestCompaniesItem>,
     /// The name of the tag which will be untagged from the company
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub name: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UntagCompanyRequest { companies : "companies", name : "name", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/untag_company_request/properties/companies/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// The Intercom defined id representing the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// Always set to true
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub untag: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UntagCompanyRequestCompaniesItem { company_id : "company_id", id : "id", untag :
+    "untag", } kept additional_properties
+);
 /// You can Update an Article
 ///
 /// Generated from `#/components/schemas/update_article_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub author_id: Option<i64>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<UpdateArticleRequestState>,
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<ArticleTranslatedContent>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateArticleRequest { author_id : "author_id", body : "body", description :
+    "description", parent_id : "parent_id", parent_type : "parent_type", state : "state",
+    title : "title", translated_content : "translated_content", } kept
+    additional_properties
+);
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
 ///
 /// Generated from `#/components/schemas/update_article_request/properties/state`.
@@ -16993,193 +15886,124 @@ impl<'de> Deserialize<'de> for UpdateArticleRequestState {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for UpdateArticleRequestState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(UpdateArticleRequestState, serde_json::Value::is_string);
 /// You can update a collection
 ///
 /// Generated from `#/components/schemas/update_collection_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_content: Option<GroupTranslatedContent>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateCollectionRequest { description : "description", name : "name", parent_id :
+    "parent_id", translated_content : "translated_content", } kept additional_properties
+);
 /// You can update a Company
 ///
 /// Generated from `#/components/schemas/update_company_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCompanyRequest {
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The industry that this company operates in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub industry: Option<String>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub monthly_spend: Option<i64>,
     /// The name of the Company
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plan: Option<String>,
     /// The number of employees in this company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub website: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateCompanyRequest { custom_attributes : "custom_attributes", industry :
+    "industry", monthly_spend : "monthly_spend", name : "name", plan : "plan", size :
+    "size", website : "website", } kept additional_properties
+);
 /// You can update a contact
 ///
 /// Generated from `#/components/schemas/update_contact_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactRequest {
     /// An image URL containing the avatar of a contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avatar: Option<String>,
     /// The custom attributes which are set for the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contacts email
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_seen_at: Option<i64>,
     /// The contacts name
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The contacts phone
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
     /// Whether the contact is unsubscribed from emails
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
+    email : "email", external_id : "external_id", last_seen_at : "last_seen_at", name :
+    "name", owner_id : "owner_id", phone : "phone", role : "role", signed_up_at :
+    "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails", } kept
+    additional_properties
+);
 /// You can modify a Content Import Source of your Fin Content Library.
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContentImportSourceRequest {
     /// The status of the content import source.
     ///
     /// Defaults to `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateContentImportSourceRequestStatus>,
     /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
     pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateContentImportSourceRequest { status : "status", sync_behavior :
+    "sync_behavior", url : "url", } kept additional_properties
+);
 /// The status of the content import source.
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/status`.
@@ -17229,6 +16053,15 @@ impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for UpdateContentImportSourceRequestStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    UpdateContentImportSourceRequestStatus, serde_json::Value::is_string
+);
 /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/sync_behavior`.
@@ -17282,111 +16115,106 @@ impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestSyncBehavior {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for UpdateContentImportSourceRequestSyncBehavior {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    UpdateContentImportSourceRequestSyncBehavior, serde_json::Value::is_string
+);
 /// Payload of the request to update a conversation
 ///
 /// Generated from `#/components/schemas/update_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConversationRequest {
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// Mark a conversation as read within Intercom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// The title given to the conversation
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateConversationRequest { company_id : "company_id", custom_attributes :
+    "custom_attributes", read : "read", title : "title", } kept additional_properties
+);
 /// Update Data Attribute Request
 ///
 /// The API requires one of these sets of fields: `options`.
 ///
 /// Generated from `#/components/schemas/update_data_attribute_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequest {
     /// Whether the attribute is to be archived or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messenger_writable: Option<bool>,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateDataAttributeRequest { archived : "archived", description : "description",
+    messenger_writable : "messenger_writable", options : "options", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/update_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestOptionsItem {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub value: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
+);
 /// You can update an External Page in your Fin Content Library.
 ///
 /// Generated from `#/components/schemas/update_external_page_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateExternalPageRequest {
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// Whether the external page should be used to answer questions by Fin.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fin_availability: Option<bool>,
     /// The body of the external page in HTML.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub html: String,
     /// Always en
     ///
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub source_id: i64,
     /// The title of the external page.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub url: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateExternalPageRequest { external_id : "external_id", fin_availability :
+    "fin_availability", html : "html", locale : "locale", source_id : "source_id", title
+    : "title", url : "url", } kept additional_properties
+);
 /// Always en
 ///
 /// Generated from `#/components/schemas/update_external_page_request/properties/locale`.
@@ -17432,199 +16260,147 @@ impl<'de> Deserialize<'de> for UpdateExternalPageRequestLocale {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for UpdateExternalPageRequestLocale {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    UpdateExternalPageRequestLocale, serde_json::Value::is_string
+);
 /// You can Update an Internal Article
 ///
 /// Generated from `#/components/schemas/update_internal_article_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInternalArticleRequest {
     /// The id of the author of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub author_id: Option<i64>,
     /// The content of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<String>,
     /// The id of the author of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The title of the article.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub title: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateInternalArticleRequest { author_id : "author_id", body : "body", owner_id :
+    "owner_id", title : "title", } kept additional_properties
+);
 /// You can update a Ticket
 ///
 /// Generated from `#/components/schemas/update_ticket_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<i64>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// Specify whether the ticket is visible to users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
     /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The time you want the ticket to reopen.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub snoozed_until: Option<i64>,
     /// The attributes set on the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ticket_state_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateTicketRequest { admin_id : "admin_id", assignee_id : "assignee_id", company_id
+    : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
+    "ticket_state_id", } kept additional_properties
+);
 /// You can update a Ticket Type Attribute
 ///
 /// Generated from `#/components/schemas/update_ticket_type_attribute_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketTypeAttributeRequest {
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_multiple_values: Option<bool>,
     /// Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The description of the attribute presented to the teammate or contact
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub list_items: Option<String>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
     /// The name of the ticket type attribute
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create: Option<bool>,
     /// Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_to_create_for_contacts: Option<bool>,
     /// Whether the attribute is visible to teammates when creating a ticket in Inbox.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_on_create: Option<bool>,
     /// Whether the attribute is visible to contacts when creating a ticket in Messenger.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateTicketTypeAttributeRequest { allow_multiple_values : "allow_multiple_values",
+    archived : "archived", description : "description", list_items : "list_items",
+    multiline : "multiline", name : "name", required_to_create : "required_to_create",
+    required_to_create_for_contacts : "required_to_create_for_contacts",
+    visible_on_create : "visible_on_create", visible_to_contacts : "visible_to_contacts",
+    } kept additional_properties
+);
 /// The request payload for updating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 ///
 /// Generated from `#/components/schemas/update_ticket_type_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketTypeRequest {
     /// The archived status of the ticket type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Category of the Ticket Type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<UpdateTicketTypeRequestCategory>,
     /// The description of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// The icon of the ticket type.
     ///
     /// Defaults to `"🎟️"`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateTicketTypeRequest { archived : "archived", category : "category", description :
+    "description", icon : "icon", is_internal : "is_internal", name : "name", } kept
+    additional_properties
+);
 /// Category of the Ticket Type.
 ///
 /// Generated from `#/components/schemas/update_ticket_type_request/properties/category`.
@@ -17678,272 +16454,156 @@ impl<'de> Deserialize<'de> for UpdateTicketTypeRequestCategory {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for UpdateTicketTypeRequestCategory {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    UpdateTicketTypeRequestCategory, serde_json::Value::is_string
+);
 /// Update an existing visitor.
 ///
 /// The API requires one of these sets of fields: `id`; or `user_id`.
 ///
 /// Generated from `#/components/schemas/update_visitor_request`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVisitorRequest {
     /// The custom attributes which are set for the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// A unique identified for the visitor which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The visitor's name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// A unique identified for the visitor which is given by you.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateVisitorRequest { custom_attributes : "custom_attributes", id : "id", name :
+    "name", user_id : "user_id", } kept additional_properties
+);
 /// Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 ///
 /// Generated from `#/components/schemas/visitor`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Visitor {
     /// Identifies if this visitor is anonymous.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
     /// The id of the app the visitor is associated with.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub app_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<VisitorAvatar>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<VisitorCompanies>,
     /// The time the Visitor was added to Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes you have set on the Visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string_map",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Identifies if this visitor has do not track enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_not_track: Option<bool>,
     /// The email of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// Identifies if this visitor has had a hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The Intercom defined id representing the Visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The time the Lead last recorded making a request.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub las_request_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_data: Option<VisitorLocationData>,
     /// Identifies if this visitor has marked an email as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The name of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The id of the admin that owns the Visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<String>,
     /// The phone number of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The pseudonym of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub pseudonym: Option<String>,
     /// The referer of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub referrer: Option<String>,
     /// The time the Visitor was added to Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub remote_created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<VisitorSegments>,
     /// The number of sessions the Visitor has had.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_count: Option<i64>,
     /// The time the Visitor signed up for your product.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<VisitorSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<VisitorTags>,
     /// Value is 'visitor'
     ///
     /// Defaults to `"visitor"`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// Whether the Visitor is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// The last time the Visitor was updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
     /// The utm_campaign of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub utm_campaign: Option<String>,
     /// The utm_content of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub utm_content: Option<String>,
     /// The utm_medium of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub utm_medium: Option<String>,
     /// The utm_source of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub utm_source: Option<String>,
     /// The utm_term of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub utm_term: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    Visitor { anonymous : "anonymous", app_id : "app_id", avatar : "avatar", companies :
+    "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    do_not_track : "do_not_track", email : "email", has_hard_bounced :
+    "has_hard_bounced", id : "id", las_request_at : "las_request_at", location_data :
+    "location_data", marked_email_as_spam : "marked_email_as_spam", name : "name",
+    owner_id : "owner_id", phone : "phone", pseudonym : "pseudonym", referrer :
+    "referrer", remote_created_at : "remote_created_at", segments : "segments",
+    session_count : "session_count", signed_up_at : "signed_up_at", social_profiles :
+    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
+    "unsubscribed_from_emails", updated_at : "updated_at", user_id : "user_id",
+    utm_campaign : "utm_campaign", utm_content : "utm_content", utm_medium :
+    "utm_medium", utm_source : "utm_source", utm_term : "utm_term", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/visitor/properties/avatar`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
     /// This object represents the avatar associated with the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub image_url: Option<String>,
     /// Defaults to `"avatar"`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    VisitorAvatar { image_url : "image_url", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/visitor/properties/companies`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorCompanies {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<Company>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorCompaniesType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    VisitorCompanies { companies : "companies", type_ : "type", } kept
+    additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/visitor/properties/companies/properties/type`.
@@ -17989,82 +16649,57 @@ impl<'de> Deserialize<'de> for VisitorCompaniesType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for VisitorCompaniesType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(VisitorCompaniesType, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/visitor/properties/location_data`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
     /// The city name of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub city_name: Option<String>,
     /// The continent code of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continent_code: Option<String>,
     /// The country code of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub country_code: Option<String>,
     /// The country name of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub country_name: Option<String>,
     /// The postal code of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub postal_code: Option<String>,
     /// The region name of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub region_name: Option<String>,
     /// The timezone of the visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub timezone: Option<String>,
     /// Defaults to `"location_data"`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    VisitorLocationData { city_name : "city_name", continent_code : "continent_code",
+    country_code : "country_code", country_name : "country_name", postal_code :
+    "postal_code", region_name : "region_name", timezone : "timezone", type_ : "type", }
+    kept additional_properties
+);
 /// Generated from `#/components/schemas/visitor/properties/segments`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSegments {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSegmentsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    VisitorSegments { segments : "segments", type_ : "type", } kept additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/visitor/properties/segments/properties/type`.
@@ -18110,18 +16745,28 @@ impl<'de> Deserialize<'de> for VisitorSegmentsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for VisitorSegmentsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(VisitorSegmentsType, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/visitor/properties/social_profiles`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<Vec<String>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSocialProfilesType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    VisitorSocialProfiles { social_profiles : "social_profiles", type_ : "type", } kept
+    additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/visitor/properties/social_profiles/properties/type`.
@@ -18167,42 +16812,45 @@ impl<'de> Deserialize<'de> for VisitorSocialProfilesType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for VisitorSocialProfilesType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(VisitorSocialProfilesType, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/visitor/properties/tags`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<VisitorTagsTagsItem>>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    VisitorTags { tags : "tags", type_ : "type", } kept additional_properties
+);
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTagsTagsItem {
     /// The id of the tag.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the tag.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
     /// The type of the object
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsTagsItemType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    VisitorTagsTagsItem { id : "id", name : "name", type_ : "type", } kept
+    additional_properties
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items/properties/type`.
@@ -18248,6 +16896,13 @@ impl<'de> Deserialize<'de> for VisitorTagsTagsItemType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for VisitorTagsTagsItemType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(VisitorTagsTagsItemType, serde_json::Value::is_string);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
@@ -18293,32 +16948,33 @@ impl<'de> Deserialize<'de> for VisitorTagsType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for VisitorTagsType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(VisitorTagsType, serde_json::Value::is_string);
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The type of object which was deleted
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorDeletedObjectType>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    VisitorDeletedObject { id : "id", type_ : "type", user_id : "user_id", } kept
+    additional_properties
+);
 /// The type of object which was deleted
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object/properties/type`.
@@ -18364,57 +17020,63 @@ impl<'de> Deserialize<'de> for VisitorDeletedObjectType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for VisitorDeletedObjectType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(VisitorDeletedObjectType, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/whatsapp_message_status_list`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusList {
     pub events: Vec<WhatsappMessageStatusListEventsItem>,
     pub pages: WhatsappMessageStatusListPages,
     /// The provided ruleset ID
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ruleset_id: String,
     /// Total number of events
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub total_count: i64,
-    #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    WhatsappMessageStatusList { events : "events", pages : "pages", ruleset_id :
+    "ruleset_id", total_count : "total_count", type_ : "type", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListEventsItem {
     /// ID of the conversation
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// Creation timestamp
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// Event ID
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// Current status of the message
     pub status: WhatsappMessageStatusListEventsItemStatus,
     /// Name of the WhatsApp template used
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub template_name: Option<String>,
     /// Event type
-    #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListEventsItemType,
     /// Last update timestamp
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub updated_at: i64,
     /// WhatsApp's message identifier
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub whatsapp_message_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    WhatsappMessageStatusListEventsItem { conversation_id : "conversation_id", created_at
+    : "created_at", id : "id", status : "status", template_name : "template_name", type_
+    : "type", updated_at : "updated_at", whatsapp_message_id : "whatsapp_message_id", }
+    kept additional_properties
+);
 /// Current status of the message
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
@@ -18472,6 +17134,15 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListEventsItemStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for WhatsappMessageStatusListEventsItemStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    WhatsappMessageStatusListEventsItemStatus, serde_json::Value::is_string
+);
 /// Event type
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/type`.
@@ -18517,40 +17188,50 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListEventsItemType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for WhatsappMessageStatusListEventsItemType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    WhatsappMessageStatusListEventsItemType, serde_json::Value::is_string
+);
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListPages {
     /// Information for fetching next page (null if no more pages)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<WhatsappMessageStatusListPagesNext>,
     /// Number of results per page
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub per_page: i64,
     /// Total number of pages
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub total_pages: i64,
-    #[serde(rename = "type")]
     pub type_: WhatsappMessageStatusListPagesType,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    WhatsappMessageStatusListPages { next : "next", per_page : "per_page", total_pages :
+    "total_pages", type_ : "type", } kept additional_properties
+);
 /// Information for fetching next page (null if no more pages)
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/next`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListPagesNext {
     /// Cursor for the next page
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub starting_after: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    WhatsappMessageStatusListPagesNext { starting_after : "starting_after", } kept
+    additional_properties
+);
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WhatsappMessageStatusListPagesType {
@@ -18594,6 +17275,15 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListPagesType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for WhatsappMessageStatusListPagesType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    WhatsappMessageStatusListPagesType, serde_json::Value::is_string
+);
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WhatsappMessageStatusListType {
@@ -18637,8 +17327,17 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListType {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for WhatsappMessageStatusListType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    WhatsappMessageStatusListType, serde_json::Value::is_string
+);
 /// Generated from `#/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetAwayAdminBody {
     /// Set to "true" to change the status of the admin to away.
     ///
@@ -18649,1648 +17348,765 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub away_status_reason_id: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsBody {
     /// A list of conversation ids to fetch calls for. Maximum 20.
     pub conversation_ids: Vec<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsBody { conversation_ids : "conversation_ids", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsResponse { data : "data", type_ : "type", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
     /// The id of the admin associated with the call, if any.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<Datetime>,
     /// The type of call.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub call_type: Option<String>,
     /// The id of the contact associated with the call, if any.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contact_id: Option<String>,
     /// The id of the conversation associated with the call, if any.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Datetime>,
     /// The direction of the call.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub direction: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Datetime>,
     /// The reason for the call end, if applicable.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ended_reason: Option<String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub fin_recording_url: Option<String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub fin_transcription_url: Option<String>,
     /// The id of the call.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// API URL to download or redirect to the call recording if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recording_url: Option<String>,
     /// The current state of the call.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub state: Option<String>,
     /// API URL to download or redirect to the call transcript if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transcription_url: Option<String>,
     /// String representing the object's type. Always has the value `call`.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Datetime>,
     /// The call transcript if available, otherwise an empty array.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The status of the transcript if available.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transcript_status: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
+    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
+    "conversation_id", created_at : "created_at", direction : "direction", ended_at :
+    "ended_at", ended_reason : "ended_reason", fin_recording_url : "fin_recording_url",
+    fin_transcription_url : "fin_transcription_url", id : "id", initiated_at :
+    "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
+    transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
+    transcript : "transcript", transcript_status : "transcript_status", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_sdk_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
     /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
+    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
+    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
+    "ios_sdk_version", language_override : "language_override", last_contacted_at :
+    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
+    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
+    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
+    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
+    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    social_profiles : "social_profiles", tags : "tags", type_ : "type",
+    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
+    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
+    kept additional_properties
+);
 /// Generated from `#/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowContactByExternalIdResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_sdk_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
     /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ShowContactByExternalIdResponse { android_app_name : "android_app_name",
+    android_app_version : "android_app_version", android_device : "android_device",
+    android_last_seen_at : "android_last_seen_at", android_os_version :
+    "android_os_version", android_sdk_version : "android_sdk_version", avatar : "avatar",
+    browser : "browser", browser_language : "browser_language", browser_version :
+    "browser_version", companies : "companies", created_at : "created_at",
+    custom_attributes : "custom_attributes", email : "email", email_domain :
+    "email_domain", external_id : "external_id", has_hard_bounced : "has_hard_bounced",
+    id : "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version",
+    ios_device : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
+    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
+    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
+    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
+    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
+    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
+    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
+    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
+    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
+    "enabled_push_messaging", } kept additional_properties
+);
 /// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_sdk_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
     /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
+    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
+    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
+    "ios_sdk_version", language_override : "language_override", last_contacted_at :
+    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
+    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
+    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
+    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
+    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    social_profiles : "social_profiles", tags : "tags", type_ : "type",
+    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
+    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
+    kept additional_properties
+);
 /// Generated from `#/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_sdk_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
     /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
+    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
+    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
+    "ios_sdk_version", language_override : "language_override", last_contacted_at :
+    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
+    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
+    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
+    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
+    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    social_profiles : "social_profiles", tags : "tags", type_ : "type",
+    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
+    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
+    kept additional_properties
+);
 /// Generated from `#/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactResponse {
     /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_last_seen_at: Option<i64>,
     /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub android_sdk_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ContactAvatar>,
     /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser: Option<String>,
     /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_language: Option<String>,
     /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
     /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email: Option<String>,
     /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub email_domain: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
     /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_last_seen_at: Option<i64>,
     /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ios_sdk_version: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_clicked_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContactLocation>,
     /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
     /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
     /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner_id: Option<i64>,
     /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone: Option<String>,
     /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
     /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated_at: Option<i64>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub workspace_id: Option<String>,
     /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
+    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
+    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
+    "ios_sdk_version", language_override : "language_override", last_contacted_at :
+    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
+    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
+    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
+    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
+    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    social_profiles : "social_profiles", tags : "tags", type_ : "type",
+    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
+    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
+    kept additional_properties
+);
 /// Generated from `#/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToACompanyBody {
     /// The unique identifier for the company which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachContactToACompanyBody { id : "id", } kept additional_properties
+);
 /// Generated from `#/paths/~1contacts~1{contact_id}~1notes/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNoteBody {
     /// The unique identifier of a given admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<String>,
     /// The text of the note.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateNoteBody { admin_id : "admin_id", body : "body", } kept additional_properties
+);
 /// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachSubscriptionTypeToContactBody {
     /// The consent_type of a subscription, opt_out or opt_in.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub consent_type: String,
     /// The unique identifier for the subscription which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachSubscriptionTypeToContactBody { consent_type : "consent_type", id : "id", }
+    kept additional_properties
+);
 /// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachTagToContactBody {
     /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachTagToContactBody { id : "id", } kept additional_properties
+);
 /// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateConversationResponse {
     /// The message body, which may contain HTML.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// The associated conversation_id
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The time the conversation was created.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub created_at: i64,
     /// The id representing the message.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook or twitter.
     pub message_type: MessageMessageType,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject: Option<String>,
     /// The type of the message
-    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
     pub type_: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateConversationResponse { body : "body", conversation_id : "conversation_id",
+    created_at : "created_at", id : "id", message_type : "message_type", subject :
+    "subject", type_ : "type", } kept additional_properties
+);
 /// The variant is chosen by the value of `message_type`.
 ///
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`.
@@ -20328,29 +18144,41 @@ impl<'de> Deserialize<'de> for ManageConversationBody {
         decoded.map_err(serde::de::Error::custom)
     }
 }
+impl Default for ManageConversationBody {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachTagToConversationBody {
     /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetachTagFromConversationBody {
     /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
+);
 /// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LisDataAttributesModel {
@@ -20402,6 +18230,13 @@ impl<'de> Deserialize<'de> for LisDataAttributesModel {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for LisDataAttributesModel {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
 /// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetDownloadReportingDataByJobIdentifierAccept {
@@ -20445,216 +18280,198 @@ impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for GetDownloadReportingDataByJobIdentifierAccept {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum LisDataEventsFilter {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for LisDataEventsFilter {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
 /// user_id query parameter
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LisDataEventsFilterUserIdQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
+    additional_properties
+);
 /// intercom_user_id query parameter
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
+    "intercom_user_id", } kept additional_properties
+);
 /// email query parameter
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LisDataEventsFilterEmailQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub email: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostExportReportingDataEnqueueBody {
     pub attribute_ids: Vec<String>,
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub dataset_id: String,
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub end_time: i64,
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
     pub start_time: i64,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
+    "dataset_id", end_time : "end_time", start_time : "start_time", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostExportReportingDataEnqueueResponse {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub download_expires_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub download_url: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub job_identifier: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
+    download_url : "download_url", job_identifier : "job_identifier", status : "status",
+    } kept additional_properties
+);
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponse { data : "data", type_ : "type", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<
         Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
     >,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_time_attribute_id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponseDataItem { attributes : "attributes",
+    default_time_attribute_id : "default_time_attribute_id", description : "description",
+    id : "id", name : "name", } kept additional_properties
+);
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
+    "name", } kept additional_properties
+);
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataByJobIdentifierResponse {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub download_expires_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub download_url: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub job_identifier: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
+    "download_expires_at", download_url : "download_url", job_identifier :
+    "job_identifier", status : "status", } kept additional_properties
+);
 /// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatBody {
     /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
     pub rating: SubmitFinCsatBodyRating,
     /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub remark: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SubmitFinCsatBody { conversation_id : "conversation_id", rating : "rating", remark :
+    "remark", } kept additional_properties
+);
 /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
 ///
 /// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema/properties/rating`.
@@ -20716,26 +18533,31 @@ impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatBodyRating {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SubmitFinCsatBodyRating, serde_json::Value::is_string);
 /// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatResponse {
     /// The external ID of the rated conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_id: Option<String>,
     /// The rating now recorded on the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<SubmitFinCsatResponseRating>,
     /// The result of the submission.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SubmitFinCsatResponseStatus>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    SubmitFinCsatResponse { conversation_id : "conversation_id", rating : "rating",
+    status : "status", } kept additional_properties
+);
 /// The rating now recorded on the conversation.
 ///
 /// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/rating`.
@@ -20797,6 +18619,15 @@ impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatResponseRating {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SubmitFinCsatResponseRating, serde_json::Value::is_string
+);
 /// The result of the submission.
 ///
 /// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/status`.
@@ -20842,61 +18673,57 @@ impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SubmitFinCsatResponseStatus, serde_json::Value::is_string
+);
 /// Generated from `#/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyToFinBody {
     /// An array of attachments to include with the message. Maximum of 10 attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<FinAgentAttachment>>,
     /// The ID of the conversation.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
     pub message: FinAgentMessage,
     pub user: FinAgentUser,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ReplyToFinBody { attachments : "attachments", conversation_id : "conversation_id",
+    message : "message", user : "user", } kept additional_properties
+);
 /// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyToFinResponse {
     /// The ID of the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_id: Option<String>,
     /// The timestamp the response was created at, with millisecond precision.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at_ms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<FinAgentAttributeErrors>,
     /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sse_subscription_url: Option<String>,
     /// Fin's current status in the conversation workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplyToFinResponseStatus>,
     /// The ID of the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    ReplyToFinResponse { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
+    status : "status", user_id : "user_id", } kept additional_properties
+);
 /// Fin's current status in the conversation workflow.
 ///
 /// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema/properties/status`.
@@ -20958,63 +18785,57 @@ impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ReplyToFinResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ReplyToFinResponseStatus, serde_json::Value::is_string);
 /// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartFinConversationBody {
     /// An array of attachments to include with the message. Maximum of 10 attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<FinAgentAttachment>>,
     /// The ID of the conversation that is calling Fin via this API.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub conversation_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_metadata: Option<FinAgentConversationMetadata>,
     pub message: FinAgentMessage,
     pub user: FinAgentUser,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    StartFinConversationBody { attachments : "attachments", conversation_id :
+    "conversation_id", conversation_metadata : "conversation_metadata", message :
+    "message", user : "user", } kept additional_properties
+);
 /// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartFinConversationResponse {
     /// The ID of the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_id: Option<String>,
     /// The timestamp the response was created at, with millisecond precision.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at_ms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<FinAgentAttributeErrors>,
     /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sse_subscription_url: Option<String>,
     /// Fin's current status in the conversation workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StartFinConversationResponseStatus>,
     /// The ID of the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    StartFinConversationResponse { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
+    status : "status", user_id : "user_id", } kept additional_properties
+);
 /// Fin's current status in the conversation workflow.
 ///
 /// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema/properties/status`.
@@ -21076,30 +18897,43 @@ impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
         Ok(Self::from(value.as_str()))
     }
 }
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for StartFinConversationResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    StartFinConversationResponseStatus, serde_json::Value::is_string
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateTagBody {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagCompanyRequest(TagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UntagCompanyRequest(UntagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagMultipleUsersRequest(TagMultipleUsersRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for CreateTagBody {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
 /// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -21108,42 +18942,31 @@ pub struct CreateTicketBody {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Option to disable notifications when a Ticket is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
+    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
+    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnqueueCreateTicketBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<CreateTicketRequestAssignment>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
     pub contacts: Vec<CreateTicketRequestContactsItem>,
@@ -21152,126 +18975,115 @@ pub struct EnqueueCreateTicketBody {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub ticket_type_id: String,
     /// Option to disable notifications when a Ticket is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
+    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
+    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1tickets~1{ticket_id}/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub admin_id: Option<i64>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_id: Option<String>,
     /// Specify whether the ticket is visible to users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
     /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
     /// The time you want the ticket to reopen.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub snoozed_until: Option<i64>,
     /// The attributes set on the ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ticket_state_id: Option<String>,
     /// Option to disable notifications when a Ticket is updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
+    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
+    "ticket_state_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyTicketBody {
     /// Option to disable notifications when replying to a Ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_notifications: Option<bool>,
     /// The variant-specific properties.
-    #[serde(flatten)]
     pub variant: ReplyTicketBodyVariant,
 }
+crate::runtime::object::object!(
+    ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyTicketBodyVariant {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
+impl Default for ReplyTicketBodyVariant {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ReplyTicketBodyVariant, crate ::runtime::object::any);
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachTagToTicketBody {
     /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
+    additional_properties
+);
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetachTagFromTicketBody {
     /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub admin_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::object!(
+    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
+);

@@ -46,6 +46,9 @@ fn newtype_def(def: &TypeDef, target: &TypeRef, origin: &str) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct #name(pub #target);
+        crate::runtime::object::value!(#name, |value: &serde_json::Value| {
+            <#target as crate::runtime::object::FromJson>::fits(value)
+        });
     }
 }
 
@@ -106,35 +109,56 @@ fn form_def(def: &TypeDef, form: &Form, origin: &str) -> TokenStream {
     }
 }
 
+/// A struct is plain data; its `Deserialize`, `Serialize` and `FromJson` come from the
+/// runtime's `object!` macro, which reads drifted responses without failing (see
+/// `runtime::object`): the generated code states only the names and wire names.
 fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
     let constraint = at_least_one_of_doc(&s.at_least_one_of);
     let docs = doc_attrs([def.docs.as_deref(), constraint.as_deref(), Some(origin)]);
     let name = ident(&def.name);
     let default = s.defaultable.then(|| quote!(Default,));
     let fields = s.fields.iter().map(field_def);
-    let extra = match &s.extra {
-        ExtraProperties::Keep => quote! {
-            /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-            #[serde(flatten)]
-            pub additional_properties: serde_json::Map<String, serde_json::Value>,
-        },
-        ExtraProperties::Typed(value) => {
-            let value = type_tokens(value, Scope::Types);
-            quote! {
-                /// The object's other properties.
-                #[serde(flatten)]
-                pub additional_properties: std::collections::BTreeMap<String, #value>,
-            }
+    let declared = s.fields.iter().filter(|f| !f.flatten).map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        quote!(#field: #wire)
+    });
+    let (extra, rest) = match s.fields.iter().find(|f| f.flatten) {
+        Some(flattened) => {
+            let field = ident(&flattened.name);
+            (TokenStream::new(), quote!(flattened #field))
         }
-        ExtraProperties::Flattened => TokenStream::new(),
+        None => (extra_field(&s.extra), quote!(kept additional_properties)),
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        crate::runtime::object::object!(#name { #(#declared,)* } #rest);
+    }
+}
+
+/// The field that keeps the properties a struct does not declare, and the values of declared
+/// properties that did not fit their type.
+fn extra_field(extra: &ExtraProperties) -> TokenStream {
+    match extra {
+        ExtraProperties::Typed(value) => {
+            let value = type_tokens(value, Scope::Types);
+            quote! {
+                /// The object's other properties.
+                pub additional_properties: std::collections::BTreeMap<String, #value>,
+            }
+        }
+        // A `Flattened` struct without its flattened field has nowhere else to keep them.
+        ExtraProperties::Keep | ExtraProperties::Flattened => quote! {
+            /// Properties the schema does not declare, and declared properties whose value does
+            /// not fit the declared type (kept as sent, and written instead of the field), so
+            /// that nothing the server sends is lost.
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        },
     }
 }
 
@@ -151,42 +175,11 @@ fn field_def(field: &Field) -> TokenStream {
     ]);
     let name = ident(&field.name);
     let ty = type_tokens(&field.ty, Scope::Types);
-    if field.flatten {
-        return quote! { #docs #[serde(flatten)] pub #name: #ty, };
-    }
-    let rename = (field.name != field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote!(rename = #wire,)
-    });
-    let lenient = lenient_reader(&field.ty, field.is_optional())
-        .map(|path| quote!(deserialize_with = #path,));
-    if field.is_optional() {
-        quote! {
-            #docs
-            #[serde(#rename default, #lenient skip_serializing_if = "Option::is_none")]
-            pub #name: Option<#ty>,
-        }
+    if field.is_optional() && !field.flatten {
+        quote! { #docs pub #name: Option<#ty>, }
     } else {
-        let attr =
-            (rename.is_some() || lenient.is_some()).then(|| quote!(#[serde(#rename #lenient)]));
-        quote! { #docs #attr pub #name: #ty, }
+        quote! { #docs pub #name: #ty, }
     }
-}
-
-/// Scalars are read leniently (see the runtime's `lenient` module): the API sends integer ids
-/// where strings are declared and numeric strings where integers are.
-fn lenient_reader(ty: &TypeRef, optional: bool) -> Option<String> {
-    let kind = match ty {
-        TypeRef::String => "string",
-        TypeRef::Integer => "integer",
-        TypeRef::Number => "number",
-        TypeRef::Map(value) if **value == TypeRef::String => "string_map",
-        _ => return None,
-    };
-    Some(format!(
-        "crate::runtime::lenient::{}{kind}",
-        if optional { "opt_" } else { "" }
-    ))
 }
 
 fn at_least_one_of_doc(groups: &[Vec<String>]) -> Option<String> {
@@ -218,18 +211,21 @@ fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
         .iter()
         .map(|v| format!(" `{}`", display_value(&v.value)))
         .collect();
-    let (unknown_ty, derives) = match e.repr {
+    let (unknown_ty, derives, fits) = match e.repr {
         EnumRepr::String => (
             quote!(String),
             quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
+            quote!(serde_json::Value::is_string),
         ),
         EnumRepr::Integer => (
             quote!(i64),
             quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
+            quote!(serde_json::Value::is_i64),
         ),
         EnumRepr::Mixed => (
             quote!(serde_json::Value),
             quote!(Debug, Clone, PartialEq, Eq),
+            quote!(crate::runtime::object::any),
         ),
     };
     let conversions = enum_conversions(&name, e, &variants);
@@ -242,6 +238,13 @@ fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
             Unknown(#unknown_ty),
         }
         #conversions
+        /// An empty unknown value: what a required field the server left out holds.
+        impl Default for #name {
+            fn default() -> Self {
+                Self::Unknown(Default::default())
+            }
+        }
+        crate::runtime::object::value!(#name, #fits);
     }
 }
 
@@ -398,31 +401,54 @@ fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
     };
     let docs = doc_attrs([def.docs.as_deref(), Some(&note), Some(origin)]);
     let name = ident(&def.name);
+    // Untagged variants are tried strictly (see `runtime::object::strict`); a discriminated
+    // union picks its variant by value, which is then read with the usual tolerance.
+    let strict = (u.discriminator.is_none())
+        .then(|| quote!(#[serde(deserialize_with = "crate::runtime::object::strict")]));
     let variants = u.variants.iter().map(|v| {
         let docs = doc_attrs([v.docs.as_deref()]);
         let variant = ident(&v.name);
         let ty = type_tokens(&v.ty, Scope::Types);
-        quote! { #docs #variant(#ty), }
+        let strict = (v.ty != TypeRef::Json).then_some(&strict);
+        quote! { #docs #strict #variant(#ty), }
     });
-    match &u.discriminator {
-        None => quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-            #[serde(untagged)]
-            pub enum #name {
-                #(#variants)*
-            }
-        },
-        Some(discriminator) => {
-            let deserialize = discriminated_deserialize(&name, u, discriminator);
-            quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq, Serialize)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #(#variants)*
-                }
-                #deserialize
+    let (derives, deserialize) = match &u.discriminator {
+        None => (quote!(Serialize, Deserialize), TokenStream::new()),
+        Some(discriminator) => (
+            quote!(Serialize),
+            discriminated_deserialize(&name, u, discriminator),
+        ),
+    };
+    let default = union_default(&name, u);
+    // With a fallback variant every JSON value fits; without one, only what a variant accepts.
+    let fits = if u.variants.iter().any(|v| v.ty == TypeRef::Json) {
+        quote!(crate::runtime::object::any)
+    } else {
+        quote!(crate::runtime::object::deserializes::<#name>)
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derives)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+        #deserialize
+        #default
+        crate::runtime::object::value!(#name, #fits);
+    }
+}
+
+/// `Default` builds the variant lowering chose (the fallback, holding `null`, when there is one).
+fn union_default(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let Some(variant) = u.default_variant.and_then(|i| u.variants.get(i)) else {
+        return TokenStream::new();
+    };
+    let variant = ident(&variant.name);
+    quote! {
+        impl Default for #name {
+            fn default() -> Self {
+                Self::#variant(Default::default())
             }
         }
     }

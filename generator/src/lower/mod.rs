@@ -10,9 +10,9 @@ mod type_index;
 mod unions;
 mod view;
 
-use crate::ir::{Api, Server, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Server, TypeDef, TypeKind, TypeRef, Union};
 use openapiv3::OpenAPI;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use crate::diagnostic::Diagnostic;
 
@@ -229,43 +229,97 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     component
 }
 
-/// A struct can derive `Default` when each required field's type has a default; computed to a
-/// fixed point because structs contain structs.
+/// Every type gets a `Default`, so that a required property the server leaves out does not
+/// fail the response: it is filled with its type's default (see the runtime's `object` module).
+///
+/// Defaults must be finite, so which types have one is a least fixed point: a struct when each
+/// required field's type has one, an enum always (its `Unknown` fallback), an alias when its
+/// target has one, a union when its fallback exists or a variant outside its recursion cycle (a
+/// variant that is not boxed) has one. A required field whose type still has none (only in
+/// recursive shapes that no finite JSON satisfies) is made optional, and the point recomputed.
 fn mark_defaultable(types: &mut [TypeDef]) {
-    let mut defaultable: BTreeMap<String, bool> = BTreeMap::new();
-    loop {
-        let mut changed = false;
-        for def in types.iter() {
-            let value = match &def.kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .all(|f| f.is_optional() || has_default(&f.ty, &defaultable)),
-                TypeKind::Alias(target) | TypeKind::Newtype(target) => {
-                    has_default(target, &defaultable)
+    let known = loop {
+        let known = finite_defaults(types);
+        let mut relaxed = false;
+        for def in types.iter_mut() {
+            if let TypeKind::Struct(s) = &mut def.kind {
+                for field in &mut s.fields {
+                    if !field.is_optional() && !has_default(&field.ty, &known) {
+                        field.required = false;
+                        relaxed = true;
+                    }
                 }
-                TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Form(_) => false,
-            };
-            if defaultable.get(&def.name) != Some(&value) {
-                defaultable.insert(def.name.clone(), value);
-                changed = true;
             }
         }
-        if !changed {
-            break;
+        if !relaxed {
+            break known;
         }
-    }
+    };
     for def in types.iter_mut() {
-        if let TypeKind::Struct(s) = &mut def.kind {
-            s.defaultable = defaultable.get(&def.name).copied().unwrap_or(false);
+        match &mut def.kind {
+            TypeKind::Struct(s) => s.defaultable = known.contains(&def.name),
+            TypeKind::Union(u) => u.default_variant = default_variant(u, &known),
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Form(_) => {}
         }
     }
 }
 
-fn has_default(ty: &TypeRef, known: &BTreeMap<String, bool>) -> bool {
+/// The names of the types that have a finite default.
+fn finite_defaults(types: &[TypeDef]) -> BTreeSet<String> {
+    let mut known = BTreeSet::new();
+    loop {
+        let mut changed = false;
+        for def in types {
+            if known.contains(&def.name) {
+                continue;
+            }
+            let finite = match &def.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .all(|f| f.is_optional() || has_default(&f.ty, &known)),
+                TypeKind::Enum(_) => true,
+                TypeKind::Union(u) => default_variant(u, &known).is_some(),
+                TypeKind::Alias(target) => has_default(target, &known),
+                // Emitted with `Default` only around a collection (see emit's `newtype_def`).
+                TypeKind::Newtype(target) => {
+                    matches!(target, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object)
+                }
+                // Files have no default.
+                TypeKind::Form(_) => false,
+            };
+            if finite {
+                known.insert(def.name.clone());
+                changed = true;
+            }
+        }
+        if !changed {
+            return known;
+        }
+    }
+}
+
+/// The fallback variant (any JSON, default `null`), else the first variant outside the union's
+/// recursion cycle with a default: boxing marks every reference within a cycle, so a variant
+/// that is not boxed cannot lead back to the union.
+fn default_variant(union: &Union, known: &BTreeSet<String>) -> Option<usize> {
+    union
+        .variants
+        .iter()
+        .position(|v| v.ty == TypeRef::Json)
+        .or_else(|| {
+            union
+                .variants
+                .iter()
+                .position(|v| !matches!(v.ty, TypeRef::Boxed(_)) && has_default(&v.ty, known))
+        })
+}
+
+fn has_default(ty: &TypeRef, known: &BTreeSet<String>) -> bool {
     match ty {
-        TypeRef::Named(name) => known.get(name).copied().unwrap_or(false),
+        TypeRef::Named(name) => known.contains(name),
         TypeRef::Boxed(inner) => has_default(inner, known),
+        TypeRef::Binary => false,
         _ => true,
     }
 }

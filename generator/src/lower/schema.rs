@@ -701,6 +701,7 @@ impl<'a> SchemaLowerer<'a> {
         Ok(Shape::Named(TypeKind::Union(Union {
             variants,
             discriminator,
+            default_variant: None,
         })))
     }
 

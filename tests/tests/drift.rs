@@ -1,0 +1,184 @@
+//! Response drift: what the server sends differs from the pinned description, and the response
+//! still decodes, keeping what came.
+//!
+//! - A required property that is absent is filled with its type's default.
+//! - A value that does not fit its declared type (an object property given a string, an array
+//!   property given an object, a string property given an object) is kept as sent in the
+//!   struct's `additional_properties`, and written back in its place.
+//! - The examples that the other published versions document decode into the shipped types.
+
+use intercom_api::v2_14::types::{ContactList, ExternalPage, ExternalPageType, Ticket};
+use intercom_codegen::ir::Api;
+use intercom_tests::{
+    conformance, named_examples, operation_name, resolve, spec_json, spec_path, Roundtrip,
+};
+use serde_json::{json, Value};
+
+#[test]
+fn a_response_without_a_required_field_decodes() {
+    // Older revisions sent `fin_availability` where 2.14 requires `ai_agent_availability`.
+    let sent = json!({
+        "type": "external_page", "id": "1", "title": "Refunds", "html": "<p>Yes</p>",
+        "locale": "en", "fin_availability": true, "ai_copilot_availability": true,
+        "external_id": "refunds", "source_id": 7, "created_at": 1, "updated_at": 2,
+        "last_ingested_at": 3,
+    });
+    let page: ExternalPage = serde_json::from_value(sent).expect("decodes");
+    assert!(!page.ai_agent_availability);
+    assert_eq!(page.fin_availability, Some(true));
+    assert_eq!(page.type_, ExternalPageType::ExternalPage);
+}
+
+#[test]
+fn an_object_property_given_a_string_keeps_the_string() {
+    // 2.9 to 2.11 document `ticket_state` as a plain string.
+    let sent = r#"{"type": "ticket", "id": "42", "ticket_state": "submitted", "open": true}"#;
+    let ticket: Ticket = serde_json::from_str(sent).expect("decodes");
+    assert_eq!(ticket.ticket_state, None);
+    assert_eq!(ticket.additional_properties["ticket_state"], "submitted");
+    assert_eq!(ticket.id.as_deref(), Some("42"));
+    assert_eq!(ticket.open, Some(true));
+
+    let encoded = serde_json::to_string(&ticket).expect("encodes");
+    assert_eq!(encoded.matches(r#""ticket_state""#).count(), 1, "{encoded}");
+    let encoded: Value = serde_json::from_str(&encoded).expect("JSON");
+    assert_eq!(encoded["ticket_state"], "submitted");
+}
+
+#[test]
+fn a_next_page_given_as_a_url_keeps_the_url() {
+    let next = "https://api.intercom.io/contacts?starting_after=WzE3MTc0OTM4NjUwMDAsIjY2NWYw";
+    let sent = json!({
+        "type": "list", "data": [], "total_count": 0,
+        "pages": {"type": "pages", "page": 1, "per_page": 50, "total_pages": 2, "next": next},
+    });
+    let list: ContactList = serde_json::from_value(sent.clone()).expect("decodes");
+    let pages = list.pages.as_ref().expect("pages");
+    assert_eq!(pages.next, None);
+    assert_eq!(pages.additional_properties["next"], next);
+    assert_eq!(pages.page, Some(1));
+    assert_eq!(serde_json::to_value(&list).expect("encodes"), sent);
+}
+
+#[test]
+fn values_that_fit_no_declared_type_are_kept_as_sent() {
+    let sent = json!({
+        "type": "list",
+        // An array property given an object, a string property given an object.
+        "data": {"unexpected": true},
+        "pages": {"type": {"name": "pages"}, "page": "three"},
+        "total_count": 0,
+    });
+    let list: ContactList = serde_json::from_value(sent.clone()).expect("decodes");
+    assert_eq!(list.data, None);
+    assert_eq!(
+        list.additional_properties["data"],
+        json!({"unexpected": true})
+    );
+    let pages = list.pages.as_ref().expect("pages");
+    assert_eq!(pages.page, None);
+    assert_eq!(pages.additional_properties["page"], "three");
+    assert_eq!(serde_json::to_value(&list).expect("encodes"), sent);
+}
+
+#[test]
+fn enums_still_keep_values_they_do_not_know() {
+    let sent = json!({"type": "external_page_v2", "id": "1", "locale": "fr"});
+    let page: ExternalPage = serde_json::from_value(sent).expect("decodes");
+    assert_eq!(
+        page.type_,
+        ExternalPageType::Unknown("external_page_v2".into())
+    );
+    assert_eq!(page.locale.as_str(), "fr");
+    assert!(page.additional_properties.is_empty());
+}
+
+/// Decodes the 2xx examples of every other published version into the shipped module that
+/// serves it (2.7 to 2.16 into 2.14, Preview into Unstable), for the operations both have.
+#[test]
+fn examples_of_other_versions_decode_into_the_shipped_types() {
+    let shipped = [
+        ("2.14", conformance::v2_14::decode_response as Decoder),
+        (
+            "Unstable",
+            conformance::unstable::decode_response as Decoder,
+        ),
+    ];
+    let others = [
+        ("2.7", 0),
+        ("2.8", 0),
+        ("2.9", 0),
+        ("2.10", 0),
+        ("2.11", 0),
+        ("2.12", 0),
+        ("2.13", 0),
+        ("2.15", 0),
+        ("2.16", 0),
+        ("Preview", 1),
+    ];
+    let apis: Vec<Api> = shipped
+        .iter()
+        .map(|(version, _)| intercom_codegen::lower_file(&spec_path(version)).expect("lowers"))
+        .collect();
+    println!("| examples of | decoded by | examples | decoded |\n|---|---|---|---|");
+    let (mut total, mut decoded) = (0, 0);
+    let mut failures = Vec::new();
+    for (version, target) in others {
+        let (shipped_version, decode) = shipped[target];
+        let (count, ok) = decode_examples(version, &apis[target], decode, &mut failures);
+        println!("| {version} | {shipped_version} | {count} | {ok} |");
+        total += count;
+        decoded += ok;
+    }
+    let rate = decoded as f64 / total.max(1) as f64;
+    println!("| all | | {total} | {decoded} ({:.1}%) |", rate * 100.0);
+    for failure in &failures {
+        println!("  FAIL {failure}");
+    }
+    assert!(total > 900, "only {total} examples found");
+    assert!(
+        rate >= 0.999,
+        "{} of {total} fail to decode",
+        total - decoded
+    );
+}
+
+type Decoder = fn(&str, &str) -> Option<Roundtrip>;
+
+fn decode_examples(
+    version: &str,
+    api: &Api,
+    decode: Decoder,
+    failures: &mut Vec<String>,
+) -> (usize, usize) {
+    let spec = spec_json(version);
+    let (mut count, mut ok) = (0, 0);
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let Some(name) = operation_name(api, path, method) else {
+                continue;
+            };
+            for (code, response) in operation["responses"].as_object().into_iter().flatten() {
+                let response = resolve(&spec, response);
+                let media = &response["content"]["application/json"];
+                if !code.starts_with('2') || media.is_null() {
+                    continue;
+                }
+                for (example, value) in named_examples(&spec, media.get("examples")) {
+                    let Some(result) = decode(name, &value.to_string()) else {
+                        continue;
+                    };
+                    count += 1;
+                    match result {
+                        Ok(_) => ok += 1,
+                        Err(error) => failures.push(format!(
+                            "{version} {name} `{example}` at `{}`: {}",
+                            error.path, error.message
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    (count, ok)
+}
