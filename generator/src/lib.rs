@@ -3,6 +3,7 @@
 //! The pipeline has one module per phase, each with one job:
 //! [`load`] (file → `openapiv3`), [`lower`] (`openapiv3` → [`ir`]), [`emit`] (IR → formatted Rust).
 
+pub mod changes;
 pub mod docs;
 pub mod emit;
 pub mod ir;

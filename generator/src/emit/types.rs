@@ -162,6 +162,7 @@ fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     quote! {
         #docs
         #[derive(#derives)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             /// A value this version of the crate does not know; kept as sent.
@@ -335,6 +336,7 @@ fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
             #docs
             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
@@ -345,6 +347,7 @@ fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Serialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                 }

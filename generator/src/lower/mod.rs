@@ -54,6 +54,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         return Err(diagnostics);
     }
     let mut types = schemas.into_types();
+    order_by_method_name(&mut operations, &mut types);
     box_recursive_fields(&mut types);
     unions::drop_nested_fallbacks(&mut types);
     unions::find_discriminators(&mut types);
@@ -77,6 +78,25 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         types,
         operations,
     })
+}
+
+/// Operations in the order of their method names, and the inline types they introduce in that
+/// order too, so that a changed path (a renamed path parameter) moves nothing in the output.
+fn order_by_method_name(operations: &mut [crate::ir::Operation], types: &mut [TypeDef]) {
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    let owner = |def: &TypeDef| {
+        operations.iter().position(|op| {
+            def.origin
+                .strip_prefix(op.origin.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    // Types introduced by operations come last, after every component's types.
+    let first = types
+        .iter()
+        .position(|t| t.origin.starts_with("#/paths/"))
+        .unwrap_or(types.len());
+    types[first..].sort_by_cached_key(|def| owner(def).unwrap_or(usize::MAX));
 }
 
 /// Types that contain themselves (directly or through other structs/unions, not through a
