@@ -1,7 +1,8 @@
 //! Regenerating generated/ (or checking it is current), and generating standalone crates.
 
-use crate::pins;
-use crate::specs::{verify, write_atomically};
+use crate::pins::{self, Pin};
+use crate::release::{self, Release, Source};
+use crate::specs::{self, verify, write_atomically};
 use anyhow::{bail, Context};
 use intercom_codegen::emit::{self, CrateSpec, OutputFile};
 use intercom_codegen::{generate_crate, VersionInput};
@@ -9,7 +10,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 const PACKAGE: &str = "intercom-api";
-const PACKAGE_VERSION: &str = "0.1.0";
 const DESCRIPTION: &str =
     "Typed async client for the Intercom REST API, generated from its OpenAPI descriptions";
 const CRATE_DOCS: &str = include_str!("crate_docs.md");
@@ -20,17 +20,27 @@ const GENERATED_DIRS: &[&str] = &["generated/src", "tests/src/conformance"];
 /// The files of generated/ (and the conformance test support in tests/src/conformance/), with
 /// paths relative to the workspace root, as the shipped, pinned descriptions produce them.
 pub fn expected_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
+    Ok(generation(root)?.files)
+}
+
+/// One generation of generated/: its files and what it records (version, changelog, report).
+pub struct Generation {
+    pub files: Vec<OutputFile>,
+    pub release: Release,
+}
+
+/// Generates every file from the shipped, pinned descriptions (obtaining any that are missing
+/// from specs/cache/), deciding the crate version and changelog from the recorded sources.
+pub fn generation(root: &Path) -> anyhow::Result<Generation> {
     let pins = pins::load(root)?;
     let overlay = load_overlay(root)?;
+    let shipped: Vec<&Pin> = pins.version.iter().filter(|p| p.ship).collect();
+    specs::ensure_cached(root, &shipped)?;
     let mut inputs = Vec::new();
-    for (index, pin) in pins.version.iter().filter(|p| p.ship).enumerate() {
+    for (index, pin) in shipped.iter().enumerate() {
         let path = pin.cached_path(root);
-        let bytes = std::fs::read(&path).with_context(|| {
-            format!(
-                "cannot read {}: run `cargo xtask specs` first",
-                path.display()
-            )
-        })?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         verify(pin, &bytes, &path.display().to_string())?;
         let patches = overlay
             .iter()
@@ -45,6 +55,10 @@ pub fn expected_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
         });
     }
     let modules = intercom_codegen::lower_versions(&inputs)?;
+    let sources: Vec<Source> = shipped.iter().map(|pin| Source::of(pin)).collect();
+    let release = release::plan(root, &sources, &modules, |source| {
+        release::lower_source(root, source, &overlay)
+    })?;
     let mut files = Vec::new();
     for module in &modules {
         let path = format!("tests/src/conformance/{}.rs", module.module);
@@ -58,18 +72,26 @@ pub fn expected_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
     }
     let spec = CrateSpec {
         package: PACKAGE.to_owned(),
-        version: PACKAGE_VERSION.to_owned(),
+        version: release.version.clone(),
         description: DESCRIPTION.to_owned(),
-        docs: Some(CRATE_DOCS.to_owned()),
+        docs: Some(format!("{CRATE_DOCS}{}", release::docs_section(&sources))),
         modules,
     };
-    for file in emit::emit_crate(&spec)? {
+    for mut file in emit::emit_crate(&spec)? {
+        if file.path == "Cargo.toml" {
+            file.contents
+                .push_str(&release::manifest_metadata(&sources));
+        }
         files.push(OutputFile {
             path: format!("generated/{}", file.path),
             contents: file.contents,
         });
     }
-    Ok(files)
+    files.push(OutputFile {
+        path: "generated/CHANGELOG.md".to_owned(),
+        contents: release.changelog.clone(),
+    });
+    Ok(Generation { files, release })
 }
 
 /// specs/overlay.yaml: patches to the descriptions, each with its reason and evidence.
@@ -81,10 +103,24 @@ pub fn load_overlay(root: &Path) -> anyhow::Result<Vec<intercom_codegen::overlay
         .with_context(|| format!("{} is not a valid overlay", path.display()))
 }
 
-pub fn codegen(root: &Path, check: bool) -> anyhow::Result<()> {
-    let files = expected_files(root)?;
+/// Regenerates generated/ (or, with `check`, only names stale files). Prints what the API
+/// change report says about this regeneration and writes the full report to `report` if given.
+pub fn codegen(root: &Path, check: bool, report: Option<&Path>) -> anyhow::Result<()> {
+    let Generation { files, release } = generation(root)?;
     if !check {
-        return write_files(root, &files, GENERATED_DIRS);
+        write_files(root, &files, GENERATED_DIRS)?;
+        print_summary(&release);
+        if let Some(path) = report {
+            let markdown = release
+                .report
+                .clone()
+                .unwrap_or_default()
+                .to_markdown(&format!("API changes in intercom-api {}", release.version));
+            std::fs::write(path, markdown)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("full report: {}", path.display());
+        }
+        return Ok(());
     }
     let stale = stale_files(root, &files)?;
     if stale.is_empty() {
@@ -97,6 +133,33 @@ pub fn codegen(root: &Path, check: bool) -> anyhow::Result<()> {
     )
 }
 
+fn print_summary(release: &Release) {
+    let Some(report) = &release.report else {
+        if release.first_record {
+            println!(
+                "generated/ is intercom-api {}; its sources are now recorded (no previous sources to compare with)",
+                release.version
+            );
+            return;
+        }
+        println!(
+            "generated/ is intercom-api {} (sources unchanged: no version change)",
+            release.version
+        );
+        return;
+    };
+    println!(
+        "intercom-api {} -> {} ({}): {}",
+        release.previous_version.as_deref().unwrap_or("?"),
+        release.version,
+        release::bump_words(report.bump()),
+        report.counts()
+    );
+    for change in report.breaking() {
+        println!("  breaking: {change}");
+    }
+}
+
 pub fn generate(spec: &Path, out: &Path, package: &str, module: &str) -> anyhow::Result<()> {
     let inputs = [VersionInput {
         module: module.to_owned(),
@@ -105,7 +168,13 @@ pub fn generate(spec: &Path, out: &Path, package: &str, module: &str) -> anyhow:
         patches: Vec::new(),
     }];
     let description = format!("Typed async client generated from {}", spec.display());
-    let files = generate_crate(package, PACKAGE_VERSION, &description, None, &inputs)?;
+    let files = generate_crate(
+        package,
+        release::INITIAL_VERSION,
+        &description,
+        None,
+        &inputs,
+    )?;
     write_files(out, &files, &["src"])?;
     println!("wrote {} files to {}", files.len(), out.display());
     Ok(())

@@ -40,6 +40,7 @@ pub struct ActivityLog {
 }
 /// Generated from `#/components/schemas/activity_log/properties/activity_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActivityLogActivityType {
     /// `admin_conversation_assignment_limit_change`
     AdminConversationAssignmentLimitChange,
@@ -732,6 +733,7 @@ pub struct AdminReplyConversationRequest {
 }
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
     Comment,
@@ -783,6 +785,7 @@ impl<'de> Deserialize<'de> for AdminReplyConversationRequestMessageType {
 }
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestType {
     /// `admin`
     Admin,
@@ -861,6 +864,7 @@ pub struct AdminReplyTicketRequest {
 }
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -927,6 +931,7 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
 }
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestType {
     /// `admin`
     Admin,
@@ -1152,6 +1157,7 @@ pub struct AiAgent {
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/last_answer_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentLastAnswerType {
     /// `ai_answer`
     AiAnswer,
@@ -1201,6 +1207,7 @@ impl<'de> Deserialize<'de> for AiAgentLastAnswerType {
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/resolution_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentResolutionState {
     /// `assumed_resolution`
     AssumedResolution,
@@ -1262,6 +1269,7 @@ impl<'de> Deserialize<'de> for AiAgentResolutionState {
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentSourceType {
     /// `essentials_plan_setup`
     EssentialsPlanSetup,
@@ -1710,6 +1718,7 @@ pub struct ArticleContent {
 ///
 /// Generated from `#/components/schemas/article_content/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentState {
     /// `published`
     Published,
@@ -1759,6 +1768,7 @@ impl<'de> Deserialize<'de> for ArticleContentState {
 ///
 /// Generated from `#/components/schemas/article_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentType {
     /// `article_content`
     ArticleContent,
@@ -1828,6 +1838,7 @@ pub struct ArticleList {
 ///
 /// Generated from `#/components/schemas/article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListType {
     /// `list`
     List,
@@ -1990,6 +2001,7 @@ pub struct ArticleListItem {
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemState {
     /// `published`
     Published,
@@ -2039,6 +2051,7 @@ impl<'de> Deserialize<'de> for ArticleListItemState {
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemType {
     /// `article`
     Article,
@@ -2127,6 +2140,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// `highlight`
     Highlight,
@@ -2195,6 +2209,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// `highlight`
     Highlight,
@@ -2283,6 +2298,7 @@ pub struct ArticleSearchResponseData {
 ///
 /// Generated from `#/components/schemas/article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchResponseType {
     /// `list`
     List,
@@ -2384,6 +2400,7 @@ pub struct ArticleStatistics {
 ///
 /// Generated from `#/components/schemas/article_statistics/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleStatisticsType {
     /// `article_statistics`
     ArticleStatistics,
@@ -2515,6 +2532,7 @@ pub struct ArticleTranslatedContent {
 ///
 /// Generated from `#/components/schemas/article_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleTranslatedContentType {
     /// `article_translated_content`
     ArticleTranslatedContent,
@@ -2583,6 +2601,7 @@ pub struct AssignConversationRequest {
 }
 /// Generated from `#/components/schemas/assign_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
     /// `assignment`
     Assignment,
@@ -2626,6 +2645,7 @@ impl<'de> Deserialize<'de> for AssignConversationRequestMessageType {
 }
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestType {
     /// `admin`
     Admin,
@@ -2694,6 +2714,7 @@ pub struct AttachContactToConversationRequest {
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
     UserId(AttachContactToConversationRequestCustomerUserId),
@@ -3072,6 +3093,7 @@ pub struct CloseConversationRequest {
 }
 /// Generated from `#/components/schemas/close_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestMessageType {
     /// `close`
     Close,
@@ -3115,6 +3137,7 @@ impl<'de> Deserialize<'de> for CloseConversationRequestMessageType {
 }
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestType {
     /// `admin`
     Admin,
@@ -3279,6 +3302,7 @@ pub struct CollectionList {
 ///
 /// Generated from `#/components/schemas/collection_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollectionListType {
     /// `list`
     List,
@@ -3466,6 +3490,7 @@ pub struct CompanyNotes {
 ///
 /// Generated from `#/components/schemas/company/properties/notes/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyNotesType {
     /// `note.list`
     NoteList,
@@ -3554,6 +3579,7 @@ pub struct CompanySegments {
 ///
 /// Generated from `#/components/schemas/company/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanySegmentsType {
     /// `segment.list`
     SegmentList,
@@ -3613,6 +3639,7 @@ pub struct CompanyTags {
 ///
 /// Generated from `#/components/schemas/company/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyTagsType {
     /// `tag.list`
     TagList,
@@ -3658,6 +3685,7 @@ impl<'de> Deserialize<'de> for CompanyTagsType {
 ///
 /// Generated from `#/components/schemas/company/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyType {
     /// `company`
     Company,
@@ -3727,6 +3755,7 @@ pub struct CompanyAttachedContacts {
 ///
 /// Generated from `#/components/schemas/company_attached_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedContactsType {
     /// `list`
     List,
@@ -3787,6 +3816,7 @@ pub struct CompanyAttachedSegments {
 ///
 /// Generated from `#/components/schemas/company_attached_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedSegmentsType {
     /// `list`
     List,
@@ -3858,6 +3888,7 @@ pub struct CompanyData {
 ///
 /// Generated from `#/components/schemas/company_data/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyDataType {
     /// `company`
     Company,
@@ -3927,6 +3958,7 @@ pub struct CompanyList {
 ///
 /// Generated from `#/components/schemas/company_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyListType {
     /// `list`
     List,
@@ -4069,6 +4101,7 @@ pub struct CompanyScroll {
 ///
 /// Generated from `#/components/schemas/company_scroll/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyScrollType {
     /// `list`
     List,
@@ -4475,6 +4508,7 @@ pub struct ContactAttachedCompanies {
 ///
 /// Generated from `#/components/schemas/contact_attached_companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactAttachedCompaniesType {
     /// `list`
     List,
@@ -4631,6 +4665,7 @@ pub struct ContactList {
 ///
 /// Generated from `#/components/schemas/contact_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactListType {
     /// `list`
     List,
@@ -4769,6 +4804,7 @@ pub struct ContactReference {
 ///
 /// Generated from `#/components/schemas/contact_reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReferenceType {
     /// `contact`
     Contact,
@@ -4840,6 +4876,7 @@ pub struct ContactReplyBaseRequest {
 }
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestMessageType {
     /// `comment`
     Comment,
@@ -4898,6 +4935,7 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
 }
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestType {
     /// `user`
     User,
@@ -4946,6 +4984,7 @@ impl<'de> Deserialize<'de> for ContactReplyBaseRequestType {
 /// Generated from `#/components/schemas/contact_reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyConversationRequest {
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
     ContactReplyEmailRequest(ContactReplyEmailRequest),
@@ -5088,6 +5127,7 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
 /// Generated from `#/components/schemas/contact_reply_ticket_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyTicketRequest {
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
@@ -5177,6 +5217,7 @@ pub struct ContactSegments {
 ///
 /// Generated from `#/components/schemas/contact_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactSegmentsType {
     /// `list`
     List,
@@ -5356,6 +5397,7 @@ pub struct ContentImportSource {
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceStatus {
     /// `active`
     Active,
@@ -5405,6 +5447,7 @@ impl<'de> Deserialize<'de> for ContentImportSourceStatus {
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceSyncBehavior {
     /// `api`
     Api,
@@ -5458,6 +5501,7 @@ impl<'de> Deserialize<'de> for ContentImportSourceSyncBehavior {
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceType {
     /// `content_import_source`
     ContentImportSource,
@@ -5527,6 +5571,7 @@ pub struct ContentImportSourcesList {
 ///
 /// Generated from `#/components/schemas/content_import_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourcesListType {
     /// `list`
     List,
@@ -5704,6 +5749,7 @@ pub struct ContentSnippetList {
 }
 /// Generated from `#/components/schemas/content_snippet_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSnippetListType {
     /// `list`
     List,
@@ -5808,6 +5854,7 @@ pub struct ContentSource {
 ///
 /// Generated from `#/components/schemas/content_source/properties/content_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourceContentType {
     /// `file`
     File,
@@ -5888,6 +5935,7 @@ pub struct ContentSourcesList {
 }
 /// Generated from `#/components/schemas/content_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourcesListType {
     /// `content_source.list`
     ContentSourceList,
@@ -6049,6 +6097,7 @@ pub struct Conversation {
 ///
 /// Generated from `#/components/schemas/conversation/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPriority {
     /// `priority`
     Priority,
@@ -6098,6 +6147,7 @@ impl<'de> Deserialize<'de> for ConversationPriority {
 ///
 /// Generated from `#/components/schemas/conversation/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationState {
     /// `open`
     Open,
@@ -6346,6 +6396,7 @@ pub struct ConversationContacts {
 }
 /// Generated from `#/components/schemas/conversation_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationContactsType {
     /// `contact.list`
     ContactList,
@@ -6413,6 +6464,7 @@ pub struct ConversationDeleted {
 ///
 /// Generated from `#/components/schemas/conversation_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationDeletedObject {
     /// `conversation`
     Conversation,
@@ -6510,6 +6562,7 @@ pub struct ConversationList {
 ///
 /// Generated from `#/components/schemas/conversation_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListType {
     /// `conversation.list`
     ConversationList,
@@ -6667,6 +6720,7 @@ pub struct ConversationListItem {
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemPriority {
     /// `priority`
     Priority,
@@ -6716,6 +6770,7 @@ impl<'de> Deserialize<'de> for ConversationListItemPriority {
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemState {
     /// `open`
     Open,
@@ -6864,6 +6919,7 @@ pub struct ConversationPart {
 ///
 /// Generated from `#/components/schemas/conversation_part/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartState {
     /// `open`
     Open,
@@ -7014,6 +7070,7 @@ pub struct ConversationParts {
 }
 /// Generated from `#/components/schemas/conversation_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartsType {
     /// `conversation_part.list`
     ConversationPartList,
@@ -7266,6 +7323,7 @@ pub struct ConversationSlaPaused {
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/current_sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaPausedCurrentSlaStatus {
     /// `active`
     Active,
@@ -7340,6 +7398,7 @@ pub struct ConversationSlaPausedSlaStatesValue {
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaPausedSlaStatesValueStatus {
     /// `paused`
     Paused,
@@ -7428,6 +7487,7 @@ pub struct ConversationSlaTargetMissed {
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/current_sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedCurrentSlaStatus {
     /// `hit`
     Hit,
@@ -7506,6 +7566,7 @@ pub struct ConversationSlaTargetMissedSlaStatesValue {
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
     /// `hit`
     Hit,
@@ -7563,6 +7624,7 @@ impl<'de> Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValueStatus {
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_target_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedSlaTargetType {
     /// `first_reply_time`
     FirstReplyTime,
@@ -7693,6 +7755,7 @@ pub struct ConversationSource {
 ///
 /// Generated from `#/components/schemas/conversation_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSourceType {
     /// `conversation`
     Conversation,
@@ -8129,6 +8192,7 @@ pub struct CreateArticleRequest {
 ///
 /// Generated from `#/components/schemas/create_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateArticleRequestState {
     /// `published`
     Published,
@@ -8319,6 +8383,7 @@ pub struct CreateContentImportSourceRequest {
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -8368,6 +8433,7 @@ impl<'de> Deserialize<'de> for CreateContentImportSourceRequestStatus {
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -8449,6 +8515,7 @@ pub struct CreateConversationRequestFrom {
 ///
 /// Generated from `#/components/schemas/create_conversation_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationRequestFromType {
     /// `lead`
     Lead,
@@ -8532,6 +8599,7 @@ pub struct CreateDataAttributeRequest {
 ///
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestModel {
     /// `contact`
     Contact,
@@ -8579,6 +8647,7 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestModel {
 }
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestDataType {
     /// `options`
     Options,
@@ -8635,7 +8704,8 @@ pub struct CreateDataAttributeRequestOptionsItem {
 }
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateDataAttributeRequestDataType2 {
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestDataTypeInline {
     /// `string`
     String,
     /// `integer`
@@ -8651,7 +8721,7 @@ pub enum CreateDataAttributeRequestDataType2 {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataType2 {
+impl CreateDataAttributeRequestDataTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8665,7 +8735,7 @@ impl CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl From<&str> for CreateDataAttributeRequestDataType2 {
+impl From<&str> for CreateDataAttributeRequestDataTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "string" => Self::String,
@@ -8678,17 +8748,17 @@ impl From<&str> for CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl std::fmt::Display for CreateDataAttributeRequestDataType2 {
+impl std::fmt::Display for CreateDataAttributeRequestDataTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for CreateDataAttributeRequestDataType2 {
+impl Serialize for CreateDataAttributeRequestDataTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
+impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8761,6 +8831,7 @@ pub struct CreateDataConnectorRequest {
 }
 /// Generated from `#/components/schemas/create_data_connector_request/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestAudiencesItem {
     /// `leads`
     Leads,
@@ -8848,6 +8919,7 @@ pub struct CreateDataConnectorRequestDataInputsItem {
 ///
 /// Generated from `#/components/schemas/create_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestDataInputsItemType {
     /// `string`
     String,
@@ -8926,6 +8998,7 @@ pub struct CreateDataConnectorRequestHeadersItem {
 ///
 /// Generated from `#/components/schemas/create_data_connector_request/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestHttpMethod {
     /// `get`
     Get,
@@ -9153,6 +9226,7 @@ pub struct CreateExternalPageRequest {
 ///
 /// Generated from `#/components/schemas/create_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateExternalPageRequestLocale {
     /// `en`
     En,
@@ -9287,6 +9361,7 @@ pub struct CreateMessageRequest {
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestBcc {
     Recipient(Recipient),
     /// The BCC recipients of the message.
@@ -9299,6 +9374,7 @@ pub enum CreateMessageRequestBcc {
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestCc {
     Recipient(Recipient),
     /// The CC recipients of the message.
@@ -9325,6 +9401,7 @@ pub struct CreateMessageRequestFrom {
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestFromType {
     /// `admin`
     Admin,
@@ -9370,6 +9447,7 @@ impl<'de> Deserialize<'de> for CreateMessageRequestFromType {
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
     InApp,
@@ -9432,6 +9510,7 @@ impl<'de> Deserialize<'de> for CreateMessageRequestMessageType {
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestTo {
     Recipient(Recipient),
     /// The recipients of the message.
@@ -9591,6 +9670,7 @@ pub struct CreatePhoneSwitchRequest {
 /// Generated from `#/components/schemas/create_ticket_reply_with_comment_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     ContactReplyTicketRequest(ContactReplyTicketRequest),
     AdminReplyTicketRequest(AdminReplyTicketRequest),
@@ -9666,6 +9746,7 @@ pub struct CreateTicketRequestAssignment {
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     Id(CreateTicketRequestContactsItemId),
     ExternalId(CreateTicketRequestContactsItemExternalId),
@@ -9763,6 +9844,7 @@ pub struct CreateTicketTypeAttributeRequest {
 ///
 /// Generated from `#/components/schemas/create_ticket_type_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeAttributeRequestDataType {
     /// `string`
     String,
@@ -9869,6 +9951,7 @@ pub struct CreateTicketTypeRequest {
 ///
 /// Generated from `#/components/schemas/create_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -9958,6 +10041,7 @@ pub struct CursorPages {
 ///
 /// Generated from `#/components/schemas/cursor_pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CursorPagesType {
     /// `pages`
     Pages,
@@ -10031,6 +10115,7 @@ pub struct CustomActionFinishedAction {
 ///
 /// Generated from `#/components/schemas/custom_action_finished/properties/action/properties/result`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomActionFinishedActionResult {
     /// `success`
     Success,
@@ -10110,6 +10195,7 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 /// Generated from `#/components/schemas/custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomAttributesValue {
     String(String),
     Integer(i64),
@@ -10182,6 +10268,7 @@ pub struct CustomChannelContact {
 ///
 /// Generated from `#/components/schemas/custom_channel_contact/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomChannelContactType {
     /// `user`
     User,
@@ -10362,6 +10449,7 @@ pub struct CustomObjectInstanceList {
 /// Generated from `#/components/schemas/customer_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomerRequest {
     IntercomUserId(CustomerRequestIntercomUserId),
     UserId(CustomerRequestUserId),
@@ -10501,6 +10589,7 @@ pub struct DataAttribute {
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeDataType {
     /// `string`
     String,
@@ -10562,6 +10651,7 @@ impl<'de> Deserialize<'de> for DataAttributeDataType {
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeModel {
     /// `contact`
     Contact,
@@ -10611,6 +10701,7 @@ impl<'de> Deserialize<'de> for DataAttributeModel {
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeType {
     /// `data_attribute`
     DataAttribute,
@@ -10671,6 +10762,7 @@ pub struct DataAttributeList {
 ///
 /// Generated from `#/components/schemas/data_attribute_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeListType {
     /// `list`
     List,
@@ -10793,6 +10885,7 @@ pub struct DataConnector {
 ///
 /// Generated from `#/components/schemas/data_connector/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorHttpMethod {
     /// `get`
     Get,
@@ -10854,6 +10947,7 @@ impl<'de> Deserialize<'de> for DataConnectorHttpMethod {
 ///
 /// Generated from `#/components/schemas/data_connector/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorState {
     /// `draft`
     Draft,
@@ -10903,6 +10997,7 @@ impl<'de> Deserialize<'de> for DataConnectorState {
 ///
 /// Generated from `#/components/schemas/data_connector/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorType {
     /// `data_connector`
     DataConnector,
@@ -11090,6 +11185,7 @@ pub struct DataConnectorDetail {
 }
 /// Generated from `#/components/schemas/data_connector_detail/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailAudiencesItem {
     /// `users`
     Users,
@@ -11143,6 +11239,7 @@ impl<'de> Deserialize<'de> for DataConnectorDetailAudiencesItem {
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/configuration_response_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailConfigurationResponseType {
     /// `test_response_type`
     TestResponseType,
@@ -11226,6 +11323,7 @@ pub struct DataConnectorDetailDataInputsItem {
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailDataInputsItemType {
     /// `string`
     String,
@@ -11283,6 +11381,7 @@ impl<'de> Deserialize<'de> for DataConnectorDetailDataInputsItemType {
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_transformation_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailDataTransformationType {
     /// `full_access`
     FullAccess,
@@ -11336,6 +11435,7 @@ impl<'de> Deserialize<'de> for DataConnectorDetailDataTransformationType {
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/execution_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailExecutionType {
     /// `server_side`
     ServerSide,
@@ -11406,6 +11506,7 @@ pub struct DataConnectorDetailHeadersItem {
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailHttpMethod {
     /// `get`
     Get,
@@ -11513,6 +11614,7 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
 }
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     /// `primitive_mapping`
     PrimitiveMapping,
@@ -11564,6 +11666,7 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
 }
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
     /// `conversation`
     Conversation,
@@ -11628,6 +11731,7 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
 }
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
     /// `conversation`
     Conversation,
@@ -11704,6 +11808,7 @@ pub struct DataConnectorDetailResponseFieldsItem {
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailResponseFieldsItemType {
     /// `unknown`
     Unknown2,
@@ -11769,6 +11874,7 @@ impl<'de> Deserialize<'de> for DataConnectorDetailResponseFieldsItemType {
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailState {
     /// `draft`
     Draft,
@@ -11818,6 +11924,7 @@ impl<'de> Deserialize<'de> for DataConnectorDetailState {
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailType {
     /// `data_connector`
     DataConnector,
@@ -11971,6 +12078,7 @@ pub struct DataConnectorExecutionResult {
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/error_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultErrorType {
     /// `request_configuration_error`
     RequestConfigurationError,
@@ -12068,6 +12176,7 @@ impl<'de> Deserialize<'de> for DataConnectorExecutionResultErrorType {
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultHttpMethod {
     /// `get`
     Get,
@@ -12129,6 +12238,7 @@ impl<'de> Deserialize<'de> for DataConnectorExecutionResultHttpMethod {
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultSourceType {
     /// `custom_bot`
     CustomBot,
@@ -12206,6 +12316,7 @@ impl<'de> Deserialize<'de> for DataConnectorExecutionResultSourceType {
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultType {
     /// `data_connector.execution`
     DataConnectorExecution,
@@ -12304,6 +12415,7 @@ pub struct DataConnectorExecutionResultListPagesNext {
 }
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultListPagesType {
     /// `pages`
     Pages,
@@ -12349,6 +12461,7 @@ impl<'de> Deserialize<'de> for DataConnectorExecutionResultListPagesType {
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultListType {
     /// `list`
     List,
@@ -12447,6 +12560,7 @@ pub struct DataConnectorListPagesNext {
 }
 /// Generated from `#/components/schemas/data_connector_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorListPagesType {
     /// `pages`
     Pages,
@@ -12492,6 +12606,7 @@ impl<'de> Deserialize<'de> for DataConnectorListPagesType {
 ///
 /// Generated from `#/components/schemas/data_connector_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorListType {
     /// `list`
     List,
@@ -12590,6 +12705,7 @@ pub struct DataEvent {
 ///
 /// Generated from `#/components/schemas/data_event/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventType {
     /// `event`
     Event,
@@ -12674,6 +12790,7 @@ pub struct DataEventListPages {
 ///
 /// Generated from `#/components/schemas/data_event_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventListType {
     /// `event.list`
     EventList,
@@ -12755,6 +12872,7 @@ pub struct DataEventSummary {
 ///
 /// Generated from `#/components/schemas/data_event_summary/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventSummaryType {
     /// `event.summary`
     EventSummary,
@@ -12877,6 +12995,7 @@ pub struct DataExport {
 ///
 /// Generated from `#/components/schemas/data_export/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataExportStatus {
     /// `pending`
     Pending,
@@ -13134,6 +13253,7 @@ pub struct DataExportCsv {
 /// Generated from `#/components/schemas/datetime`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
     String(String),
@@ -13166,6 +13286,7 @@ pub struct DeletedArticleObject {
 ///
 /// Generated from `#/components/schemas/deleted_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedArticleObjectObject {
     /// `article`
     Article,
@@ -13233,6 +13354,7 @@ pub struct DeletedCollectionObject {
 ///
 /// Generated from `#/components/schemas/deleted_collection_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCollectionObjectObject {
     /// `collection`
     Collection,
@@ -13300,6 +13422,7 @@ pub struct DeletedCompanyObject {
 ///
 /// Generated from `#/components/schemas/deleted_company_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCompanyObjectObject {
     /// `company`
     Company,
@@ -13430,6 +13553,7 @@ pub struct DeletedDataConnectorObject {
 ///
 /// Generated from `#/components/schemas/deleted_data_connector_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedDataConnectorObjectObject {
     /// `data_connector`
     DataConnector,
@@ -13497,6 +13621,7 @@ pub struct DeletedFolderObject {
 ///
 /// Generated from `#/components/schemas/deleted_folder_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedFolderObjectObject {
     /// `folder`
     Folder,
@@ -13564,6 +13689,7 @@ pub struct DeletedInternalArticleObject {
 ///
 /// Generated from `#/components/schemas/deleted_internal_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedInternalArticleObjectObject {
     /// `internal_article`
     InternalArticle,
@@ -13631,6 +13757,7 @@ pub struct DeletedObject {
 ///
 /// Generated from `#/components/schemas/deleted_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedObjectObject {
     /// `news-item`
     NewsItem,
@@ -13881,6 +14008,7 @@ pub struct ErrorErrorsItem {
 /// Generated from `#/components/schemas/event_details`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventDetails {
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
@@ -13960,6 +14088,7 @@ pub struct ExternalPage {
 ///
 /// Generated from `#/components/schemas/external_page/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageLocale {
     /// `en`
     En,
@@ -14005,6 +14134,7 @@ impl<'de> Deserialize<'de> for ExternalPageLocale {
 ///
 /// Generated from `#/components/schemas/external_page/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageType {
     /// `external_page`
     ExternalPage,
@@ -14074,6 +14204,7 @@ pub struct ExternalPagesList {
 ///
 /// Generated from `#/components/schemas/external_pages_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPagesListType {
     /// `list`
     List,
@@ -14268,6 +14399,7 @@ pub struct GroupContent {
 ///
 /// Generated from `#/components/schemas/group_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupContentType {
     /// `group_content`
     GroupContent,
@@ -14399,6 +14531,7 @@ pub struct GroupTranslatedContent {
 ///
 /// Generated from `#/components/schemas/group_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupTranslatedContentType {
     /// `group_translated_content`
     GroupTranslatedContent,
@@ -14467,6 +14600,7 @@ pub struct HandlingEvent {
 ///
 /// Generated from `#/components/schemas/handling_event/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HandlingEventType {
     /// `paused`
     Paused,
@@ -14611,6 +14745,7 @@ pub struct HelpCenterList {
 ///
 /// Generated from `#/components/schemas/help_center_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HelpCenterListType {
     /// `list`
     List,
@@ -14657,6 +14792,7 @@ impl<'de> Deserialize<'de> for HelpCenterListType {
 ///
 /// Generated from `#/components/schemas/intercom_version`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V1_0,
@@ -14782,6 +14918,7 @@ impl<'de> Deserialize<'de> for IntercomVersion {
 ///
 /// Generated from `#/components/schemas/intercom_version_unstable`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersionUnstable {
     /// `unstable`
     Unstable,
@@ -14855,6 +14992,7 @@ pub struct InternalArticleList {
 ///
 /// Generated from `#/components/schemas/internal_article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListType {
     /// `list`
     List,
@@ -14977,6 +15115,7 @@ pub struct InternalArticleListItem {
 ///
 /// Generated from `#/components/schemas/internal_article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListItemType {
     /// `internal_article`
     InternalArticle,
@@ -15058,6 +15197,7 @@ pub struct InternalArticleSearchResponseData {
 ///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleSearchResponseType {
     /// `list`
     List,
@@ -15149,6 +15289,7 @@ pub struct Jobs {
 ///
 /// Generated from `#/components/schemas/jobs/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsStatus {
     /// `pending`
     Pending,
@@ -15202,6 +15343,7 @@ impl<'de> Deserialize<'de> for JobsStatus {
 ///
 /// Generated from `#/components/schemas/jobs/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsType {
     /// `job`
     Job,
@@ -15269,6 +15411,7 @@ pub struct LinkedObject {
 ///
 /// Generated from `#/components/schemas/linked_object/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectCategory {
     /// `Customer`
     Customer,
@@ -15322,6 +15465,7 @@ impl<'de> Deserialize<'de> for LinkedObjectCategory {
 ///
 /// Generated from `#/components/schemas/linked_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectType {
     /// `ticket`
     Ticket,
@@ -15396,6 +15540,7 @@ pub struct LinkedObjectList {
 ///
 /// Generated from `#/components/schemas/linked_object_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectListType {
     /// `list`
     List,
@@ -15502,6 +15647,7 @@ pub struct Macro {
 }
 /// Generated from `#/components/schemas/macro/properties/available_on/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroAvailableOnItem {
     /// `inbox`
     Inbox,
@@ -15551,6 +15697,7 @@ impl<'de> Deserialize<'de> for MacroAvailableOnItem {
 ///
 /// Generated from `#/components/schemas/macro/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroType {
     /// `macro`
     Macro,
@@ -15596,6 +15743,7 @@ impl<'de> Deserialize<'de> for MacroType {
 ///
 /// Generated from `#/components/schemas/macro/properties/visible_to`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroVisibleTo {
     /// `everyone`
     Everyone,
@@ -15701,6 +15849,7 @@ pub struct MacroListPagesNext {
 ///
 /// Generated from `#/components/schemas/macro_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroListPagesType {
     /// `pages`
     Pages,
@@ -15746,6 +15895,7 @@ impl<'de> Deserialize<'de> for MacroListPagesType {
 ///
 /// Generated from `#/components/schemas/macro_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroListType {
     /// `list`
     List,
@@ -15851,6 +16001,7 @@ pub struct Message {
 ///
 /// Generated from `#/components/schemas/message/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageMessageType {
     /// `email`
     Email,
@@ -15932,6 +16083,7 @@ pub struct MultipleFilterSearchRequest {
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
     /// `AND`
     And,
@@ -15982,6 +16134,7 @@ impl<'de> Deserialize<'de> for MultipleFilterSearchRequestOperator {
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
@@ -16077,6 +16230,7 @@ pub struct NewsItem {
 ///
 /// Generated from `#/components/schemas/news_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemState {
     /// `draft`
     Draft,
@@ -16126,6 +16280,7 @@ impl<'de> Deserialize<'de> for NewsItemState {
 ///
 /// Generated from `#/components/schemas/news_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemType {
     /// `news-item`
     NewsItem,
@@ -16208,6 +16363,7 @@ pub struct NewsItemRequest {
 ///
 /// Generated from `#/components/schemas/news_item_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,
@@ -16299,6 +16455,7 @@ pub struct Newsfeed {
 ///
 /// Generated from `#/components/schemas/newsfeed/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsfeedType {
     /// `newsfeed`
     Newsfeed,
@@ -16501,6 +16658,7 @@ pub struct OpenConversationRequest {
 }
 /// Generated from `#/components/schemas/open_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
     /// `open`
     Open,
@@ -16631,6 +16789,7 @@ pub struct PagesLink {
 }
 /// Generated from `#/components/schemas/pages_link/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PagesLinkType {
     /// `pages`
     Pages,
@@ -16701,6 +16860,7 @@ pub struct PaginatedResponse {
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PaginatedResponseDataItem {
     NewsItem(NewsItem),
     Newsfeed(Newsfeed),
@@ -16711,6 +16871,7 @@ pub enum PaginatedResponseDataItem {
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaginatedResponseType {
     /// `list`
     List,
@@ -16836,6 +16997,7 @@ pub struct PhoneSwitch {
 }
 /// Generated from `#/components/schemas/phone_switch/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PhoneSwitchType {
     /// `phone_call_redirect`
     PhoneCallRedirect,
@@ -16896,6 +17058,7 @@ pub struct PriorityChanged {
 ///
 /// Generated from `#/components/schemas/priority_changed/properties/current_priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PriorityChangedCurrentPriority {
     /// `priority`
     Priority,
@@ -16945,6 +17108,7 @@ impl<'de> Deserialize<'de> for PriorityChangedCurrentPriority {
 ///
 /// Generated from `#/components/schemas/priority_changed/properties/previous_priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PriorityChangedPreviousPriority {
     /// `priority`
     Priority,
@@ -17024,6 +17188,7 @@ pub struct Recipient {
 ///
 /// Generated from `#/components/schemas/recipient/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecipientType {
     /// `user`
     User,
@@ -17074,6 +17239,7 @@ impl<'de> Deserialize<'de> for RecipientType {
 /// Generated from `#/components/schemas/redact_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
     RedactConversationPartRequest(
@@ -17125,6 +17291,7 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationPartRequestType {
     /// `conversation_part`
     ConversationPart,
@@ -17189,6 +17356,7 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationSourceRequestType {
     /// `source`
     Source,
@@ -17278,6 +17446,7 @@ pub struct RegisterFinVoiceCallRequest {
 ///
 /// Generated from `#/components/schemas/register_fin_voice_call_request/properties/source`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegisterFinVoiceCallRequestSource {
     /// `five9`
     Five9,
@@ -17332,6 +17501,7 @@ impl<'de> Deserialize<'de> for RegisterFinVoiceCallRequestSource {
 /// Generated from `#/components/schemas/reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ReplyConversationRequest {
     ContactReplyConversationRequest(ContactReplyConversationRequest),
     AdminReplyConversationRequest(AdminReplyConversationRequest),
@@ -17355,6 +17525,7 @@ pub struct SearchRequest {
 /// Generated from `#/components/schemas/search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SearchRequestQuery {
     SingleFilterSearchRequest(SingleFilterSearchRequest),
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
@@ -17415,6 +17586,7 @@ pub struct Segment {
 ///
 /// Generated from `#/components/schemas/segment/properties/person_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentPersonType {
     /// `contact`
     Contact,
@@ -17464,6 +17636,7 @@ impl<'de> Deserialize<'de> for SegmentPersonType {
 ///
 /// Generated from `#/components/schemas/segment/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentType {
     /// `segment`
     Segment,
@@ -17527,6 +17700,7 @@ pub struct SegmentList {
 ///
 /// Generated from `#/components/schemas/segment_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentListType {
     /// `segment.list`
     SegmentList,
@@ -17627,6 +17801,7 @@ pub struct SideConversationListPages {
 }
 /// Generated from `#/components/schemas/side_conversation_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SideConversationListPagesType {
     /// `pages`
     Pages,
@@ -17672,6 +17847,7 @@ impl<'de> Deserialize<'de> for SideConversationListPagesType {
 ///
 /// Generated from `#/components/schemas/side_conversation_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SideConversationListType {
     /// `side_conversation.list`
     SideConversationList,
@@ -17765,6 +17941,7 @@ pub struct SingleFilterSearchRequest {
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
     Eq,
@@ -17849,6 +18026,7 @@ impl<'de> Deserialize<'de> for SingleFilterSearchRequestOperator {
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
@@ -17861,6 +18039,7 @@ pub enum SingleFilterSearchRequestValue {
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/2/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValueValueListItem {
     String(String),
     Integer(i64),
@@ -17905,6 +18084,7 @@ pub struct SlaApplied {
 ///
 /// Generated from `#/components/schemas/sla_applied/properties/sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
     /// `hit`
     Hit,
@@ -17976,6 +18156,7 @@ pub struct SnoozeConversationRequest {
 }
 /// Generated from `#/components/schemas/snooze_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
     /// `snoozed`
     Snoozed,
@@ -18169,6 +18350,7 @@ pub struct SubscriptionType {
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/consent_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
     /// `opt_out`
     OptOut,
@@ -18216,6 +18398,7 @@ impl<'de> Deserialize<'de> for SubscriptionTypeConsentType {
 }
 /// Generated from `#/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
     /// `email`
     Email,
@@ -18265,6 +18448,7 @@ impl<'de> Deserialize<'de> for SubscriptionTypeContentTypesItem {
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeState {
     /// `live`
     Live,
@@ -18333,6 +18517,7 @@ pub struct SubscriptionTypeList {
 ///
 /// Generated from `#/components/schemas/subscription_type_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeListType {
     /// `list`
     List,
@@ -18500,6 +18685,7 @@ pub struct TagList {
 ///
 /// Generated from `#/components/schemas/tag_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagListType {
     /// `list`
     List,
@@ -18587,6 +18773,7 @@ pub struct Tags {
 ///
 /// Generated from `#/components/schemas/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagsType {
     /// `tag.list`
     TagList,
@@ -18683,6 +18870,7 @@ pub struct TeamList {
 ///
 /// Generated from `#/components/schemas/team_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamListType {
     /// `team.list`
     TeamList,
@@ -18830,6 +19018,7 @@ pub struct TeammateReference {
 ///
 /// Generated from `#/components/schemas/teammate_reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeammateReferenceType {
     /// `admin`
     Admin,
@@ -18959,7 +19148,7 @@ pub struct Ticket {
     ///
     /// Defaults to `"ticket"`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketType2>,
+    pub type_: Option<TicketTypeInline>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
     #[serde(
         default,
@@ -18975,6 +19164,7 @@ pub struct Ticket {
 ///
 /// Generated from `#/components/schemas/ticket/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketCategory {
     /// `Customer`
     Customer,
@@ -19031,6 +19221,7 @@ impl<'de> Deserialize<'de> for TicketCategory {
 /// Generated from `#/components/schemas/ticket/properties/ticket_state`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketTicketState {
     TicketState(TicketState),
     Category(String),
@@ -19041,13 +19232,14 @@ pub enum TicketTicketState {
 ///
 /// Generated from `#/components/schemas/ticket/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TicketType2 {
+#[non_exhaustive]
+pub enum TicketTypeInline {
     /// `ticket`
     Ticket,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketType2 {
+impl TicketTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -19056,7 +19248,7 @@ impl TicketType2 {
         }
     }
 }
-impl From<&str> for TicketType2 {
+impl From<&str> for TicketTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "ticket" => Self::Ticket,
@@ -19064,17 +19256,17 @@ impl From<&str> for TicketType2 {
         }
     }
 }
-impl std::fmt::Display for TicketType2 {
+impl std::fmt::Display for TicketTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for TicketType2 {
+impl Serialize for TicketTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for TicketType2 {
+impl<'de> Deserialize<'de> for TicketTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -19101,6 +19293,7 @@ pub struct TicketContacts {
 ///
 /// Generated from `#/components/schemas/ticket_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketContactsType {
     /// `contact.list`
     ContactList,
@@ -19154,6 +19347,7 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketCustomAttributesValue {
     String(String),
     Number(f64),
@@ -19189,6 +19383,7 @@ pub struct TicketDeleted {
 ///
 /// Generated from `#/components/schemas/ticket_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketDeletedObject {
     /// `ticket`
     Ticket,
@@ -19258,6 +19453,7 @@ pub struct TicketList {
 ///
 /// Generated from `#/components/schemas/ticket_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketListType {
     /// `ticket.list`
     TicketList,
@@ -19388,6 +19584,7 @@ pub struct TicketPart {
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/previous_ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
     Submitted,
@@ -19445,6 +19642,7 @@ impl<'de> Deserialize<'de> for TicketPartPreviousTicketState {
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartTicketState {
     /// `submitted`
     Submitted,
@@ -19533,6 +19731,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataAttributeType {
     /// `attribute`
     Attribute,
@@ -19593,6 +19792,7 @@ pub struct TicketPartUpdatedAttributeDataValue {
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
     String(String),
@@ -19606,6 +19806,7 @@ pub enum TicketPartUpdatedAttributeDataValueId {
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
     String(String),
@@ -19618,6 +19819,7 @@ pub enum TicketPartUpdatedAttributeDataValueLabel {
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueType {
     /// `value`
     Value,
@@ -19696,6 +19898,7 @@ pub struct TicketPartAuthor {
 ///
 /// Generated from `#/components/schemas/ticket_part_author/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartAuthorType {
     /// `admin`
     Admin,
@@ -19771,6 +19974,7 @@ pub struct TicketParts {
 }
 /// Generated from `#/components/schemas/ticket_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartsType {
     /// `ticket_part.list`
     TicketPartList,
@@ -19867,6 +20071,7 @@ pub struct TicketReply {
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/part_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -19920,6 +20125,7 @@ impl<'de> Deserialize<'de> for TicketReplyPartType {
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyType {
     /// `ticket_part`
     TicketPart,
@@ -19973,6 +20179,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
     String(String),
     Number(f64),
@@ -20026,6 +20233,7 @@ pub struct TicketState {
 ///
 /// Generated from `#/components/schemas/ticket_state/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateCategory {
     /// `submitted`
     Submitted,
@@ -20130,6 +20338,7 @@ pub struct TicketStateDetailed {
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateDetailedCategory {
     /// `submitted`
     Submitted,
@@ -20304,6 +20513,7 @@ pub struct TicketType {
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketTypeCategory {
     /// `Customer`
     Customer,
@@ -20657,6 +20867,7 @@ pub struct UpdateArticleRequest {
 ///
 /// Generated from `#/components/schemas/update_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateArticleRequestState {
     /// `published`
     Published,
@@ -20842,6 +21053,7 @@ pub struct UpdateContentImportSourceRequest {
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -20891,6 +21103,7 @@ impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestStatus {
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -21121,6 +21334,7 @@ pub struct UpdateDataConnectorRequest {
 }
 /// Generated from `#/components/schemas/update_data_connector_request/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestAudiencesItem {
     /// `leads`
     Leads,
@@ -21208,6 +21422,7 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestDataInputsItemType {
     /// `string`
     String,
@@ -21286,6 +21501,7 @@ pub struct UpdateDataConnectorRequestHeadersItem {
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestHttpMethod {
     /// `get`
     Get,
@@ -21347,6 +21563,7 @@ impl<'de> Deserialize<'de> for UpdateDataConnectorRequestHttpMethod {
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestState {
     /// `draft`
     Draft,
@@ -21433,6 +21650,7 @@ pub struct UpdateExternalPageRequest {
 ///
 /// Generated from `#/components/schemas/update_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateExternalPageRequestLocale {
     /// `en`
     En,
@@ -21678,6 +21896,7 @@ pub struct UpdateTicketTypeRequest {
 ///
 /// Generated from `#/components/schemas/update_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -21997,6 +22216,7 @@ pub struct VisitorCompanies {
 ///
 /// Generated from `#/components/schemas/visitor/properties/companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorCompaniesType {
     /// `company.list`
     CompanyList,
@@ -22118,6 +22338,7 @@ pub struct VisitorSegments {
 ///
 /// Generated from `#/components/schemas/visitor/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSegmentsType {
     /// `segment.list`
     SegmentList,
@@ -22175,6 +22396,7 @@ pub struct VisitorSocialProfiles {
 ///
 /// Generated from `#/components/schemas/visitor/properties/social_profiles/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSocialProfilesType {
     /// `social_profile.list`
     SocialProfileList,
@@ -22256,6 +22478,7 @@ pub struct VisitorTagsTagsItem {
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsTagsItemType {
     /// `tag`
     Tag,
@@ -22301,6 +22524,7 @@ impl<'de> Deserialize<'de> for VisitorTagsTagsItemType {
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsType {
     /// `tag.list`
     TagList,
@@ -22372,6 +22596,7 @@ pub struct VisitorDeletedObject {
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorDeletedObjectType {
     /// `visitor`
     Visitor,
@@ -22498,6 +22723,7 @@ pub struct WhatsappMessageStatusError {
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusStatus {
     /// `sent`
     Sent,
@@ -22606,6 +22832,7 @@ pub struct WhatsappMessageStatusListEventsItem {
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemStatus {
     /// `sent`
     Sent,
@@ -22663,6 +22890,7 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListEventsItemStatus {
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemType {
     /// `broadcast_outbound`
     BroadcastOutbound,
@@ -22740,6 +22968,7 @@ pub struct WhatsappMessageStatusListPagesNext {
 }
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListPagesType {
     /// `pages`
     Pages,
@@ -22783,6 +23012,7 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListPagesType {
 }
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListType {
     /// `list`
     List,
@@ -22933,6 +23163,7 @@ pub struct WorkflowExportWorkflow {
 ///
 /// Generated from `#/components/schemas/workflow_export/properties/workflow/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WorkflowExportWorkflowState {
     /// `live`
     Live,
@@ -22982,66 +23213,832 @@ impl<'de> Deserialize<'de> for WorkflowExportWorkflowState {
         Ok(Self::from(value.as_str()))
     }
 }
-/// Generated from `#/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SearchActivityLogsBody {
-    /// The start date that you request data for. It must be formatted as a UNIX timestamp.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at_after: Option<String>,
-    /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at_before: Option<String>,
-    /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_types: Option<Vec<String>>,
-    /// The page number of results to return.
-    ///
-    /// Defaults to `1`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page: Option<i64>,
-    /// The number of results per page. Must be between 1 and 250.
-    ///
-    /// Defaults to `20`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub per_page: Option<i64>,
+pub struct AttachContactToACompanyBody {
+    /// The unique identifier for the company which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SetAwayAdminBody {
-    /// Set to "true" to change the status of the admin to away.
-    ///
-    /// Defaults to `true`.
-    pub away_mode_enabled: bool,
-    /// Set to "true" to assign any new conversation replies to your default inbox.
-    ///
-    /// Defaults to `false`.
-    pub away_mode_reassign: bool,
-    /// The unique identifier of the away status reason
+pub struct AttachSubscriptionTypeToContactBody {
+    /// The consent_type of a subscription, opt_out or opt_in.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub consent_type: String,
+    /// The unique identifier for the subscription which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AttachTagToContactBody {
+    /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AttachTagToConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AttachTagToTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1companies~1{company_id}~1notes/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateCompanyNoteBody {
+    /// The unique identifier of the admin creating the note. If not provided, defaults to the admin associated with the access token.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub admin_id: Option<String>,
+    /// The text of the note.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub body: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateContactResponse {
+    /// The name of the Android app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_device: Option<String>,
+    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
     #[serde(
         default,
         deserialize_with = "crate::runtime::lenient::opt_integer",
         skip_serializing_if = "Option::is_none"
     )]
-    pub away_status_reason_id: Option<i64>,
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_sdk_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<ContactCompanies>,
+    /// (UNIX timestamp) The time when the contact was created.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The contact's email domain.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// The contacts phone number normalized to the E164 format
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub formatted_phone: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_device: Option<String>,
+    /// (UNIX timestamp) The last time the contact used the iOS app.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub language_override: Option<String>,
+    /// (UNIX timestamp) The time when the contact was last messaged.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_contacted_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_email_clicked_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last opened an email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_email_opened_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last messaged in.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_replied_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_seen_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marked_email_as_spam: Option<bool>,
+    /// The contacts name.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_id: Option<i64>,
+    /// The contacts phone.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<String>,
+    /// The role of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    /// (UNIX timestamp) The time specified for when a contact signed up.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub signed_up_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<ContactSocialProfiles>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (UNIX timestamp) The time when the contact was last updated.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateConversationResponse {
+    /// The message body, which may contain HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub body: String,
+    /// The associated conversation_id
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub conversation_id: String,
+    /// The time the conversation was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
+    pub created_at: i64,
+    /// The id representing the message.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
+    pub message_type: MessageMessageType,
+    /// The subject of the message. Only present if message_type: email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subject: Option<String>,
+    /// The type of the message
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
+    pub type_: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateFolderBody {
+    pub folder: CreateFolderBodyFolder,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema/properties/folder`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateFolderBodyFolder {
+    /// The description of the folder
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// An emoji for the folder
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub emoji: Option<String>,
+    /// The name of the folder
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub name: String,
+    /// The ID of the parent folder
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_folder_id: Option<i64>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateNoteBody {
+    /// The unique identifier of a given admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub admin_id: Option<String>,
+    /// The text of the note.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub body: String,
+    /// The unique identifier of a given contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contact_id: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CreateTagBody {
+    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
+    TagCompanyRequest(TagCompanyRequest),
+    UntagCompanyRequest(UntagCompanyRequest),
+    TagMultipleUsersRequest(TagMultipleUsersRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateTicketBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DetachTagFromConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub admin_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DetachTagFromTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub admin_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EnqueueCreateTicketBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetDownloadReportingDataByJobIdentifierAccept {
+    /// `application/octet-stream`
+    ApplicationOctetStream,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl GetDownloadReportingDataByJobIdentifierAccept {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationOctetStream => "application/octet-stream",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn from(value: &str) -> Self {
+        match value {
+            "application/octet-stream" => Self::ApplicationOctetStream,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetExportReportingDataByJobIdentifierResponse {
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_expires_at: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_url: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_identifier: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetExportReportingDataGetDatasetsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<
+        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
+    >,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_time_attribute_id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+    /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub qualified_id: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LisDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// `conversation`
+    Conversation,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl LisDataAttributesModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Conversation => "conversation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for LisDataAttributesModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for LisDataAttributesModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for LisDataAttributesModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for LisDataAttributesModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum LisDataEventsFilter {
+    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
+    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
+    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+/// user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LisDataEventsFilterUserIdQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub user_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// intercom_user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub intercom_user_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// email query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LisDataEventsFilterEmailQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -23197,26 +24194,867 @@ pub struct ListCallsWithTranscriptsResponseDataItem {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1companies~1{company_id}~1notes/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsSuccess {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsSuccess {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsSuccess {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsSuccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsSuccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsSuccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsErrorType {
+    /// `request_configuration_error`
+    RequestConfigurationError,
+    /// `faraday_error`
+    FaradayError,
+    /// `3rd_party_error`
+    V3rdPartyError,
+    /// `response_mapping_error`
+    ResponseMappingError,
+    /// `token_refresh_error`
+    TokenRefreshError,
+    /// `fin_action_response_formatting_error`
+    FinActionResponseFormattingError,
+    /// `fin_action_identity_verification_error`
+    FinActionIdentityVerificationError,
+    /// `email_verification_error`
+    EmailVerificationError,
+    /// `non_fin_standalone_action_identity_verification_error`
+    NonFinStandaloneActionIdentityVerificationError,
+    /// `request_validation_error`
+    RequestValidationError,
+    /// `client_side_action_error`
+    ClientSideActionError,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsErrorType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestConfigurationError => "request_configuration_error",
+            Self::FaradayError => "faraday_error",
+            Self::V3rdPartyError => "3rd_party_error",
+            Self::ResponseMappingError => "response_mapping_error",
+            Self::TokenRefreshError => "token_refresh_error",
+            Self::FinActionResponseFormattingError => {
+                "fin_action_response_formatting_error"
+            }
+            Self::FinActionIdentityVerificationError => {
+                "fin_action_identity_verification_error"
+            }
+            Self::EmailVerificationError => "email_verification_error",
+            Self::NonFinStandaloneActionIdentityVerificationError => {
+                "non_fin_standalone_action_identity_verification_error"
+            }
+            Self::RequestValidationError => "request_validation_error",
+            Self::ClientSideActionError => "client_side_action_error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "request_configuration_error" => Self::RequestConfigurationError,
+            "faraday_error" => Self::FaradayError,
+            "3rd_party_error" => Self::V3rdPartyError,
+            "response_mapping_error" => Self::ResponseMappingError,
+            "token_refresh_error" => Self::TokenRefreshError,
+            "fin_action_response_formatting_error" => {
+                Self::FinActionResponseFormattingError
+            }
+            "fin_action_identity_verification_error" => {
+                Self::FinActionIdentityVerificationError
+            }
+            "email_verification_error" => Self::EmailVerificationError,
+            "non_fin_standalone_action_identity_verification_error" => {
+                Self::NonFinStandaloneActionIdentityVerificationError
+            }
+            "request_validation_error" => Self::RequestValidationError,
+            "client_side_action_error" => Self::ClientSideActionError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsIncludeBodies {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsIncludeBodies {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsIncludeBodies {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeBodies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsIncludeBodies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeBodies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/9/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsIncludeRequestUrl {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsIncludeRequestUrl {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateCompanyNoteBody {
-    /// The unique identifier of the admin creating the note. If not provided, defaults to the admin associated with the access token.
+pub struct ListFoldersResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Folder>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// Total number of folders
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ListFoldersResponseType>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListFoldersResponseType {
+    /// `list`
+    List,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListFoldersResponseType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListFoldersResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListFoldersResponseType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListFoldersResponseType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListFoldersResponseType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// The variant is chosen by the value of `message_type`.
+///
+/// Generated from `#/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ManageConversationBody {
+    CloseConversationRequest(CloseConversationRequest),
+    SnoozeConversationRequest(SnoozeConversationRequest),
+    OpenConversationRequest(OpenConversationRequest),
+    AssignConversationRequest(AssignConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ManageConversationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
+        {
+            Some("close") => {
+                serde_json::from_value(value).map(Self::CloseConversationRequest)
+            }
+            Some("snoozed") => {
+                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
+            }
+            Some("open") => {
+                serde_json::from_value(value).map(Self::OpenConversationRequest)
+            }
+            Some("assignment") => {
+                serde_json::from_value(value).map(Self::AssignConversationRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MergeContactResponse {
+    /// The name of the Android app which the contact is using.
     #[serde(
         default,
         deserialize_with = "crate::runtime::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub admin_id: Option<String>,
-    /// The text of the note.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_device: Option<String>,
+    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_sdk_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<ContactCompanies>,
+    /// (UNIX timestamp) The time when the contact was created.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The contact's email domain.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// The contacts phone number normalized to the E164 format
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub formatted_phone: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_device: Option<String>,
+    /// (UNIX timestamp) The last time the contact used the iOS app.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub language_override: Option<String>,
+    /// (UNIX timestamp) The time when the contact was last messaged.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_contacted_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_email_clicked_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last opened an email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_email_opened_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last messaged in.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_replied_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_seen_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marked_email_as_spam: Option<bool>,
+    /// The contacts name.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_id: Option<i64>,
+    /// The contacts phone.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<String>,
+    /// The role of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    /// (UNIX timestamp) The time specified for when a contact signed up.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub signed_up_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<ContactSocialProfiles>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (UNIX timestamp) The time when the contact was last updated.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1custom_channel_events~1notify_attribute_collected/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotifyAttributeCollectedBody {
+    pub contact: CustomChannelContact,
+    /// Unique identifier for the event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub event_id: String,
+    /// Identifier for the conversation in your application.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub external_conversation_id: String,
+    pub attribute: CustomChannelAttribute,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1custom_channel_events~1notify_new_message/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotifyNewMessageBody {
+    pub contact: CustomChannelContact,
+    /// Unique identifier for the event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub event_id: String,
+    /// Identifier for the conversation in your application.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub external_conversation_id: String,
+    /// The message content sent by the user.
     #[serde(deserialize_with = "crate::runtime::lenient::string")]
     pub body: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
+/// Generated from `#/paths/~1custom_channel_events~1notify_quick_reply_selected/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotifyQuickReplySelectedBody {
+    pub contact: CustomChannelContact,
+    /// Unique identifier for the event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub event_id: String,
+    /// Identifier for the conversation in your application.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub external_conversation_id: String,
+    /// Id of the selected quick reply option.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub quick_reply_option_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateContactResponse {
+pub struct PostExportReportingDataEnqueueBody {
+    /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
+    pub attribute_ids: Vec<String>,
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub dataset_id: String,
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
+    pub end_time: i64,
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
+    pub start_time: i64,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostExportReportingDataEnqueueResponse {
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_expires_at: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_url: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_identifier: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyTicketBody {
+    /// Option to disable notifications when replying to a Ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    /// The variant-specific properties.
+    #[serde(flatten)]
+    pub variant: ReplyTicketBodyVariant,
+}
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ReplyTicketBodyVariant {
+    ContactReplyTicketRequest(ContactReplyTicketRequest),
+    AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+/// Generated from `#/paths/~1data_connectors~1{id}/get/parameters/2/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RetrieveDataConnectorStateVersion {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl RetrieveDataConnectorStateVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RetrieveDataConnectorStateVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RetrieveDataConnectorStateVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for RetrieveDataConnectorStateVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveDataConnectorStateVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SearchActivityLogsBody {
+    /// The start date that you request data for. It must be formatted as a UNIX timestamp.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at_after: Option<String>,
+    /// The end date that you request data for. It must be formatted as a UNIX timestamp.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at_before: Option<String>,
+    /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_types: Option<Vec<String>>,
+    /// The page number of results to return.
+    ///
+    /// Defaults to `1`.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page: Option<i64>,
+    /// The number of results per page. Must be between 1 and 250.
+    ///
+    /// Defaults to `20`.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub per_page: Option<i64>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SetAwayAdminBody {
+    /// Set to "true" to change the status of the admin to away.
+    ///
+    /// Defaults to `true`.
+    pub away_mode_enabled: bool,
+    /// Set to "true" to assign any new conversation replies to your default inbox.
+    ///
+    /// Defaults to `false`.
+    pub away_mode_reassign: bool,
+    /// The unique identifier of the away status reason
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub away_status_reason_id: Option<i64>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ShowContactResponse {
     /// The name of the Android app which the contact is using.
     #[serde(
         default,
@@ -23788,603 +25626,6 @@ pub struct ShowContactByExternalIdResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_sdk_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachSubscriptionTypeToContactBody {
-    /// The consent_type of a subscription, opt_out or opt_in.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub consent_type: String,
-    /// The unique identifier for the subscription which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachTagToContactBody {
-    /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_sdk_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
 /// Generated from `#/paths/~1contacts~1{id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactResponse {
@@ -24672,859 +25913,6 @@ pub struct UpdateContactResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachContactToACompanyBody {
-    /// The unique identifier for the company which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateNoteBody {
-    /// The unique identifier of a given admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_id: Option<String>,
-    /// The text of the note.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub body: String,
-    /// The unique identifier of a given contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub contact_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateConversationResponse {
-    /// The message body, which may contain HTML.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub body: String,
-    /// The associated conversation_id
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub conversation_id: String,
-    /// The time the conversation was created.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
-    pub created_at: i64,
-    /// The id representing the message.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
-    pub message_type: MessageMessageType,
-    /// The subject of the message. Only present if message_type: email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub subject: Option<String>,
-    /// The type of the message
-    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
-    pub type_: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachTagToConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DetachTagFromConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub admin_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// The variant is chosen by the value of `message_type`.
-///
-/// Generated from `#/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ManageConversationBody {
-    CloseConversationRequest(CloseConversationRequest),
-    SnoozeConversationRequest(SnoozeConversationRequest),
-    OpenConversationRequest(OpenConversationRequest),
-    AssignConversationRequest(AssignConversationRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl<'de> Deserialize<'de> for ManageConversationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
-        {
-            Some("close") => {
-                serde_json::from_value(value).map(Self::CloseConversationRequest)
-            }
-            Some("snoozed") => {
-                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
-            }
-            Some("open") => {
-                serde_json::from_value(value).map(Self::OpenConversationRequest)
-            }
-            Some("assignment") => {
-                serde_json::from_value(value).map(Self::AssignConversationRequest)
-            }
-            _ => return Ok(Self::Other(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
-}
-/// Generated from `#/paths/~1custom_channel_events~1notify_attribute_collected/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotifyAttributeCollectedBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub external_conversation_id: String,
-    pub attribute: CustomChannelAttribute,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1custom_channel_events~1notify_new_message/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotifyNewMessageBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub external_conversation_id: String,
-    /// The message content sent by the user.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub body: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1custom_channel_events~1notify_quick_reply_selected/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotifyQuickReplySelectedBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub external_conversation_id: String,
-    /// Id of the selected quick reply option.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub quick_reply_option_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LisDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl LisDataAttributesModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LisDataAttributesModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LisDataAttributesModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LisDataAttributesModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LisDataAttributesModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsSuccess {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsSuccess {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsSuccess {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsSuccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsSuccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsSuccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsErrorType {
-    /// `request_configuration_error`
-    RequestConfigurationError,
-    /// `faraday_error`
-    FaradayError,
-    /// `3rd_party_error`
-    V3rdPartyError,
-    /// `response_mapping_error`
-    ResponseMappingError,
-    /// `token_refresh_error`
-    TokenRefreshError,
-    /// `fin_action_response_formatting_error`
-    FinActionResponseFormattingError,
-    /// `fin_action_identity_verification_error`
-    FinActionIdentityVerificationError,
-    /// `email_verification_error`
-    EmailVerificationError,
-    /// `non_fin_standalone_action_identity_verification_error`
-    NonFinStandaloneActionIdentityVerificationError,
-    /// `request_validation_error`
-    RequestValidationError,
-    /// `client_side_action_error`
-    ClientSideActionError,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestConfigurationError => "request_configuration_error",
-            Self::FaradayError => "faraday_error",
-            Self::V3rdPartyError => "3rd_party_error",
-            Self::ResponseMappingError => "response_mapping_error",
-            Self::TokenRefreshError => "token_refresh_error",
-            Self::FinActionResponseFormattingError => {
-                "fin_action_response_formatting_error"
-            }
-            Self::FinActionIdentityVerificationError => {
-                "fin_action_identity_verification_error"
-            }
-            Self::EmailVerificationError => "email_verification_error",
-            Self::NonFinStandaloneActionIdentityVerificationError => {
-                "non_fin_standalone_action_identity_verification_error"
-            }
-            Self::RequestValidationError => "request_validation_error",
-            Self::ClientSideActionError => "client_side_action_error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "request_configuration_error" => Self::RequestConfigurationError,
-            "faraday_error" => Self::FaradayError,
-            "3rd_party_error" => Self::V3rdPartyError,
-            "response_mapping_error" => Self::ResponseMappingError,
-            "token_refresh_error" => Self::TokenRefreshError,
-            "fin_action_response_formatting_error" => {
-                Self::FinActionResponseFormattingError
-            }
-            "fin_action_identity_verification_error" => {
-                Self::FinActionIdentityVerificationError
-            }
-            "email_verification_error" => Self::EmailVerificationError,
-            "non_fin_standalone_action_identity_verification_error" => {
-                Self::NonFinStandaloneActionIdentityVerificationError
-            }
-            "request_validation_error" => Self::RequestValidationError,
-            "client_side_action_error" => Self::ClientSideActionError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsIncludeBodies {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsIncludeBodies {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsIncludeBodies {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeBodies {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsIncludeBodies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeBodies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/9/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsIncludeRequestUrl {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsIncludeRequestUrl {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1data_connectors~1{id}/get/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RetrieveDataConnectorStateVersion {
-    /// `draft`
-    Draft,
-    /// `live`
-    Live,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl RetrieveDataConnectorStateVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RetrieveDataConnectorStateVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RetrieveDataConnectorStateVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RetrieveDataConnectorStateVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveDataConnectorStateVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetDownloadReportingDataByJobIdentifierAccept {
-    /// `application/octet-stream`
-    ApplicationOctetStream,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl GetDownloadReportingDataByJobIdentifierAccept {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationOctetStream => "application/octet-stream",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn from(value: &str) -> Self {
-        match value {
-            "application/octet-stream" => Self::ApplicationOctetStream,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum LisDataEventsFilter {
-    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-/// user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LisDataEventsFilterUserIdQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// intercom_user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub intercom_user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// email query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LisDataEventsFilterEmailQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub email: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostExportReportingDataEnqueueBody {
-    /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
-    pub attribute_ids: Vec<String>,
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub dataset_id: String,
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
-    pub end_time: i64,
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
-    pub start_time: i64,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostExportReportingDataEnqueueResponse {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_expires_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_url: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub job_identifier: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetExportReportingDataGetDatasetsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_time_attribute_id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub qualified_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_expires_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_url: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub job_identifier: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ListFoldersResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Folder>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// Total number of folders
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ListFoldersResponseType>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListFoldersResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListFoldersResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListFoldersResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListFoldersResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListFoldersResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListFoldersResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateFolderBody {
-    pub folder: CreateFolderBodyFolder,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema/properties/folder`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateFolderBodyFolder {
-    /// The description of the folder
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// An emoji for the folder
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub emoji: Option<String>,
-    /// The name of the folder
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub name: String,
-    /// The ID of the parent folder
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_folder_id: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
 /// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateFolderBody {
@@ -25564,107 +25952,6 @@ pub struct UpdateFolderBodyFolder {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_folder_id: Option<i64>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum CreateTagBody {
-    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
-    TagCompanyRequest(TagCompanyRequest),
-    UntagCompanyRequest(UntagCompanyRequest),
-    TagMultipleUsersRequest(TagMultipleUsersRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateTicketBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct EnqueueCreateTicketBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_notifications: Option<bool>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -25719,50 +26006,6 @@ pub struct UpdateTicketBody {
     /// Option to disable notifications when a Ticket is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReplyTicketBody {
-    /// Option to disable notifications when replying to a Ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_notifications: Option<bool>,
-    /// The variant-specific properties.
-    #[serde(flatten)]
-    pub variant: ReplyTicketBodyVariant,
-}
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ReplyTicketBodyVariant {
-    ContactReplyTicketRequest(ContactReplyTicketRequest),
-    AdminReplyTicketRequest(AdminReplyTicketRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub admin_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

@@ -40,6 +40,7 @@ pub struct ActivityLog {
 }
 /// Generated from `#/components/schemas/activity_log/properties/activity_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActivityLogActivityType {
     /// `admin_conversation_assignment_limit_change`
     AdminConversationAssignmentLimitChange,
@@ -982,6 +983,7 @@ pub struct AdminReplyConversationRequest {
 }
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
     Comment,
@@ -1033,6 +1035,7 @@ impl<'de> Deserialize<'de> for AdminReplyConversationRequestMessageType {
 }
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestType {
     /// `admin`
     Admin,
@@ -1114,6 +1117,7 @@ pub struct AdminReplyTicketRequest {
 }
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -1180,6 +1184,7 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
 }
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestType {
     /// `admin`
     Admin,
@@ -1371,6 +1376,7 @@ pub struct AiAgent {
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/last_answer_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentLastAnswerType {
     /// `ai_answer`
     AiAnswer,
@@ -1420,6 +1426,7 @@ impl<'de> Deserialize<'de> for AiAgentLastAnswerType {
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/resolution_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentResolutionState {
     /// `assumed_resolution`
     AssumedResolution,
@@ -1477,6 +1484,7 @@ impl<'de> Deserialize<'de> for AiAgentResolutionState {
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentSourceType {
     /// `essentials_plan_setup`
     EssentialsPlanSetup,
@@ -1769,6 +1777,7 @@ pub struct ArticleContent {
 ///
 /// Generated from `#/components/schemas/article_content/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentState {
     /// `published`
     Published,
@@ -1818,6 +1827,7 @@ impl<'de> Deserialize<'de> for ArticleContentState {
 ///
 /// Generated from `#/components/schemas/article_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentType {
     /// `article_content`
     ArticleContent,
@@ -1887,6 +1897,7 @@ pub struct ArticleList {
 ///
 /// Generated from `#/components/schemas/article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListType {
     /// `list`
     List,
@@ -2042,6 +2053,7 @@ pub struct ArticleListItem {
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemState {
     /// `published`
     Published,
@@ -2091,6 +2103,7 @@ impl<'de> Deserialize<'de> for ArticleListItemState {
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemType {
     /// `article`
     Article,
@@ -2179,6 +2192,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// `highlight`
     Highlight,
@@ -2247,6 +2261,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// `highlight`
     Highlight,
@@ -2335,6 +2350,7 @@ pub struct ArticleSearchResponseData {
 ///
 /// Generated from `#/components/schemas/article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchResponseType {
     /// `list`
     List,
@@ -2436,6 +2452,7 @@ pub struct ArticleStatistics {
 ///
 /// Generated from `#/components/schemas/article_statistics/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleStatisticsType {
     /// `article_statistics`
     ArticleStatistics,
@@ -2567,6 +2584,7 @@ pub struct ArticleTranslatedContent {
 ///
 /// Generated from `#/components/schemas/article_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleTranslatedContentType {
     /// `article_translated_content`
     ArticleTranslatedContent,
@@ -2635,6 +2653,7 @@ pub struct AssignConversationRequest {
 }
 /// Generated from `#/components/schemas/assign_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
     /// `assignment`
     Assignment,
@@ -2678,6 +2697,7 @@ impl<'de> Deserialize<'de> for AssignConversationRequestMessageType {
 }
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestType {
     /// `admin`
     Admin,
@@ -2746,6 +2766,7 @@ pub struct AttachContactToConversationRequest {
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
     UserId(AttachContactToConversationRequestCustomerUserId),
@@ -2873,6 +2894,7 @@ pub struct AwayStatusReasonList {
 ///
 /// Generated from `#/components/schemas/away_status_reason_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwayStatusReasonListType {
     /// `list`
     List,
@@ -3085,6 +3107,7 @@ pub struct CloseConversationRequest {
 }
 /// Generated from `#/components/schemas/close_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestMessageType {
     /// `close`
     Close,
@@ -3128,6 +3151,7 @@ impl<'de> Deserialize<'de> for CloseConversationRequestMessageType {
 }
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestType {
     /// `admin`
     Admin,
@@ -3292,6 +3316,7 @@ pub struct CollectionList {
 ///
 /// Generated from `#/components/schemas/collection_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollectionListType {
     /// `list`
     List,
@@ -3505,6 +3530,7 @@ pub struct CompanySegments {
 ///
 /// Generated from `#/components/schemas/company/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanySegmentsType {
     /// `segment.list`
     SegmentList,
@@ -3564,6 +3590,7 @@ pub struct CompanyTags {
 ///
 /// Generated from `#/components/schemas/company/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyTagsType {
     /// `tag.list`
     TagList,
@@ -3609,6 +3636,7 @@ impl<'de> Deserialize<'de> for CompanyTagsType {
 ///
 /// Generated from `#/components/schemas/company/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyType {
     /// `company`
     Company,
@@ -3678,6 +3706,7 @@ pub struct CompanyAttachedContacts {
 ///
 /// Generated from `#/components/schemas/company_attached_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedContactsType {
     /// `list`
     List,
@@ -3738,6 +3767,7 @@ pub struct CompanyAttachedSegments {
 ///
 /// Generated from `#/components/schemas/company_attached_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedSegmentsType {
     /// `list`
     List,
@@ -3809,6 +3839,7 @@ pub struct CompanyData {
 ///
 /// Generated from `#/components/schemas/company_data/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyDataType {
     /// `company`
     Company,
@@ -3878,6 +3909,7 @@ pub struct CompanyList {
 ///
 /// Generated from `#/components/schemas/company_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyListType {
     /// `list`
     List,
@@ -3953,6 +3985,7 @@ pub struct CompanyScroll {
 ///
 /// Generated from `#/components/schemas/company_scroll/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyScrollType {
     /// `list`
     List,
@@ -4352,6 +4385,7 @@ pub struct ContactAttachedCompanies {
 ///
 /// Generated from `#/components/schemas/contact_attached_companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactAttachedCompaniesType {
     /// `list`
     List,
@@ -4508,6 +4542,7 @@ pub struct ContactList {
 ///
 /// Generated from `#/components/schemas/contact_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactListType {
     /// `list`
     List,
@@ -4646,6 +4681,7 @@ pub struct ContactReference {
 ///
 /// Generated from `#/components/schemas/contact_reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReferenceType {
     /// `contact`
     Contact,
@@ -4717,6 +4753,7 @@ pub struct ContactReplyBaseRequest {
 }
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestMessageType {
     /// `comment`
     Comment,
@@ -4775,6 +4812,7 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
 }
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestType {
     /// `user`
     User,
@@ -4823,6 +4861,7 @@ impl<'de> Deserialize<'de> for ContactReplyBaseRequestType {
 /// Generated from `#/components/schemas/contact_reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyConversationRequest {
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
     ContactReplyEmailRequest(ContactReplyEmailRequest),
@@ -4965,6 +5004,7 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
 /// Generated from `#/components/schemas/contact_reply_ticket_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyTicketRequest {
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
@@ -5054,6 +5094,7 @@ pub struct ContactSegments {
 ///
 /// Generated from `#/components/schemas/contact_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactSegmentsType {
     /// `list`
     List,
@@ -5233,6 +5274,7 @@ pub struct ContentImportSource {
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceStatus {
     /// `active`
     Active,
@@ -5282,6 +5324,7 @@ impl<'de> Deserialize<'de> for ContentImportSourceStatus {
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceSyncBehavior {
     /// `api`
     Api,
@@ -5335,6 +5378,7 @@ impl<'de> Deserialize<'de> for ContentImportSourceSyncBehavior {
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceType {
     /// `content_import_source`
     ContentImportSource,
@@ -5404,6 +5448,7 @@ pub struct ContentImportSourcesList {
 ///
 /// Generated from `#/components/schemas/content_import_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourcesListType {
     /// `list`
     List,
@@ -5482,6 +5527,7 @@ pub struct ContentSource {
 ///
 /// Generated from `#/components/schemas/content_source/properties/content_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourceContentType {
     /// `file`
     File,
@@ -5562,6 +5608,7 @@ pub struct ContentSourcesList {
 }
 /// Generated from `#/components/schemas/content_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourcesListType {
     /// `content_source.list`
     ContentSourceList,
@@ -5719,6 +5766,7 @@ pub struct Conversation {
 ///
 /// Generated from `#/components/schemas/conversation/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPriority {
     /// `priority`
     Priority,
@@ -5768,6 +5816,7 @@ impl<'de> Deserialize<'de> for ConversationPriority {
 ///
 /// Generated from `#/components/schemas/conversation/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationState {
     /// `open`
     Open,
@@ -5961,6 +6010,7 @@ pub struct ConversationContacts {
 }
 /// Generated from `#/components/schemas/conversation_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationContactsType {
     /// `contact.list`
     ContactList,
@@ -6028,6 +6078,7 @@ pub struct ConversationDeleted {
 ///
 /// Generated from `#/components/schemas/conversation_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationDeletedObject {
     /// `conversation`
     Conversation,
@@ -6125,6 +6176,7 @@ pub struct ConversationList {
 ///
 /// Generated from `#/components/schemas/conversation_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListType {
     /// `conversation.list`
     ConversationList,
@@ -6280,6 +6332,7 @@ pub struct ConversationListItem {
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemPriority {
     /// `priority`
     Priority,
@@ -6329,6 +6382,7 @@ impl<'de> Deserialize<'de> for ConversationListItemPriority {
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemState {
     /// `open`
     Open,
@@ -6477,6 +6531,7 @@ pub struct ConversationPart {
 ///
 /// Generated from `#/components/schemas/conversation_part/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartState {
     /// `open`
     Open,
@@ -6627,6 +6682,7 @@ pub struct ConversationParts {
 }
 /// Generated from `#/components/schemas/conversation_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartsType {
     /// `conversation_part.list`
     ConversationPartList,
@@ -6798,6 +6854,7 @@ pub struct ConversationSource {
 ///
 /// Generated from `#/components/schemas/conversation_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSourceType {
     /// `conversation`
     Conversation,
@@ -7205,6 +7262,7 @@ pub struct CreateArticleRequest {
 ///
 /// Generated from `#/components/schemas/create_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateArticleRequestState {
     /// `published`
     Published,
@@ -7388,6 +7446,7 @@ pub struct CreateContentImportSourceRequest {
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -7437,6 +7496,7 @@ impl<'de> Deserialize<'de> for CreateContentImportSourceRequestStatus {
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -7525,6 +7585,7 @@ pub struct CreateConversationRequestFrom {
 ///
 /// Generated from `#/components/schemas/create_conversation_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationRequestFromType {
     /// `lead`
     Lead,
@@ -7608,6 +7669,7 @@ pub struct CreateDataAttributeRequest {
 ///
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestModel {
     /// `contact`
     Contact,
@@ -7655,6 +7717,7 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestModel {
 }
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestDataType {
     /// `options`
     Options,
@@ -7711,7 +7774,8 @@ pub struct CreateDataAttributeRequestOptionsItem {
 }
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateDataAttributeRequestDataType2 {
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestDataTypeInline {
     /// `string`
     String,
     /// `integer`
@@ -7727,7 +7791,7 @@ pub enum CreateDataAttributeRequestDataType2 {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataType2 {
+impl CreateDataAttributeRequestDataTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7741,7 +7805,7 @@ impl CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl From<&str> for CreateDataAttributeRequestDataType2 {
+impl From<&str> for CreateDataAttributeRequestDataTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "string" => Self::String,
@@ -7754,17 +7818,17 @@ impl From<&str> for CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl std::fmt::Display for CreateDataAttributeRequestDataType2 {
+impl std::fmt::Display for CreateDataAttributeRequestDataTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for CreateDataAttributeRequestDataType2 {
+impl Serialize for CreateDataAttributeRequestDataTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
+impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7942,6 +8006,7 @@ pub struct CreateExternalPageRequest {
 ///
 /// Generated from `#/components/schemas/create_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateExternalPageRequestLocale {
     /// `en`
     En,
@@ -8069,6 +8134,7 @@ pub struct CreateMessageRequest {
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestBcc {
     Recipient(Recipient),
     /// The BCC recipients of the message.
@@ -8081,6 +8147,7 @@ pub enum CreateMessageRequestBcc {
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestCc {
     Recipient(Recipient),
     /// The CC recipients of the message.
@@ -8107,6 +8174,7 @@ pub struct CreateMessageRequestFrom {
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestFromType {
     /// `admin`
     Admin,
@@ -8152,6 +8220,7 @@ impl<'de> Deserialize<'de> for CreateMessageRequestFromType {
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
     InApp,
@@ -8206,6 +8275,7 @@ impl<'de> Deserialize<'de> for CreateMessageRequestMessageType {
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestTo {
     Recipient(Recipient),
     /// The recipients of the message.
@@ -8362,6 +8432,7 @@ pub struct CreatePhoneSwitchRequest {
 /// Generated from `#/components/schemas/create_ticket_reply_with_comment_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     ContactReplyTicketRequest(ContactReplyTicketRequest),
     AdminReplyTicketRequest(AdminReplyTicketRequest),
@@ -8437,6 +8508,7 @@ pub struct CreateTicketRequestAssignment {
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     Id(CreateTicketRequestContactsItemId),
     ExternalId(CreateTicketRequestContactsItemExternalId),
@@ -8534,6 +8606,7 @@ pub struct CreateTicketTypeAttributeRequest {
 ///
 /// Generated from `#/components/schemas/create_ticket_type_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeAttributeRequestDataType {
     /// `string`
     String,
@@ -8640,6 +8713,7 @@ pub struct CreateTicketTypeRequest {
 ///
 /// Generated from `#/components/schemas/create_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -8729,6 +8803,7 @@ pub struct CursorPages {
 ///
 /// Generated from `#/components/schemas/cursor_pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CursorPagesType {
     /// `pages`
     Pages,
@@ -8802,6 +8877,7 @@ pub struct CustomActionFinishedAction {
 ///
 /// Generated from `#/components/schemas/custom_action_finished/properties/action/properties/result`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomActionFinishedActionResult {
     /// `success`
     Success,
@@ -8881,6 +8957,7 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 /// Generated from `#/components/schemas/custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomAttributesValue {
     String(String),
     Integer(i64),
@@ -9005,6 +9082,7 @@ pub struct CustomObjectInstanceList {
 /// Generated from `#/components/schemas/customer_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomerRequest {
     IntercomUserId(CustomerRequestIntercomUserId),
     UserId(CustomerRequestUserId),
@@ -9144,6 +9222,7 @@ pub struct DataAttribute {
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeDataType {
     /// `string`
     String,
@@ -9205,6 +9284,7 @@ impl<'de> Deserialize<'de> for DataAttributeDataType {
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeModel {
     /// `contact`
     Contact,
@@ -9254,6 +9334,7 @@ impl<'de> Deserialize<'de> for DataAttributeModel {
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeType {
     /// `data_attribute`
     DataAttribute,
@@ -9314,6 +9395,7 @@ pub struct DataAttributeList {
 ///
 /// Generated from `#/components/schemas/data_attribute_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeListType {
     /// `list`
     List,
@@ -9412,6 +9494,7 @@ pub struct DataEvent {
 ///
 /// Generated from `#/components/schemas/data_event/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventType {
     /// `event`
     Event,
@@ -9496,6 +9579,7 @@ pub struct DataEventListPages {
 ///
 /// Generated from `#/components/schemas/data_event_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventListType {
     /// `event.list`
     EventList,
@@ -9577,6 +9661,7 @@ pub struct DataEventSummary {
 ///
 /// Generated from `#/components/schemas/data_event_summary/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventSummaryType {
     /// `event.summary`
     EventSummary,
@@ -9699,6 +9784,7 @@ pub struct DataExport {
 ///
 /// Generated from `#/components/schemas/data_export/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataExportStatus {
     /// `pending`
     Pending,
@@ -9956,6 +10042,7 @@ pub struct DataExportCsv {
 /// Generated from `#/components/schemas/datetime`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
     String(String),
@@ -9988,6 +10075,7 @@ pub struct DeletedArticleObject {
 ///
 /// Generated from `#/components/schemas/deleted_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedArticleObjectObject {
     /// `article`
     Article,
@@ -10055,6 +10143,7 @@ pub struct DeletedCollectionObject {
 ///
 /// Generated from `#/components/schemas/deleted_collection_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCollectionObjectObject {
     /// `collection`
     Collection,
@@ -10122,6 +10211,7 @@ pub struct DeletedCompanyObject {
 ///
 /// Generated from `#/components/schemas/deleted_company_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCompanyObjectObject {
     /// `company`
     Company,
@@ -10189,6 +10279,7 @@ pub struct DeletedInternalArticleObject {
 ///
 /// Generated from `#/components/schemas/deleted_internal_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedInternalArticleObjectObject {
     /// `internal_article`
     InternalArticle,
@@ -10256,6 +10347,7 @@ pub struct DeletedObject {
 ///
 /// Generated from `#/components/schemas/deleted_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedObjectObject {
     /// `news-item`
     NewsItem,
@@ -10408,6 +10500,7 @@ pub struct ErrorErrorsItem {
 /// Generated from `#/components/schemas/event_details`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventDetails {
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
@@ -10480,6 +10573,7 @@ pub struct ExternalPage {
 ///
 /// Generated from `#/components/schemas/external_page/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageLocale {
     /// `en`
     En,
@@ -10525,6 +10619,7 @@ impl<'de> Deserialize<'de> for ExternalPageLocale {
 ///
 /// Generated from `#/components/schemas/external_page/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageType {
     /// `external_page`
     ExternalPage,
@@ -10594,6 +10689,7 @@ pub struct ExternalPagesList {
 ///
 /// Generated from `#/components/schemas/external_pages_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPagesListType {
     /// `list`
     List,
@@ -10739,6 +10835,7 @@ pub struct FinAgentAttachment {
 ///
 /// Generated from `#/components/schemas/fin_agent_attachment/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentAttachmentType {
     /// `url`
     Url,
@@ -10910,6 +11007,7 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items/properties/key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
     /// `terrible`
     Terrible,
@@ -10971,6 +11069,7 @@ impl<'de> Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItemKey {
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentCsatRequestedEventEventName {
     /// `csat_requested`
     CsatRequested,
@@ -11045,6 +11144,7 @@ pub struct FinAgentMessage {
 ///
 /// Generated from `#/components/schemas/fin_agent_message/properties/author`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentMessageAuthor {
     /// `user`
     User,
@@ -11133,6 +11233,7 @@ pub struct FinAgentRepliedEvent {
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventEventName {
     /// `fin_replied`
     FinReplied,
@@ -11202,6 +11303,7 @@ pub struct FinAgentRepliedEventMessage {
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/message/properties/author`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventMessageAuthor {
     /// `fin`
     Fin,
@@ -11247,6 +11349,7 @@ impl<'de> Deserialize<'de> for FinAgentRepliedEventMessageAuthor {
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventStatus {
     /// `awaiting_user_reply`
     AwaitingUserReply,
@@ -11326,6 +11429,7 @@ pub struct FinAgentReplyChunkEvent {
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentReplyChunkEventEventName {
     /// `fin_reply_chunk`
     FinReplyChunk,
@@ -11371,6 +11475,7 @@ impl<'de> Deserialize<'de> for FinAgentReplyChunkEventEventName {
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentReplyChunkEventStatus {
     /// `replying`
     Replying,
@@ -11456,6 +11561,7 @@ pub struct FinAgentStatusUpdatedEvent {
 ///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentStatusUpdatedEventEventName {
     /// `fin_status_updated`
     FinStatusUpdated,
@@ -11504,6 +11610,7 @@ impl<'de> Deserialize<'de> for FinAgentStatusUpdatedEventEventName {
 ///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentStatusUpdatedEventStatus {
     /// `escalated`
     Escalated,
@@ -11615,6 +11722,7 @@ pub struct GroupContent {
 ///
 /// Generated from `#/components/schemas/group_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupContentType {
     /// `group_content`
     GroupContent,
@@ -11746,6 +11854,7 @@ pub struct GroupTranslatedContent {
 ///
 /// Generated from `#/components/schemas/group_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupTranslatedContentType {
     /// `group_translated_content`
     GroupTranslatedContent,
@@ -11874,6 +11983,7 @@ pub struct HelpCenterList {
 ///
 /// Generated from `#/components/schemas/help_center_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HelpCenterListType {
     /// `list`
     List,
@@ -11920,6 +12030,7 @@ impl<'de> Deserialize<'de> for HelpCenterListType {
 ///
 /// Generated from `#/components/schemas/intercom_version`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V1_0,
@@ -12069,6 +12180,7 @@ pub struct InternalArticleList {
 ///
 /// Generated from `#/components/schemas/internal_article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListType {
     /// `list`
     List,
@@ -12184,6 +12296,7 @@ pub struct InternalArticleListItem {
 ///
 /// Generated from `#/components/schemas/internal_article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListItemType {
     /// `internal_article`
     InternalArticle,
@@ -12265,6 +12378,7 @@ pub struct InternalArticleSearchResponseData {
 ///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleSearchResponseType {
     /// `list`
     List,
@@ -12382,6 +12496,7 @@ pub struct Jobs {
 ///
 /// Generated from `#/components/schemas/jobs/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsStatus {
     /// `pending`
     Pending,
@@ -12435,6 +12550,7 @@ impl<'de> Deserialize<'de> for JobsStatus {
 ///
 /// Generated from `#/components/schemas/jobs/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsType {
     /// `job`
     Job,
@@ -12502,6 +12618,7 @@ pub struct LinkedObject {
 ///
 /// Generated from `#/components/schemas/linked_object/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectCategory {
     /// `Customer`
     Customer,
@@ -12555,6 +12672,7 @@ impl<'de> Deserialize<'de> for LinkedObjectCategory {
 ///
 /// Generated from `#/components/schemas/linked_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectType {
     /// `ticket`
     Ticket,
@@ -12629,6 +12747,7 @@ pub struct LinkedObjectList {
 ///
 /// Generated from `#/components/schemas/linked_object_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectListType {
     /// `list`
     List,
@@ -12726,6 +12845,7 @@ pub struct Message {
 ///
 /// Generated from `#/components/schemas/message/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageMessageType {
     /// `email`
     Email,
@@ -12799,6 +12919,7 @@ pub struct MultipleFilterSearchRequest {
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
     /// `AND`
     And,
@@ -12849,6 +12970,7 @@ impl<'de> Deserialize<'de> for MultipleFilterSearchRequestOperator {
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
@@ -12944,6 +13066,7 @@ pub struct NewsItem {
 ///
 /// Generated from `#/components/schemas/news_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemState {
     /// `draft`
     Draft,
@@ -12993,6 +13116,7 @@ impl<'de> Deserialize<'de> for NewsItemState {
 ///
 /// Generated from `#/components/schemas/news_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemType {
     /// `news-item`
     NewsItem,
@@ -13075,6 +13199,7 @@ pub struct NewsItemRequest {
 ///
 /// Generated from `#/components/schemas/news_item_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,
@@ -13166,6 +13291,7 @@ pub struct Newsfeed {
 ///
 /// Generated from `#/components/schemas/newsfeed/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsfeedType {
     /// `newsfeed`
     Newsfeed,
@@ -13341,6 +13467,7 @@ pub struct OpenConversationRequest {
 }
 /// Generated from `#/components/schemas/open_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
     /// `open`
     Open,
@@ -13471,6 +13598,7 @@ pub struct PagesLink {
 }
 /// Generated from `#/components/schemas/pages_link/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PagesLinkType {
     /// `pages`
     Pages,
@@ -13541,6 +13669,7 @@ pub struct PaginatedResponse {
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PaginatedResponseDataItem {
     NewsItem(NewsItem),
     Newsfeed(Newsfeed),
@@ -13551,6 +13680,7 @@ pub enum PaginatedResponseDataItem {
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaginatedResponseType {
     /// `list`
     List,
@@ -13676,6 +13806,7 @@ pub struct PhoneSwitch {
 }
 /// Generated from `#/components/schemas/phone_switch/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PhoneSwitchType {
     /// `phone_call_redirect`
     PhoneCallRedirect,
@@ -13751,6 +13882,7 @@ pub struct Recipient {
 ///
 /// Generated from `#/components/schemas/recipient/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecipientType {
     /// `user`
     User,
@@ -13801,6 +13933,7 @@ impl<'de> Deserialize<'de> for RecipientType {
 /// Generated from `#/components/schemas/redact_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
     RedactConversationPartRequest(
@@ -13852,6 +13985,7 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationPartRequestType {
     /// `conversation_part`
     ConversationPart,
@@ -13916,6 +14050,7 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationSourceRequestType {
     /// `source`
     Source,
@@ -13985,6 +14120,7 @@ pub struct Reference {
 /// Generated from `#/components/schemas/reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ReplyConversationRequest {
     ContactReplyConversationRequest(ContactReplyConversationRequest),
     AdminReplyConversationRequest(AdminReplyConversationRequest),
@@ -14008,6 +14144,7 @@ pub struct SearchRequest {
 /// Generated from `#/components/schemas/search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SearchRequestQuery {
     SingleFilterSearchRequest(SingleFilterSearchRequest),
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
@@ -14068,6 +14205,7 @@ pub struct Segment {
 ///
 /// Generated from `#/components/schemas/segment/properties/person_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentPersonType {
     /// `contact`
     Contact,
@@ -14117,6 +14255,7 @@ impl<'de> Deserialize<'de> for SegmentPersonType {
 ///
 /// Generated from `#/components/schemas/segment/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentType {
     /// `segment`
     Segment,
@@ -14180,6 +14319,7 @@ pub struct SegmentList {
 ///
 /// Generated from `#/components/schemas/segment_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentListType {
     /// `segment.list`
     SegmentList,
@@ -14257,6 +14397,7 @@ pub struct SingleFilterSearchRequest {
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
     Eq,
@@ -14349,6 +14490,7 @@ impl<'de> Deserialize<'de> for SingleFilterSearchRequestOperator {
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
@@ -14362,6 +14504,7 @@ pub enum SingleFilterSearchRequestValue {
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/3/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValueValueListItem {
     String(String),
     Integer(i64),
@@ -14406,6 +14549,7 @@ pub struct SlaApplied {
 ///
 /// Generated from `#/components/schemas/sla_applied/properties/sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
     /// `hit`
     Hit,
@@ -14477,6 +14621,7 @@ pub struct SnoozeConversationRequest {
 }
 /// Generated from `#/components/schemas/snooze_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
     /// `snoozed`
     Snoozed,
@@ -14614,6 +14759,7 @@ pub struct SubscriptionType {
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/consent_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
     /// `opt_out`
     OptOut,
@@ -14661,6 +14807,7 @@ impl<'de> Deserialize<'de> for SubscriptionTypeConsentType {
 }
 /// Generated from `#/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
     /// `email`
     Email,
@@ -14710,6 +14857,7 @@ impl<'de> Deserialize<'de> for SubscriptionTypeContentTypesItem {
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeState {
     /// `live`
     Live,
@@ -14778,6 +14926,7 @@ pub struct SubscriptionTypeList {
 ///
 /// Generated from `#/components/schemas/subscription_type_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeListType {
     /// `list`
     List,
@@ -14945,6 +15094,7 @@ pub struct TagList {
 ///
 /// Generated from `#/components/schemas/tag_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagListType {
     /// `list`
     List,
@@ -15032,6 +15182,7 @@ pub struct Tags {
 ///
 /// Generated from `#/components/schemas/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagsType {
     /// `tag.list`
     TagList,
@@ -15142,6 +15293,7 @@ pub struct TeamList {
 ///
 /// Generated from `#/components/schemas/team_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamListType {
     /// `team.list`
     TeamList,
@@ -15270,7 +15422,7 @@ pub struct Ticket {
     ///
     /// Defaults to `"ticket"`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketType2>,
+    pub type_: Option<TicketTypeInline>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
     #[serde(
         default,
@@ -15286,6 +15438,7 @@ pub struct Ticket {
 ///
 /// Generated from `#/components/schemas/ticket/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketCategory {
     /// `Customer`
     Customer,
@@ -15339,13 +15492,14 @@ impl<'de> Deserialize<'de> for TicketCategory {
 ///
 /// Generated from `#/components/schemas/ticket/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TicketType2 {
+#[non_exhaustive]
+pub enum TicketTypeInline {
     /// `ticket`
     Ticket,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketType2 {
+impl TicketTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15354,7 +15508,7 @@ impl TicketType2 {
         }
     }
 }
-impl From<&str> for TicketType2 {
+impl From<&str> for TicketTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "ticket" => Self::Ticket,
@@ -15362,17 +15516,17 @@ impl From<&str> for TicketType2 {
         }
     }
 }
-impl std::fmt::Display for TicketType2 {
+impl std::fmt::Display for TicketTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for TicketType2 {
+impl Serialize for TicketTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for TicketType2 {
+impl<'de> Deserialize<'de> for TicketTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15399,6 +15553,7 @@ pub struct TicketContacts {
 ///
 /// Generated from `#/components/schemas/ticket_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketContactsType {
     /// `contact.list`
     ContactList,
@@ -15452,6 +15607,7 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketCustomAttributesValue {
     String(String),
     Number(f64),
@@ -15487,6 +15643,7 @@ pub struct TicketDeleted {
 ///
 /// Generated from `#/components/schemas/ticket_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketDeletedObject {
     /// `ticket`
     Ticket,
@@ -15556,6 +15713,7 @@ pub struct TicketList {
 ///
 /// Generated from `#/components/schemas/ticket_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketListType {
     /// `ticket.list`
     TicketList,
@@ -15686,6 +15844,7 @@ pub struct TicketPart {
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/previous_ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
     Submitted,
@@ -15743,6 +15902,7 @@ impl<'de> Deserialize<'de> for TicketPartPreviousTicketState {
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartTicketState {
     /// `submitted`
     Submitted,
@@ -15831,6 +15991,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataAttributeType {
     /// `attribute`
     Attribute,
@@ -15891,6 +16052,7 @@ pub struct TicketPartUpdatedAttributeDataValue {
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
     String(String),
@@ -15904,6 +16066,7 @@ pub enum TicketPartUpdatedAttributeDataValueId {
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
     String(String),
@@ -15916,6 +16079,7 @@ pub enum TicketPartUpdatedAttributeDataValueLabel {
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueType {
     /// `value`
     Value,
@@ -15994,6 +16158,7 @@ pub struct TicketPartAuthor {
 ///
 /// Generated from `#/components/schemas/ticket_part_author/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartAuthorType {
     /// `admin`
     Admin,
@@ -16069,6 +16234,7 @@ pub struct TicketParts {
 }
 /// Generated from `#/components/schemas/ticket_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartsType {
     /// `ticket_part.list`
     TicketPartList,
@@ -16165,6 +16331,7 @@ pub struct TicketReply {
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/part_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -16218,6 +16385,7 @@ impl<'de> Deserialize<'de> for TicketReplyPartType {
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyType {
     /// `ticket_part`
     TicketPart,
@@ -16271,6 +16439,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
     String(String),
     Number(f64),
@@ -16324,6 +16493,7 @@ pub struct TicketState {
 ///
 /// Generated from `#/components/schemas/ticket_state/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateCategory {
     /// `submitted`
     Submitted,
@@ -16428,6 +16598,7 @@ pub struct TicketStateDetailed {
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateDetailedCategory {
     /// `submitted`
     Submitted,
@@ -16602,6 +16773,7 @@ pub struct TicketType {
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketTypeCategory {
     /// `Customer`
     Customer,
@@ -16948,6 +17120,7 @@ pub struct UpdateArticleRequest {
 ///
 /// Generated from `#/components/schemas/update_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateArticleRequestState {
     /// `published`
     Published,
@@ -17184,6 +17357,7 @@ pub struct UpdateContentImportSourceRequest {
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -17233,6 +17407,7 @@ impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestStatus {
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -17391,6 +17566,7 @@ pub struct UpdateExternalPageRequest {
 ///
 /// Generated from `#/components/schemas/update_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateExternalPageRequestLocale {
     /// `en`
     En,
@@ -17629,6 +17805,7 @@ pub struct UpdateTicketTypeRequest {
 ///
 /// Generated from `#/components/schemas/update_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -17948,6 +18125,7 @@ pub struct VisitorCompanies {
 ///
 /// Generated from `#/components/schemas/visitor/properties/companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorCompaniesType {
     /// `company.list`
     CompanyList,
@@ -18069,6 +18247,7 @@ pub struct VisitorSegments {
 ///
 /// Generated from `#/components/schemas/visitor/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSegmentsType {
     /// `segment.list`
     SegmentList,
@@ -18126,6 +18305,7 @@ pub struct VisitorSocialProfiles {
 ///
 /// Generated from `#/components/schemas/visitor/properties/social_profiles/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSocialProfilesType {
     /// `social_profile.list`
     SocialProfileList,
@@ -18207,6 +18387,7 @@ pub struct VisitorTagsTagsItem {
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsTagsItemType {
     /// `tag`
     Tag,
@@ -18252,6 +18433,7 @@ impl<'de> Deserialize<'de> for VisitorTagsTagsItemType {
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsType {
     /// `tag.list`
     TagList,
@@ -18323,6 +18505,7 @@ pub struct VisitorDeletedObject {
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorDeletedObjectType {
     /// `visitor`
     Visitor,
@@ -18419,6 +18602,7 @@ pub struct WhatsappMessageStatusListEventsItem {
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemStatus {
     /// `sent`
     Sent,
@@ -18476,6 +18660,7 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListEventsItemStatus {
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemType {
     /// `broadcast_outbound`
     BroadcastOutbound,
@@ -18553,6 +18738,7 @@ pub struct WhatsappMessageStatusListPagesNext {
 }
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListPagesType {
     /// `pages`
     Pages,
@@ -18596,6 +18782,7 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListPagesType {
 }
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListType {
     /// `list`
     List,
@@ -18637,24 +18824,754 @@ impl<'de> Deserialize<'de> for WhatsappMessageStatusListType {
         Ok(Self::from(value.as_str()))
     }
 }
-/// Generated from `#/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SetAwayAdminBody {
-    /// Set to "true" to change the status of the admin to away.
-    ///
-    /// Defaults to `true`.
-    pub away_mode_enabled: bool,
-    /// Set to "true" to assign any new conversation replies to your default inbox.
-    ///
-    /// Defaults to `false`.
-    pub away_mode_reassign: bool,
-    /// The unique identifier of the away status reason
+pub struct AttachContactToACompanyBody {
+    /// The unique identifier for the company which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AttachSubscriptionTypeToContactBody {
+    /// The consent_type of a subscription, opt_out or opt_in.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub consent_type: String,
+    /// The unique identifier for the subscription which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AttachTagToContactBody {
+    /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AttachTagToConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AttachTagToTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateContactResponse {
+    /// The name of the Android app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_device: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
     #[serde(
         default,
         deserialize_with = "crate::runtime::lenient::opt_integer",
         skip_serializing_if = "Option::is_none"
     )]
-    pub away_status_reason_id: Option<i64>,
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_sdk_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<ContactCompanies>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The contact's email domain.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_device: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub language_override: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_email_clicked_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_seen_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marked_email_as_spam: Option<bool>,
+    /// The contacts name.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_id: Option<i64>,
+    /// The contacts phone.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<String>,
+    /// The role of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub signed_up_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<ContactSocialProfiles>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateConversationResponse {
+    /// The message body, which may contain HTML.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub body: String,
+    /// The associated conversation_id
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub conversation_id: String,
+    /// The time the conversation was created.
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
+    pub created_at: i64,
+    /// The id representing the message.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub id: String,
+    /// The type of message that was sent. Can be email, inapp, facebook or twitter.
+    pub message_type: MessageMessageType,
+    /// The subject of the message. Only present if message_type: email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subject: Option<String>,
+    /// The type of the message
+    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
+    pub type_: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts~1{contact_id}~1notes/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateNoteBody {
+    /// The unique identifier of a given admin.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub admin_id: Option<String>,
+    /// The text of the note.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub body: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CreateTagBody {
+    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
+    TagCompanyRequest(TagCompanyRequest),
+    UntagCompanyRequest(UntagCompanyRequest),
+    TagMultipleUsersRequest(TagMultipleUsersRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateTicketBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DetachTagFromConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub admin_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DetachTagFromTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub admin_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EnqueueCreateTicketBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetDownloadReportingDataByJobIdentifierAccept {
+    /// `application/octet-stream`
+    ApplicationOctetStream,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl GetDownloadReportingDataByJobIdentifierAccept {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationOctetStream => "application/octet-stream",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn from(value: &str) -> Self {
+        match value {
+            "application/octet-stream" => Self::ApplicationOctetStream,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetExportReportingDataByJobIdentifierResponse {
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_expires_at: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_url: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_identifier: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetExportReportingDataGetDatasetsResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<
+        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
+    >,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_time_attribute_id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LisDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// `conversation`
+    Conversation,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl LisDataAttributesModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Conversation => "conversation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for LisDataAttributesModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for LisDataAttributesModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for LisDataAttributesModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for LisDataAttributesModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum LisDataEventsFilter {
+    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
+    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
+    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+/// user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LisDataEventsFilterUserIdQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub user_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// intercom_user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub intercom_user_id: String,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// email query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LisDataEventsFilterEmailQueryParameter {
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub email: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -18810,9 +19727,533 @@ pub struct ListCallsWithTranscriptsResponseDataItem {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
+/// The variant is chosen by the value of `message_type`.
+///
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ManageConversationBody {
+    CloseConversationRequest(CloseConversationRequest),
+    SnoozeConversationRequest(SnoozeConversationRequest),
+    OpenConversationRequest(OpenConversationRequest),
+    AssignConversationRequest(AssignConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ManageConversationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
+        {
+            Some("close") => {
+                serde_json::from_value(value).map(Self::CloseConversationRequest)
+            }
+            Some("snoozed") => {
+                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
+            }
+            Some("open") => {
+                serde_json::from_value(value).map(Self::OpenConversationRequest)
+            }
+            Some("assignment") => {
+                serde_json::from_value(value).map(Self::AssignConversationRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateContactResponse {
+pub struct MergeContactResponse {
+    /// The name of the Android app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_device: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub android_sdk_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<ContactCompanies>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    /// The contact's email domain.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_device: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub language_override: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_email_clicked_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_seen_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marked_email_as_spam: Option<bool>,
+    /// The contacts name.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner_id: Option<i64>,
+    /// The contacts phone.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phone: Option<String>,
+    /// The role of the contact.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub signed_up_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<ContactSocialProfiles>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostExportReportingDataEnqueueBody {
+    pub attribute_ids: Vec<String>,
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub dataset_id: String,
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
+    pub end_time: i64,
+    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
+    pub start_time: i64,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostExportReportingDataEnqueueResponse {
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_expires_at: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_url: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_identifier: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyTicketBody {
+    /// Option to disable notifications when replying to a Ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    /// The variant-specific properties.
+    #[serde(flatten)]
+    pub variant: ReplyTicketBodyVariant,
+}
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ReplyTicketBodyVariant {
+    ContactReplyTicketRequest(ContactReplyTicketRequest),
+    AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+/// Generated from `#/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyToFinBody {
+    /// An array of attachments to include with the message. Maximum of 10 attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// The ID of the conversation.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub conversation_id: String,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReplyToFinResponse {
+    /// The ID of the conversation.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_id: Option<String>,
+    /// The timestamp the response was created at, with millisecond precision.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at_ms: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sse_subscription_url: Option<String>,
+    /// Fin's current status in the conversation workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReplyToFinResponseStatus>,
+    /// The ID of the user.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_id: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Fin's current status in the conversation workflow.
+///
+/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReplyToFinResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ReplyToFinResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ReplyToFinResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ReplyToFinResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ReplyToFinResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SetAwayAdminBody {
+    /// Set to "true" to change the status of the admin to away.
+    ///
+    /// Defaults to `true`.
+    pub away_mode_enabled: bool,
+    /// Set to "true" to assign any new conversation replies to your default inbox.
+    ///
+    /// Defaults to `false`.
+    pub away_mode_reassign: bool,
+    /// The unique identifier of the away status reason
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub away_status_reason_id: Option<i64>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Generated from `#/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ShowContactResponse {
     /// The name of the Android app which the contact is using.
     #[serde(
         default,
@@ -19370,565 +20811,333 @@ pub struct ShowContactByExternalIdResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_sdk_version: Option<String>,
+/// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartFinConversationBody {
+    /// An array of attachments to include with the message. Maximum of 10 attachments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_version: Option<String>,
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// The ID of the conversation that is calling Fin via this API.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub conversation_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_push_messaging: Option<bool>,
+    pub conversation_metadata: Option<FinAgentConversationMetadata>,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
+/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
+pub struct StartFinConversationResponse {
+    /// The ID of the conversation.
     #[serde(
         default,
         deserialize_with = "crate::runtime::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
+    pub conversation_id: Option<String>,
+    /// The timestamp the response was created at, with millisecond precision.
     #[serde(
         default,
         deserialize_with = "crate::runtime::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub android_sdk_version: Option<String>,
+    pub created_at_ms: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
     #[serde(
         default,
         deserialize_with = "crate::runtime::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_version: Option<String>,
+    pub sse_subscription_url: Option<String>,
+    /// Fin's current status in the conversation workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
+    pub status: Option<StartFinConversationResponseStatus>,
+    /// The ID of the user.
     #[serde(
         default,
         deserialize_with = "crate::runtime::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<String>,
-    /// The contact's email domain.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_seen_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// The role of the contact.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub signed_up_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social_profiles: Option<ContactSocialProfiles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_push_messaging: Option<bool>,
+    pub user_id: Option<String>,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Fin's current status in the conversation workflow.
+///
+/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartFinConversationResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl StartFinConversationResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for StartFinConversationResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for StartFinConversationResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for StartFinConversationResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitFinCsatBody {
+    /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
+    #[serde(deserialize_with = "crate::runtime::lenient::string")]
+    pub conversation_id: String,
+    /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+    pub rating: SubmitFinCsatBodyRating,
+    /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remark: Option<String>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+///
+/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema/properties/rating`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatBodyRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatBodyRating {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatBodyRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatBodyRating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatBodyRating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SubmitFinCsatResponse {
+    /// The external ID of the rated conversation.
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conversation_id: Option<String>,
+    /// The rating now recorded on the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<SubmitFinCsatResponseRating>,
+    /// The result of the submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SubmitFinCsatResponseStatus>,
+    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// The rating now recorded on the conversation.
+///
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/rating`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatResponseRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatResponseRating {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatResponseRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatResponseRating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatResponseRating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// The result of the submission.
+///
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatResponseStatus {
+    /// `rated`
+    Rated,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rated => "rated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "rated" => Self::Rated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
 }
 /// Generated from `#/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -20210,973 +21419,6 @@ pub struct UpdateContactResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-/// Generated from `#/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachContactToACompanyBody {
-    /// The unique identifier for the company which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1contacts~1{contact_id}~1notes/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateNoteBody {
-    /// The unique identifier of a given admin.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_id: Option<String>,
-    /// The text of the note.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub body: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachSubscriptionTypeToContactBody {
-    /// The consent_type of a subscription, opt_out or opt_in.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub consent_type: String,
-    /// The unique identifier for the subscription which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachTagToContactBody {
-    /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateConversationResponse {
-    /// The message body, which may contain HTML.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub body: String,
-    /// The associated conversation_id
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub conversation_id: String,
-    /// The time the conversation was created.
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
-    pub created_at: i64,
-    /// The id representing the message.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// The type of message that was sent. Can be email, inapp, facebook or twitter.
-    pub message_type: MessageMessageType,
-    /// The subject of the message. Only present if message_type: email.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub subject: Option<String>,
-    /// The type of the message
-    #[serde(rename = "type", deserialize_with = "crate::runtime::lenient::string")]
-    pub type_: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// The variant is chosen by the value of `message_type`.
-///
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ManageConversationBody {
-    CloseConversationRequest(CloseConversationRequest),
-    SnoozeConversationRequest(SnoozeConversationRequest),
-    OpenConversationRequest(OpenConversationRequest),
-    AssignConversationRequest(AssignConversationRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl<'de> Deserialize<'de> for ManageConversationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
-        {
-            Some("close") => {
-                serde_json::from_value(value).map(Self::CloseConversationRequest)
-            }
-            Some("snoozed") => {
-                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
-            }
-            Some("open") => {
-                serde_json::from_value(value).map(Self::OpenConversationRequest)
-            }
-            Some("assignment") => {
-                serde_json::from_value(value).map(Self::AssignConversationRequest)
-            }
-            _ => return Ok(Self::Other(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
-}
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachTagToConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DetachTagFromConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub admin_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LisDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl LisDataAttributesModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LisDataAttributesModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LisDataAttributesModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LisDataAttributesModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LisDataAttributesModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetDownloadReportingDataByJobIdentifierAccept {
-    /// `application/octet-stream`
-    ApplicationOctetStream,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl GetDownloadReportingDataByJobIdentifierAccept {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationOctetStream => "application/octet-stream",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn from(value: &str) -> Self {
-        match value {
-            "application/octet-stream" => Self::ApplicationOctetStream,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum LisDataEventsFilter {
-    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-/// user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LisDataEventsFilterUserIdQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// intercom_user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub intercom_user_id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// email query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LisDataEventsFilterEmailQueryParameter {
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub email: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostExportReportingDataEnqueueBody {
-    pub attribute_ids: Vec<String>,
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub dataset_id: String,
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
-    pub end_time: i64,
-    #[serde(deserialize_with = "crate::runtime::lenient::integer")]
-    pub start_time: i64,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostExportReportingDataEnqueueResponse {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_expires_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_url: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub job_identifier: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetExportReportingDataGetDatasetsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_time_attribute_id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_expires_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_url: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub job_identifier: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SubmitFinCsatBody {
-    /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub conversation_id: String,
-    /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
-    pub rating: SubmitFinCsatBodyRating,
-    /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remark: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
-///
-/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema/properties/rating`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatBodyRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatBodyRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatBodyRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatBodyRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatBodyRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SubmitFinCsatResponse {
-    /// The external ID of the rated conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conversation_id: Option<String>,
-    /// The rating now recorded on the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rating: Option<SubmitFinCsatResponseRating>,
-    /// The result of the submission.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubmitFinCsatResponseStatus>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// The rating now recorded on the conversation.
-///
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/rating`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatResponseRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatResponseRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// The result of the submission.
-///
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatResponseStatus {
-    /// `rated`
-    Rated,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rated => "rated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "rated" => Self::Rated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReplyToFinBody {
-    /// An array of attachments to include with the message. Maximum of 10 attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// The ID of the conversation.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub conversation_id: String,
-    pub message: FinAgentMessage,
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ReplyToFinResponse {
-    /// The ID of the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conversation_id: Option<String>,
-    /// The timestamp the response was created at, with millisecond precision.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at_ms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sse_subscription_url: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ReplyToFinResponseStatus>,
-    /// The ID of the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Fin's current status in the conversation workflow.
-///
-/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReplyToFinResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ReplyToFinResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ReplyToFinResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ReplyToFinResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ReplyToFinResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StartFinConversationBody {
-    /// An array of attachments to include with the message. Maximum of 10 attachments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// The ID of the conversation that is calling Fin via this API.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub conversation_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_metadata: Option<FinAgentConversationMetadata>,
-    pub message: FinAgentMessage,
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct StartFinConversationResponse {
-    /// The ID of the conversation.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conversation_id: Option<String>,
-    /// The timestamp the response was created at, with millisecond precision.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at_ms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sse_subscription_url: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<StartFinConversationResponseStatus>,
-    /// The ID of the user.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_id: Option<String>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Fin's current status in the conversation workflow.
-///
-/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StartFinConversationResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl StartFinConversationResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for StartFinConversationResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for StartFinConversationResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for StartFinConversationResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum CreateTagBody {
-    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
-    TagCompanyRequest(TagCompanyRequest),
-    UntagCompanyRequest(UntagCompanyRequest),
-    TagMultipleUsersRequest(TagMultipleUsersRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateTicketBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct EnqueueCreateTicketBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::lenient::opt_integer",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
 /// Generated from `#/paths/~1tickets~1{ticket_id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateTicketBody {
@@ -21227,50 +21469,6 @@ pub struct UpdateTicketBody {
     /// Option to disable notifications when a Ticket is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReplyTicketBody {
-    /// Option to disable notifications when replying to a Ticket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_notifications: Option<bool>,
-    /// The variant-specific properties.
-    #[serde(flatten)]
-    pub variant: ReplyTicketBodyVariant,
-}
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ReplyTicketBodyVariant {
-    ContactReplyTicketRequest(ContactReplyTicketRequest),
-    AdminReplyTicketRequest(AdminReplyTicketRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub id: String,
-    /// Properties the schema does not declare, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    #[serde(deserialize_with = "crate::runtime::lenient::string")]
-    pub admin_id: String,
     /// Properties the schema does not declare, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
