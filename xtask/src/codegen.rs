@@ -110,6 +110,7 @@ pub fn codegen(root: &Path, check: bool, report: Option<&Path>) -> anyhow::Resul
     if !check {
         write_files(root, &files, GENERATED_DIRS)?;
         print_summary(&release);
+        suggest_histogram_diff(root);
         if let Some(path) = report {
             let markdown = release
                 .report
@@ -131,6 +132,21 @@ pub fn codegen(root: &Path, check: bool, report: Option<&Path>) -> anyhow::Resul
         "generated files are stale; run `cargo xtask codegen`:\n  {}",
         stale.join("\n  ")
     )
+}
+
+/// Git's default diff pairs removed types with unrelated unchanged ones; the histogram diff does
+/// not. A repository cannot set it for its clones, so say how when it is not set.
+fn suggest_histogram_diff(root: &Path) {
+    let configured = std::process::Command::new("git")
+        .args(["config", "--get", "diff.algorithm"])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "histogram");
+    if !configured {
+        println!(
+            "review with `git diff --histogram` (or once: `git config diff.algorithm histogram`)"
+        );
+    }
 }
 
 fn print_summary(release: &Release) {
