@@ -51,6 +51,16 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! ## Sources
+//!
+//! Generated from Intercom's published OpenAPI descriptions ([Intercom-OpenAPI](https://github.com/intercom/Intercom-OpenAPI), MIT):
+//!
+//! | Module | `Intercom-Version` | Upstream revision | sha256 |
+//! |---|---|---|---|
+//! | `v2_14` | 2.14 | [`8889625a7b93`](https://raw.githubusercontent.com/intercom/Intercom-OpenAPI/8889625a7b931d8649e18726e7f872ff073520fc/descriptions/2.14/api.intercom.io.yaml) | `9392cc209ac7d2a592cce97b8697543e0c62479f09efff3b9aae8b359e935036` |
+//! | `unstable` | Unstable | [`40df073c795d`](https://raw.githubusercontent.com/intercom/Intercom-OpenAPI/40df073c795d1a956f27d10afea7623eb720f5ed/descriptions/0/api.intercom.io.yaml) | `a5539372b0800b33fe7559622235a2ba69f6297609731deb8845c69559ca59d3` |
+//! | `preview` | Preview | [`8889625a7b93`](https://raw.githubusercontent.com/intercom/Intercom-OpenAPI/8889625a7b931d8649e18726e7f872ff073520fc/descriptions/0/api.intercom.io.yaml) | `7d6e5858977dfe1e073f2f4fa911523c3b3a3b9881b905358b7ed85bc724b983` |
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![forbid(unsafe_code)]
 #![allow(

@@ -17,7 +17,7 @@ pub struct Api {
     /// Every named type, in a deterministic order: component schemas by name (the loader keeps
     /// JSON objects sorted), each followed by the inline types it introduced.
     pub types: Vec<TypeDef>,
-    /// Every operation, by path, then method (GET, PUT, POST, DELETE, PATCH).
+    /// Every operation, by method name (not by path, so a changed path moves nothing).
     pub operations: Vec<Operation>,
     /// What the description gets wrong and how the generator degraded it (e.g. a dangling
     /// `$ref` became any JSON). Listed in the generated module's docs.

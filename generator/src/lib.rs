@@ -4,6 +4,7 @@
 //! [`load`] (file → `openapiv3`), [`lower`] (`openapiv3` → [`ir`]), [`emit`] (IR → formatted Rust).
 
 pub mod diagnostic;
+pub mod changes;
 pub mod docs;
 pub mod emit;
 pub mod ir;

@@ -1,7 +1,8 @@
 //! Regenerating generated/ (or checking it is current), and generating standalone crates.
 
-use crate::pins;
-use crate::specs::{verify, write_atomically};
+use crate::pins::{self, Pin};
+use crate::release::{self, Release, Source};
+use crate::specs::{self, verify, write_atomically};
 use anyhow::{bail, Context};
 use intercom_codegen::emit::{self, CrateSpec, OutputFile};
 use intercom_codegen::VersionInput;
@@ -9,7 +10,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 const PACKAGE: &str = "intercom-api";
-const PACKAGE_VERSION: &str = "0.1.0";
 const DESCRIPTION: &str =
     "Typed async client for the Intercom REST API, generated from its OpenAPI descriptions";
 const CRATE_DOCS: &str = include_str!("crate_docs.md");
@@ -19,18 +19,28 @@ const GENERATED_DIRS: &[&str] = &["generated/src", "tests/src/conformance"];
 
 /// The files of generated/ (and the conformance test support in tests/src/conformance/), with
 /// paths relative to the workspace root, as the shipped, pinned descriptions produce them.
-pub fn expected_files(root: &Path, deny_warnings: bool) -> anyhow::Result<Vec<OutputFile>> {
+pub fn expected_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
+    Ok(generation(root, false)?.files)
+}
+
+/// One generation of generated/: its files and what it records (version, changelog, report).
+pub struct Generation {
+    pub files: Vec<OutputFile>,
+    pub release: Release,
+}
+
+/// Generates every file from the shipped, pinned descriptions (obtaining any that are missing
+/// from specs/cache/), deciding the crate version and changelog from the recorded sources.
+pub fn generation(root: &Path, deny_warnings: bool) -> anyhow::Result<Generation> {
     let pins = pins::load(root)?;
     let overlay = load_overlay(root)?;
+    let shipped: Vec<&Pin> = pins.version.iter().filter(|p| p.ship).collect();
+    specs::ensure_cached(root, &shipped)?;
     let mut inputs = Vec::new();
-    for (index, pin) in pins.version.iter().filter(|p| p.ship).enumerate() {
+    for (index, pin) in shipped.iter().enumerate() {
         let path = pin.cached_path(root);
-        let bytes = std::fs::read(&path).with_context(|| {
-            format!(
-                "cannot read {}: run `cargo xtask specs` first",
-                path.display()
-            )
-        })?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         verify(pin, &bytes, &path.display().to_string())?;
         let patches = overlay
             .iter()
@@ -46,6 +56,10 @@ pub fn expected_files(root: &Path, deny_warnings: bool) -> anyhow::Result<Vec<Ou
     }
     let modules = intercom_codegen::lower_versions(&inputs)?;
     report_warnings(&modules, deny_warnings)?;
+    let sources: Vec<Source> = shipped.iter().map(|pin| Source::of(pin)).collect();
+    let release = release::plan(root, &sources, &modules, |source| {
+        release::lower_source(root, source, &overlay)
+    })?;
     let mut files = Vec::new();
     for module in &modules {
         let path = format!("tests/src/conformance/{}.rs", module.module);
@@ -59,18 +73,26 @@ pub fn expected_files(root: &Path, deny_warnings: bool) -> anyhow::Result<Vec<Ou
     }
     let spec = CrateSpec {
         package: PACKAGE.to_owned(),
-        version: PACKAGE_VERSION.to_owned(),
+        version: release.version.clone(),
         description: DESCRIPTION.to_owned(),
-        docs: Some(CRATE_DOCS.to_owned()),
+        docs: Some(format!("{CRATE_DOCS}{}", release::docs_section(&sources))),
         modules,
     };
-    for file in emit::emit_crate(&spec)? {
+    for mut file in emit::emit_crate(&spec)? {
+        if file.path == "Cargo.toml" {
+            file.contents
+                .push_str(&release::manifest_metadata(&sources));
+        }
         files.push(OutputFile {
             path: format!("generated/{}", file.path),
             contents: file.contents,
         });
     }
-    Ok(files)
+    files.push(OutputFile {
+        path: "generated/CHANGELOG.md".to_owned(),
+        contents: release.changelog.clone(),
+    });
+    Ok(Generation { files, release })
 }
 
 /// specs/overlay.yaml: patches to the descriptions, each with its reason and evidence.
@@ -80,6 +102,84 @@ pub fn load_overlay(root: &Path) -> anyhow::Result<Vec<intercom_codegen::overlay
         .with_context(|| format!("cannot read {}", path.display()))?;
     intercom_codegen::overlay::parse(&text)
         .with_context(|| format!("{} is not a valid overlay", path.display()))
+}
+
+/// Regenerates generated/ (or, with `check`, only names stale files). Prints what the API
+/// change report says about this regeneration and writes the full report to `report` if given.
+pub fn codegen(
+    root: &Path,
+    check: bool,
+    deny_warnings: bool,
+    report: Option<&Path>,
+) -> anyhow::Result<()> {
+    let Generation { files, release } = generation(root, deny_warnings)?;
+    if !check {
+        write_files(root, &files, GENERATED_DIRS)?;
+        print_summary(&release);
+        suggest_histogram_diff(root);
+        if let Some(path) = report {
+            let markdown = release
+                .report
+                .clone()
+                .unwrap_or_default()
+                .to_markdown(&format!("API changes in intercom-api {}", release.version));
+            std::fs::write(path, markdown)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("full report: {}", path.display());
+        }
+        return Ok(());
+    }
+    let stale = stale_files(root, &files)?;
+    if stale.is_empty() {
+        println!("generated files are up to date ({} files)", files.len());
+        return Ok(());
+    }
+    bail!(
+        "generated files are stale; run `cargo xtask codegen`:\n  {}",
+        stale.join("\n  ")
+    )
+}
+
+/// Git's default diff pairs removed types with unrelated unchanged ones; the histogram diff does
+/// not. A repository cannot set it for its clones, so say how when it is not set.
+fn suggest_histogram_diff(root: &Path) {
+    let configured = std::process::Command::new("git")
+        .args(["config", "--get", "diff.algorithm"])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "histogram");
+    if !configured {
+        println!(
+            "review with `git diff --histogram` (or once: `git config diff.algorithm histogram`)"
+        );
+    }
+}
+
+fn print_summary(release: &Release) {
+    let Some(report) = &release.report else {
+        if release.first_record {
+            println!(
+                "generated/ is intercom-api {}; its sources are now recorded (no previous sources to compare with)",
+                release.version
+            );
+            return;
+        }
+        println!(
+            "generated/ is intercom-api {} (sources unchanged: no version change)",
+            release.version
+        );
+        return;
+    };
+    println!(
+        "intercom-api {} -> {} ({}): {}",
+        release.previous_version.as_deref().unwrap_or("?"),
+        release.version,
+        release::bump_words(report.bump()),
+        report.counts()
+    );
+    for change in report.breaking() {
+        println!("  breaking: {change}");
+    }
 }
 
 /// Prints every place where a description is wrong and was degraded; with `deny`, those are
@@ -96,22 +196,6 @@ fn report_warnings(modules: &[emit::VersionModule], deny: bool) -> anyhow::Resul
         bail!("{count} warning(s) and `--deny-warnings`: nothing was written");
     }
     Ok(())
-}
-
-pub fn codegen(root: &Path, check: bool, deny_warnings: bool) -> anyhow::Result<()> {
-    let files = expected_files(root, deny_warnings)?;
-    if !check {
-        return write_files(root, &files, GENERATED_DIRS);
-    }
-    let stale = stale_files(root, &files)?;
-    if stale.is_empty() {
-        println!("generated files are up to date ({} files)", files.len());
-        return Ok(());
-    }
-    bail!(
-        "generated files are stale; run `cargo xtask codegen`:\n  {}",
-        stale.join("\n  ")
-    )
 }
 
 pub fn generate(
@@ -131,7 +215,7 @@ pub fn generate(
     report_warnings(&modules, deny_warnings)?;
     let crate_spec = CrateSpec {
         package: package.to_owned(),
-        version: PACKAGE_VERSION.to_owned(),
+        version: release::INITIAL_VERSION.to_owned(),
         // Made from the spec's title, never from the path given here.
         description: String::new(),
         docs: None,

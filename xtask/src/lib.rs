@@ -1,6 +1,8 @@
 //! The project's automation, as a library so that tests can run the same code as `cargo xtask`.
 
+pub mod changes;
 pub mod codegen;
 pub mod pins;
+pub mod release;
 pub mod specs;
 pub mod tasks;

@@ -1,7 +1,9 @@
 //! `cargo xtask`: the project's automation.
 //!
 //! - `cargo xtask specs [--from DIR]`: put each pinned description at specs/cache/, checking its sha256.
-//! - `cargo xtask codegen [--check]`: regenerate generated/ from the shipped versions (or only report stale files).
+//! - `cargo xtask codegen [--check] [--report FILE]`: regenerate generated/ from the shipped versions (or only
+//!   report stale files); prints the API changes and moves the crate version by semver.
+//! - `cargo xtask changes OLD NEW [--out FILE]`: API change report between two spec files or git revisions.
 //! - `cargo xtask generate --spec FILE --out DIR`: turn any OpenAPI 3.0 description into a standalone crate.
 //! - `cargo xtask test` / `cargo xtask lint`: every test / every lint, as CI runs them.
 
@@ -33,6 +35,19 @@ enum Command {
         /// Treat the description's faults that the generator degrades as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Also write the full API change report (Markdown) of this regeneration to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Print the API change report (Markdown) between two spec files or two git revisions.
+    Changes {
+        /// The old side: a spec file, or a git revision of this repository.
+        old: String,
+        /// The new side: a spec file, or a git revision of this repository.
+        new: String,
+        /// Write the report to this file instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Generate a standalone crate from any OpenAPI 3.0 description.
     Generate {
@@ -60,7 +75,7 @@ enum Command {
     OtherVersions,
 }
 
-use xtask::{codegen, pins, specs, tasks};
+use xtask::{changes, codegen, pins, specs, tasks};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -70,7 +85,9 @@ fn main() -> ExitCode {
         Command::Codegen {
             check,
             deny_warnings,
-        } => codegen::codegen(&root, check, deny_warnings),
+            report,
+        } => codegen::codegen(&root, check, deny_warnings, report.as_deref()),
+        Command::Changes { old, new, out } => changes::changes(&root, &old, &new, out.as_deref()),
         Command::Generate {
             spec,
             out,

@@ -8,29 +8,77 @@ use std::process::Command;
 
 pub fn obtain_all(root: &Path, from: Option<PathBuf>) -> anyhow::Result<()> {
     let pins = pins::load(root)?;
-    let default_source = root.join("../shared/specs");
-    let source = from.or_else(|| default_source.is_dir().then_some(default_source));
+    let source = from.or_else(|| default_source(root));
     std::fs::create_dir_all(root.join("specs/cache"))?;
     for pin in &pins.version {
-        let target = pin.cached_path(root);
-        if target.exists() && sha256_of(&std::fs::read(&target)?) == pin.sha256 {
-            println!("{}: up to date", pin.name);
-            continue;
+        match obtain(root, pin, source.as_deref())? {
+            None => println!("{}: up to date", pin.name),
+            Some(origin) => println!("{}: {} (sha256 ok)", pin.name, origin),
         }
-        let (bytes, origin) = match &source {
-            Some(dir) => {
-                let file = dir.join(&pin.name).join("api.intercom.io.yaml");
-                let bytes = std::fs::read(&file)
-                    .with_context(|| format!("cannot read {}", file.display()))?;
-                (bytes, file.display().to_string())
-            }
-            None => (download(&pin.url)?, pin.url.clone()),
-        };
-        verify(pin, &bytes, &origin)?;
-        write_atomically(&target, &bytes)?;
-        println!("{}: {} (sha256 ok)", pin.name, origin);
     }
     Ok(())
+}
+
+/// ../shared/specs, when it exists beside the checkout.
+fn default_source(root: &Path) -> Option<PathBuf> {
+    let dir = root.join("../shared/specs");
+    dir.is_dir().then_some(dir)
+}
+
+/// Puts one pinned description at specs/cache/ unless it is already there with the pinned
+/// sha256; returns where it came from, or `None` when it was already there.
+fn obtain(root: &Path, pin: &Pin, source: Option<&Path>) -> anyhow::Result<Option<String>> {
+    let target = pin.cached_path(root);
+    if target.exists() && sha256_of(&std::fs::read(&target)?) == pin.sha256 {
+        return Ok(None);
+    }
+    let (bytes, origin) = match source {
+        Some(dir) => {
+            let file = dir.join(&pin.name).join("api.intercom.io.yaml");
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            (bytes, file.display().to_string())
+        }
+        None => (download(&pin.url)?, pin.url.clone()),
+    };
+    verify(pin, &bytes, &origin)?;
+    std::fs::create_dir_all(root.join("specs/cache"))?;
+    write_atomically(&target, &bytes)?;
+    Ok(Some(origin))
+}
+
+/// Makes sure each of these pinned descriptions is in specs/cache/ (from ../shared/specs or by
+/// download), so that regenerating is one command.
+pub fn ensure_cached(root: &Path, pins: &[&Pin]) -> anyhow::Result<()> {
+    let source = default_source(root);
+    for pin in pins {
+        if let Some(origin) = obtain(root, pin, source.as_deref())? {
+            println!("{}: obtained from {} (sha256 ok)", pin.name, origin);
+        }
+    }
+    Ok(())
+}
+
+/// The bytes of a description known by its sha256 (possibly one no longer pinned): from
+/// specs/cache/, from ../shared/specs, or downloaded from `url`; always verified.
+pub fn bytes_of(root: &Path, name: &str, url: &str, sha256: &str) -> anyhow::Result<Vec<u8>> {
+    let candidates = [
+        Some(root.join("specs/cache").join(format!("{name}.yaml"))),
+        default_source(root).map(|dir| dir.join(name).join("api.intercom.io.yaml")),
+    ];
+    for path in candidates.into_iter().flatten() {
+        if let Ok(bytes) = std::fs::read(&path) {
+            if sha256_of(&bytes) == sha256 {
+                return Ok(bytes);
+            }
+        }
+    }
+    let bytes = download(url)?;
+    let actual = sha256_of(&bytes);
+    if actual != sha256 {
+        bail!("{url}: sha256 is {actual}, expected {sha256}");
+    }
+    Ok(bytes)
 }
 
 /// Refuses a file whose hash is not the pinned one, naming the file and both hashes.

@@ -11,7 +11,7 @@ use std::process::Command;
 /// published descriptions generate into crates that compile.
 pub fn test(root: &Path) -> anyhow::Result<()> {
     crate::specs::obtain_all(root, None)?;
-    crate::codegen::codegen(root, true, false)?;
+    crate::codegen::codegen(root, true, false, None)?;
     cargo(root, &["test", "--workspace", "--all-features"], &[])?;
     other_versions(root)
 }

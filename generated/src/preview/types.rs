@@ -28,6 +28,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/activity_log/properties/activity_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActivityLogActivityType {
     /// `admin_conversation_assignment_limit_change`
     AdminConversationAssignmentLimitChange,
@@ -694,6 +695,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
     Comment,
@@ -754,6 +756,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestType {
     /// `admin`
     Admin,
@@ -838,6 +841,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -916,6 +920,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestType {
     /// `admin`
     Admin,
@@ -1086,6 +1091,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/last_answer_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentLastAnswerType {
     /// `ai_answer`
     AiAnswer,
@@ -1142,6 +1148,7 @@ crate::runtime::object::value!(AiAgentLastAnswerType, serde_json::Value::is_stri
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/resolution_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentResolutionState {
     /// `assumed_resolution`
     AssumedResolution,
@@ -1210,6 +1217,7 @@ crate::runtime::object::value!(AiAgentResolutionState, serde_json::Value::is_str
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentSourceType {
     /// `essentials_plan_setup`
     EssentialsPlanSetup,
@@ -1541,6 +1549,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_content/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentState {
     /// `published`
     Published,
@@ -1597,6 +1606,7 @@ crate::runtime::object::value!(ArticleContentState, serde_json::Value::is_string
 ///
 /// Generated from `#/components/schemas/article_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentType {
     /// `article_content`
     ArticleContent,
@@ -1670,6 +1680,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListType {
     /// `list`
     List,
@@ -1805,6 +1816,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/help_center_audience`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemHelpCenterAudience {
     /// `everyone`
     Everyone,
@@ -1879,6 +1891,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemState {
     /// `published`
     Published,
@@ -1935,6 +1948,7 @@ crate::runtime::object::value!(ArticleListItemState, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemType {
     /// `article`
     Article,
@@ -2028,6 +2042,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// `highlight`
     Highlight,
@@ -2104,6 +2119,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// `highlight`
     Highlight,
@@ -2201,6 +2217,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchResponseType {
     /// `list`
     List,
@@ -2293,6 +2310,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_statistics/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleStatisticsType {
     /// `article_statistics`
     ArticleStatistics,
@@ -2402,6 +2420,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleTranslatedContentType {
     /// `article_translated_content`
     ArticleTranslatedContent,
@@ -2501,6 +2520,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_version/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleVersionState {
     /// `published`
     Published,
@@ -2557,6 +2577,7 @@ crate::runtime::object::value!(ArticleVersionState, serde_json::Value::is_string
 ///
 /// Generated from `#/components/schemas/article_version/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleVersionType {
     /// `article_version`
     ArticleVersion,
@@ -2630,6 +2651,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_version_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleVersionListType {
     /// `list`
     List,
@@ -2720,6 +2742,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_version_summary/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleVersionSummaryState {
     /// `published`
     Published,
@@ -2776,6 +2799,7 @@ crate::runtime::object::value!(ArticleVersionSummaryState, serde_json::Value::is
 ///
 /// Generated from `#/components/schemas/article_version_summary/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleVersionSummaryType {
     /// `article_version`
     ArticleVersion,
@@ -2848,6 +2872,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/assign_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
     /// `assignment`
     Assignment,
@@ -2900,6 +2925,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestType {
     /// `admin`
     Admin,
@@ -2976,6 +3002,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
@@ -3078,6 +3105,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/audience/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AudienceType {
     /// `audience`
     Audience,
@@ -3157,6 +3185,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/audience_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AudienceListType {
     /// `list`
     List,
@@ -3254,6 +3283,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/away_status_reason_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwayStatusReasonListType {
     /// `list`
     List,
@@ -4102,6 +4132,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/close_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestMessageType {
     /// `close`
     Close,
@@ -4154,6 +4185,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestType {
     /// `admin`
     Admin,
@@ -4305,6 +4337,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/collection_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollectionListType {
     /// `list`
     List,
@@ -4388,6 +4421,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/companies_bulk_job/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompaniesBulkJobState {
     /// `pending`
     Pending,
@@ -4477,6 +4511,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/companies_bulk_job/properties/tasks/items/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompaniesBulkJobTasksItemState {
     /// `pending`
     Pending,
@@ -4543,6 +4578,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/companies_bulk_job/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompaniesBulkJobType {
     /// `companies.bulk.job`
     CompaniesBulkJob,
@@ -4669,6 +4705,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company/properties/notes/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyNotesType {
     /// `note.list`
     NoteList,
@@ -4754,6 +4791,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanySegmentsType {
     /// `segment.list`
     SegmentList,
@@ -4822,6 +4860,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyTagsType {
     /// `tag.list`
     TagList,
@@ -4874,6 +4913,7 @@ crate::runtime::object::value!(CompanyTagsType, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/company/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyType {
     /// `company`
     Company,
@@ -4947,6 +4987,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_attached_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedContactsType {
     /// `list`
     List,
@@ -5018,6 +5059,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_attached_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedSegmentsType {
     /// `list`
     List,
@@ -5091,6 +5133,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_data/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyDataType {
     /// `company`
     Company,
@@ -5164,6 +5207,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyListType {
     /// `list`
     List,
@@ -5280,6 +5324,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_scroll/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyScrollType {
     /// `list`
     List,
@@ -5351,6 +5396,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/company_search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CompanySearchRequestQuery {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
@@ -5389,6 +5435,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_search_request/properties/sort/properties/order`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanySearchRequestSortOrder {
     /// `ascending`
     Ascending,
@@ -5618,6 +5665,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_activity/properties/event_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactActivityEventType {
     /// `contact.created`
     ContactCreated,
@@ -5686,6 +5734,7 @@ crate::runtime::object::value!(ContactActivityEventType, serde_json::Value::is_s
 ///
 /// Generated from `#/components/schemas/contact_activity/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactActivityType {
     /// `contact_activity`
     ContactActivity,
@@ -5791,6 +5840,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/contact_activity_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactActivityListPagesType {
     /// `pages`
     Pages,
@@ -5845,6 +5895,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/contact_activity_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactActivityListType {
     /// `list`
     List,
@@ -5940,6 +5991,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_attached_companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactAttachedCompaniesType {
     /// `list`
     List,
@@ -6081,6 +6133,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactListType {
     /// `list`
     List,
@@ -6197,6 +6250,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReferenceType {
     /// `contact`
     Contact,
@@ -6272,6 +6326,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestMessageType {
     /// `comment`
     Comment,
@@ -6342,6 +6397,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestType {
     /// `user`
     User,
@@ -6399,6 +6455,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyConversationRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
@@ -6538,6 +6595,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_reply_ticket_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyTicketRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
@@ -6635,6 +6693,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactSearchRequestQuery {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
@@ -6673,6 +6732,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_search_request/properties/sort/properties/order`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactSearchRequestSortOrder {
     /// `ascending`
     Ascending,
@@ -6748,6 +6808,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactSegmentsType {
     /// `list`
     List,
@@ -6912,6 +6973,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contacts_bulk_job/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactsBulkJobState {
     /// `pending`
     Pending,
@@ -7001,6 +7063,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contacts_bulk_job/properties/tasks/items/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactsBulkJobTasksItemState {
     /// `pending`
     Pending,
@@ -7067,6 +7130,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/contacts_bulk_job/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactsBulkJobType {
     /// `contacts.bulk.job`
     ContactsBulkJob,
@@ -7157,6 +7221,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_bulk_action_request/properties/action`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentBulkActionRequestAction {
     /// `publish`
     Publish,
@@ -7284,6 +7349,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/content_bulk_action_request/properties/content_ids/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentBulkActionRequestContentIdsItemType {
     /// `article`
     Article,
@@ -7436,6 +7502,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceStatus {
     /// `active`
     Active,
@@ -7492,6 +7559,7 @@ crate::runtime::object::value!(ContentImportSourceStatus, serde_json::Value::is_
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceSyncBehavior {
     /// `api`
     Api,
@@ -7554,6 +7622,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceType {
     /// `content_import_source`
     ContentImportSource,
@@ -7627,6 +7696,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_import_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourcesListType {
     /// `list`
     List,
@@ -7703,6 +7773,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_search_article_content_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSearchArticleContentItemType {
     /// `article_content`
     ArticleContent,
@@ -7779,6 +7850,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_search_article_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSearchArticleItemType {
     /// `article`
     Article,
@@ -7853,6 +7925,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_search_default_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSearchDefaultItemType {
     /// `content_snippet`
     ContentSnippet,
@@ -7965,6 +8038,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/content_search_response/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSearchResponsePagesType {
     /// `pages`
     Pages,
@@ -8019,6 +8093,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/content_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSearchResponseType {
     /// `list`
     List,
@@ -8074,6 +8149,7 @@ crate::runtime::object::value!(ContentSearchResponseType, serde_json::Value::is_
 /// Generated from `#/components/schemas/content_search_result`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContentSearchResult {
     ContentSearchDefaultItem(ContentSearchDefaultItem),
     ContentSearchArticleItem(ContentSearchArticleItem),
@@ -8232,6 +8308,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/content_snippet_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSnippetListType {
     /// `list`
     List,
@@ -8339,6 +8416,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_source/properties/content_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourceContentType {
     /// `file`
     File,
@@ -8424,6 +8502,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/content_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourcesListType {
     /// `content_source.list`
     ContentSourceList,
@@ -8555,6 +8634,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPriority {
     /// `none`
     None,
@@ -8623,6 +8703,7 @@ crate::runtime::object::value!(ConversationPriority, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/conversation/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationState {
     /// `open`
     Open,
@@ -8706,6 +8787,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationAttribute {
     ConversationAttributeStringType(ConversationAttributeStringType),
     ConversationAttributeIntegerType(ConversationAttributeIntegerType),
@@ -8803,6 +8885,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_attribute_base/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeBaseDataType {
     /// `string`
     String,
@@ -8885,6 +8968,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/conversation_attribute_base/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeBaseType {
     /// `conversation_attribute`
     ConversationAttribute,
@@ -8975,6 +9059,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_attribute_boolean_type/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeBooleanTypeDataType {
     /// `boolean`
     Boolean,
@@ -9065,6 +9150,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_attribute_datetime_type/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeDatetimeTypeDataType {
     /// `datetime`
     Datetime,
@@ -9155,6 +9241,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_attribute_decimal_type/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeDecimalTypeDataType {
     /// `decimal`
     Decimal,
@@ -9245,6 +9332,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_attribute_files_type/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeFilesTypeDataType {
     /// `files`
     Files,
@@ -9335,6 +9423,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_attribute_integer_type/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeIntegerTypeDataType {
     /// `integer`
     Integer,
@@ -9393,7 +9482,7 @@ pub struct ConversationAttributeList {
     /// A list of conversation attributes.
     pub data: Option<Vec<ConversationAttribute>>,
     /// The type of the object.
-    pub type_: Option<ConversationAttributeListType2>,
+    pub type_: Option<ConversationAttributeListTypeInline>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -9407,13 +9496,14 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_attribute_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationAttributeListType2 {
+#[non_exhaustive]
+pub enum ConversationAttributeListTypeInline {
     /// `list`
     List,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeListType2 {
+impl ConversationAttributeListTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9422,7 +9512,7 @@ impl ConversationAttributeListType2 {
         }
     }
 }
-impl From<&str> for ConversationAttributeListType2 {
+impl From<&str> for ConversationAttributeListTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "list" => Self::List,
@@ -9430,17 +9520,17 @@ impl From<&str> for ConversationAttributeListType2 {
         }
     }
 }
-impl std::fmt::Display for ConversationAttributeListType2 {
+impl std::fmt::Display for ConversationAttributeListTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for ConversationAttributeListType2 {
+impl Serialize for ConversationAttributeListTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for ConversationAttributeListType2 {
+impl<'de> Deserialize<'de> for ConversationAttributeListTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9449,13 +9539,13 @@ impl<'de> Deserialize<'de> for ConversationAttributeListType2 {
     }
 }
 /// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeListType2 {
+impl Default for ConversationAttributeListTypeInline {
     fn default() -> Self {
         Self::Unknown(Default::default())
     }
 }
 crate::runtime::object::value!(
-    ConversationAttributeListType2, serde_json::Value::is_string
+    ConversationAttributeListTypeInline, serde_json::Value::is_string
 );
 /// Conversation Attribute (List)
 ///
@@ -9499,6 +9589,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_attribute_list_type/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeListTypeDataType {
     /// `list`
     List,
@@ -9611,6 +9702,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_attribute_relationship_type/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeRelationshipTypeDataType {
     /// `relationship`
     Relationship,
@@ -9683,6 +9775,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_attribute_relationship_type/allOf/1/properties/reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeRelationshipTypeReferenceType {
     /// `one`
     One,
@@ -9779,6 +9872,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_attribute_string_type/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationAttributeStringTypeDataType {
     /// `string`
     String,
@@ -10017,6 +10111,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationContactsType {
     /// `contact.list`
     ContactList,
@@ -10089,6 +10184,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationDeletedObject {
     /// `conversation`
     Conversation,
@@ -10197,6 +10293,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListType {
     /// `conversation.list`
     ConversationList,
@@ -10325,6 +10422,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemPriority {
     /// `none`
     None,
@@ -10395,6 +10493,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemState {
     /// `open`
     Open,
@@ -10534,6 +10633,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_part/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartState {
     /// `open`
     Open,
@@ -10673,6 +10773,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartsType {
     /// `conversation_part.list`
     ConversationPartList,
@@ -10867,6 +10968,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_scorecard_reviewed_teammate/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationScorecardReviewedTeammateType {
     /// `ai`
     Ai,
@@ -11029,6 +11131,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/current_sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaPausedCurrentSlaStatus {
     /// `active`
     Active,
@@ -11111,6 +11214,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaPausedSlaStatesValueStatus {
     /// `paused`
     Paused,
@@ -11205,6 +11309,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/current_sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedCurrentSlaStatus {
     /// `hit`
     Hit,
@@ -11291,6 +11396,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
     /// `hit`
     Hit,
@@ -11357,6 +11463,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_target_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedSlaTargetType {
     /// `first_reply_time`
     FirstReplyTime,
@@ -11780,6 +11887,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateArticleRequestState {
     /// `published`
     Published,
@@ -11953,6 +12061,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/audience_ids`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestAudienceIds {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
@@ -11973,6 +12082,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -12031,6 +12141,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -12107,6 +12218,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_conversation_attribute_boolean_request/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeBooleanRequestDataType {
     /// `boolean`
     Boolean,
@@ -12183,6 +12295,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_conversation_attribute_datetime_request/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeDatetimeRequestDataType {
     /// `datetime`
     Datetime,
@@ -12259,6 +12372,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_conversation_attribute_decimal_request/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeDecimalRequestDataType {
     /// `decimal`
     Decimal,
@@ -12335,6 +12449,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_conversation_attribute_files_request/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeFilesRequestDataType {
     /// `files`
     Files,
@@ -12411,6 +12526,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_conversation_attribute_integer_request/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeIntegerRequestDataType {
     /// `integer`
     Integer,
@@ -12489,6 +12605,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_conversation_attribute_list_request/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeListRequestDataType {
     /// `list`
     List,
@@ -12583,6 +12700,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_conversation_attribute_relationship_request/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeRelationshipRequestDataType {
     /// `relationship`
     Relationship,
@@ -12655,6 +12773,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_conversation_attribute_relationship_request/allOf/1/properties/reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeRelationshipRequestReferenceType {
     /// `one`
     One,
@@ -12718,6 +12837,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/create_conversation_attribute_request`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeRequest {
     CreateConversationAttributeStringRequest(CreateConversationAttributeStringRequest),
     CreateConversationAttributeIntegerRequest(CreateConversationAttributeIntegerRequest),
@@ -12814,6 +12934,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_conversation_attribute_request_base/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeRequestBaseDataType {
     /// `string`
     String,
@@ -12920,6 +13041,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_conversation_attribute_string_request/allOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationAttributeStringRequestDataType {
     /// `string`
     String,
@@ -13016,6 +13138,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_conversation_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationRequestFromType {
     /// `lead`
     Lead,
@@ -13106,6 +13229,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestModel {
     /// `contact`
     Contact,
@@ -13162,6 +13286,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestDataType {
     /// `options`
     Options,
@@ -13226,7 +13351,8 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateDataAttributeRequestDataType2 {
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestDataTypeInline {
     /// `string`
     String,
     /// `integer`
@@ -13242,7 +13368,7 @@ pub enum CreateDataAttributeRequestDataType2 {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataType2 {
+impl CreateDataAttributeRequestDataTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13256,7 +13382,7 @@ impl CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl From<&str> for CreateDataAttributeRequestDataType2 {
+impl From<&str> for CreateDataAttributeRequestDataTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "string" => Self::String,
@@ -13269,17 +13395,17 @@ impl From<&str> for CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl std::fmt::Display for CreateDataAttributeRequestDataType2 {
+impl std::fmt::Display for CreateDataAttributeRequestDataTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for CreateDataAttributeRequestDataType2 {
+impl Serialize for CreateDataAttributeRequestDataTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
+impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13288,13 +13414,13 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
     }
 }
 /// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestDataType2 {
+impl Default for CreateDataAttributeRequestDataTypeInline {
     fn default() -> Self {
         Self::Unknown(Default::default())
     }
 }
 crate::runtime::object::value!(
-    CreateDataAttributeRequestDataType2, serde_json::Value::is_string
+    CreateDataAttributeRequestDataTypeInline, serde_json::Value::is_string
 );
 /// You can create a data connector by providing the required parameters.
 ///
@@ -13345,6 +13471,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_data_connector_request/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestAudiencesItem {
     /// `leads`
     Leads,
@@ -13430,6 +13557,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestDataInputsItemType {
     /// `string`
     String,
@@ -13512,6 +13640,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_data_connector_request/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestHttpMethod {
     /// `get`
     Get,
@@ -13712,6 +13841,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateExternalPageRequestLocale {
     /// `en`
     En,
@@ -13788,6 +13918,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_help_center_redirect_request/properties/target_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateHelpCenterRedirectRequestTargetType {
     /// `article`
     Article,
@@ -13951,6 +14082,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestBcc {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -13971,6 +14103,7 @@ crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object:
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestCc {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -14007,6 +14140,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestFromType {
     /// `admin`
     Admin,
@@ -14061,6 +14195,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
     InApp,
@@ -14128,6 +14263,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestTo {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -14172,6 +14308,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_office_hours_exception_request/properties/exception_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateOfficeHoursExceptionRequestExceptionType {
     /// `closed`
     Closed,
@@ -14347,6 +14484,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_ticket_reply_with_comment_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
@@ -14416,6 +14554,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
@@ -14530,6 +14669,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_type_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeAttributeRequestDataType {
     /// `string`
     String,
@@ -14637,6 +14777,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -14723,6 +14864,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/cursor_pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CursorPagesType {
     /// `pages`
     Pages,
@@ -14805,6 +14947,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/custom_action_finished/properties/action/properties/result`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomActionFinishedActionResult {
     /// `success`
     Success,
@@ -14895,6 +15038,7 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 /// Generated from `#/components/schemas/custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -15007,6 +15151,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/custom_object_instances_paginated_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomObjectInstancesPaginatedListType {
     /// `list`
     List,
@@ -15062,6 +15207,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/customer_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomerRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
@@ -15180,6 +15326,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeDataType {
     /// `string`
     String,
@@ -15252,6 +15399,7 @@ crate::runtime::object::value!(DataAttributeDataType, serde_json::Value::is_stri
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeModel {
     /// `contact`
     Contact,
@@ -15308,6 +15456,7 @@ crate::runtime::object::value!(DataAttributeModel, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeType {
     /// `data_attribute`
     DataAttribute,
@@ -15377,6 +15526,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_attribute_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeListType {
     /// `list`
     List,
@@ -15471,6 +15621,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorHttpMethod {
     /// `get`
     Get,
@@ -15539,6 +15690,7 @@ crate::runtime::object::value!(DataConnectorHttpMethod, serde_json::Value::is_st
 ///
 /// Generated from `#/components/schemas/data_connector/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorState {
     /// `draft`
     Draft,
@@ -15595,6 +15747,7 @@ crate::runtime::object::value!(DataConnectorState, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/data_connector/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorType {
     /// `data_connector`
     DataConnector,
@@ -15729,6 +15882,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailAudiencesItem {
     /// `users`
     Users,
@@ -15791,6 +15945,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/configuration_response_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailConfigurationResponseType {
     /// `test_response_type`
     TestResponseType,
@@ -15872,6 +16027,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailDataInputsItemType {
     /// `string`
     String,
@@ -15938,6 +16094,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_transformation_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailDataTransformationType {
     /// `full_access`
     FullAccess,
@@ -16000,6 +16157,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/execution_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailExecutionType {
     /// `server_side`
     ServerSide,
@@ -16074,6 +16232,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailHttpMethod {
     /// `get`
     Get,
@@ -16185,6 +16344,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     /// `primitive_mapping`
     PrimitiveMapping,
@@ -16246,6 +16406,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
     /// `conversation`
     Conversation,
@@ -16319,6 +16480,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
     /// `conversation`
     Conversation,
@@ -16403,6 +16565,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailResponseFieldsItemType {
     /// `unknown`
     Unknown2,
@@ -16477,6 +16640,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailState {
     /// `draft`
     Draft,
@@ -16533,6 +16697,7 @@ crate::runtime::object::value!(DataConnectorDetailState, serde_json::Value::is_s
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailType {
     /// `data_connector`
     DataConnector,
@@ -16638,6 +16803,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/error_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultErrorType {
     /// `request_configuration_error`
     RequestConfigurationError,
@@ -16744,6 +16910,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultHttpMethod {
     /// `get`
     Get,
@@ -16814,6 +16981,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultSourceType {
     /// `custom_bot`
     CustomBot,
@@ -16900,6 +17068,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultType {
     /// `data_connector.execution`
     DataConnectorExecution,
@@ -17007,6 +17176,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultListPagesType {
     /// `pages`
     Pages,
@@ -17061,6 +17231,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultListType {
     /// `list`
     List,
@@ -17168,6 +17339,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorListPagesType {
     /// `pages`
     Pages,
@@ -17220,6 +17392,7 @@ crate::runtime::object::value!(DataConnectorListPagesType, serde_json::Value::is
 ///
 /// Generated from `#/components/schemas/data_connector_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorListType {
     /// `list`
     List,
@@ -17303,6 +17476,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventType {
     /// `event`
     Event,
@@ -17390,6 +17564,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventListType {
     /// `event.list`
     EventList,
@@ -17466,6 +17641,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event_summary/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventSummaryType {
     /// `event.summary`
     EventSummary,
@@ -17565,6 +17741,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_export/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataExportStatus {
     /// `pending`
     Pending,
@@ -17714,6 +17891,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/datetime`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -17754,6 +17932,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedArticleObjectObject {
     /// `article`
     Article,
@@ -17826,6 +18005,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_collection_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCollectionObjectObject {
     /// `collection`
     Collection,
@@ -17900,6 +18080,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_company_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCompanyObjectObject {
     /// `company`
     Company,
@@ -18015,6 +18196,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_data_connector_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedDataConnectorObjectObject {
     /// `data_connector`
     DataConnector,
@@ -18089,6 +18271,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_folder_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedFolderObjectObject {
     /// `folder`
     Folder,
@@ -18161,6 +18344,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_help_center_redirect_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedHelpCenterRedirectObjectObject {
     /// `help_center_redirect`
     HelpCenterRedirect,
@@ -18235,6 +18419,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_internal_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedInternalArticleObjectObject {
     /// `internal_article`
     InternalArticle,
@@ -18309,6 +18494,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedObjectObject {
     /// `news-item`
     NewsItem,
@@ -18462,6 +18648,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/ecommerce_catalog_product/properties/category_path`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EcommerceCatalogProductCategoryPath {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -18483,6 +18670,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/ecommerce_catalog_product/properties/collections/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EcommerceCatalogProductCollectionsItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -18555,6 +18743,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ecommerce_catalog_upload_response/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EcommerceCatalogUploadResponseStatus {
     /// `processing`
     Processing,
@@ -18792,6 +18981,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/event_details`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventDetails {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
@@ -18891,6 +19081,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/external_page/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageLocale {
     /// `en`
     En,
@@ -18943,6 +19134,7 @@ crate::runtime::object::value!(ExternalPageLocale, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/external_page/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageType {
     /// `external_page`
     ExternalPage,
@@ -19016,6 +19208,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/external_pages_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPagesListType {
     /// `list`
     List,
@@ -19122,6 +19315,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_attachment/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentAttachmentType {
     /// `url`
     Url,
@@ -19315,6 +19509,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items/properties/key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
     /// `terrible`
     Terrible,
@@ -19385,6 +19580,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentCsatRequestedEventEventName {
     /// `csat_requested`
     CsatRequested,
@@ -19466,6 +19662,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_message/properties/author`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentMessageAuthor {
     /// `user`
     User,
@@ -19562,6 +19759,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventEventName {
     /// `fin_replied`
     FinReplied,
@@ -19638,6 +19836,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/message/properties/author`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventMessageAuthor {
     /// `fin`
     Fin,
@@ -19694,6 +19893,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventStatus {
     /// `replying`
     Replying,
@@ -19785,6 +19985,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentReplyChunkEventEventName {
     /// `fin_reply_chunk`
     FinReplyChunk,
@@ -19839,6 +20040,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentReplyChunkEventStatus {
     /// `replying`
     Replying,
@@ -19964,6 +20166,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentStatusUpdatedEventEventName {
     /// `fin_status_updated`
     FinStatusUpdated,
@@ -20022,6 +20225,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentStatusUpdatedEventStatus {
     /// `awaiting_user_reply`
     AwaitingUserReply,
@@ -20164,6 +20368,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/group_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupContentType {
     /// `group_content`
     GroupContent,
@@ -20273,6 +20478,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/group_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupTranslatedContentType {
     /// `group_translated_content`
     GroupTranslatedContent,
@@ -20346,6 +20552,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/handling_event/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HandlingEventType {
     /// `paused`
     Paused,
@@ -20472,6 +20679,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/help_center_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HelpCenterListType {
     /// `list`
     List,
@@ -20559,6 +20767,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/help_center_redirect/properties/target_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HelpCenterRedirectTargetType {
     /// `article`
     Article,
@@ -20617,6 +20826,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/help_center_redirect/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HelpCenterRedirectType {
     /// `help_center_redirect`
     HelpCenterRedirect,
@@ -20690,6 +20900,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/help_center_redirect_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HelpCenterRedirectListType {
     /// `list`
     List,
@@ -20789,6 +21000,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/identity_verification_secret_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IdentityVerificationSecretListType {
     /// `list`
     List,
@@ -20876,6 +21088,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/intercom_version`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V1_0,
@@ -21016,6 +21229,7 @@ crate::runtime::object::value!(IntercomVersion, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/intercom_version_preview`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersionPreview {
     /// `preview`
     Preview,
@@ -21093,6 +21307,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListType {
     /// `list`
     List,
@@ -21197,6 +21412,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListItemType {
     /// `internal_article`
     InternalArticle,
@@ -21288,6 +21504,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleSearchResponseType {
     /// `list`
     List,
@@ -21371,6 +21588,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/jobs/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsStatus {
     /// `pending`
     Pending,
@@ -21431,6 +21649,7 @@ crate::runtime::object::value!(JobsStatus, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/jobs/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsType {
     /// `job`
     Job,
@@ -21503,6 +21722,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/linked_object/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectCategory {
     /// `Customer`
     Customer,
@@ -21563,6 +21783,7 @@ crate::runtime::object::value!(LinkedObjectCategory, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/linked_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectType {
     /// `ticket`
     Ticket,
@@ -21641,6 +21862,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/linked_object_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectListType {
     /// `list`
     List,
@@ -21727,6 +21949,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/macro/properties/available_on/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroAvailableOnItem {
     /// `inbox`
     Inbox,
@@ -21783,6 +22006,7 @@ crate::runtime::object::value!(MacroAvailableOnItem, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/macro/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroType {
     /// `macro`
     Macro,
@@ -21835,6 +22059,7 @@ crate::runtime::object::value!(MacroType, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/macro/properties/visible_to`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroVisibleTo {
     /// `everyone`
     Everyone,
@@ -21946,6 +22171,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/macro_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroListPagesType {
     /// `pages`
     Pages,
@@ -21998,6 +22224,7 @@ crate::runtime::object::value!(MacroListPagesType, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/macro_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroListType {
     /// `list`
     List,
@@ -22109,6 +22336,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/merge_history_item/properties/source_contact_role`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MergeHistoryItemSourceContactRole {
     /// `lead`
     Lead,
@@ -22189,6 +22417,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/merge_history_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MergeHistoryListType {
     /// `list`
     List,
@@ -22283,6 +22512,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/merge_preview_attribute_change/properties/outcome`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MergePreviewAttributeChangeOutcome {
     /// `adopted`
     Adopted,
@@ -22398,6 +22628,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/merge_preview_reason/properties/code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MergePreviewReasonCode {
     /// `invalid_merge_role_pair`
     InvalidMergeRolePair,
@@ -22606,6 +22837,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/merge_preview_response`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MergePreviewResponse {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     MergePreviewAllowed(MergePreviewAllowed),
@@ -22669,6 +22901,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/message/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageMessageType {
     /// `email`
     Email,
@@ -22760,6 +22993,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
     /// `AND`
     And,
@@ -22819,6 +23053,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -22886,6 +23121,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/news_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemState {
     /// `draft`
     Draft,
@@ -22942,6 +23178,7 @@ crate::runtime::object::value!(NewsItemState, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/news_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemType {
     /// `news-item`
     NewsItem,
@@ -23026,6 +23263,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/news_item_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,
@@ -23108,6 +23346,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/newsfeed/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsfeedType {
     /// `newsfeed`
     Newsfeed,
@@ -23297,6 +23536,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/office_hours_exception/properties/exception_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OfficeHoursExceptionExceptionType {
     /// `closed`
     Closed,
@@ -23457,6 +23697,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/open_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
     /// `open`
     Open,
@@ -23576,6 +23817,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/pages_link/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PagesLinkType {
     /// `pages`
     Pages,
@@ -23650,6 +23892,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PaginatedResponseDataItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
@@ -23668,6 +23911,7 @@ crate::runtime::object::value!(PaginatedResponseDataItem, crate ::runtime::objec
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaginatedResponseType {
     /// `list`
     List,
@@ -23768,6 +24012,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/phone_switch/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PhoneSwitchType {
     /// `phone_call_redirect`
     PhoneCallRedirect,
@@ -23860,6 +24105,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/priority_changed/properties/current_priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PriorityChangedCurrentPriority {
     /// `none`
     None,
@@ -23930,6 +24176,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/priority_changed/properties/previous_priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PriorityChangedPreviousPriority {
     /// `none`
     None,
@@ -24052,6 +24299,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/recipient/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecipientType {
     /// `user`
     User,
@@ -24109,6 +24357,7 @@ crate::runtime::object::value!(RecipientType, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/redact_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
     RedactConversationPartRequest(
@@ -24169,6 +24418,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationPartRequestType {
     /// `conversation_part`
     ConversationPart,
@@ -24246,6 +24496,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationSourceRequestType {
     /// `source`
     Source,
@@ -24339,6 +24590,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/register_fin_voice_call_request/properties/source`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegisterFinVoiceCallRequestSource {
     /// `five9`
     Five9,
@@ -24402,6 +24654,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ReplyConversationRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
@@ -24440,6 +24693,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/sales_agent/properties/outcome`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SalesAgentOutcome {
     /// `qualified`
     Qualified,
@@ -24525,6 +24779,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SearchRequestQuery {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
@@ -24572,6 +24827,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/segment/properties/person_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentPersonType {
     /// `contact`
     Contact,
@@ -24628,6 +24884,7 @@ crate::runtime::object::value!(SegmentPersonType, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/segment/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentType {
     /// `segment`
     Segment,
@@ -24700,6 +24957,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/segment_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentListType {
     /// `segment.list`
     SegmentList,
@@ -24793,6 +25051,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/side_conversation_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SideConversationListPagesType {
     /// `pages`
     Pages,
@@ -24847,6 +25106,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/side_conversation_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SideConversationListType {
     /// `side_conversation.list`
     SideConversationList,
@@ -24952,6 +25212,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
     Eq,
@@ -25053,6 +25314,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -25078,6 +25340,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/3/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValueValueListItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -25125,6 +25388,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/sla_applied/properties/sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
     /// `hit`
     Hit,
@@ -25206,6 +25470,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/snooze_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
     /// `snoozed`
     Snoozed,
@@ -25367,6 +25632,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/consent_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
     /// `opt_out`
     OptOut,
@@ -25423,6 +25689,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
     /// `email`
     Email,
@@ -25481,6 +25748,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeState {
     /// `live`
     Live,
@@ -25558,6 +25826,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/subscription_type_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeListType {
     /// `list`
     List,
@@ -25760,6 +26029,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/tag_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagListType {
     /// `list`
     List,
@@ -25859,6 +26129,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagsType {
     /// `tag.list`
     TagList,
@@ -25956,6 +26227,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/team_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamListType {
     /// `team.list`
     TeamList,
@@ -26086,6 +26358,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/teammate_reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeammateReferenceType {
     /// `admin`
     Admin,
@@ -26176,7 +26449,7 @@ pub struct Ticket {
     /// Always ticket
     ///
     /// Defaults to `"ticket"`.
-    pub type_: Option<TicketType2>,
+    pub type_: Option<TicketTypeInline>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -26198,6 +26471,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketCategory {
     /// `Customer`
     Customer,
@@ -26258,13 +26532,14 @@ crate::runtime::object::value!(TicketCategory, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/ticket/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TicketType2 {
+#[non_exhaustive]
+pub enum TicketTypeInline {
     /// `ticket`
     Ticket,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketType2 {
+impl TicketTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -26273,7 +26548,7 @@ impl TicketType2 {
         }
     }
 }
-impl From<&str> for TicketType2 {
+impl From<&str> for TicketTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "ticket" => Self::Ticket,
@@ -26281,17 +26556,17 @@ impl From<&str> for TicketType2 {
         }
     }
 }
-impl std::fmt::Display for TicketType2 {
+impl std::fmt::Display for TicketTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for TicketType2 {
+impl Serialize for TicketTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for TicketType2 {
+impl<'de> Deserialize<'de> for TicketTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -26300,12 +26575,12 @@ impl<'de> Deserialize<'de> for TicketType2 {
     }
 }
 /// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketType2 {
+impl Default for TicketTypeInline {
     fn default() -> Self {
         Self::Unknown(Default::default())
     }
 }
-crate::runtime::object::value!(TicketType2, serde_json::Value::is_string);
+crate::runtime::object::value!(TicketTypeInline, serde_json::Value::is_string);
 /// The list of contacts affected by a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_contacts`.
@@ -26327,6 +26602,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketContactsType {
     /// `contact.list`
     ContactList,
@@ -26387,6 +26663,7 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketCustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -26433,6 +26710,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketDeletedObject {
     /// `ticket`
     Ticket,
@@ -26506,6 +26784,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketListType {
     /// `ticket.list`
     TicketList,
@@ -26607,6 +26886,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/previous_ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
     Submitted,
@@ -26673,6 +26953,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartTicketState {
     /// `submitted`
     Submitted,
@@ -26775,6 +27056,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataAttributeType {
     /// `attribute`
     Attribute,
@@ -26848,6 +27130,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -26871,6 +27154,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -26893,6 +27177,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueType {
     /// `value`
     Value,
@@ -26969,6 +27254,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part_author/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartAuthorType {
     /// `admin`
     Admin,
@@ -27049,6 +27335,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/ticket_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartsType {
     /// `ticket_part.list`
     TicketPartList,
@@ -27136,6 +27423,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/part_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -27196,6 +27484,7 @@ crate::runtime::object::value!(TicketReplyPartType, serde_json::Value::is_string
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyType {
     /// `ticket_part`
     TicketPart,
@@ -27256,6 +27545,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -27304,6 +27594,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_state/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateCategory {
     /// `submitted`
     Submitted,
@@ -27397,6 +27688,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateDetailedCategory {
     /// `submitted`
     Submitted,
@@ -27538,6 +27830,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketTypeCategory {
     /// `Customer`
     Customer,
@@ -27822,6 +28115,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateArticleRequestState {
     /// `published`
     Published,
@@ -27995,6 +28289,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/audience_ids`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestAudienceIds {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
@@ -28015,6 +28310,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -28073,6 +28369,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -28196,6 +28493,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_conversation_attribute_request/properties/reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateConversationAttributeRequestReferenceType {
     /// `one`
     One,
@@ -28310,6 +28608,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_conversation_request/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateConversationRequestPriority {
     /// `none`
     None,
@@ -28464,6 +28763,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/update_data_connector_request/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestAudiencesItem {
     /// `leads`
     Leads,
@@ -28549,6 +28849,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestDataInputsItemType {
     /// `string`
     String,
@@ -28631,6 +28932,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestHttpMethod {
     /// `get`
     Get,
@@ -28701,6 +29003,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestState {
     /// `draft`
     Draft,
@@ -28798,6 +29101,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateExternalPageRequestLocale {
     /// `en`
     En,
@@ -28914,6 +29218,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_office_hours_exception_request/properties/exception_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateOfficeHoursExceptionRequestExceptionType {
     /// `closed`
     Closed,
@@ -29147,6 +29452,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -29350,6 +29656,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorCompaniesType {
     /// `company.list`
     CompanyList,
@@ -29446,6 +29753,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSegmentsType {
     /// `segment.list`
     SegmentList,
@@ -29513,6 +29821,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/social_profiles/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSocialProfilesType {
     /// `social_profile.list`
     SocialProfileList,
@@ -29597,6 +29906,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsTagsItemType {
     /// `tag`
     Tag,
@@ -29649,6 +29959,7 @@ crate::runtime::object::value!(VisitorTagsTagsItemType, serde_json::Value::is_st
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsType {
     /// `tag.list`
     TagList,
@@ -29721,6 +30032,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorDeletedObjectType {
     /// `visitor`
     Visitor,
@@ -29823,6 +30135,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusStatus {
     /// `sent`
     Sent,
@@ -29939,6 +30252,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemStatus {
     /// `sent`
     Sent,
@@ -30005,6 +30319,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemType {
     /// `broadcast_outbound`
     BroadcastOutbound,
@@ -30092,6 +30407,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListPagesType {
     /// `pages`
     Pages,
@@ -30144,6 +30460,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListType {
     /// `list`
     List,
@@ -30264,6 +30581,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/workflow_export/properties/workflow/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WorkflowExportWorkflowState {
     /// `live`
     Live,
@@ -30322,55 +30640,143 @@ impl Default for WorkflowExportWorkflowState {
 crate::runtime::object::value!(
     WorkflowExportWorkflowState, serde_json::Value::is_string
 );
-/// Generated from `#/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1fin~1ask/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchActivityLogsBody {
-    /// The start date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_after: i64,
-    /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_before: Option<i64>,
-    /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
-    pub event_types: Option<Vec<String>>,
-    /// The page number of results to return.
-    ///
-    /// Defaults to `1`.
-    pub page: Option<i64>,
-    /// The number of results per page. Must be between 1 and 250.
-    ///
-    /// Defaults to `20`.
-    pub per_page: Option<i64>,
+pub struct AskFinBody {
+    /// An array of attachments to include with the message. Maximum of 10 attachments.
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.
+    pub conversation_id: String,
+    pub conversation_metadata: Option<FinAgentConversationMetadata>,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    SearchActivityLogsBody { created_at_after : "created_at_after", created_at_before :
-    "created_at_before", event_types : "event_types", page : "page", per_page :
-    "per_page", } kept additional_properties
+    AskFinBody { attachments : "attachments", conversation_id : "conversation_id",
+    conversation_metadata : "conversation_metadata", message : "message", user : "user",
+    } kept additional_properties
 );
-/// Generated from `#/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1fin~1ask/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetAwayAdminBody {
-    /// Set to "true" to change the status of the admin to away.
-    ///
-    /// Defaults to `true`.
-    pub away_mode_enabled: bool,
-    /// Set to "true" to assign any new conversation replies to your default inbox.
-    ///
-    /// Defaults to `false`.
-    pub away_mode_reassign: bool,
-    /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+pub struct AskFinResponse {
+    /// The external ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The timestamp the response was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+    pub sse_subscription_url: Option<String>,
+    /// Fin's current status in the conversation workflow.
+    pub status: Option<AskFinResponseStatus>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
-    additional_properties
+    AskFinResponse { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
+    status : "status", user_id : "user_id", } kept additional_properties
+);
+/// Fin's current status in the conversation workflow.
+///
+/// Generated from `#/paths/~1fin~1ask/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AskFinResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `replying`
+    Replying,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl AskFinResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::Replying => "replying",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for AskFinResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "replying" => Self::Replying,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for AskFinResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for AskFinResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for AskFinResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for AskFinResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(AskFinResponseStatus, serde_json::Value::is_string);
+/// Generated from `#/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachContactToACompanyBody {
+    /// The unique identifier for the company which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachContactToACompanyBody { id : "id", } kept additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachSubscriptionTypeToContactBody {
+    /// The consent_type of a subscription, opt_out or opt_in.
+    pub consent_type: String,
+    /// The unique identifier for the subscription which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachSubscriptionTypeToContactBody { consent_type : "consent_type", id : "id", }
+    kept additional_properties
 );
 /// Generated from `#/paths/~1articles~1{article_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30388,98 +30794,82 @@ crate::runtime::object::object!(
     AttachTagToArticleBody { admin_id : "admin_id", id : "id", } kept
     additional_properties
 );
-/// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsBody {
-    /// A list of conversation ids to fetch calls for. Maximum 20.
-    pub conversation_ids: Vec<String>,
+pub struct AttachTagToContactBody {
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    ListCallsWithTranscriptsBody { conversation_ids : "conversation_ids", } kept
-    additional_properties
+    AttachTagToContactBody { id : "id", } kept additional_properties
 );
-/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
+/// Generated from `#/paths/~1content_snippets~1{content_snippet_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponse {
-    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponse { data : "data", type_ : "type", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// The id of the admin associated with the call, if any.
+pub struct AttachTagToContentSnippetBody {
+    /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
     pub admin_id: Option<String>,
-    pub answered_at: Option<Datetime>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    pub created_at: Option<Datetime>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    /// Total call duration in seconds from the caller's perspective. For inbound calls, measured from initiated to ended. For outbound calls, measured from answered to ended.
-    pub duration: Option<i64>,
-    pub ended_at: Option<Datetime>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// Total time in seconds the caller was placed on hold during the call.
-    pub hold_time: Option<i64>,
-    /// The id of the call.
-    pub id: Option<String>,
-    pub initiated_at: Option<Datetime>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// Total time in seconds the caller waited in queue before connecting, when assigned to a team.
-    pub queue_time: Option<i64>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    /// Total time in seconds the agent and customer were connected.
-    pub talk_time: Option<i64>,
-    /// API URL to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    pub updated_at: Option<Datetime>,
-    /// The call transcript if available, otherwise an empty array.
-    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// The status of the transcript if available.
-    pub transcript_status: Option<String>,
+    /// The unique identifier of the tag to apply, as given by Intercom.
+    pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
-    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
-    "conversation_id", created_at : "created_at", direction : "direction", duration :
-    "duration", ended_at : "ended_at", ended_reason : "ended_reason", fin_recording_url :
-    "fin_recording_url", fin_transcription_url : "fin_transcription_url", hold_time :
-    "hold_time", id : "id", initiated_at : "initiated_at", phone : "phone", queue_time :
-    "queue_time", recording_url : "recording_url", state : "state", talk_time :
-    "talk_time", transcription_url : "transcription_url", type_ : "type", updated_at :
-    "updated_at", transcript : "transcript", transcript_status : "transcript_status", }
-    kept additional_properties
+    AttachTagToContentSnippetBody { admin_id : "admin_id", id : "id", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachTagToConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1internal_articles~1{internal_article_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachTagToInternalArticleBody {
+    /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
+    pub admin_id: Option<String>,
+    /// The unique identifier of the tag to apply, as given by Intercom.
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachTagToInternalArticleBody { admin_id : "admin_id", id : "id", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachTagToTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
+    additional_properties
 );
 /// Generated from `#/paths/~1companies~1{company_id}~1notes/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30597,6 +30987,2202 @@ pub struct CreateContactResponse {
 }
 crate::runtime::object::object!(
     CreateContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
+    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
+    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
+    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
+    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
+    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
+    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
+    "location", marked_email_as_spam : "marked_email_as_spam", merge_history :
+    "merge_history", name : "name", notes : "notes", os : "os", owner_id : "owner_id",
+    phone : "phone", role : "role", signed_up_at : "signed_up_at", social_profiles :
+    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
+    "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
+    enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
+);
+/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateConversationResponse {
+    /// The message body, which may contain HTML.
+    pub body: String,
+    /// The associated conversation_id
+    pub conversation_id: String,
+    /// The time the conversation was created.
+    pub created_at: i64,
+    /// The id representing the message.
+    pub id: String,
+    /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
+    pub message_type: MessageMessageType,
+    /// The subject of the message. Only present if message_type: email.
+    pub subject: Option<String>,
+    /// The type of the message
+    pub type_: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateConversationResponse { body : "body", conversation_id : "conversation_id",
+    created_at : "created_at", id : "id", message_type : "message_type", subject :
+    "subject", type_ : "type", } kept additional_properties
+);
+/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateFolderBody {
+    pub folder: CreateFolderBodyFolder,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateFolderBody { folder : "folder", } kept additional_properties
+);
+/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema/properties/folder`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateFolderBodyFolder {
+    /// The description of the folder
+    pub description: Option<String>,
+    /// An emoji for the folder
+    pub emoji: Option<String>,
+    /// The name of the folder
+    pub name: String,
+    /// The ID of the parent folder
+    pub parent_folder_id: Option<i64>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
+    parent_folder_id : "parent_folder_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateNoteBody {
+    /// The unique identifier of a given admin.
+    pub admin_id: Option<String>,
+    /// The text of the note.
+    pub body: String,
+    /// The unique identifier of a given contact.
+    pub contact_id: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateNoteBody { admin_id : "admin_id", body : "body", contact_id : "contact_id", }
+    kept additional_properties
+);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CreateTagBody {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    TagCompanyRequest(TagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    UntagCompanyRequest(UntagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    TagMultipleUsersRequest(TagMultipleUsersRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for CreateTagBody {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
+/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTicketBody {
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
+    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
+    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1office_hours_schedules~1{office_hours_schedule_id}~1office_hours_exceptions~1{id}/delete/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteOfficeHoursExceptionResponse {
+    pub deleted: Option<bool>,
+    pub id: Option<String>,
+    pub object: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    DeleteOfficeHoursExceptionResponse { deleted : "deleted", id : "id", object :
+    "object", } kept additional_properties
+);
+/// Generated from `#/paths/~1office_hours_schedules~1{id}/delete/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteOfficeHoursScheduleResponse {
+    pub deleted: Option<bool>,
+    pub id: Option<String>,
+    pub object: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    DeleteOfficeHoursScheduleResponse { deleted : "deleted", id : "id", object :
+    "object", } kept additional_properties
+);
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetachTagFromConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetachTagFromTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnqueueCreateTicketBody {
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
+    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
+    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
+/// The API requires one of these sets of fields: `conversation_id`; or `user`.
+///
+/// Generated from `#/paths/~1fin~1escalate/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EscalateFinConversationBody {
+    /// Optional context for the receiving teammate explaining why the conversation is being escalated. Attached as an internal note, never shown to the user. Avoid including credentials or unnecessary personal data — the note is visible to any teammate with access to the conversation.
+    pub context: Option<String>,
+    /// The external ID of the conversation to escalate. Provide this or `user`. Required on Fin for Platforms, where `user` is not supported.
+    pub conversation_id: Option<String>,
+    /// Optional first message for the new conversation, used only when escalating on behalf of a `user`. Shown to the end-user (unlike `context`, which is an internal note), so don't include sensitive orchestration data. Defaults to "Requesting human support".
+    pub message: Option<String>,
+    pub user: Option<FinAgentUser>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    EscalateFinConversationBody { context : "context", conversation_id :
+    "conversation_id", message : "message", user : "user", } kept additional_properties
+);
+/// Generated from `#/paths/~1fin~1escalate/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EscalateFinConversationResponse {
+    /// The external ID of the conversation. Returned when you escalate an existing conversation by `conversation_id` (echoed back). When you escalate a `user`, a new conversation is created and only `intercom_conversation_id` is returned.
+    pub conversation_id: Option<String>,
+    /// The internal Intercom conversation ID. Returned when a new conversation was created for the escalation.
+    pub intercom_conversation_id: Option<String>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires. Includes a `rewind` window so a subscriber that connects after the escalation is processed can still receive the `escalated` and `complete` events.
+    pub sse_subscription_url: Option<String>,
+    /// The resulting status of the conversation.
+    pub status: Option<EscalateFinConversationResponseStatus>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    EscalateFinConversationResponse { conversation_id : "conversation_id",
+    intercom_conversation_id : "intercom_conversation_id", sse_subscription_url :
+    "sse_subscription_url", status : "status", } kept additional_properties
+);
+/// The resulting status of the conversation.
+///
+/// Generated from `#/paths/~1fin~1escalate/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EscalateFinConversationResponseStatus {
+    /// `escalated`
+    Escalated,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl EscalateFinConversationResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Escalated => "escalated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for EscalateFinConversationResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "escalated" => Self::Escalated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for EscalateFinConversationResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for EscalateFinConversationResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for EscalateFinConversationResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for EscalateFinConversationResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    EscalateFinConversationResponseStatus, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetDownloadReportingDataByJobIdentifierAccept {
+    /// `application/octet-stream`
+    ApplicationOctetStream,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl GetDownloadReportingDataByJobIdentifierAccept {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationOctetStream => "application/octet-stream",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn from(value: &str) -> Self {
+        match value {
+            "application/octet-stream" => Self::ApplicationOctetStream,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for GetDownloadReportingDataByJobIdentifierAccept {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataByJobIdentifierResponse {
+    pub download_expires_at: Option<String>,
+    pub download_url: Option<String>,
+    pub job_identifier: Option<String>,
+    pub status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
+    "download_expires_at", download_url : "download_url", job_identifier :
+    "job_identifier", status : "status", } kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponse {
+    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponse { data : "data", type_ : "type", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItem {
+    pub attributes: Option<
+        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
+    >,
+    pub default_time_attribute_id: Option<String>,
+    pub description: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponseDataItem { attributes : "attributes",
+    default_time_attribute_id : "default_time_attribute_id", description : "description",
+    id : "id", name : "name", } kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+    /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
+    pub qualified_id: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
+    "name", qualified_id : "qualified_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1linked_conversations/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkConversationToTicketBody {
+    /// The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket.
+    pub conversation_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LinkConversationToTicketBody { conversation_id : "conversation_id", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LisDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl LisDataAttributesModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for LisDataAttributesModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for LisDataAttributesModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for LisDataAttributesModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for LisDataAttributesModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for LisDataAttributesModel {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum LisDataEventsFilter {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for LisDataEventsFilter {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
+/// user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterUserIdQueryParameter {
+    pub user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
+    additional_properties
+);
+/// intercom_user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
+    pub intercom_user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
+    "intercom_user_id", } kept additional_properties
+);
+/// email query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterEmailQueryParameter {
+    pub email: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsBody {
+    /// A list of conversation ids to fetch calls for. Maximum 20.
+    pub conversation_ids: Vec<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsBody { conversation_ids : "conversation_ids", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponse {
+    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsResponse { data : "data", type_ : "type", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponseDataItem {
+    /// The id of the admin associated with the call, if any.
+    pub admin_id: Option<String>,
+    pub answered_at: Option<Datetime>,
+    /// The type of call.
+    pub call_type: Option<String>,
+    /// The id of the contact associated with the call, if any.
+    pub contact_id: Option<String>,
+    /// The id of the conversation associated with the call, if any.
+    pub conversation_id: Option<String>,
+    pub created_at: Option<Datetime>,
+    /// The direction of the call.
+    pub direction: Option<String>,
+    /// Total call duration in seconds from the caller's perspective. For inbound calls, measured from initiated to ended. For outbound calls, measured from answered to ended.
+    pub duration: Option<i64>,
+    pub ended_at: Option<Datetime>,
+    /// The reason for the call end, if applicable.
+    pub ended_reason: Option<String>,
+    /// API URL to the AI Agent (Fin) call recording if available.
+    pub fin_recording_url: Option<String>,
+    /// API URL to the AI Agent (Fin) call transcript if available.
+    pub fin_transcription_url: Option<String>,
+    /// Total time in seconds the caller was placed on hold during the call.
+    pub hold_time: Option<i64>,
+    /// The id of the call.
+    pub id: Option<String>,
+    pub initiated_at: Option<Datetime>,
+    /// The phone number involved in the call, in E.164 format.
+    pub phone: Option<String>,
+    /// Total time in seconds the caller waited in queue before connecting, when assigned to a team.
+    pub queue_time: Option<i64>,
+    /// API URL to download or redirect to the call recording if available.
+    pub recording_url: Option<String>,
+    /// The current state of the call.
+    pub state: Option<String>,
+    /// Total time in seconds the agent and customer were connected.
+    pub talk_time: Option<i64>,
+    /// API URL to the call transcript if available.
+    pub transcription_url: Option<String>,
+    /// String representing the object's type. Always has the value `call`.
+    pub type_: Option<String>,
+    pub updated_at: Option<Datetime>,
+    /// The call transcript if available, otherwise an empty array.
+    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The status of the transcript if available.
+    pub transcript_status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
+    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
+    "conversation_id", created_at : "created_at", direction : "direction", duration :
+    "duration", ended_at : "ended_at", ended_reason : "ended_reason", fin_recording_url :
+    "fin_recording_url", fin_transcription_url : "fin_transcription_url", hold_time :
+    "hold_time", id : "id", initiated_at : "initiated_at", phone : "phone", queue_time :
+    "queue_time", recording_url : "recording_url", state : "state", talk_time :
+    "talk_time", transcription_url : "transcription_url", type_ : "type", updated_at :
+    "updated_at", transcript : "transcript", transcript_status : "transcript_status", }
+    kept additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{id}~1merge_history/get/parameters/4/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListContactMergeHistoryOrder {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListContactMergeHistoryOrder {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListContactMergeHistoryOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListContactMergeHistoryOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListContactMergeHistoryOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListContactMergeHistoryOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListContactMergeHistoryOrder {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ListContactMergeHistoryOrder, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsSuccess {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsSuccess {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsSuccess {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsSuccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsSuccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsSuccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListDataConnectorExecutionResultsSuccess {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ListDataConnectorExecutionResultsSuccess, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsErrorType {
+    /// `request_configuration_error`
+    RequestConfigurationError,
+    /// `faraday_error`
+    FaradayError,
+    /// `3rd_party_error`
+    V3rdPartyError,
+    /// `response_mapping_error`
+    ResponseMappingError,
+    /// `token_refresh_error`
+    TokenRefreshError,
+    /// `fin_action_response_formatting_error`
+    FinActionResponseFormattingError,
+    /// `fin_action_identity_verification_error`
+    FinActionIdentityVerificationError,
+    /// `email_verification_error`
+    EmailVerificationError,
+    /// `non_fin_standalone_action_identity_verification_error`
+    NonFinStandaloneActionIdentityVerificationError,
+    /// `request_validation_error`
+    RequestValidationError,
+    /// `client_side_action_error`
+    ClientSideActionError,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsErrorType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestConfigurationError => "request_configuration_error",
+            Self::FaradayError => "faraday_error",
+            Self::V3rdPartyError => "3rd_party_error",
+            Self::ResponseMappingError => "response_mapping_error",
+            Self::TokenRefreshError => "token_refresh_error",
+            Self::FinActionResponseFormattingError => {
+                "fin_action_response_formatting_error"
+            }
+            Self::FinActionIdentityVerificationError => {
+                "fin_action_identity_verification_error"
+            }
+            Self::EmailVerificationError => "email_verification_error",
+            Self::NonFinStandaloneActionIdentityVerificationError => {
+                "non_fin_standalone_action_identity_verification_error"
+            }
+            Self::RequestValidationError => "request_validation_error",
+            Self::ClientSideActionError => "client_side_action_error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "request_configuration_error" => Self::RequestConfigurationError,
+            "faraday_error" => Self::FaradayError,
+            "3rd_party_error" => Self::V3rdPartyError,
+            "response_mapping_error" => Self::ResponseMappingError,
+            "token_refresh_error" => Self::TokenRefreshError,
+            "fin_action_response_formatting_error" => {
+                Self::FinActionResponseFormattingError
+            }
+            "fin_action_identity_verification_error" => {
+                Self::FinActionIdentityVerificationError
+            }
+            "email_verification_error" => Self::EmailVerificationError,
+            "non_fin_standalone_action_identity_verification_error" => {
+                Self::NonFinStandaloneActionIdentityVerificationError
+            }
+            "request_validation_error" => Self::RequestValidationError,
+            "client_side_action_error" => Self::ClientSideActionError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListDataConnectorExecutionResultsErrorType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ListDataConnectorExecutionResultsErrorType, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsIncludeBodies {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsIncludeBodies {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsIncludeBodies {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeBodies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsIncludeBodies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeBodies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListDataConnectorExecutionResultsIncludeBodies {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ListDataConnectorExecutionResultsIncludeBodies, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1fin~1capabilities/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFinCapabilitiesBody {
+    pub user: FinAgentUser,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListFinCapabilitiesBody { user : "user", } kept additional_properties
+);
+/// Generated from `#/paths/~1fin~1capabilities/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFinCapabilitiesResponse {
+    /// The list of capabilities available to this user.
+    pub capabilities: Option<Vec<ListFinCapabilitiesResponseCapabilitiesItem>>,
+    /// The API version the capabilities document was generated for.
+    pub version: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListFinCapabilitiesResponse { capabilities : "capabilities", version : "version", }
+    kept additional_properties
+);
+/// Generated from `#/paths/~1fin~1capabilities/post/responses/200/content/application~1json/schema/properties/capabilities/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFinCapabilitiesResponseCapabilitiesItem {
+    /// A human-readable description of the capability.
+    pub description: Option<String>,
+    /// The endpoint path to call to use this capability.
+    pub endpoint: Option<String>,
+    /// The procedure ID. Present only when `type` is `procedure`.
+    pub id: Option<String>,
+    /// The HTTP method to use.
+    pub method: Option<String>,
+    /// The procedure name. Present only when `type` is `procedure`.
+    pub name: Option<String>,
+    /// The kind of capability — `procedure` for a runnable procedure, or a static action such as `reply`, `ask`, or `escalate`.
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListFinCapabilitiesResponseCapabilitiesItem { description : "description", endpoint :
+    "endpoint", id : "id", method : "method", name : "name", type_ : "type", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFoldersResponse {
+    pub data: Option<Vec<Folder>>,
+    pub pages: Option<CursorPages>,
+    /// Total number of folders
+    pub total_count: Option<i64>,
+    pub type_: Option<ListFoldersResponseType>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListFoldersResponse { data : "data", pages : "pages", total_count : "total_count",
+    type_ : "type", } kept additional_properties
+);
+/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListFoldersResponseType {
+    /// `list`
+    List,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListFoldersResponseType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListFoldersResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListFoldersResponseType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListFoldersResponseType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListFoldersResponseType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListFoldersResponseType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ListFoldersResponseType, serde_json::Value::is_string);
+/// The variant is chosen by the value of `message_type`.
+///
+/// Generated from `#/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ManageConversationBody {
+    CloseConversationRequest(CloseConversationRequest),
+    SnoozeConversationRequest(SnoozeConversationRequest),
+    OpenConversationRequest(OpenConversationRequest),
+    AssignConversationRequest(AssignConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ManageConversationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
+        {
+            Some("close") => {
+                serde_json::from_value(value).map(Self::CloseConversationRequest)
+            }
+            Some("snoozed") => {
+                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
+            }
+            Some("open") => {
+                serde_json::from_value(value).map(Self::OpenConversationRequest)
+            }
+            Some("assignment") => {
+                serde_json::from_value(value).map(Self::AssignConversationRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+impl Default for ManageConversationBody {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
+/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeContactResponse {
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    pub companies: Option<ContactCompanies>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The contacts phone number normalized to the E164 format
+    pub formatted_phone: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
+    pub language_override: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
+    pub merge_history: Option<Vec<MergeHistoryItem>>,
+    /// The contacts name.
+    pub name: Option<String>,
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<String>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    pub social_profiles: Option<ContactSocialProfiles>,
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
+    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
+    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
+    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
+    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
+    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
+    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
+    "location", marked_email_as_spam : "marked_email_as_spam", merge_history :
+    "merge_history", name : "name", notes : "notes", os : "os", owner_id : "owner_id",
+    phone : "phone", role : "role", signed_up_at : "signed_up_at", social_profiles :
+    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
+    "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
+    enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PostExportReportingDataEnqueueBody {
+    /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
+    pub attribute_ids: Vec<String>,
+    pub dataset_id: String,
+    pub end_time: i64,
+    pub start_time: i64,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
+    "dataset_id", end_time : "end_time", start_time : "start_time", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PostExportReportingDataEnqueueResponse {
+    pub download_expires_at: Option<String>,
+    pub download_url: Option<String>,
+    pub job_identifier: Option<String>,
+    pub status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
+    download_url : "download_url", job_identifier : "job_identifier", status : "status",
+    } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplyTicketBody {
+    /// Option to disable notifications when replying to a Ticket.
+    pub skip_notifications: Option<bool>,
+    /// The variant-specific properties.
+    pub variant: ReplyTicketBodyVariant,
+}
+crate::runtime::object::object!(
+    ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
+);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ReplyTicketBodyVariant {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for ReplyTicketBodyVariant {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ReplyTicketBodyVariant, crate ::runtime::object::any);
+/// Generated from `#/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplyToFinBody {
+    /// An array of attachments to include with the message. Maximum of 10 attachments.
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// The ID of the conversation.
+    pub conversation_id: String,
+    pub message: FinAgentMessage,
+    pub settings: Option<FinAgentSettings>,
+    pub user: FinAgentUser,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ReplyToFinBody { attachments : "attachments", conversation_id : "conversation_id",
+    message : "message", settings : "settings", user : "user", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplyToFinResponse {
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The timestamp the response was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+    pub sse_subscription_url: Option<String>,
+    /// Fin's current status in the conversation workflow.
+    pub status: Option<ReplyToFinResponseStatus>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ReplyToFinResponse { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
+    status : "status", user_id : "user_id", } kept additional_properties
+);
+/// Fin's current status in the conversation workflow.
+///
+/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReplyToFinResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `replying`
+    Replying,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ReplyToFinResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::Replying => "replying",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ReplyToFinResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "replying" => Self::Replying,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ReplyToFinResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ReplyToFinResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ReplyToFinResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ReplyToFinResponseStatus, serde_json::Value::is_string);
+/// Generated from `#/paths/~1data_connectors~1{id}/get/parameters/2/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RetrieveDataConnectorStateVersion {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl RetrieveDataConnectorStateVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RetrieveDataConnectorStateVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RetrieveDataConnectorStateVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for RetrieveDataConnectorStateVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveDataConnectorStateVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for RetrieveDataConnectorStateVersion {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    RetrieveDataConnectorStateVersion, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunFinProcedureBody {
+    /// Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.
+    pub conversation_id: String,
+    /// Metadata about the conversation. Only attributes are accepted (no history).
+    pub conversation_metadata: Option<RunFinProcedureBodyConversationMetadata>,
+    pub message: Option<FinAgentMessage>,
+    /// Optional settings to control Fin's behaviour for this procedure run.
+    pub settings: Option<RunFinProcedureBodySettings>,
+    pub user: FinAgentUser,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    RunFinProcedureBody { conversation_id : "conversation_id", conversation_metadata :
+    "conversation_metadata", message : "message", settings : "settings", user : "user", }
+    kept additional_properties
+);
+/// Metadata about the conversation. Only attributes are accepted (no history).
+///
+/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/requestBody/content/application~1json/schema/properties/conversation_metadata`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunFinProcedureBodyConversationMetadata {
+    /// A hash of conversation attributes. Limit to 10 attributes.
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    RunFinProcedureBodyConversationMetadata { attributes : "attributes", } kept
+    additional_properties
+);
+/// Optional settings to control Fin's behaviour for this procedure run.
+///
+/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/requestBody/content/application~1json/schema/properties/settings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunFinProcedureBodySettings {
+    /// When `true`, Fin formats its replies as email-style responses. Defaults to `false` (chat-style).
+    ///
+    /// Defaults to `false`.
+    pub email: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    RunFinProcedureBodySettings { email : "email", } kept additional_properties
+);
+/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunFinProcedureResponse {
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The timestamp the response was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// The ID of the procedure that was run.
+    pub procedure_id: Option<String>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+    pub sse_subscription_url: Option<String>,
+    /// Fin's current status in the conversation workflow.
+    pub status: Option<RunFinProcedureResponseStatus>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    RunFinProcedureResponse { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", errors : "errors", procedure_id : "procedure_id",
+    sse_subscription_url : "sse_subscription_url", status : "status", user_id :
+    "user_id", } kept additional_properties
+);
+/// Fin's current status in the conversation workflow.
+///
+/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RunFinProcedureResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `replying`
+    Replying,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl RunFinProcedureResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::Replying => "replying",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RunFinProcedureResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "replying" => Self::Replying,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RunFinProcedureResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for RunFinProcedureResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for RunFinProcedureResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for RunFinProcedureResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    RunFinProcedureResponseStatus, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchActivityLogsBody {
+    /// The start date that you request data for. It must be formatted as a UNIX timestamp.
+    pub created_at_after: i64,
+    /// The end date that you request data for. It must be formatted as a UNIX timestamp.
+    pub created_at_before: Option<i64>,
+    /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
+    pub event_types: Option<Vec<String>>,
+    /// The page number of results to return.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// The number of results per page. Must be between 1 and 250.
+    ///
+    /// Defaults to `20`.
+    pub per_page: Option<i64>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    SearchActivityLogsBody { created_at_after : "created_at_after", created_at_before :
+    "created_at_before", event_types : "event_types", page : "page", per_page :
+    "per_page", } kept additional_properties
+);
+/// Generated from `#/paths/~1content~1search/get/parameters/4/schema/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchContentStatesItem {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SearchContentStatesItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SearchContentStatesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SearchContentStatesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SearchContentStatesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SearchContentStatesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SearchContentStatesItem {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SearchContentStatesItem, serde_json::Value::is_string);
+/// Generated from `#/paths/~1content~1search/get/parameters/7/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchContentTagOperator {
+    /// `IN`
+    In,
+    /// `NIN`
+    Nin,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SearchContentTagOperator {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::In => "IN",
+            Self::Nin => "NIN",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SearchContentTagOperator {
+    fn from(value: &str) -> Self {
+        match value {
+            "IN" => Self::In,
+            "NIN" => Self::Nin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SearchContentTagOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SearchContentTagOperator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SearchContentTagOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SearchContentTagOperator {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SearchContentTagOperator, serde_json::Value::is_string);
+/// Generated from `#/paths/~1content~1search/get/parameters/10/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchContentFolderEntityType {
+    /// `folder`
+    Folder,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SearchContentFolderEntityType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Folder => "folder",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SearchContentFolderEntityType {
+    fn from(value: &str) -> Self {
+        match value {
+            "folder" => Self::Folder,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SearchContentFolderEntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SearchContentFolderEntityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SearchContentFolderEntityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SearchContentFolderEntityType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SearchContentFolderEntityType, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1content~1search/get/parameters/11/schema/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchContentContentTypesItem {
+    /// `snippet`
+    Snippet,
+    /// `external_content`
+    ExternalContent,
+    /// `file_source_content`
+    FileSourceContent,
+    /// `internal_article`
+    InternalArticle,
+    /// `article`
+    Article,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SearchContentContentTypesItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Snippet => "snippet",
+            Self::ExternalContent => "external_content",
+            Self::FileSourceContent => "file_source_content",
+            Self::InternalArticle => "internal_article",
+            Self::Article => "article",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SearchContentContentTypesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "snippet" => Self::Snippet,
+            "external_content" => Self::ExternalContent,
+            "file_source_content" => Self::FileSourceContent,
+            "internal_article" => Self::InternalArticle,
+            "article" => Self::Article,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SearchContentContentTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SearchContentContentTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SearchContentContentTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SearchContentContentTypesItem {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SearchContentContentTypesItem, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1content~1search/get/parameters/12/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchContentCopilotState {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SearchContentCopilotState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SearchContentCopilotState {
+    fn from(value: &str) -> Self {
+        match value {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SearchContentCopilotState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SearchContentCopilotState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SearchContentCopilotState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SearchContentCopilotState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SearchContentCopilotState, serde_json::Value::is_string);
+/// Generated from `#/paths/~1content~1search/get/parameters/13/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchContentFinServiceState {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SearchContentFinServiceState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SearchContentFinServiceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SearchContentFinServiceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SearchContentFinServiceState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SearchContentFinServiceState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SearchContentFinServiceState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SearchContentFinServiceState, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1content~1search/get/parameters/14/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchContentFinSalesState {
+    /// `on`
+    On,
+    /// `off`
+    Off,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SearchContentFinSalesState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SearchContentFinSalesState {
+    fn from(value: &str) -> Self {
+        match value {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SearchContentFinSalesState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SearchContentFinSalesState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SearchContentFinSalesState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SearchContentFinSalesState {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SearchContentFinSalesState, serde_json::Value::is_string);
+/// Generated from `#/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAwayAdminBody {
+    /// Set to "true" to change the status of the admin to away.
+    ///
+    /// Defaults to `true`.
+    pub away_mode_enabled: bool,
+    /// Set to "true" to assign any new conversation replies to your default inbox.
+    ///
+    /// Defaults to `false`.
+    pub away_mode_reassign: bool,
+    /// The unique identifier of the away status reason
+    pub away_status_reason_id: Option<i64>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactResponse {
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    pub companies: Option<ContactCompanies>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The contacts phone number normalized to the E164 format
+    pub formatted_phone: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
+    pub language_override: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
+    pub merge_history: Option<Vec<MergeHistoryItem>>,
+    /// The contacts name.
+    pub name: Option<String>,
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<String>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    pub social_profiles: Option<ContactSocialProfiles>,
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
     "android_app_version", android_device : "android_device", android_last_seen_at :
     "android_last_seen_at", android_os_version : "android_os_version",
     android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
@@ -30738,274 +33324,356 @@ crate::runtime::object::object!(
     "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
     "enabled_push_messaging", } kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
+/// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
+pub struct StartFinConversationBody {
+    /// An array of attachments to include with the message. Maximum of 10 attachments.
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// The ID of the conversation that is calling Fin via this API.
+    pub conversation_id: String,
+    pub conversation_metadata: Option<FinAgentConversationMetadata>,
+    pub message: FinAgentMessage,
+    pub settings: Option<FinAgentSettings>,
+    pub user: FinAgentUser,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", merge_history :
-    "merge_history", name : "name", notes : "notes", os : "os", owner_id : "owner_id",
-    phone : "phone", role : "role", signed_up_at : "signed_up_at", social_profiles :
-    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
-    "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
-    enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
+    StartFinConversationBody { attachments : "attachments", conversation_id :
+    "conversation_id", conversation_metadata : "conversation_metadata", message :
+    "message", settings : "settings", user : "user", } kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachSubscriptionTypeToContactBody {
-    /// The consent_type of a subscription, opt_out or opt_in.
-    pub consent_type: String,
-    /// The unique identifier for the subscription which is given by Intercom
-    pub id: String,
+pub struct StartFinConversationResponse {
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The timestamp the response was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+    pub sse_subscription_url: Option<String>,
+    /// Fin's current status in the conversation workflow.
+    pub status: Option<StartFinConversationResponseStatus>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    AttachSubscriptionTypeToContactBody { consent_type : "consent_type", id : "id", }
-    kept additional_properties
+    StartFinConversationResponse { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
+    status : "status", user_id : "user_id", } kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToContactBody {
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+/// Fin's current status in the conversation workflow.
+///
+/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartFinConversationResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `replying`
+    Replying,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
 }
-crate::runtime::object::object!(
-    AttachTagToContactBody { id : "id", } kept additional_properties
+impl StartFinConversationResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::Replying => "replying",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for StartFinConversationResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "replying" => Self::Replying,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for StartFinConversationResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for StartFinConversationResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for StartFinConversationResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    StartFinConversationResponseStatus, serde_json::Value::is_string
 );
-/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
+/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
+pub struct SubmitFinCsatBody {
+    /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
+    pub conversation_id: String,
+    /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+    pub rating: SubmitFinCsatBodyRating,
+    /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
+    pub remark: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", merge_history :
-    "merge_history", name : "name", notes : "notes", os : "os", owner_id : "owner_id",
-    phone : "phone", role : "role", signed_up_at : "signed_up_at", social_profiles :
-    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
-    "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
-    enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
+    SubmitFinCsatBody { conversation_id : "conversation_id", rating : "rating", remark :
+    "remark", } kept additional_properties
+);
+/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+///
+/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema/properties/rating`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatBodyRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatBodyRating {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatBodyRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatBodyRating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatBodyRating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatBodyRating {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SubmitFinCsatBodyRating, serde_json::Value::is_string);
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmitFinCsatResponse {
+    /// The external ID of the rated conversation.
+    pub conversation_id: Option<String>,
+    /// The rating now recorded on the conversation.
+    pub rating: Option<SubmitFinCsatResponseRating>,
+    /// The result of the submission.
+    pub status: Option<SubmitFinCsatResponseStatus>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    SubmitFinCsatResponse { conversation_id : "conversation_id", rating : "rating",
+    status : "status", } kept additional_properties
+);
+/// The rating now recorded on the conversation.
+///
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/rating`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatResponseRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatResponseRating {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatResponseRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatResponseRating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatResponseRating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatResponseRating {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SubmitFinCsatResponseRating, serde_json::Value::is_string
+);
+/// The result of the submission.
+///
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatResponseStatus {
+    /// `rated`
+    Rated,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rated => "rated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "rated" => Self::Rated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SubmitFinCsatResponseStatus, serde_json::Value::is_string
 );
 /// Generated from `#/paths/~1contacts~1{id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31127,977 +33795,70 @@ crate::runtime::object::object!(
     "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
     enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToACompanyBody {
-    /// The unique identifier for the company which is given by Intercom
-    pub id: String,
+pub struct UpdateFolderBody {
+    pub folder: UpdateFolderBodyFolder,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    AttachContactToACompanyBody { id : "id", } kept additional_properties
+    UpdateFolderBody { folder : "folder", } kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1{id}~1merge_history/get/parameters/4/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListContactMergeHistoryOrder {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListContactMergeHistoryOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListContactMergeHistoryOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListContactMergeHistoryOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListContactMergeHistoryOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListContactMergeHistoryOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListContactMergeHistoryOrder {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListContactMergeHistoryOrder, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema/properties/folder`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNoteBody {
-    /// The unique identifier of a given admin.
-    pub admin_id: Option<String>,
-    /// The text of the note.
-    pub body: String,
-    /// The unique identifier of a given contact.
-    pub contact_id: Option<String>,
+pub struct UpdateFolderBodyFolder {
+    /// The description of the folder
+    pub description: Option<String>,
+    /// An emoji for the folder
+    pub emoji: Option<String>,
+    /// The name of the folder
+    pub name: Option<String>,
+    /// The ID of the parent folder
+    pub parent_folder_id: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    CreateNoteBody { admin_id : "admin_id", body : "body", contact_id : "contact_id", }
-    kept additional_properties
+    UpdateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
+    parent_folder_id : "parent_folder_id", } kept additional_properties
 );
-/// Generated from `#/paths/~1content~1search/get/parameters/4/schema/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchContentStatesItem {
-    /// `published`
-    Published,
-    /// `draft`
-    Draft,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SearchContentStatesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentStatesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentStatesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentStatesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentStatesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentStatesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SearchContentStatesItem, serde_json::Value::is_string);
-/// Generated from `#/paths/~1content~1search/get/parameters/7/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchContentTagOperator {
-    /// `IN`
-    In,
-    /// `NIN`
-    Nin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SearchContentTagOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::In => "IN",
-            Self::Nin => "NIN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentTagOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "IN" => Self::In,
-            "NIN" => Self::Nin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentTagOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentTagOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentTagOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentTagOperator {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SearchContentTagOperator, serde_json::Value::is_string);
-/// Generated from `#/paths/~1content~1search/get/parameters/10/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchContentFolderEntityType {
-    /// `folder`
-    Folder,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SearchContentFolderEntityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Folder => "folder",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentFolderEntityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "folder" => Self::Folder,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentFolderEntityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentFolderEntityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentFolderEntityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentFolderEntityType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SearchContentFolderEntityType, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1content~1search/get/parameters/11/schema/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchContentContentTypesItem {
-    /// `snippet`
-    Snippet,
-    /// `external_content`
-    ExternalContent,
-    /// `file_source_content`
-    FileSourceContent,
-    /// `internal_article`
-    InternalArticle,
-    /// `article`
-    Article,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SearchContentContentTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Snippet => "snippet",
-            Self::ExternalContent => "external_content",
-            Self::FileSourceContent => "file_source_content",
-            Self::InternalArticle => "internal_article",
-            Self::Article => "article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentContentTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "snippet" => Self::Snippet,
-            "external_content" => Self::ExternalContent,
-            "file_source_content" => Self::FileSourceContent,
-            "internal_article" => Self::InternalArticle,
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentContentTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentContentTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentContentTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentContentTypesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SearchContentContentTypesItem, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1content~1search/get/parameters/12/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchContentCopilotState {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SearchContentCopilotState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentCopilotState {
-    fn from(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentCopilotState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentCopilotState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentCopilotState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentCopilotState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SearchContentCopilotState, serde_json::Value::is_string);
-/// Generated from `#/paths/~1content~1search/get/parameters/13/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchContentFinServiceState {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SearchContentFinServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentFinServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentFinServiceState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentFinServiceState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentFinServiceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentFinServiceState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SearchContentFinServiceState, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1content~1search/get/parameters/14/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SearchContentFinSalesState {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SearchContentFinSalesState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentFinSalesState {
-    fn from(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentFinSalesState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentFinSalesState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentFinSalesState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentFinSalesState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SearchContentFinSalesState, serde_json::Value::is_string);
-/// Generated from `#/paths/~1content_snippets~1{content_snippet_id}~1tags/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1tickets~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToContentSnippetBody {
-    /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
-    pub admin_id: Option<String>,
-    /// The unique identifier of the tag to apply, as given by Intercom.
-    pub id: String,
+pub struct UpdateTicketBody {
+    /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
+    pub admin_id: Option<i64>,
+    /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
+    pub assignee_id: Option<String>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
+    pub company_id: Option<String>,
+    /// Specify whether the ticket is visible to users.
+    pub is_shared: Option<bool>,
+    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
+    pub open: Option<bool>,
+    /// The time you want the ticket to reopen.
+    pub snoozed_until: Option<i64>,
+    /// The attributes set on the ticket.
+    pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The ID of the ticket state associated with the ticket type.
+    pub ticket_state_id: Option<String>,
+    /// Option to disable notifications when a Ticket is updated.
+    pub skip_notifications: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    AttachTagToContentSnippetBody { admin_id : "admin_id", id : "id", } kept
+    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
+    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
+    "ticket_state_id", skip_notifications : "skip_notifications", } kept
     additional_properties
-);
-/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateConversationResponse {
-    /// The message body, which may contain HTML.
-    pub body: String,
-    /// The associated conversation_id
-    pub conversation_id: String,
-    /// The time the conversation was created.
-    pub created_at: i64,
-    /// The id representing the message.
-    pub id: String,
-    /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
-    pub message_type: MessageMessageType,
-    /// The subject of the message. Only present if message_type: email.
-    pub subject: Option<String>,
-    /// The type of the message
-    pub type_: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateConversationResponse { body : "body", conversation_id : "conversation_id",
-    created_at : "created_at", id : "id", message_type : "message_type", subject :
-    "subject", type_ : "type", } kept additional_properties
-);
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
-);
-/// The variant is chosen by the value of `message_type`.
-///
-/// Generated from `#/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ManageConversationBody {
-    CloseConversationRequest(CloseConversationRequest),
-    SnoozeConversationRequest(SnoozeConversationRequest),
-    OpenConversationRequest(OpenConversationRequest),
-    AssignConversationRequest(AssignConversationRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl<'de> Deserialize<'de> for ManageConversationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
-        {
-            Some("close") => {
-                serde_json::from_value(value).map(Self::CloseConversationRequest)
-            }
-            Some("snoozed") => {
-                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
-            }
-            Some("open") => {
-                serde_json::from_value(value).map(Self::OpenConversationRequest)
-            }
-            Some("assignment") => {
-                serde_json::from_value(value).map(Self::AssignConversationRequest)
-            }
-            _ => return Ok(Self::Other(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
-}
-impl Default for ManageConversationBody {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
-/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LisDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl LisDataAttributesModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LisDataAttributesModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LisDataAttributesModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LisDataAttributesModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LisDataAttributesModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LisDataAttributesModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsSuccess {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsSuccess {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsSuccess {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsSuccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsSuccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsSuccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsSuccess {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsSuccess, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsErrorType {
-    /// `request_configuration_error`
-    RequestConfigurationError,
-    /// `faraday_error`
-    FaradayError,
-    /// `3rd_party_error`
-    V3rdPartyError,
-    /// `response_mapping_error`
-    ResponseMappingError,
-    /// `token_refresh_error`
-    TokenRefreshError,
-    /// `fin_action_response_formatting_error`
-    FinActionResponseFormattingError,
-    /// `fin_action_identity_verification_error`
-    FinActionIdentityVerificationError,
-    /// `email_verification_error`
-    EmailVerificationError,
-    /// `non_fin_standalone_action_identity_verification_error`
-    NonFinStandaloneActionIdentityVerificationError,
-    /// `request_validation_error`
-    RequestValidationError,
-    /// `client_side_action_error`
-    ClientSideActionError,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestConfigurationError => "request_configuration_error",
-            Self::FaradayError => "faraday_error",
-            Self::V3rdPartyError => "3rd_party_error",
-            Self::ResponseMappingError => "response_mapping_error",
-            Self::TokenRefreshError => "token_refresh_error",
-            Self::FinActionResponseFormattingError => {
-                "fin_action_response_formatting_error"
-            }
-            Self::FinActionIdentityVerificationError => {
-                "fin_action_identity_verification_error"
-            }
-            Self::EmailVerificationError => "email_verification_error",
-            Self::NonFinStandaloneActionIdentityVerificationError => {
-                "non_fin_standalone_action_identity_verification_error"
-            }
-            Self::RequestValidationError => "request_validation_error",
-            Self::ClientSideActionError => "client_side_action_error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "request_configuration_error" => Self::RequestConfigurationError,
-            "faraday_error" => Self::FaradayError,
-            "3rd_party_error" => Self::V3rdPartyError,
-            "response_mapping_error" => Self::ResponseMappingError,
-            "token_refresh_error" => Self::TokenRefreshError,
-            "fin_action_response_formatting_error" => {
-                Self::FinActionResponseFormattingError
-            }
-            "fin_action_identity_verification_error" => {
-                Self::FinActionIdentityVerificationError
-            }
-            "email_verification_error" => Self::EmailVerificationError,
-            "non_fin_standalone_action_identity_verification_error" => {
-                Self::NonFinStandaloneActionIdentityVerificationError
-            }
-            "request_validation_error" => Self::RequestValidationError,
-            "client_side_action_error" => Self::ClientSideActionError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsErrorType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsErrorType, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsIncludeBodies {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsIncludeBodies {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsIncludeBodies {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeBodies {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsIncludeBodies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeBodies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsIncludeBodies {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsIncludeBodies, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1data_connectors~1{id}/get/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RetrieveDataConnectorStateVersion {
-    /// `draft`
-    Draft,
-    /// `live`
-    Live,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl RetrieveDataConnectorStateVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RetrieveDataConnectorStateVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RetrieveDataConnectorStateVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RetrieveDataConnectorStateVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveDataConnectorStateVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RetrieveDataConnectorStateVersion {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RetrieveDataConnectorStateVersion, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetDownloadReportingDataByJobIdentifierAccept {
-    /// `application/octet-stream`
-    ApplicationOctetStream,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl GetDownloadReportingDataByJobIdentifierAccept {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationOctetStream => "application/octet-stream",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn from(value: &str) -> Self {
-        match value {
-            "application/octet-stream" => Self::ApplicationOctetStream,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GetDownloadReportingDataByJobIdentifierAccept {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
 );
 /// Set to `true` to finalize a multipart upload session and start the catalog sync.
 /// No catalog file is required when finalizing. Set to `false` to upload a part in
@@ -32105,6 +33866,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/paths/~1ecommerce~1connectors~1{id}~1catalog/post/requestBody/content/multipart~1form-data/schema/properties/finalize`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UploadEcommerceCatalogBodyFinalize {
     /// `true`
     True,
@@ -32208,1419 +33970,3 @@ impl UploadEcommerceCatalogBody {
         Ok(form)
     }
 }
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum LisDataEventsFilter {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for LisDataEventsFilter {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
-/// user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterUserIdQueryParameter {
-    pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
-    additional_properties
-);
-/// intercom_user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
-    pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
-    "intercom_user_id", } kept additional_properties
-);
-/// email query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterEmailQueryParameter {
-    pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueBody {
-    /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
-    pub attribute_ids: Vec<String>,
-    pub dataset_id: String,
-    pub end_time: i64,
-    pub start_time: i64,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
-    "dataset_id", end_time : "end_time", start_time : "start_time", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
-    download_url : "download_url", job_identifier : "job_identifier", status : "status",
-    } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponse {
-    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponse { data : "data", type_ : "type", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
-    pub default_time_attribute_id: Option<String>,
-    pub description: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItem { attributes : "attributes",
-    default_time_attribute_id : "default_time_attribute_id", description : "description",
-    id : "id", name : "name", } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
-    pub id: Option<String>,
-    pub name: Option<String>,
-    /// A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
-    pub qualified_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
-    "name", qualified_id : "qualified_id", } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
-    "download_expires_at", download_url : "download_url", job_identifier :
-    "job_identifier", status : "status", } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1ask/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AskFinBody {
-    /// An array of attachments to include with the message. Maximum of 10 attachments.
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.
-    pub conversation_id: String,
-    pub conversation_metadata: Option<FinAgentConversationMetadata>,
-    pub message: FinAgentMessage,
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AskFinBody { attachments : "attachments", conversation_id : "conversation_id",
-    conversation_metadata : "conversation_metadata", message : "message", user : "user",
-    } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1ask/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AskFinResponse {
-    /// The external ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The timestamp the response was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    pub sse_subscription_url: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    pub status: Option<AskFinResponseStatus>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AskFinResponse { conversation_id : "conversation_id", created_at_ms :
-    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
-    status : "status", user_id : "user_id", } kept additional_properties
-);
-/// Fin's current status in the conversation workflow.
-///
-/// Generated from `#/paths/~1fin~1ask/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AskFinResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `replying`
-    Replying,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl AskFinResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Replying => "replying",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AskFinResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "replying" => Self::Replying,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AskFinResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AskFinResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AskFinResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AskFinResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AskFinResponseStatus, serde_json::Value::is_string);
-/// Generated from `#/paths/~1fin~1capabilities/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFinCapabilitiesBody {
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListFinCapabilitiesBody { user : "user", } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1capabilities/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFinCapabilitiesResponse {
-    /// The list of capabilities available to this user.
-    pub capabilities: Option<Vec<ListFinCapabilitiesResponseCapabilitiesItem>>,
-    /// The API version the capabilities document was generated for.
-    pub version: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListFinCapabilitiesResponse { capabilities : "capabilities", version : "version", }
-    kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1capabilities/post/responses/200/content/application~1json/schema/properties/capabilities/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFinCapabilitiesResponseCapabilitiesItem {
-    /// A human-readable description of the capability.
-    pub description: Option<String>,
-    /// The endpoint path to call to use this capability.
-    pub endpoint: Option<String>,
-    /// The procedure ID. Present only when `type` is `procedure`.
-    pub id: Option<String>,
-    /// The HTTP method to use.
-    pub method: Option<String>,
-    /// The procedure name. Present only when `type` is `procedure`.
-    pub name: Option<String>,
-    /// The kind of capability — `procedure` for a runnable procedure, or a static action such as `reply`, `ask`, or `escalate`.
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListFinCapabilitiesResponseCapabilitiesItem { description : "description", endpoint :
-    "endpoint", id : "id", method : "method", name : "name", type_ : "type", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitFinCsatBody {
-    /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
-    pub conversation_id: String,
-    /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
-    pub rating: SubmitFinCsatBodyRating,
-    /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
-    pub remark: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    SubmitFinCsatBody { conversation_id : "conversation_id", rating : "rating", remark :
-    "remark", } kept additional_properties
-);
-/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
-///
-/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema/properties/rating`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatBodyRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatBodyRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatBodyRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatBodyRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatBodyRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatBodyRating {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SubmitFinCsatBodyRating, serde_json::Value::is_string);
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitFinCsatResponse {
-    /// The external ID of the rated conversation.
-    pub conversation_id: Option<String>,
-    /// The rating now recorded on the conversation.
-    pub rating: Option<SubmitFinCsatResponseRating>,
-    /// The result of the submission.
-    pub status: Option<SubmitFinCsatResponseStatus>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    SubmitFinCsatResponse { conversation_id : "conversation_id", rating : "rating",
-    status : "status", } kept additional_properties
-);
-/// The rating now recorded on the conversation.
-///
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/rating`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatResponseRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatResponseRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatResponseRating {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubmitFinCsatResponseRating, serde_json::Value::is_string
-);
-/// The result of the submission.
-///
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatResponseStatus {
-    /// `rated`
-    Rated,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rated => "rated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "rated" => Self::Rated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubmitFinCsatResponseStatus, serde_json::Value::is_string
-);
-/// The API requires one of these sets of fields: `conversation_id`; or `user`.
-///
-/// Generated from `#/paths/~1fin~1escalate/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EscalateFinConversationBody {
-    /// Optional context for the receiving teammate explaining why the conversation is being escalated. Attached as an internal note, never shown to the user. Avoid including credentials or unnecessary personal data — the note is visible to any teammate with access to the conversation.
-    pub context: Option<String>,
-    /// The external ID of the conversation to escalate. Provide this or `user`. Required on Fin for Platforms, where `user` is not supported.
-    pub conversation_id: Option<String>,
-    /// Optional first message for the new conversation, used only when escalating on behalf of a `user`. Shown to the end-user (unlike `context`, which is an internal note), so don't include sensitive orchestration data. Defaults to "Requesting human support".
-    pub message: Option<String>,
-    pub user: Option<FinAgentUser>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    EscalateFinConversationBody { context : "context", conversation_id :
-    "conversation_id", message : "message", user : "user", } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1escalate/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EscalateFinConversationResponse {
-    /// The external ID of the conversation. Returned when you escalate an existing conversation by `conversation_id` (echoed back). When you escalate a `user`, a new conversation is created and only `intercom_conversation_id` is returned.
-    pub conversation_id: Option<String>,
-    /// The internal Intercom conversation ID. Returned when a new conversation was created for the escalation.
-    pub intercom_conversation_id: Option<String>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires. Includes a `rewind` window so a subscriber that connects after the escalation is processed can still receive the `escalated` and `complete` events.
-    pub sse_subscription_url: Option<String>,
-    /// The resulting status of the conversation.
-    pub status: Option<EscalateFinConversationResponseStatus>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    EscalateFinConversationResponse { conversation_id : "conversation_id",
-    intercom_conversation_id : "intercom_conversation_id", sse_subscription_url :
-    "sse_subscription_url", status : "status", } kept additional_properties
-);
-/// The resulting status of the conversation.
-///
-/// Generated from `#/paths/~1fin~1escalate/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EscalateFinConversationResponseStatus {
-    /// `escalated`
-    Escalated,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl EscalateFinConversationResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Escalated => "escalated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for EscalateFinConversationResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "escalated" => Self::Escalated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for EscalateFinConversationResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for EscalateFinConversationResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for EscalateFinConversationResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for EscalateFinConversationResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    EscalateFinConversationResponseStatus, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunFinProcedureBody {
-    /// Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.
-    pub conversation_id: String,
-    /// Metadata about the conversation. Only attributes are accepted (no history).
-    pub conversation_metadata: Option<RunFinProcedureBodyConversationMetadata>,
-    pub message: Option<FinAgentMessage>,
-    /// Optional settings to control Fin's behaviour for this procedure run.
-    pub settings: Option<RunFinProcedureBodySettings>,
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    RunFinProcedureBody { conversation_id : "conversation_id", conversation_metadata :
-    "conversation_metadata", message : "message", settings : "settings", user : "user", }
-    kept additional_properties
-);
-/// Metadata about the conversation. Only attributes are accepted (no history).
-///
-/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/requestBody/content/application~1json/schema/properties/conversation_metadata`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunFinProcedureBodyConversationMetadata {
-    /// A hash of conversation attributes. Limit to 10 attributes.
-    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    RunFinProcedureBodyConversationMetadata { attributes : "attributes", } kept
-    additional_properties
-);
-/// Optional settings to control Fin's behaviour for this procedure run.
-///
-/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/requestBody/content/application~1json/schema/properties/settings`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunFinProcedureBodySettings {
-    /// When `true`, Fin formats its replies as email-style responses. Defaults to `false` (chat-style).
-    ///
-    /// Defaults to `false`.
-    pub email: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    RunFinProcedureBodySettings { email : "email", } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunFinProcedureResponse {
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The timestamp the response was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// The ID of the procedure that was run.
-    pub procedure_id: Option<String>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    pub sse_subscription_url: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    pub status: Option<RunFinProcedureResponseStatus>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    RunFinProcedureResponse { conversation_id : "conversation_id", created_at_ms :
-    "created_at_ms", errors : "errors", procedure_id : "procedure_id",
-    sse_subscription_url : "sse_subscription_url", status : "status", user_id :
-    "user_id", } kept additional_properties
-);
-/// Fin's current status in the conversation workflow.
-///
-/// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RunFinProcedureResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `replying`
-    Replying,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl RunFinProcedureResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Replying => "replying",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RunFinProcedureResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "replying" => Self::Replying,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RunFinProcedureResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RunFinProcedureResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RunFinProcedureResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RunFinProcedureResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RunFinProcedureResponseStatus, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyToFinBody {
-    /// An array of attachments to include with the message. Maximum of 10 attachments.
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// The ID of the conversation.
-    pub conversation_id: String,
-    pub message: FinAgentMessage,
-    pub settings: Option<FinAgentSettings>,
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ReplyToFinBody { attachments : "attachments", conversation_id : "conversation_id",
-    message : "message", settings : "settings", user : "user", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyToFinResponse {
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The timestamp the response was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    pub sse_subscription_url: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    pub status: Option<ReplyToFinResponseStatus>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ReplyToFinResponse { conversation_id : "conversation_id", created_at_ms :
-    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
-    status : "status", user_id : "user_id", } kept additional_properties
-);
-/// Fin's current status in the conversation workflow.
-///
-/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReplyToFinResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `replying`
-    Replying,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ReplyToFinResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Replying => "replying",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ReplyToFinResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "replying" => Self::Replying,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ReplyToFinResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ReplyToFinResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ReplyToFinResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ReplyToFinResponseStatus, serde_json::Value::is_string);
-/// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartFinConversationBody {
-    /// An array of attachments to include with the message. Maximum of 10 attachments.
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// The ID of the conversation that is calling Fin via this API.
-    pub conversation_id: String,
-    pub conversation_metadata: Option<FinAgentConversationMetadata>,
-    pub message: FinAgentMessage,
-    pub settings: Option<FinAgentSettings>,
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    StartFinConversationBody { attachments : "attachments", conversation_id :
-    "conversation_id", conversation_metadata : "conversation_metadata", message :
-    "message", settings : "settings", user : "user", } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartFinConversationResponse {
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The timestamp the response was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    pub sse_subscription_url: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    pub status: Option<StartFinConversationResponseStatus>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    StartFinConversationResponse { conversation_id : "conversation_id", created_at_ms :
-    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
-    status : "status", user_id : "user_id", } kept additional_properties
-);
-/// Fin's current status in the conversation workflow.
-///
-/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StartFinConversationResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `replying`
-    Replying,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl StartFinConversationResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Replying => "replying",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for StartFinConversationResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "replying" => Self::Replying,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for StartFinConversationResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for StartFinConversationResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for StartFinConversationResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    StartFinConversationResponseStatus, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFoldersResponse {
-    pub data: Option<Vec<Folder>>,
-    pub pages: Option<CursorPages>,
-    /// Total number of folders
-    pub total_count: Option<i64>,
-    pub type_: Option<ListFoldersResponseType>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListFoldersResponse { data : "data", pages : "pages", total_count : "total_count",
-    type_ : "type", } kept additional_properties
-);
-/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListFoldersResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListFoldersResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListFoldersResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListFoldersResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListFoldersResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListFoldersResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListFoldersResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ListFoldersResponseType, serde_json::Value::is_string);
-/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateFolderBody {
-    pub folder: CreateFolderBodyFolder,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateFolderBody { folder : "folder", } kept additional_properties
-);
-/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema/properties/folder`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateFolderBodyFolder {
-    /// The description of the folder
-    pub description: Option<String>,
-    /// An emoji for the folder
-    pub emoji: Option<String>,
-    /// The name of the folder
-    pub name: String,
-    /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
-);
-/// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateFolderBody {
-    pub folder: UpdateFolderBodyFolder,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    UpdateFolderBody { folder : "folder", } kept additional_properties
-);
-/// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema/properties/folder`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateFolderBodyFolder {
-    /// The description of the folder
-    pub description: Option<String>,
-    /// An emoji for the folder
-    pub emoji: Option<String>,
-    /// The name of the folder
-    pub name: Option<String>,
-    /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    UpdateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
-);
-/// Generated from `#/paths/~1internal_articles~1{internal_article_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToInternalArticleBody {
-    /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
-    pub admin_id: Option<String>,
-    /// The unique identifier of the tag to apply, as given by Intercom.
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToInternalArticleBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1office_hours_schedules~1{id}/delete/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteOfficeHoursScheduleResponse {
-    pub deleted: Option<bool>,
-    pub id: Option<String>,
-    pub object: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    DeleteOfficeHoursScheduleResponse { deleted : "deleted", id : "id", object :
-    "object", } kept additional_properties
-);
-/// Generated from `#/paths/~1office_hours_schedules~1{office_hours_schedule_id}~1office_hours_exceptions~1{id}/delete/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteOfficeHoursExceptionResponse {
-    pub deleted: Option<bool>,
-    pub id: Option<String>,
-    pub object: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    DeleteOfficeHoursExceptionResponse { deleted : "deleted", id : "id", object :
-    "object", } kept additional_properties
-);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum CreateTagBody {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    TagCompanyRequest(TagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    UntagCompanyRequest(UntagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    TagMultipleUsersRequest(TagMultipleUsersRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for CreateTagBody {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
-/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
-    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
-    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnqueueCreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
-    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
-    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1{id}/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTicketBody {
-    /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
-    /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    pub assignee_id: Option<String>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: Option<String>,
-    /// Specify whether the ticket is visible to users.
-    pub is_shared: Option<bool>,
-    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    pub open: Option<bool>,
-    /// The time you want the ticket to reopen.
-    pub snoozed_until: Option<i64>,
-    /// The attributes set on the ticket.
-    pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: Option<String>,
-    /// Option to disable notifications when a Ticket is updated.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
-    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
-    "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
-    "ticket_state_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyTicketBody {
-    /// Option to disable notifications when replying to a Ticket.
-    pub skip_notifications: Option<bool>,
-    /// The variant-specific properties.
-    pub variant: ReplyTicketBodyVariant,
-}
-crate::runtime::object::object!(
-    ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
-);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ReplyTicketBodyVariant {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    AdminReplyTicketRequest(AdminReplyTicketRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for ReplyTicketBodyVariant {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(ReplyTicketBodyVariant, crate ::runtime::object::any);
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1linked_conversations/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LinkConversationToTicketBody {
-    /// The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket.
-    pub conversation_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LinkConversationToTicketBody { conversation_id : "conversation_id", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
-);

@@ -3,14 +3,3932 @@
 //! call `send`) to make the request, or `send_with_response` for status and headers too.
 use super::{types, Client};
 use crate::runtime::{ApiRequest, Error, RequestOptions, Response};
-/// Request builder for [`Client::list_admins`]: `GET /admins`.
+/// Request builder for [`Client::archive_contact`]: `POST /contacts/{id}/archive`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAdmins<'a> {
+pub struct ArchiveContact<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> ArchiveContact<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactArchived, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactArchived>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/archive");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ArchiveContact<'a> {
+    type Output = Result<types::ContactArchived, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_contact_to_a_company`]: `POST /contacts/{id}/companies`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachContactToACompany<'a> {
+    client: &'a Client,
+    id: String,
+    body: types::AttachContactToACompanyBody,
+    options: RequestOptions,
+}
+impl<'a> AttachContactToACompany<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::AttachContactToACompanyBody,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/companies");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachContactToConversation<'a> {
+    client: &'a Client,
+    id: String,
+    body: Option<types::AttachContactToConversationRequest>,
+    options: RequestOptions,
+}
+impl<'a> AttachContactToConversation<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/customers");
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachContactToConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachSubscriptionTypeToContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: types::AttachSubscriptionTypeToContactBody,
+    options: RequestOptions,
+}
+impl<'a> AttachSubscriptionTypeToContact<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachSubscriptionTypeToContactBody,
+    ) -> Self {
+        Self {
+            client,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubscriptionType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubscriptionType>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachSubscriptionTypeToContact<'a> {
+    type Output = Result<types::SubscriptionType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachTagToContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: types::AttachTagToContactBody,
+    options: RequestOptions,
+}
+impl<'a> AttachTagToContact<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachTagToContactBody,
+    ) -> Self {
+        Self {
+            client,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachTagToConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    body: types::AttachTagToConversationBody,
+    options: RequestOptions,
+}
+impl<'a> AttachTagToConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        body: types::AttachTagToConversationBody,
+    ) -> Self {
+        Self {
+            client,
+            conversation_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachTagToTicket<'a> {
+    client: &'a Client,
+    ticket_id: String,
+    body: types::AttachTagToTicketBody,
+    options: RequestOptions,
+}
+impl<'a> AttachTagToTicket<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::AttachTagToTicketBody,
+    ) -> Self {
+        Self {
+            client,
+            ticket_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachTagToTicket<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::block_contact`]: `POST /contacts/{id}/block`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct BlockContact<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> BlockContact<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactBlocked, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactBlocked>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/block");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for BlockContact<'a> {
+    type Output = Result<types::ContactBlocked, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::cancel_data_export`]: `POST /export/cancel/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CancelDataExport<'a> {
+    client: &'a Client,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> CancelDataExport<'a> {
+    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
+        Self {
+            client,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataExport, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/export/cancel/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
+    type Output = Result<types::DataExport, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::change_ticket_type`]: `POST /tickets/{ticket_id}/change_type`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ChangeTicketType<'a> {
+    client: &'a Client,
+    ticket_id: String,
+    body: types::ChangeTicketTypeRequest,
+    options: RequestOptions,
+}
+impl<'a> ChangeTicketType<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::ChangeTicketTypeRequest,
+    ) -> Self {
+        Self {
+            client,
+            ticket_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Ticket, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/change_type");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ChangeTicketType<'a> {
+    type Output = Result<types::Ticket, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::collect_fin_voice_call_by_external_id`]: `GET /fin_voice/external_id/{external_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CollectFinVoiceCallByExternalId<'a> {
+    client: &'a Client,
+    external_id: String,
+    options: RequestOptions,
+}
+impl<'a> CollectFinVoiceCallByExternalId<'a> {
+    pub(super) fn new(client: &'a Client, external_id: String) -> Self {
+        Self {
+            client,
+            external_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::AiCallResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::AiCallResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/fin_voice/external_id/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CollectFinVoiceCallByExternalId<'a> {
+    type Output = Result<types::AiCallResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::collect_fin_voice_call_by_id`]: `GET /fin_voice/collect/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CollectFinVoiceCallById<'a> {
+    client: &'a Client,
+    id: i64,
+    options: RequestOptions,
+}
+impl<'a> CollectFinVoiceCallById<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::AiCallResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::AiCallResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/fin_voice/collect/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CollectFinVoiceCallById<'a> {
+    type Output = Result<types::AiCallResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::collect_fin_voice_call_by_phone_number`]: `GET /fin_voice/phone_number/{phone_number}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CollectFinVoiceCallByPhoneNumber<'a> {
+    client: &'a Client,
+    phone_number: String,
+    options: RequestOptions,
+}
+impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
+    pub(super) fn new(client: &'a Client, phone_number: String) -> Self {
+        Self {
+            client,
+            phone_number,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the JSON body as is: the description declares no success response.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/fin_voice/phone_number/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.phone_number.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        if response.body().is_empty() {
+            Ok(response.empty().map(|()| serde_json::Value::Null))
+        } else {
+            response.json()
+        }
+    }
+}
+impl<'a> std::future::IntoFuture for CollectFinVoiceCallByPhoneNumber<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::collect_fin_voice_calls_by_conversation_id`]: `GET /fin_voice/conversation/{conversation_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CollectFinVoiceCallsByConversationId<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    options: RequestOptions,
+}
+impl<'a> CollectFinVoiceCallsByConversationId<'a> {
+    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+        Self {
+            client,
+            conversation_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<Vec<types::AiCallResponse>, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<Vec<types::AiCallResponse>>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/fin_voice/conversation/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CollectFinVoiceCallsByConversationId<'a> {
+    type Output = Result<Vec<types::AiCallResponse>, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ConvertConversationToTicket<'a> {
+    client: &'a Client,
+    id: i64,
+    body: types::ConvertConversationToTicketRequest,
+    options: RequestOptions,
+}
+impl<'a> ConvertConversationToTicket<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::ConvertConversationToTicketRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Ticket, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/convert");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ConvertConversationToTicket<'a> {
+    type Output = Result<types::Ticket, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::convert_visitor`]: `POST /visitors/convert`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ConvertVisitor<'a> {
+    client: &'a Client,
+    body: types::ConvertVisitorRequest,
+    options: RequestOptions,
+}
+impl<'a> ConvertVisitor<'a> {
+    pub(super) fn new(client: &'a Client, body: types::ConvertVisitorRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Contact, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/visitors/convert".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ConvertVisitor<'a> {
+    type Output = Result<types::Contact, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_article`]: `POST /articles`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateArticle<'a> {
+    client: &'a Client,
+    body: types::CreateArticleRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateArticle<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateArticleRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Article, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateArticle<'a> {
+    type Output = Result<types::Article, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_collection`]: `POST /help_center/collections`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateCollection<'a> {
+    client: &'a Client,
+    body: types::CreateCollectionRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateCollection<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateCollectionRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Collection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/help_center/collections".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateCollection<'a> {
+    type Output = Result<types::Collection, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_company_note`]: `POST /companies/{company_id}/notes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateCompanyNote<'a> {
+    client: &'a Client,
+    company_id: String,
+    body: types::CreateCompanyNoteBody,
+    options: RequestOptions,
+}
+impl<'a> CreateCompanyNote<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        company_id: String,
+        body: types::CreateCompanyNoteBody,
+    ) -> Self {
+        Self {
+            client,
+            company_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Note, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateCompanyNote<'a> {
+    type Output = Result<types::Note, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_contact`]: `POST /contacts`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateContact<'a> {
+    client: &'a Client,
+    body: Option<types::CreateContactRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateContact<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CreateContactResponse>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateContact<'a> {
+    type Output = Result<types::CreateContactResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_content_import_source`]: `POST /ai/content_import_sources`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateContentImportSource<'a> {
+    client: &'a Client,
+    body: types::CreateContentImportSourceRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateContentImportSource<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateContentImportSourceRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentImportSource>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/ai/content_import_sources".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateContentImportSource<'a> {
+    type Output = Result<types::ContentImportSource, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_content_snippet`]: `POST /content_snippets`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateContentSnippet<'a> {
+    client: &'a Client,
+    body: types::ContentSnippetCreateRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateContentSnippet<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::ContentSnippetCreateRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentSnippet, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentSnippet>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/content_snippets".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateContentSnippet<'a> {
+    type Output = Result<types::ContentSnippet, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_conversation`]: `POST /conversations`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateConversation<'a> {
+    client: &'a Client,
+    body: types::CreateConversationRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateConversationRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CreateConversationResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CreateConversationResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/conversations".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateConversation<'a> {
+    type Output = Result<types::CreateConversationResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateCustomObjectInstances<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateCustomObjectInstances<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(
+        mut self,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
+    ) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstance>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateCustomObjectInstances<'a> {
+    type Output = Result<types::CustomObjectInstance, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_data_attribute`]: `POST /data_attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateDataAttribute<'a> {
+    client: &'a Client,
+    body: types::CreateDataAttributeRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateDataAttribute<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataAttributeRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataAttribute, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataAttribute>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateDataAttribute<'a> {
+    type Output = Result<types::DataAttribute, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_data_connector`]: `POST /data_connectors`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateDataConnector<'a> {
+    client: &'a Client,
+    body: types::CreateDataConnectorRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateDataConnector<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataConnectorRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataConnectorDetail, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataConnectorDetail>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/data_connectors".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateDataConnector<'a> {
+    type Output = Result<types::DataConnectorDetail, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_data_event`]: `POST /events`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateDataEvent<'a> {
+    client: &'a Client,
+    body: Option<types::CreateDataEventRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateDataEvent<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for CreateDataEvent<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_data_export`]: `POST /export/content/data`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateDataExport<'a> {
+    client: &'a Client,
+    body: types::CreateDataExportsRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateDataExport<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataExportsRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataExport, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/export/content/data".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateDataExport<'a> {
+    type Output = Result<types::DataExport, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_external_page`]: `POST /ai/external_pages`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateExternalPage<'a> {
+    client: &'a Client,
+    body: types::CreateExternalPageRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateExternalPage<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateExternalPageRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ExternalPage, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ExternalPage>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/ai/external_pages".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateExternalPage<'a> {
+    type Output = Result<types::ExternalPage, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_folder`]: `POST /folders`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateFolder<'a> {
+    client: &'a Client,
+    body: types::CreateFolderBody,
+    options: RequestOptions,
+}
+impl<'a> CreateFolder<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateFolderBody) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Folder, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateFolder<'a> {
+    type Output = Result<types::Folder, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_internal_article`]: `POST /internal_articles`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateInternalArticle<'a> {
+    client: &'a Client,
+    body: types::CreateInternalArticleRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateInternalArticle<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateInternalArticleRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::InternalArticle, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::InternalArticle>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/internal_articles".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
+    type Output = Result<types::InternalArticle, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_message`]: `POST /messages`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateMessage<'a> {
+    client: &'a Client,
+    body: Option<types::CreateMessageRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateMessage<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Message, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateMessage<'a> {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_news_item`]: `POST /news/news_items`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateNewsItem<'a> {
+    client: &'a Client,
+    body: types::NewsItemRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateNewsItem<'a> {
+    pub(super) fn new(client: &'a Client, body: types::NewsItemRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::NewsItem, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/news/news_items".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateNewsItem<'a> {
+    type Output = Result<types::NewsItem, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_note`]: `POST /contacts/{id}/notes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateNote<'a> {
+    client: &'a Client,
+    id: String,
+    body: types::CreateNoteBody,
+    options: RequestOptions,
+}
+impl<'a> CreateNote<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::CreateNoteBody,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Note, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateNote<'a> {
+    type Output = Result<types::Note, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_or_update_company`]: `POST /companies`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateOrUpdateCompany<'a> {
+    client: &'a Client,
+    body: Option<types::CreateOrUpdateCompanyRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateOrUpdateCompany<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateOrUpdateCompany<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_phone_switch`]: `POST /phone_call_redirects`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreatePhoneSwitch<'a> {
+    client: &'a Client,
+    body: types::CreatePhoneSwitchRequest,
+    options: RequestOptions,
+}
+impl<'a> CreatePhoneSwitch<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreatePhoneSwitchRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::PhoneSwitch, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PhoneSwitch>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/phone_call_redirects".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
+    type Output = Result<types::PhoneSwitch, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_tag`]: `POST /tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTag<'a> {
+    client: &'a Client,
+    body: Option<types::CreateTagBody>,
+    options: RequestOptions,
+}
+impl<'a> CreateTag<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateTagBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TagBasic, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateTag<'a> {
+    type Output = Result<types::TagBasic, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_ticket`]: `POST /tickets`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTicket<'a> {
+    client: &'a Client,
+    body: types::CreateTicketBody,
+    options: RequestOptions,
+}
+impl<'a> CreateTicket<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Ticket, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateTicket<'a> {
+    type Output = Result<types::Ticket, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_ticket_type`]: `POST /ticket_types`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTicketType<'a> {
+    client: &'a Client,
+    body: types::CreateTicketTypeRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateTicketType<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketTypeRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateTicketType<'a> {
+    type Output = Result<types::TicketType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTicketTypeAttribute<'a> {
+    client: &'a Client,
+    ticket_type_id: String,
+    body: types::CreateTicketTypeAttributeRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateTicketTypeAttribute<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        body: types::CreateTicketTypeAttributeRequest,
+    ) -> Self {
+        Self {
+            client,
+            ticket_type_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketTypeAttribute>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path.push_str("/attributes");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
+    type Output = Result<types::TicketTypeAttribute, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::data_event_summaries`]: `POST /events/summaries`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DataEventSummaries<'a> {
+    client: &'a Client,
+    body: Option<types::CreateDataEventSummariesRequest>,
+    options: RequestOptions,
+}
+impl<'a> DataEventSummaries<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/events/summaries".to_owned(),
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_article`]: `DELETE /articles/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteArticle<'a> {
+    client: &'a Client,
+    id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteArticle<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedArticleObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedArticleObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteArticle<'a> {
+    type Output = Result<types::DeletedArticleObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_collection`]: `DELETE /help_center/collections/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteCollection<'a> {
+    client: &'a Client,
+    id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteCollection<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedCollectionObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedCollectionObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteCollection<'a> {
+    type Output = Result<types::DeletedCollectionObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_company`]: `DELETE /companies/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteCompany<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteCompany<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedCompanyObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedCompanyObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
+    type Output = Result<types::DeletedCompanyObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_contact`]: `DELETE /contacts/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteContact<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteContact<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteContact<'a> {
+    type Output = Result<types::ContactDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_content_import_source`]: `DELETE /ai/content_import_sources/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteContentImportSource<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteContentImportSource<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteContentImportSource<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_conversation`]: `DELETE /conversations/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteConversation<'a> {
+    client: &'a Client,
+    id: i64,
+    retain_metrics: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> DeleteConversation<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            retain_metrics: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
+    pub fn retain_metrics(mut self, value: bool) -> Self {
+        self.retain_metrics = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ConversationDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ConversationDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.retain_metrics {
+            Some(value) => request.query("retain_metrics", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
+    type Output = Result<types::ConversationDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteCustomObjectInstancesByExternalId<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+        id: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path.push('/');
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesByExternalId<'a> {
+    type Output = Result<types::CustomObjectInstanceDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteCustomObjectInstancesById<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    external_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteCustomObjectInstancesById<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+        external_id: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            external_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let value = &self.external_id;
+        let request = request.query("external_id", value);
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesById<'a> {
+    type Output = Result<types::CustomObjectInstanceDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_data_connector`]: `DELETE /data_connectors/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteDataConnector<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteDataConnector<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedDataConnectorObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedDataConnectorObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteDataConnector<'a> {
+    type Output = Result<types::DeletedDataConnectorObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_external_page`]: `DELETE /ai/external_pages/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteExternalPage<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteExternalPage<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ExternalPage, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ExternalPage>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
+    type Output = Result<types::ExternalPage, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_folder`]: `DELETE /folders/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteFolder<'a> {
+    client: &'a Client,
+    id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteFolder<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedFolderObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedFolderObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/folders/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteFolder<'a> {
+    type Output = Result<types::DeletedFolderObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_internal_article`]: `DELETE /internal_articles/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteInternalArticle<'a> {
+    client: &'a Client,
+    id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteInternalArticle<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedInternalArticleObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedInternalArticleObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
+    type Output = Result<types::DeletedInternalArticleObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_news_item`]: `DELETE /news/news_items/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteNewsItem<'a> {
+    client: &'a Client,
+    id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteNewsItem<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteNewsItem<'a> {
+    type Output = Result<types::DeletedObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_tag`]: `DELETE /tags/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteTag<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteTag<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteTag<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_ticket`]: `DELETE /tickets/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteTicket<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteTicket<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteTicket<'a> {
+    type Output = Result<types::TicketDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachContactFromACompany<'a> {
+    client: &'a Client,
+    contact_id: String,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DetachContactFromACompany<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String, id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachContactFromACompany<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachContactFromConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    contact_id: String,
+    body: types::DetachContactFromConversationRequest,
+    options: RequestOptions,
+}
+impl<'a> DetachContactFromConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        contact_id: String,
+        body: types::DetachContactFromConversationRequest,
+    ) -> Self {
+        Self {
+            client,
+            conversation_id,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/customers/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachContactFromConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachSubscriptionTypeToContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DetachSubscriptionTypeToContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String, id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubscriptionType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubscriptionType>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachSubscriptionTypeToContact<'a> {
+    type Output = Result<types::SubscriptionType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachTagFromContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> DetachTagFromContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String, id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachTagFromContact<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachTagFromConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    id: String,
+    body: types::DetachTagFromConversationBody,
+    options: RequestOptions,
+}
+impl<'a> DetachTagFromConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        id: String,
+        body: types::DetachTagFromConversationBody,
+    ) -> Self {
+        Self {
+            client,
+            conversation_id,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachTagFromConversation<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachTagFromTicket<'a> {
+    client: &'a Client,
+    ticket_id: String,
+    id: String,
+    body: types::DetachTagFromTicketBody,
+    options: RequestOptions,
+}
+impl<'a> DetachTagFromTicket<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        id: String,
+        body: types::DetachTagFromTicketBody,
+    ) -> Self {
+        Self {
+            client,
+            ticket_id,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachTagFromTicket<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::download_data_export`]: `GET /download/content/data/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DownloadDataExport<'a> {
+    client: &'a Client,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> DownloadDataExport<'a> {
+    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
+        Self {
+            client,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/download/content/data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct EnqueueCreateTicket<'a> {
+    client: &'a Client,
+    body: types::EnqueueCreateTicketBody,
+    options: RequestOptions,
+}
+impl<'a> EnqueueCreateTicket<'a> {
+    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Jobs, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/tickets/enqueue".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for EnqueueCreateTicket<'a> {
+    type Output = Result<types::Jobs, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::export_workflow`]: `GET /export/workflows/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ExportWorkflow<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> ExportWorkflow<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::WorkflowExport, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::WorkflowExport>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/workflows/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ExportWorkflow<'a> {
+    type Output = Result<types::WorkflowExport, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::find_tag`]: `GET /tags/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FindTag<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> FindTag<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TagBasic, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for FindTag<'a> {
+    type Output = Result<types::TagBasic, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_content_import_source`]: `GET /ai/content_import_sources/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetContentImportSource<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> GetContentImportSource<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentImportSource>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetContentImportSource<'a> {
+    type Output = Result<types::ContentImportSource, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_content_snippet`]: `GET /content_snippets/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetContentSnippet<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> GetContentSnippet<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentSnippet, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentSnippet>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/content_snippets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetContentSnippet<'a> {
+    type Output = Result<types::ContentSnippet, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetCustomObjectInstancesByExternalId<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    external_id: String,
+    options: RequestOptions,
+}
+impl<'a> GetCustomObjectInstancesByExternalId<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+        external_id: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            external_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstance>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let value = &self.external_id;
+        let request = request.query("external_id", value);
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetCustomObjectInstancesByExternalId<'a> {
+    type Output = Result<types::CustomObjectInstance, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetCustomObjectInstancesById<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> GetCustomObjectInstancesById<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+        id: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstance>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path.push('/');
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetCustomObjectInstancesById<'a> {
+    type Output = Result<types::CustomObjectInstance, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_data_export`]: `GET /export/content/data/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetDataExport<'a> {
+    client: &'a Client,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> GetDataExport<'a> {
+    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
+        Self {
+            client,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataExport, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/content/data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetDataExport<'a> {
+    type Output = Result<types::DataExport, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetDownloadReportingDataByJobIdentifier<'a> {
+    client: &'a Client,
+    accept: types::GetDownloadReportingDataByJobIdentifierAccept,
+    app_id: String,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
+        app_id: String,
+        job_identifier: String,
+    ) -> Self {
+        Self {
+            client,
+            accept,
+            app_id,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/download/reporting_data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let value = &self.app_id;
+        let request = request.query("app_id", value);
+        let value = &self.accept;
+        let request = request.header("Accept", &value.to_string())?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for GetDownloadReportingDataByJobIdentifier<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_export_reporting_data_by_job_identifier`]: `GET /export/reporting_data/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetExportReportingDataByJobIdentifier<'a> {
+    client: &'a Client,
+    app_id: String,
+    client_id: String,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> GetExportReportingDataByJobIdentifier<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        app_id: String,
+        client_id: String,
+        job_identifier: String,
+    ) -> Self {
+        Self {
+            client,
+            app_id,
+            client_id,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(
+        self,
+    ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/reporting_data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let value = &self.app_id;
+        let request = request.query("app_id", value);
+        let value = &self.client_id;
+        let request = request.query("client_id", value);
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
+    type Output = Result<types::GetExportReportingDataByJobIdentifierResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetExportReportingDataGetDatasets<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-impl<'a> ListAdmins<'a> {
+impl<'a> GetExportReportingDataGetDatasets<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
@@ -23,19 +3941,606 @@ impl<'a> ListAdmins<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::AdminList, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<types::GetExportReportingDataGetDatasetsResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/export/reporting_data/get_datasets".to_owned(),
+        );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ListAdmins<'a> {
-    type Output = Result<types::AdminList, Error>;
+impl<'a> std::future::IntoFuture for GetExportReportingDataGetDatasets<'a> {
+    type Output = Result<types::GetExportReportingDataGetDatasetsResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_external_page`]: `GET /ai/external_pages/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetExternalPage<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> GetExternalPage<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ExternalPage, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ExternalPage>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetExternalPage<'a> {
+    type Output = Result<types::ExternalPage, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_macro`]: `GET /macros/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetMacro<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> GetMacro<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Macro, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Macro>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/macros/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetMacro<'a> {
+    type Output = Result<types::Macro, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_team_metrics`]: `GET /teams/{team_id}/metrics`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetTeamMetrics<'a> {
+    client: &'a Client,
+    team_id: String,
+    idle_threshold: Option<i64>,
+    options: RequestOptions,
+}
+impl<'a> GetTeamMetrics<'a> {
+    pub(super) fn new(client: &'a Client, team_id: String) -> Self {
+        Self {
+            client,
+            team_id,
+            idle_threshold: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
+    pub fn idle_threshold(mut self, value: i64) -> Self {
+        self.idle_threshold = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TeamMetricList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TeamMetricList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/teams/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.team_id.to_string()),
+                );
+                path.push_str("/metrics");
+                path
+            },
+        );
+        let request = match &self.idle_threshold {
+            Some(value) => request.query("idle_threshold", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetTeamMetrics<'a> {
+    type Output = Result<types::TeamMetricList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_ticket`]: `GET /tickets/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetTicket<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> GetTicket<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Ticket, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetTicket<'a> {
+    type Output = Result<types::Ticket, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_ticket_type`]: `GET /ticket_types/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetTicketType<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> GetTicketType<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetTicketType<'a> {
+    type Output = Result<types::TicketType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_whats_app_message_status`]: `GET /messages/status`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetWhatsAppMessageStatus<'a> {
+    client: &'a Client,
+    ruleset_id: String,
+    per_page: Option<i64>,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> GetWhatsAppMessageStatus<'a> {
+    pub(super) fn new(client: &'a Client, ruleset_id: String) -> Self {
+        Self {
+            client,
+            ruleset_id,
+            per_page: None,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Number of results per page (default 50, max 100)
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Cursor for pagination, used to fetch the next page of results
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::WhatsappMessageStatusList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::WhatsappMessageStatusList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/messages/status".to_owned(),
+        );
+        let value = &self.ruleset_id;
+        let request = request.query("ruleset_id", value);
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<
+        'a,
+        Result<types::WhatsappMessageStatusListEventsItem, Error>,
+    > {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .map(|value| &value.pages)
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.events,
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for GetWhatsAppMessageStatus<'a> {
+    type Output = Result<types::WhatsappMessageStatusList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::identify_admin`]: `GET /me`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct IdentifyAdmin<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> IdentifyAdmin<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::AdminWithApp, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::AdminWithApp>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for IdentifyAdmin<'a> {
+    type Output = Result<types::AdminWithApp, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::jobs_status`]: `GET /jobs/status/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct JobsStatus<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> JobsStatus<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Jobs, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/jobs/status/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for JobsStatus<'a> {
+    type Output = Result<types::Jobs, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LisDataAttributes<'a> {
+    client: &'a Client,
+    model: Option<types::LisDataAttributesModel>,
+    include_archived: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> LisDataAttributes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            model: None,
+            include_archived: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Specify the data attribute model to return.
+    pub fn model(mut self, value: types::LisDataAttributesModel) -> Self {
+        self.model = Some(value);
+        self
+    }
+    /// Include archived attributes in the list. By default we return only non archived data attributes.
+    pub fn include_archived(mut self, value: bool) -> Self {
+        self.include_archived = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataAttributeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/data_attributes".to_owned(),
+        );
+        let request = match &self.model {
+            Some(value) => request.query("model", value),
+            None => request,
+        };
+        let request = match &self.include_archived {
+            Some(value) => request.query("include_archived", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
+    type Output = Result<types::DataAttributeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::lis_data_events`]: `GET /events`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LisDataEvents<'a> {
+    client: &'a Client,
+    filter: types::LisDataEventsFilter,
+    type_: String,
+    summary: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> LisDataEvents<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        filter: types::LisDataEventsFilter,
+        type_: String,
+    ) -> Self {
+        Self {
+            client,
+            filter,
+            type_,
+            summary: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// summary flag
+    pub fn summary(mut self, value: bool) -> Self {
+        self.summary = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataEventSummary>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let value = &self.filter;
+        let request = request
+            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
+        let value = &self.type_;
+        let request = request.query("type", value);
+        let request = match &self.summary {
+            Some(value) => request.query("summary", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
+    type Output = Result<types::DataEventSummary, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -183,168 +4688,14 @@ impl<'a> std::future::IntoFuture for ListActivityLogs<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::search_activity_logs`]: `POST /admins/activity_logs/search`.
+/// Request builder for [`Client::list_admins`]: `GET /admins`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchActivityLogs<'a> {
-    client: &'a Client,
-    body: types::SearchActivityLogsBody,
-    options: RequestOptions,
-}
-impl<'a> SearchActivityLogs<'a> {
-    pub(super) fn new(client: &'a Client, body: types::SearchActivityLogsBody) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ActivityLogList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ActivityLogList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/admins/activity_logs/search".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for SearchActivityLogs<'a> {
-    type Output = Result<types::ActivityLogList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_admin`]: `GET /admins/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveAdmin<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveAdmin<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Admin, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
-    type Output = Result<types::Admin, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::set_away_admin`]: `PUT /admins/{id}/away`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAwayAdmin<'a> {
-    client: &'a Client,
-    id: i64,
-    body: types::SetAwayAdminBody,
-    options: RequestOptions,
-}
-impl<'a> SetAwayAdmin<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: i64,
-        body: types::SetAwayAdminBody,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Admin, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/away");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for SetAwayAdmin<'a> {
-    type Output = Result<types::Admin, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_content_import_sources`]: `GET /ai/content_import_sources`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListContentImportSources<'a> {
+pub struct ListAdmins<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-impl<'a> ListContentImportSources<'a> {
+impl<'a> ListAdmins<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
@@ -357,503 +4708,33 @@ impl<'a> ListContentImportSources<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentImportSourcesList, Error> {
+    pub async fn send(self) -> Result<types::AdminList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentImportSourcesList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/ai/content_import_sources".to_owned(),
-        );
+    pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ListContentImportSources<'a> {
-    type Output = Result<types::ContentImportSourcesList, Error>;
+impl<'a> std::future::IntoFuture for ListAdmins<'a> {
+    type Output = Result<types::AdminList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_content_import_source`]: `POST /ai/content_import_sources`.
+/// Request builder for [`Client::list_all_collections`]: `GET /help_center/collections`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateContentImportSource<'a> {
-    client: &'a Client,
-    body: types::CreateContentImportSourceRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateContentImportSource<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateContentImportSourceRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentImportSource>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/ai/content_import_sources".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateContentImportSource<'a> {
-    type Output = Result<types::ContentImportSource, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_content_import_source`]: `GET /ai/content_import_sources/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContentImportSource<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> GetContentImportSource<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentImportSource>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetContentImportSource<'a> {
-    type Output = Result<types::ContentImportSource, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_content_import_source`]: `PUT /ai/content_import_sources/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateContentImportSource<'a> {
-    client: &'a Client,
-    id: String,
-    body: types::UpdateContentImportSourceRequest,
-    options: RequestOptions,
-}
-impl<'a> UpdateContentImportSource<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: String,
-        body: types::UpdateContentImportSourceRequest,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentImportSource>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateContentImportSource<'a> {
-    type Output = Result<types::ContentImportSource, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_content_import_source`]: `DELETE /ai/content_import_sources/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteContentImportSource<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteContentImportSource<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteContentImportSource<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_external_pages`]: `GET /ai/external_pages`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListExternalPages<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListExternalPages<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPagesList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ExternalPagesList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/ai/external_pages".to_owned(),
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListExternalPages<'a> {
-    type Output = Result<types::ExternalPagesList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_external_page`]: `POST /ai/external_pages`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateExternalPage<'a> {
-    client: &'a Client,
-    body: types::CreateExternalPageRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateExternalPage<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateExternalPageRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPage, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ExternalPage>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/ai/external_pages".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateExternalPage<'a> {
-    type Output = Result<types::ExternalPage, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_external_page`]: `GET /ai/external_pages/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExternalPage<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> GetExternalPage<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPage, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ExternalPage>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetExternalPage<'a> {
-    type Output = Result<types::ExternalPage, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_external_page`]: `PUT /ai/external_pages/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateExternalPage<'a> {
-    client: &'a Client,
-    id: String,
-    body: types::UpdateExternalPageRequest,
-    options: RequestOptions,
-}
-impl<'a> UpdateExternalPage<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: String,
-        body: types::UpdateExternalPageRequest,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPage, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ExternalPage>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
-    type Output = Result<types::ExternalPage, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_external_page`]: `DELETE /ai/external_pages/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteExternalPage<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteExternalPage<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPage, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ExternalPage>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
-    type Output = Result<types::ExternalPage, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_articles`]: `GET /articles`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListArticles<'a> {
+pub struct ListAllCollections<'a> {
     client: &'a Client,
     starting_after: Option<String>,
     options: RequestOptions,
 }
-impl<'a> ListArticles<'a> {
+impl<'a> ListAllCollections<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
@@ -872,15 +4753,18 @@ impl<'a> ListArticles<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ArticleList, Error> {
+    pub async fn send(self) -> Result<types::CollectionList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ArticleList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
+    ) -> Result<Response<types::CollectionList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/help_center/collections".to_owned(),
+        );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -891,7 +4775,7 @@ impl<'a> ListArticles<'a> {
     /// Streams every item, following the cursor from page to page until the last one.
     pub fn into_stream(
         self,
-    ) -> futures::stream::BoxStream<'a, Result<types::ArticleListItem, Error>> {
+    ) -> futures::stream::BoxStream<'a, Result<types::Collection, Error>> {
         crate::runtime::paginate(move |cursor: Option<String>| {
             let mut request = self.clone();
             if let Some(cursor) = cursor {
@@ -912,892 +4796,8 @@ impl<'a> ListArticles<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for ListArticles<'a> {
-    type Output = Result<types::ArticleList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_article`]: `POST /articles`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateArticle<'a> {
-    client: &'a Client,
-    body: types::CreateArticleRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateArticle<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateArticleRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Article, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateArticle<'a> {
-    type Output = Result<types::Article, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::search_articles`]: `GET /articles/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchArticles<'a> {
-    client: &'a Client,
-    phrase: Option<String>,
-    state: Option<String>,
-    help_center_id: Option<i64>,
-    highlight: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> SearchArticles<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            phrase: None,
-            state: None,
-            help_center_id: None,
-            highlight: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The phrase within your articles to search for.
-    pub fn phrase(mut self, value: impl Into<String>) -> Self {
-        self.phrase = Some(value.into());
-        self
-    }
-    /// The state of the Articles returned. One of `published`, `draft` or `all`.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.help_center_id = Some(value);
-        self
-    }
-    /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
-    pub fn highlight(mut self, value: bool) -> Self {
-        self.highlight = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ArticleSearchResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ArticleSearchResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/articles/search".to_owned(),
-        );
-        let request = match &self.phrase {
-            Some(value) => request.query("phrase", value),
-            None => request,
-        };
-        let request = match &self.state {
-            Some(value) => request.query("state", value),
-            None => request,
-        };
-        let request = match &self.help_center_id {
-            Some(value) => request.query("help_center_id", value),
-            None => request,
-        };
-        let request = match &self.highlight {
-            Some(value) => request.query("highlight", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for SearchArticles<'a> {
-    type Output = Result<types::ArticleSearchResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_article`]: `GET /articles/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveArticle<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Article, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveArticle<'a> {
-    type Output = Result<types::Article, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_article`]: `PUT /articles/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateArticle<'a> {
-    client: &'a Client,
-    id: i64,
-    body: Option<types::UpdateArticleRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Article, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
-    type Output = Result<types::Article, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_article`]: `DELETE /articles/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteArticle<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> DeleteArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedArticleObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedArticleObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteArticle<'a> {
-    type Output = Result<types::DeletedArticleObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_away_status_reasons`]: `GET /away_status_reasons`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAwayStatusReasons<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListAwayStatusReasons<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<Vec<types::AwayStatusReason>, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<types::AwayStatusReason>>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/away_status_reasons".to_owned(),
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListAwayStatusReasons<'a> {
-    type Output = Result<Vec<types::AwayStatusReason>, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_brands`]: `GET /brands`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListBrands<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListBrands<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::BrandList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListBrands<'a> {
-    type Output = Result<types::BrandList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_brand`]: `GET /brands/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveBrand<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveBrand<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Brand, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Brand>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/brands/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveBrand<'a> {
-    type Output = Result<types::Brand, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_calls`]: `GET /calls`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListCalls<'a> {
-    client: &'a Client,
-    page: Option<i64>,
-    per_page: Option<i64>,
-    options: RequestOptions,
-}
-impl<'a> ListCalls<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            page: None,
-            per_page: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
-        self
-    }
-    /// How many results to display per page. Defaults to 25. Max 25.
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CallList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
-        let request = match &self.page {
-            Some(value) => request.query("page", value),
-            None => request,
-        };
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, requesting page after page until `total_pages`.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Call, Error>> {
-        let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(move |page: Option<i64>| {
-            let mut request = self.clone();
-            let current = page.unwrap_or(first);
-            request.page = Some(current);
-            async move {
-                let page = request.send().await?;
-                let total: Option<i64> = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.total_pages.as_ref())
-                    .copied();
-                let next = total.filter(|total| current < *total).map(|_| current + 1);
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListCalls<'a> {
-    type Output = Result<types::CallList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_calls_with_transcripts`]: `POST /calls/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListCallsWithTranscripts<'a> {
-    client: &'a Client,
-    body: types::ListCallsWithTranscriptsBody,
-    options: RequestOptions,
-}
-impl<'a> ListCallsWithTranscripts<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::ListCallsWithTranscriptsBody,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ListCallsWithTranscriptsResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListCallsWithTranscripts<'a> {
-    type Output = Result<types::ListCallsWithTranscriptsResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::show_call`]: `GET /calls/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ShowCall<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> ShowCall<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Call, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Call>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ShowCall<'a> {
-    type Output = Result<types::Call, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::show_call_recording`]: `GET /calls/{id}/recording`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ShowCallRecording<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> ShowCallRecording<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns where the API redirects to (not followed).
-    pub async fn send(self) -> Result<crate::runtime::Redirect, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::runtime::Redirect>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/recording");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.redirect()
-    }
-}
-impl<'a> std::future::IntoFuture for ShowCallRecording<'a> {
-    type Output = Result<crate::runtime::Redirect, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::show_call_transcript`]: `GET /calls/{id}/transcript`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ShowCallTranscript<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> ShowCallTranscript<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the response body as text.
-    pub async fn send(self) -> Result<String, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/transcript");
-                path
-            },
-        );
-        let request = request.header("Accept", "text/plain")?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.text()
-    }
-}
-impl<'a> std::future::IntoFuture for ShowCallTranscript<'a> {
-    type Output = Result<String, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_company`]: `GET /companies`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveCompany<'a> {
-    client: &'a Client,
-    name: Option<String>,
-    company_id: Option<String>,
-    tag_id: Option<String>,
-    segment_id: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
-    options: RequestOptions,
-}
-impl<'a> RetrieveCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            name: None,
-            company_id: None,
-            tag_id: None,
-            segment_id: None,
-            page: None,
-            per_page: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The `name` of the company to filter by.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// The `company_id` of the company to filter by.
-    pub fn company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-    /// The `tag_id` of the company to filter by.
-    pub fn tag_id(mut self, value: impl Into<String>) -> Self {
-        self.tag_id = Some(value.into());
-        self
-    }
-    /// The `segment_id` of the company to filter by.
-    pub fn segment_id(mut self, value: impl Into<String>) -> Self {
-        self.segment_id = Some(value.into());
-        self
-    }
-    /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
-        self
-    }
-    /// How many results to display per page. Defaults to 15
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CompanyList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CompanyList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
-        let request = match &self.name {
-            Some(value) => request.query("name", value),
-            None => request,
-        };
-        let request = match &self.company_id {
-            Some(value) => request.query("company_id", value),
-            None => request,
-        };
-        let request = match &self.tag_id {
-            Some(value) => request.query("tag_id", value),
-            None => request,
-        };
-        let request = match &self.segment_id {
-            Some(value) => request.query("segment_id", value),
-            None => request,
-        };
-        let request = match &self.page {
-            Some(value) => request.query("page", value),
-            None => request,
-        };
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, requesting page after page until `total_pages`.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
-        let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(move |page: Option<i64>| {
-            let mut request = self.clone();
-            let current = page.unwrap_or(first);
-            request.page = Some(current);
-            async move {
-                let page = request.send().await?;
-                let total: Option<i64> = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.total_pages.as_ref())
-                    .copied();
-                let next = total.filter(|total| current < *total).map(|_| current + 1);
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
-    type Output = Result<types::CompanyList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_or_update_company`]: `POST /companies`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateOrUpdateCompany<'a> {
-    client: &'a Client,
-    body: Option<types::CreateOrUpdateCompanyRequest>,
-    options: RequestOptions,
-}
-impl<'a> CreateOrUpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateOrUpdateCompany<'a> {
-    type Output = Result<types::Company, Error>;
+impl<'a> std::future::IntoFuture for ListAllCollections<'a> {
+    type Output = Result<types::CollectionList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1902,94 +4902,18 @@ impl<'a> std::future::IntoFuture for ListAllCompanies<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::scroll_over_all_companies`]: `GET /companies/scroll`.
+/// Request builder for [`Client::list_articles`]: `GET /articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ScrollOverAllCompanies<'a> {
+pub struct ListArticles<'a> {
     client: &'a Client,
-    scroll_param: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ScrollOverAllCompanies<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            scroll_param: None,
-            options: RequestOptions::default(),
-        }
-    }
-    pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
-        self.scroll_param = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CompanyScroll, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CompanyScroll>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/companies/scroll".to_owned(),
-        );
-        let request = match &self.scroll_param {
-            Some(value) => request.query("scroll_param", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.scroll_param = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.scroll_param.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ScrollOverAllCompanies<'a> {
-    type Output = Result<types::CompanyScroll, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_company_notes`]: `GET /companies/{company_id}/notes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListCompanyNotes<'a> {
-    client: &'a Client,
-    company_id: String,
     starting_after: Option<String>,
     options: RequestOptions,
 }
-impl<'a> ListCompanyNotes<'a> {
-    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
+impl<'a> ListArticles<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
-            company_id,
             starting_after: None,
             options: RequestOptions::default(),
         }
@@ -2005,24 +4929,15 @@ impl<'a> ListCompanyNotes<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::NoteList, Error> {
+    pub async fn send(self) -> Result<types::ArticleList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ArticleList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2033,7 +4948,7 @@ impl<'a> ListCompanyNotes<'a> {
     /// Streams every item, following the cursor from page to page until the last one.
     pub fn into_stream(
         self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Note, Error>> {
+    ) -> futures::stream::BoxStream<'a, Result<types::ArticleListItem, Error>> {
         crate::runtime::paginate(move |cursor: Option<String>| {
             let mut request = self.clone();
             if let Some(cursor) = cursor {
@@ -2054,218 +4969,8 @@ impl<'a> ListCompanyNotes<'a> {
         })
     }
 }
-impl<'a> std::future::IntoFuture for ListCompanyNotes<'a> {
-    type Output = Result<types::NoteList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_company_note`]: `POST /companies/{company_id}/notes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCompanyNote<'a> {
-    client: &'a Client,
-    company_id: String,
-    body: types::CreateCompanyNoteBody,
-    options: RequestOptions,
-}
-impl<'a> CreateCompanyNote<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        company_id: String,
-        body: types::CreateCompanyNoteBody,
-    ) -> Self {
-        Self {
-            client,
-            company_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Note, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateCompanyNote<'a> {
-    type Output = Result<types::Note, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_a_company_by_id`]: `GET /companies/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveACompanyById<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveACompanyById<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
-    type Output = Result<types::Company, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_company`]: `PUT /companies/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCompany<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> UpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
-    type Output = Result<types::Company, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_company`]: `DELETE /companies/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCompany<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteCompany<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedCompanyObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedCompanyObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
-    type Output = Result<types::DeletedCompanyObject, Error>;
+impl<'a> std::future::IntoFuture for ListArticles<'a> {
+    type Output = Result<types::ArticleList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2411,6 +5116,354 @@ impl<'a> std::future::IntoFuture for ListAttachedSegmentsForCompanies<'a> {
         Box::pin(self.send())
     }
 }
+/// Request builder for [`Client::list_away_status_reasons`]: `GET /away_status_reasons`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListAwayStatusReasons<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListAwayStatusReasons<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<Vec<types::AwayStatusReason>, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<Vec<types::AwayStatusReason>>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/away_status_reasons".to_owned(),
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListAwayStatusReasons<'a> {
+    type Output = Result<Vec<types::AwayStatusReason>, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_brands`]: `GET /brands`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListBrands<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListBrands<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::BrandList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListBrands<'a> {
+    type Output = Result<types::BrandList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_calls`]: `GET /calls`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListCalls<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    options: RequestOptions,
+}
+impl<'a> ListCalls<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            page: None,
+            per_page: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The page of results to fetch. Defaults to first page
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many results to display per page. Defaults to 25. Max 25.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CallList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
+        let request = match &self.page {
+            Some(value) => request.query("page", value),
+            None => request,
+        };
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, requesting page after page until `total_pages`.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Call, Error>> {
+        let first = self.page.unwrap_or(1);
+        crate::runtime::paginate(move |page: Option<i64>| {
+            let mut request = self.clone();
+            let current = page.unwrap_or(first);
+            request.page = Some(current);
+            async move {
+                let page = request.send().await?;
+                let total: Option<i64> = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.total_pages.as_ref())
+                    .copied();
+                let next = total.filter(|total| current < *total).map(|_| current + 1);
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListCalls<'a> {
+    type Output = Result<types::CallList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_calls_with_transcripts`]: `POST /calls/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListCallsWithTranscripts<'a> {
+    client: &'a Client,
+    body: types::ListCallsWithTranscriptsBody,
+    options: RequestOptions,
+}
+impl<'a> ListCallsWithTranscripts<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::ListCallsWithTranscriptsBody,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ListCallsWithTranscriptsResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListCallsWithTranscripts<'a> {
+    type Output = Result<types::ListCallsWithTranscriptsResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_companies_for_a_contact`]: `GET /contacts/{id}/companies`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListCompaniesForAContact<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> ListCompaniesForAContact<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactAttachedCompanies, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactAttachedCompanies>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/companies");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListCompaniesForAContact<'a> {
+    type Output = Result<types::ContactAttachedCompanies, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_company_notes`]: `GET /companies/{company_id}/notes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListCompanyNotes<'a> {
+    client: &'a Client,
+    company_id: String,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListCompanyNotes<'a> {
+    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
+        Self {
+            client,
+            company_id,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::NoteList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Note, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListCompanyNotes<'a> {
+    type Output = Result<types::NoteList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`Client::list_contacts`]: `GET /contacts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -2485,70 +5538,17 @@ impl<'a> std::future::IntoFuture for ListContacts<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_contact`]: `POST /contacts`.
+/// Request builder for [`Client::list_content_import_sources`]: `GET /ai/content_import_sources`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateContact<'a> {
+pub struct ListContentImportSources<'a> {
     client: &'a Client,
-    body: Option<types::CreateContactRequest>,
     options: RequestOptions,
 }
-impl<'a> CreateContact<'a> {
+impl<'a> ListContentImportSources<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CreateContactResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateContact<'a> {
-    type Output = Result<types::CreateContactResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::show_contact_by_external_id`]: `GET /contacts/find_by_external_id/{external_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ShowContactByExternalId<'a> {
-    client: &'a Client,
-    external_id: String,
-    options: RequestOptions,
-}
-impl<'a> ShowContactByExternalId<'a> {
-    pub(super) fn new(client: &'a Client, external_id: String) -> Self {
-        Self {
-            client,
-            external_id,
             options: RequestOptions::default(),
         }
     }
@@ -2558,1183 +5558,24 @@ impl<'a> ShowContactByExternalId<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
+    pub async fn send(self) -> Result<types::ContentImportSourcesList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
+    ) -> Result<Response<types::ContentImportSourcesList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/find_by_external_id/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
-                );
-                path
-            },
+            "/ai/content_import_sources".to_owned(),
         );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
-    type Output = Result<types::ShowContactByExternalIdResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::merge_contact`]: `POST /contacts/merge`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MergeContact<'a> {
-    client: &'a Client,
-    body: Option<types::MergeContactsRequest>,
-    options: RequestOptions,
-}
-impl<'a> MergeContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::MergeContactsRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::MergeContactResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/contacts/merge".to_owned(),
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for MergeContact<'a> {
-    type Output = Result<types::MergeContactResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::search_contacts`]: `POST /contacts/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchContacts<'a> {
-    client: &'a Client,
-    body: types::SearchRequest,
-    options: RequestOptions,
-}
-impl<'a> SearchContacts<'a> {
-    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/contacts/search".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request
-                    .body
-                    .pagination
-                    .get_or_insert_with(Default::default)
-                    .starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for SearchContacts<'a> {
-    type Output = Result<types::ContactList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachContactFromACompany<'a> {
-    client: &'a Client,
-    contact_id: String,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DetachContactFromACompany<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String, id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachContactFromACompany<'a> {
-    type Output = Result<types::Company, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListSegmentsForAContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ListSegmentsForAContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactSegments, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactSegments>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/segments");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListSegmentsForAContact<'a> {
-    type Output = Result<types::ContactSegments, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListSubscriptionsForAContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ListSubscriptionsForAContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubscriptionTypeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListSubscriptionsForAContact<'a> {
-    type Output = Result<types::SubscriptionTypeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachSubscriptionTypeToContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    body: types::AttachSubscriptionTypeToContactBody,
-    options: RequestOptions,
-}
-impl<'a> AttachSubscriptionTypeToContact<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        contact_id: String,
-        body: types::AttachSubscriptionTypeToContactBody,
-    ) -> Self {
-        Self {
-            client,
-            contact_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubscriptionType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubscriptionType>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachSubscriptionTypeToContact<'a> {
-    type Output = Result<types::SubscriptionType, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachSubscriptionTypeToContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DetachSubscriptionTypeToContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String, id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubscriptionType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubscriptionType>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachSubscriptionTypeToContact<'a> {
-    type Output = Result<types::SubscriptionType, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTagsForAContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ListTagsForAContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TagList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTagsForAContact<'a> {
-    type Output = Result<types::TagList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachTagToContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    body: types::AttachTagToContactBody,
-    options: RequestOptions,
-}
-impl<'a> AttachTagToContact<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        contact_id: String,
-        body: types::AttachTagToContactBody,
-    ) -> Self {
-        Self {
-            client,
-            contact_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachTagFromContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DetachTagFromContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String, id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachTagFromContact<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::show_contact`]: `GET /contacts/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ShowContact<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> ShowContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ShowContactResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ShowContact<'a> {
-    type Output = Result<types::ShowContactResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_contact`]: `PUT /contacts/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateContact<'a> {
-    client: &'a Client,
-    id: String,
-    body: Option<types::UpdateContactRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateContactRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::UpdateContactResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::UpdateContactResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateContact<'a> {
-    type Output = Result<types::UpdateContactResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_contact`]: `DELETE /contacts/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteContact<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteContact<'a> {
-    type Output = Result<types::ContactDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::archive_contact`]: `POST /contacts/{id}/archive`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ArchiveContact<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> ArchiveContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactArchived, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactArchived>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/archive");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ArchiveContact<'a> {
-    type Output = Result<types::ContactArchived, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::block_contact`]: `POST /contacts/{id}/block`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BlockContact<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> BlockContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactBlocked, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactBlocked>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/block");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for BlockContact<'a> {
-    type Output = Result<types::ContactBlocked, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_companies_for_a_contact`]: `GET /contacts/{id}/companies`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListCompaniesForAContact<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> ListCompaniesForAContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactAttachedCompanies, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactAttachedCompanies>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/companies");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListCompaniesForAContact<'a> {
-    type Output = Result<types::ContactAttachedCompanies, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_contact_to_a_company`]: `POST /contacts/{id}/companies`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachContactToACompany<'a> {
-    client: &'a Client,
-    id: String,
-    body: types::AttachContactToACompanyBody,
-    options: RequestOptions,
-}
-impl<'a> AttachContactToACompany<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: String,
-        body: types::AttachContactToACompanyBody,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/companies");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
-    type Output = Result<types::Company, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_notes`]: `GET /contacts/{id}/notes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListNotes<'a> {
-    client: &'a Client,
-    id: String,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListNotes<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::NoteList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Note, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListNotes<'a> {
-    type Output = Result<types::NoteList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_note`]: `POST /contacts/{id}/notes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateNote<'a> {
-    client: &'a Client,
-    id: String,
-    body: types::CreateNoteBody,
-    options: RequestOptions,
-}
-impl<'a> CreateNote<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: String,
-        body: types::CreateNoteBody,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Note, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateNote<'a> {
-    type Output = Result<types::Note, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::unarchive_contact`]: `POST /contacts/{id}/unarchive`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UnarchiveContact<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> UnarchiveContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactUnarchived, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactUnarchived>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/unarchive");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
-    type Output = Result<types::ContactUnarchived, Error>;
+impl<'a> std::future::IntoFuture for ListContentImportSources<'a> {
+    type Output = Result<types::ContentImportSourcesList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3800,166 +5641,6 @@ impl<'a> ListContentSnippets<'a> {
 }
 impl<'a> std::future::IntoFuture for ListContentSnippets<'a> {
     type Output = Result<types::ContentSnippetList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_content_snippet`]: `POST /content_snippets`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateContentSnippet<'a> {
-    client: &'a Client,
-    body: types::ContentSnippetCreateRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateContentSnippet<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::ContentSnippetCreateRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentSnippet, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentSnippet>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/content_snippets".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateContentSnippet<'a> {
-    type Output = Result<types::ContentSnippet, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_content_snippet`]: `GET /content_snippets/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContentSnippet<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> GetContentSnippet<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentSnippet, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentSnippet>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/content_snippets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetContentSnippet<'a> {
-    type Output = Result<types::ContentSnippet, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_content_snippet`]: `PUT /content_snippets/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateContentSnippet<'a> {
-    client: &'a Client,
-    id: String,
-    body: types::ContentSnippetUpdateRequest,
-    options: RequestOptions,
-}
-impl<'a> UpdateContentSnippet<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: String,
-        body: types::ContentSnippetUpdateRequest,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentSnippet, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentSnippet>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/content_snippets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
-    type Output = Result<types::ContentSnippet, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4050,24 +5731,91 @@ impl<'a> std::future::IntoFuture for ListConversations<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_conversation`]: `POST /conversations`.
+/// Request builder for [`Client::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateConversation<'a> {
+pub struct ListDataConnectorExecutionResults<'a> {
     client: &'a Client,
-    body: types::CreateConversationRequest,
+    data_connector_id: String,
+    per_page: Option<i64>,
+    starting_after: Option<String>,
+    success: Option<types::ListDataConnectorExecutionResultsSuccess>,
+    error_type: Option<types::ListDataConnectorExecutionResultsErrorType>,
+    start_ts: Option<i64>,
+    end_ts: Option<i64>,
+    include_bodies: Option<types::ListDataConnectorExecutionResultsIncludeBodies>,
+    include_request_url: Option<
+        types::ListDataConnectorExecutionResultsIncludeRequestUrl,
+    >,
     options: RequestOptions,
 }
-impl<'a> CreateConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateConversationRequest,
-    ) -> Self {
+impl<'a> ListDataConnectorExecutionResults<'a> {
+    pub(super) fn new(client: &'a Client, data_connector_id: String) -> Self {
         Self {
             client,
-            body,
+            data_connector_id,
+            per_page: None,
+            starting_after: None,
+            success: None,
+            error_type: None,
+            start_ts: None,
+            end_ts: None,
+            include_bodies: None,
+            include_request_url: None,
             options: RequestOptions::default(),
         }
+    }
+    /// The number of results per page (1-30, default 10).
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Cursor for pagination. Use the value from `pages.next.starting_after` in a previous response.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Filter by success status. Use `true`, `false`, or omit for all.
+    pub fn success(
+        mut self,
+        value: types::ListDataConnectorExecutionResultsSuccess,
+    ) -> Self {
+        self.success = Some(value);
+        self
+    }
+    /// Filter by error type.
+    pub fn error_type(
+        mut self,
+        value: types::ListDataConnectorExecutionResultsErrorType,
+    ) -> Self {
+        self.error_type = Some(value);
+        self
+    }
+    /// Unix timestamp for start of time range (default 1 hour ago).
+    pub fn start_ts(mut self, value: i64) -> Self {
+        self.start_ts = Some(value);
+        self
+    }
+    /// Unix timestamp for end of time range (default now).
+    pub fn end_ts(mut self, value: i64) -> Self {
+        self.end_ts = Some(value);
+        self
+    }
+    /// Include request/response bodies in the response (default false).
+    pub fn include_bodies(
+        mut self,
+        value: types::ListDataConnectorExecutionResultsIncludeBodies,
+    ) -> Self {
+        self.include_bodies = Some(value);
+        self
+    }
+    /// Include the request URL in the response (default false).
+    pub fn include_request_url(
+        mut self,
+        value: types::ListDataConnectorExecutionResultsIncludeRequestUrl,
+    ) -> Self {
+        self.include_request_url = Some(value);
+        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4075,25 +5823,180 @@ impl<'a> CreateConversation<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CreateConversationResponse, Error> {
+    pub async fn send(self) -> Result<types::DataConnectorExecutionResultList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::CreateConversationResponse>, Error> {
+    ) -> Result<Response<types::DataConnectorExecutionResultList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations".to_owned(),
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.data_connector_id.to_string(),
+                    ),
+                );
+                path.push_str("/execution_results");
+                path
+            },
         );
-        let request = request.json(&self.body)?;
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let request = match &self.success {
+            Some(value) => request.query("success", value),
+            None => request,
+        };
+        let request = match &self.error_type {
+            Some(value) => request.query("error_type", value),
+            None => request,
+        };
+        let request = match &self.start_ts {
+            Some(value) => request.query("start_ts", value),
+            None => request,
+        };
+        let request = match &self.end_ts {
+            Some(value) => request.query("end_ts", value),
+            None => request,
+        };
+        let request = match &self.include_bodies {
+            Some(value) => request.query("include_bodies", value),
+            None => request,
+        };
+        let request = match &self.include_request_url {
+            Some(value) => request.query("include_request_url", value),
+            None => request,
+        };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<
+        'a,
+        Result<types::DataConnectorExecutionResult, Error>,
+    > {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
 }
-impl<'a> std::future::IntoFuture for CreateConversation<'a> {
-    type Output = Result<types::CreateConversationResponse, Error>;
+impl<'a> std::future::IntoFuture for ListDataConnectorExecutionResults<'a> {
+    type Output = Result<types::DataConnectorExecutionResultList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_data_connectors`]: `GET /data_connectors`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListDataConnectors<'a> {
+    client: &'a Client,
+    per_page: Option<i64>,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListDataConnectors<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            per_page: None,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataConnectorList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataConnectorList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/data_connectors".to_owned(),
+        );
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::DataConnector, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListDataConnectors<'a> {
+    type Output = Result<types::DataConnectorList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4198,26 +6101,19 @@ impl<'a> std::future::IntoFuture for ListDeletedConversationIds<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::redact_conversation`]: `POST /conversations/redact`.
+/// Request builder for [`Client::list_emails`]: `GET /emails`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RedactConversation<'a> {
+pub struct ListEmails<'a> {
     client: &'a Client,
-    body: Option<types::RedactConversationRequest>,
     options: RequestOptions,
 }
-impl<'a> RedactConversation<'a> {
+impl<'a> ListEmails<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
-            body: None,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -4225,46 +6121,35 @@ impl<'a> RedactConversation<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
+    pub async fn send(self) -> Result<types::EmailList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations/redact".to_owned(),
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+    pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for RedactConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
+impl<'a> std::future::IntoFuture for ListEmails<'a> {
+    type Output = Result<types::EmailList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::search_conversations`]: `POST /conversations/search`.
+/// Request builder for [`Client::list_external_pages`]: `GET /ai/external_pages`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchConversations<'a> {
+pub struct ListExternalPages<'a> {
     client: &'a Client,
-    body: types::SearchRequest,
     options: RequestOptions,
 }
-impl<'a> SearchConversations<'a> {
-    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
+impl<'a> ListExternalPages<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
-            body,
             options: RequestOptions::default(),
         }
     }
@@ -4274,658 +6159,120 @@ impl<'a> SearchConversations<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ConversationList, Error> {
+    pub async fn send(self) -> Result<types::ExternalPagesList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ConversationList>, Error> {
+    ) -> Result<Response<types::ExternalPagesList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations/search".to_owned(),
+            reqwest::Method::GET,
+            "/ai/external_pages".to_owned(),
         );
-        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
-    /// Streams every item, following the cursor from page to page until the last one.
+}
+impl<'a> std::future::IntoFuture for ListExternalPages<'a> {
+    type Output = Result<types::ExternalPagesList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_folders`]: `GET /folders`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListFolders<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    parent_folder_id: Option<i64>,
+    options: RequestOptions,
+}
+impl<'a> ListFolders<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            page: None,
+            per_page: None,
+            parent_folder_id: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The page number
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Number of results per page
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Filter folders by parent folder ID. Use this to list only direct children of a specific folder.
+    pub fn parent_folder_id(mut self, value: i64) -> Self {
+        self.parent_folder_id = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ListFoldersResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ListFoldersResponse>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
+        let request = match &self.page {
+            Some(value) => request.query("page", value),
+            None => request,
+        };
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let request = match &self.parent_folder_id {
+            Some(value) => request.query("parent_folder_id", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, requesting page after page until `total_pages`.
     pub fn into_stream(
         self,
-    ) -> futures::stream::BoxStream<'a, Result<types::ConversationListItem, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
+    ) -> futures::stream::BoxStream<'a, Result<types::Folder, Error>> {
+        let first = self.page.unwrap_or(1);
+        crate::runtime::paginate(move |page: Option<i64>| {
             let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request
-                    .body
-                    .pagination
-                    .get_or_insert_with(Default::default)
-                    .starting_after = Some(cursor);
-            }
+            let current = page.unwrap_or(first);
+            request.page = Some(current);
             async move {
                 let page = request.send().await?;
-                let next = Some(&page)
+                let total: Option<i64> = Some(&page)
                     .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
+                    .and_then(|value| value.total_pages.as_ref())
+                    .copied();
+                let next = total.filter(|total| current < *total).map(|_| current + 1);
                 Ok(crate::runtime::Page {
-                    items: page.conversations.unwrap_or_default(),
+                    items: page.data.unwrap_or_default(),
                     next,
                 })
             }
         })
     }
 }
-impl<'a> std::future::IntoFuture for SearchConversations<'a> {
-    type Output = Result<types::ConversationList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_conversation_part`]: `PUT /conversations/{conversation_id}/conversation_parts/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateConversationPart<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    id: String,
-    body: types::UpdateConversationPartRequest,
-    options: RequestOptions,
-}
-impl<'a> UpdateConversationPart<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        conversation_id: String,
-        id: String,
-        body: types::UpdateConversationPartRequest,
-    ) -> Self {
-        Self {
-            client,
-            conversation_id,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ConversationPart, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ConversationPart>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/conversation_parts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
-    type Output = Result<types::ConversationPart, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachContactFromConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    contact_id: String,
-    body: types::DetachContactFromConversationRequest,
-    options: RequestOptions,
-}
-impl<'a> DetachContactFromConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        conversation_id: String,
-        contact_id: String,
-        body: types::DetachContactFromConversationRequest,
-    ) -> Self {
-        Self {
-            client,
-            conversation_id,
-            contact_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/customers/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachContactFromConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachTagToConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    body: types::AttachTagToConversationBody,
-    options: RequestOptions,
-}
-impl<'a> AttachTagToConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        conversation_id: String,
-        body: types::AttachTagToConversationBody,
-    ) -> Self {
-        Self {
-            client,
-            conversation_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachTagFromConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    id: String,
-    body: types::DetachTagFromConversationBody,
-    options: RequestOptions,
-}
-impl<'a> DetachTagFromConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        conversation_id: String,
-        id: String,
-        body: types::DetachTagFromConversationBody,
-    ) -> Self {
-        Self {
-            client,
-            conversation_id,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachTagFromConversation<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_conversation`]: `GET /conversations/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveConversation<'a> {
-    client: &'a Client,
-    id: i64,
-    display_as: Option<String>,
-    include_translations: Option<bool>,
-    include_email_history: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> RetrieveConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            display_as: None,
-            include_translations: None,
-            include_email_history: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields.
-    pub fn display_as(mut self, value: impl Into<String>) -> Self {
-        self.display_as = Some(value.into());
-        self
-    }
-    /// If set to true, conversation parts will be translated to the detected language of the conversation.
-    pub fn include_translations(mut self, value: bool) -> Self {
-        self.include_translations = Some(value);
-        self
-    }
-    /// If set to true, the source of the conversation will include the email history.
-    pub fn include_email_history(mut self, value: bool) -> Self {
-        self.include_email_history = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.display_as {
-            Some(value) => request.query("display_as", value),
-            None => request,
-        };
-        let request = match &self.include_translations {
-            Some(value) => request.query("include_translations", value),
-            None => request,
-        };
-        let request = match &self.include_email_history {
-            Some(value) => request.query("include_email_history", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_conversation`]: `PUT /conversations/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateConversation<'a> {
-    client: &'a Client,
-    id: i64,
-    display_as: Option<String>,
-    body: Option<types::UpdateConversationRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            display_as: None,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields.
-    pub fn display_as(mut self, value: impl Into<String>) -> Self {
-        self.display_as = Some(value.into());
-        self
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateConversationRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.display_as {
-            Some(value) => request.query("display_as", value),
-            None => request,
-        };
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_conversation`]: `DELETE /conversations/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteConversation<'a> {
-    client: &'a Client,
-    id: i64,
-    retain_metrics: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> DeleteConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            retain_metrics: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
-    pub fn retain_metrics(mut self, value: bool) -> Self {
-        self.retain_metrics = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ConversationDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ConversationDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.retain_metrics {
-            Some(value) => request.query("retain_metrics", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
-    type Output = Result<types::ConversationDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConvertConversationToTicket<'a> {
-    client: &'a Client,
-    id: i64,
-    body: types::ConvertConversationToTicketRequest,
-    options: RequestOptions,
-}
-impl<'a> ConvertConversationToTicket<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: i64,
-        body: types::ConvertConversationToTicketRequest,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/convert");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ConvertConversationToTicket<'a> {
-    type Output = Result<types::Ticket, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_contact_to_conversation`]: `POST /conversations/{id}/customers`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachContactToConversation<'a> {
-    client: &'a Client,
-    id: String,
-    body: Option<types::AttachContactToConversationRequest>,
-    options: RequestOptions,
-}
-impl<'a> AttachContactToConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/customers");
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachContactToConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
+impl<'a> std::future::IntoFuture for ListFolders<'a> {
+    type Output = Result<types::ListFoldersResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4984,28 +6331,19 @@ impl<'a> std::future::IntoFuture for ListHandlingEvents<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::manage_conversation`]: `POST /conversations/{id}/parts`.
+/// Request builder for [`Client::list_help_centers`]: `GET /help_center/help_centers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ManageConversation<'a> {
+pub struct ListHelpCenters<'a> {
     client: &'a Client,
-    id: String,
-    body: Option<types::ManageConversationBody>,
     options: RequestOptions,
 }
-impl<'a> ManageConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+impl<'a> ListHelpCenters<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
-            id,
-            body: None,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -5013,62 +6351,48 @@ impl<'a> ManageConversation<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
+    pub async fn send(self) -> Result<types::HelpCenterList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::Conversation>, Error> {
+    ) -> Result<Response<types::HelpCenterList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/parts");
-                path
-            },
+            reqwest::Method::GET,
+            "/help_center/help_centers".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ManageConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
+impl<'a> std::future::IntoFuture for ListHelpCenters<'a> {
+    type Output = Result<types::HelpCenterList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::reply_conversation`]: `POST /conversations/{id}/reply`.
+/// Request builder for [`Client::list_internal_articles`]: `GET /internal_articles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ReplyConversation<'a> {
+pub struct ListInternalArticles<'a> {
     client: &'a Client,
-    id: String,
-    body: Option<types::ReplyConversationRequest>,
+    starting_after: Option<String>,
     options: RequestOptions,
 }
-impl<'a> ReplyConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+impl<'a> ListInternalArticles<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
-            id,
-            body: None,
+            starting_after: None,
             options: RequestOptions::default(),
         }
     }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
-        self.body = Some(body);
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -5077,36 +6401,584 @@ impl<'a> ReplyConversation<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
+    pub async fn send(self) -> Result<types::InternalArticleList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::Conversation>, Error> {
+    ) -> Result<Response<types::InternalArticleList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
+            reqwest::Method::GET,
+            "/internal_articles".to_owned(),
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::InternalArticleListItem, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListInternalArticles<'a> {
+    type Output = Result<types::InternalArticleList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_live_newsfeed_items`]: `GET /news/newsfeeds/{id}/items`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLiveNewsfeedItems<'a> {
+    client: &'a Client,
+    id: String,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListLiveNewsfeedItems<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PaginatedResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
             {
                 let mut path = String::new();
-                path.push_str("/conversations/");
+                path.push_str("/news/newsfeeds/");
                 path.push_str(
                     &crate::runtime::encode_path_segment(&self.id.to_string()),
                 );
-                path.push_str("/reply");
+                path.push_str("/items");
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<
+        'a,
+        Result<types::PaginatedResponseDataItem, Error>,
+    > {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListLiveNewsfeedItems<'a> {
+    type Output = Result<types::PaginatedResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_macros`]: `GET /macros`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListMacros<'a> {
+    client: &'a Client,
+    per_page: Option<i64>,
+    starting_after: Option<String>,
+    updated_since: Option<i64>,
+    options: RequestOptions,
+}
+impl<'a> ListMacros<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            per_page: None,
+            starting_after: None,
+            updated_since: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The number of results per page
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Base64-encoded cursor containing \[updated_at, id\] for pagination
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Unix timestamp to filter macros updated after this time
+    pub fn updated_since(mut self, value: i64) -> Self {
+        self.updated_since = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::MacroList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let request = match &self.updated_since {
+            Some(value) => request.query("updated_since", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<Option<types::Macro>, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListMacros<'a> {
+    type Output = Result<types::MacroList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_news_items`]: `GET /news/news_items`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNewsItems<'a> {
+    client: &'a Client,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListNewsItems<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PaginatedResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/news/news_items".to_owned(),
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<
+        'a,
+        Result<types::PaginatedResponseDataItem, Error>,
+    > {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListNewsItems<'a> {
+    type Output = Result<types::PaginatedResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_newsfeeds`]: `GET /news/newsfeeds`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNewsfeeds<'a> {
+    client: &'a Client,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListNewsfeeds<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PaginatedResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/news/newsfeeds".to_owned(),
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<
+        'a,
+        Result<types::PaginatedResponseDataItem, Error>,
+    > {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListNewsfeeds<'a> {
+    type Output = Result<types::PaginatedResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_notes`]: `GET /contacts/{id}/notes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNotes<'a> {
+    client: &'a Client,
+    id: String,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListNotes<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::NoteList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Note, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListNotes<'a> {
+    type Output = Result<types::NoteList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_segments`]: `GET /segments`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSegments<'a> {
+    client: &'a Client,
+    include_count: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> ListSegments<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            include_count: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// It includes the count of contacts that belong to each segment.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SegmentList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SegmentList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = match &self.include_count {
+            Some(value) => request.query("include_count", value),
             None => request,
         };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ReplyConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
+impl<'a> std::future::IntoFuture for ListSegments<'a> {
+    type Output = Result<types::SegmentList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSegmentsForAContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> ListSegmentsForAContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactSegments, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactSegments>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/segments");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListSegmentsForAContact<'a> {
+    type Output = Result<types::ContactSegments, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5205,6 +7077,427 @@ impl<'a> ListSideConversations<'a> {
 }
 impl<'a> std::future::IntoFuture for ListSideConversations<'a> {
     type Output = Result<types::SideConversationList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_subscription_types`]: `GET /subscription_types`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSubscriptionTypes<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListSubscriptionTypes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubscriptionTypeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/subscription_types".to_owned(),
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListSubscriptionTypes<'a> {
+    type Output = Result<types::SubscriptionTypeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSubscriptionsForAContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> ListSubscriptionsForAContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubscriptionTypeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListSubscriptionsForAContact<'a> {
+    type Output = Result<types::SubscriptionTypeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_tags`]: `GET /tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTags<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListTags<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TagList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTags<'a> {
+    type Output = Result<types::TagList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTagsForAContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> ListTagsForAContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TagList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTagsForAContact<'a> {
+    type Output = Result<types::TagList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_teams`]: `GET /teams`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTeams<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListTeams<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TeamList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTeams<'a> {
+    type Output = Result<types::TeamList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_ticket_states`]: `GET /ticket_states`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTicketStates<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListTicketStates<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketStateList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketStateList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTicketStates<'a> {
+    type Output = Result<types::TicketStateList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_ticket_types`]: `GET /ticket_types`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTicketTypes<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListTicketTypes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketTypeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketTypeList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
+    type Output = Result<types::TicketTypeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::manage_conversation`]: `POST /conversations/{id}/parts`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ManageConversation<'a> {
+    client: &'a Client,
+    id: String,
+    body: Option<types::ManageConversationBody>,
+    options: RequestOptions,
+}
+impl<'a> ManageConversation<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/parts");
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ManageConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::merge_contact`]: `POST /contacts/merge`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MergeContact<'a> {
+    client: &'a Client,
+    body: Option<types::MergeContactsRequest>,
+    options: RequestOptions,
+}
+impl<'a> MergeContact<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::MergeContactsRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::MergeContactResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/contacts/merge".to_owned(),
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for MergeContact<'a> {
+    type Output = Result<types::MergeContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5404,406 +7697,18 @@ impl<'a> std::future::IntoFuture for NotifyQuickReplySelected<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`.
+/// Request builder for [`Client::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomObjectInstancesByExternalId<'a> {
+pub struct PostExportReportingDataEnqueue<'a> {
     client: &'a Client,
-    custom_object_type_identifier: String,
-    external_id: String,
+    body: types::PostExportReportingDataEnqueueBody,
     options: RequestOptions,
 }
-impl<'a> GetCustomObjectInstancesByExternalId<'a> {
+impl<'a> PostExportReportingDataEnqueue<'a> {
     pub(super) fn new(
         client: &'a Client,
-        custom_object_type_identifier: String,
-        external_id: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            external_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstance>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let value = &self.external_id;
-        let request = request.query("external_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetCustomObjectInstancesByExternalId<'a> {
-    type Output = Result<types::CustomObjectInstance, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomObjectInstances<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
-    options: RequestOptions,
-}
-impl<'a> CreateCustomObjectInstances<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(
-        mut self,
-        body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstance>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateCustomObjectInstances<'a> {
-    type Output = Result<types::CustomObjectInstance, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCustomObjectInstancesById<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    external_id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteCustomObjectInstancesById<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-        external_id: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            external_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let value = &self.external_id;
-        let request = request.query("external_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesById<'a> {
-    type Output = Result<types::CustomObjectInstanceDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomObjectInstancesById<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> GetCustomObjectInstancesById<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-        id: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstance>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path.push('/');
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetCustomObjectInstancesById<'a> {
-    type Output = Result<types::CustomObjectInstance, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCustomObjectInstancesByExternalId<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-        id: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path.push('/');
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesByExternalId<'a> {
-    type Output = Result<types::CustomObjectInstanceDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataAttributes<'a> {
-    client: &'a Client,
-    model: Option<types::LisDataAttributesModel>,
-    include_archived: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> LisDataAttributes<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            model: None,
-            include_archived: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Specify the data attribute model to return.
-    pub fn model(mut self, value: types::LisDataAttributesModel) -> Self {
-        self.model = Some(value);
-        self
-    }
-    /// Include archived attributes in the list. By default we return only non archived data attributes.
-    pub fn include_archived(mut self, value: bool) -> Self {
-        self.include_archived = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataAttributeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_attributes".to_owned(),
-        );
-        let request = match &self.model {
-            Some(value) => request.query("model", value),
-            None => request,
-        };
-        let request = match &self.include_archived {
-            Some(value) => request.query("include_archived", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
-    type Output = Result<types::DataAttributeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_data_attribute`]: `POST /data_attributes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateDataAttribute<'a> {
-    client: &'a Client,
-    body: types::CreateDataAttributeRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateDataAttribute<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateDataAttributeRequest,
+        body: types::PostExportReportingDataEnqueueBody,
     ) -> Self {
         Self {
             client,
@@ -5817,52 +7722,324 @@ impl<'a> CreateDataAttribute<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataAttribute, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::DataAttribute>, Error> {
+    ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            "/data_attributes".to_owned(),
+            "/export/reporting_data/enqueue".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for CreateDataAttribute<'a> {
-    type Output = Result<types::DataAttribute, Error>;
+impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
+    type Output = Result<types::PostExportReportingDataEnqueueResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::update_data_attribute`]: `PUT /data_attributes/{id}`.
+/// Request builder for [`Client::redact_conversation`]: `POST /conversations/redact`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateDataAttribute<'a> {
+pub struct RedactConversation<'a> {
     client: &'a Client,
-    id: i64,
-    body: Option<types::UpdateDataAttributeRequest>,
+    body: Option<types::RedactConversationRequest>,
     options: RequestOptions,
 }
-impl<'a> UpdateDataAttribute<'a> {
+impl<'a> RedactConversation<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/conversations/redact".to_owned(),
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RedactConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::register_fin_voice_call`]: `POST /fin_voice/register`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RegisterFinVoiceCall<'a> {
+    client: &'a Client,
+    body: types::RegisterFinVoiceCallRequest,
+    options: RequestOptions,
+}
+impl<'a> RegisterFinVoiceCall<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::RegisterFinVoiceCallRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::AiCallResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::AiCallResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/fin_voice/register".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RegisterFinVoiceCall<'a> {
+    type Output = Result<types::AiCallResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::reply_conversation`]: `POST /conversations/{id}/reply`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReplyConversation<'a> {
+    client: &'a Client,
+    id: String,
+    body: Option<types::ReplyConversationRequest>,
+    options: RequestOptions,
+}
+impl<'a> ReplyConversation<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/reply");
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ReplyConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::reply_ticket`]: `POST /tickets/{id}/reply`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReplyTicket<'a> {
+    client: &'a Client,
+    id: String,
+    body: types::ReplyTicketBody,
+    options: RequestOptions,
+}
+impl<'a> ReplyTicket<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ReplyTicketBody,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketReply, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketReply>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/reply");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ReplyTicket<'a> {
+    type Output = Result<types::TicketReply, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_a_company_by_id`]: `GET /companies/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveACompanyById<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> RetrieveACompanyById<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_admin`]: `GET /admins/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveAdmin<'a> {
+    client: &'a Client,
+    id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveAdmin<'a> {
     pub(super) fn new(client: &'a Client, id: i64) -> Self {
         Self {
             client,
             id,
-            body: None,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -5870,378 +8047,46 @@ impl<'a> UpdateDataAttribute<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataAttribute, Error> {
+    pub async fn send(self) -> Result<types::Admin, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataAttribute>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
+            reqwest::Method::GET,
             {
                 let mut path = String::new();
-                path.push_str("/data_attributes/");
+                path.push_str("/admins/");
                 path.push_str(
                     &crate::runtime::encode_path_segment(&self.id.to_string()),
                 );
                 path
             },
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
-    type Output = Result<types::DataAttribute, Error>;
+impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
+    type Output = Result<types::Admin, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::list_data_connectors`]: `GET /data_connectors`.
+/// Request builder for [`Client::retrieve_article`]: `GET /articles/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListDataConnectors<'a> {
+pub struct RetrieveArticle<'a> {
     client: &'a Client,
-    per_page: Option<i64>,
-    starting_after: Option<String>,
+    id: i64,
     options: RequestOptions,
 }
-impl<'a> ListDataConnectors<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+impl<'a> RetrieveArticle<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
         Self {
             client,
-            per_page: None,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataConnectorList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataConnectorList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_connectors".to_owned(),
-        );
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::DataConnector, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListDataConnectors<'a> {
-    type Output = Result<types::DataConnectorList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_data_connector`]: `POST /data_connectors`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateDataConnector<'a> {
-    client: &'a Client,
-    body: types::CreateDataConnectorRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateDataConnector<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateDataConnectorRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataConnectorDetail, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataConnectorDetail>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/data_connectors".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateDataConnector<'a> {
-    type Output = Result<types::DataConnectorDetail, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListDataConnectorExecutionResults<'a> {
-    client: &'a Client,
-    data_connector_id: String,
-    per_page: Option<i64>,
-    starting_after: Option<String>,
-    success: Option<types::ListDataConnectorExecutionResultsSuccess>,
-    error_type: Option<types::ListDataConnectorExecutionResultsErrorType>,
-    start_ts: Option<i64>,
-    end_ts: Option<i64>,
-    include_bodies: Option<types::ListDataConnectorExecutionResultsIncludeBodies>,
-    include_request_url: Option<
-        types::ListDataConnectorExecutionResultsIncludeRequestUrl,
-    >,
-    options: RequestOptions,
-}
-impl<'a> ListDataConnectorExecutionResults<'a> {
-    pub(super) fn new(client: &'a Client, data_connector_id: String) -> Self {
-        Self {
-            client,
-            data_connector_id,
-            per_page: None,
-            starting_after: None,
-            success: None,
-            error_type: None,
-            start_ts: None,
-            end_ts: None,
-            include_bodies: None,
-            include_request_url: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The number of results per page (1-30, default 10).
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// Cursor for pagination. Use the value from `pages.next.starting_after` in a previous response.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Filter by success status. Use `true`, `false`, or omit for all.
-    pub fn success(
-        mut self,
-        value: types::ListDataConnectorExecutionResultsSuccess,
-    ) -> Self {
-        self.success = Some(value);
-        self
-    }
-    /// Filter by error type.
-    pub fn error_type(
-        mut self,
-        value: types::ListDataConnectorExecutionResultsErrorType,
-    ) -> Self {
-        self.error_type = Some(value);
-        self
-    }
-    /// Unix timestamp for start of time range (default 1 hour ago).
-    pub fn start_ts(mut self, value: i64) -> Self {
-        self.start_ts = Some(value);
-        self
-    }
-    /// Unix timestamp for end of time range (default now).
-    pub fn end_ts(mut self, value: i64) -> Self {
-        self.end_ts = Some(value);
-        self
-    }
-    /// Include request/response bodies in the response (default false).
-    pub fn include_bodies(
-        mut self,
-        value: types::ListDataConnectorExecutionResultsIncludeBodies,
-    ) -> Self {
-        self.include_bodies = Some(value);
-        self
-    }
-    /// Include the request URL in the response (default false).
-    pub fn include_request_url(
-        mut self,
-        value: types::ListDataConnectorExecutionResultsIncludeRequestUrl,
-    ) -> Self {
-        self.include_request_url = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataConnectorExecutionResultList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataConnectorExecutionResultList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.data_connector_id.to_string(),
-                    ),
-                );
-                path.push_str("/execution_results");
-                path
-            },
-        );
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let request = match &self.success {
-            Some(value) => request.query("success", value),
-            None => request,
-        };
-        let request = match &self.error_type {
-            Some(value) => request.query("error_type", value),
-            None => request,
-        };
-        let request = match &self.start_ts {
-            Some(value) => request.query("start_ts", value),
-            None => request,
-        };
-        let request = match &self.end_ts {
-            Some(value) => request.query("end_ts", value),
-            None => request,
-        };
-        let request = match &self.include_bodies {
-            Some(value) => request.query("include_bodies", value),
-            None => request,
-        };
-        let request = match &self.include_request_url {
-            Some(value) => request.query("include_request_url", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'a,
-        Result<types::DataConnectorExecutionResult, Error>,
-    > {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListDataConnectorExecutionResults<'a> {
-    type Output = Result<types::DataConnectorExecutionResultList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::show_data_connector_execution_result`]: `GET /data_connectors/{data_connector_id}/execution_results/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ShowDataConnectorExecutionResult<'a> {
-    client: &'a Client,
-    data_connector_id: String,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> ShowDataConnectorExecutionResult<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        data_connector_id: String,
-        id: String,
-    ) -> Self {
-        Self {
-            client,
-            data_connector_id,
             id,
             options: RequestOptions::default(),
         }
@@ -6252,25 +8097,17 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataConnectorExecutionResult, Error> {
+    pub async fn send(self) -> Result<types::Article, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataConnectorExecutionResult>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
                 let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.data_connector_id.to_string(),
-                    ),
-                );
-                path.push_str("/execution_results/");
+                path.push_str("/articles/");
                 path.push_str(
                     &crate::runtime::encode_path_segment(&self.id.to_string()),
                 );
@@ -6281,8 +8118,322 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ShowDataConnectorExecutionResult<'a> {
-    type Output = Result<types::DataConnectorExecutionResult, Error>;
+impl<'a> std::future::IntoFuture for RetrieveArticle<'a> {
+    type Output = Result<types::Article, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_brand`]: `GET /brands/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveBrand<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> RetrieveBrand<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Brand, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Brand>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/brands/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveBrand<'a> {
+    type Output = Result<types::Brand, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_collection`]: `GET /help_center/collections/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveCollection<'a> {
+    client: &'a Client,
+    id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveCollection<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Collection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveCollection<'a> {
+    type Output = Result<types::Collection, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_company`]: `GET /companies`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveCompany<'a> {
+    client: &'a Client,
+    name: Option<String>,
+    company_id: Option<String>,
+    tag_id: Option<String>,
+    segment_id: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    options: RequestOptions,
+}
+impl<'a> RetrieveCompany<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            name: None,
+            company_id: None,
+            tag_id: None,
+            segment_id: None,
+            page: None,
+            per_page: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The `name` of the company to filter by.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The `company_id` of the company to filter by.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// The `tag_id` of the company to filter by.
+    pub fn tag_id(mut self, value: impl Into<String>) -> Self {
+        self.tag_id = Some(value.into());
+        self
+    }
+    /// The `segment_id` of the company to filter by.
+    pub fn segment_id(mut self, value: impl Into<String>) -> Self {
+        self.segment_id = Some(value.into());
+        self
+    }
+    /// The page of results to fetch. Defaults to first page
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many results to display per page. Defaults to 15
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CompanyList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CompanyList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = match &self.name {
+            Some(value) => request.query("name", value),
+            None => request,
+        };
+        let request = match &self.company_id {
+            Some(value) => request.query("company_id", value),
+            None => request,
+        };
+        let request = match &self.tag_id {
+            Some(value) => request.query("tag_id", value),
+            None => request,
+        };
+        let request = match &self.segment_id {
+            Some(value) => request.query("segment_id", value),
+            None => request,
+        };
+        let request = match &self.page {
+            Some(value) => request.query("page", value),
+            None => request,
+        };
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, requesting page after page until `total_pages`.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
+        let first = self.page.unwrap_or(1);
+        crate::runtime::paginate(move |page: Option<i64>| {
+            let mut request = self.clone();
+            let current = page.unwrap_or(first);
+            request.page = Some(current);
+            async move {
+                let page = request.send().await?;
+                let total: Option<i64> = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.total_pages.as_ref())
+                    .copied();
+                let next = total.filter(|total| current < *total).map(|_| current + 1);
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
+    type Output = Result<types::CompanyList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_conversation`]: `GET /conversations/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveConversation<'a> {
+    client: &'a Client,
+    id: i64,
+    display_as: Option<String>,
+    include_translations: Option<bool>,
+    include_email_history: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> RetrieveConversation<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            display_as: None,
+            include_translations: None,
+            include_email_history: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields.
+    pub fn display_as(mut self, value: impl Into<String>) -> Self {
+        self.display_as = Some(value.into());
+        self
+    }
+    /// If set to true, conversation parts will be translated to the detected language of the conversation.
+    pub fn include_translations(mut self, value: bool) -> Self {
+        self.include_translations = Some(value);
+        self
+    }
+    /// If set to true, the source of the conversation will include the email history.
+    pub fn include_email_history(mut self, value: bool) -> Self {
+        self.include_email_history = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.display_as {
+            Some(value) => request.query("display_as", value),
+            None => request,
+        };
+        let request = match &self.include_translations {
+            Some(value) => request.query("include_translations", value),
+            None => request,
+        };
+        let request = match &self.include_email_history {
+            Some(value) => request.query("include_email_history", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -6354,276 +8505,6 @@ impl<'a> std::future::IntoFuture for RetrieveDataConnector<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::delete_data_connector`]: `DELETE /data_connectors/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteDataConnector<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteDataConnector<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedDataConnectorObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedDataConnectorObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteDataConnector<'a> {
-    type Output = Result<types::DeletedDataConnectorObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_data_connector`]: `PATCH /data_connectors/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateDataConnector<'a> {
-    client: &'a Client,
-    id: String,
-    body: Option<types::UpdateDataConnectorRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateDataConnector<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataConnectorRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataConnectorDetail, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataConnectorDetail>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PATCH,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateDataConnector<'a> {
-    type Output = Result<types::DataConnectorDetail, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::download_data_export`]: `GET /download/content/data/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DownloadDataExport<'a> {
-    client: &'a Client,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> DownloadDataExport<'a> {
-    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
-        Self {
-            client,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/download/content/data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDownloadReportingDataByJobIdentifier<'a> {
-    client: &'a Client,
-    accept: types::GetDownloadReportingDataByJobIdentifierAccept,
-    app_id: String,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
-        app_id: String,
-        job_identifier: String,
-    ) -> Self {
-        Self {
-            client,
-            accept,
-            app_id,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/download/reporting_data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let value = &self.app_id;
-        let request = request.query("app_id", value);
-        let value = &self.accept;
-        let request = request.header("Accept", &value.to_string())?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for GetDownloadReportingDataByJobIdentifier<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_emails`]: `GET /emails`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListEmails<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListEmails<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::EmailList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListEmails<'a> {
-    type Output = Result<types::EmailList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::retrieve_email`]: `GET /emails/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -6671,937 +8552,6 @@ impl<'a> RetrieveEmail<'a> {
 }
 impl<'a> std::future::IntoFuture for RetrieveEmail<'a> {
     type Output = Result<types::EmailSetting, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::lis_data_events`]: `GET /events`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataEvents<'a> {
-    client: &'a Client,
-    filter: types::LisDataEventsFilter,
-    type_: String,
-    summary: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> LisDataEvents<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        filter: types::LisDataEventsFilter,
-        type_: String,
-    ) -> Self {
-        Self {
-            client,
-            filter,
-            type_,
-            summary: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// summary flag
-    pub fn summary(mut self, value: bool) -> Self {
-        self.summary = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
-        let value = &self.filter;
-        let request = request
-            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
-        let value = &self.type_;
-        let request = request.query("type", value);
-        let request = match &self.summary {
-            Some(value) => request.query("summary", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
-    type Output = Result<types::DataEventSummary, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_data_event`]: `POST /events`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateDataEvent<'a> {
-    client: &'a Client,
-    body: Option<types::CreateDataEventRequest>,
-    options: RequestOptions,
-}
-impl<'a> CreateDataEvent<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for CreateDataEvent<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::data_event_summaries`]: `POST /events/summaries`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DataEventSummaries<'a> {
-    client: &'a Client,
-    body: Option<types::CreateDataEventSummariesRequest>,
-    options: RequestOptions,
-}
-impl<'a> DataEventSummaries<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/events/summaries".to_owned(),
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::cancel_data_export`]: `POST /export/cancel/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CancelDataExport<'a> {
-    client: &'a Client,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> CancelDataExport<'a> {
-    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
-        Self {
-            client,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataExport, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/export/cancel/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
-    type Output = Result<types::DataExport, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_data_export`]: `POST /export/content/data`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateDataExport<'a> {
-    client: &'a Client,
-    body: types::CreateDataExportsRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateDataExport<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateDataExportsRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataExport, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/export/content/data".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateDataExport<'a> {
-    type Output = Result<types::DataExport, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_data_export`]: `GET /export/content/data/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDataExport<'a> {
-    client: &'a Client,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> GetDataExport<'a> {
-    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
-        Self {
-            client,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataExport, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/content/data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetDataExport<'a> {
-    type Output = Result<types::DataExport, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PostExportReportingDataEnqueue<'a> {
-    client: &'a Client,
-    body: types::PostExportReportingDataEnqueueBody,
-    options: RequestOptions,
-}
-impl<'a> PostExportReportingDataEnqueue<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::PostExportReportingDataEnqueueBody,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/export/reporting_data/enqueue".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
-    type Output = Result<types::PostExportReportingDataEnqueueResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExportReportingDataGetDatasets<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> GetExportReportingDataGetDatasets<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetExportReportingDataGetDatasetsResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/export/reporting_data/get_datasets".to_owned(),
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetExportReportingDataGetDatasets<'a> {
-    type Output = Result<types::GetExportReportingDataGetDatasetsResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_export_reporting_data_by_job_identifier`]: `GET /export/reporting_data/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExportReportingDataByJobIdentifier<'a> {
-    client: &'a Client,
-    app_id: String,
-    client_id: String,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> GetExportReportingDataByJobIdentifier<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        app_id: String,
-        client_id: String,
-        job_identifier: String,
-    ) -> Self {
-        Self {
-            client,
-            app_id,
-            client_id,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/reporting_data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let value = &self.app_id;
-        let request = request.query("app_id", value);
-        let value = &self.client_id;
-        let request = request.query("client_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
-    type Output = Result<types::GetExportReportingDataByJobIdentifierResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::export_workflow`]: `GET /export/workflows/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ExportWorkflow<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> ExportWorkflow<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::WorkflowExport, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::WorkflowExport>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/workflows/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ExportWorkflow<'a> {
-    type Output = Result<types::WorkflowExport, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::collect_fin_voice_call_by_id`]: `GET /fin_voice/collect/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CollectFinVoiceCallById<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> CollectFinVoiceCallById<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::AiCallResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AiCallResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/collect/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CollectFinVoiceCallById<'a> {
-    type Output = Result<types::AiCallResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::collect_fin_voice_calls_by_conversation_id`]: `GET /fin_voice/conversation/{conversation_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CollectFinVoiceCallsByConversationId<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    options: RequestOptions,
-}
-impl<'a> CollectFinVoiceCallsByConversationId<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
-        Self {
-            client,
-            conversation_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<Vec<types::AiCallResponse>, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<Vec<types::AiCallResponse>>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/conversation/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CollectFinVoiceCallsByConversationId<'a> {
-    type Output = Result<Vec<types::AiCallResponse>, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::collect_fin_voice_call_by_external_id`]: `GET /fin_voice/external_id/{external_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CollectFinVoiceCallByExternalId<'a> {
-    client: &'a Client,
-    external_id: String,
-    options: RequestOptions,
-}
-impl<'a> CollectFinVoiceCallByExternalId<'a> {
-    pub(super) fn new(client: &'a Client, external_id: String) -> Self {
-        Self {
-            client,
-            external_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::AiCallResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AiCallResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/external_id/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CollectFinVoiceCallByExternalId<'a> {
-    type Output = Result<types::AiCallResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::collect_fin_voice_call_by_phone_number`]: `GET /fin_voice/phone_number/{phone_number}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CollectFinVoiceCallByPhoneNumber<'a> {
-    client: &'a Client,
-    phone_number: String,
-    options: RequestOptions,
-}
-impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
-    pub(super) fn new(client: &'a Client, phone_number: String) -> Self {
-        Self {
-            client,
-            phone_number,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the JSON body as is: the description declares no success response.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/phone_number/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.phone_number.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        if response.body().is_empty() {
-            Ok(response.empty().map(|()| serde_json::Value::Null))
-        } else {
-            response.json()
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for CollectFinVoiceCallByPhoneNumber<'a> {
-    type Output = Result<serde_json::Value, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::register_fin_voice_call`]: `POST /fin_voice/register`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RegisterFinVoiceCall<'a> {
-    client: &'a Client,
-    body: types::RegisterFinVoiceCallRequest,
-    options: RequestOptions,
-}
-impl<'a> RegisterFinVoiceCall<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::RegisterFinVoiceCallRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::AiCallResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AiCallResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/fin_voice/register".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RegisterFinVoiceCall<'a> {
-    type Output = Result<types::AiCallResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_folders`]: `GET /folders`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListFolders<'a> {
-    client: &'a Client,
-    page: Option<i64>,
-    per_page: Option<i64>,
-    parent_folder_id: Option<i64>,
-    options: RequestOptions,
-}
-impl<'a> ListFolders<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            page: None,
-            per_page: None,
-            parent_folder_id: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The page number
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
-        self
-    }
-    /// Number of results per page
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// Filter folders by parent folder ID. Use this to list only direct children of a specific folder.
-    pub fn parent_folder_id(mut self, value: i64) -> Self {
-        self.parent_folder_id = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ListFoldersResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ListFoldersResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
-        let request = match &self.page {
-            Some(value) => request.query("page", value),
-            None => request,
-        };
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let request = match &self.parent_folder_id {
-            Some(value) => request.query("parent_folder_id", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, requesting page after page until `total_pages`.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Folder, Error>> {
-        let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(move |page: Option<i64>| {
-            let mut request = self.clone();
-            let current = page.unwrap_or(first);
-            request.page = Some(current);
-            async move {
-                let page = request.send().await?;
-                let total: Option<i64> = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.total_pages.as_ref())
-                    .copied();
-                let next = total.filter(|total| current < *total).map(|_| current + 1);
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListFolders<'a> {
-    type Output = Result<types::ListFoldersResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_folder`]: `POST /folders`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateFolder<'a> {
-    client: &'a Client,
-    body: types::CreateFolderBody,
-    options: RequestOptions,
-}
-impl<'a> CreateFolder<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateFolderBody) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Folder, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateFolder<'a> {
-    type Output = Result<types::Folder, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -7657,442 +8607,6 @@ impl<'a> std::future::IntoFuture for RetrieveFolder<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::update_folder`]: `PUT /folders/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateFolder<'a> {
-    client: &'a Client,
-    id: i64,
-    body: types::UpdateFolderBody,
-    options: RequestOptions,
-}
-impl<'a> UpdateFolder<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: i64,
-        body: types::UpdateFolderBody,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Folder, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/folders/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
-    type Output = Result<types::Folder, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_folder`]: `DELETE /folders/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteFolder<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> DeleteFolder<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedFolderObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedFolderObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/folders/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteFolder<'a> {
-    type Output = Result<types::DeletedFolderObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_all_collections`]: `GET /help_center/collections`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAllCollections<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListAllCollections<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CollectionList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CollectionList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/help_center/collections".to_owned(),
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Collection, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListAllCollections<'a> {
-    type Output = Result<types::CollectionList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_collection`]: `POST /help_center/collections`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCollection<'a> {
-    client: &'a Client,
-    body: types::CreateCollectionRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateCollection<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateCollectionRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Collection, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/help_center/collections".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateCollection<'a> {
-    type Output = Result<types::Collection, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_collection`]: `GET /help_center/collections/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveCollection<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Collection, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveCollection<'a> {
-    type Output = Result<types::Collection, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_collection`]: `PUT /help_center/collections/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCollection<'a> {
-    client: &'a Client,
-    id: i64,
-    body: Option<types::UpdateCollectionRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Collection, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateCollection<'a> {
-    type Output = Result<types::Collection, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_collection`]: `DELETE /help_center/collections/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCollection<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> DeleteCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedCollectionObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedCollectionObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteCollection<'a> {
-    type Output = Result<types::DeletedCollectionObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_help_centers`]: `GET /help_center/help_centers`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListHelpCenters<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListHelpCenters<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::HelpCenterList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::HelpCenterList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/help_center/help_centers".to_owned(),
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListHelpCenters<'a> {
-    type Output = Result<types::HelpCenterList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -8138,186 +8652,6 @@ impl<'a> RetrieveHelpCenter<'a> {
 }
 impl<'a> std::future::IntoFuture for RetrieveHelpCenter<'a> {
     type Output = Result<types::HelpCenter, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_internal_articles`]: `GET /internal_articles`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListInternalArticles<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListInternalArticles<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::InternalArticleList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::InternalArticleList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/internal_articles".to_owned(),
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::InternalArticleListItem, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListInternalArticles<'a> {
-    type Output = Result<types::InternalArticleList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_internal_article`]: `POST /internal_articles`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateInternalArticle<'a> {
-    client: &'a Client,
-    body: types::CreateInternalArticleRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateInternalArticle<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateInternalArticleRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::InternalArticle, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::InternalArticle>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/internal_articles".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
-    type Output = Result<types::InternalArticle, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::search_internal_articles`]: `GET /internal_articles/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchInternalArticles<'a> {
-    client: &'a Client,
-    folder_id: Option<i64>,
-    options: RequestOptions,
-}
-impl<'a> SearchInternalArticles<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            folder_id: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.
-    pub fn folder_id(mut self, value: i64) -> Self {
-        self.folder_id = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::InternalArticleSearchResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/internal_articles/search".to_owned(),
-        );
-        let request = match &self.folder_id {
-            Some(value) => request.query("folder_id", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for SearchInternalArticles<'a> {
-    type Output = Result<types::InternalArticleSearchResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -8375,670 +8709,6 @@ impl<'a> std::future::IntoFuture for RetrieveInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::update_internal_article`]: `PUT /internal_articles/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateInternalArticle<'a> {
-    client: &'a Client,
-    id: i64,
-    body: Option<types::UpdateInternalArticleRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateInternalArticleRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::InternalArticle, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::InternalArticle>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateInternalArticle<'a> {
-    type Output = Result<types::InternalArticle, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_internal_article`]: `DELETE /internal_articles/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteInternalArticle<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> DeleteInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedInternalArticleObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedInternalArticleObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
-    type Output = Result<types::DeletedInternalArticleObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::jobs_status`]: `GET /jobs/status/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JobsStatus<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> JobsStatus<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Jobs, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/jobs/status/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for JobsStatus<'a> {
-    type Output = Result<types::Jobs, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_macros`]: `GET /macros`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListMacros<'a> {
-    client: &'a Client,
-    per_page: Option<i64>,
-    starting_after: Option<String>,
-    updated_since: Option<i64>,
-    options: RequestOptions,
-}
-impl<'a> ListMacros<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            per_page: None,
-            starting_after: None,
-            updated_since: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The number of results per page
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// Base64-encoded cursor containing \[updated_at, id\] for pagination
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Unix timestamp to filter macros updated after this time
-    pub fn updated_since(mut self, value: i64) -> Self {
-        self.updated_since = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::MacroList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let request = match &self.updated_since {
-            Some(value) => request.query("updated_since", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<Option<types::Macro>, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListMacros<'a> {
-    type Output = Result<types::MacroList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_macro`]: `GET /macros/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMacro<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> GetMacro<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Macro, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Macro>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/macros/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetMacro<'a> {
-    type Output = Result<types::Macro, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::identify_admin`]: `GET /me`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct IdentifyAdmin<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> IdentifyAdmin<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::AdminWithApp, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AdminWithApp>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for IdentifyAdmin<'a> {
-    type Output = Result<types::AdminWithApp, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_message`]: `POST /messages`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateMessage<'a> {
-    client: &'a Client,
-    body: Option<types::CreateMessageRequest>,
-    options: RequestOptions,
-}
-impl<'a> CreateMessage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Message, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateMessage<'a> {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_whats_app_message_status`]: `GET /messages/status`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetWhatsAppMessageStatus<'a> {
-    client: &'a Client,
-    ruleset_id: String,
-    per_page: Option<i64>,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> GetWhatsAppMessageStatus<'a> {
-    pub(super) fn new(client: &'a Client, ruleset_id: String) -> Self {
-        Self {
-            client,
-            ruleset_id,
-            per_page: None,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Number of results per page (default 50, max 100)
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// Cursor for pagination, used to fetch the next page of results
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::WhatsappMessageStatusList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::WhatsappMessageStatusList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/messages/status".to_owned(),
-        );
-        let value = &self.ruleset_id;
-        let request = request.query("ruleset_id", value);
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'a,
-        Result<types::WhatsappMessageStatusListEventsItem, Error>,
-    > {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .map(|value| &value.pages)
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.events,
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for GetWhatsAppMessageStatus<'a> {
-    type Output = Result<types::WhatsappMessageStatusList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_whats_app_message_status`]: `GET /messages/whatsapp/status`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveWhatsAppMessageStatus<'a> {
-    client: &'a Client,
-    message_id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveWhatsAppMessageStatus<'a> {
-    pub(super) fn new(client: &'a Client, message_id: String) -> Self {
-        Self {
-            client,
-            message_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::WhatsappMessageStatus, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::WhatsappMessageStatus>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/messages/whatsapp/status".to_owned(),
-        );
-        let value = &self.message_id;
-        let request = request.query("message_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveWhatsAppMessageStatus<'a> {
-    type Output = Result<types::WhatsappMessageStatus, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_news_items`]: `GET /news/news_items`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListNewsItems<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListNewsItems<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/news/news_items".to_owned(),
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'a,
-        Result<types::PaginatedResponseDataItem, Error>,
-    > {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListNewsItems<'a> {
-    type Output = Result<types::PaginatedResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_news_item`]: `POST /news/news_items`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateNewsItem<'a> {
-    client: &'a Client,
-    body: types::NewsItemRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, body: types::NewsItemRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::NewsItem, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/news/news_items".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateNewsItem<'a> {
-    type Output = Result<types::NewsItem, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::retrieve_news_item`]: `GET /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -9084,195 +8754,6 @@ impl<'a> RetrieveNewsItem<'a> {
 }
 impl<'a> std::future::IntoFuture for RetrieveNewsItem<'a> {
     type Output = Result<types::NewsItem, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_news_item`]: `PUT /news/news_items/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateNewsItem<'a> {
-    client: &'a Client,
-    id: i64,
-    body: types::NewsItemRequest,
-    options: RequestOptions,
-}
-impl<'a> UpdateNewsItem<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: i64,
-        body: types::NewsItemRequest,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::NewsItem, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateNewsItem<'a> {
-    type Output = Result<types::NewsItem, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_news_item`]: `DELETE /news/news_items/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteNewsItem<'a> {
-    client: &'a Client,
-    id: i64,
-    options: RequestOptions,
-}
-impl<'a> DeleteNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteNewsItem<'a> {
-    type Output = Result<types::DeletedObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_newsfeeds`]: `GET /news/newsfeeds`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListNewsfeeds<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListNewsfeeds<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/news/newsfeeds".to_owned(),
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'a,
-        Result<types::PaginatedResponseDataItem, Error>,
-    > {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListNewsfeeds<'a> {
-    type Output = Result<types::PaginatedResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9328,96 +8809,6 @@ impl<'a> std::future::IntoFuture for RetrieveNewsfeed<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::list_live_newsfeed_items`]: `GET /news/newsfeeds/{id}/items`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListLiveNewsfeedItems<'a> {
-    client: &'a Client,
-    id: String,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListLiveNewsfeedItems<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/items");
-                path
-            },
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'a,
-        Result<types::PaginatedResponseDataItem, Error>,
-    > {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListLiveNewsfeedItems<'a> {
-    type Output = Result<types::PaginatedResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::retrieve_note`]: `GET /notes/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -9463,106 +8854,6 @@ impl<'a> RetrieveNote<'a> {
 }
 impl<'a> std::future::IntoFuture for RetrieveNote<'a> {
     type Output = Result<types::Note, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_phone_switch`]: `POST /phone_call_redirects`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreatePhoneSwitch<'a> {
-    client: &'a Client,
-    body: types::CreatePhoneSwitchRequest,
-    options: RequestOptions,
-}
-impl<'a> CreatePhoneSwitch<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreatePhoneSwitchRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::PhoneSwitch, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PhoneSwitch>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/phone_call_redirects".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
-    type Output = Result<types::PhoneSwitch, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_segments`]: `GET /segments`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListSegments<'a> {
-    client: &'a Client,
-    include_count: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> ListSegments<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            include_count: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// It includes the count of contacts that belong to each segment.
-    pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SegmentList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SegmentList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
-        let request = match &self.include_count {
-            Some(value) => request.query("include_count", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListSegments<'a> {
-    type Output = Result<types::SegmentList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9618,274 +8909,6 @@ impl<'a> std::future::IntoFuture for RetrieveSegment<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::list_subscription_types`]: `GET /subscription_types`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListSubscriptionTypes<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListSubscriptionTypes<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubscriptionTypeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/subscription_types".to_owned(),
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListSubscriptionTypes<'a> {
-    type Output = Result<types::SubscriptionTypeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_tags`]: `GET /tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTags<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListTags<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TagList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTags<'a> {
-    type Output = Result<types::TagList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_tag`]: `POST /tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateTag<'a> {
-    client: &'a Client,
-    body: Option<types::CreateTagBody>,
-    options: RequestOptions,
-}
-impl<'a> CreateTag<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTagBody) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TagBasic, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateTag<'a> {
-    type Output = Result<types::TagBasic, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::find_tag`]: `GET /tags/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct FindTag<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> FindTag<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TagBasic, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for FindTag<'a> {
-    type Output = Result<types::TagBasic, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_tag`]: `DELETE /tags/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteTag<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteTag<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteTag<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_teams`]: `GET /teams`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTeams<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListTeams<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TeamList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTeams<'a> {
-    type Output = Result<types::TeamList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::retrieve_team`]: `GET /teams/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -9936,28 +8959,21 @@ impl<'a> std::future::IntoFuture for RetrieveTeam<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::get_team_metrics`]: `GET /teams/{team_id}/metrics`.
+/// Request builder for [`Client::retrieve_visitor_with_user_id`]: `GET /visitors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTeamMetrics<'a> {
+pub struct RetrieveVisitorWithUserId<'a> {
     client: &'a Client,
-    team_id: String,
-    idle_threshold: Option<i64>,
+    user_id: String,
     options: RequestOptions,
 }
-impl<'a> GetTeamMetrics<'a> {
-    pub(super) fn new(client: &'a Client, team_id: String) -> Self {
+impl<'a> RetrieveVisitorWithUserId<'a> {
+    pub(super) fn new(client: &'a Client, user_id: String) -> Self {
         Self {
             client,
-            team_id,
-            idle_threshold: None,
+            user_id,
             options: RequestOptions::default(),
         }
-    }
-    /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
-    pub fn idle_threshold(mut self, value: i64) -> Self {
-        self.idle_threshold = Some(value);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -9965,52 +8981,160 @@ impl<'a> GetTeamMetrics<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TeamMetricList, Error> {
+    pub async fn send(self) -> Result<types::Visitor, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let value = &self.user_id;
+        let request = request.query("user_id", value);
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveVisitorWithUserId<'a> {
+    type Output = Result<types::Visitor, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_whats_app_message_status`]: `GET /messages/whatsapp/status`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveWhatsAppMessageStatus<'a> {
+    client: &'a Client,
+    message_id: String,
+    options: RequestOptions,
+}
+impl<'a> RetrieveWhatsAppMessageStatus<'a> {
+    pub(super) fn new(client: &'a Client, message_id: String) -> Self {
+        Self {
+            client,
+            message_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::WhatsappMessageStatus, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::TeamMetricList>, Error> {
+    ) -> Result<Response<types::WhatsappMessageStatus>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/teams/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.team_id.to_string()),
-                );
-                path.push_str("/metrics");
-                path
-            },
+            "/messages/whatsapp/status".to_owned(),
         );
-        let request = match &self.idle_threshold {
-            Some(value) => request.query("idle_threshold", value),
-            None => request,
-        };
+        let value = &self.message_id;
+        let request = request.query("message_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for GetTeamMetrics<'a> {
-    type Output = Result<types::TeamMetricList, Error>;
+impl<'a> std::future::IntoFuture for RetrieveWhatsAppMessageStatus<'a> {
+    type Output = Result<types::WhatsappMessageStatus, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::list_ticket_states`]: `GET /ticket_states`.
+/// Request builder for [`Client::scroll_over_all_companies`]: `GET /companies/scroll`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTicketStates<'a> {
+pub struct ScrollOverAllCompanies<'a> {
     client: &'a Client,
+    scroll_param: Option<String>,
     options: RequestOptions,
 }
-impl<'a> ListTicketStates<'a> {
+impl<'a> ScrollOverAllCompanies<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
+            scroll_param: None,
+            options: RequestOptions::default(),
+        }
+    }
+    pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
+        self.scroll_param = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CompanyScroll, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CompanyScroll>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/companies/scroll".to_owned(),
+        );
+        let request = match &self.scroll_param {
+            Some(value) => request.query("scroll_param", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.scroll_param = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.scroll_param.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ScrollOverAllCompanies<'a> {
+    type Output = Result<types::CompanyScroll, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::search_activity_logs`]: `POST /admins/activity_logs/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchActivityLogs<'a> {
+    client: &'a Client,
+    body: types::SearchActivityLogsBody,
+    options: RequestOptions,
+}
+impl<'a> SearchActivityLogs<'a> {
+    pub(super) fn new(client: &'a Client, body: types::SearchActivityLogsBody) -> Self {
+        Self {
+            client,
+            body,
             options: RequestOptions::default(),
         }
     }
@@ -10020,39 +9144,71 @@ impl<'a> ListTicketStates<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketStateList, Error> {
+    pub async fn send(self) -> Result<types::ActivityLogList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::TicketStateList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+    ) -> Result<Response<types::ActivityLogList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/admins/activity_logs/search".to_owned(),
+        );
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ListTicketStates<'a> {
-    type Output = Result<types::TicketStateList, Error>;
+impl<'a> std::future::IntoFuture for SearchActivityLogs<'a> {
+    type Output = Result<types::ActivityLogList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::list_ticket_types`]: `GET /ticket_types`.
+/// Request builder for [`Client::search_articles`]: `GET /articles/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTicketTypes<'a> {
+pub struct SearchArticles<'a> {
     client: &'a Client,
+    phrase: Option<String>,
+    state: Option<String>,
+    help_center_id: Option<i64>,
+    highlight: Option<bool>,
     options: RequestOptions,
 }
-impl<'a> ListTicketTypes<'a> {
+impl<'a> SearchArticles<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
+            phrase: None,
+            state: None,
+            help_center_id: None,
+            highlight: None,
             options: RequestOptions::default(),
         }
+    }
+    /// The phrase within your articles to search for.
+    pub fn phrase(mut self, value: impl Into<String>) -> Self {
+        self.phrase = Some(value.into());
+        self
+    }
+    /// The state of the Articles returned. One of `published`, `draft` or `all`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// The ID of the Help Center to search in.
+    pub fn help_center_id(mut self, value: i64) -> Self {
+        self.help_center_id = Some(value);
+        self
+    }
+    /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
+    pub fn highlight(mut self, value: bool) -> Self {
+        self.highlight = Some(value);
+        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10060,196 +9216,57 @@ impl<'a> ListTicketTypes<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketTypeList, Error> {
+    pub async fn send(self) -> Result<types::ArticleSearchResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::TicketTypeList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
-    type Output = Result<types::TicketTypeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_ticket_type`]: `POST /ticket_types`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateTicketType<'a> {
-    client: &'a Client,
-    body: types::CreateTicketTypeRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateTicketType<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateTicketTypeRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateTicketType<'a> {
-    type Output = Result<types::TicketType, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_ticket_type`]: `GET /ticket_types/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTicketType<'a> {
-    client: &'a Client,
-    id: String,
-    options: RequestOptions,
-}
-impl<'a> GetTicketType<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
+    ) -> Result<Response<types::ArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
+            "/articles/search".to_owned(),
         );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetTicketType<'a> {
-    type Output = Result<types::TicketType, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_ticket_type`]: `PUT /ticket_types/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateTicketType<'a> {
-    client: &'a Client,
-    id: String,
-    body: Option<types::UpdateTicketTypeRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateTicketType<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self {
-            client,
-            id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
+        let request = match &self.phrase {
+            Some(value) => request.query("phrase", value),
+            None => request,
+        };
+        let request = match &self.state {
+            Some(value) => request.query("state", value),
+            None => request,
+        };
+        let request = match &self.help_center_id {
+            Some(value) => request.query("help_center_id", value),
+            None => request,
+        };
+        let request = match &self.highlight {
+            Some(value) => request.query("highlight", value),
             None => request,
         };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for UpdateTicketType<'a> {
-    type Output = Result<types::TicketType, Error>;
+impl<'a> std::future::IntoFuture for SearchArticles<'a> {
+    type Output = Result<types::ArticleSearchResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`.
+/// Request builder for [`Client::search_contacts`]: `POST /contacts/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateTicketTypeAttribute<'a> {
+pub struct SearchContacts<'a> {
     client: &'a Client,
-    ticket_type_id: String,
-    body: types::CreateTicketTypeAttributeRequest,
+    body: types::SearchRequest,
     options: RequestOptions,
 }
-impl<'a> CreateTicketTypeAttribute<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        ticket_type_id: String,
-        body: types::CreateTicketTypeAttributeRequest,
-    ) -> Self {
+impl<'a> SearchContacts<'a> {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
         Self {
             client,
-            ticket_type_id,
             body,
             options: RequestOptions::default(),
         }
@@ -10260,63 +9277,149 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
+    pub async fn send(self) -> Result<types::ContactList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::TicketTypeAttribute>, Error> {
+    ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path.push_str("/attributes");
-                path
-            },
+            "/contacts/search".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
 }
-impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
-    type Output = Result<types::TicketTypeAttribute, Error>;
+impl<'a> std::future::IntoFuture for SearchContacts<'a> {
+    type Output = Result<types::ContactList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{id}`.
+/// Request builder for [`Client::search_conversations`]: `POST /conversations/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateTicketTypeAttribute<'a> {
+pub struct SearchConversations<'a> {
     client: &'a Client,
-    ticket_type_id: String,
-    id: String,
-    body: Option<types::UpdateTicketTypeAttributeRequest>,
+    body: types::SearchRequest,
     options: RequestOptions,
 }
-impl<'a> UpdateTicketTypeAttribute<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String, id: String) -> Self {
+impl<'a> SearchConversations<'a> {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
         Self {
             client,
-            ticket_type_id,
-            id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
     }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(body);
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ConversationList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ConversationList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/conversations/search".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::ConversationListItem, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.conversations.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for SearchConversations<'a> {
+    type Output = Result<types::ConversationList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::search_internal_articles`]: `GET /internal_articles/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchInternalArticles<'a> {
+    client: &'a Client,
+    folder_id: Option<i64>,
+    options: RequestOptions,
+}
+impl<'a> SearchInternalArticles<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            folder_id: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.
+    pub fn folder_id(mut self, value: i64) -> Self {
+        self.folder_id = Some(value);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -10325,126 +9428,28 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
+    pub async fn send(self) -> Result<types::InternalArticleSearchResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::TicketTypeAttribute>, Error> {
+    ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path.push_str("/attributes/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
+            reqwest::Method::GET,
+            "/internal_articles/search".to_owned(),
         );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
+        let request = match &self.folder_id {
+            Some(value) => request.query("folder_id", value),
             None => request,
         };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
-    type Output = Result<types::TicketTypeAttribute, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_ticket`]: `POST /tickets`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateTicket<'a> {
-    client: &'a Client,
-    body: types::CreateTicketBody,
-    options: RequestOptions,
-}
-impl<'a> CreateTicket<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateTicket<'a> {
-    type Output = Result<types::Ticket, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct EnqueueCreateTicket<'a> {
-    client: &'a Client,
-    body: types::EnqueueCreateTicketBody,
-    options: RequestOptions,
-}
-impl<'a> EnqueueCreateTicket<'a> {
-    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Jobs, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/tickets/enqueue".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for EnqueueCreateTicket<'a> {
-    type Output = Result<types::Jobs, Error>;
+impl<'a> std::future::IntoFuture for SearchInternalArticles<'a> {
+    type Output = Result<types::InternalArticleSearchResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10521,15 +9526,73 @@ impl<'a> std::future::IntoFuture for SearchTickets<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::get_ticket`]: `GET /tickets/{id}`.
+/// Request builder for [`Client::set_away_admin`]: `PUT /admins/{id}/away`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTicket<'a> {
+pub struct SetAwayAdmin<'a> {
+    client: &'a Client,
+    id: i64,
+    body: types::SetAwayAdminBody,
+    options: RequestOptions,
+}
+impl<'a> SetAwayAdmin<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::SetAwayAdminBody,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Admin, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/admins/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/away");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for SetAwayAdmin<'a> {
+    type Output = Result<types::Admin, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::show_call`]: `GET /calls/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowCall<'a> {
     client: &'a Client,
     id: String,
     options: RequestOptions,
 }
-impl<'a> GetTicket<'a> {
+impl<'a> ShowCall<'a> {
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
@@ -10543,17 +9606,17 @@ impl<'a> GetTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Ticket, Error> {
+    pub async fn send(self) -> Result<types::Call, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<types::Call>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
                 let mut path = String::new();
-                path.push_str("/tickets/");
+                path.push_str("/calls/");
                 path.push_str(
                     &crate::runtime::encode_path_segment(&self.id.to_string()),
                 );
@@ -10564,8 +9627,1191 @@ impl<'a> GetTicket<'a> {
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for GetTicket<'a> {
-    type Output = Result<types::Ticket, Error>;
+impl<'a> std::future::IntoFuture for ShowCall<'a> {
+    type Output = Result<types::Call, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::show_call_recording`]: `GET /calls/{id}/recording`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowCallRecording<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> ShowCallRecording<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns where the API redirects to (not followed).
+    pub async fn send(self) -> Result<crate::runtime::Redirect, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::runtime::Redirect>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/calls/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/recording");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.redirect()
+    }
+}
+impl<'a> std::future::IntoFuture for ShowCallRecording<'a> {
+    type Output = Result<crate::runtime::Redirect, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::show_call_transcript`]: `GET /calls/{id}/transcript`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowCallTranscript<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> ShowCallTranscript<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the response body as text.
+    pub async fn send(self) -> Result<String, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<String>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/calls/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/transcript");
+                path
+            },
+        );
+        let request = request.header("Accept", "text/plain")?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.text()
+    }
+}
+impl<'a> std::future::IntoFuture for ShowCallTranscript<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::show_contact`]: `GET /contacts/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowContact<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> ShowContact<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ShowContactResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ShowContact<'a> {
+    type Output = Result<types::ShowContactResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::show_contact_by_external_id`]: `GET /contacts/find_by_external_id/{external_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowContactByExternalId<'a> {
+    client: &'a Client,
+    external_id: String,
+    options: RequestOptions,
+}
+impl<'a> ShowContactByExternalId<'a> {
+    pub(super) fn new(client: &'a Client, external_id: String) -> Self {
+        Self {
+            client,
+            external_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/find_by_external_id/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
+    type Output = Result<types::ShowContactByExternalIdResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::show_data_connector_execution_result`]: `GET /data_connectors/{data_connector_id}/execution_results/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ShowDataConnectorExecutionResult<'a> {
+    client: &'a Client,
+    data_connector_id: String,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> ShowDataConnectorExecutionResult<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        data_connector_id: String,
+        id: String,
+    ) -> Self {
+        Self {
+            client,
+            data_connector_id,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataConnectorExecutionResult, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataConnectorExecutionResult>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.data_connector_id.to_string(),
+                    ),
+                );
+                path.push_str("/execution_results/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ShowDataConnectorExecutionResult<'a> {
+    type Output = Result<types::DataConnectorExecutionResult, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::unarchive_contact`]: `POST /contacts/{id}/unarchive`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UnarchiveContact<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> UnarchiveContact<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactUnarchived, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactUnarchived>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/unarchive");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
+    type Output = Result<types::ContactUnarchived, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_article`]: `PUT /articles/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateArticle<'a> {
+    client: &'a Client,
+    id: i64,
+    body: Option<types::UpdateArticleRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateArticle<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Article, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
+    type Output = Result<types::Article, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_collection`]: `PUT /help_center/collections/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateCollection<'a> {
+    client: &'a Client,
+    id: i64,
+    body: Option<types::UpdateCollectionRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateCollection<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Collection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateCollection<'a> {
+    type Output = Result<types::Collection, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_company`]: `PUT /companies/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateCompany<'a> {
+    client: &'a Client,
+    id: String,
+    options: RequestOptions,
+}
+impl<'a> UpdateCompany<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_contact`]: `PUT /contacts/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateContact<'a> {
+    client: &'a Client,
+    id: String,
+    body: Option<types::UpdateContactRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateContact<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateContactRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::UpdateContactResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::UpdateContactResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateContact<'a> {
+    type Output = Result<types::UpdateContactResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_content_import_source`]: `PUT /ai/content_import_sources/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateContentImportSource<'a> {
+    client: &'a Client,
+    id: String,
+    body: types::UpdateContentImportSourceRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateContentImportSource<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateContentImportSourceRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentImportSource>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateContentImportSource<'a> {
+    type Output = Result<types::ContentImportSource, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_content_snippet`]: `PUT /content_snippets/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateContentSnippet<'a> {
+    client: &'a Client,
+    id: String,
+    body: types::ContentSnippetUpdateRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateContentSnippet<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ContentSnippetUpdateRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentSnippet, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentSnippet>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/content_snippets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
+    type Output = Result<types::ContentSnippet, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_conversation`]: `PUT /conversations/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateConversation<'a> {
+    client: &'a Client,
+    id: i64,
+    display_as: Option<String>,
+    body: Option<types::UpdateConversationRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateConversation<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            display_as: None,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields.
+    pub fn display_as(mut self, value: impl Into<String>) -> Self {
+        self.display_as = Some(value.into());
+        self
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateConversationRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.display_as {
+            Some(value) => request.query("display_as", value),
+            None => request,
+        };
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_conversation_part`]: `PUT /conversations/{conversation_id}/conversation_parts/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateConversationPart<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    id: String,
+    body: types::UpdateConversationPartRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateConversationPart<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        id: String,
+        body: types::UpdateConversationPartRequest,
+    ) -> Self {
+        Self {
+            client,
+            conversation_id,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ConversationPart, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ConversationPart>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/conversation_parts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
+    type Output = Result<types::ConversationPart, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_data_attribute`]: `PUT /data_attributes/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateDataAttribute<'a> {
+    client: &'a Client,
+    id: i64,
+    body: Option<types::UpdateDataAttributeRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateDataAttribute<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateDataAttributeRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataAttribute, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataAttribute>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/data_attributes/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
+    type Output = Result<types::DataAttribute, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_data_connector`]: `PATCH /data_connectors/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateDataConnector<'a> {
+    client: &'a Client,
+    id: String,
+    body: Option<types::UpdateDataConnectorRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateDataConnector<'a> {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateDataConnectorRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataConnectorDetail, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataConnectorDetail>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PATCH,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateDataConnector<'a> {
+    type Output = Result<types::DataConnectorDetail, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_external_page`]: `PUT /ai/external_pages/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateExternalPage<'a> {
+    client: &'a Client,
+    id: String,
+    body: types::UpdateExternalPageRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateExternalPage<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateExternalPageRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ExternalPage, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ExternalPage>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
+    type Output = Result<types::ExternalPage, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_folder`]: `PUT /folders/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateFolder<'a> {
+    client: &'a Client,
+    id: i64,
+    body: types::UpdateFolderBody,
+    options: RequestOptions,
+}
+impl<'a> UpdateFolder<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateFolderBody,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Folder, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/folders/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
+    type Output = Result<types::Folder, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_internal_article`]: `PUT /internal_articles/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateInternalArticle<'a> {
+    client: &'a Client,
+    id: i64,
+    body: Option<types::UpdateInternalArticleRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateInternalArticle<'a> {
+    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateInternalArticleRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::InternalArticle, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::InternalArticle>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateInternalArticle<'a> {
+    type Output = Result<types::InternalArticle, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_news_item`]: `PUT /news/news_items/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateNewsItem<'a> {
+    client: &'a Client,
+    id: i64,
+    body: types::NewsItemRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateNewsItem<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::NewsItemRequest,
+    ) -> Self {
+        Self {
+            client,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::NewsItem, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateNewsItem<'a> {
+    type Output = Result<types::NewsItem, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10632,21 +10878,28 @@ impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::delete_ticket`]: `DELETE /tickets/{id}`.
+/// Request builder for [`Client::update_ticket_type`]: `PUT /ticket_types/{id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteTicket<'a> {
+pub struct UpdateTicketType<'a> {
     client: &'a Client,
     id: String,
+    body: Option<types::UpdateTicketTypeRequest>,
     options: RequestOptions,
 }
-impl<'a> DeleteTicket<'a> {
+impl<'a> UpdateTicketType<'a> {
     pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
+            body: None,
             options: RequestOptions::default(),
         }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateTicketTypeRequest) -> Self {
+        self.body = Some(body);
+        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10654,313 +10907,104 @@ impl<'a> DeleteTicket<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketDeleted, Error> {
+    pub async fn send(self) -> Result<types::TicketType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateTicketType<'a> {
+    type Output = Result<types::TicketType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateTicketTypeAttribute<'a> {
+    client: &'a Client,
+    ticket_type_id: String,
+    id: String,
+    body: Option<types::UpdateTicketTypeAttributeRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateTicketTypeAttribute<'a> {
+    pub(super) fn new(client: &'a Client, ticket_type_id: String, id: String) -> Self {
+        Self {
+            client,
+            ticket_type_id,
+            id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateTicketTypeAttributeRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::TicketDeleted>, Error> {
+    ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
+            reqwest::Method::PUT,
             {
                 let mut path = String::new();
-                path.push_str("/tickets/");
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path.push_str("/attributes/");
                 path.push_str(
                     &crate::runtime::encode_path_segment(&self.id.to_string()),
                 );
                 path
             },
         );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for DeleteTicket<'a> {
-    type Output = Result<types::TicketDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::reply_ticket`]: `POST /tickets/{id}/reply`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ReplyTicket<'a> {
-    client: &'a Client,
-    id: String,
-    body: types::ReplyTicketBody,
-    options: RequestOptions,
-}
-impl<'a> ReplyTicket<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        id: String,
-        body: types::ReplyTicketBody,
-    ) -> Self {
-        Self {
-            client,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketReply, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::TicketReply>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/reply");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ReplyTicket<'a> {
-    type Output = Result<types::TicketReply, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::change_ticket_type`]: `POST /tickets/{ticket_id}/change_type`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ChangeTicketType<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    body: types::ChangeTicketTypeRequest,
-    options: RequestOptions,
-}
-impl<'a> ChangeTicketType<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        ticket_id: String,
-        body: types::ChangeTicketTypeRequest,
-    ) -> Self {
-        Self {
-            client,
-            ticket_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/change_type");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ChangeTicketType<'a> {
-    type Output = Result<types::Ticket, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachTagToTicket<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    body: types::AttachTagToTicketBody,
-    options: RequestOptions,
-}
-impl<'a> AttachTagToTicket<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        ticket_id: String,
-        body: types::AttachTagToTicketBody,
-    ) -> Self {
-        Self {
-            client,
-            ticket_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachTagToTicket<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachTagFromTicket<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    id: String,
-    body: types::DetachTagFromTicketBody,
-    options: RequestOptions,
-}
-impl<'a> DetachTagFromTicket<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        ticket_id: String,
-        id: String,
-        body: types::DetachTagFromTicketBody,
-    ) -> Self {
-        Self {
-            client,
-            ticket_id,
-            id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachTagFromTicket<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_visitor_with_user_id`]: `GET /visitors`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveVisitorWithUserId<'a> {
-    client: &'a Client,
-    user_id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveVisitorWithUserId<'a> {
-    pub(super) fn new(client: &'a Client, user_id: String) -> Self {
-        Self {
-            client,
-            user_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Visitor, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
-        let value = &self.user_id;
-        let request = request.query("user_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveVisitorWithUserId<'a> {
-    type Output = Result<types::Visitor, Error>;
+impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
+    type Output = Result<types::TicketTypeAttribute, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11010,50 +11054,6 @@ impl<'a> UpdateVisitor<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateVisitor<'a> {
     type Output = Result<types::Visitor, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::convert_visitor`]: `POST /visitors/convert`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConvertVisitor<'a> {
-    client: &'a Client,
-    body: types::ConvertVisitorRequest,
-    options: RequestOptions,
-}
-impl<'a> ConvertVisitor<'a> {
-    pub(super) fn new(client: &'a Client, body: types::ConvertVisitorRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Contact, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/visitors/convert".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ConvertVisitor<'a> {
-    type Output = Result<types::Contact, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

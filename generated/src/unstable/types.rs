@@ -28,6 +28,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/activity_log/properties/activity_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActivityLogActivityType {
     /// `admin_conversation_assignment_limit_change`
     AdminConversationAssignmentLimitChange,
@@ -604,6 +605,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
     Comment,
@@ -664,6 +666,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestType {
     /// `admin`
     Admin,
@@ -743,6 +746,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -821,6 +825,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestType {
     /// `admin`
     Admin,
@@ -991,6 +996,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/last_answer_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentLastAnswerType {
     /// `ai_answer`
     AiAnswer,
@@ -1047,6 +1053,7 @@ crate::runtime::object::value!(AiAgentLastAnswerType, serde_json::Value::is_stri
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/resolution_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentResolutionState {
     /// `assumed_resolution`
     AssumedResolution,
@@ -1115,6 +1122,7 @@ crate::runtime::object::value!(AiAgentResolutionState, serde_json::Value::is_str
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentSourceType {
     /// `essentials_plan_setup`
     EssentialsPlanSetup,
@@ -1396,6 +1404,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_content/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentState {
     /// `published`
     Published,
@@ -1452,6 +1461,7 @@ crate::runtime::object::value!(ArticleContentState, serde_json::Value::is_string
 ///
 /// Generated from `#/components/schemas/article_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentType {
     /// `article_content`
     ArticleContent,
@@ -1525,6 +1535,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListType {
     /// `list`
     List,
@@ -1633,6 +1644,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemState {
     /// `published`
     Published,
@@ -1689,6 +1701,7 @@ crate::runtime::object::value!(ArticleListItemState, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemType {
     /// `article`
     Article,
@@ -1782,6 +1795,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// `highlight`
     Highlight,
@@ -1858,6 +1872,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// `highlight`
     Highlight,
@@ -1955,6 +1970,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchResponseType {
     /// `list`
     List,
@@ -2040,6 +2056,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_statistics/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleStatisticsType {
     /// `article_statistics`
     ArticleStatistics,
@@ -2149,6 +2166,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleTranslatedContentType {
     /// `article_translated_content`
     ArticleTranslatedContent,
@@ -2223,6 +2241,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/assign_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
     /// `assignment`
     Assignment,
@@ -2275,6 +2294,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestType {
     /// `admin`
     Admin,
@@ -2351,6 +2371,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
@@ -2612,6 +2633,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/close_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestMessageType {
     /// `close`
     Close,
@@ -2664,6 +2686,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestType {
     /// `admin`
     Admin,
@@ -2781,6 +2804,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/collection_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollectionListType {
     /// `list`
     List,
@@ -2907,6 +2931,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company/properties/notes/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyNotesType {
     /// `note.list`
     NoteList,
@@ -2992,6 +3017,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanySegmentsType {
     /// `segment.list`
     SegmentList,
@@ -3060,6 +3086,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyTagsType {
     /// `tag.list`
     TagList,
@@ -3112,6 +3139,7 @@ crate::runtime::object::value!(CompanyTagsType, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/company/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyType {
     /// `company`
     Company,
@@ -3185,6 +3213,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_attached_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedContactsType {
     /// `list`
     List,
@@ -3256,6 +3285,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_attached_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedSegmentsType {
     /// `list`
     List,
@@ -3329,6 +3359,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_data/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyDataType {
     /// `company`
     Company,
@@ -3402,6 +3433,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyListType {
     /// `list`
     List,
@@ -3518,6 +3550,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_scroll/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyScrollType {
     /// `list`
     List,
@@ -3745,6 +3778,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_attached_companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactAttachedCompaniesType {
     /// `list`
     List,
@@ -3886,6 +3920,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactListType {
     /// `list`
     List,
@@ -4002,6 +4037,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReferenceType {
     /// `contact`
     Contact,
@@ -4077,6 +4113,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestMessageType {
     /// `comment`
     Comment,
@@ -4147,6 +4184,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestType {
     /// `user`
     User,
@@ -4204,6 +4242,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyConversationRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
@@ -4343,6 +4382,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_reply_ticket_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyTicketRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
@@ -4438,6 +4478,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactSegmentsType {
     /// `list`
     List,
@@ -4606,6 +4647,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceStatus {
     /// `active`
     Active,
@@ -4662,6 +4704,7 @@ crate::runtime::object::value!(ContentImportSourceStatus, serde_json::Value::is_
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceSyncBehavior {
     /// `api`
     Api,
@@ -4724,6 +4767,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceType {
     /// `content_import_source`
     ContentImportSource,
@@ -4797,6 +4841,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_import_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourcesListType {
     /// `list`
     List,
@@ -4931,6 +4976,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/content_snippet_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSnippetListType {
     /// `list`
     List,
@@ -5025,6 +5071,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_source/properties/content_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourceContentType {
     /// `file`
     File,
@@ -5110,6 +5157,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/content_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourcesListType {
     /// `content_source.list`
     ContentSourceList,
@@ -5227,6 +5275,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPriority {
     /// `priority`
     Priority,
@@ -5283,6 +5332,7 @@ crate::runtime::object::value!(ConversationPriority, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/conversation/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationState {
     /// `open`
     Open,
@@ -5529,6 +5579,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationContactsType {
     /// `contact.list`
     ContactList,
@@ -5601,6 +5652,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationDeletedObject {
     /// `conversation`
     Conversation,
@@ -5691,6 +5743,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListType {
     /// `conversation.list`
     ConversationList,
@@ -5805,6 +5858,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemPriority {
     /// `priority`
     Priority,
@@ -5863,6 +5917,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemState {
     /// `open`
     Open,
@@ -5973,6 +6028,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_part/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartState {
     /// `open`
     Open,
@@ -6112,6 +6168,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartsType {
     /// `conversation_part.list`
     ConversationPartList,
@@ -6313,6 +6370,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/current_sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaPausedCurrentSlaStatus {
     /// `active`
     Active,
@@ -6395,6 +6453,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaPausedSlaStatesValueStatus {
     /// `paused`
     Paused,
@@ -6489,6 +6548,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/current_sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedCurrentSlaStatus {
     /// `hit`
     Hit,
@@ -6575,6 +6635,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
     /// `hit`
     Hit,
@@ -6641,6 +6702,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_target_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSlaTargetMissedSlaTargetType {
     /// `first_reply_time`
     FirstReplyTime,
@@ -6756,6 +6818,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSourceType {
     /// `conversation`
     Conversation,
@@ -7071,6 +7134,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateArticleRequestState {
     /// `published`
     Published,
@@ -7216,6 +7280,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -7274,6 +7339,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -7365,6 +7431,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_conversation_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationRequestFromType {
     /// `lead`
     Lead,
@@ -7455,6 +7522,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestModel {
     /// `contact`
     Contact,
@@ -7511,6 +7579,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestDataType {
     /// `options`
     Options,
@@ -7575,7 +7644,8 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateDataAttributeRequestDataType2 {
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestDataTypeInline {
     /// `string`
     String,
     /// `integer`
@@ -7591,7 +7661,7 @@ pub enum CreateDataAttributeRequestDataType2 {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataType2 {
+impl CreateDataAttributeRequestDataTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7605,7 +7675,7 @@ impl CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl From<&str> for CreateDataAttributeRequestDataType2 {
+impl From<&str> for CreateDataAttributeRequestDataTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "string" => Self::String,
@@ -7618,17 +7688,17 @@ impl From<&str> for CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl std::fmt::Display for CreateDataAttributeRequestDataType2 {
+impl std::fmt::Display for CreateDataAttributeRequestDataTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for CreateDataAttributeRequestDataType2 {
+impl Serialize for CreateDataAttributeRequestDataTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
+impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7637,13 +7707,13 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
     }
 }
 /// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestDataType2 {
+impl Default for CreateDataAttributeRequestDataTypeInline {
     fn default() -> Self {
         Self::Unknown(Default::default())
     }
 }
 crate::runtime::object::value!(
-    CreateDataAttributeRequestDataType2, serde_json::Value::is_string
+    CreateDataAttributeRequestDataTypeInline, serde_json::Value::is_string
 );
 /// You can create a data connector by providing the required parameters.
 ///
@@ -7694,6 +7764,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_data_connector_request/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestAudiencesItem {
     /// `leads`
     Leads,
@@ -7779,6 +7850,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestDataInputsItemType {
     /// `string`
     String,
@@ -7861,6 +7933,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_data_connector_request/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataConnectorRequestHttpMethod {
     /// `get`
     Get,
@@ -8056,6 +8129,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateExternalPageRequestLocale {
     /// `en`
     En,
@@ -8173,6 +8247,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestBcc {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -8193,6 +8268,7 @@ crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object:
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestCc {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -8229,6 +8305,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestFromType {
     /// `admin`
     Admin,
@@ -8283,6 +8360,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
     InApp,
@@ -8354,6 +8432,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestTo {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -8470,6 +8549,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_ticket_reply_with_comment_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
@@ -8539,6 +8619,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
@@ -8653,6 +8734,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_type_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeAttributeRequestDataType {
     /// `string`
     String,
@@ -8760,6 +8842,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -8846,6 +8929,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/cursor_pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CursorPagesType {
     /// `pages`
     Pages,
@@ -8928,6 +9012,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/custom_action_finished/properties/action/properties/result`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomActionFinishedActionResult {
     /// `success`
     Success,
@@ -9018,6 +9103,7 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 /// Generated from `#/components/schemas/custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -9098,6 +9184,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/custom_channel_contact/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomChannelContactType {
     /// `user`
     User,
@@ -9245,6 +9332,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/customer_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomerRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
@@ -9363,6 +9451,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeDataType {
     /// `string`
     String,
@@ -9431,6 +9520,7 @@ crate::runtime::object::value!(DataAttributeDataType, serde_json::Value::is_stri
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeModel {
     /// `contact`
     Contact,
@@ -9487,6 +9577,7 @@ crate::runtime::object::value!(DataAttributeModel, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeType {
     /// `data_attribute`
     DataAttribute,
@@ -9556,6 +9647,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_attribute_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeListType {
     /// `list`
     List,
@@ -9650,6 +9742,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorHttpMethod {
     /// `get`
     Get,
@@ -9718,6 +9811,7 @@ crate::runtime::object::value!(DataConnectorHttpMethod, serde_json::Value::is_st
 ///
 /// Generated from `#/components/schemas/data_connector/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorState {
     /// `draft`
     Draft,
@@ -9774,6 +9868,7 @@ crate::runtime::object::value!(DataConnectorState, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/data_connector/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorType {
     /// `data_connector`
     DataConnector,
@@ -9908,6 +10003,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailAudiencesItem {
     /// `users`
     Users,
@@ -9970,6 +10066,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/configuration_response_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailConfigurationResponseType {
     /// `test_response_type`
     TestResponseType,
@@ -10051,6 +10148,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailDataInputsItemType {
     /// `string`
     String,
@@ -10117,6 +10215,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_transformation_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailDataTransformationType {
     /// `full_access`
     FullAccess,
@@ -10179,6 +10278,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/execution_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailExecutionType {
     /// `server_side`
     ServerSide,
@@ -10253,6 +10353,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailHttpMethod {
     /// `get`
     Get,
@@ -10364,6 +10465,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     /// `primitive_mapping`
     PrimitiveMapping,
@@ -10425,6 +10527,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
     /// `conversation`
     Conversation,
@@ -10498,6 +10601,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
     /// `conversation`
     Conversation,
@@ -10582,6 +10686,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailResponseFieldsItemType {
     /// `unknown`
     Unknown2,
@@ -10656,6 +10761,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailState {
     /// `draft`
     Draft,
@@ -10712,6 +10818,7 @@ crate::runtime::object::value!(DataConnectorDetailState, serde_json::Value::is_s
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorDetailType {
     /// `data_connector`
     DataConnector,
@@ -10817,6 +10924,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/error_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultErrorType {
     /// `request_configuration_error`
     RequestConfigurationError,
@@ -10923,6 +11031,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultHttpMethod {
     /// `get`
     Get,
@@ -10993,6 +11102,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultSourceType {
     /// `custom_bot`
     CustomBot,
@@ -11079,6 +11189,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultType {
     /// `data_connector.execution`
     DataConnectorExecution,
@@ -11186,6 +11297,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultListPagesType {
     /// `pages`
     Pages,
@@ -11240,6 +11352,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorExecutionResultListType {
     /// `list`
     List,
@@ -11347,6 +11460,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/data_connector_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorListPagesType {
     /// `pages`
     Pages,
@@ -11399,6 +11513,7 @@ crate::runtime::object::value!(DataConnectorListPagesType, serde_json::Value::is
 ///
 /// Generated from `#/components/schemas/data_connector_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataConnectorListType {
     /// `list`
     List,
@@ -11482,6 +11597,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventType {
     /// `event`
     Event,
@@ -11569,6 +11685,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventListType {
     /// `event.list`
     EventList,
@@ -11645,6 +11762,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event_summary/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventSummaryType {
     /// `event.summary`
     EventSummary,
@@ -11744,6 +11862,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_export/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataExportStatus {
     /// `pending`
     Pending,
@@ -11893,6 +12012,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/datetime`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -11933,6 +12053,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedArticleObjectObject {
     /// `article`
     Article,
@@ -12005,6 +12126,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_collection_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCollectionObjectObject {
     /// `collection`
     Collection,
@@ -12079,6 +12201,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_company_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCompanyObjectObject {
     /// `company`
     Company,
@@ -12194,6 +12317,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_data_connector_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedDataConnectorObjectObject {
     /// `data_connector`
     DataConnector,
@@ -12268,6 +12392,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_folder_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedFolderObjectObject {
     /// `folder`
     Folder,
@@ -12340,6 +12465,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_internal_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedInternalArticleObjectObject {
     /// `internal_article`
     InternalArticle,
@@ -12414,6 +12540,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedObjectObject {
     /// `news-item`
     NewsItem,
@@ -12613,6 +12740,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/event_details`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventDetails {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
@@ -12707,6 +12835,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/external_page/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageLocale {
     /// `en`
     En,
@@ -12759,6 +12888,7 @@ crate::runtime::object::value!(ExternalPageLocale, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/external_page/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageType {
     /// `external_page`
     ExternalPage,
@@ -12832,6 +12962,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/external_pages_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPagesListType {
     /// `list`
     List,
@@ -12963,6 +13094,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/group_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupContentType {
     /// `group_content`
     GroupContent,
@@ -13072,6 +13204,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/group_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupTranslatedContentType {
     /// `group_translated_content`
     GroupTranslatedContent,
@@ -13145,6 +13278,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/handling_event/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HandlingEventType {
     /// `paused`
     Paused,
@@ -13267,6 +13401,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/help_center_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HelpCenterListType {
     /// `list`
     List,
@@ -13320,6 +13455,7 @@ crate::runtime::object::value!(HelpCenterListType, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/intercom_version`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V1_0,
@@ -13452,6 +13588,7 @@ crate::runtime::object::value!(IntercomVersion, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/intercom_version_unstable`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersionUnstable {
     /// `unstable`
     Unstable,
@@ -13529,6 +13666,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListType {
     /// `list`
     List,
@@ -13619,6 +13757,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListItemType {
     /// `internal_article`
     InternalArticle,
@@ -13710,6 +13849,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleSearchResponseType {
     /// `list`
     List,
@@ -13793,6 +13933,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/jobs/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsStatus {
     /// `pending`
     Pending,
@@ -13853,6 +13994,7 @@ crate::runtime::object::value!(JobsStatus, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/jobs/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsType {
     /// `job`
     Job,
@@ -13925,6 +14067,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/linked_object/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectCategory {
     /// `Customer`
     Customer,
@@ -13985,6 +14128,7 @@ crate::runtime::object::value!(LinkedObjectCategory, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/linked_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectType {
     /// `ticket`
     Ticket,
@@ -14063,6 +14207,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/linked_object_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectListType {
     /// `list`
     List,
@@ -14149,6 +14294,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/macro/properties/available_on/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroAvailableOnItem {
     /// `inbox`
     Inbox,
@@ -14205,6 +14351,7 @@ crate::runtime::object::value!(MacroAvailableOnItem, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/macro/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroType {
     /// `macro`
     Macro,
@@ -14257,6 +14404,7 @@ crate::runtime::object::value!(MacroType, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/macro/properties/visible_to`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroVisibleTo {
     /// `everyone`
     Everyone,
@@ -14368,6 +14516,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/macro_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroListPagesType {
     /// `pages`
     Pages,
@@ -14420,6 +14569,7 @@ crate::runtime::object::value!(MacroListPagesType, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/macro_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MacroListType {
     /// `list`
     List,
@@ -14518,6 +14668,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/message/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageMessageType {
     /// `email`
     Email,
@@ -14609,6 +14760,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
     /// `AND`
     And,
@@ -14668,6 +14820,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -14735,6 +14888,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/news_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemState {
     /// `draft`
     Draft,
@@ -14791,6 +14945,7 @@ crate::runtime::object::value!(NewsItemState, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/news_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemType {
     /// `news-item`
     NewsItem,
@@ -14875,6 +15030,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/news_item_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,
@@ -14957,6 +15113,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/newsfeed/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsfeedType {
     /// `newsfeed`
     Newsfeed,
@@ -15124,6 +15281,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/open_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
     /// `open`
     Open,
@@ -15243,6 +15401,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/pages_link/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PagesLinkType {
     /// `pages`
     Pages,
@@ -15317,6 +15476,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PaginatedResponseDataItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
@@ -15335,6 +15495,7 @@ crate::runtime::object::value!(PaginatedResponseDataItem, crate ::runtime::objec
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaginatedResponseType {
     /// `list`
     List,
@@ -15435,6 +15596,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/phone_switch/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PhoneSwitchType {
     /// `phone_call_redirect`
     PhoneCallRedirect,
@@ -15505,6 +15667,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/priority_changed/properties/current_priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PriorityChangedCurrentPriority {
     /// `priority`
     Priority,
@@ -15563,6 +15726,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/priority_changed/properties/previous_priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PriorityChangedPreviousPriority {
     /// `priority`
     Priority,
@@ -15655,6 +15819,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/recipient/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecipientType {
     /// `user`
     User,
@@ -15712,6 +15877,7 @@ crate::runtime::object::value!(RecipientType, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/redact_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
     RedactConversationPartRequest(
@@ -15772,6 +15938,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationPartRequestType {
     /// `conversation_part`
     ConversationPart,
@@ -15849,6 +16016,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationSourceRequestType {
     /// `source`
     Source,
@@ -15942,6 +16110,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/register_fin_voice_call_request/properties/source`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegisterFinVoiceCallRequestSource {
     /// `five9`
     Five9,
@@ -16005,6 +16174,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ReplyConversationRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
@@ -16040,6 +16210,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SearchRequestQuery {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
@@ -16087,6 +16258,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/segment/properties/person_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentPersonType {
     /// `contact`
     Contact,
@@ -16143,6 +16315,7 @@ crate::runtime::object::value!(SegmentPersonType, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/segment/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentType {
     /// `segment`
     Segment,
@@ -16215,6 +16388,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/segment_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentListType {
     /// `segment.list`
     SegmentList,
@@ -16308,6 +16482,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/side_conversation_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SideConversationListPagesType {
     /// `pages`
     Pages,
@@ -16362,6 +16537,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/side_conversation_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SideConversationListType {
     /// `side_conversation.list`
     SideConversationList,
@@ -16455,6 +16631,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
     Eq,
@@ -16548,6 +16725,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -16571,6 +16749,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/2/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValueValueListItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -16618,6 +16797,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/sla_applied/properties/sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
     /// `hit`
     Hit,
@@ -16699,6 +16879,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/snooze_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
     /// `snoozed`
     Snoozed,
@@ -16860,6 +17041,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/consent_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
     /// `opt_out`
     OptOut,
@@ -16916,6 +17098,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
     /// `email`
     Email,
@@ -16974,6 +17157,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeState {
     /// `live`
     Live,
@@ -17051,6 +17235,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/subscription_type_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeListType {
     /// `list`
     List,
@@ -17197,6 +17382,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/tag_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagListType {
     /// `list`
     List,
@@ -17296,6 +17482,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagsType {
     /// `tag.list`
     TagList,
@@ -17388,6 +17575,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/team_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamListType {
     /// `team.list`
     TeamList,
@@ -17518,6 +17706,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/teammate_reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeammateReferenceType {
     /// `admin`
     Admin,
@@ -17609,7 +17798,7 @@ pub struct Ticket {
     /// Always ticket
     ///
     /// Defaults to `"ticket"`.
-    pub type_: Option<TicketType2>,
+    pub type_: Option<TicketTypeInline>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -17631,6 +17820,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketCategory {
     /// `Customer`
     Customer,
@@ -17694,6 +17884,7 @@ crate::runtime::object::value!(TicketCategory, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/ticket/properties/ticket_state`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketTicketState {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     TicketState(TicketState),
@@ -17712,13 +17903,14 @@ crate::runtime::object::value!(TicketTicketState, crate ::runtime::object::any);
 ///
 /// Generated from `#/components/schemas/ticket/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TicketType2 {
+#[non_exhaustive]
+pub enum TicketTypeInline {
     /// `ticket`
     Ticket,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketType2 {
+impl TicketTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -17727,7 +17919,7 @@ impl TicketType2 {
         }
     }
 }
-impl From<&str> for TicketType2 {
+impl From<&str> for TicketTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "ticket" => Self::Ticket,
@@ -17735,17 +17927,17 @@ impl From<&str> for TicketType2 {
         }
     }
 }
-impl std::fmt::Display for TicketType2 {
+impl std::fmt::Display for TicketTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for TicketType2 {
+impl Serialize for TicketTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for TicketType2 {
+impl<'de> Deserialize<'de> for TicketTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -17754,12 +17946,12 @@ impl<'de> Deserialize<'de> for TicketType2 {
     }
 }
 /// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketType2 {
+impl Default for TicketTypeInline {
     fn default() -> Self {
         Self::Unknown(Default::default())
     }
 }
-crate::runtime::object::value!(TicketType2, serde_json::Value::is_string);
+crate::runtime::object::value!(TicketTypeInline, serde_json::Value::is_string);
 /// The list of contacts affected by a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_contacts`.
@@ -17781,6 +17973,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketContactsType {
     /// `contact.list`
     ContactList,
@@ -17841,6 +18034,7 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketCustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -17887,6 +18081,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketDeletedObject {
     /// `ticket`
     Ticket,
@@ -17960,6 +18155,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketListType {
     /// `ticket.list`
     TicketList,
@@ -18058,6 +18254,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/previous_ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
     Submitted,
@@ -18124,6 +18321,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartTicketState {
     /// `submitted`
     Submitted,
@@ -18226,6 +18424,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataAttributeType {
     /// `attribute`
     Attribute,
@@ -18299,6 +18498,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -18322,6 +18522,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -18344,6 +18545,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueType {
     /// `value`
     Value,
@@ -18420,6 +18622,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part_author/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartAuthorType {
     /// `admin`
     Admin,
@@ -18500,6 +18703,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/ticket_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartsType {
     /// `ticket_part.list`
     TicketPartList,
@@ -18584,6 +18788,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/part_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -18644,6 +18849,7 @@ crate::runtime::object::value!(TicketReplyPartType, serde_json::Value::is_string
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyType {
     /// `ticket_part`
     TicketPart,
@@ -18704,6 +18910,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -18752,6 +18959,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_state/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateCategory {
     /// `submitted`
     Submitted,
@@ -18845,6 +19053,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateDetailedCategory {
     /// `submitted`
     Submitted,
@@ -18986,6 +19195,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketTypeCategory {
     /// `Customer`
     Customer,
@@ -19249,6 +19459,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateArticleRequestState {
     /// `published`
     Published,
@@ -19389,6 +19600,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -19447,6 +19659,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -19644,6 +19857,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/update_data_connector_request/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestAudiencesItem {
     /// `leads`
     Leads,
@@ -19729,6 +19943,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestDataInputsItemType {
     /// `string`
     String,
@@ -19811,6 +20026,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/http_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestHttpMethod {
     /// `get`
     Get,
@@ -19881,6 +20097,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateDataConnectorRequestState {
     /// `draft`
     Draft,
@@ -19972,6 +20189,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateExternalPageRequestLocale {
     /// `en`
     En,
@@ -20160,6 +20378,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -20363,6 +20582,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorCompaniesType {
     /// `company.list`
     CompanyList,
@@ -20459,6 +20679,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSegmentsType {
     /// `segment.list`
     SegmentList,
@@ -20526,6 +20747,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/social_profiles/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSocialProfilesType {
     /// `social_profile.list`
     SocialProfileList,
@@ -20610,6 +20832,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsTagsItemType {
     /// `tag`
     Tag,
@@ -20662,6 +20885,7 @@ crate::runtime::object::value!(VisitorTagsTagsItemType, serde_json::Value::is_st
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsType {
     /// `tag.list`
     TagList,
@@ -20734,6 +20958,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorDeletedObjectType {
     /// `visitor`
     Visitor,
@@ -20836,6 +21061,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusStatus {
     /// `sent`
     Sent,
@@ -20952,6 +21178,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemStatus {
     /// `sent`
     Sent,
@@ -21018,6 +21245,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemType {
     /// `broadcast_outbound`
     BroadcastOutbound,
@@ -21105,6 +21333,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListPagesType {
     /// `pages`
     Pages,
@@ -21157,6 +21386,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListType {
     /// `list`
     List,
@@ -21277,6 +21507,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/workflow_export/properties/workflow/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WorkflowExportWorkflowState {
     /// `live`
     Live,
@@ -21335,138 +21566,78 @@ impl Default for WorkflowExportWorkflowState {
 crate::runtime::object::value!(
     WorkflowExportWorkflowState, serde_json::Value::is_string
 );
-/// Generated from `#/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchActivityLogsBody {
-    /// The start date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_after: Option<String>,
-    /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_before: Option<String>,
-    /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
-    pub event_types: Option<Vec<String>>,
-    /// The page number of results to return.
-    ///
-    /// Defaults to `1`.
-    pub page: Option<i64>,
-    /// The number of results per page. Must be between 1 and 250.
-    ///
-    /// Defaults to `20`.
-    pub per_page: Option<i64>,
+pub struct AttachContactToACompanyBody {
+    /// The unique identifier for the company which is given by Intercom
+    pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    SearchActivityLogsBody { created_at_after : "created_at_after", created_at_before :
-    "created_at_before", event_types : "event_types", page : "page", per_page :
-    "per_page", } kept additional_properties
+    AttachContactToACompanyBody { id : "id", } kept additional_properties
 );
-/// Generated from `#/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetAwayAdminBody {
-    /// Set to "true" to change the status of the admin to away.
-    ///
-    /// Defaults to `true`.
-    pub away_mode_enabled: bool,
-    /// Set to "true" to assign any new conversation replies to your default inbox.
-    ///
-    /// Defaults to `false`.
-    pub away_mode_reassign: bool,
-    /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+pub struct AttachSubscriptionTypeToContactBody {
+    /// The consent_type of a subscription, opt_out or opt_in.
+    pub consent_type: String,
+    /// The unique identifier for the subscription which is given by Intercom
+    pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
+    AttachSubscriptionTypeToContactBody { consent_type : "consent_type", id : "id", }
+    kept additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachTagToContactBody {
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachTagToContactBody { id : "id", } kept additional_properties
+);
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachTagToConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
     additional_properties
 );
-/// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsBody {
-    /// A list of conversation ids to fetch calls for. Maximum 20.
-    pub conversation_ids: Vec<String>,
+pub struct AttachTagToTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    ListCallsWithTranscriptsBody { conversation_ids : "conversation_ids", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponse {
-    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponse { data : "data", type_ : "type", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    pub answered_at: Option<Datetime>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    pub created_at: Option<Datetime>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    pub ended_at: Option<Datetime>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// The id of the call.
-    pub id: Option<String>,
-    pub initiated_at: Option<Datetime>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    /// API URL to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    pub updated_at: Option<Datetime>,
-    /// The call transcript if available, otherwise an empty array.
-    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// The status of the transcript if available.
-    pub transcript_status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
-    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
-    "conversation_id", created_at : "created_at", direction : "direction", ended_at :
-    "ended_at", ended_reason : "ended_reason", fin_recording_url : "fin_recording_url",
-    fin_transcription_url : "fin_transcription_url", id : "id", initiated_at :
-    "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
-    transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
-    transcript : "transcript", transcript_status : "transcript_status", } kept
+    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
     additional_properties
 );
 /// Generated from `#/paths/~1companies~1{company_id}~1notes/post/requestBody/content/application~1json/schema`.
@@ -21583,6 +21754,1386 @@ pub struct CreateContactResponse {
 }
 crate::runtime::object::object!(
     CreateContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
+    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
+    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
+    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
+    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
+    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
+    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
+    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
+    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
+    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
+    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
+    "enabled_push_messaging", } kept additional_properties
+);
+/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateConversationResponse {
+    /// The message body, which may contain HTML.
+    pub body: String,
+    /// The associated conversation_id
+    pub conversation_id: String,
+    /// The time the conversation was created.
+    pub created_at: i64,
+    /// The id representing the message.
+    pub id: String,
+    /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
+    pub message_type: MessageMessageType,
+    /// The subject of the message. Only present if message_type: email.
+    pub subject: Option<String>,
+    /// The type of the message
+    pub type_: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateConversationResponse { body : "body", conversation_id : "conversation_id",
+    created_at : "created_at", id : "id", message_type : "message_type", subject :
+    "subject", type_ : "type", } kept additional_properties
+);
+/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateFolderBody {
+    pub folder: CreateFolderBodyFolder,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateFolderBody { folder : "folder", } kept additional_properties
+);
+/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema/properties/folder`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateFolderBodyFolder {
+    /// The description of the folder
+    pub description: Option<String>,
+    /// An emoji for the folder
+    pub emoji: Option<String>,
+    /// The name of the folder
+    pub name: String,
+    /// The ID of the parent folder
+    pub parent_folder_id: Option<i64>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
+    parent_folder_id : "parent_folder_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateNoteBody {
+    /// The unique identifier of a given admin.
+    pub admin_id: Option<String>,
+    /// The text of the note.
+    pub body: String,
+    /// The unique identifier of a given contact.
+    pub contact_id: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateNoteBody { admin_id : "admin_id", body : "body", contact_id : "contact_id", }
+    kept additional_properties
+);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CreateTagBody {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    TagCompanyRequest(TagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    UntagCompanyRequest(UntagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    TagMultipleUsersRequest(TagMultipleUsersRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for CreateTagBody {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
+/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTicketBody {
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
+    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
+    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetachTagFromConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetachTagFromTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnqueueCreateTicketBody {
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
+    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
+    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetDownloadReportingDataByJobIdentifierAccept {
+    /// `application/octet-stream`
+    ApplicationOctetStream,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl GetDownloadReportingDataByJobIdentifierAccept {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationOctetStream => "application/octet-stream",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn from(value: &str) -> Self {
+        match value {
+            "application/octet-stream" => Self::ApplicationOctetStream,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for GetDownloadReportingDataByJobIdentifierAccept {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataByJobIdentifierResponse {
+    pub download_expires_at: Option<String>,
+    pub download_url: Option<String>,
+    pub job_identifier: Option<String>,
+    pub status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
+    "download_expires_at", download_url : "download_url", job_identifier :
+    "job_identifier", status : "status", } kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponse {
+    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponse { data : "data", type_ : "type", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItem {
+    pub attributes: Option<
+        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
+    >,
+    pub default_time_attribute_id: Option<String>,
+    pub description: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponseDataItem { attributes : "attributes",
+    default_time_attribute_id : "default_time_attribute_id", description : "description",
+    id : "id", name : "name", } kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+    /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
+    pub qualified_id: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
+    "name", qualified_id : "qualified_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LisDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// `conversation`
+    Conversation,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl LisDataAttributesModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Conversation => "conversation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for LisDataAttributesModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for LisDataAttributesModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for LisDataAttributesModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for LisDataAttributesModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for LisDataAttributesModel {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum LisDataEventsFilter {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for LisDataEventsFilter {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
+/// user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterUserIdQueryParameter {
+    pub user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
+    additional_properties
+);
+/// intercom_user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
+    pub intercom_user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
+    "intercom_user_id", } kept additional_properties
+);
+/// email query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterEmailQueryParameter {
+    pub email: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsBody {
+    /// A list of conversation ids to fetch calls for. Maximum 20.
+    pub conversation_ids: Vec<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsBody { conversation_ids : "conversation_ids", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponse {
+    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsResponse { data : "data", type_ : "type", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponseDataItem {
+    /// The id of the admin associated with the call, if any.
+    pub admin_id: Option<String>,
+    pub answered_at: Option<Datetime>,
+    /// The type of call.
+    pub call_type: Option<String>,
+    /// The id of the contact associated with the call, if any.
+    pub contact_id: Option<String>,
+    /// The id of the conversation associated with the call, if any.
+    pub conversation_id: Option<String>,
+    pub created_at: Option<Datetime>,
+    /// The direction of the call.
+    pub direction: Option<String>,
+    pub ended_at: Option<Datetime>,
+    /// The reason for the call end, if applicable.
+    pub ended_reason: Option<String>,
+    /// API URL to the AI Agent (Fin) call recording if available.
+    pub fin_recording_url: Option<String>,
+    /// API URL to the AI Agent (Fin) call transcript if available.
+    pub fin_transcription_url: Option<String>,
+    /// The id of the call.
+    pub id: Option<String>,
+    pub initiated_at: Option<Datetime>,
+    /// The phone number involved in the call, in E.164 format.
+    pub phone: Option<String>,
+    /// API URL to download or redirect to the call recording if available.
+    pub recording_url: Option<String>,
+    /// The current state of the call.
+    pub state: Option<String>,
+    /// API URL to the call transcript if available.
+    pub transcription_url: Option<String>,
+    /// String representing the object's type. Always has the value `call`.
+    pub type_: Option<String>,
+    pub updated_at: Option<Datetime>,
+    /// The call transcript if available, otherwise an empty array.
+    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The status of the transcript if available.
+    pub transcript_status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
+    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
+    "conversation_id", created_at : "created_at", direction : "direction", ended_at :
+    "ended_at", ended_reason : "ended_reason", fin_recording_url : "fin_recording_url",
+    fin_transcription_url : "fin_transcription_url", id : "id", initiated_at :
+    "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
+    transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
+    transcript : "transcript", transcript_status : "transcript_status", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsSuccess {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsSuccess {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsSuccess {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsSuccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsSuccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsSuccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListDataConnectorExecutionResultsSuccess {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ListDataConnectorExecutionResultsSuccess, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsErrorType {
+    /// `request_configuration_error`
+    RequestConfigurationError,
+    /// `faraday_error`
+    FaradayError,
+    /// `3rd_party_error`
+    V3rdPartyError,
+    /// `response_mapping_error`
+    ResponseMappingError,
+    /// `token_refresh_error`
+    TokenRefreshError,
+    /// `fin_action_response_formatting_error`
+    FinActionResponseFormattingError,
+    /// `fin_action_identity_verification_error`
+    FinActionIdentityVerificationError,
+    /// `email_verification_error`
+    EmailVerificationError,
+    /// `non_fin_standalone_action_identity_verification_error`
+    NonFinStandaloneActionIdentityVerificationError,
+    /// `request_validation_error`
+    RequestValidationError,
+    /// `client_side_action_error`
+    ClientSideActionError,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsErrorType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestConfigurationError => "request_configuration_error",
+            Self::FaradayError => "faraday_error",
+            Self::V3rdPartyError => "3rd_party_error",
+            Self::ResponseMappingError => "response_mapping_error",
+            Self::TokenRefreshError => "token_refresh_error",
+            Self::FinActionResponseFormattingError => {
+                "fin_action_response_formatting_error"
+            }
+            Self::FinActionIdentityVerificationError => {
+                "fin_action_identity_verification_error"
+            }
+            Self::EmailVerificationError => "email_verification_error",
+            Self::NonFinStandaloneActionIdentityVerificationError => {
+                "non_fin_standalone_action_identity_verification_error"
+            }
+            Self::RequestValidationError => "request_validation_error",
+            Self::ClientSideActionError => "client_side_action_error",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "request_configuration_error" => Self::RequestConfigurationError,
+            "faraday_error" => Self::FaradayError,
+            "3rd_party_error" => Self::V3rdPartyError,
+            "response_mapping_error" => Self::ResponseMappingError,
+            "token_refresh_error" => Self::TokenRefreshError,
+            "fin_action_response_formatting_error" => {
+                Self::FinActionResponseFormattingError
+            }
+            "fin_action_identity_verification_error" => {
+                Self::FinActionIdentityVerificationError
+            }
+            "email_verification_error" => Self::EmailVerificationError,
+            "non_fin_standalone_action_identity_verification_error" => {
+                Self::NonFinStandaloneActionIdentityVerificationError
+            }
+            "request_validation_error" => Self::RequestValidationError,
+            "client_side_action_error" => Self::ClientSideActionError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListDataConnectorExecutionResultsErrorType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ListDataConnectorExecutionResultsErrorType, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsIncludeBodies {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsIncludeBodies {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsIncludeBodies {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeBodies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsIncludeBodies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeBodies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListDataConnectorExecutionResultsIncludeBodies {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ListDataConnectorExecutionResultsIncludeBodies, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/9/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataConnectorExecutionResultsIncludeRequestUrl {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataConnectorExecutionResultsIncludeRequestUrl {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListDataConnectorExecutionResultsIncludeRequestUrl {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    ListDataConnectorExecutionResultsIncludeRequestUrl, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFoldersResponse {
+    pub data: Option<Vec<Folder>>,
+    pub pages: Option<CursorPages>,
+    /// Total number of folders
+    pub total_count: Option<i64>,
+    pub type_: Option<ListFoldersResponseType>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListFoldersResponse { data : "data", pages : "pages", total_count : "total_count",
+    type_ : "type", } kept additional_properties
+);
+/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListFoldersResponseType {
+    /// `list`
+    List,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListFoldersResponseType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListFoldersResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListFoldersResponseType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListFoldersResponseType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListFoldersResponseType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListFoldersResponseType {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ListFoldersResponseType, serde_json::Value::is_string);
+/// The variant is chosen by the value of `message_type`.
+///
+/// Generated from `#/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ManageConversationBody {
+    CloseConversationRequest(CloseConversationRequest),
+    SnoozeConversationRequest(SnoozeConversationRequest),
+    OpenConversationRequest(OpenConversationRequest),
+    AssignConversationRequest(AssignConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ManageConversationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
+        {
+            Some("close") => {
+                serde_json::from_value(value).map(Self::CloseConversationRequest)
+            }
+            Some("snoozed") => {
+                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
+            }
+            Some("open") => {
+                serde_json::from_value(value).map(Self::OpenConversationRequest)
+            }
+            Some("assignment") => {
+                serde_json::from_value(value).map(Self::AssignConversationRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+impl Default for ManageConversationBody {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
+/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeContactResponse {
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    pub companies: Option<ContactCompanies>,
+    /// (UNIX timestamp) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The contacts phone number normalized to the E164 format
+    pub formatted_phone: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// (UNIX timestamp) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
+    pub language_override: Option<String>,
+    /// (UNIX timestamp) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// The contacts name.
+    pub name: Option<String>,
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<i64>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// (UNIX timestamp) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    pub social_profiles: Option<ContactSocialProfiles>,
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (UNIX timestamp) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
+    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
+    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
+    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
+    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
+    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
+    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
+    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
+    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
+    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
+    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
+    "enabled_push_messaging", } kept additional_properties
+);
+/// Generated from `#/paths/~1custom_channel_events~1notify_attribute_collected/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotifyAttributeCollectedBody {
+    pub contact: CustomChannelContact,
+    /// Unique identifier for the event.
+    pub event_id: String,
+    /// Identifier for the conversation in your application.
+    pub external_conversation_id: String,
+    pub attribute: CustomChannelAttribute,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    NotifyAttributeCollectedBody { contact : "contact", event_id : "event_id",
+    external_conversation_id : "external_conversation_id", attribute : "attribute", }
+    kept additional_properties
+);
+/// Generated from `#/paths/~1custom_channel_events~1notify_new_message/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotifyNewMessageBody {
+    pub contact: CustomChannelContact,
+    /// Unique identifier for the event.
+    pub event_id: String,
+    /// Identifier for the conversation in your application.
+    pub external_conversation_id: String,
+    /// The message content sent by the user.
+    pub body: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    NotifyNewMessageBody { contact : "contact", event_id : "event_id",
+    external_conversation_id : "external_conversation_id", body : "body", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1custom_channel_events~1notify_quick_reply_selected/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotifyQuickReplySelectedBody {
+    pub contact: CustomChannelContact,
+    /// Unique identifier for the event.
+    pub event_id: String,
+    /// Identifier for the conversation in your application.
+    pub external_conversation_id: String,
+    /// Id of the selected quick reply option.
+    pub quick_reply_option_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    NotifyQuickReplySelectedBody { contact : "contact", event_id : "event_id",
+    external_conversation_id : "external_conversation_id", quick_reply_option_id :
+    "quick_reply_option_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PostExportReportingDataEnqueueBody {
+    /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
+    pub attribute_ids: Vec<String>,
+    pub dataset_id: String,
+    pub end_time: i64,
+    pub start_time: i64,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
+    "dataset_id", end_time : "end_time", start_time : "start_time", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PostExportReportingDataEnqueueResponse {
+    pub download_expires_at: Option<String>,
+    pub download_url: Option<String>,
+    pub job_identifier: Option<String>,
+    pub status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
+    download_url : "download_url", job_identifier : "job_identifier", status : "status",
+    } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplyTicketBody {
+    /// Option to disable notifications when replying to a Ticket.
+    pub skip_notifications: Option<bool>,
+    /// The variant-specific properties.
+    pub variant: ReplyTicketBodyVariant,
+}
+crate::runtime::object::object!(
+    ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
+);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ReplyTicketBodyVariant {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for ReplyTicketBodyVariant {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ReplyTicketBodyVariant, crate ::runtime::object::any);
+/// Generated from `#/paths/~1data_connectors~1{id}/get/parameters/2/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RetrieveDataConnectorStateVersion {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl RetrieveDataConnectorStateVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RetrieveDataConnectorStateVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RetrieveDataConnectorStateVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for RetrieveDataConnectorStateVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for RetrieveDataConnectorStateVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for RetrieveDataConnectorStateVersion {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    RetrieveDataConnectorStateVersion, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchActivityLogsBody {
+    /// The start date that you request data for. It must be formatted as a UNIX timestamp.
+    pub created_at_after: Option<String>,
+    /// The end date that you request data for. It must be formatted as a UNIX timestamp.
+    pub created_at_before: Option<String>,
+    /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
+    pub event_types: Option<Vec<String>>,
+    /// The page number of results to return.
+    ///
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    /// The number of results per page. Must be between 1 and 250.
+    ///
+    /// Defaults to `20`.
+    pub per_page: Option<i64>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    SearchActivityLogsBody { created_at_after : "created_at_after", created_at_before :
+    "created_at_before", event_types : "event_types", page : "page", per_page :
+    "per_page", } kept additional_properties
+);
+/// Generated from `#/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAwayAdminBody {
+    /// Set to "true" to change the status of the admin to away.
+    ///
+    /// Defaults to `true`.
+    pub away_mode_enabled: bool,
+    /// Set to "true" to assign any new conversation replies to your default inbox.
+    ///
+    /// Defaults to `false`.
+    pub away_mode_reassign: bool,
+    /// The unique identifier of the away status reason
+    pub away_status_reason_id: Option<i64>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactResponse {
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    pub companies: Option<ContactCompanies>,
+    /// (UNIX timestamp) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The contacts phone number normalized to the E164 format
+    pub formatted_phone: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// (UNIX timestamp) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
+    pub language_override: Option<String>,
+    /// (UNIX timestamp) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// The contacts name.
+    pub name: Option<String>,
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<i64>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// (UNIX timestamp) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    pub social_profiles: Option<ContactSocialProfiles>,
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (UNIX timestamp) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
     "android_app_version", android_device : "android_device", android_last_seen_at :
     "android_last_seen_at", android_os_version : "android_os_version",
     android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
@@ -21722,271 +23273,6 @@ crate::runtime::object::object!(
     workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
     kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
-);
-/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachSubscriptionTypeToContactBody {
-    /// The consent_type of a subscription, opt_out or opt_in.
-    pub consent_type: String,
-    /// The unique identifier for the subscription which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachSubscriptionTypeToContactBody { consent_type : "consent_type", id : "id", }
-    kept additional_properties
-);
-/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToContactBody {
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToContactBody { id : "id", } kept additional_properties
-);
-/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
-);
 /// Generated from `#/paths/~1contacts~1{id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactResponse {
@@ -22105,901 +23391,6 @@ crate::runtime::object::object!(
     "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
     "enabled_push_messaging", } kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToACompanyBody {
-    /// The unique identifier for the company which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachContactToACompanyBody { id : "id", } kept additional_properties
-);
-/// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNoteBody {
-    /// The unique identifier of a given admin.
-    pub admin_id: Option<String>,
-    /// The text of the note.
-    pub body: String,
-    /// The unique identifier of a given contact.
-    pub contact_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateNoteBody { admin_id : "admin_id", body : "body", contact_id : "contact_id", }
-    kept additional_properties
-);
-/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateConversationResponse {
-    /// The message body, which may contain HTML.
-    pub body: String,
-    /// The associated conversation_id
-    pub conversation_id: String,
-    /// The time the conversation was created.
-    pub created_at: i64,
-    /// The id representing the message.
-    pub id: String,
-    /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
-    pub message_type: MessageMessageType,
-    /// The subject of the message. Only present if message_type: email.
-    pub subject: Option<String>,
-    /// The type of the message
-    pub type_: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateConversationResponse { body : "body", conversation_id : "conversation_id",
-    created_at : "created_at", id : "id", message_type : "message_type", subject :
-    "subject", type_ : "type", } kept additional_properties
-);
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
-);
-/// The variant is chosen by the value of `message_type`.
-///
-/// Generated from `#/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ManageConversationBody {
-    CloseConversationRequest(CloseConversationRequest),
-    SnoozeConversationRequest(SnoozeConversationRequest),
-    OpenConversationRequest(OpenConversationRequest),
-    AssignConversationRequest(AssignConversationRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl<'de> Deserialize<'de> for ManageConversationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
-        {
-            Some("close") => {
-                serde_json::from_value(value).map(Self::CloseConversationRequest)
-            }
-            Some("snoozed") => {
-                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
-            }
-            Some("open") => {
-                serde_json::from_value(value).map(Self::OpenConversationRequest)
-            }
-            Some("assignment") => {
-                serde_json::from_value(value).map(Self::AssignConversationRequest)
-            }
-            _ => return Ok(Self::Other(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
-}
-impl Default for ManageConversationBody {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
-/// Generated from `#/paths/~1custom_channel_events~1notify_attribute_collected/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotifyAttributeCollectedBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
-    pub attribute: CustomChannelAttribute,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    NotifyAttributeCollectedBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", attribute : "attribute", }
-    kept additional_properties
-);
-/// Generated from `#/paths/~1custom_channel_events~1notify_new_message/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotifyNewMessageBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
-    /// The message content sent by the user.
-    pub body: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    NotifyNewMessageBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", body : "body", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1custom_channel_events~1notify_quick_reply_selected/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotifyQuickReplySelectedBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
-    /// Id of the selected quick reply option.
-    pub quick_reply_option_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    NotifyQuickReplySelectedBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", quick_reply_option_id :
-    "quick_reply_option_id", } kept additional_properties
-);
-/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LisDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl LisDataAttributesModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LisDataAttributesModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LisDataAttributesModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LisDataAttributesModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LisDataAttributesModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LisDataAttributesModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsSuccess {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsSuccess {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsSuccess {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsSuccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsSuccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsSuccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsSuccess {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsSuccess, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsErrorType {
-    /// `request_configuration_error`
-    RequestConfigurationError,
-    /// `faraday_error`
-    FaradayError,
-    /// `3rd_party_error`
-    V3rdPartyError,
-    /// `response_mapping_error`
-    ResponseMappingError,
-    /// `token_refresh_error`
-    TokenRefreshError,
-    /// `fin_action_response_formatting_error`
-    FinActionResponseFormattingError,
-    /// `fin_action_identity_verification_error`
-    FinActionIdentityVerificationError,
-    /// `email_verification_error`
-    EmailVerificationError,
-    /// `non_fin_standalone_action_identity_verification_error`
-    NonFinStandaloneActionIdentityVerificationError,
-    /// `request_validation_error`
-    RequestValidationError,
-    /// `client_side_action_error`
-    ClientSideActionError,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestConfigurationError => "request_configuration_error",
-            Self::FaradayError => "faraday_error",
-            Self::V3rdPartyError => "3rd_party_error",
-            Self::ResponseMappingError => "response_mapping_error",
-            Self::TokenRefreshError => "token_refresh_error",
-            Self::FinActionResponseFormattingError => {
-                "fin_action_response_formatting_error"
-            }
-            Self::FinActionIdentityVerificationError => {
-                "fin_action_identity_verification_error"
-            }
-            Self::EmailVerificationError => "email_verification_error",
-            Self::NonFinStandaloneActionIdentityVerificationError => {
-                "non_fin_standalone_action_identity_verification_error"
-            }
-            Self::RequestValidationError => "request_validation_error",
-            Self::ClientSideActionError => "client_side_action_error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "request_configuration_error" => Self::RequestConfigurationError,
-            "faraday_error" => Self::FaradayError,
-            "3rd_party_error" => Self::V3rdPartyError,
-            "response_mapping_error" => Self::ResponseMappingError,
-            "token_refresh_error" => Self::TokenRefreshError,
-            "fin_action_response_formatting_error" => {
-                Self::FinActionResponseFormattingError
-            }
-            "fin_action_identity_verification_error" => {
-                Self::FinActionIdentityVerificationError
-            }
-            "email_verification_error" => Self::EmailVerificationError,
-            "non_fin_standalone_action_identity_verification_error" => {
-                Self::NonFinStandaloneActionIdentityVerificationError
-            }
-            "request_validation_error" => Self::RequestValidationError,
-            "client_side_action_error" => Self::ClientSideActionError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsErrorType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsErrorType, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsIncludeBodies {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsIncludeBodies {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsIncludeBodies {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeBodies {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsIncludeBodies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeBodies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsIncludeBodies {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsIncludeBodies, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/9/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListDataConnectorExecutionResultsIncludeRequestUrl {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListDataConnectorExecutionResultsIncludeRequestUrl {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsIncludeRequestUrl {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsIncludeRequestUrl, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1data_connectors~1{id}/get/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RetrieveDataConnectorStateVersion {
-    /// `draft`
-    Draft,
-    /// `live`
-    Live,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl RetrieveDataConnectorStateVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RetrieveDataConnectorStateVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RetrieveDataConnectorStateVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RetrieveDataConnectorStateVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveDataConnectorStateVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RetrieveDataConnectorStateVersion {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RetrieveDataConnectorStateVersion, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetDownloadReportingDataByJobIdentifierAccept {
-    /// `application/octet-stream`
-    ApplicationOctetStream,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl GetDownloadReportingDataByJobIdentifierAccept {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationOctetStream => "application/octet-stream",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn from(value: &str) -> Self {
-        match value {
-            "application/octet-stream" => Self::ApplicationOctetStream,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GetDownloadReportingDataByJobIdentifierAccept {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
-);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum LisDataEventsFilter {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for LisDataEventsFilter {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
-/// user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterUserIdQueryParameter {
-    pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
-    additional_properties
-);
-/// intercom_user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
-    pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
-    "intercom_user_id", } kept additional_properties
-);
-/// email query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterEmailQueryParameter {
-    pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueBody {
-    /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
-    pub attribute_ids: Vec<String>,
-    pub dataset_id: String,
-    pub end_time: i64,
-    pub start_time: i64,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
-    "dataset_id", end_time : "end_time", start_time : "start_time", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
-    download_url : "download_url", job_identifier : "job_identifier", status : "status",
-    } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponse {
-    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponse { data : "data", type_ : "type", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
-    pub default_time_attribute_id: Option<String>,
-    pub description: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItem { attributes : "attributes",
-    default_time_attribute_id : "default_time_attribute_id", description : "description",
-    id : "id", name : "name", } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
-    pub id: Option<String>,
-    pub name: Option<String>,
-    /// A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
-    pub qualified_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
-    "name", qualified_id : "qualified_id", } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
-    "download_expires_at", download_url : "download_url", job_identifier :
-    "job_identifier", status : "status", } kept additional_properties
-);
-/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListFoldersResponse {
-    pub data: Option<Vec<Folder>>,
-    pub pages: Option<CursorPages>,
-    /// Total number of folders
-    pub total_count: Option<i64>,
-    pub type_: Option<ListFoldersResponseType>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListFoldersResponse { data : "data", pages : "pages", total_count : "total_count",
-    type_ : "type", } kept additional_properties
-);
-/// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListFoldersResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ListFoldersResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListFoldersResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListFoldersResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListFoldersResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListFoldersResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListFoldersResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ListFoldersResponseType, serde_json::Value::is_string);
-/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateFolderBody {
-    pub folder: CreateFolderBodyFolder,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateFolderBody { folder : "folder", } kept additional_properties
-);
-/// Generated from `#/paths/~1folders/post/requestBody/content/application~1json/schema/properties/folder`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateFolderBodyFolder {
-    /// The description of the folder
-    pub description: Option<String>,
-    /// An emoji for the folder
-    pub emoji: Option<String>,
-    /// The name of the folder
-    pub name: String,
-    /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
-);
 /// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFolderBody {
@@ -23031,95 +23422,6 @@ pub struct UpdateFolderBodyFolder {
 crate::runtime::object::object!(
     UpdateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
     parent_folder_id : "parent_folder_id", } kept additional_properties
-);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum CreateTagBody {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    TagCompanyRequest(TagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    UntagCompanyRequest(UntagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    TagMultipleUsersRequest(TagMultipleUsersRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for CreateTagBody {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
-/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
-    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
-    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnqueueCreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
-    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
-    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
 );
 /// Generated from `#/paths/~1tickets~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -23153,63 +23455,4 @@ crate::runtime::object::object!(
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", skip_notifications : "skip_notifications", } kept
     additional_properties
-);
-/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyTicketBody {
-    /// Option to disable notifications when replying to a Ticket.
-    pub skip_notifications: Option<bool>,
-    /// The variant-specific properties.
-    pub variant: ReplyTicketBodyVariant,
-}
-crate::runtime::object::object!(
-    ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
-);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ReplyTicketBodyVariant {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    AdminReplyTicketRequest(AdminReplyTicketRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for ReplyTicketBodyVariant {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(ReplyTicketBodyVariant, crate ::runtime::object::any);
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
 );

@@ -38,138 +38,126 @@ impl Client {
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.transport.last_rate_limit()
     }
-    /// You can fetch a list of admins for a given workspace.
+    /// You can archive a single contact.
     ///
-    /// `GET /admins`
-    pub fn list_admins(&self) -> operations::ListAdmins<'_> {
-        operations::ListAdmins::new(self)
-    }
-    /// You can get a log of activities by all admins in an app.
-    ///
-    /// `GET /admins/activity_logs`
-    ///
-    /// Paginated: [`ListActivityLogs::into_stream`](operations::ListActivityLogs::into_stream) yields every item across pages.
-    pub fn list_activity_logs(
+    /// `POST /contacts/{contact_id}/archive`
+    pub fn archive_contact(
         &self,
-        created_at_after: impl Into<String>,
-    ) -> operations::ListActivityLogs<'_> {
-        operations::ListActivityLogs::new(self, created_at_after.into())
+        contact_id: impl Into<String>,
+    ) -> operations::ArchiveContact<'_> {
+        operations::ArchiveContact::new(self, contact_id.into())
     }
-    /// You can retrieve the details of a single admin.
+    /// You can attach a company to a single contact.
     ///
-    /// `GET /admins/{admin_id}`
-    pub fn retrieve_admin(&self, admin_id: i64) -> operations::RetrieveAdmin<'_> {
-        operations::RetrieveAdmin::new(self, admin_id)
-    }
-    /// You can set an Admin as away for the Inbox.
-    ///
-    /// `PUT /admins/{admin_id}/away`
-    pub fn set_away_admin(
+    /// `POST /contacts/{contact_id}/companies`
+    pub fn attach_contact_to_a_company(
         &self,
-        admin_id: i64,
-        body: types::SetAwayAdminBody,
-    ) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, admin_id, body)
+        contact_id: impl Into<String>,
+        body: types::AttachContactToACompanyBody,
+    ) -> operations::AttachContactToACompany<'_> {
+        operations::AttachContactToACompany::new(self, contact_id.into(), body)
     }
-    /// You can retrieve a list of all content import sources for a workspace.
+    /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
-    /// `GET /ai/content_import_sources`
-    pub fn list_content_import_sources(
-        &self,
-    ) -> operations::ListContentImportSources<'_> {
-        operations::ListContentImportSources::new(self)
-    }
-    /// You can create a new content import source by sending a POST request to this endpoint.
-    ///
-    /// `POST /ai/content_import_sources`
-    pub fn create_content_import_source(
-        &self,
-        body: types::CreateContentImportSourceRequest,
-    ) -> operations::CreateContentImportSource<'_> {
-        operations::CreateContentImportSource::new(self, body)
-    }
-    /// Retrieve a content import source
-    ///
-    /// `GET /ai/content_import_sources/{source_id}`
-    pub fn get_content_import_source(
-        &self,
-        source_id: impl Into<String>,
-    ) -> operations::GetContentImportSource<'_> {
-        operations::GetContentImportSource::new(self, source_id.into())
-    }
-    /// You can update an existing content import source.
-    ///
-    /// `PUT /ai/content_import_sources/{source_id}`
-    pub fn update_content_import_source(
-        &self,
-        source_id: impl Into<String>,
-        body: types::UpdateContentImportSourceRequest,
-    ) -> operations::UpdateContentImportSource<'_> {
-        operations::UpdateContentImportSource::new(self, source_id.into(), body)
-    }
-    /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
-    ///
-    /// `DELETE /ai/content_import_sources/{source_id}`
-    pub fn delete_content_import_source(
-        &self,
-        source_id: impl Into<String>,
-    ) -> operations::DeleteContentImportSource<'_> {
-        operations::DeleteContentImportSource::new(self, source_id.into())
-    }
-    /// You can retrieve a list of all external pages for a workspace.
-    ///
-    /// `GET /ai/external_pages`
-    pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
-        operations::ListExternalPages::new(self)
-    }
-    /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
-    ///
-    /// `POST /ai/external_pages`
-    pub fn create_external_page(
-        &self,
-        body: types::CreateExternalPageRequest,
-    ) -> operations::CreateExternalPage<'_> {
-        operations::CreateExternalPage::new(self, body)
-    }
-    /// You can retrieve an external page.
-    ///
-    /// `GET /ai/external_pages/{page_id}`
-    pub fn get_external_page(
-        &self,
-        page_id: impl Into<String>,
-    ) -> operations::GetExternalPage<'_> {
-        operations::GetExternalPage::new(self, page_id.into())
-    }
-    /// You can update an existing external page (if it was created via the API).
-    ///
-    /// `PUT /ai/external_pages/{page_id}`
-    pub fn update_external_page(
-        &self,
-        page_id: impl Into<String>,
-        body: types::UpdateExternalPageRequest,
-    ) -> operations::UpdateExternalPage<'_> {
-        operations::UpdateExternalPage::new(self, page_id.into(), body)
-    }
-    /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
-    ///
-    /// `DELETE /ai/external_pages/{page_id}`
-    pub fn delete_external_page(
-        &self,
-        page_id: impl Into<String>,
-    ) -> operations::DeleteExternalPage<'_> {
-        operations::DeleteExternalPage::new(self, page_id.into())
-    }
-    /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
-    ///
-    /// > 📘 How are the articles sorted and ordered?
+    /// > **Warning: Contacts without an email**
     /// >
-    /// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
+    /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
-    /// `GET /articles`
+    /// `POST /conversations/{conversation_id}/customers`
+    pub fn attach_contact_to_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> operations::AttachContactToConversation<'_> {
+        operations::AttachContactToConversation::new(self, conversation_id.into())
+    }
+    /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
     ///
-    /// Paginated: [`ListArticles::into_stream`](operations::ListArticles::into_stream) yields every item across pages.
-    pub fn list_articles(&self) -> operations::ListArticles<'_> {
-        operations::ListArticles::new(self)
+    /// 1.Attaching a contact to an opt-out subscription type will opt that user out from receiving messages related to that subscription type.
+    ///
+    /// 2.Attaching a contact to an opt-in subscription type will opt that user in to receiving messages related to that subscription type.
+    ///
+    /// This will return a subscription type model for the subscription type that was added to the contact.
+    ///
+    /// `POST /contacts/{contact_id}/subscriptions`
+    pub fn attach_subscription_type_to_contact(
+        &self,
+        contact_id: impl Into<String>,
+        body: types::AttachSubscriptionTypeToContactBody,
+    ) -> operations::AttachSubscriptionTypeToContact<'_> {
+        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
+    }
+    /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
+    ///
+    /// `POST /contacts/{contact_id}/tags`
+    pub fn attach_tag_to_contact(
+        &self,
+        contact_id: impl Into<String>,
+        body: types::AttachTagToContactBody,
+    ) -> operations::AttachTagToContact<'_> {
+        operations::AttachTagToContact::new(self, contact_id.into(), body)
+    }
+    /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
+    ///
+    /// `POST /conversations/{conversation_id}/tags`
+    pub fn attach_tag_to_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+        body: types::AttachTagToConversationBody,
+    ) -> operations::AttachTagToConversation<'_> {
+        operations::AttachTagToConversation::new(self, conversation_id.into(), body)
+    }
+    /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
+    ///
+    /// `POST /tickets/{ticket_id}/tags`
+    pub fn attach_tag_to_ticket(
+        &self,
+        ticket_id: impl Into<String>,
+        body: types::AttachTagToTicketBody,
+    ) -> operations::AttachTagToTicket<'_> {
+        operations::AttachTagToTicket::new(self, ticket_id.into(), body)
+    }
+    /// Block a single contact.
+    /// **Note:** conversations of the contact will also be archived during the process.
+    /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
+    ///
+    /// `POST /contacts/{contact_id}/block`
+    pub fn block_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::BlockContact<'_> {
+        operations::BlockContact::new(self, contact_id.into())
+    }
+    /// You can cancel your job
+    ///
+    /// `POST /export/cancel/{job_identifier}`
+    pub fn cancel_data_export(
+        &self,
+        job_identifier: impl Into<String>,
+    ) -> operations::CancelDataExport<'_> {
+        operations::CancelDataExport::new(self, job_identifier.into())
+    }
+    /// You can convert a conversation to a ticket.
+    ///
+    /// `POST /conversations/{conversation_id}/convert`
+    pub fn convert_conversation_to_ticket(
+        &self,
+        conversation_id: i64,
+        body: types::ConvertConversationToTicketRequest,
+    ) -> operations::ConvertConversationToTicket<'_> {
+        operations::ConvertConversationToTicket::new(self, conversation_id, body)
+    }
+    /// You can merge a Visitor to a Contact of role type `lead` or `user`.
+    ///
+    /// > 📘 What happens upon a visitor being converted?
+    /// >
+    /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
+    ///
+    /// `POST /visitors/convert`
+    pub fn convert_visitor(
+        &self,
+        body: types::ConvertVisitorRequest,
+    ) -> operations::ConvertVisitor<'_> {
+        operations::ConvertVisitor::new(self, body)
     }
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
     ///
@@ -184,33 +172,765 @@ impl Client {
     ) -> operations::CreateArticle<'_> {
         operations::CreateArticle::new(self, body)
     }
-    /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
+    /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
-    /// `GET /articles/search`
-    pub fn search_articles(&self) -> operations::SearchArticles<'_> {
-        operations::SearchArticles::new(self)
+    /// `POST /help_center/collections`
+    pub fn create_collection(
+        &self,
+        body: types::CreateCollectionRequest,
+    ) -> operations::CreateCollection<'_> {
+        operations::CreateCollection::new(self, body)
     }
-    /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
+    /// You can create a new contact (ie. user or lead).
     ///
-    /// `GET /articles/{article_id}`
-    pub fn retrieve_article(&self, article_id: i64) -> operations::RetrieveArticle<'_> {
-        operations::RetrieveArticle::new(self, article_id)
+    /// `POST /contacts`
+    pub fn create_contact(&self) -> operations::CreateContact<'_> {
+        operations::CreateContact::new(self)
     }
-    /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
+    /// You can create a new content import source by sending a POST request to this endpoint.
     ///
-    /// > 📘 Tags cannot be managed via the Articles API
+    /// `POST /ai/content_import_sources`
+    pub fn create_content_import_source(
+        &self,
+        body: types::CreateContentImportSourceRequest,
+    ) -> operations::CreateContentImportSource<'_> {
+        operations::CreateContentImportSource::new(self, body)
+    }
+    /// You can create a conversation that has been initiated by a contact (ie. user or lead).
+    /// The conversation can be an in-app message only.
+    ///
+    /// > **Info: Sending for visitors**
     /// >
-    /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
+    /// > You can also send a message from a visitor by specifying their `user_id` or `id` value in the `from` field, along with a `type` field value of `contact`.
+    /// > This visitor will be automatically converted to a contact with a lead role once the conversation is created.
     ///
-    /// `PUT /articles/{article_id}`
-    pub fn update_article(&self, article_id: i64) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, article_id)
+    /// This will return the Message model that has been created.
+    ///
+    /// `POST /conversations`
+    pub fn create_conversation(
+        &self,
+        body: types::CreateConversationRequest,
+    ) -> operations::CreateConversation<'_> {
+        operations::CreateConversation::new(self, body)
+    }
+    /// Create or update a custom object instance
+    ///
+    /// `POST /custom_object_instances/{custom_object_type_identifier}`
+    pub fn create_custom_object_instances(
+        &self,
+        custom_object_type_identifier: impl Into<String>,
+    ) -> operations::CreateCustomObjectInstances<'_> {
+        operations::CreateCustomObjectInstances::new(
+            self,
+            custom_object_type_identifier.into(),
+        )
+    }
+    /// You can create a data attributes for a `contact` or a `company`.
+    ///
+    /// `POST /data_attributes`
+    pub fn create_data_attribute(
+        &self,
+        body: types::CreateDataAttributeRequest,
+    ) -> operations::CreateDataAttribute<'_> {
+        operations::CreateDataAttribute::new(self, body)
+    }
+    /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
+    ///
+    /// When using the JavaScript API, [adding the code to your app](http://docs.intercom.io/configuring-Intercom/tracking-user-events-in-your-app) makes the Events API available. Once added, you can submit an event using the `trackEvent` method. This will associate the event with the Lead or currently logged-in user or logged-out visitor/lead and send it to Intercom. The final parameter is a map that can be used to send optional metadata about the event.
+    ///
+    /// With the Ruby client you pass a hash describing the event to `Intercom::Event.create`, or call the `track_user` method directly on the current user object (e.g. `user.track_event`).
+    ///
+    /// **NB: For the JSON object types, please note that we do not currently support nested JSON structure.**
+    ///
+    /// | Type            | Description                                                                                                                                                                                                     | Example                                                                           |
+    /// | :-------------- | :-------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------- | :-------------------------------------------------------------------------------- |
+    /// | String          | The value is a JSON String                                                                                                                                                                                      | `"source":"desktop"`                                                              |
+    /// | Number          | The value is a JSON Number                                                                                                                                                                                      | `"load": 3.67`                                                                    |
+    /// | Date            | The key ends with the String `_date` and the value is a [Unix timestamp](http://en.wikipedia.org/wiki/Unix_time), assumed to be in the [UTC](http://en.wikipedia.org/wiki/Coordinated_Universal_Time) timezone. | `"contact_date": 1392036272`                                                      |
+    /// | Link            | The value is a HTTP or HTTPS URI.                                                                                                                                                                               | `"article": "https://example.org/ab1de.html"`                                     |
+    /// | Rich Link       | The value is a JSON object that contains `url` and `value` keys.                                                                                                                                                | `"article": {"url": "https://example.org/ab1de.html", "value":"the dude abides"}` |
+    /// | Monetary Amount | The value is a JSON object that contains `amount` and `currency` keys. The `amount` key is a positive integer representing the amount in cents. The price in the example to the right denotes €349.99.          | `"price": {"amount": 34999, "currency": "eur"}`                                   |
+    ///
+    /// **Lead Events**
+    ///
+    /// When submitting events for Leads, you will need to specify the Lead's `id`.
+    ///
+    /// **Metadata behaviour**
+    ///
+    /// - We currently limit the number of tracked metadata keys to 10 per event. Once the quota is reached, we ignore any further keys we receive. The first 10 metadata keys are determined by the order in which they are sent in with the event.
+    /// - It is not possible to change the metadata keys once the event has been sent. A new event will need to be created with the new keys and you can archive the old one.
+    /// - There might be up to 24 hrs delay when you send a new metadata for an existing event.
+    ///
+    /// **Event de-duplication**
+    ///
+    /// The API may detect and ignore duplicate events. Each event is uniquely identified as a combination of the following data - the Workspace identifier, the Contact external identifier, the Data Event name and the Data Event created time. As a result, it is **strongly recommended** to send a second granularity Unix timestamp in the `created_at` field.
+    ///
+    /// Duplicated events are responded to using the normal `202 Accepted` code - an error is not thrown, however repeat requests will be counted against any rate limit that is in place.
+    ///
+    /// ### HTTP API Responses
+    ///
+    /// - Successful responses to submitted events return `202 Accepted` with an empty body.
+    /// - Unauthorised access will be rejected with a `401 Unauthorized` or `403 Forbidden` response code.
+    /// - Events sent about users that cannot be found will return a `404 Not Found`.
+    /// - Event lists containing duplicate events will have those duplicates ignored.
+    /// - Server errors will return a `500` response code and may contain an error message in the body.
+    ///
+    /// `POST /events`
+    pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
+        operations::CreateDataEvent::new(self)
+    }
+    /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
+    ///
+    /// This endpoint exports **message delivery and engagement data** for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more). The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces). It does not export raw message or conversation content.
+    ///
+    /// The only parameters you need to provide are the range of dates that you want exported.
+    ///
+    /// >🚧 Limit of one active job
+    /// >
+    /// > You can only have one active job per workspace. You will receive a HTTP status code of 429 with the message Exceeded rate limit of 1 pending message data export jobs if you attempt to create a second concurrent job.
+    ///
+    /// >❗️ Updated_at not included
+    /// >
+    /// > It should be noted that the timeframe only includes messages sent during the time period and not messages that were only updated during this period. For example, if a message was updated yesterday but sent two days ago, you would need to set the created_at_after date before the message was sent to include that in your retrieval job.
+    ///
+    /// >📘 Date ranges are inclusive
+    /// >
+    /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
+    ///
+    /// `POST /export/content/data`
+    pub fn create_data_export(
+        &self,
+        body: types::CreateDataExportsRequest,
+    ) -> operations::CreateDataExport<'_> {
+        operations::CreateDataExport::new(self, body)
+    }
+    /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
+    ///
+    /// `POST /ai/external_pages`
+    pub fn create_external_page(
+        &self,
+        body: types::CreateExternalPageRequest,
+    ) -> operations::CreateExternalPage<'_> {
+        operations::CreateExternalPage::new(self, body)
+    }
+    /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
+    ///
+    /// `POST /internal_articles`
+    pub fn create_internal_article(
+        &self,
+        body: types::CreateInternalArticleRequest,
+    ) -> operations::CreateInternalArticle<'_> {
+        operations::CreateInternalArticle::new(self, body)
+    }
+    /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message or an email.
+    ///
+    /// > 🚧 Sending for visitors
+    /// >
+    /// > There can be a short delay between when a contact is created and when a contact becomes available to be messaged through the API. A 404 Not Found error will be returned in this case.
+    ///
+    /// This will return the Message model that has been created.
+    ///
+    /// > 🚧 Retrieving Associated Conversations
+    /// >
+    /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
+    ///
+    /// `POST /messages`
+    pub fn create_message(&self) -> operations::CreateMessage<'_> {
+        operations::CreateMessage::new(self)
+    }
+    /// You can create a news item
+    ///
+    /// `POST /news/news_items`
+    pub fn create_news_item(
+        &self,
+        body: types::NewsItemRequest,
+    ) -> operations::CreateNewsItem<'_> {
+        operations::CreateNewsItem::new(self, body)
+    }
+    /// You can add a note to a single contact.
+    ///
+    /// `POST /contacts/{contact_id}/notes`
+    pub fn create_note(
+        &self,
+        contact_id: impl Into<String>,
+        body: types::CreateNoteBody,
+    ) -> operations::CreateNote<'_> {
+        operations::CreateNote::new(self, contact_id.into(), body)
+    }
+    /// You can create or update a company.
+    ///
+    /// Companies will be only visible in Intercom when there is at least one associated user.
+    ///
+    /// Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
+    ///
+    /// > **Warning: Using `company_id`**
+    /// >
+    /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
+    ///
+    /// `POST /companies`
+    pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
+        operations::CreateOrUpdateCompany::new(self)
+    }
+    /// You can use the API to deflect phone calls to the Intercom Messenger.
+    /// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
+    ///
+    /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
+    ///
+    /// `POST /phone_call_redirects`
+    pub fn create_phone_switch(
+        &self,
+        body: types::CreatePhoneSwitchRequest,
+    ) -> operations::CreatePhoneSwitch<'_> {
+        operations::CreatePhoneSwitch::new(self, body)
+    }
+    /// You can use this endpoint to perform the following operations:
+    ///
+    /// **1. Create a new tag:** You can create a new tag by passing in the tag name as specified in "Create or Update Tag Request Payload" described below.
+    ///
+    /// **2. Update an existing tag:** You can update an existing tag by passing the id of the tag as specified in "Create or Update Tag Request Payload" described below.
+    ///
+    /// **3. Tag Companies:** You can tag single company or a list of companies. You can tag a company by passing in the tag name and the company details as specified in "Tag Company Request Payload" described below. Also, if the tag doesn't exist then a new one will be created automatically.
+    ///
+    /// **4. Untag Companies:** You can untag a single company or a list of companies. You can untag a company by passing in the tag id and the company details as specified in "Untag Company Request Payload" described below.
+    ///
+    /// **5. Tag Multiple Users:** You can tag a list of users. You can tag the users by passing in the tag name and the user details as specified in "Tag Users Request Payload" described below.
+    ///
+    /// Each operation will return a tag object.
+    ///
+    /// `POST /tags`
+    pub fn create_tag(&self) -> operations::CreateTag<'_> {
+        operations::CreateTag::new(self)
+    }
+    /// You can create a new ticket.
+    ///
+    /// `POST /tickets`
+    pub fn create_ticket(
+        &self,
+        body: types::CreateTicketBody,
+    ) -> operations::CreateTicket<'_> {
+        operations::CreateTicket::new(self, body)
+    }
+    /// You can create a new ticket type.
+    /// > 📘 Creating ticket types.
+    /// >
+    /// > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
+    /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
+    ///
+    /// `POST /ticket_types`
+    pub fn create_ticket_type(
+        &self,
+        body: types::CreateTicketTypeRequest,
+    ) -> operations::CreateTicketType<'_> {
+        operations::CreateTicketType::new(self, body)
+    }
+    /// You can create a new attribute for a ticket type.
+    ///
+    /// `POST /ticket_types/{ticket_type_id}/attributes`
+    pub fn create_ticket_type_attribute(
+        &self,
+        ticket_type_id: impl Into<String>,
+        body: types::CreateTicketTypeAttributeRequest,
+    ) -> operations::CreateTicketTypeAttribute<'_> {
+        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
+    }
+    /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
+    ///
+    /// `POST /events/summaries`
+    pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
+        operations::DataEventSummaries::new(self)
     }
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{article_id}`
     pub fn delete_article(&self, article_id: i64) -> operations::DeleteArticle<'_> {
         operations::DeleteArticle::new(self, article_id)
+    }
+    /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
+    ///
+    /// `DELETE /help_center/collections/{collection_id}`
+    pub fn delete_collection(
+        &self,
+        collection_id: i64,
+    ) -> operations::DeleteCollection<'_> {
+        operations::DeleteCollection::new(self, collection_id)
+    }
+    /// Delete a single company.
+    ///
+    /// This endpoint does not permanently remove the company. It archives the company record and detaches any contacts attached to it; the contacts themselves are not deleted. A `company.deleted` webhook is sent once archival completes.
+    ///
+    /// The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
+    ///
+    /// > **Warning**
+    /// >
+    /// > Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
+    ///
+    /// `DELETE /companies/{company_id}`
+    pub fn delete_company(
+        &self,
+        company_id: impl Into<String>,
+    ) -> operations::DeleteCompany<'_> {
+        operations::DeleteCompany::new(self, company_id.into())
+    }
+    /// You can delete a single contact.
+    ///
+    /// `DELETE /contacts/{contact_id}`
+    pub fn delete_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::DeleteContact<'_> {
+        operations::DeleteContact::new(self, contact_id.into())
+    }
+    /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
+    ///
+    /// `DELETE /ai/content_import_sources/{source_id}`
+    pub fn delete_content_import_source(
+        &self,
+        source_id: impl Into<String>,
+    ) -> operations::DeleteContentImportSource<'_> {
+        operations::DeleteContentImportSource::new(self, source_id.into())
+    }
+    /// > **Warning: Irreversible operation**
+    /// >
+    /// > Deleting a conversation is permanent and cannot be reversed.
+    ///
+    /// Deleting a conversation permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, conversation attributes, uploads, and related content. The conversation will still appear in reporting, though some data may be incomplete due to the deletion.
+    ///
+    /// `DELETE /conversations/{conversation_id}`
+    pub fn delete_conversation(
+        &self,
+        conversation_id: i64,
+    ) -> operations::DeleteConversation<'_> {
+        operations::DeleteConversation::new(self, conversation_id)
+    }
+    /// Delete a single Custom Object instance using the Intercom defined id.
+    ///
+    /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`
+    pub fn delete_custom_object_instances_by_external_id(
+        &self,
+        custom_object_type_identifier: impl Into<String>,
+        custom_object_instance_id: impl Into<String>,
+    ) -> operations::DeleteCustomObjectInstancesByExternalId<'_> {
+        operations::DeleteCustomObjectInstancesByExternalId::new(
+            self,
+            custom_object_type_identifier.into(),
+            custom_object_instance_id.into(),
+        )
+    }
+    /// Delete a single Custom Object instance by external_id.
+    ///
+    /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
+    pub fn delete_custom_object_instances_by_id(
+        &self,
+        custom_object_type_identifier: impl Into<String>,
+        external_id: impl Into<String>,
+    ) -> operations::DeleteCustomObjectInstancesById<'_> {
+        operations::DeleteCustomObjectInstancesById::new(
+            self,
+            custom_object_type_identifier.into(),
+            external_id.into(),
+        )
+    }
+    /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
+    ///
+    /// `DELETE /ai/external_pages/{page_id}`
+    pub fn delete_external_page(
+        &self,
+        page_id: impl Into<String>,
+    ) -> operations::DeleteExternalPage<'_> {
+        operations::DeleteExternalPage::new(self, page_id.into())
+    }
+    /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
+    ///
+    /// `DELETE /internal_articles/{internal_article_id}`
+    pub fn delete_internal_article(
+        &self,
+        internal_article_id: i64,
+    ) -> operations::DeleteInternalArticle<'_> {
+        operations::DeleteInternalArticle::new(self, internal_article_id)
+    }
+    /// You can delete a single news item.
+    ///
+    /// `DELETE /news/news_items/{news_item_id}`
+    pub fn delete_news_item(&self, news_item_id: i64) -> operations::DeleteNewsItem<'_> {
+        operations::DeleteNewsItem::new(self, news_item_id)
+    }
+    /// You can delete the details of tags that are on the workspace by passing in the id.
+    ///
+    /// `DELETE /tags/{tag_id}`
+    pub fn delete_tag(&self, tag_id: impl Into<String>) -> operations::DeleteTag<'_> {
+        operations::DeleteTag::new(self, tag_id.into())
+    }
+    /// > **Warning: Irreversible operation**
+    /// >
+    /// > Deleting a ticket is permanent and cannot be reversed.
+    ///
+    /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
+    ///
+    /// `DELETE /tickets/{ticket_id}`
+    pub fn delete_ticket(
+        &self,
+        ticket_id: impl Into<String>,
+    ) -> operations::DeleteTicket<'_> {
+        operations::DeleteTicket::new(self, ticket_id.into())
+    }
+    /// You can detach a company from a single contact.
+    ///
+    /// `DELETE /contacts/{contact_id}/companies/{company_id}`
+    pub fn detach_contact_from_a_company(
+        &self,
+        contact_id: impl Into<String>,
+        company_id: impl Into<String>,
+    ) -> operations::DetachContactFromACompany<'_> {
+        operations::DetachContactFromACompany::new(
+            self,
+            contact_id.into(),
+            company_id.into(),
+        )
+    }
+    /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
+    ///
+    /// > **Warning: Removing the last participant**
+    /// >
+    /// > You cannot remove the last remaining contact from a conversation.
+    ///
+    /// `DELETE /conversations/{conversation_id}/customers/{contact_id}`
+    pub fn detach_contact_from_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+        contact_id: impl Into<String>,
+        body: types::DetachContactFromConversationRequest,
+    ) -> operations::DetachContactFromConversation<'_> {
+        operations::DetachContactFromConversation::new(
+            self,
+            conversation_id.into(),
+            contact_id.into(),
+            body,
+        )
+    }
+    /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
+    ///
+    /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`
+    pub fn detach_subscription_type_to_contact(
+        &self,
+        contact_id: impl Into<String>,
+        subscription_id: impl Into<String>,
+    ) -> operations::DetachSubscriptionTypeToContact<'_> {
+        operations::DetachSubscriptionTypeToContact::new(
+            self,
+            contact_id.into(),
+            subscription_id.into(),
+        )
+    }
+    /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
+    ///
+    /// `DELETE /contacts/{contact_id}/tags/{tag_id}`
+    pub fn detach_tag_from_contact(
+        &self,
+        contact_id: impl Into<String>,
+        tag_id: impl Into<String>,
+    ) -> operations::DetachTagFromContact<'_> {
+        operations::DetachTagFromContact::new(self, contact_id.into(), tag_id.into())
+    }
+    /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
+    ///
+    /// `DELETE /conversations/{conversation_id}/tags/{tag_id}`
+    pub fn detach_tag_from_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+        tag_id: impl Into<String>,
+        body: types::DetachTagFromConversationBody,
+    ) -> operations::DetachTagFromConversation<'_> {
+        operations::DetachTagFromConversation::new(
+            self,
+            conversation_id.into(),
+            tag_id.into(),
+            body,
+        )
+    }
+    /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
+    ///
+    /// `DELETE /tickets/{ticket_id}/tags/{tag_id}`
+    pub fn detach_tag_from_ticket(
+        &self,
+        ticket_id: impl Into<String>,
+        tag_id: impl Into<String>,
+        body: types::DetachTagFromTicketBody,
+    ) -> operations::DetachTagFromTicket<'_> {
+        operations::DetachTagFromTicket::new(self, ticket_id.into(), tag_id.into(), body)
+    }
+    /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
+    ///
+    /// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
+    ///
+    /// > 📘 Octet header required
+    /// >
+    /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
+    ///
+    /// `GET /download/content/data/{job_identifier}`
+    pub fn download_data_export(
+        &self,
+        job_identifier: impl Into<String>,
+    ) -> operations::DownloadDataExport<'_> {
+        operations::DownloadDataExport::new(self, job_identifier.into())
+    }
+    /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
+    ///
+    /// `POST /tickets/enqueue`
+    pub fn enqueue_create_ticket(
+        &self,
+        body: types::EnqueueCreateTicketBody,
+    ) -> operations::EnqueueCreateTicket<'_> {
+        operations::EnqueueCreateTicket::new(self, body)
+    }
+    /// You can fetch the details of tags that are on the workspace by their id.
+    /// This will return a tag object.
+    ///
+    /// `GET /tags/{tag_id}`
+    pub fn find_tag(&self, tag_id: impl Into<String>) -> operations::FindTag<'_> {
+        operations::FindTag::new(self, tag_id.into())
+    }
+    /// Retrieve a content import source
+    ///
+    /// `GET /ai/content_import_sources/{source_id}`
+    pub fn get_content_import_source(
+        &self,
+        source_id: impl Into<String>,
+    ) -> operations::GetContentImportSource<'_> {
+        operations::GetContentImportSource::new(self, source_id.into())
+    }
+    /// Fetch a Custom Object Instance by external_id.
+    ///
+    /// `GET /custom_object_instances/{custom_object_type_identifier}`
+    pub fn get_custom_object_instances_by_external_id(
+        &self,
+        custom_object_type_identifier: impl Into<String>,
+        external_id: impl Into<String>,
+    ) -> operations::GetCustomObjectInstancesByExternalId<'_> {
+        operations::GetCustomObjectInstancesByExternalId::new(
+            self,
+            custom_object_type_identifier.into(),
+            external_id.into(),
+        )
+    }
+    /// Fetch a Custom Object Instance by id.
+    ///
+    /// `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`
+    pub fn get_custom_object_instances_by_id(
+        &self,
+        custom_object_type_identifier: impl Into<String>,
+        custom_object_instance_id: impl Into<String>,
+    ) -> operations::GetCustomObjectInstancesById<'_> {
+        operations::GetCustomObjectInstancesById::new(
+            self,
+            custom_object_type_identifier.into(),
+            custom_object_instance_id.into(),
+        )
+    }
+    /// You can view the status of your job by sending a `GET` request to the URL
+    /// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
+    ///
+    /// > 🚧 Jobs expire after two days
+    /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
+    ///
+    /// `GET /export/content/data/{job_identifier}`
+    pub fn get_data_export(
+        &self,
+        job_identifier: impl Into<String>,
+    ) -> operations::GetDataExport<'_> {
+        operations::GetDataExport::new(self, job_identifier.into())
+    }
+    /// Download the data from a completed reporting data export job.
+    ///
+    /// > Octet header required
+    /// >
+    /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
+    ///
+    /// `GET /download/reporting_data/{job_identifier}`
+    pub fn get_download_reporting_data_by_job_identifier(
+        &self,
+        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
+        app_id: impl Into<String>,
+        job_identifier: impl Into<String>,
+    ) -> operations::GetDownloadReportingDataByJobIdentifier<'_> {
+        operations::GetDownloadReportingDataByJobIdentifier::new(
+            self,
+            accept,
+            app_id.into(),
+            job_identifier.into(),
+        )
+    }
+    /// Get export job status
+    ///
+    /// `GET /export/reporting_data/{job_identifier}`
+    pub fn get_export_reporting_data_by_job_identifier(
+        &self,
+        app_id: impl Into<String>,
+        client_id: impl Into<String>,
+        job_identifier: impl Into<String>,
+    ) -> operations::GetExportReportingDataByJobIdentifier<'_> {
+        operations::GetExportReportingDataByJobIdentifier::new(
+            self,
+            app_id.into(),
+            client_id.into(),
+            job_identifier.into(),
+        )
+    }
+    /// List available datasets and attributes
+    ///
+    /// `GET /export/reporting_data/get_datasets`
+    pub fn get_export_reporting_data_get_datasets(
+        &self,
+    ) -> operations::GetExportReportingDataGetDatasets<'_> {
+        operations::GetExportReportingDataGetDatasets::new(self)
+    }
+    /// You can retrieve an external page.
+    ///
+    /// `GET /ai/external_pages/{page_id}`
+    pub fn get_external_page(
+        &self,
+        page_id: impl Into<String>,
+    ) -> operations::GetExternalPage<'_> {
+        operations::GetExternalPage::new(self, page_id.into())
+    }
+    /// Retrieve the current IP allowlist configuration for the workspace.
+    ///
+    /// `GET /ip_allowlist`
+    pub fn get_ip_allowlist(&self) -> operations::GetIpAllowlist<'_> {
+        operations::GetIpAllowlist::new(self)
+    }
+    /// You can fetch the details of a single ticket.
+    ///
+    /// `GET /tickets/{ticket_id}`
+    pub fn get_ticket(&self, ticket_id: impl Into<String>) -> operations::GetTicket<'_> {
+        operations::GetTicket::new(self, ticket_id.into())
+    }
+    /// You can fetch the details of a single ticket type.
+    ///
+    /// `GET /ticket_types/{ticket_type_id}`
+    pub fn get_ticket_type(
+        &self,
+        ticket_type_id: impl Into<String>,
+    ) -> operations::GetTicketType<'_> {
+        operations::GetTicketType::new(self, ticket_type_id.into())
+    }
+    /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
+    ///
+    /// > 🚧 Single Sign On
+    /// >
+    /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
+    ///
+    /// `GET /me`
+    pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
+        operations::IdentifyAdmin::new(self)
+    }
+    /// Retrieve the status of job execution.
+    ///
+    /// `GET /jobs/status/{job_id}`
+    pub fn jobs_status(&self, job_id: impl Into<String>) -> operations::JobsStatus<'_> {
+        operations::JobsStatus::new(self, job_id.into())
+    }
+    /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
+    ///
+    /// `GET /data_attributes`
+    pub fn lis_data_attributes(&self) -> operations::LisDataAttributes<'_> {
+        operations::LisDataAttributes::new(self)
+    }
+    /// > 🚧
+    /// >
+    /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
+    ///
+    /// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
+    ///
+    /// - `https://api.intercom.io/events?type=user&user_id={user_id}`
+    /// - `https://api.intercom.io/events?type=user&email={email}`
+    /// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
+    ///
+    /// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
+    ///
+    /// You can optionally define the result page size as well with the `per_page` parameter.
+    ///
+    /// `GET /events`
+    pub fn lis_data_events(
+        &self,
+        filter: types::LisDataEventsFilter,
+        type_: impl Into<String>,
+    ) -> operations::LisDataEvents<'_> {
+        operations::LisDataEvents::new(self, filter, type_.into())
+    }
+    /// You can get a log of activities by all admins in an app.
+    ///
+    /// `GET /admins/activity_logs`
+    ///
+    /// Paginated: [`ListActivityLogs::into_stream`](operations::ListActivityLogs::into_stream) yields every item across pages.
+    pub fn list_activity_logs(
+        &self,
+        created_at_after: impl Into<String>,
+    ) -> operations::ListActivityLogs<'_> {
+        operations::ListActivityLogs::new(self, created_at_after.into())
+    }
+    /// You can fetch a list of admins for a given workspace.
+    ///
+    /// `GET /admins`
+    pub fn list_admins(&self) -> operations::ListAdmins<'_> {
+        operations::ListAdmins::new(self)
+    }
+    /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
+    ///
+    /// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
+    ///
+    /// `GET /help_center/collections`
+    ///
+    /// Paginated: [`ListAllCollections::into_stream`](operations::ListAllCollections::into_stream) yields every item across pages.
+    pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
+        operations::ListAllCollections::new(self)
+    }
+    /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
+    ///
+    /// Note that the API does not include companies who have no associated users in list responses.
+    ///
+    /// When using the Companies endpoint and the pages object to iterate through the returned companies, there is a limit of 10,000 Companies that can be returned. If you need to list or iterate on more than 10,000 Companies, please use the [Scroll API](https://developers.intercom.com/reference#iterating-over-all-companies).
+    /// > **Warning: Pagination**
+    /// >
+    /// > You can use pagination to limit the number of results returned. The default is `20` results per page.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+    ///
+    /// `POST /companies/list`
+    ///
+    /// Paginated: [`ListAllCompanies::into_stream`](operations::ListAllCompanies::into_stream) yields every item across pages.
+    pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
+        operations::ListAllCompanies::new(self)
+    }
+    /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
+    ///
+    /// > 📘 How are the articles sorted and ordered?
+    /// >
+    /// > Articles will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated articles first.
+    ///
+    /// `GET /articles`
+    ///
+    /// Paginated: [`ListArticles::into_stream`](operations::ListArticles::into_stream) yields every item across pages.
+    pub fn list_articles(&self) -> operations::ListArticles<'_> {
+        operations::ListArticles::new(self)
+    }
+    /// You can fetch a list of all contacts that belong to a company.
+    ///
+    /// `GET /companies/{company_id}/contacts`
+    ///
+    /// Paginated: [`ListAttachedContacts::into_stream`](operations::ListAttachedContacts::into_stream) yields every item across pages.
+    pub fn list_attached_contacts(
+        &self,
+        company_id: impl Into<String>,
+    ) -> operations::ListAttachedContacts<'_> {
+        operations::ListAttachedContacts::new(self, company_id.into())
+    }
+    /// You can fetch a list of all segments that belong to a company.
+    ///
+    /// `GET /companies/{company_id}/segments`
+    pub fn list_attached_segments_for_companies(
+        &self,
+        company_id: impl Into<String>,
+    ) -> operations::ListAttachedSegmentsForCompanies<'_> {
+        operations::ListAttachedSegmentsForCompanies::new(self, company_id.into())
     }
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
@@ -236,29 +956,301 @@ impl Client {
     ) -> operations::ListCallsWithTranscripts<'_> {
         operations::ListCallsWithTranscripts::new(self, body)
     }
-    /// Retrieve a single call by id.
+    /// You can fetch a list of companies that are associated to a contact.
     ///
-    /// `GET /calls/{call_id}`
-    pub fn show_call(&self, call_id: impl Into<String>) -> operations::ShowCall<'_> {
-        operations::ShowCall::new(self, call_id.into())
-    }
-    /// Redirects to a signed URL for the call's recording if it exists.
-    ///
-    /// `GET /calls/{call_id}/recording`
-    pub fn show_call_recording(
+    /// `GET /contacts/{contact_id}/companies`
+    pub fn list_companies_for_a_contact(
         &self,
-        call_id: impl Into<String>,
-    ) -> operations::ShowCallRecording<'_> {
-        operations::ShowCallRecording::new(self, call_id.into())
+        contact_id: impl Into<String>,
+    ) -> operations::ListCompaniesForAContact<'_> {
+        operations::ListCompaniesForAContact::new(self, contact_id.into())
     }
-    /// Returns the transcript for the specified call as a downloadable text file.
+    /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
+    /// > **Info: Merged contacts**
+    /// >
+    /// > Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
     ///
-    /// `GET /calls/{call_id}/transcript`
-    pub fn show_call_transcript(
+    /// > **Warning: Pagination**
+    /// >
+    /// > You can use pagination to limit the number of results returned. The default is `50` results per page.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+    ///
+    /// `GET /contacts`
+    ///
+    /// Paginated: [`ListContacts::into_stream`](operations::ListContacts::into_stream) yields every item across pages.
+    pub fn list_contacts(&self) -> operations::ListContacts<'_> {
+        operations::ListContacts::new(self)
+    }
+    /// You can retrieve a list of all content import sources for a workspace.
+    ///
+    /// `GET /ai/content_import_sources`
+    pub fn list_content_import_sources(
         &self,
-        call_id: impl Into<String>,
-    ) -> operations::ShowCallTranscript<'_> {
-        operations::ShowCallTranscript::new(self, call_id.into())
+    ) -> operations::ListContentImportSources<'_> {
+        operations::ListContentImportSources::new(self)
+    }
+    /// You can fetch a list of all conversations.
+    ///
+    /// You can optionally request the result page size and the cursor to start after to fetch the result.
+    /// > **Warning: Pagination**
+    /// >
+    /// > You can use pagination to limit the number of results returned. The default is `20` results per page.
+    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+    ///
+    /// `GET /conversations`
+    ///
+    /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
+    pub fn list_conversations(&self) -> operations::ListConversations<'_> {
+        operations::ListConversations::new(self)
+    }
+    /// You can retrieve a list of all external pages for a workspace.
+    ///
+    /// `GET /ai/external_pages`
+    pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
+        operations::ListExternalPages::new(self)
+    }
+    /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
+    ///
+    /// `GET /help_center/help_centers`
+    pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
+        operations::ListHelpCenters::new(self)
+    }
+    /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
+    ///
+    /// `GET /internal_articles`
+    ///
+    /// Paginated: [`ListInternalArticles::into_stream`](operations::ListInternalArticles::into_stream) yields every item across pages.
+    pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
+        operations::ListInternalArticles::new(self)
+    }
+    /// You can fetch a list of all news items that are live on a given newsfeed
+    ///
+    /// `GET /news/newsfeeds/{newsfeed_id}/items`
+    ///
+    /// Paginated: [`ListLiveNewsfeedItems::into_stream`](operations::ListLiveNewsfeedItems::into_stream) yields every item across pages.
+    pub fn list_live_newsfeed_items(
+        &self,
+        newsfeed_id: impl Into<String>,
+    ) -> operations::ListLiveNewsfeedItems<'_> {
+        operations::ListLiveNewsfeedItems::new(self, newsfeed_id.into())
+    }
+    /// You can fetch a list of all news items
+    ///
+    /// `GET /news/news_items`
+    ///
+    /// Paginated: [`ListNewsItems::into_stream`](operations::ListNewsItems::into_stream) yields every item across pages.
+    pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
+        operations::ListNewsItems::new(self)
+    }
+    /// You can fetch a list of all newsfeeds
+    ///
+    /// `GET /news/newsfeeds`
+    ///
+    /// Paginated: [`ListNewsfeeds::into_stream`](operations::ListNewsfeeds::into_stream) yields every item across pages.
+    pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
+        operations::ListNewsfeeds::new(self)
+    }
+    /// You can fetch a list of notes that are associated to a contact.
+    ///
+    /// `GET /contacts/{contact_id}/notes`
+    ///
+    /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
+    pub fn list_notes(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::ListNotes<'_> {
+        operations::ListNotes::new(self, contact_id.into())
+    }
+    /// You can fetch a list of all segments.
+    ///
+    /// `GET /segments`
+    pub fn list_segments(&self) -> operations::ListSegments<'_> {
+        operations::ListSegments::new(self)
+    }
+    /// You can fetch a list of segments that are associated to a contact.
+    ///
+    /// `GET /contacts/{contact_id}/segments`
+    pub fn list_segments_for_a_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::ListSegmentsForAContact<'_> {
+        operations::ListSegmentsForAContact::new(self, contact_id.into())
+    }
+    /// You can list all subscription types. A list of subscription type objects will be returned.
+    ///
+    /// `GET /subscription_types`
+    pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
+        operations::ListSubscriptionTypes::new(self)
+    }
+    /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
+    /// This will return a list of Subscription Type objects that the contact is associated with.
+    ///
+    /// The data property will show a combined list of:
+    ///
+    /// 1.Opt-out subscription types that the user has opted-out from.
+    /// 2.Opt-in subscription types that the user has opted-in to receiving.
+    ///
+    /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
+    ///
+    /// `GET /contacts/{contact_id}/subscriptions`
+    pub fn list_subscriptions_for_a_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::ListSubscriptionsForAContact<'_> {
+        operations::ListSubscriptionsForAContact::new(self, contact_id.into())
+    }
+    /// You can fetch a list of all tags for a given workspace.
+    ///
+    /// `GET /tags`
+    pub fn list_tags(&self) -> operations::ListTags<'_> {
+        operations::ListTags::new(self)
+    }
+    /// You can fetch a list of all tags that are attached to a specific contact.
+    ///
+    /// `GET /contacts/{contact_id}/tags`
+    pub fn list_tags_for_a_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::ListTagsForAContact<'_> {
+        operations::ListTagsForAContact::new(self, contact_id.into())
+    }
+    /// This will return a list of team objects for the App.
+    ///
+    /// `GET /teams`
+    pub fn list_teams(&self) -> operations::ListTeams<'_> {
+        operations::ListTeams::new(self)
+    }
+    /// You can get a list of all ticket states for a workspace.
+    ///
+    /// `GET /ticket_states`
+    pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
+        operations::ListTicketStates::new(self)
+    }
+    /// You can get a list of all ticket types for a workspace.
+    ///
+    /// `GET /ticket_types`
+    pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
+        operations::ListTicketTypes::new(self)
+    }
+    /// For managing conversations you can:
+    /// - Close a conversation
+    /// - Snooze a conversation to reopen on a future date
+    /// - Open a conversation which is `snoozed` or `closed`
+    /// - Assign a conversation to an admin and/or team.
+    ///
+    /// `POST /conversations/{conversation_id}/parts`
+    pub fn manage_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> operations::ManageConversation<'_> {
+        operations::ManageConversation::new(self, conversation_id.into())
+    }
+    /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
+    ///
+    /// > **Warning: Merged contacts are not retrievable via the API**
+    /// >
+    /// > Once a merge is completed, the source contact (`from`) is permanently removed from the active contact list. This means:
+    /// > - **GET /contacts/{id}** — Requesting the source contact by its original ID will return a `404 Not Found` error.
+    /// > - **POST /contacts/search** — The source contact will not appear in search results, including queries filtered by `updated_at`.
+    /// > - **GET /contacts** — The source contact will not appear in list results.
+    /// >
+    /// > Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
+    ///
+    /// `POST /contacts/merge`
+    pub fn merge_contact(
+        &self,
+        body: types::MergeContactsRequest,
+    ) -> operations::MergeContact<'_> {
+        operations::MergeContact::new(self, body)
+    }
+    /// Enqueue a new reporting data export job
+    ///
+    /// `POST /export/reporting_data/enqueue`
+    pub fn post_export_reporting_data_enqueue(
+        &self,
+        body: types::PostExportReportingDataEnqueueBody,
+    ) -> operations::PostExportReportingDataEnqueue<'_> {
+        operations::PostExportReportingDataEnqueue::new(self, body)
+    }
+    /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
+    ///
+    /// > **Info: Redacting parts and messages**
+    /// >
+    /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
+    ///
+    /// `POST /conversations/redact`
+    pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
+        operations::RedactConversation::new(self)
+    }
+    /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
+    ///
+    /// > **Warning: Bot replies to inbound email**
+    /// >
+    /// > By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
+    /// >
+    /// > To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
+    ///
+    /// `POST /conversations/{conversation_id}/reply`
+    pub fn reply_conversation(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> operations::ReplyConversation<'_> {
+        operations::ReplyConversation::new(self, conversation_id.into())
+    }
+    /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
+    ///
+    /// `POST /tickets/{ticket_id}/reply`
+    pub fn reply_ticket(
+        &self,
+        ticket_id: impl Into<String>,
+        body: types::ReplyTicketBody,
+    ) -> operations::ReplyTicket<'_> {
+        operations::ReplyTicket::new(self, ticket_id.into(), body)
+    }
+    /// Once Fin has returned a response to a user's message, its status will be `awaiting_user_reply`.
+    ///
+    /// If a user replies, use this endpoint to send this response to Fin.
+    ///
+    /// > **Warning**
+    /// >
+    /// > Please reach out to your accounts team to discuss access.
+    ///
+    /// `POST /fin/reply`
+    pub fn reply_to_fin(
+        &self,
+        body: types::ReplyToFinBody,
+    ) -> operations::ReplyToFin<'_> {
+        operations::ReplyToFin::new(self, body)
+    }
+    /// You can fetch a single company.
+    ///
+    /// `GET /companies/{company_id}`
+    pub fn retrieve_a_company_by_id(
+        &self,
+        company_id: impl Into<String>,
+    ) -> operations::RetrieveACompanyById<'_> {
+        operations::RetrieveACompanyById::new(self, company_id.into())
+    }
+    /// You can retrieve the details of a single admin.
+    ///
+    /// `GET /admins/{admin_id}`
+    pub fn retrieve_admin(&self, admin_id: i64) -> operations::RetrieveAdmin<'_> {
+        operations::RetrieveAdmin::new(self, admin_id)
+    }
+    /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
+    ///
+    /// `GET /articles/{article_id}`
+    pub fn retrieve_article(&self, article_id: i64) -> operations::RetrieveArticle<'_> {
+        operations::RetrieveArticle::new(self, article_id)
+    }
+    /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
+    ///
+    /// `GET /help_center/collections/{collection_id}`
+    pub fn retrieve_collection(
+        &self,
+        collection_id: i64,
+    ) -> operations::RetrieveCollection<'_> {
+        operations::RetrieveCollection::new(self, collection_id)
     }
     /// You can fetch a single company by passing in `company_id` or `name`.
     ///
@@ -278,35 +1270,91 @@ impl Client {
     pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
         operations::RetrieveCompany::new(self)
     }
-    /// You can create or update a company.
+    /// You can fetch the details of a single conversation.
     ///
-    /// Companies will be only visible in Intercom when there is at least one associated user.
+    /// This will return a single Conversation model with all its conversation parts.
     ///
-    /// Companies are looked up via `company_id` in a `POST` request, if not found via `company_id`, the new company will be created, if found, that company will be updated.
-    ///
-    /// > **Warning: Using `company_id`**
+    /// > **Warning: Hard limit of 500 parts**
     /// >
-    /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
+    /// > The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
     ///
-    /// `POST /companies`
-    pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
-        operations::CreateOrUpdateCompany::new(self)
+    /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
+    ///
+    /// `GET /conversations/{conversation_id}`
+    pub fn retrieve_conversation(
+        &self,
+        conversation_id: i64,
+    ) -> operations::RetrieveConversation<'_> {
+        operations::RetrieveConversation::new(self, conversation_id)
     }
-    /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
+    /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
-    /// Note that the API does not include companies who have no associated users in list responses.
+    /// `GET /help_center/help_centers/{help_center_id}`
+    pub fn retrieve_help_center(
+        &self,
+        help_center_id: i64,
+    ) -> operations::RetrieveHelpCenter<'_> {
+        operations::RetrieveHelpCenter::new(self, help_center_id)
+    }
+    /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
-    /// When using the Companies endpoint and the pages object to iterate through the returned companies, there is a limit of 10,000 Companies that can be returned. If you need to list or iterate on more than 10,000 Companies, please use the [Scroll API](https://developers.intercom.com/reference#iterating-over-all-companies).
-    /// > **Warning: Pagination**
-    /// >
-    /// > You can use pagination to limit the number of results returned. The default is `20` results per page.
-    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
+    /// `GET /internal_articles/{internal_article_id}`
+    pub fn retrieve_internal_article(
+        &self,
+        internal_article_id: i64,
+    ) -> operations::RetrieveInternalArticle<'_> {
+        operations::RetrieveInternalArticle::new(self, internal_article_id)
+    }
+    /// You can fetch the details of a single news item.
     ///
-    /// `POST /companies/list`
+    /// `GET /news/news_items/{news_item_id}`
+    pub fn retrieve_news_item(
+        &self,
+        news_item_id: i64,
+    ) -> operations::RetrieveNewsItem<'_> {
+        operations::RetrieveNewsItem::new(self, news_item_id)
+    }
+    /// You can fetch the details of a single newsfeed
     ///
-    /// Paginated: [`ListAllCompanies::into_stream`](operations::ListAllCompanies::into_stream) yields every item across pages.
-    pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
-        operations::ListAllCompanies::new(self)
+    /// `GET /news/newsfeeds/{newsfeed_id}`
+    pub fn retrieve_newsfeed(
+        &self,
+        newsfeed_id: impl Into<String>,
+    ) -> operations::RetrieveNewsfeed<'_> {
+        operations::RetrieveNewsfeed::new(self, newsfeed_id.into())
+    }
+    /// You can fetch the details of a single note.
+    ///
+    /// `GET /notes/{note_id}`
+    pub fn retrieve_note(&self, note_id: i64) -> operations::RetrieveNote<'_> {
+        operations::RetrieveNote::new(self, note_id)
+    }
+    /// You can fetch the details of a single segment.
+    ///
+    /// `GET /segments/{segment_id}`
+    pub fn retrieve_segment(
+        &self,
+        segment_id: impl Into<String>,
+    ) -> operations::RetrieveSegment<'_> {
+        operations::RetrieveSegment::new(self, segment_id.into())
+    }
+    /// You can fetch the details of a single team, containing an array of admins that belong to this team.
+    ///
+    /// `GET /teams/{team_id}`
+    pub fn retrieve_team(
+        &self,
+        team_id: impl Into<String>,
+    ) -> operations::RetrieveTeam<'_> {
+        operations::RetrieveTeam::new(self, team_id.into())
+    }
+    /// You can fetch the details of a single visitor.
+    ///
+    /// `GET /visitors`
+    pub fn retrieve_visitor_with_user_id(
+        &self,
+        user_id: impl Into<String>,
+    ) -> operations::RetrieveVisitorWithUserId<'_> {
+        operations::RetrieveVisitorWithUserId::new(self, user_id.into())
     }
     /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
     ///
@@ -331,113 +1379,11 @@ impl Client {
     pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
         operations::ScrollOverAllCompanies::new(self)
     }
-    /// You can fetch a single company.
+    /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
-    /// `GET /companies/{company_id}`
-    pub fn retrieve_a_company_by_id(
-        &self,
-        company_id: impl Into<String>,
-    ) -> operations::RetrieveACompanyById<'_> {
-        operations::RetrieveACompanyById::new(self, company_id.into())
-    }
-    /// You can update a single company using the Intercom provisioned `id`.
-    ///
-    /// > **Warning: Using `company_id`**
-    /// >
-    /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
-    ///
-    /// `PUT /companies/{company_id}`
-    pub fn update_company(
-        &self,
-        company_id: impl Into<String>,
-    ) -> operations::UpdateCompany<'_> {
-        operations::UpdateCompany::new(self, company_id.into())
-    }
-    /// Delete a single company.
-    ///
-    /// This endpoint does not permanently remove the company. It archives the company record and detaches any contacts attached to it; the contacts themselves are not deleted. A `company.deleted` webhook is sent once archival completes.
-    ///
-    /// The endpoint returns `200` with `"deleted": true` as soon as the request is accepted — archival is processed asynchronously.
-    ///
-    /// > **Warning**
-    /// >
-    /// > Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
-    ///
-    /// `DELETE /companies/{company_id}`
-    pub fn delete_company(
-        &self,
-        company_id: impl Into<String>,
-    ) -> operations::DeleteCompany<'_> {
-        operations::DeleteCompany::new(self, company_id.into())
-    }
-    /// You can fetch a list of all contacts that belong to a company.
-    ///
-    /// `GET /companies/{company_id}/contacts`
-    ///
-    /// Paginated: [`ListAttachedContacts::into_stream`](operations::ListAttachedContacts::into_stream) yields every item across pages.
-    pub fn list_attached_contacts(
-        &self,
-        company_id: impl Into<String>,
-    ) -> operations::ListAttachedContacts<'_> {
-        operations::ListAttachedContacts::new(self, company_id.into())
-    }
-    /// You can fetch a list of all segments that belong to a company.
-    ///
-    /// `GET /companies/{company_id}/segments`
-    pub fn list_attached_segments_for_companies(
-        &self,
-        company_id: impl Into<String>,
-    ) -> operations::ListAttachedSegmentsForCompanies<'_> {
-        operations::ListAttachedSegmentsForCompanies::new(self, company_id.into())
-    }
-    /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
-    /// > **Info: Merged contacts**
-    /// >
-    /// > Contacts that have been merged (via POST /contacts/merge) will not appear in list results. Only the target contact from the merge remains accessible.
-    ///
-    /// > **Warning: Pagination**
-    /// >
-    /// > You can use pagination to limit the number of results returned. The default is `50` results per page.
-    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-    ///
-    /// `GET /contacts`
-    ///
-    /// Paginated: [`ListContacts::into_stream`](operations::ListContacts::into_stream) yields every item across pages.
-    pub fn list_contacts(&self) -> operations::ListContacts<'_> {
-        operations::ListContacts::new(self)
-    }
-    /// You can create a new contact (ie. user or lead).
-    ///
-    /// `POST /contacts`
-    pub fn create_contact(&self) -> operations::CreateContact<'_> {
-        operations::CreateContact::new(self)
-    }
-    /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
-    ///
-    /// `GET /contacts/find_by_external_id/{external_id}`
-    pub fn show_contact_by_external_id(
-        &self,
-        external_id: impl Into<String>,
-    ) -> operations::ShowContactByExternalId<'_> {
-        operations::ShowContactByExternalId::new(self, external_id.into())
-    }
-    /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
-    ///
-    /// > **Warning: Merged contacts are not retrievable via the API**
-    /// >
-    /// > Once a merge is completed, the source contact (`from`) is permanently removed from the active contact list. This means:
-    /// > - **GET /contacts/{id}** — Requesting the source contact by its original ID will return a `404 Not Found` error.
-    /// > - **POST /contacts/search** — The source contact will not appear in search results, including queries filtered by `updated_at`.
-    /// > - **GET /contacts** — The source contact will not appear in list results.
-    /// >
-    /// > Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
-    ///
-    /// `POST /contacts/merge`
-    pub fn merge_contact(
-        &self,
-        body: types::MergeContactsRequest,
-    ) -> operations::MergeContact<'_> {
-        operations::MergeContact::new(self, body)
+    /// `GET /articles/search`
+    pub fn search_articles(&self) -> operations::SearchArticles<'_> {
+        operations::SearchArticles::new(self)
     }
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
     ///
@@ -579,252 +1525,6 @@ impl Client {
     ) -> operations::SearchContacts<'_> {
         operations::SearchContacts::new(self, body)
     }
-    /// You can fetch the details of a single contact.
-    ///
-    /// > **Warning: Merged contacts**
-    /// >
-    /// > If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
-    ///
-    /// `GET /contacts/{contact_id}`
-    pub fn show_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::ShowContact<'_> {
-        operations::ShowContact::new(self, contact_id.into())
-    }
-    /// You can update an existing contact (ie. user or lead).
-    ///
-    /// > **Info**
-    /// >
-    /// > This endpoint handles both **contact updates** and **custom object associations**.
-    /// >
-    /// > See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
-    ///
-    /// `PUT /contacts/{contact_id}`
-    pub fn update_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::UpdateContact<'_> {
-        operations::UpdateContact::new(self, contact_id.into())
-    }
-    /// You can delete a single contact.
-    ///
-    /// `DELETE /contacts/{contact_id}`
-    pub fn delete_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::DeleteContact<'_> {
-        operations::DeleteContact::new(self, contact_id.into())
-    }
-    /// You can archive a single contact.
-    ///
-    /// `POST /contacts/{contact_id}/archive`
-    pub fn archive_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::ArchiveContact<'_> {
-        operations::ArchiveContact::new(self, contact_id.into())
-    }
-    /// Block a single contact.
-    /// **Note:** conversations of the contact will also be archived during the process.
-    /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
-    ///
-    /// `POST /contacts/{contact_id}/block`
-    pub fn block_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::BlockContact<'_> {
-        operations::BlockContact::new(self, contact_id.into())
-    }
-    /// You can fetch a list of companies that are associated to a contact.
-    ///
-    /// `GET /contacts/{contact_id}/companies`
-    pub fn list_companies_for_a_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::ListCompaniesForAContact<'_> {
-        operations::ListCompaniesForAContact::new(self, contact_id.into())
-    }
-    /// You can attach a company to a single contact.
-    ///
-    /// `POST /contacts/{contact_id}/companies`
-    pub fn attach_contact_to_a_company(
-        &self,
-        contact_id: impl Into<String>,
-        body: types::AttachContactToACompanyBody,
-    ) -> operations::AttachContactToACompany<'_> {
-        operations::AttachContactToACompany::new(self, contact_id.into(), body)
-    }
-    /// You can detach a company from a single contact.
-    ///
-    /// `DELETE /contacts/{contact_id}/companies/{company_id}`
-    pub fn detach_contact_from_a_company(
-        &self,
-        contact_id: impl Into<String>,
-        company_id: impl Into<String>,
-    ) -> operations::DetachContactFromACompany<'_> {
-        operations::DetachContactFromACompany::new(
-            self,
-            contact_id.into(),
-            company_id.into(),
-        )
-    }
-    /// You can fetch a list of notes that are associated to a contact.
-    ///
-    /// `GET /contacts/{contact_id}/notes`
-    ///
-    /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
-    pub fn list_notes(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::ListNotes<'_> {
-        operations::ListNotes::new(self, contact_id.into())
-    }
-    /// You can add a note to a single contact.
-    ///
-    /// `POST /contacts/{contact_id}/notes`
-    pub fn create_note(
-        &self,
-        contact_id: impl Into<String>,
-        body: types::CreateNoteBody,
-    ) -> operations::CreateNote<'_> {
-        operations::CreateNote::new(self, contact_id.into(), body)
-    }
-    /// You can fetch a list of segments that are associated to a contact.
-    ///
-    /// `GET /contacts/{contact_id}/segments`
-    pub fn list_segments_for_a_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::ListSegmentsForAContact<'_> {
-        operations::ListSegmentsForAContact::new(self, contact_id.into())
-    }
-    /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
-    /// This will return a list of Subscription Type objects that the contact is associated with.
-    ///
-    /// The data property will show a combined list of:
-    ///
-    /// 1.Opt-out subscription types that the user has opted-out from.
-    /// 2.Opt-in subscription types that the user has opted-in to receiving.
-    ///
-    /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
-    ///
-    /// `GET /contacts/{contact_id}/subscriptions`
-    pub fn list_subscriptions_for_a_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::ListSubscriptionsForAContact<'_> {
-        operations::ListSubscriptionsForAContact::new(self, contact_id.into())
-    }
-    /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
-    ///
-    /// 1.Attaching a contact to an opt-out subscription type will opt that user out from receiving messages related to that subscription type.
-    ///
-    /// 2.Attaching a contact to an opt-in subscription type will opt that user in to receiving messages related to that subscription type.
-    ///
-    /// This will return a subscription type model for the subscription type that was added to the contact.
-    ///
-    /// `POST /contacts/{contact_id}/subscriptions`
-    pub fn attach_subscription_type_to_contact(
-        &self,
-        contact_id: impl Into<String>,
-        body: types::AttachSubscriptionTypeToContactBody,
-    ) -> operations::AttachSubscriptionTypeToContact<'_> {
-        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
-    }
-    /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
-    ///
-    /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`
-    pub fn detach_subscription_type_to_contact(
-        &self,
-        contact_id: impl Into<String>,
-        subscription_id: impl Into<String>,
-    ) -> operations::DetachSubscriptionTypeToContact<'_> {
-        operations::DetachSubscriptionTypeToContact::new(
-            self,
-            contact_id.into(),
-            subscription_id.into(),
-        )
-    }
-    /// You can fetch a list of all tags that are attached to a specific contact.
-    ///
-    /// `GET /contacts/{contact_id}/tags`
-    pub fn list_tags_for_a_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::ListTagsForAContact<'_> {
-        operations::ListTagsForAContact::new(self, contact_id.into())
-    }
-    /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
-    ///
-    /// `POST /contacts/{contact_id}/tags`
-    pub fn attach_tag_to_contact(
-        &self,
-        contact_id: impl Into<String>,
-        body: types::AttachTagToContactBody,
-    ) -> operations::AttachTagToContact<'_> {
-        operations::AttachTagToContact::new(self, contact_id.into(), body)
-    }
-    /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
-    ///
-    /// `DELETE /contacts/{contact_id}/tags/{tag_id}`
-    pub fn detach_tag_from_contact(
-        &self,
-        contact_id: impl Into<String>,
-        tag_id: impl Into<String>,
-    ) -> operations::DetachTagFromContact<'_> {
-        operations::DetachTagFromContact::new(self, contact_id.into(), tag_id.into())
-    }
-    /// You can unarchive a single contact.
-    ///
-    /// `POST /contacts/{contact_id}/unarchive`
-    pub fn unarchive_contact(
-        &self,
-        contact_id: impl Into<String>,
-    ) -> operations::UnarchiveContact<'_> {
-        operations::UnarchiveContact::new(self, contact_id.into())
-    }
-    /// You can fetch a list of all conversations.
-    ///
-    /// You can optionally request the result page size and the cursor to start after to fetch the result.
-    /// > **Warning: Pagination**
-    /// >
-    /// > You can use pagination to limit the number of results returned. The default is `20` results per page.
-    /// > See the [pagination section](https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/pagination/#pagination-for-list-apis) for more details on how to use the `starting_after` param.
-    ///
-    /// `GET /conversations`
-    ///
-    /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
-    pub fn list_conversations(&self) -> operations::ListConversations<'_> {
-        operations::ListConversations::new(self)
-    }
-    /// You can create a conversation that has been initiated by a contact (ie. user or lead).
-    /// The conversation can be an in-app message only.
-    ///
-    /// > **Info: Sending for visitors**
-    /// >
-    /// > You can also send a message from a visitor by specifying their `user_id` or `id` value in the `from` field, along with a `type` field value of `contact`.
-    /// > This visitor will be automatically converted to a contact with a lead role once the conversation is created.
-    ///
-    /// This will return the Message model that has been created.
-    ///
-    /// `POST /conversations`
-    pub fn create_conversation(
-        &self,
-        body: types::CreateConversationRequest,
-    ) -> operations::CreateConversation<'_> {
-        operations::CreateConversation::new(self, body)
-    }
-    /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
-    ///
-    /// > **Info: Redacting parts and messages**
-    /// >
-    /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
-    ///
-    /// `POST /conversations/redact`
-    pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
-        operations::RedactConversation::new(self)
-    }
     /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
     ///
     /// To search for conversations, you need to send a `POST` request to `https://api.intercom.io/conversations/search`.
@@ -935,907 +1635,11 @@ impl Client {
     ) -> operations::SearchConversations<'_> {
         operations::SearchConversations::new(self, body)
     }
-    /// You can fetch the details of a single conversation.
-    ///
-    /// This will return a single Conversation model with all its conversation parts.
-    ///
-    /// > **Warning: Hard limit of 500 parts**
-    /// >
-    /// > The maximum number of conversation parts that can be returned via the API is 500. If you have more than that we will return the 500 most recent conversation parts.
-    ///
-    /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
-    ///
-    /// `GET /conversations/{conversation_id}`
-    pub fn retrieve_conversation(
-        &self,
-        conversation_id: i64,
-    ) -> operations::RetrieveConversation<'_> {
-        operations::RetrieveConversation::new(self, conversation_id)
-    }
-    /// You can update an existing conversation.
-    ///
-    /// > **Info: Replying and other actions**
-    /// >
-    /// > If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
-    ///
-    /// > **Info**
-    /// >
-    /// > This endpoint handles both **conversation updates** and **custom object associations**.
-    /// >
-    /// > See _`update a conversation with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
-    ///
-    /// > **Danger: Breaking change: duplicate custom attribute names**
-    /// >
-    /// > The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
-    ///
-    /// `PUT /conversations/{conversation_id}`
-    pub fn update_conversation(
-        &self,
-        conversation_id: i64,
-    ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, conversation_id)
-    }
-    /// > **Warning: Irreversible operation**
-    /// >
-    /// > Deleting a conversation is permanent and cannot be reversed.
-    ///
-    /// Deleting a conversation permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, conversation attributes, uploads, and related content. The conversation will still appear in reporting, though some data may be incomplete due to the deletion.
-    ///
-    /// `DELETE /conversations/{conversation_id}`
-    pub fn delete_conversation(
-        &self,
-        conversation_id: i64,
-    ) -> operations::DeleteConversation<'_> {
-        operations::DeleteConversation::new(self, conversation_id)
-    }
-    /// You can convert a conversation to a ticket.
-    ///
-    /// `POST /conversations/{conversation_id}/convert`
-    pub fn convert_conversation_to_ticket(
-        &self,
-        conversation_id: i64,
-        body: types::ConvertConversationToTicketRequest,
-    ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, conversation_id, body)
-    }
-    /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
-    ///
-    /// > **Warning: Contacts without an email**
-    /// >
-    /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
-    ///
-    /// `POST /conversations/{conversation_id}/customers`
-    pub fn attach_contact_to_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-    ) -> operations::AttachContactToConversation<'_> {
-        operations::AttachContactToConversation::new(self, conversation_id.into())
-    }
-    /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
-    ///
-    /// > **Warning: Removing the last participant**
-    /// >
-    /// > You cannot remove the last remaining contact from a conversation.
-    ///
-    /// `DELETE /conversations/{conversation_id}/customers/{contact_id}`
-    pub fn detach_contact_from_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-        contact_id: impl Into<String>,
-        body: types::DetachContactFromConversationRequest,
-    ) -> operations::DetachContactFromConversation<'_> {
-        operations::DetachContactFromConversation::new(
-            self,
-            conversation_id.into(),
-            contact_id.into(),
-            body,
-        )
-    }
-    /// For managing conversations you can:
-    /// - Close a conversation
-    /// - Snooze a conversation to reopen on a future date
-    /// - Open a conversation which is `snoozed` or `closed`
-    /// - Assign a conversation to an admin and/or team.
-    ///
-    /// `POST /conversations/{conversation_id}/parts`
-    pub fn manage_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-    ) -> operations::ManageConversation<'_> {
-        operations::ManageConversation::new(self, conversation_id.into())
-    }
-    /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
-    ///
-    /// > **Warning: Bot replies to inbound email**
-    /// >
-    /// > By default, bot or Operator replies to an inbound email conversation aren't sent to your customer. The reply is stored as an unnotifiable bot comment, and no `seen` receipt is generated until an email is actually delivered.
-    /// >
-    /// > To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
-    ///
-    /// `POST /conversations/{conversation_id}/reply`
-    pub fn reply_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-    ) -> operations::ReplyConversation<'_> {
-        operations::ReplyConversation::new(self, conversation_id.into())
-    }
-    /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
-    ///
-    /// `POST /conversations/{conversation_id}/tags`
-    pub fn attach_tag_to_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-        body: types::AttachTagToConversationBody,
-    ) -> operations::AttachTagToConversation<'_> {
-        operations::AttachTagToConversation::new(self, conversation_id.into(), body)
-    }
-    /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
-    ///
-    /// `DELETE /conversations/{conversation_id}/tags/{tag_id}`
-    pub fn detach_tag_from_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-        tag_id: impl Into<String>,
-        body: types::DetachTagFromConversationBody,
-    ) -> operations::DetachTagFromConversation<'_> {
-        operations::DetachTagFromConversation::new(
-            self,
-            conversation_id.into(),
-            tag_id.into(),
-            body,
-        )
-    }
-    /// Fetch a Custom Object Instance by external_id.
-    ///
-    /// `GET /custom_object_instances/{custom_object_type_identifier}`
-    pub fn get_custom_object_instances_by_external_id(
-        &self,
-        custom_object_type_identifier: impl Into<String>,
-        external_id: impl Into<String>,
-    ) -> operations::GetCustomObjectInstancesByExternalId<'_> {
-        operations::GetCustomObjectInstancesByExternalId::new(
-            self,
-            custom_object_type_identifier.into(),
-            external_id.into(),
-        )
-    }
-    /// Create or update a custom object instance
-    ///
-    /// `POST /custom_object_instances/{custom_object_type_identifier}`
-    pub fn create_custom_object_instances(
-        &self,
-        custom_object_type_identifier: impl Into<String>,
-    ) -> operations::CreateCustomObjectInstances<'_> {
-        operations::CreateCustomObjectInstances::new(
-            self,
-            custom_object_type_identifier.into(),
-        )
-    }
-    /// Delete a single Custom Object instance by external_id.
-    ///
-    /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
-    pub fn delete_custom_object_instances_by_id(
-        &self,
-        custom_object_type_identifier: impl Into<String>,
-        external_id: impl Into<String>,
-    ) -> operations::DeleteCustomObjectInstancesById<'_> {
-        operations::DeleteCustomObjectInstancesById::new(
-            self,
-            custom_object_type_identifier.into(),
-            external_id.into(),
-        )
-    }
-    /// Fetch a Custom Object Instance by id.
-    ///
-    /// `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`
-    pub fn get_custom_object_instances_by_id(
-        &self,
-        custom_object_type_identifier: impl Into<String>,
-        custom_object_instance_id: impl Into<String>,
-    ) -> operations::GetCustomObjectInstancesById<'_> {
-        operations::GetCustomObjectInstancesById::new(
-            self,
-            custom_object_type_identifier.into(),
-            custom_object_instance_id.into(),
-        )
-    }
-    /// Delete a single Custom Object instance using the Intercom defined id.
-    ///
-    /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`
-    pub fn delete_custom_object_instances_by_external_id(
-        &self,
-        custom_object_type_identifier: impl Into<String>,
-        custom_object_instance_id: impl Into<String>,
-    ) -> operations::DeleteCustomObjectInstancesByExternalId<'_> {
-        operations::DeleteCustomObjectInstancesByExternalId::new(
-            self,
-            custom_object_type_identifier.into(),
-            custom_object_instance_id.into(),
-        )
-    }
-    /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
-    ///
-    /// `GET /data_attributes`
-    pub fn lis_data_attributes(&self) -> operations::LisDataAttributes<'_> {
-        operations::LisDataAttributes::new(self)
-    }
-    /// You can create a data attributes for a `contact` or a `company`.
-    ///
-    /// `POST /data_attributes`
-    pub fn create_data_attribute(
-        &self,
-        body: types::CreateDataAttributeRequest,
-    ) -> operations::CreateDataAttribute<'_> {
-        operations::CreateDataAttribute::new(self, body)
-    }
-    /// You can update a data attribute.
-    ///
-    /// > 🚧 Updating the data type is not possible
-    /// >
-    /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
-    ///
-    /// `PUT /data_attributes/{data_attribute_id}`
-    pub fn update_data_attribute(
-        &self,
-        data_attribute_id: i64,
-    ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, data_attribute_id)
-    }
-    /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
-    ///
-    /// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
-    ///
-    /// > 📘 Octet header required
-    /// >
-    /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
-    ///
-    /// `GET /download/content/data/{job_identifier}`
-    pub fn download_data_export(
-        &self,
-        job_identifier: impl Into<String>,
-    ) -> operations::DownloadDataExport<'_> {
-        operations::DownloadDataExport::new(self, job_identifier.into())
-    }
-    /// Download the data from a completed reporting data export job.
-    ///
-    /// > Octet header required
-    /// >
-    /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
-    ///
-    /// `GET /download/reporting_data/{job_identifier}`
-    pub fn get_download_reporting_data_by_job_identifier(
-        &self,
-        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
-        app_id: impl Into<String>,
-        job_identifier: impl Into<String>,
-    ) -> operations::GetDownloadReportingDataByJobIdentifier<'_> {
-        operations::GetDownloadReportingDataByJobIdentifier::new(
-            self,
-            accept,
-            app_id.into(),
-            job_identifier.into(),
-        )
-    }
-    /// > 🚧
-    /// >
-    /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
-    ///
-    /// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
-    ///
-    /// - `https://api.intercom.io/events?type=user&user_id={user_id}`
-    /// - `https://api.intercom.io/events?type=user&email={email}`
-    /// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
-    ///
-    /// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
-    ///
-    /// You can optionally define the result page size as well with the `per_page` parameter.
-    ///
-    /// `GET /events`
-    pub fn lis_data_events(
-        &self,
-        filter: types::LisDataEventsFilter,
-        type_: impl Into<String>,
-    ) -> operations::LisDataEvents<'_> {
-        operations::LisDataEvents::new(self, filter, type_.into())
-    }
-    /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
-    ///
-    /// When using the JavaScript API, [adding the code to your app](http://docs.intercom.io/configuring-Intercom/tracking-user-events-in-your-app) makes the Events API available. Once added, you can submit an event using the `trackEvent` method. This will associate the event with the Lead or currently logged-in user or logged-out visitor/lead and send it to Intercom. The final parameter is a map that can be used to send optional metadata about the event.
-    ///
-    /// With the Ruby client you pass a hash describing the event to `Intercom::Event.create`, or call the `track_user` method directly on the current user object (e.g. `user.track_event`).
-    ///
-    /// **NB: For the JSON object types, please note that we do not currently support nested JSON structure.**
-    ///
-    /// | Type            | Description                                                                                                                                                                                                     | Example                                                                           |
-    /// | :-------------- | :-------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------- | :-------------------------------------------------------------------------------- |
-    /// | String          | The value is a JSON String                                                                                                                                                                                      | `"source":"desktop"`                                                              |
-    /// | Number          | The value is a JSON Number                                                                                                                                                                                      | `"load": 3.67`                                                                    |
-    /// | Date            | The key ends with the String `_date` and the value is a [Unix timestamp](http://en.wikipedia.org/wiki/Unix_time), assumed to be in the [UTC](http://en.wikipedia.org/wiki/Coordinated_Universal_Time) timezone. | `"contact_date": 1392036272`                                                      |
-    /// | Link            | The value is a HTTP or HTTPS URI.                                                                                                                                                                               | `"article": "https://example.org/ab1de.html"`                                     |
-    /// | Rich Link       | The value is a JSON object that contains `url` and `value` keys.                                                                                                                                                | `"article": {"url": "https://example.org/ab1de.html", "value":"the dude abides"}` |
-    /// | Monetary Amount | The value is a JSON object that contains `amount` and `currency` keys. The `amount` key is a positive integer representing the amount in cents. The price in the example to the right denotes €349.99.          | `"price": {"amount": 34999, "currency": "eur"}`                                   |
-    ///
-    /// **Lead Events**
-    ///
-    /// When submitting events for Leads, you will need to specify the Lead's `id`.
-    ///
-    /// **Metadata behaviour**
-    ///
-    /// - We currently limit the number of tracked metadata keys to 10 per event. Once the quota is reached, we ignore any further keys we receive. The first 10 metadata keys are determined by the order in which they are sent in with the event.
-    /// - It is not possible to change the metadata keys once the event has been sent. A new event will need to be created with the new keys and you can archive the old one.
-    /// - There might be up to 24 hrs delay when you send a new metadata for an existing event.
-    ///
-    /// **Event de-duplication**
-    ///
-    /// The API may detect and ignore duplicate events. Each event is uniquely identified as a combination of the following data - the Workspace identifier, the Contact external identifier, the Data Event name and the Data Event created time. As a result, it is **strongly recommended** to send a second granularity Unix timestamp in the `created_at` field.
-    ///
-    /// Duplicated events are responded to using the normal `202 Accepted` code - an error is not thrown, however repeat requests will be counted against any rate limit that is in place.
-    ///
-    /// ### HTTP API Responses
-    ///
-    /// - Successful responses to submitted events return `202 Accepted` with an empty body.
-    /// - Unauthorised access will be rejected with a `401 Unauthorized` or `403 Forbidden` response code.
-    /// - Events sent about users that cannot be found will return a `404 Not Found`.
-    /// - Event lists containing duplicate events will have those duplicates ignored.
-    /// - Server errors will return a `500` response code and may contain an error message in the body.
-    ///
-    /// `POST /events`
-    pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
-        operations::CreateDataEvent::new(self)
-    }
-    /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
-    ///
-    /// `POST /events/summaries`
-    pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
-        operations::DataEventSummaries::new(self)
-    }
-    /// You can cancel your job
-    ///
-    /// `POST /export/cancel/{job_identifier}`
-    pub fn cancel_data_export(
-        &self,
-        job_identifier: impl Into<String>,
-    ) -> operations::CancelDataExport<'_> {
-        operations::CancelDataExport::new(self, job_identifier.into())
-    }
-    /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
-    ///
-    /// This endpoint exports **message delivery and engagement data** for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more). The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces). It does not export raw message or conversation content.
-    ///
-    /// The only parameters you need to provide are the range of dates that you want exported.
-    ///
-    /// >🚧 Limit of one active job
-    /// >
-    /// > You can only have one active job per workspace. You will receive a HTTP status code of 429 with the message Exceeded rate limit of 1 pending message data export jobs if you attempt to create a second concurrent job.
-    ///
-    /// >❗️ Updated_at not included
-    /// >
-    /// > It should be noted that the timeframe only includes messages sent during the time period and not messages that were only updated during this period. For example, if a message was updated yesterday but sent two days ago, you would need to set the created_at_after date before the message was sent to include that in your retrieval job.
-    ///
-    /// >📘 Date ranges are inclusive
-    /// >
-    /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
-    ///
-    /// `POST /export/content/data`
-    pub fn create_data_export(
-        &self,
-        body: types::CreateDataExportsRequest,
-    ) -> operations::CreateDataExport<'_> {
-        operations::CreateDataExport::new(self, body)
-    }
-    /// You can view the status of your job by sending a `GET` request to the URL
-    /// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
-    ///
-    /// > 🚧 Jobs expire after two days
-    /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
-    ///
-    /// `GET /export/content/data/{job_identifier}`
-    pub fn get_data_export(
-        &self,
-        job_identifier: impl Into<String>,
-    ) -> operations::GetDataExport<'_> {
-        operations::GetDataExport::new(self, job_identifier.into())
-    }
-    /// Enqueue a new reporting data export job
-    ///
-    /// `POST /export/reporting_data/enqueue`
-    pub fn post_export_reporting_data_enqueue(
-        &self,
-        body: types::PostExportReportingDataEnqueueBody,
-    ) -> operations::PostExportReportingDataEnqueue<'_> {
-        operations::PostExportReportingDataEnqueue::new(self, body)
-    }
-    /// List available datasets and attributes
-    ///
-    /// `GET /export/reporting_data/get_datasets`
-    pub fn get_export_reporting_data_get_datasets(
-        &self,
-    ) -> operations::GetExportReportingDataGetDatasets<'_> {
-        operations::GetExportReportingDataGetDatasets::new(self)
-    }
-    /// Get export job status
-    ///
-    /// `GET /export/reporting_data/{job_identifier}`
-    pub fn get_export_reporting_data_by_job_identifier(
-        &self,
-        app_id: impl Into<String>,
-        client_id: impl Into<String>,
-        job_identifier: impl Into<String>,
-    ) -> operations::GetExportReportingDataByJobIdentifier<'_> {
-        operations::GetExportReportingDataByJobIdentifier::new(
-            self,
-            app_id.into(),
-            client_id.into(),
-            job_identifier.into(),
-        )
-    }
-    /// Record a customer's satisfaction rating for a conversation, with an optional free-text
-    /// remark.
-    ///
-    /// Fin decides *when* to ask for a rating — this reuses the CSAT settings on your Fin
-    /// workflow, not this API. When Fin asks, it fires a `csat_requested` event over webhooks or
-    /// SSE carrying the rating options to show the user. Present those options, then submit the
-    /// user's choice here.
-    ///
-    /// Submitting the same rating again, with no new remark, is a no-op and stays successful,
-    /// so an at-least-once client can safely retry. Submitting a *different* rating updates the
-    /// stored rating while the update window is still open, and a first remark can be added to
-    /// an already-rated survey. Once a remark has been recorded the rating is locked and can no
-    /// longer be changed.
-    ///
-    /// > **Warning**
-    /// >
-    /// > Please reach out to your accounts team to discuss access.
-    ///
-    /// `POST /fin/csat`
-    pub fn submit_fin_csat(
-        &self,
-        body: types::SubmitFinCsatBody,
-    ) -> operations::SubmitFinCsat<'_> {
-        operations::SubmitFinCsat::new(self, body)
-    }
-    /// Once Fin has returned a response to a user's message, its status will be `awaiting_user_reply`.
-    ///
-    /// If a user replies, use this endpoint to send this response to Fin.
-    ///
-    /// > **Warning**
-    /// >
-    /// > Please reach out to your accounts team to discuss access.
-    ///
-    /// `POST /fin/reply`
-    pub fn reply_to_fin(
-        &self,
-        body: types::ReplyToFinBody,
-    ) -> operations::ReplyToFin<'_> {
-        operations::ReplyToFin::new(self, body)
-    }
-    /// Initialize Fin by passing it the user's message along with conversation history and user details.
-    ///
-    /// These additional pieces of context will be used by Fin to provide a better and more contextual answer to the user.
-    ///
-    /// > **Warning**
-    /// >
-    /// > Please reach out to your accounts team to discuss access.
-    ///
-    /// Once Fin is initialized, it progresses through a series of statuses such as *thinking*, *awaiting_user_reply*, or *resolved* before ending with a status of *complete*.
-    ///
-    /// During this workflow, the client should allow Fin to continue uninterrupted until a final *complete* status is returned via webhook, at which point control of the conversation passes back to the client.
-    ///
-    /// `POST /fin/start`
-    pub fn start_fin_conversation(
-        &self,
-        body: types::StartFinConversationBody,
-    ) -> operations::StartFinConversation<'_> {
-        operations::StartFinConversation::new(self, body)
-    }
-    /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
-    ///
-    /// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
-    ///
-    /// `GET /help_center/collections`
-    ///
-    /// Paginated: [`ListAllCollections::into_stream`](operations::ListAllCollections::into_stream) yields every item across pages.
-    pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
-        operations::ListAllCollections::new(self)
-    }
-    /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
-    ///
-    /// `POST /help_center/collections`
-    pub fn create_collection(
-        &self,
-        body: types::CreateCollectionRequest,
-    ) -> operations::CreateCollection<'_> {
-        operations::CreateCollection::new(self, body)
-    }
-    /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
-    ///
-    /// `GET /help_center/collections/{collection_id}`
-    pub fn retrieve_collection(
-        &self,
-        collection_id: i64,
-    ) -> operations::RetrieveCollection<'_> {
-        operations::RetrieveCollection::new(self, collection_id)
-    }
-    /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
-    ///
-    /// `PUT /help_center/collections/{collection_id}`
-    pub fn update_collection(
-        &self,
-        collection_id: i64,
-    ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, collection_id)
-    }
-    /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
-    ///
-    /// `DELETE /help_center/collections/{collection_id}`
-    pub fn delete_collection(
-        &self,
-        collection_id: i64,
-    ) -> operations::DeleteCollection<'_> {
-        operations::DeleteCollection::new(self, collection_id)
-    }
-    /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
-    ///
-    /// `GET /help_center/help_centers`
-    pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
-        operations::ListHelpCenters::new(self)
-    }
-    /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
-    ///
-    /// `GET /help_center/help_centers/{help_center_id}`
-    pub fn retrieve_help_center(
-        &self,
-        help_center_id: i64,
-    ) -> operations::RetrieveHelpCenter<'_> {
-        operations::RetrieveHelpCenter::new(self, help_center_id)
-    }
-    /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
-    ///
-    /// `GET /internal_articles`
-    ///
-    /// Paginated: [`ListInternalArticles::into_stream`](operations::ListInternalArticles::into_stream) yields every item across pages.
-    pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
-        operations::ListInternalArticles::new(self)
-    }
-    /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
-    ///
-    /// `POST /internal_articles`
-    pub fn create_internal_article(
-        &self,
-        body: types::CreateInternalArticleRequest,
-    ) -> operations::CreateInternalArticle<'_> {
-        operations::CreateInternalArticle::new(self, body)
-    }
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
     pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
         operations::SearchInternalArticles::new(self)
-    }
-    /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
-    ///
-    /// `GET /internal_articles/{internal_article_id}`
-    pub fn retrieve_internal_article(
-        &self,
-        internal_article_id: i64,
-    ) -> operations::RetrieveInternalArticle<'_> {
-        operations::RetrieveInternalArticle::new(self, internal_article_id)
-    }
-    /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
-    ///
-    /// `PUT /internal_articles/{internal_article_id}`
-    pub fn update_internal_article(
-        &self,
-        internal_article_id: i64,
-    ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, internal_article_id)
-    }
-    /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
-    ///
-    /// `DELETE /internal_articles/{internal_article_id}`
-    pub fn delete_internal_article(
-        &self,
-        internal_article_id: i64,
-    ) -> operations::DeleteInternalArticle<'_> {
-        operations::DeleteInternalArticle::new(self, internal_article_id)
-    }
-    /// Retrieve the current IP allowlist configuration for the workspace.
-    ///
-    /// `GET /ip_allowlist`
-    pub fn get_ip_allowlist(&self) -> operations::GetIpAllowlist<'_> {
-        operations::GetIpAllowlist::new(self)
-    }
-    /// Update the IP allowlist configuration for the workspace.
-    ///
-    /// > **Warning: Lockout Protection**
-    /// >
-    /// > The API will reject updates that would lock out the caller's IP address. Ensure your current IP is included in the allowlist when enabling the feature.
-    ///
-    /// `PUT /ip_allowlist`
-    pub fn update_ip_allowlist(&self) -> operations::UpdateIpAllowlist<'_> {
-        operations::UpdateIpAllowlist::new(self)
-    }
-    /// Retrieve the status of job execution.
-    ///
-    /// `GET /jobs/status/{job_id}`
-    pub fn jobs_status(&self, job_id: impl Into<String>) -> operations::JobsStatus<'_> {
-        operations::JobsStatus::new(self, job_id.into())
-    }
-    /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
-    ///
-    /// > 🚧 Single Sign On
-    /// >
-    /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
-    ///
-    /// `GET /me`
-    pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
-        operations::IdentifyAdmin::new(self)
-    }
-    /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message or an email.
-    ///
-    /// > 🚧 Sending for visitors
-    /// >
-    /// > There can be a short delay between when a contact is created and when a contact becomes available to be messaged through the API. A 404 Not Found error will be returned in this case.
-    ///
-    /// This will return the Message model that has been created.
-    ///
-    /// > 🚧 Retrieving Associated Conversations
-    /// >
-    /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
-    ///
-    /// `POST /messages`
-    pub fn create_message(&self) -> operations::CreateMessage<'_> {
-        operations::CreateMessage::new(self)
-    }
-    /// You can fetch a list of all news items
-    ///
-    /// `GET /news/news_items`
-    ///
-    /// Paginated: [`ListNewsItems::into_stream`](operations::ListNewsItems::into_stream) yields every item across pages.
-    pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
-        operations::ListNewsItems::new(self)
-    }
-    /// You can create a news item
-    ///
-    /// `POST /news/news_items`
-    pub fn create_news_item(
-        &self,
-        body: types::NewsItemRequest,
-    ) -> operations::CreateNewsItem<'_> {
-        operations::CreateNewsItem::new(self, body)
-    }
-    /// You can fetch the details of a single news item.
-    ///
-    /// `GET /news/news_items/{news_item_id}`
-    pub fn retrieve_news_item(
-        &self,
-        news_item_id: i64,
-    ) -> operations::RetrieveNewsItem<'_> {
-        operations::RetrieveNewsItem::new(self, news_item_id)
-    }
-    /// Update a news item
-    ///
-    /// `PUT /news/news_items/{news_item_id}`
-    pub fn update_news_item(
-        &self,
-        news_item_id: i64,
-        body: types::NewsItemRequest,
-    ) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, news_item_id, body)
-    }
-    /// You can delete a single news item.
-    ///
-    /// `DELETE /news/news_items/{news_item_id}`
-    pub fn delete_news_item(&self, news_item_id: i64) -> operations::DeleteNewsItem<'_> {
-        operations::DeleteNewsItem::new(self, news_item_id)
-    }
-    /// You can fetch a list of all newsfeeds
-    ///
-    /// `GET /news/newsfeeds`
-    ///
-    /// Paginated: [`ListNewsfeeds::into_stream`](operations::ListNewsfeeds::into_stream) yields every item across pages.
-    pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
-        operations::ListNewsfeeds::new(self)
-    }
-    /// You can fetch the details of a single newsfeed
-    ///
-    /// `GET /news/newsfeeds/{newsfeed_id}`
-    pub fn retrieve_newsfeed(
-        &self,
-        newsfeed_id: impl Into<String>,
-    ) -> operations::RetrieveNewsfeed<'_> {
-        operations::RetrieveNewsfeed::new(self, newsfeed_id.into())
-    }
-    /// You can fetch a list of all news items that are live on a given newsfeed
-    ///
-    /// `GET /news/newsfeeds/{newsfeed_id}/items`
-    ///
-    /// Paginated: [`ListLiveNewsfeedItems::into_stream`](operations::ListLiveNewsfeedItems::into_stream) yields every item across pages.
-    pub fn list_live_newsfeed_items(
-        &self,
-        newsfeed_id: impl Into<String>,
-    ) -> operations::ListLiveNewsfeedItems<'_> {
-        operations::ListLiveNewsfeedItems::new(self, newsfeed_id.into())
-    }
-    /// You can fetch the details of a single note.
-    ///
-    /// `GET /notes/{note_id}`
-    pub fn retrieve_note(&self, note_id: i64) -> operations::RetrieveNote<'_> {
-        operations::RetrieveNote::new(self, note_id)
-    }
-    /// You can use the API to deflect phone calls to the Intercom Messenger.
-    /// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
-    ///
-    /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
-    ///
-    /// `POST /phone_call_redirects`
-    pub fn create_phone_switch(
-        &self,
-        body: types::CreatePhoneSwitchRequest,
-    ) -> operations::CreatePhoneSwitch<'_> {
-        operations::CreatePhoneSwitch::new(self, body)
-    }
-    /// You can fetch a list of all segments.
-    ///
-    /// `GET /segments`
-    pub fn list_segments(&self) -> operations::ListSegments<'_> {
-        operations::ListSegments::new(self)
-    }
-    /// You can fetch the details of a single segment.
-    ///
-    /// `GET /segments/{segment_id}`
-    pub fn retrieve_segment(
-        &self,
-        segment_id: impl Into<String>,
-    ) -> operations::RetrieveSegment<'_> {
-        operations::RetrieveSegment::new(self, segment_id.into())
-    }
-    /// You can list all subscription types. A list of subscription type objects will be returned.
-    ///
-    /// `GET /subscription_types`
-    pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
-        operations::ListSubscriptionTypes::new(self)
-    }
-    /// You can fetch a list of all tags for a given workspace.
-    ///
-    /// `GET /tags`
-    pub fn list_tags(&self) -> operations::ListTags<'_> {
-        operations::ListTags::new(self)
-    }
-    /// You can use this endpoint to perform the following operations:
-    ///
-    /// **1. Create a new tag:** You can create a new tag by passing in the tag name as specified in "Create or Update Tag Request Payload" described below.
-    ///
-    /// **2. Update an existing tag:** You can update an existing tag by passing the id of the tag as specified in "Create or Update Tag Request Payload" described below.
-    ///
-    /// **3. Tag Companies:** You can tag single company or a list of companies. You can tag a company by passing in the tag name and the company details as specified in "Tag Company Request Payload" described below. Also, if the tag doesn't exist then a new one will be created automatically.
-    ///
-    /// **4. Untag Companies:** You can untag a single company or a list of companies. You can untag a company by passing in the tag id and the company details as specified in "Untag Company Request Payload" described below.
-    ///
-    /// **5. Tag Multiple Users:** You can tag a list of users. You can tag the users by passing in the tag name and the user details as specified in "Tag Users Request Payload" described below.
-    ///
-    /// Each operation will return a tag object.
-    ///
-    /// `POST /tags`
-    pub fn create_tag(&self) -> operations::CreateTag<'_> {
-        operations::CreateTag::new(self)
-    }
-    /// You can fetch the details of tags that are on the workspace by their id.
-    /// This will return a tag object.
-    ///
-    /// `GET /tags/{tag_id}`
-    pub fn find_tag(&self, tag_id: impl Into<String>) -> operations::FindTag<'_> {
-        operations::FindTag::new(self, tag_id.into())
-    }
-    /// You can delete the details of tags that are on the workspace by passing in the id.
-    ///
-    /// `DELETE /tags/{tag_id}`
-    pub fn delete_tag(&self, tag_id: impl Into<String>) -> operations::DeleteTag<'_> {
-        operations::DeleteTag::new(self, tag_id.into())
-    }
-    /// This will return a list of team objects for the App.
-    ///
-    /// `GET /teams`
-    pub fn list_teams(&self) -> operations::ListTeams<'_> {
-        operations::ListTeams::new(self)
-    }
-    /// You can fetch the details of a single team, containing an array of admins that belong to this team.
-    ///
-    /// `GET /teams/{team_id}`
-    pub fn retrieve_team(
-        &self,
-        team_id: impl Into<String>,
-    ) -> operations::RetrieveTeam<'_> {
-        operations::RetrieveTeam::new(self, team_id.into())
-    }
-    /// You can get a list of all ticket states for a workspace.
-    ///
-    /// `GET /ticket_states`
-    pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
-        operations::ListTicketStates::new(self)
-    }
-    /// You can get a list of all ticket types for a workspace.
-    ///
-    /// `GET /ticket_types`
-    pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
-        operations::ListTicketTypes::new(self)
-    }
-    /// You can create a new ticket type.
-    /// > 📘 Creating ticket types.
-    /// >
-    /// > Every ticket type will be created with two default attributes: _default_title_ and _default_description_.
-    /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-    ///
-    /// `POST /ticket_types`
-    pub fn create_ticket_type(
-        &self,
-        body: types::CreateTicketTypeRequest,
-    ) -> operations::CreateTicketType<'_> {
-        operations::CreateTicketType::new(self, body)
-    }
-    /// You can fetch the details of a single ticket type.
-    ///
-    /// `GET /ticket_types/{ticket_type_id}`
-    pub fn get_ticket_type(
-        &self,
-        ticket_type_id: impl Into<String>,
-    ) -> operations::GetTicketType<'_> {
-        operations::GetTicketType::new(self, ticket_type_id.into())
-    }
-    /// You can update a ticket type.
-    ///
-    /// > 📘 Updating a ticket type.
-    /// >
-    /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
-    ///
-    /// `PUT /ticket_types/{ticket_type_id}`
-    pub fn update_ticket_type(
-        &self,
-        ticket_type_id: impl Into<String>,
-    ) -> operations::UpdateTicketType<'_> {
-        operations::UpdateTicketType::new(self, ticket_type_id.into())
-    }
-    /// You can create a new attribute for a ticket type.
-    ///
-    /// `POST /ticket_types/{ticket_type_id}/attributes`
-    pub fn create_ticket_type_attribute(
-        &self,
-        ticket_type_id: impl Into<String>,
-        body: types::CreateTicketTypeAttributeRequest,
-    ) -> operations::CreateTicketTypeAttribute<'_> {
-        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
-    }
-    /// You can update an existing attribute for a ticket type.
-    ///
-    /// `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`
-    pub fn update_ticket_type_attribute(
-        &self,
-        ticket_type_id: impl Into<String>,
-        attribute_id: impl Into<String>,
-    ) -> operations::UpdateTicketTypeAttribute<'_> {
-        operations::UpdateTicketTypeAttribute::new(
-            self,
-            ticket_type_id.into(),
-            attribute_id.into(),
-        )
-    }
-    /// You can create a new ticket.
-    ///
-    /// `POST /tickets`
-    pub fn create_ticket(
-        &self,
-        body: types::CreateTicketBody,
-    ) -> operations::CreateTicket<'_> {
-        operations::CreateTicket::new(self, body)
-    }
-    /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
-    ///
-    /// `POST /tickets/enqueue`
-    pub fn enqueue_create_ticket(
-        &self,
-        body: types::EnqueueCreateTicketBody,
-    ) -> operations::EnqueueCreateTicket<'_> {
-        operations::EnqueueCreateTicket::new(self, body)
     }
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
     ///
@@ -1916,11 +1720,246 @@ impl Client {
     ) -> operations::SearchTickets<'_> {
         operations::SearchTickets::new(self, body)
     }
-    /// You can fetch the details of a single ticket.
+    /// You can set an Admin as away for the Inbox.
     ///
-    /// `GET /tickets/{ticket_id}`
-    pub fn get_ticket(&self, ticket_id: impl Into<String>) -> operations::GetTicket<'_> {
-        operations::GetTicket::new(self, ticket_id.into())
+    /// `PUT /admins/{admin_id}/away`
+    pub fn set_away_admin(
+        &self,
+        admin_id: i64,
+        body: types::SetAwayAdminBody,
+    ) -> operations::SetAwayAdmin<'_> {
+        operations::SetAwayAdmin::new(self, admin_id, body)
+    }
+    /// Retrieve a single call by id.
+    ///
+    /// `GET /calls/{call_id}`
+    pub fn show_call(&self, call_id: impl Into<String>) -> operations::ShowCall<'_> {
+        operations::ShowCall::new(self, call_id.into())
+    }
+    /// Redirects to a signed URL for the call's recording if it exists.
+    ///
+    /// `GET /calls/{call_id}/recording`
+    pub fn show_call_recording(
+        &self,
+        call_id: impl Into<String>,
+    ) -> operations::ShowCallRecording<'_> {
+        operations::ShowCallRecording::new(self, call_id.into())
+    }
+    /// Returns the transcript for the specified call as a downloadable text file.
+    ///
+    /// `GET /calls/{call_id}/transcript`
+    pub fn show_call_transcript(
+        &self,
+        call_id: impl Into<String>,
+    ) -> operations::ShowCallTranscript<'_> {
+        operations::ShowCallTranscript::new(self, call_id.into())
+    }
+    /// You can fetch the details of a single contact.
+    ///
+    /// > **Warning: Merged contacts**
+    /// >
+    /// > If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
+    ///
+    /// `GET /contacts/{contact_id}`
+    pub fn show_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::ShowContact<'_> {
+        operations::ShowContact::new(self, contact_id.into())
+    }
+    /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
+    ///
+    /// `GET /contacts/find_by_external_id/{external_id}`
+    pub fn show_contact_by_external_id(
+        &self,
+        external_id: impl Into<String>,
+    ) -> operations::ShowContactByExternalId<'_> {
+        operations::ShowContactByExternalId::new(self, external_id.into())
+    }
+    /// Initialize Fin by passing it the user's message along with conversation history and user details.
+    ///
+    /// These additional pieces of context will be used by Fin to provide a better and more contextual answer to the user.
+    ///
+    /// > **Warning**
+    /// >
+    /// > Please reach out to your accounts team to discuss access.
+    ///
+    /// Once Fin is initialized, it progresses through a series of statuses such as *thinking*, *awaiting_user_reply*, or *resolved* before ending with a status of *complete*.
+    ///
+    /// During this workflow, the client should allow Fin to continue uninterrupted until a final *complete* status is returned via webhook, at which point control of the conversation passes back to the client.
+    ///
+    /// `POST /fin/start`
+    pub fn start_fin_conversation(
+        &self,
+        body: types::StartFinConversationBody,
+    ) -> operations::StartFinConversation<'_> {
+        operations::StartFinConversation::new(self, body)
+    }
+    /// Record a customer's satisfaction rating for a conversation, with an optional free-text
+    /// remark.
+    ///
+    /// Fin decides *when* to ask for a rating — this reuses the CSAT settings on your Fin
+    /// workflow, not this API. When Fin asks, it fires a `csat_requested` event over webhooks or
+    /// SSE carrying the rating options to show the user. Present those options, then submit the
+    /// user's choice here.
+    ///
+    /// Submitting the same rating again, with no new remark, is a no-op and stays successful,
+    /// so an at-least-once client can safely retry. Submitting a *different* rating updates the
+    /// stored rating while the update window is still open, and a first remark can be added to
+    /// an already-rated survey. Once a remark has been recorded the rating is locked and can no
+    /// longer be changed.
+    ///
+    /// > **Warning**
+    /// >
+    /// > Please reach out to your accounts team to discuss access.
+    ///
+    /// `POST /fin/csat`
+    pub fn submit_fin_csat(
+        &self,
+        body: types::SubmitFinCsatBody,
+    ) -> operations::SubmitFinCsat<'_> {
+        operations::SubmitFinCsat::new(self, body)
+    }
+    /// You can unarchive a single contact.
+    ///
+    /// `POST /contacts/{contact_id}/unarchive`
+    pub fn unarchive_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::UnarchiveContact<'_> {
+        operations::UnarchiveContact::new(self, contact_id.into())
+    }
+    /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
+    ///
+    /// > 📘 Tags cannot be managed via the Articles API
+    /// >
+    /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
+    ///
+    /// `PUT /articles/{article_id}`
+    pub fn update_article(&self, article_id: i64) -> operations::UpdateArticle<'_> {
+        operations::UpdateArticle::new(self, article_id)
+    }
+    /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
+    ///
+    /// `PUT /help_center/collections/{collection_id}`
+    pub fn update_collection(
+        &self,
+        collection_id: i64,
+    ) -> operations::UpdateCollection<'_> {
+        operations::UpdateCollection::new(self, collection_id)
+    }
+    /// You can update a single company using the Intercom provisioned `id`.
+    ///
+    /// > **Warning: Using `company_id`**
+    /// >
+    /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
+    ///
+    /// `PUT /companies/{company_id}`
+    pub fn update_company(
+        &self,
+        company_id: impl Into<String>,
+    ) -> operations::UpdateCompany<'_> {
+        operations::UpdateCompany::new(self, company_id.into())
+    }
+    /// You can update an existing contact (ie. user or lead).
+    ///
+    /// > **Info**
+    /// >
+    /// > This endpoint handles both **contact updates** and **custom object associations**.
+    /// >
+    /// > See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
+    ///
+    /// `PUT /contacts/{contact_id}`
+    pub fn update_contact(
+        &self,
+        contact_id: impl Into<String>,
+    ) -> operations::UpdateContact<'_> {
+        operations::UpdateContact::new(self, contact_id.into())
+    }
+    /// You can update an existing content import source.
+    ///
+    /// `PUT /ai/content_import_sources/{source_id}`
+    pub fn update_content_import_source(
+        &self,
+        source_id: impl Into<String>,
+        body: types::UpdateContentImportSourceRequest,
+    ) -> operations::UpdateContentImportSource<'_> {
+        operations::UpdateContentImportSource::new(self, source_id.into(), body)
+    }
+    /// You can update an existing conversation.
+    ///
+    /// > **Info: Replying and other actions**
+    /// >
+    /// > If you want to reply to a coveration or take an action such as assign, unassign, open, close or snooze, take a look at the reply and manage endpoints.
+    ///
+    /// > **Info**
+    /// >
+    /// > This endpoint handles both **conversation updates** and **custom object associations**.
+    /// >
+    /// > See _`update a conversation with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
+    ///
+    /// > **Danger: Breaking change: duplicate custom attribute names**
+    /// >
+    /// > The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
+    ///
+    /// `PUT /conversations/{conversation_id}`
+    pub fn update_conversation(
+        &self,
+        conversation_id: i64,
+    ) -> operations::UpdateConversation<'_> {
+        operations::UpdateConversation::new(self, conversation_id)
+    }
+    /// You can update a data attribute.
+    ///
+    /// > 🚧 Updating the data type is not possible
+    /// >
+    /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
+    ///
+    /// `PUT /data_attributes/{data_attribute_id}`
+    pub fn update_data_attribute(
+        &self,
+        data_attribute_id: i64,
+    ) -> operations::UpdateDataAttribute<'_> {
+        operations::UpdateDataAttribute::new(self, data_attribute_id)
+    }
+    /// You can update an existing external page (if it was created via the API).
+    ///
+    /// `PUT /ai/external_pages/{page_id}`
+    pub fn update_external_page(
+        &self,
+        page_id: impl Into<String>,
+        body: types::UpdateExternalPageRequest,
+    ) -> operations::UpdateExternalPage<'_> {
+        operations::UpdateExternalPage::new(self, page_id.into(), body)
+    }
+    /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
+    ///
+    /// `PUT /internal_articles/{internal_article_id}`
+    pub fn update_internal_article(
+        &self,
+        internal_article_id: i64,
+    ) -> operations::UpdateInternalArticle<'_> {
+        operations::UpdateInternalArticle::new(self, internal_article_id)
+    }
+    /// Update the IP allowlist configuration for the workspace.
+    ///
+    /// > **Warning: Lockout Protection**
+    /// >
+    /// > The API will reject updates that would lock out the caller's IP address. Ensure your current IP is included in the allowlist when enabling the feature.
+    ///
+    /// `PUT /ip_allowlist`
+    pub fn update_ip_allowlist(&self) -> operations::UpdateIpAllowlist<'_> {
+        operations::UpdateIpAllowlist::new(self)
+    }
+    /// Update a news item
+    ///
+    /// `PUT /news/news_items/{news_item_id}`
+    pub fn update_news_item(
+        &self,
+        news_item_id: i64,
+        body: types::NewsItemRequest,
+    ) -> operations::UpdateNewsItem<'_> {
+        operations::UpdateNewsItem::new(self, news_item_id, body)
     }
     /// You can update a ticket.
     ///
@@ -1931,58 +1970,32 @@ impl Client {
     ) -> operations::UpdateTicket<'_> {
         operations::UpdateTicket::new(self, ticket_id.into())
     }
-    /// > **Warning: Irreversible operation**
+    /// You can update a ticket type.
+    ///
+    /// > 📘 Updating a ticket type.
     /// >
-    /// > Deleting a ticket is permanent and cannot be reversed.
+    /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
-    /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
-    ///
-    /// `DELETE /tickets/{ticket_id}`
-    pub fn delete_ticket(
+    /// `PUT /ticket_types/{ticket_type_id}`
+    pub fn update_ticket_type(
         &self,
-        ticket_id: impl Into<String>,
-    ) -> operations::DeleteTicket<'_> {
-        operations::DeleteTicket::new(self, ticket_id.into())
+        ticket_type_id: impl Into<String>,
+    ) -> operations::UpdateTicketType<'_> {
+        operations::UpdateTicketType::new(self, ticket_type_id.into())
     }
-    /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
+    /// You can update an existing attribute for a ticket type.
     ///
-    /// `POST /tickets/{ticket_id}/reply`
-    pub fn reply_ticket(
+    /// `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`
+    pub fn update_ticket_type_attribute(
         &self,
-        ticket_id: impl Into<String>,
-        body: types::ReplyTicketBody,
-    ) -> operations::ReplyTicket<'_> {
-        operations::ReplyTicket::new(self, ticket_id.into(), body)
-    }
-    /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
-    ///
-    /// `POST /tickets/{ticket_id}/tags`
-    pub fn attach_tag_to_ticket(
-        &self,
-        ticket_id: impl Into<String>,
-        body: types::AttachTagToTicketBody,
-    ) -> operations::AttachTagToTicket<'_> {
-        operations::AttachTagToTicket::new(self, ticket_id.into(), body)
-    }
-    /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
-    ///
-    /// `DELETE /tickets/{ticket_id}/tags/{tag_id}`
-    pub fn detach_tag_from_ticket(
-        &self,
-        ticket_id: impl Into<String>,
-        tag_id: impl Into<String>,
-        body: types::DetachTagFromTicketBody,
-    ) -> operations::DetachTagFromTicket<'_> {
-        operations::DetachTagFromTicket::new(self, ticket_id.into(), tag_id.into(), body)
-    }
-    /// You can fetch the details of a single visitor.
-    ///
-    /// `GET /visitors`
-    pub fn retrieve_visitor_with_user_id(
-        &self,
-        user_id: impl Into<String>,
-    ) -> operations::RetrieveVisitorWithUserId<'_> {
-        operations::RetrieveVisitorWithUserId::new(self, user_id.into())
+        ticket_type_id: impl Into<String>,
+        attribute_id: impl Into<String>,
+    ) -> operations::UpdateTicketTypeAttribute<'_> {
+        operations::UpdateTicketTypeAttribute::new(
+            self,
+            ticket_type_id.into(),
+            attribute_id.into(),
+        )
     }
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
     ///
@@ -1993,19 +2006,6 @@ impl Client {
     /// `PUT /visitors`
     pub fn update_visitor(&self) -> operations::UpdateVisitor<'_> {
         operations::UpdateVisitor::new(self)
-    }
-    /// You can merge a Visitor to a Contact of role type `lead` or `user`.
-    ///
-    /// > 📘 What happens upon a visitor being converted?
-    /// >
-    /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
-    ///
-    /// `POST /visitors/convert`
-    pub fn convert_visitor(
-        &self,
-        body: types::ConvertVisitorRequest,
-    ) -> operations::ConvertVisitor<'_> {
-        operations::ConvertVisitor::new(self, body)
     }
 }
 impl From<Transport> for Client {

@@ -3,25 +3,138 @@
 //! call `send`) to make the request, or `send_with_response` for status and headers too.
 use super::{types, Client};
 use crate::runtime::{ApiRequest, Error, RequestOptions, Response};
-/// Request builder for [`Client::list_admins`]: `GET /admins`.
+/// Request builder for [`Client::archive_contact`]: `POST /contacts/{contact_id}/archive`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAdmins<'a> {
+pub struct ArchiveContact<'a> {
     client: &'a Client,
-    display_avatar: Option<bool>,
+    contact_id: String,
     options: RequestOptions,
 }
-impl<'a> ListAdmins<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+impl<'a> ArchiveContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
         Self {
             client,
-            display_avatar: None,
+            contact_id,
             options: RequestOptions::default(),
         }
     }
-    /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
-    pub fn display_avatar(mut self, value: bool) -> Self {
-        self.display_avatar = Some(value);
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactArchived, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactArchived>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/archive");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ArchiveContact<'a> {
+    type Output = Result<types::ContactArchived, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_contact_to_a_company`]: `POST /contacts/{contact_id}/companies`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachContactToACompany<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: types::AttachContactToACompanyBody,
+    options: RequestOptions,
+}
+impl<'a> AttachContactToACompany<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachContactToACompanyBody,
+    ) -> Self {
+        Self {
+            client,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/companies");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachContactToConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    body: Option<types::AttachContactToConversationRequest>,
+    options: RequestOptions,
+}
+impl<'a> AttachContactToConversation<'a> {
+    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+        Self {
+            client,
+            conversation_id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
+        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -30,23 +143,3573 @@ impl<'a> ListAdmins<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::AdminList, Error> {
+    pub async fn send(self) -> Result<types::Conversation, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
-        let request = match &self.display_avatar {
-            Some(value) => request.query("display_avatar", value),
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/customers");
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
             None => request,
         };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ListAdmins<'a> {
-    type Output = Result<types::AdminList, Error>;
+impl<'a> std::future::IntoFuture for AttachContactToConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachSubscriptionTypeToContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: types::AttachSubscriptionTypeToContactBody,
+    options: RequestOptions,
+}
+impl<'a> AttachSubscriptionTypeToContact<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachSubscriptionTypeToContactBody,
+    ) -> Self {
+        Self {
+            client,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubscriptionType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubscriptionType>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachSubscriptionTypeToContact<'a> {
+    type Output = Result<types::SubscriptionType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachTagToContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: types::AttachTagToContactBody,
+    options: RequestOptions,
+}
+impl<'a> AttachTagToContact<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::AttachTagToContactBody,
+    ) -> Self {
+        Self {
+            client,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachTagToConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    body: types::AttachTagToConversationBody,
+    options: RequestOptions,
+}
+impl<'a> AttachTagToConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        body: types::AttachTagToConversationBody,
+    ) -> Self {
+        Self {
+            client,
+            conversation_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AttachTagToTicket<'a> {
+    client: &'a Client,
+    ticket_id: String,
+    body: types::AttachTagToTicketBody,
+    options: RequestOptions,
+}
+impl<'a> AttachTagToTicket<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::AttachTagToTicketBody,
+    ) -> Self {
+        Self {
+            client,
+            ticket_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for AttachTagToTicket<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::block_contact`]: `POST /contacts/{contact_id}/block`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct BlockContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> BlockContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactBlocked, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactBlocked>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/block");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for BlockContact<'a> {
+    type Output = Result<types::ContactBlocked, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::cancel_data_export`]: `POST /export/cancel/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CancelDataExport<'a> {
+    client: &'a Client,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> CancelDataExport<'a> {
+    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
+        Self {
+            client,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataExport, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/export/cancel/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
+    type Output = Result<types::DataExport, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ConvertConversationToTicket<'a> {
+    client: &'a Client,
+    conversation_id: i64,
+    body: types::ConvertConversationToTicketRequest,
+    options: RequestOptions,
+}
+impl<'a> ConvertConversationToTicket<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: i64,
+        body: types::ConvertConversationToTicketRequest,
+    ) -> Self {
+        Self {
+            client,
+            conversation_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Ticket, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/convert");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ConvertConversationToTicket<'a> {
+    type Output = Result<types::Ticket, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::convert_visitor`]: `POST /visitors/convert`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ConvertVisitor<'a> {
+    client: &'a Client,
+    body: types::ConvertVisitorRequest,
+    options: RequestOptions,
+}
+impl<'a> ConvertVisitor<'a> {
+    pub(super) fn new(client: &'a Client, body: types::ConvertVisitorRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Contact, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/visitors/convert".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ConvertVisitor<'a> {
+    type Output = Result<types::Contact, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_article`]: `POST /articles`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateArticle<'a> {
+    client: &'a Client,
+    body: types::CreateArticleRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateArticle<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateArticleRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Article, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateArticle<'a> {
+    type Output = Result<types::Article, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_collection`]: `POST /help_center/collections`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateCollection<'a> {
+    client: &'a Client,
+    body: types::CreateCollectionRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateCollection<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateCollectionRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Collection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/help_center/collections".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateCollection<'a> {
+    type Output = Result<types::Collection, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_contact`]: `POST /contacts`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateContact<'a> {
+    client: &'a Client,
+    body: Option<types::CreateContactRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateContact<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CreateContactResponse>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateContact<'a> {
+    type Output = Result<types::CreateContactResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_content_import_source`]: `POST /ai/content_import_sources`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateContentImportSource<'a> {
+    client: &'a Client,
+    body: types::CreateContentImportSourceRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateContentImportSource<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateContentImportSourceRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentImportSource>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/ai/content_import_sources".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateContentImportSource<'a> {
+    type Output = Result<types::ContentImportSource, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_conversation`]: `POST /conversations`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateConversation<'a> {
+    client: &'a Client,
+    body: types::CreateConversationRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateConversationRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CreateConversationResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CreateConversationResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/conversations".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateConversation<'a> {
+    type Output = Result<types::CreateConversationResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateCustomObjectInstances<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateCustomObjectInstances<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(
+        mut self,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
+    ) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstance>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateCustomObjectInstances<'a> {
+    type Output = Result<types::CustomObjectInstance, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_data_attribute`]: `POST /data_attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateDataAttribute<'a> {
+    client: &'a Client,
+    body: types::CreateDataAttributeRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateDataAttribute<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataAttributeRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataAttribute, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataAttribute>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateDataAttribute<'a> {
+    type Output = Result<types::DataAttribute, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_data_event`]: `POST /events`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateDataEvent<'a> {
+    client: &'a Client,
+    body: Option<types::CreateDataEventRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateDataEvent<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for CreateDataEvent<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_data_export`]: `POST /export/content/data`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateDataExport<'a> {
+    client: &'a Client,
+    body: types::CreateDataExportsRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateDataExport<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataExportsRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataExport, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/export/content/data".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateDataExport<'a> {
+    type Output = Result<types::DataExport, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_external_page`]: `POST /ai/external_pages`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateExternalPage<'a> {
+    client: &'a Client,
+    body: types::CreateExternalPageRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateExternalPage<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateExternalPageRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ExternalPage, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ExternalPage>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/ai/external_pages".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateExternalPage<'a> {
+    type Output = Result<types::ExternalPage, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_internal_article`]: `POST /internal_articles`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateInternalArticle<'a> {
+    client: &'a Client,
+    body: types::CreateInternalArticleRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateInternalArticle<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateInternalArticleRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::InternalArticle, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::InternalArticle>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/internal_articles".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
+    type Output = Result<types::InternalArticle, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_message`]: `POST /messages`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateMessage<'a> {
+    client: &'a Client,
+    body: Option<types::CreateMessageRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateMessage<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Message, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateMessage<'a> {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_news_item`]: `POST /news/news_items`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateNewsItem<'a> {
+    client: &'a Client,
+    body: types::NewsItemRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateNewsItem<'a> {
+    pub(super) fn new(client: &'a Client, body: types::NewsItemRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::NewsItem, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/news/news_items".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateNewsItem<'a> {
+    type Output = Result<types::NewsItem, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_note`]: `POST /contacts/{contact_id}/notes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateNote<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: types::CreateNoteBody,
+    options: RequestOptions,
+}
+impl<'a> CreateNote<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::CreateNoteBody,
+    ) -> Self {
+        Self {
+            client,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Note, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateNote<'a> {
+    type Output = Result<types::Note, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_or_update_company`]: `POST /companies`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateOrUpdateCompany<'a> {
+    client: &'a Client,
+    body: Option<types::CreateOrUpdateCompanyRequest>,
+    options: RequestOptions,
+}
+impl<'a> CreateOrUpdateCompany<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateOrUpdateCompany<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_phone_switch`]: `POST /phone_call_redirects`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreatePhoneSwitch<'a> {
+    client: &'a Client,
+    body: types::CreatePhoneSwitchRequest,
+    options: RequestOptions,
+}
+impl<'a> CreatePhoneSwitch<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreatePhoneSwitchRequest,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::PhoneSwitch, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PhoneSwitch>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/phone_call_redirects".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
+    type Output = Result<types::PhoneSwitch, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_tag`]: `POST /tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTag<'a> {
+    client: &'a Client,
+    body: Option<types::CreateTagBody>,
+    options: RequestOptions,
+}
+impl<'a> CreateTag<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateTagBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TagBasic, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateTag<'a> {
+    type Output = Result<types::TagBasic, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_ticket`]: `POST /tickets`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTicket<'a> {
+    client: &'a Client,
+    body: types::CreateTicketBody,
+    options: RequestOptions,
+}
+impl<'a> CreateTicket<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Ticket, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateTicket<'a> {
+    type Output = Result<types::Ticket, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_ticket_type`]: `POST /ticket_types`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTicketType<'a> {
+    client: &'a Client,
+    body: types::CreateTicketTypeRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateTicketType<'a> {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketTypeRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateTicketType<'a> {
+    type Output = Result<types::TicketType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateTicketTypeAttribute<'a> {
+    client: &'a Client,
+    ticket_type_id: String,
+    body: types::CreateTicketTypeAttributeRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateTicketTypeAttribute<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        body: types::CreateTicketTypeAttributeRequest,
+    ) -> Self {
+        Self {
+            client,
+            ticket_type_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketTypeAttribute>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path.push_str("/attributes");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
+    type Output = Result<types::TicketTypeAttribute, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::data_event_summaries`]: `POST /events/summaries`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DataEventSummaries<'a> {
+    client: &'a Client,
+    body: Option<types::CreateDataEventSummariesRequest>,
+    options: RequestOptions,
+}
+impl<'a> DataEventSummaries<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/events/summaries".to_owned(),
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_article`]: `DELETE /articles/{article_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteArticle<'a> {
+    client: &'a Client,
+    article_id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteArticle<'a> {
+    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
+        Self {
+            client,
+            article_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedArticleObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedArticleObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteArticle<'a> {
+    type Output = Result<types::DeletedArticleObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_collection`]: `DELETE /help_center/collections/{collection_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteCollection<'a> {
+    client: &'a Client,
+    collection_id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteCollection<'a> {
+    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
+        Self {
+            client,
+            collection_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedCollectionObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedCollectionObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteCollection<'a> {
+    type Output = Result<types::DeletedCollectionObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_company`]: `DELETE /companies/{company_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteCompany<'a> {
+    client: &'a Client,
+    company_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteCompany<'a> {
+    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
+        Self {
+            client,
+            company_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedCompanyObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedCompanyObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
+    type Output = Result<types::DeletedCompanyObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_contact`]: `DELETE /contacts/{contact_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteContact<'a> {
+    type Output = Result<types::ContactDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_content_import_source`]: `DELETE /ai/content_import_sources/{source_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteContentImportSource<'a> {
+    client: &'a Client,
+    source_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteContentImportSource<'a> {
+    pub(super) fn new(client: &'a Client, source_id: String) -> Self {
+        Self {
+            client,
+            source_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteContentImportSource<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_conversation`]: `DELETE /conversations/{conversation_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteConversation<'a> {
+    client: &'a Client,
+    conversation_id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteConversation<'a> {
+    pub(super) fn new(client: &'a Client, conversation_id: i64) -> Self {
+        Self {
+            client,
+            conversation_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ConversationDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ConversationDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
+    type Output = Result<types::ConversationDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteCustomObjectInstancesByExternalId<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    custom_object_instance_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+        custom_object_instance_id: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            custom_object_instance_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path.push('/');
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_instance_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesByExternalId<'a> {
+    type Output = Result<types::CustomObjectInstanceDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteCustomObjectInstancesById<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    external_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteCustomObjectInstancesById<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+        external_id: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            external_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let value = &self.external_id;
+        let request = request.query("external_id", value);
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesById<'a> {
+    type Output = Result<types::CustomObjectInstanceDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_external_page`]: `DELETE /ai/external_pages/{page_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteExternalPage<'a> {
+    client: &'a Client,
+    page_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteExternalPage<'a> {
+    pub(super) fn new(client: &'a Client, page_id: String) -> Self {
+        Self {
+            client,
+            page_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ExternalPage, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ExternalPage>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
+    type Output = Result<types::ExternalPage, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_internal_article`]: `DELETE /internal_articles/{internal_article_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteInternalArticle<'a> {
+    client: &'a Client,
+    internal_article_id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteInternalArticle<'a> {
+    pub(super) fn new(client: &'a Client, internal_article_id: i64) -> Self {
+        Self {
+            client,
+            internal_article_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedInternalArticleObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedInternalArticleObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.internal_article_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
+    type Output = Result<types::DeletedInternalArticleObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteNewsItem<'a> {
+    client: &'a Client,
+    news_item_id: i64,
+    options: RequestOptions,
+}
+impl<'a> DeleteNewsItem<'a> {
+    pub(super) fn new(client: &'a Client, news_item_id: i64) -> Self {
+        Self {
+            client,
+            news_item_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DeletedObject, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DeletedObject>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteNewsItem<'a> {
+    type Output = Result<types::DeletedObject, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_tag`]: `DELETE /tags/{tag_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteTag<'a> {
+    client: &'a Client,
+    tag_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteTag<'a> {
+    pub(super) fn new(client: &'a Client, tag_id: String) -> Self {
+        Self {
+            client,
+            tag_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteTag<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::delete_ticket`]: `DELETE /tickets/{ticket_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteTicket<'a> {
+    client: &'a Client,
+    ticket_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeleteTicket<'a> {
+    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
+        Self {
+            client,
+            ticket_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketDeleted, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketDeleted>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteTicket<'a> {
+    type Output = Result<types::TicketDeleted, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{company_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachContactFromACompany<'a> {
+    client: &'a Client,
+    contact_id: String,
+    company_id: String,
+    options: RequestOptions,
+}
+impl<'a> DetachContactFromACompany<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        company_id: String,
+    ) -> Self {
+        Self {
+            client,
+            contact_id,
+            company_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachContactFromACompany<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachContactFromConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    contact_id: String,
+    body: types::DetachContactFromConversationRequest,
+    options: RequestOptions,
+}
+impl<'a> DetachContactFromConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        contact_id: String,
+        body: types::DetachContactFromConversationRequest,
+    ) -> Self {
+        Self {
+            client,
+            conversation_id,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/customers/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachContactFromConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachSubscriptionTypeToContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    subscription_id: String,
+    options: RequestOptions,
+}
+impl<'a> DetachSubscriptionTypeToContact<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        subscription_id: String,
+    ) -> Self {
+        Self {
+            client,
+            contact_id,
+            subscription_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubscriptionType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubscriptionType>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.subscription_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachSubscriptionTypeToContact<'a> {
+    type Output = Result<types::SubscriptionType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachTagFromContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    tag_id: String,
+    options: RequestOptions,
+}
+impl<'a> DetachTagFromContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String, tag_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            tag_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachTagFromContact<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachTagFromConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    tag_id: String,
+    body: types::DetachTagFromConversationBody,
+    options: RequestOptions,
+}
+impl<'a> DetachTagFromConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        tag_id: String,
+        body: types::DetachTagFromConversationBody,
+    ) -> Self {
+        Self {
+            client,
+            conversation_id,
+            tag_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachTagFromConversation<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DetachTagFromTicket<'a> {
+    client: &'a Client,
+    ticket_id: String,
+    tag_id: String,
+    body: types::DetachTagFromTicketBody,
+    options: RequestOptions,
+}
+impl<'a> DetachTagFromTicket<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        tag_id: String,
+        body: types::DetachTagFromTicketBody,
+    ) -> Self {
+        Self {
+            client,
+            ticket_id,
+            tag_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Tag, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for DetachTagFromTicket<'a> {
+    type Output = Result<types::Tag, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::download_data_export`]: `GET /download/content/data/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DownloadDataExport<'a> {
+    client: &'a Client,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> DownloadDataExport<'a> {
+    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
+        Self {
+            client,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/download/content/data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct EnqueueCreateTicket<'a> {
+    client: &'a Client,
+    body: types::EnqueueCreateTicketBody,
+    options: RequestOptions,
+}
+impl<'a> EnqueueCreateTicket<'a> {
+    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Jobs, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/tickets/enqueue".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for EnqueueCreateTicket<'a> {
+    type Output = Result<types::Jobs, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::find_tag`]: `GET /tags/{tag_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct FindTag<'a> {
+    client: &'a Client,
+    tag_id: String,
+    options: RequestOptions,
+}
+impl<'a> FindTag<'a> {
+    pub(super) fn new(client: &'a Client, tag_id: String) -> Self {
+        Self {
+            client,
+            tag_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TagBasic, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for FindTag<'a> {
+    type Output = Result<types::TagBasic, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_content_import_source`]: `GET /ai/content_import_sources/{source_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetContentImportSource<'a> {
+    client: &'a Client,
+    source_id: String,
+    options: RequestOptions,
+}
+impl<'a> GetContentImportSource<'a> {
+    pub(super) fn new(client: &'a Client, source_id: String) -> Self {
+        Self {
+            client,
+            source_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentImportSource>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetContentImportSource<'a> {
+    type Output = Result<types::ContentImportSource, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetCustomObjectInstancesByExternalId<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    external_id: String,
+    options: RequestOptions,
+}
+impl<'a> GetCustomObjectInstancesByExternalId<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+        external_id: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            external_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstance>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let value = &self.external_id;
+        let request = request.query("external_id", value);
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetCustomObjectInstancesByExternalId<'a> {
+    type Output = Result<types::CustomObjectInstance, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetCustomObjectInstancesById<'a> {
+    client: &'a Client,
+    custom_object_type_identifier: String,
+    custom_object_instance_id: String,
+    options: RequestOptions,
+}
+impl<'a> GetCustomObjectInstancesById<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        custom_object_type_identifier: String,
+        custom_object_instance_id: String,
+    ) -> Self {
+        Self {
+            client,
+            custom_object_type_identifier,
+            custom_object_instance_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CustomObjectInstance>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path.push('/');
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_instance_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetCustomObjectInstancesById<'a> {
+    type Output = Result<types::CustomObjectInstance, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_data_export`]: `GET /export/content/data/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetDataExport<'a> {
+    client: &'a Client,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> GetDataExport<'a> {
+    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
+        Self {
+            client,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataExport, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/content/data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetDataExport<'a> {
+    type Output = Result<types::DataExport, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetDownloadReportingDataByJobIdentifier<'a> {
+    client: &'a Client,
+    accept: types::GetDownloadReportingDataByJobIdentifierAccept,
+    app_id: String,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
+        app_id: String,
+        job_identifier: String,
+    ) -> Self {
+        Self {
+            client,
+            accept,
+            app_id,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request; the API answers without a body.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/download/reporting_data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let value = &self.app_id;
+        let request = request.query("app_id", value);
+        let value = &self.accept;
+        let request = request.header("Accept", &value.to_string())?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        Ok(response.empty())
+    }
+}
+impl<'a> std::future::IntoFuture for GetDownloadReportingDataByJobIdentifier<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_export_reporting_data_by_job_identifier`]: `GET /export/reporting_data/{job_identifier}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetExportReportingDataByJobIdentifier<'a> {
+    client: &'a Client,
+    app_id: String,
+    client_id: String,
+    job_identifier: String,
+    options: RequestOptions,
+}
+impl<'a> GetExportReportingDataByJobIdentifier<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        app_id: String,
+        client_id: String,
+        job_identifier: String,
+    ) -> Self {
+        Self {
+            client,
+            app_id,
+            client_id,
+            job_identifier,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(
+        self,
+    ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/reporting_data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let value = &self.app_id;
+        let request = request.query("app_id", value);
+        let value = &self.client_id;
+        let request = request.query("client_id", value);
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
+    type Output = Result<types::GetExportReportingDataByJobIdentifierResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetExportReportingDataGetDatasets<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> GetExportReportingDataGetDatasets<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(
+        self,
+    ) -> Result<types::GetExportReportingDataGetDatasetsResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/export/reporting_data/get_datasets".to_owned(),
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetExportReportingDataGetDatasets<'a> {
+    type Output = Result<types::GetExportReportingDataGetDatasetsResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_external_page`]: `GET /ai/external_pages/{page_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetExternalPage<'a> {
+    client: &'a Client,
+    page_id: String,
+    options: RequestOptions,
+}
+impl<'a> GetExternalPage<'a> {
+    pub(super) fn new(client: &'a Client, page_id: String) -> Self {
+        Self {
+            client,
+            page_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ExternalPage, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ExternalPage>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetExternalPage<'a> {
+    type Output = Result<types::ExternalPage, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_ip_allowlist`]: `GET /ip_allowlist`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetIpAllowlist<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> GetIpAllowlist<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::IpAllowlist, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::IpAllowlist>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetIpAllowlist<'a> {
+    type Output = Result<types::IpAllowlist, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_ticket`]: `GET /tickets/{ticket_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetTicket<'a> {
+    client: &'a Client,
+    ticket_id: String,
+    options: RequestOptions,
+}
+impl<'a> GetTicket<'a> {
+    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
+        Self {
+            client,
+            ticket_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Ticket, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetTicket<'a> {
+    type Output = Result<types::Ticket, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::get_ticket_type`]: `GET /ticket_types/{ticket_type_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetTicketType<'a> {
+    client: &'a Client,
+    ticket_type_id: String,
+    options: RequestOptions,
+}
+impl<'a> GetTicketType<'a> {
+    pub(super) fn new(client: &'a Client, ticket_type_id: String) -> Self {
+        Self {
+            client,
+            ticket_type_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketType, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for GetTicketType<'a> {
+    type Output = Result<types::TicketType, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::identify_admin`]: `GET /me`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct IdentifyAdmin<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> IdentifyAdmin<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::AdminWithApp, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::AdminWithApp>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for IdentifyAdmin<'a> {
+    type Output = Result<types::AdminWithApp, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::jobs_status`]: `GET /jobs/status/{job_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct JobsStatus<'a> {
+    client: &'a Client,
+    job_id: String,
+    options: RequestOptions,
+}
+impl<'a> JobsStatus<'a> {
+    pub(super) fn new(client: &'a Client, job_id: String) -> Self {
+        Self {
+            client,
+            job_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Jobs, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/jobs/status/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.job_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for JobsStatus<'a> {
+    type Output = Result<types::Jobs, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LisDataAttributes<'a> {
+    client: &'a Client,
+    model: Option<types::LisDataAttributesModel>,
+    include_archived: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> LisDataAttributes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            model: None,
+            include_archived: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Specify the data attribute model to return.
+    pub fn model(mut self, value: types::LisDataAttributesModel) -> Self {
+        self.model = Some(value);
+        self
+    }
+    /// Include archived attributes in the list. By default we return only non archived data attributes.
+    pub fn include_archived(mut self, value: bool) -> Self {
+        self.include_archived = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataAttributeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/data_attributes".to_owned(),
+        );
+        let request = match &self.model {
+            Some(value) => request.query("model", value),
+            None => request,
+        };
+        let request = match &self.include_archived {
+            Some(value) => request.query("include_archived", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
+    type Output = Result<types::DataAttributeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::lis_data_events`]: `GET /events`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LisDataEvents<'a> {
+    client: &'a Client,
+    filter: types::LisDataEventsFilter,
+    type_: String,
+    summary: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> LisDataEvents<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        filter: types::LisDataEventsFilter,
+        type_: String,
+    ) -> Self {
+        Self {
+            client,
+            filter,
+            type_,
+            summary: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// summary flag
+    pub fn summary(mut self, value: bool) -> Self {
+        self.summary = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataEventSummary>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let value = &self.filter;
+        let request = request
+            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
+        let value = &self.type_;
+        let request = request.query("type", value);
+        let request = match &self.summary {
+            Some(value) => request.query("summary", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
+    type Output = Result<types::DataEventSummary, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -144,127 +3807,26 @@ impl<'a> std::future::IntoFuture for ListActivityLogs<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::retrieve_admin`]: `GET /admins/{admin_id}`.
+/// Request builder for [`Client::list_admins`]: `GET /admins`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveAdmin<'a> {
+pub struct ListAdmins<'a> {
     client: &'a Client,
-    admin_id: i64,
+    display_avatar: Option<bool>,
     options: RequestOptions,
 }
-impl<'a> RetrieveAdmin<'a> {
-    pub(super) fn new(client: &'a Client, admin_id: i64) -> Self {
-        Self {
-            client,
-            admin_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Admin, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
-    type Output = Result<types::Admin, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::set_away_admin`]: `PUT /admins/{admin_id}/away`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAwayAdmin<'a> {
-    client: &'a Client,
-    admin_id: i64,
-    body: types::SetAwayAdminBody,
-    options: RequestOptions,
-}
-impl<'a> SetAwayAdmin<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        admin_id: i64,
-        body: types::SetAwayAdminBody,
-    ) -> Self {
-        Self {
-            client,
-            admin_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Admin, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
-                );
-                path.push_str("/away");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for SetAwayAdmin<'a> {
-    type Output = Result<types::Admin, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_content_import_sources`]: `GET /ai/content_import_sources`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListContentImportSources<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListContentImportSources<'a> {
+impl<'a> ListAdmins<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
+            display_avatar: None,
             options: RequestOptions::default(),
         }
+    }
+    /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
+    pub fn display_avatar(mut self, value: bool) -> Self {
+        self.display_avatar = Some(value);
+        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -272,252 +3834,48 @@ impl<'a> ListContentImportSources<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentImportSourcesList, Error> {
+    pub async fn send(self) -> Result<types::AdminList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentImportSourcesList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/ai/content_import_sources".to_owned(),
-        );
+    pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+        let request = match &self.display_avatar {
+            Some(value) => request.query("display_avatar", value),
+            None => request,
+        };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for ListContentImportSources<'a> {
-    type Output = Result<types::ContentImportSourcesList, Error>;
+impl<'a> std::future::IntoFuture for ListAdmins<'a> {
+    type Output = Result<types::AdminList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_content_import_source`]: `POST /ai/content_import_sources`.
+/// Request builder for [`Client::list_all_collections`]: `GET /help_center/collections`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateContentImportSource<'a> {
+pub struct ListAllCollections<'a> {
     client: &'a Client,
-    body: types::CreateContentImportSourceRequest,
+    starting_after: Option<String>,
     options: RequestOptions,
 }
-impl<'a> CreateContentImportSource<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateContentImportSourceRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentImportSource>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/ai/content_import_sources".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateContentImportSource<'a> {
-    type Output = Result<types::ContentImportSource, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_content_import_source`]: `GET /ai/content_import_sources/{source_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContentImportSource<'a> {
-    client: &'a Client,
-    source_id: String,
-    options: RequestOptions,
-}
-impl<'a> GetContentImportSource<'a> {
-    pub(super) fn new(client: &'a Client, source_id: String) -> Self {
-        Self {
-            client,
-            source_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentImportSource>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetContentImportSource<'a> {
-    type Output = Result<types::ContentImportSource, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_content_import_source`]: `PUT /ai/content_import_sources/{source_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateContentImportSource<'a> {
-    client: &'a Client,
-    source_id: String,
-    body: types::UpdateContentImportSourceRequest,
-    options: RequestOptions,
-}
-impl<'a> UpdateContentImportSource<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        source_id: String,
-        body: types::UpdateContentImportSourceRequest,
-    ) -> Self {
-        Self {
-            client,
-            source_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContentImportSource>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateContentImportSource<'a> {
-    type Output = Result<types::ContentImportSource, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_content_import_source`]: `DELETE /ai/content_import_sources/{source_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteContentImportSource<'a> {
-    client: &'a Client,
-    source_id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteContentImportSource<'a> {
-    pub(super) fn new(client: &'a Client, source_id: String) -> Self {
-        Self {
-            client,
-            source_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteContentImportSource<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_external_pages`]: `GET /ai/external_pages`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListExternalPages<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListExternalPages<'a> {
+impl<'a> ListAllCollections<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
+            starting_after: None,
             options: RequestOptions::default(),
         }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -525,47 +3883,90 @@ impl<'a> ListExternalPages<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPagesList, Error> {
+    pub async fn send(self) -> Result<types::CollectionList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ExternalPagesList>, Error> {
+    ) -> Result<Response<types::CollectionList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
-            "/ai/external_pages".to_owned(),
+            "/help_center/collections".to_owned(),
         );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Collection, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
 }
-impl<'a> std::future::IntoFuture for ListExternalPages<'a> {
-    type Output = Result<types::ExternalPagesList, Error>;
+impl<'a> std::future::IntoFuture for ListAllCollections<'a> {
+    type Output = Result<types::CollectionList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_external_page`]: `POST /ai/external_pages`.
+/// Request builder for [`Client::list_all_companies`]: `POST /companies/list`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateExternalPage<'a> {
+pub struct ListAllCompanies<'a> {
     client: &'a Client,
-    body: types::CreateExternalPageRequest,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    order: Option<String>,
     options: RequestOptions,
 }
-impl<'a> CreateExternalPage<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateExternalPageRequest,
-    ) -> Self {
+impl<'a> ListAllCompanies<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
         Self {
             client,
-            body,
+            page: None,
+            per_page: None,
+            order: None,
             options: RequestOptions::default(),
         }
+    }
+    /// The page of results to fetch. Defaults to first page
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many results to return per page. Defaults to 15
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
+        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -573,188 +3974,59 @@ impl<'a> CreateExternalPage<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPage, Error> {
+    pub async fn send(self) -> Result<types::CompanyList, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ExternalPage>, Error> {
+    ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
-            "/ai/external_pages".to_owned(),
+            "/companies/list".to_owned(),
         );
-        let request = request.json(&self.body)?;
+        let request = match &self.page {
+            Some(value) => request.query("page", value),
+            None => request,
+        };
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let request = match &self.order {
+            Some(value) => request.query("order", value),
+            None => request,
+        };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
-}
-impl<'a> std::future::IntoFuture for CreateExternalPage<'a> {
-    type Output = Result<types::ExternalPage, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_external_page`]: `GET /ai/external_pages/{page_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExternalPage<'a> {
-    client: &'a Client,
-    page_id: String,
-    options: RequestOptions,
-}
-impl<'a> GetExternalPage<'a> {
-    pub(super) fn new(client: &'a Client, page_id: String) -> Self {
-        Self {
-            client,
-            page_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPage, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
+    /// Streams every item, requesting page after page until `total_pages`.
+    pub fn into_stream(
         self,
-    ) -> Result<Response<types::ExternalPage>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
+    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
+        let first = self.page.unwrap_or(1);
+        crate::runtime::paginate(move |page: Option<i64>| {
+            let mut request = self.clone();
+            let current = page.unwrap_or(first);
+            request.page = Some(current);
+            async move {
+                let page = request.send().await?;
+                let total: Option<i64> = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.total_pages.as_ref())
+                    .copied();
+                let next = total.filter(|total| current < *total).map(|_| current + 1);
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
     }
 }
-impl<'a> std::future::IntoFuture for GetExternalPage<'a> {
-    type Output = Result<types::ExternalPage, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_external_page`]: `PUT /ai/external_pages/{page_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateExternalPage<'a> {
-    client: &'a Client,
-    page_id: String,
-    body: types::UpdateExternalPageRequest,
-    options: RequestOptions,
-}
-impl<'a> UpdateExternalPage<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        page_id: String,
-        body: types::UpdateExternalPageRequest,
-    ) -> Self {
-        Self {
-            client,
-            page_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPage, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ExternalPage>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
-    type Output = Result<types::ExternalPage, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_external_page`]: `DELETE /ai/external_pages/{page_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteExternalPage<'a> {
-    client: &'a Client,
-    page_id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteExternalPage<'a> {
-    pub(super) fn new(client: &'a Client, page_id: String) -> Self {
-        Self {
-            client,
-            page_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ExternalPage, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ExternalPage>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
-    type Output = Result<types::ExternalPage, Error>;
+impl<'a> std::future::IntoFuture for ListAllCompanies<'a> {
+    type Output = Result<types::CompanyList, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -834,87 +4106,27 @@ impl<'a> std::future::IntoFuture for ListArticles<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_article`]: `POST /articles`.
+/// Request builder for [`Client::list_attached_contacts`]: `GET /companies/{company_id}/contacts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateArticle<'a> {
+pub struct ListAttachedContacts<'a> {
     client: &'a Client,
-    body: types::CreateArticleRequest,
+    company_id: String,
+    starting_after: Option<String>,
     options: RequestOptions,
 }
-impl<'a> CreateArticle<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateArticleRequest) -> Self {
+impl<'a> ListAttachedContacts<'a> {
+    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
         Self {
             client,
-            body,
+            company_id,
+            starting_after: None,
             options: RequestOptions::default(),
         }
     }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Article, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateArticle<'a> {
-    type Output = Result<types::Article, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::search_articles`]: `GET /articles/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchArticles<'a> {
-    client: &'a Client,
-    phrase: Option<String>,
-    state: Option<String>,
-    help_center_id: Option<i64>,
-    highlight: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> SearchArticles<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            phrase: None,
-            state: None,
-            help_center_id: None,
-            highlight: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The phrase within your articles to search for.
-    pub fn phrase(mut self, value: impl Into<String>) -> Self {
-        self.phrase = Some(value.into());
-        self
-    }
-    /// The state of the Articles returned. One of `published`, `draft` or `all`.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.help_center_id = Some(value);
-        self
-    }
-    /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
-    pub fn highlight(mut self, value: bool) -> Self {
-        self.highlight = Some(value);
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -923,169 +4135,77 @@ impl<'a> SearchArticles<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ArticleSearchResponse, Error> {
+    pub async fn send(self) -> Result<types::CompanyAttachedContacts, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ArticleSearchResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/articles/search".to_owned(),
-        );
-        let request = match &self.phrase {
-            Some(value) => request.query("phrase", value),
-            None => request,
-        };
-        let request = match &self.state {
-            Some(value) => request.query("state", value),
-            None => request,
-        };
-        let request = match &self.help_center_id {
-            Some(value) => request.query("help_center_id", value),
-            None => request,
-        };
-        let request = match &self.highlight {
-            Some(value) => request.query("highlight", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for SearchArticles<'a> {
-    type Output = Result<types::ArticleSearchResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_article`]: `GET /articles/{article_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveArticle<'a> {
-    client: &'a Client,
-    article_id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveArticle<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
-        Self {
-            client,
-            article_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Article, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
+    ) -> Result<Response<types::CompanyAttachedContacts>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
                 let mut path = String::new();
-                path.push_str("/articles/");
+                path.push_str("/companies/");
                 path.push_str(
-                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
                 );
+                path.push_str("/contacts");
                 path
             },
         );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveArticle<'a> {
-    type Output = Result<types::Article, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_article`]: `PUT /articles/{article_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateArticle<'a> {
-    client: &'a Client,
-    article_id: i64,
-    body: Option<types::UpdateArticleRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateArticle<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
-        Self {
-            client,
-            article_id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Article, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
             None => request,
         };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
 }
-impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
-    type Output = Result<types::Article, Error>;
+impl<'a> std::future::IntoFuture for ListAttachedContacts<'a> {
+    type Output = Result<types::CompanyAttachedContacts, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::delete_article`]: `DELETE /articles/{article_id}`.
+/// Request builder for [`Client::list_attached_segments_for_companies`]: `GET /companies/{company_id}/segments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteArticle<'a> {
+pub struct ListAttachedSegmentsForCompanies<'a> {
     client: &'a Client,
-    article_id: i64,
+    company_id: String,
     options: RequestOptions,
 }
-impl<'a> DeleteArticle<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
+impl<'a> ListAttachedSegmentsForCompanies<'a> {
+    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
         Self {
             client,
-            article_id,
+            company_id,
             options: RequestOptions::default(),
         }
     }
@@ -1095,22 +4215,23 @@ impl<'a> DeleteArticle<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedArticleObject, Error> {
+    pub async fn send(self) -> Result<types::CompanyAttachedSegments, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::DeletedArticleObject>, Error> {
+    ) -> Result<Response<types::CompanyAttachedSegments>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
+            reqwest::Method::GET,
             {
                 let mut path = String::new();
-                path.push_str("/articles/");
+                path.push_str("/companies/");
                 path.push_str(
-                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
                 );
+                path.push_str("/segments");
                 path
             },
         );
@@ -1118,8 +4239,8 @@ impl<'a> DeleteArticle<'a> {
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for DeleteArticle<'a> {
-    type Output = Result<types::DeletedArticleObject, Error>;
+impl<'a> std::future::IntoFuture for ListAttachedSegmentsForCompanies<'a> {
+    type Output = Result<types::CompanyAttachedSegments, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1297,6 +4418,2845 @@ impl<'a> std::future::IntoFuture for ListCallsWithTranscripts<'a> {
         Box::pin(self.send())
     }
 }
+/// Request builder for [`Client::list_companies_for_a_contact`]: `GET /contacts/{contact_id}/companies`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListCompaniesForAContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> ListCompaniesForAContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactAttachedCompanies, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactAttachedCompanies>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/companies");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListCompaniesForAContact<'a> {
+    type Output = Result<types::ContactAttachedCompanies, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_contacts`]: `GET /contacts`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListContacts<'a> {
+    client: &'a Client,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListContacts<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListContacts<'a> {
+    type Output = Result<types::ContactList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_content_import_sources`]: `GET /ai/content_import_sources`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListContentImportSources<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListContentImportSources<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContentImportSourcesList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentImportSourcesList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/ai/content_import_sources".to_owned(),
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListContentImportSources<'a> {
+    type Output = Result<types::ContentImportSourcesList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_conversations`]: `GET /conversations`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListConversations<'a> {
+    client: &'a Client,
+    per_page: Option<i64>,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListConversations<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            per_page: None,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// How many results per page
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// String used to get the next page of conversations.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ConversationList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ConversationList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::ConversationListItem, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.conversations.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListConversations<'a> {
+    type Output = Result<types::ConversationList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_external_pages`]: `GET /ai/external_pages`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListExternalPages<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListExternalPages<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ExternalPagesList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ExternalPagesList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/ai/external_pages".to_owned(),
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListExternalPages<'a> {
+    type Output = Result<types::ExternalPagesList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_help_centers`]: `GET /help_center/help_centers`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListHelpCenters<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListHelpCenters<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::HelpCenterList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::HelpCenterList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/help_center/help_centers".to_owned(),
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListHelpCenters<'a> {
+    type Output = Result<types::HelpCenterList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_internal_articles`]: `GET /internal_articles`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListInternalArticles<'a> {
+    client: &'a Client,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListInternalArticles<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::InternalArticleList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::InternalArticleList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/internal_articles".to_owned(),
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::InternalArticleListItem, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListInternalArticles<'a> {
+    type Output = Result<types::InternalArticleList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLiveNewsfeedItems<'a> {
+    client: &'a Client,
+    newsfeed_id: String,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListLiveNewsfeedItems<'a> {
+    pub(super) fn new(client: &'a Client, newsfeed_id: String) -> Self {
+        Self {
+            client,
+            newsfeed_id,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PaginatedResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/newsfeeds/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.newsfeed_id.to_string()),
+                );
+                path.push_str("/items");
+                path
+            },
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<
+        'a,
+        Result<types::PaginatedResponseDataItem, Error>,
+    > {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListLiveNewsfeedItems<'a> {
+    type Output = Result<types::PaginatedResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_news_items`]: `GET /news/news_items`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNewsItems<'a> {
+    client: &'a Client,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListNewsItems<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PaginatedResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/news/news_items".to_owned(),
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<
+        'a,
+        Result<types::PaginatedResponseDataItem, Error>,
+    > {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListNewsItems<'a> {
+    type Output = Result<types::PaginatedResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_newsfeeds`]: `GET /news/newsfeeds`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNewsfeeds<'a> {
+    client: &'a Client,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListNewsfeeds<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PaginatedResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/news/newsfeeds".to_owned(),
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<
+        'a,
+        Result<types::PaginatedResponseDataItem, Error>,
+    > {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListNewsfeeds<'a> {
+    type Output = Result<types::PaginatedResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_notes`]: `GET /contacts/{contact_id}/notes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListNotes<'a> {
+    client: &'a Client,
+    contact_id: String,
+    starting_after: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListNotes<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            starting_after: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::NoteList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = match &self.starting_after {
+            Some(value) => request.query("starting_after", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Note, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ListNotes<'a> {
+    type Output = Result<types::NoteList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_segments`]: `GET /segments`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSegments<'a> {
+    client: &'a Client,
+    include_count: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> ListSegments<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            include_count: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// It includes the count of contacts that belong to each segment.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SegmentList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SegmentList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = match &self.include_count {
+            Some(value) => request.query("include_count", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListSegments<'a> {
+    type Output = Result<types::SegmentList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSegmentsForAContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> ListSegmentsForAContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactSegments, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactSegments>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/segments");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListSegmentsForAContact<'a> {
+    type Output = Result<types::ContactSegments, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_subscription_types`]: `GET /subscription_types`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSubscriptionTypes<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListSubscriptionTypes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubscriptionTypeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/subscription_types".to_owned(),
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListSubscriptionTypes<'a> {
+    type Output = Result<types::SubscriptionTypeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListSubscriptionsForAContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> ListSubscriptionsForAContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubscriptionTypeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListSubscriptionsForAContact<'a> {
+    type Output = Result<types::SubscriptionTypeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_tags`]: `GET /tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTags<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListTags<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TagList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTags<'a> {
+    type Output = Result<types::TagList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTagsForAContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> ListTagsForAContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TagList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTagsForAContact<'a> {
+    type Output = Result<types::TagList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_teams`]: `GET /teams`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTeams<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListTeams<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TeamList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTeams<'a> {
+    type Output = Result<types::TeamList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_ticket_states`]: `GET /ticket_states`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTicketStates<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListTicketStates<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketStateList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketStateList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTicketStates<'a> {
+    type Output = Result<types::TicketStateList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_ticket_types`]: `GET /ticket_types`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListTicketTypes<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListTicketTypes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketTypeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketTypeList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
+    type Output = Result<types::TicketTypeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::manage_conversation`]: `POST /conversations/{conversation_id}/parts`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ManageConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    body: Option<types::ManageConversationBody>,
+    options: RequestOptions,
+}
+impl<'a> ManageConversation<'a> {
+    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+        Self {
+            client,
+            conversation_id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/parts");
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ManageConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::merge_contact`]: `POST /contacts/merge`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MergeContact<'a> {
+    client: &'a Client,
+    body: types::MergeContactsRequest,
+    options: RequestOptions,
+}
+impl<'a> MergeContact<'a> {
+    pub(super) fn new(client: &'a Client, body: types::MergeContactsRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::MergeContactResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/contacts/merge".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for MergeContact<'a> {
+    type Output = Result<types::MergeContactResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct PostExportReportingDataEnqueue<'a> {
+    client: &'a Client,
+    body: types::PostExportReportingDataEnqueueBody,
+    options: RequestOptions,
+}
+impl<'a> PostExportReportingDataEnqueue<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::PostExportReportingDataEnqueueBody,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(
+        self,
+    ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/export/reporting_data/enqueue".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
+    type Output = Result<types::PostExportReportingDataEnqueueResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::redact_conversation`]: `POST /conversations/redact`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RedactConversation<'a> {
+    client: &'a Client,
+    body: Option<types::RedactConversationRequest>,
+    options: RequestOptions,
+}
+impl<'a> RedactConversation<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/conversations/redact".to_owned(),
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RedactConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::reply_conversation`]: `POST /conversations/{conversation_id}/reply`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReplyConversation<'a> {
+    client: &'a Client,
+    conversation_id: String,
+    body: Option<types::ReplyConversationRequest>,
+    options: RequestOptions,
+}
+impl<'a> ReplyConversation<'a> {
+    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+        Self {
+            client,
+            conversation_id,
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/reply");
+                path
+            },
+        );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ReplyConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::reply_ticket`]: `POST /tickets/{ticket_id}/reply`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReplyTicket<'a> {
+    client: &'a Client,
+    ticket_id: String,
+    body: types::ReplyTicketBody,
+    options: RequestOptions,
+}
+impl<'a> ReplyTicket<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::ReplyTicketBody,
+    ) -> Self {
+        Self {
+            client,
+            ticket_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketReply, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::TicketReply>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/reply");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ReplyTicket<'a> {
+    type Output = Result<types::TicketReply, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::reply_to_fin`]: `POST /fin/reply`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReplyToFin<'a> {
+    client: &'a Client,
+    body: types::ReplyToFinBody,
+    options: RequestOptions,
+}
+impl<'a> ReplyToFin<'a> {
+    pub(super) fn new(client: &'a Client, body: types::ReplyToFinBody) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ReplyToFinResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ReplyToFinResponse>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ReplyToFin<'a> {
+    type Output = Result<types::ReplyToFinResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_a_company_by_id`]: `GET /companies/{company_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveACompanyById<'a> {
+    client: &'a Client,
+    company_id: String,
+    options: RequestOptions,
+}
+impl<'a> RetrieveACompanyById<'a> {
+    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
+        Self {
+            client,
+            company_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Company, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
+    type Output = Result<types::Company, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_admin`]: `GET /admins/{admin_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveAdmin<'a> {
+    client: &'a Client,
+    admin_id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveAdmin<'a> {
+    pub(super) fn new(client: &'a Client, admin_id: i64) -> Self {
+        Self {
+            client,
+            admin_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Admin, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/admins/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
+    type Output = Result<types::Admin, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_article`]: `GET /articles/{article_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveArticle<'a> {
+    client: &'a Client,
+    article_id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveArticle<'a> {
+    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
+        Self {
+            client,
+            article_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Article, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveArticle<'a> {
+    type Output = Result<types::Article, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_collection`]: `GET /help_center/collections/{collection_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveCollection<'a> {
+    client: &'a Client,
+    collection_id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveCollection<'a> {
+    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
+        Self {
+            client,
+            collection_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Collection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveCollection<'a> {
+    type Output = Result<types::Collection, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_company`]: `GET /companies`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveCompany<'a> {
+    client: &'a Client,
+    name: Option<String>,
+    company_id: Option<String>,
+    tag_id: Option<String>,
+    segment_id: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    options: RequestOptions,
+}
+impl<'a> RetrieveCompany<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            name: None,
+            company_id: None,
+            tag_id: None,
+            segment_id: None,
+            page: None,
+            per_page: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The `name` of the company to filter by.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The `company_id` of the company to filter by.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// The `tag_id` of the company to filter by.
+    pub fn tag_id(mut self, value: impl Into<String>) -> Self {
+        self.tag_id = Some(value.into());
+        self
+    }
+    /// The `segment_id` of the company to filter by.
+    pub fn segment_id(mut self, value: impl Into<String>) -> Self {
+        self.segment_id = Some(value.into());
+        self
+    }
+    /// The page of results to fetch. Defaults to first page
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// How many results to display per page. Defaults to 15
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CompanyList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CompanyList>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = match &self.name {
+            Some(value) => request.query("name", value),
+            None => request,
+        };
+        let request = match &self.company_id {
+            Some(value) => request.query("company_id", value),
+            None => request,
+        };
+        let request = match &self.tag_id {
+            Some(value) => request.query("tag_id", value),
+            None => request,
+        };
+        let request = match &self.segment_id {
+            Some(value) => request.query("segment_id", value),
+            None => request,
+        };
+        let request = match &self.page {
+            Some(value) => request.query("page", value),
+            None => request,
+        };
+        let request = match &self.per_page {
+            Some(value) => request.query("per_page", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, requesting page after page until `total_pages`.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
+        let first = self.page.unwrap_or(1);
+        crate::runtime::paginate(move |page: Option<i64>| {
+            let mut request = self.clone();
+            let current = page.unwrap_or(first);
+            request.page = Some(current);
+            async move {
+                let page = request.send().await?;
+                let total: Option<i64> = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.total_pages.as_ref())
+                    .copied();
+                let next = total.filter(|total| current < *total).map(|_| current + 1);
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
+    type Output = Result<types::CompanyList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_conversation`]: `GET /conversations/{conversation_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveConversation<'a> {
+    client: &'a Client,
+    conversation_id: i64,
+    display_as: Option<String>,
+    include_translations: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> RetrieveConversation<'a> {
+    pub(super) fn new(client: &'a Client, conversation_id: i64) -> Self {
+        Self {
+            client,
+            conversation_id,
+            display_as: None,
+            include_translations: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Set to plaintext to retrieve conversation messages in plain text.
+    pub fn display_as(mut self, value: impl Into<String>) -> Self {
+        self.display_as = Some(value.into());
+        self
+    }
+    /// If set to true, conversation parts will be translated to the detected language of the conversation.
+    pub fn include_translations(mut self, value: bool) -> Self {
+        self.include_translations = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Conversation, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::Conversation>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = match &self.display_as {
+            Some(value) => request.query("display_as", value),
+            None => request,
+        };
+        let request = match &self.include_translations {
+            Some(value) => request.query("include_translations", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveConversation<'a> {
+    type Output = Result<types::Conversation, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveHelpCenter<'a> {
+    client: &'a Client,
+    help_center_id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveHelpCenter<'a> {
+    pub(super) fn new(client: &'a Client, help_center_id: i64) -> Self {
+        Self {
+            client,
+            help_center_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::HelpCenter, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::HelpCenter>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/help_centers/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.help_center_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveHelpCenter<'a> {
+    type Output = Result<types::HelpCenter, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_internal_article`]: `GET /internal_articles/{internal_article_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveInternalArticle<'a> {
+    client: &'a Client,
+    internal_article_id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveInternalArticle<'a> {
+    pub(super) fn new(client: &'a Client, internal_article_id: i64) -> Self {
+        Self {
+            client,
+            internal_article_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::InternalArticle, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::InternalArticle>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.internal_article_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveInternalArticle<'a> {
+    type Output = Result<types::InternalArticle, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveNewsItem<'a> {
+    client: &'a Client,
+    news_item_id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveNewsItem<'a> {
+    pub(super) fn new(client: &'a Client, news_item_id: i64) -> Self {
+        Self {
+            client,
+            news_item_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::NewsItem, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveNewsItem<'a> {
+    type Output = Result<types::NewsItem, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveNewsfeed<'a> {
+    client: &'a Client,
+    newsfeed_id: String,
+    options: RequestOptions,
+}
+impl<'a> RetrieveNewsfeed<'a> {
+    pub(super) fn new(client: &'a Client, newsfeed_id: String) -> Self {
+        Self {
+            client,
+            newsfeed_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Newsfeed, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Newsfeed>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/newsfeeds/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.newsfeed_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveNewsfeed<'a> {
+    type Output = Result<types::Newsfeed, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_note`]: `GET /notes/{note_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveNote<'a> {
+    client: &'a Client,
+    note_id: i64,
+    options: RequestOptions,
+}
+impl<'a> RetrieveNote<'a> {
+    pub(super) fn new(client: &'a Client, note_id: i64) -> Self {
+        Self {
+            client,
+            note_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Note, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/notes/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.note_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveNote<'a> {
+    type Output = Result<types::Note, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_segment`]: `GET /segments/{segment_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveSegment<'a> {
+    client: &'a Client,
+    segment_id: String,
+    options: RequestOptions,
+}
+impl<'a> RetrieveSegment<'a> {
+    pub(super) fn new(client: &'a Client, segment_id: String) -> Self {
+        Self {
+            client,
+            segment_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Segment, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Segment>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/segments/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.segment_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveSegment<'a> {
+    type Output = Result<types::Segment, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_team`]: `GET /teams/{team_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveTeam<'a> {
+    client: &'a Client,
+    team_id: String,
+    options: RequestOptions,
+}
+impl<'a> RetrieveTeam<'a> {
+    pub(super) fn new(client: &'a Client, team_id: String) -> Self {
+        Self {
+            client,
+            team_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Team, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Team>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/teams/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.team_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveTeam<'a> {
+    type Output = Result<types::Team, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::retrieve_visitor_with_user_id`]: `GET /visitors`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RetrieveVisitorWithUserId<'a> {
+    client: &'a Client,
+    user_id: String,
+    options: RequestOptions,
+}
+impl<'a> RetrieveVisitorWithUserId<'a> {
+    pub(super) fn new(client: &'a Client, user_id: String) -> Self {
+        Self {
+            client,
+            user_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Visitor, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let value = &self.user_id;
+        let request = request.query("user_id", value);
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for RetrieveVisitorWithUserId<'a> {
+    type Output = Result<types::Visitor, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::scroll_over_all_companies`]: `GET /companies/scroll`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ScrollOverAllCompanies<'a> {
+    client: &'a Client,
+    scroll_param: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ScrollOverAllCompanies<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            scroll_param: None,
+            options: RequestOptions::default(),
+        }
+    }
+    pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
+        self.scroll_param = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::CompanyScroll, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::CompanyScroll>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/companies/scroll".to_owned(),
+        );
+        let request = match &self.scroll_param {
+            Some(value) => request.query("scroll_param", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request.scroll_param = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.scroll_param.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for ScrollOverAllCompanies<'a> {
+    type Output = Result<types::CompanyScroll, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::search_articles`]: `GET /articles/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchArticles<'a> {
+    client: &'a Client,
+    phrase: Option<String>,
+    state: Option<String>,
+    help_center_id: Option<i64>,
+    highlight: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> SearchArticles<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            phrase: None,
+            state: None,
+            help_center_id: None,
+            highlight: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The phrase within your articles to search for.
+    pub fn phrase(mut self, value: impl Into<String>) -> Self {
+        self.phrase = Some(value.into());
+        self
+    }
+    /// The state of the Articles returned. One of `published`, `draft` or `all`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// The ID of the Help Center to search in.
+    pub fn help_center_id(mut self, value: i64) -> Self {
+        self.help_center_id = Some(value);
+        self
+    }
+    /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
+    pub fn highlight(mut self, value: bool) -> Self {
+        self.highlight = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ArticleSearchResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ArticleSearchResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/articles/search".to_owned(),
+        );
+        let request = match &self.phrase {
+            Some(value) => request.query("phrase", value),
+            None => request,
+        };
+        let request = match &self.state {
+            Some(value) => request.query("state", value),
+            None => request,
+        };
+        let request = match &self.help_center_id {
+            Some(value) => request.query("help_center_id", value),
+            None => request,
+        };
+        let request = match &self.highlight {
+            Some(value) => request.query("highlight", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for SearchArticles<'a> {
+    type Output = Result<types::ArticleSearchResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::search_contacts`]: `POST /contacts/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchContacts<'a> {
+    client: &'a Client,
+    body: types::SearchRequest,
+    options: RequestOptions,
+}
+impl<'a> SearchContacts<'a> {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/contacts/search".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.data.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for SearchContacts<'a> {
+    type Output = Result<types::ContactList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::search_conversations`]: `POST /conversations/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchConversations<'a> {
+    client: &'a Client,
+    body: types::SearchRequest,
+    options: RequestOptions,
+}
+impl<'a> SearchConversations<'a> {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ConversationList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ConversationList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/conversations/search".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<types::ConversationListItem, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.conversations.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for SearchConversations<'a> {
+    type Output = Result<types::ConversationList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::search_internal_articles`]: `GET /internal_articles/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchInternalArticles<'a> {
+    client: &'a Client,
+    folder_id: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> SearchInternalArticles<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            folder_id: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// The ID of the folder to search in.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::InternalArticleSearchResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/internal_articles/search".to_owned(),
+        );
+        let request = match &self.folder_id {
+            Some(value) => request.query("folder_id", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for SearchInternalArticles<'a> {
+    type Output = Result<types::InternalArticleSearchResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::search_tickets`]: `POST /tickets/search`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SearchTickets<'a> {
+    client: &'a Client,
+    body: types::SearchRequest,
+    options: RequestOptions,
+}
+impl<'a> SearchTickets<'a> {
+    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::TicketList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::TicketList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/tickets/search".to_owned(),
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+    /// Streams every item, following the cursor from page to page until the last one.
+    pub fn into_stream(
+        self,
+    ) -> futures::stream::BoxStream<'a, Result<Option<types::Ticket>, Error>> {
+        crate::runtime::paginate(move |cursor: Option<String>| {
+            let mut request = self.clone();
+            if let Some(cursor) = cursor {
+                request
+                    .body
+                    .pagination
+                    .get_or_insert_with(Default::default)
+                    .starting_after = Some(cursor);
+            }
+            async move {
+                let page = request.send().await?;
+                let next = Some(&page)
+                    .and_then(|value| value.pages.as_ref())
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.starting_after.as_ref())
+                    .cloned();
+                Ok(crate::runtime::Page {
+                    items: page.tickets.unwrap_or_default(),
+                    next,
+                })
+            }
+        })
+    }
+}
+impl<'a> std::future::IntoFuture for SearchTickets<'a> {
+    type Output = Result<types::TicketList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::set_away_admin`]: `PUT /admins/{admin_id}/away`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetAwayAdmin<'a> {
+    client: &'a Client,
+    admin_id: i64,
+    body: types::SetAwayAdminBody,
+    options: RequestOptions,
+}
+impl<'a> SetAwayAdmin<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        admin_id: i64,
+        body: types::SetAwayAdminBody,
+    ) -> Self {
+        Self {
+            client,
+            admin_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::Admin, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/admins/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
+                );
+                path.push_str("/away");
+                path
+            },
+        );
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for SetAwayAdmin<'a> {
+    type Output = Result<types::Admin, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`Client::show_call`]: `GET /calls/{call_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1452,61 +7412,21 @@ impl<'a> std::future::IntoFuture for ShowCallTranscript<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::retrieve_company`]: `GET /companies`.
+/// Request builder for [`Client::show_contact`]: `GET /contacts/{contact_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveCompany<'a> {
+pub struct ShowContact<'a> {
     client: &'a Client,
-    name: Option<String>,
-    company_id: Option<String>,
-    tag_id: Option<String>,
-    segment_id: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    contact_id: String,
     options: RequestOptions,
 }
-impl<'a> RetrieveCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+impl<'a> ShowContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
         Self {
             client,
-            name: None,
-            company_id: None,
-            tag_id: None,
-            segment_id: None,
-            page: None,
-            per_page: None,
+            contact_id,
             options: RequestOptions::default(),
         }
-    }
-    /// The `name` of the company to filter by.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// The `company_id` of the company to filter by.
-    pub fn company_id(mut self, value: impl Into<String>) -> Self {
-        self.company_id = Some(value.into());
-        self
-    }
-    /// The `tag_id` of the company to filter by.
-    pub fn tag_id(mut self, value: impl Into<String>) -> Self {
-        self.tag_id = Some(value.into());
-        self
-    }
-    /// The `segment_id` of the company to filter by.
-    pub fn segment_id(mut self, value: impl Into<String>) -> Self {
-        self.segment_id = Some(value.into());
-        self
-    }
-    /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
-        self
-    }
-    /// How many results to display per page. Defaults to 15
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1514,91 +7434,250 @@ impl<'a> RetrieveCompany<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CompanyList, Error> {
+    pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::CompanyList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
-        let request = match &self.name {
-            Some(value) => request.query("name", value),
-            None => request,
-        };
-        let request = match &self.company_id {
-            Some(value) => request.query("company_id", value),
-            None => request,
-        };
-        let request = match &self.tag_id {
-            Some(value) => request.query("tag_id", value),
-            None => request,
-        };
-        let request = match &self.segment_id {
-            Some(value) => request.query("segment_id", value),
-            None => request,
-        };
-        let request = match &self.page {
-            Some(value) => request.query("page", value),
-            None => request,
-        };
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
+    ) -> Result<Response<types::ShowContactResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
-    /// Streams every item, requesting page after page until `total_pages`.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
-        let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(move |page: Option<i64>| {
-            let mut request = self.clone();
-            let current = page.unwrap_or(first);
-            request.page = Some(current);
-            async move {
-                let page = request.send().await?;
-                let total: Option<i64> = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.total_pages.as_ref())
-                    .copied();
-                let next = total.filter(|total| current < *total).map(|_| current + 1);
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
 }
-impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
-    type Output = Result<types::CompanyList, Error>;
+impl<'a> std::future::IntoFuture for ShowContact<'a> {
+    type Output = Result<types::ShowContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_or_update_company`]: `POST /companies`.
+/// Request builder for [`Client::show_contact_by_external_id`]: `GET /contacts/find_by_external_id/{external_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateOrUpdateCompany<'a> {
+pub struct ShowContactByExternalId<'a> {
     client: &'a Client,
-    body: Option<types::CreateOrUpdateCompanyRequest>,
+    external_id: String,
     options: RequestOptions,
 }
-impl<'a> CreateOrUpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+impl<'a> ShowContactByExternalId<'a> {
+    pub(super) fn new(client: &'a Client, external_id: String) -> Self {
         Self {
             client,
+            external_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/find_by_external_id/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
+                );
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
+    type Output = Result<types::ShowContactByExternalIdResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::start_fin_conversation`]: `POST /fin/start`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct StartFinConversation<'a> {
+    client: &'a Client,
+    body: types::StartFinConversationBody,
+    options: RequestOptions,
+}
+impl<'a> StartFinConversation<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::StartFinConversationBody,
+    ) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::StartFinConversationResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::StartFinConversationResponse>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for StartFinConversation<'a> {
+    type Output = Result<types::StartFinConversationResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::submit_fin_csat`]: `POST /fin/csat`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SubmitFinCsat<'a> {
+    client: &'a Client,
+    body: types::SubmitFinCsatBody,
+    options: RequestOptions,
+}
+impl<'a> SubmitFinCsat<'a> {
+    pub(super) fn new(client: &'a Client, body: types::SubmitFinCsatBody) -> Self {
+        Self {
+            client,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::SubmitFinCsatResponse, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
+        let request = request.json(&self.body)?;
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for SubmitFinCsat<'a> {
+    type Output = Result<types::SubmitFinCsatResponse, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::unarchive_contact`]: `POST /contacts/{contact_id}/unarchive`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UnarchiveContact<'a> {
+    client: &'a Client,
+    contact_id: String,
+    options: RequestOptions,
+}
+impl<'a> UnarchiveContact<'a> {
+    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+        Self {
+            client,
+            contact_id,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::ContactUnarchived, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContactUnarchived>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/unarchive");
+                path
+            },
+        );
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
+    type Output = Result<types::ContactUnarchived, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::update_article`]: `PUT /articles/{article_id}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateArticle<'a> {
+    client: &'a Client,
+    article_id: i64,
+    body: Option<types::UpdateArticleRequest>,
+    options: RequestOptions,
+}
+impl<'a> UpdateArticle<'a> {
+    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
+        Self {
+            client,
+            article_id,
             body: None,
             options: RequestOptions::default(),
         }
     }
     /// The request body.
-    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
+    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1608,13 +7687,23 @@ impl<'a> CreateOrUpdateCompany<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
+    pub async fn send(self) -> Result<types::Article, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+    pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
+                );
+                path
+            },
+        );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1623,46 +7712,34 @@ impl<'a> CreateOrUpdateCompany<'a> {
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for CreateOrUpdateCompany<'a> {
-    type Output = Result<types::Company, Error>;
+impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
+    type Output = Result<types::Article, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::list_all_companies`]: `POST /companies/list`.
+/// Request builder for [`Client::update_collection`]: `PUT /help_center/collections/{collection_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAllCompanies<'a> {
+pub struct UpdateCollection<'a> {
     client: &'a Client,
-    page: Option<i64>,
-    per_page: Option<i64>,
-    order: Option<String>,
+    collection_id: i64,
+    body: Option<types::UpdateCollectionRequest>,
     options: RequestOptions,
 }
-impl<'a> ListAllCompanies<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+impl<'a> UpdateCollection<'a> {
+    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
         Self {
             client,
-            page: None,
-            per_page: None,
-            order: None,
+            collection_id,
+            body: None,
             options: RequestOptions::default(),
         }
     }
-    /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
-        self
-    }
-    /// How many results to return per page. Defaults to 15
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
+    /// The request body.
+    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
+        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -1671,183 +7748,33 @@ impl<'a> ListAllCompanies<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CompanyList, Error> {
+    pub async fn send(self) -> Result<types::Collection, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CompanyList>, Error> {
+    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/companies/list".to_owned(),
-        );
-        let request = match &self.page {
-            Some(value) => request.query("page", value),
-            None => request,
-        };
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let request = match &self.order {
-            Some(value) => request.query("order", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, requesting page after page until `total_pages`.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
-        let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(move |page: Option<i64>| {
-            let mut request = self.clone();
-            let current = page.unwrap_or(first);
-            request.page = Some(current);
-            async move {
-                let page = request.send().await?;
-                let total: Option<i64> = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.total_pages.as_ref())
-                    .copied();
-                let next = total.filter(|total| current < *total).map(|_| current + 1);
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListAllCompanies<'a> {
-    type Output = Result<types::CompanyList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::scroll_over_all_companies`]: `GET /companies/scroll`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ScrollOverAllCompanies<'a> {
-    client: &'a Client,
-    scroll_param: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ScrollOverAllCompanies<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            scroll_param: None,
-            options: RequestOptions::default(),
-        }
-    }
-    pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
-        self.scroll_param = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CompanyScroll, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CompanyScroll>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/companies/scroll".to_owned(),
-        );
-        let request = match &self.scroll_param {
-            Some(value) => request.query("scroll_param", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Company, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.scroll_param = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.scroll_param.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ScrollOverAllCompanies<'a> {
-    type Output = Result<types::CompanyScroll, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_a_company_by_id`]: `GET /companies/{company_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveACompanyById<'a> {
-    client: &'a Client,
-    company_id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveACompanyById<'a> {
-    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
-        Self {
-            client,
-            company_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
+            reqwest::Method::PUT,
             {
                 let mut path = String::new();
-                path.push_str("/companies/");
+                path.push_str("/help_center/collections/");
                 path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
                 );
                 path
             },
         );
+        let request = match &self.body {
+            Some(body) => request.json(body)?,
+            None => request,
+        };
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
-    type Output = Result<types::Company, Error>;
+impl<'a> std::future::IntoFuture for UpdateCollection<'a> {
+    type Output = Result<types::Collection, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1909,546 +7836,6 @@ impl<'a> UpdateCompany<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
     type Output = Result<types::Company, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_company`]: `DELETE /companies/{company_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCompany<'a> {
-    client: &'a Client,
-    company_id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteCompany<'a> {
-    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
-        Self {
-            client,
-            company_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedCompanyObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedCompanyObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
-    type Output = Result<types::DeletedCompanyObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_attached_contacts`]: `GET /companies/{company_id}/contacts`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAttachedContacts<'a> {
-    client: &'a Client,
-    company_id: String,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListAttachedContacts<'a> {
-    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
-        Self {
-            client,
-            company_id,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CompanyAttachedContacts, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CompanyAttachedContacts>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path.push_str("/contacts");
-                path
-            },
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListAttachedContacts<'a> {
-    type Output = Result<types::CompanyAttachedContacts, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_attached_segments_for_companies`]: `GET /companies/{company_id}/segments`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAttachedSegmentsForCompanies<'a> {
-    client: &'a Client,
-    company_id: String,
-    options: RequestOptions,
-}
-impl<'a> ListAttachedSegmentsForCompanies<'a> {
-    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
-        Self {
-            client,
-            company_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CompanyAttachedSegments, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CompanyAttachedSegments>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path.push_str("/segments");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListAttachedSegmentsForCompanies<'a> {
-    type Output = Result<types::CompanyAttachedSegments, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_contacts`]: `GET /contacts`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListContacts<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListContacts<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListContacts<'a> {
-    type Output = Result<types::ContactList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_contact`]: `POST /contacts`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateContact<'a> {
-    client: &'a Client,
-    body: Option<types::CreateContactRequest>,
-    options: RequestOptions,
-}
-impl<'a> CreateContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CreateContactResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateContact<'a> {
-    type Output = Result<types::CreateContactResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::show_contact_by_external_id`]: `GET /contacts/find_by_external_id/{external_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ShowContactByExternalId<'a> {
-    client: &'a Client,
-    external_id: String,
-    options: RequestOptions,
-}
-impl<'a> ShowContactByExternalId<'a> {
-    pub(super) fn new(client: &'a Client, external_id: String) -> Self {
-        Self {
-            client,
-            external_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/find_by_external_id/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
-    type Output = Result<types::ShowContactByExternalIdResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::merge_contact`]: `POST /contacts/merge`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MergeContact<'a> {
-    client: &'a Client,
-    body: types::MergeContactsRequest,
-    options: RequestOptions,
-}
-impl<'a> MergeContact<'a> {
-    pub(super) fn new(client: &'a Client, body: types::MergeContactsRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::MergeContactResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/contacts/merge".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for MergeContact<'a> {
-    type Output = Result<types::MergeContactResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::search_contacts`]: `POST /contacts/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchContacts<'a> {
-    client: &'a Client,
-    body: types::SearchRequest,
-    options: RequestOptions,
-}
-impl<'a> SearchContacts<'a> {
-    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/contacts/search".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Contact, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request
-                    .body
-                    .pagination
-                    .get_or_insert_with(Default::default)
-                    .starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for SearchContacts<'a> {
-    type Output = Result<types::ContactList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::show_contact`]: `GET /contacts/{contact_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ShowContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ShowContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ShowContactResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ShowContact<'a> {
-    type Output = Result<types::ShowContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2517,235 +7904,24 @@ impl<'a> std::future::IntoFuture for UpdateContact<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::delete_contact`]: `DELETE /contacts/{contact_id}`.
+/// Request builder for [`Client::update_content_import_source`]: `PUT /ai/content_import_sources/{source_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteContact<'a> {
+pub struct UpdateContentImportSource<'a> {
     client: &'a Client,
-    contact_id: String,
+    source_id: String,
+    body: types::UpdateContentImportSourceRequest,
     options: RequestOptions,
 }
-impl<'a> DeleteContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteContact<'a> {
-    type Output = Result<types::ContactDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::archive_contact`]: `POST /contacts/{contact_id}/archive`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ArchiveContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ArchiveContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactArchived, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactArchived>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/archive");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ArchiveContact<'a> {
-    type Output = Result<types::ContactArchived, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::block_contact`]: `POST /contacts/{contact_id}/block`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BlockContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> BlockContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactBlocked, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactBlocked>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/block");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for BlockContact<'a> {
-    type Output = Result<types::ContactBlocked, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_companies_for_a_contact`]: `GET /contacts/{contact_id}/companies`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListCompaniesForAContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ListCompaniesForAContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactAttachedCompanies, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactAttachedCompanies>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/companies");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListCompaniesForAContact<'a> {
-    type Output = Result<types::ContactAttachedCompanies, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_contact_to_a_company`]: `POST /contacts/{contact_id}/companies`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachContactToACompany<'a> {
-    client: &'a Client,
-    contact_id: String,
-    body: types::AttachContactToACompanyBody,
-    options: RequestOptions,
-}
-impl<'a> AttachContactToACompany<'a> {
+impl<'a> UpdateContentImportSource<'a> {
     pub(super) fn new(
         client: &'a Client,
-        contact_id: String,
-        body: types::AttachContactToACompanyBody,
+        source_id: String,
+        body: types::UpdateContentImportSourceRequest,
     ) -> Self {
         Self {
             client,
-            contact_id,
+            source_id,
             body,
             options: RequestOptions::default(),
         }
@@ -2756,21 +7932,22 @@ impl<'a> AttachContactToACompany<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
+    pub async fn send(self) -> Result<types::ContentImportSource, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
+            reqwest::Method::PUT,
             {
                 let mut path = String::new();
-                path.push_str("/contacts/");
+                path.push_str("/ai/content_import_sources/");
                 path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
                 );
-                path.push_str("/companies");
                 path
             },
         );
@@ -2779,996 +7956,8 @@ impl<'a> AttachContactToACompany<'a> {
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
-    type Output = Result<types::Company, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{company_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachContactFromACompany<'a> {
-    client: &'a Client,
-    contact_id: String,
-    company_id: String,
-    options: RequestOptions,
-}
-impl<'a> DetachContactFromACompany<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        contact_id: String,
-        company_id: String,
-    ) -> Self {
-        Self {
-            client,
-            contact_id,
-            company_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Company, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachContactFromACompany<'a> {
-    type Output = Result<types::Company, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_notes`]: `GET /contacts/{contact_id}/notes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListNotes<'a> {
-    client: &'a Client,
-    contact_id: String,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListNotes<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::NoteList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Note, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListNotes<'a> {
-    type Output = Result<types::NoteList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_note`]: `POST /contacts/{contact_id}/notes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateNote<'a> {
-    client: &'a Client,
-    contact_id: String,
-    body: types::CreateNoteBody,
-    options: RequestOptions,
-}
-impl<'a> CreateNote<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        contact_id: String,
-        body: types::CreateNoteBody,
-    ) -> Self {
-        Self {
-            client,
-            contact_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Note, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateNote<'a> {
-    type Output = Result<types::Note, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_segments_for_a_contact`]: `GET /contacts/{contact_id}/segments`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListSegmentsForAContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ListSegmentsForAContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactSegments, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactSegments>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/segments");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListSegmentsForAContact<'a> {
-    type Output = Result<types::ContactSegments, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_subscriptions_for_a_contact`]: `GET /contacts/{contact_id}/subscriptions`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListSubscriptionsForAContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ListSubscriptionsForAContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubscriptionTypeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListSubscriptionsForAContact<'a> {
-    type Output = Result<types::SubscriptionTypeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachSubscriptionTypeToContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    body: types::AttachSubscriptionTypeToContactBody,
-    options: RequestOptions,
-}
-impl<'a> AttachSubscriptionTypeToContact<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        contact_id: String,
-        body: types::AttachSubscriptionTypeToContactBody,
-    ) -> Self {
-        Self {
-            client,
-            contact_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubscriptionType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubscriptionType>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachSubscriptionTypeToContact<'a> {
-    type Output = Result<types::SubscriptionType, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachSubscriptionTypeToContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    subscription_id: String,
-    options: RequestOptions,
-}
-impl<'a> DetachSubscriptionTypeToContact<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        contact_id: String,
-        subscription_id: String,
-    ) -> Self {
-        Self {
-            client,
-            contact_id,
-            subscription_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubscriptionType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubscriptionType>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.subscription_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachSubscriptionTypeToContact<'a> {
-    type Output = Result<types::SubscriptionType, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_tags_for_a_contact`]: `GET /contacts/{contact_id}/tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTagsForAContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> ListTagsForAContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TagList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTagsForAContact<'a> {
-    type Output = Result<types::TagList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachTagToContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    body: types::AttachTagToContactBody,
-    options: RequestOptions,
-}
-impl<'a> AttachTagToContact<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        contact_id: String,
-        body: types::AttachTagToContactBody,
-    ) -> Self {
-        Self {
-            client,
-            contact_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachTagFromContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    tag_id: String,
-    options: RequestOptions,
-}
-impl<'a> DetachTagFromContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String, tag_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            tag_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachTagFromContact<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::unarchive_contact`]: `POST /contacts/{contact_id}/unarchive`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UnarchiveContact<'a> {
-    client: &'a Client,
-    contact_id: String,
-    options: RequestOptions,
-}
-impl<'a> UnarchiveContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
-        Self {
-            client,
-            contact_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ContactUnarchived, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ContactUnarchived>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/unarchive");
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
-    type Output = Result<types::ContactUnarchived, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_conversations`]: `GET /conversations`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListConversations<'a> {
-    client: &'a Client,
-    per_page: Option<i64>,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListConversations<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            per_page: None,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// How many results per page
-    pub fn per_page(mut self, value: i64) -> Self {
-        self.per_page = Some(value);
-        self
-    }
-    /// String used to get the next page of conversations.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ConversationList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ConversationList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
-        let request = match &self.per_page {
-            Some(value) => request.query("per_page", value),
-            None => request,
-        };
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::ConversationListItem, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.conversations.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListConversations<'a> {
-    type Output = Result<types::ConversationList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_conversation`]: `POST /conversations`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateConversation<'a> {
-    client: &'a Client,
-    body: types::CreateConversationRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateConversationRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CreateConversationResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CreateConversationResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateConversation<'a> {
-    type Output = Result<types::CreateConversationResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::redact_conversation`]: `POST /conversations/redact`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RedactConversation<'a> {
-    client: &'a Client,
-    body: Option<types::RedactConversationRequest>,
-    options: RequestOptions,
-}
-impl<'a> RedactConversation<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations/redact".to_owned(),
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RedactConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::search_conversations`]: `POST /conversations/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchConversations<'a> {
-    client: &'a Client,
-    body: types::SearchRequest,
-    options: RequestOptions,
-}
-impl<'a> SearchConversations<'a> {
-    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ConversationList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ConversationList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations/search".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::ConversationListItem, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request
-                    .body
-                    .pagination
-                    .get_or_insert_with(Default::default)
-                    .starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.conversations.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for SearchConversations<'a> {
-    type Output = Result<types::ConversationList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_conversation`]: `GET /conversations/{conversation_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveConversation<'a> {
-    client: &'a Client,
-    conversation_id: i64,
-    display_as: Option<String>,
-    include_translations: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> RetrieveConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: i64) -> Self {
-        Self {
-            client,
-            conversation_id,
-            display_as: None,
-            include_translations: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Set to plaintext to retrieve conversation messages in plain text.
-    pub fn display_as(mut self, value: impl Into<String>) -> Self {
-        self.display_as = Some(value.into());
-        self
-    }
-    /// If set to true, conversation parts will be translated to the detected language of the conversation.
-    pub fn include_translations(mut self, value: bool) -> Self {
-        self.include_translations = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let request = match &self.display_as {
-            Some(value) => request.query("display_as", value),
-            None => request,
-        };
-        let request = match &self.include_translations {
-            Some(value) => request.query("include_translations", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
+impl<'a> std::future::IntoFuture for UpdateContentImportSource<'a> {
+    type Output = Result<types::ContentImportSource, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3850,953 +8039,6 @@ impl<'a> std::future::IntoFuture for UpdateConversation<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::delete_conversation`]: `DELETE /conversations/{conversation_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteConversation<'a> {
-    client: &'a Client,
-    conversation_id: i64,
-    options: RequestOptions,
-}
-impl<'a> DeleteConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: i64) -> Self {
-        Self {
-            client,
-            conversation_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ConversationDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ConversationDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
-    type Output = Result<types::ConversationDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConvertConversationToTicket<'a> {
-    client: &'a Client,
-    conversation_id: i64,
-    body: types::ConvertConversationToTicketRequest,
-    options: RequestOptions,
-}
-impl<'a> ConvertConversationToTicket<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        conversation_id: i64,
-        body: types::ConvertConversationToTicketRequest,
-    ) -> Self {
-        Self {
-            client,
-            conversation_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/convert");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ConvertConversationToTicket<'a> {
-    type Output = Result<types::Ticket, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachContactToConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    body: Option<types::AttachContactToConversationRequest>,
-    options: RequestOptions,
-}
-impl<'a> AttachContactToConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
-        Self {
-            client,
-            conversation_id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/customers");
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachContactToConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachContactFromConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    contact_id: String,
-    body: types::DetachContactFromConversationRequest,
-    options: RequestOptions,
-}
-impl<'a> DetachContactFromConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        conversation_id: String,
-        contact_id: String,
-        body: types::DetachContactFromConversationRequest,
-    ) -> Self {
-        Self {
-            client,
-            conversation_id,
-            contact_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/customers/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachContactFromConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::manage_conversation`]: `POST /conversations/{conversation_id}/parts`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ManageConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    body: Option<types::ManageConversationBody>,
-    options: RequestOptions,
-}
-impl<'a> ManageConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
-        Self {
-            client,
-            conversation_id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/parts");
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ManageConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::reply_conversation`]: `POST /conversations/{conversation_id}/reply`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ReplyConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    body: Option<types::ReplyConversationRequest>,
-    options: RequestOptions,
-}
-impl<'a> ReplyConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
-        Self {
-            client,
-            conversation_id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Conversation, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::Conversation>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/reply");
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ReplyConversation<'a> {
-    type Output = Result<types::Conversation, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachTagToConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    body: types::AttachTagToConversationBody,
-    options: RequestOptions,
-}
-impl<'a> AttachTagToConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        conversation_id: String,
-        body: types::AttachTagToConversationBody,
-    ) -> Self {
-        Self {
-            client,
-            conversation_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachTagFromConversation<'a> {
-    client: &'a Client,
-    conversation_id: String,
-    tag_id: String,
-    body: types::DetachTagFromConversationBody,
-    options: RequestOptions,
-}
-impl<'a> DetachTagFromConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        conversation_id: String,
-        tag_id: String,
-        body: types::DetachTagFromConversationBody,
-    ) -> Self {
-        Self {
-            client,
-            conversation_id,
-            tag_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachTagFromConversation<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomObjectInstancesByExternalId<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    external_id: String,
-    options: RequestOptions,
-}
-impl<'a> GetCustomObjectInstancesByExternalId<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-        external_id: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            external_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstance>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let value = &self.external_id;
-        let request = request.query("external_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetCustomObjectInstancesByExternalId<'a> {
-    type Output = Result<types::CustomObjectInstance, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomObjectInstances<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
-    options: RequestOptions,
-}
-impl<'a> CreateCustomObjectInstances<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(
-        mut self,
-        body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstance>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateCustomObjectInstances<'a> {
-    type Output = Result<types::CustomObjectInstance, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCustomObjectInstancesById<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    external_id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteCustomObjectInstancesById<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-        external_id: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            external_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let value = &self.external_id;
-        let request = request.query("external_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesById<'a> {
-    type Output = Result<types::CustomObjectInstanceDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomObjectInstancesById<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    custom_object_instance_id: String,
-    options: RequestOptions,
-}
-impl<'a> GetCustomObjectInstancesById<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-        custom_object_instance_id: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            custom_object_instance_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstance, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstance>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path.push('/');
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_instance_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetCustomObjectInstancesById<'a> {
-    type Output = Result<types::CustomObjectInstance, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCustomObjectInstancesByExternalId<'a> {
-    client: &'a Client,
-    custom_object_type_identifier: String,
-    custom_object_instance_id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        custom_object_type_identifier: String,
-        custom_object_instance_id: String,
-    ) -> Self {
-        Self {
-            client,
-            custom_object_type_identifier,
-            custom_object_instance_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CustomObjectInstanceDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path.push('/');
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_instance_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteCustomObjectInstancesByExternalId<'a> {
-    type Output = Result<types::CustomObjectInstanceDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataAttributes<'a> {
-    client: &'a Client,
-    model: Option<types::LisDataAttributesModel>,
-    include_archived: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> LisDataAttributes<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            model: None,
-            include_archived: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Specify the data attribute model to return.
-    pub fn model(mut self, value: types::LisDataAttributesModel) -> Self {
-        self.model = Some(value);
-        self
-    }
-    /// Include archived attributes in the list. By default we return only non archived data attributes.
-    pub fn include_archived(mut self, value: bool) -> Self {
-        self.include_archived = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataAttributeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_attributes".to_owned(),
-        );
-        let request = match &self.model {
-            Some(value) => request.query("model", value),
-            None => request,
-        };
-        let request = match &self.include_archived {
-            Some(value) => request.query("include_archived", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
-    type Output = Result<types::DataAttributeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_data_attribute`]: `POST /data_attributes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateDataAttribute<'a> {
-    client: &'a Client,
-    body: types::CreateDataAttributeRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateDataAttribute<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateDataAttributeRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataAttribute, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataAttribute>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/data_attributes".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateDataAttribute<'a> {
-    type Output = Result<types::DataAttribute, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -4862,355 +8104,24 @@ impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::download_data_export`]: `GET /download/content/data/{job_identifier}`.
+/// Request builder for [`Client::update_external_page`]: `PUT /ai/external_pages/{page_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DownloadDataExport<'a> {
+pub struct UpdateExternalPage<'a> {
     client: &'a Client,
-    job_identifier: String,
+    page_id: String,
+    body: types::UpdateExternalPageRequest,
     options: RequestOptions,
 }
-impl<'a> DownloadDataExport<'a> {
-    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
-        Self {
-            client,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/download/content/data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDownloadReportingDataByJobIdentifier<'a> {
-    client: &'a Client,
-    accept: types::GetDownloadReportingDataByJobIdentifierAccept,
-    app_id: String,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
+impl<'a> UpdateExternalPage<'a> {
     pub(super) fn new(
         client: &'a Client,
-        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
-        app_id: String,
-        job_identifier: String,
+        page_id: String,
+        body: types::UpdateExternalPageRequest,
     ) -> Self {
         Self {
             client,
-            accept,
-            app_id,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/download/reporting_data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let value = &self.app_id;
-        let request = request.query("app_id", value);
-        let value = &self.accept;
-        let request = request.header("Accept", &value.to_string())?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for GetDownloadReportingDataByJobIdentifier<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::lis_data_events`]: `GET /events`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataEvents<'a> {
-    client: &'a Client,
-    filter: types::LisDataEventsFilter,
-    type_: String,
-    summary: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> LisDataEvents<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        filter: types::LisDataEventsFilter,
-        type_: String,
-    ) -> Self {
-        Self {
-            client,
-            filter,
-            type_,
-            summary: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// summary flag
-    pub fn summary(mut self, value: bool) -> Self {
-        self.summary = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
-        let value = &self.filter;
-        let request = request
-            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
-        let value = &self.type_;
-        let request = request.query("type", value);
-        let request = match &self.summary {
-            Some(value) => request.query("summary", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
-    type Output = Result<types::DataEventSummary, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_data_event`]: `POST /events`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateDataEvent<'a> {
-    client: &'a Client,
-    body: Option<types::CreateDataEventRequest>,
-    options: RequestOptions,
-}
-impl<'a> CreateDataEvent<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for CreateDataEvent<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::data_event_summaries`]: `POST /events/summaries`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DataEventSummaries<'a> {
-    client: &'a Client,
-    body: Option<types::CreateDataEventSummariesRequest>,
-    options: RequestOptions,
-}
-impl<'a> DataEventSummaries<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/events/summaries".to_owned(),
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::cancel_data_export`]: `POST /export/cancel/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CancelDataExport<'a> {
-    client: &'a Client,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> CancelDataExport<'a> {
-    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
-        Self {
-            client,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataExport, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/export/cancel/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
-    type Output = Result<types::DataExport, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_data_export`]: `POST /export/content/data`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateDataExport<'a> {
-    client: &'a Client,
-    body: types::CreateDataExportsRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateDataExport<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateDataExportsRequest,
-    ) -> Self {
-        Self {
-            client,
+            page_id,
             body,
             options: RequestOptions::default(),
         }
@@ -5221,985 +8132,32 @@ impl<'a> CreateDataExport<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataExport, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/export/content/data".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateDataExport<'a> {
-    type Output = Result<types::DataExport, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_data_export`]: `GET /export/content/data/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDataExport<'a> {
-    client: &'a Client,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> GetDataExport<'a> {
-    pub(super) fn new(client: &'a Client, job_identifier: String) -> Self {
-        Self {
-            client,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataExport, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/content/data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetDataExport<'a> {
-    type Output = Result<types::DataExport, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PostExportReportingDataEnqueue<'a> {
-    client: &'a Client,
-    body: types::PostExportReportingDataEnqueueBody,
-    options: RequestOptions,
-}
-impl<'a> PostExportReportingDataEnqueue<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::PostExportReportingDataEnqueueBody,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
+    pub async fn send(self) -> Result<types::ExternalPage, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/export/reporting_data/enqueue".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
-    type Output = Result<types::PostExportReportingDataEnqueueResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExportReportingDataGetDatasets<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> GetExportReportingDataGetDatasets<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetExportReportingDataGetDatasetsResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/export/reporting_data/get_datasets".to_owned(),
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetExportReportingDataGetDatasets<'a> {
-    type Output = Result<types::GetExportReportingDataGetDatasetsResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_export_reporting_data_by_job_identifier`]: `GET /export/reporting_data/{job_identifier}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExportReportingDataByJobIdentifier<'a> {
-    client: &'a Client,
-    app_id: String,
-    client_id: String,
-    job_identifier: String,
-    options: RequestOptions,
-}
-impl<'a> GetExportReportingDataByJobIdentifier<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        app_id: String,
-        client_id: String,
-        job_identifier: String,
-    ) -> Self {
-        Self {
-            client,
-            app_id,
-            client_id,
-            job_identifier,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/reporting_data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let value = &self.app_id;
-        let request = request.query("app_id", value);
-        let value = &self.client_id;
-        let request = request.query("client_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
-    type Output = Result<types::GetExportReportingDataByJobIdentifierResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::submit_fin_csat`]: `POST /fin/csat`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SubmitFinCsat<'a> {
-    client: &'a Client,
-    body: types::SubmitFinCsatBody,
-    options: RequestOptions,
-}
-impl<'a> SubmitFinCsat<'a> {
-    pub(super) fn new(client: &'a Client, body: types::SubmitFinCsatBody) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubmitFinCsatResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for SubmitFinCsat<'a> {
-    type Output = Result<types::SubmitFinCsatResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::reply_to_fin`]: `POST /fin/reply`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ReplyToFin<'a> {
-    client: &'a Client,
-    body: types::ReplyToFinBody,
-    options: RequestOptions,
-}
-impl<'a> ReplyToFin<'a> {
-    pub(super) fn new(client: &'a Client, body: types::ReplyToFinBody) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ReplyToFinResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::ReplyToFinResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ReplyToFin<'a> {
-    type Output = Result<types::ReplyToFinResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::start_fin_conversation`]: `POST /fin/start`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StartFinConversation<'a> {
-    client: &'a Client,
-    body: types::StartFinConversationBody,
-    options: RequestOptions,
-}
-impl<'a> StartFinConversation<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::StartFinConversationBody,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::StartFinConversationResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::StartFinConversationResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for StartFinConversation<'a> {
-    type Output = Result<types::StartFinConversationResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_all_collections`]: `GET /help_center/collections`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAllCollections<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListAllCollections<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CollectionList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::CollectionList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/help_center/collections".to_owned(),
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::Collection, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListAllCollections<'a> {
-    type Output = Result<types::CollectionList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_collection`]: `POST /help_center/collections`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCollection<'a> {
-    client: &'a Client,
-    body: types::CreateCollectionRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateCollection<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateCollectionRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Collection, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/help_center/collections".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateCollection<'a> {
-    type Output = Result<types::Collection, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_collection`]: `GET /help_center/collections/{collection_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveCollection<'a> {
-    client: &'a Client,
-    collection_id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveCollection<'a> {
-    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
-        Self {
-            client,
-            collection_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Collection, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveCollection<'a> {
-    type Output = Result<types::Collection, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_collection`]: `PUT /help_center/collections/{collection_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCollection<'a> {
-    client: &'a Client,
-    collection_id: i64,
-    body: Option<types::UpdateCollectionRequest>,
-    options: RequestOptions,
-}
-impl<'a> UpdateCollection<'a> {
-    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
-        Self {
-            client,
-            collection_id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Collection, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
+    ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
             {
                 let mut path = String::new();
-                path.push_str("/help_center/collections/");
+                path.push_str("/ai/external_pages/");
                 path.push_str(
-                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
+                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
                 );
                 path
             },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateCollection<'a> {
-    type Output = Result<types::Collection, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_collection`]: `DELETE /help_center/collections/{collection_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCollection<'a> {
-    client: &'a Client,
-    collection_id: i64,
-    options: RequestOptions,
-}
-impl<'a> DeleteCollection<'a> {
-    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
-        Self {
-            client,
-            collection_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedCollectionObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedCollectionObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteCollection<'a> {
-    type Output = Result<types::DeletedCollectionObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_help_centers`]: `GET /help_center/help_centers`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListHelpCenters<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListHelpCenters<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::HelpCenterList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::HelpCenterList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/help_center/help_centers".to_owned(),
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListHelpCenters<'a> {
-    type Output = Result<types::HelpCenterList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveHelpCenter<'a> {
-    client: &'a Client,
-    help_center_id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveHelpCenter<'a> {
-    pub(super) fn new(client: &'a Client, help_center_id: i64) -> Self {
-        Self {
-            client,
-            help_center_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::HelpCenter, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::HelpCenter>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/help_centers/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.help_center_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveHelpCenter<'a> {
-    type Output = Result<types::HelpCenter, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_internal_articles`]: `GET /internal_articles`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListInternalArticles<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListInternalArticles<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::InternalArticleList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::InternalArticleList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/internal_articles".to_owned(),
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<types::InternalArticleListItem, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListInternalArticles<'a> {
-    type Output = Result<types::InternalArticleList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_internal_article`]: `POST /internal_articles`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateInternalArticle<'a> {
-    client: &'a Client,
-    body: types::CreateInternalArticleRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateInternalArticle<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreateInternalArticleRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::InternalArticle, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::InternalArticle>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/internal_articles".to_owned(),
         );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
-    type Output = Result<types::InternalArticle, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::search_internal_articles`]: `GET /internal_articles/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchInternalArticles<'a> {
-    client: &'a Client,
-    folder_id: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> SearchInternalArticles<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            folder_id: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The ID of the folder to search in.
-    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::InternalArticleSearchResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/internal_articles/search".to_owned(),
-        );
-        let request = match &self.folder_id {
-            Some(value) => request.query("folder_id", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for SearchInternalArticles<'a> {
-    type Output = Result<types::InternalArticleSearchResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_internal_article`]: `GET /internal_articles/{internal_article_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveInternalArticle<'a> {
-    client: &'a Client,
-    internal_article_id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, internal_article_id: i64) -> Self {
-        Self {
-            client,
-            internal_article_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::InternalArticle, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::InternalArticle>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.internal_article_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveInternalArticle<'a> {
-    type Output = Result<types::InternalArticle, Error>;
+impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
+    type Output = Result<types::ExternalPage, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -6270,100 +8228,6 @@ impl<'a> std::future::IntoFuture for UpdateInternalArticle<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::delete_internal_article`]: `DELETE /internal_articles/{internal_article_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteInternalArticle<'a> {
-    client: &'a Client,
-    internal_article_id: i64,
-    options: RequestOptions,
-}
-impl<'a> DeleteInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, internal_article_id: i64) -> Self {
-        Self {
-            client,
-            internal_article_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedInternalArticleObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedInternalArticleObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.internal_article_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
-    type Output = Result<types::DeletedInternalArticleObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_ip_allowlist`]: `GET /ip_allowlist`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIpAllowlist<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> GetIpAllowlist<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::IpAllowlist, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::IpAllowlist>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetIpAllowlist<'a> {
-    type Output = Result<types::IpAllowlist, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::update_ip_allowlist`]: `PUT /ip_allowlist`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -6410,319 +8274,6 @@ impl<'a> UpdateIpAllowlist<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateIpAllowlist<'a> {
     type Output = Result<types::IpAllowlist, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::jobs_status`]: `GET /jobs/status/{job_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JobsStatus<'a> {
-    client: &'a Client,
-    job_id: String,
-    options: RequestOptions,
-}
-impl<'a> JobsStatus<'a> {
-    pub(super) fn new(client: &'a Client, job_id: String) -> Self {
-        Self {
-            client,
-            job_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Jobs, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/jobs/status/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.job_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for JobsStatus<'a> {
-    type Output = Result<types::Jobs, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::identify_admin`]: `GET /me`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct IdentifyAdmin<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> IdentifyAdmin<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::AdminWithApp, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::AdminWithApp>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for IdentifyAdmin<'a> {
-    type Output = Result<types::AdminWithApp, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_message`]: `POST /messages`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateMessage<'a> {
-    client: &'a Client,
-    body: Option<types::CreateMessageRequest>,
-    options: RequestOptions,
-}
-impl<'a> CreateMessage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Message, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateMessage<'a> {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_news_items`]: `GET /news/news_items`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListNewsItems<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListNewsItems<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/news/news_items".to_owned(),
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'a,
-        Result<types::PaginatedResponseDataItem, Error>,
-    > {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListNewsItems<'a> {
-    type Output = Result<types::PaginatedResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_news_item`]: `POST /news/news_items`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateNewsItem<'a> {
-    client: &'a Client,
-    body: types::NewsItemRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, body: types::NewsItemRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::NewsItem, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/news/news_items".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateNewsItem<'a> {
-    type Output = Result<types::NewsItem, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveNewsItem<'a> {
-    client: &'a Client,
-    news_item_id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, news_item_id: i64) -> Self {
-        Self {
-            client,
-            news_item_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::NewsItem, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveNewsItem<'a> {
-    type Output = Result<types::NewsItem, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -6785,577 +8336,26 @@ impl<'a> std::future::IntoFuture for UpdateNewsItem<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`.
+/// Request builder for [`Client::update_ticket`]: `PUT /tickets/{ticket_id}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteNewsItem<'a> {
+pub struct UpdateTicket<'a> {
     client: &'a Client,
-    news_item_id: i64,
+    ticket_id: String,
+    body: Option<types::UpdateTicketBody>,
     options: RequestOptions,
 }
-impl<'a> DeleteNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, news_item_id: i64) -> Self {
+impl<'a> UpdateTicket<'a> {
+    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
         Self {
             client,
-            news_item_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DeletedObject>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteNewsItem<'a> {
-    type Output = Result<types::DeletedObject, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_newsfeeds`]: `GET /news/newsfeeds`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListNewsfeeds<'a> {
-    client: &'a Client,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListNewsfeeds<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/news/newsfeeds".to_owned(),
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'a,
-        Result<types::PaginatedResponseDataItem, Error>,
-    > {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListNewsfeeds<'a> {
-    type Output = Result<types::PaginatedResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveNewsfeed<'a> {
-    client: &'a Client,
-    newsfeed_id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveNewsfeed<'a> {
-    pub(super) fn new(client: &'a Client, newsfeed_id: String) -> Self {
-        Self {
-            client,
-            newsfeed_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Newsfeed, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Newsfeed>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.newsfeed_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveNewsfeed<'a> {
-    type Output = Result<types::Newsfeed, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListLiveNewsfeedItems<'a> {
-    client: &'a Client,
-    newsfeed_id: String,
-    starting_after: Option<String>,
-    options: RequestOptions,
-}
-impl<'a> ListLiveNewsfeedItems<'a> {
-    pub(super) fn new(client: &'a Client, newsfeed_id: String) -> Self {
-        Self {
-            client,
-            newsfeed_id,
-            starting_after: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The cursor of the page to fetch: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::PaginatedResponse, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.newsfeed_id.to_string()),
-                );
-                path.push_str("/items");
-                path
-            },
-        );
-        let request = match &self.starting_after {
-            Some(value) => request.query("starting_after", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'a,
-        Result<types::PaginatedResponseDataItem, Error>,
-    > {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request.starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.data.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for ListLiveNewsfeedItems<'a> {
-    type Output = Result<types::PaginatedResponse, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_note`]: `GET /notes/{note_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveNote<'a> {
-    client: &'a Client,
-    note_id: i64,
-    options: RequestOptions,
-}
-impl<'a> RetrieveNote<'a> {
-    pub(super) fn new(client: &'a Client, note_id: i64) -> Self {
-        Self {
-            client,
-            note_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Note, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/notes/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.note_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveNote<'a> {
-    type Output = Result<types::Note, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_phone_switch`]: `POST /phone_call_redirects`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreatePhoneSwitch<'a> {
-    client: &'a Client,
-    body: types::CreatePhoneSwitchRequest,
-    options: RequestOptions,
-}
-impl<'a> CreatePhoneSwitch<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        body: types::CreatePhoneSwitchRequest,
-    ) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::PhoneSwitch, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::PhoneSwitch>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/phone_call_redirects".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
-    type Output = Result<types::PhoneSwitch, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_segments`]: `GET /segments`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListSegments<'a> {
-    client: &'a Client,
-    include_count: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> ListSegments<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            include_count: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// It includes the count of contacts that belong to each segment.
-    pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SegmentList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SegmentList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
-        let request = match &self.include_count {
-            Some(value) => request.query("include_count", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListSegments<'a> {
-    type Output = Result<types::SegmentList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_segment`]: `GET /segments/{segment_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveSegment<'a> {
-    client: &'a Client,
-    segment_id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveSegment<'a> {
-    pub(super) fn new(client: &'a Client, segment_id: String) -> Self {
-        Self {
-            client,
-            segment_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Segment, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Segment>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/segments/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.segment_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveSegment<'a> {
-    type Output = Result<types::Segment, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_subscription_types`]: `GET /subscription_types`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListSubscriptionTypes<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListSubscriptionTypes<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::SubscriptionTypeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::SubscriptionTypeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/subscription_types".to_owned(),
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListSubscriptionTypes<'a> {
-    type Output = Result<types::SubscriptionTypeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_tags`]: `GET /tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTags<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListTags<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TagList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTags<'a> {
-    type Output = Result<types::TagList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_tag`]: `POST /tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateTag<'a> {
-    client: &'a Client,
-    body: Option<types::CreateTagBody>,
-    options: RequestOptions,
-}
-impl<'a> CreateTag<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
+            ticket_id,
             body: None,
             options: RequestOptions::default(),
         }
     }
     /// The request body.
-    pub fn body(mut self, body: types::CreateTagBody) -> Self {
+    pub fn body(mut self, body: types::UpdateTicketBody) -> Self {
         self.body = Some(body);
         self
     }
@@ -7365,13 +8365,23 @@ impl<'a> CreateTag<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TagBasic, Error> {
+    pub async fn send(self) -> Result<types::Ticket, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path
+            },
+        );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7380,369 +8390,8 @@ impl<'a> CreateTag<'a> {
         response.json()
     }
 }
-impl<'a> std::future::IntoFuture for CreateTag<'a> {
-    type Output = Result<types::TagBasic, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::find_tag`]: `GET /tags/{tag_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct FindTag<'a> {
-    client: &'a Client,
-    tag_id: String,
-    options: RequestOptions,
-}
-impl<'a> FindTag<'a> {
-    pub(super) fn new(client: &'a Client, tag_id: String) -> Self {
-        Self {
-            client,
-            tag_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TagBasic, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for FindTag<'a> {
-    type Output = Result<types::TagBasic, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_tag`]: `DELETE /tags/{tag_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteTag<'a> {
-    client: &'a Client,
-    tag_id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteTag<'a> {
-    pub(super) fn new(client: &'a Client, tag_id: String) -> Self {
-        Self {
-            client,
-            tag_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request; the API answers without a body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        Ok(response.empty())
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteTag<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_teams`]: `GET /teams`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTeams<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListTeams<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TeamList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTeams<'a> {
-    type Output = Result<types::TeamList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_team`]: `GET /teams/{team_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveTeam<'a> {
-    client: &'a Client,
-    team_id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveTeam<'a> {
-    pub(super) fn new(client: &'a Client, team_id: String) -> Self {
-        Self {
-            client,
-            team_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Team, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Team>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/teams/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.team_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveTeam<'a> {
-    type Output = Result<types::Team, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_ticket_states`]: `GET /ticket_states`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTicketStates<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListTicketStates<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketStateList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::TicketStateList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTicketStates<'a> {
-    type Output = Result<types::TicketStateList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::list_ticket_types`]: `GET /ticket_types`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListTicketTypes<'a> {
-    client: &'a Client,
-    options: RequestOptions,
-}
-impl<'a> ListTicketTypes<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketTypeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::TicketTypeList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
-    type Output = Result<types::TicketTypeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_ticket_type`]: `POST /ticket_types`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateTicketType<'a> {
-    client: &'a Client,
-    body: types::CreateTicketTypeRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateTicketType<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateTicketTypeRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateTicketType<'a> {
-    type Output = Result<types::TicketType, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_ticket_type`]: `GET /ticket_types/{ticket_type_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTicketType<'a> {
-    client: &'a Client,
-    ticket_type_id: String,
-    options: RequestOptions,
-}
-impl<'a> GetTicketType<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String) -> Self {
-        Self {
-            client,
-            ticket_type_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketType, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetTicketType<'a> {
-    type Output = Result<types::TicketType, Error>;
+impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
+    type Output = Result<types::Ticket, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -7806,68 +8455,6 @@ impl<'a> UpdateTicketType<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateTicketType<'a> {
     type Output = Result<types::TicketType, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateTicketTypeAttribute<'a> {
-    client: &'a Client,
-    ticket_type_id: String,
-    body: types::CreateTicketTypeAttributeRequest,
-    options: RequestOptions,
-}
-impl<'a> CreateTicketTypeAttribute<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        ticket_type_id: String,
-        body: types::CreateTicketTypeAttributeRequest,
-    ) -> Self {
-        Self {
-            client,
-            ticket_type_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketTypeAttribute, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::TicketTypeAttribute>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path.push_str("/attributes");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
-    type Output = Result<types::TicketTypeAttribute, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -7948,549 +8535,6 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::create_ticket`]: `POST /tickets`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateTicket<'a> {
-    client: &'a Client,
-    body: types::CreateTicketBody,
-    options: RequestOptions,
-}
-impl<'a> CreateTicket<'a> {
-    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for CreateTicket<'a> {
-    type Output = Result<types::Ticket, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct EnqueueCreateTicket<'a> {
-    client: &'a Client,
-    body: types::EnqueueCreateTicketBody,
-    options: RequestOptions,
-}
-impl<'a> EnqueueCreateTicket<'a> {
-    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Jobs, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/tickets/enqueue".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for EnqueueCreateTicket<'a> {
-    type Output = Result<types::Jobs, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::search_tickets`]: `POST /tickets/search`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchTickets<'a> {
-    client: &'a Client,
-    body: types::SearchRequest,
-    options: RequestOptions,
-}
-impl<'a> SearchTickets<'a> {
-    pub(super) fn new(client: &'a Client, body: types::SearchRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::TicketList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/tickets/search".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-    /// Streams every item, following the cursor from page to page until the last one.
-    pub fn into_stream(
-        self,
-    ) -> futures::stream::BoxStream<'a, Result<Option<types::Ticket>, Error>> {
-        crate::runtime::paginate(move |cursor: Option<String>| {
-            let mut request = self.clone();
-            if let Some(cursor) = cursor {
-                request
-                    .body
-                    .pagination
-                    .get_or_insert_with(Default::default)
-                    .starting_after = Some(cursor);
-            }
-            async move {
-                let page = request.send().await?;
-                let next = Some(&page)
-                    .and_then(|value| value.pages.as_ref())
-                    .and_then(|value| value.next.as_ref())
-                    .and_then(|value| value.starting_after.as_ref())
-                    .cloned();
-                Ok(crate::runtime::Page {
-                    items: page.tickets.unwrap_or_default(),
-                    next,
-                })
-            }
-        })
-    }
-}
-impl<'a> std::future::IntoFuture for SearchTickets<'a> {
-    type Output = Result<types::TicketList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::get_ticket`]: `GET /tickets/{ticket_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTicket<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    options: RequestOptions,
-}
-impl<'a> GetTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
-        Self {
-            client,
-            ticket_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for GetTicket<'a> {
-    type Output = Result<types::Ticket, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::update_ticket`]: `PUT /tickets/{ticket_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateTicket<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    body: Option<types::UpdateTicketBody>,
-    options: RequestOptions,
-}
-impl<'a> UpdateTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
-        Self {
-            client,
-            ticket_id,
-            body: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketBody) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Ticket, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path
-            },
-        );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
-    type Output = Result<types::Ticket, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::delete_ticket`]: `DELETE /tickets/{ticket_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteTicket<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    options: RequestOptions,
-}
-impl<'a> DeleteTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
-        Self {
-            client,
-            ticket_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketDeleted, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::TicketDeleted>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path
-            },
-        );
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteTicket<'a> {
-    type Output = Result<types::TicketDeleted, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::reply_ticket`]: `POST /tickets/{ticket_id}/reply`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ReplyTicket<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    body: types::ReplyTicketBody,
-    options: RequestOptions,
-}
-impl<'a> ReplyTicket<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        ticket_id: String,
-        body: types::ReplyTicketBody,
-    ) -> Self {
-        Self {
-            client,
-            ticket_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::TicketReply, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::TicketReply>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/reply");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ReplyTicket<'a> {
-    type Output = Result<types::TicketReply, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AttachTagToTicket<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    body: types::AttachTagToTicketBody,
-    options: RequestOptions,
-}
-impl<'a> AttachTagToTicket<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        ticket_id: String,
-        body: types::AttachTagToTicketBody,
-    ) -> Self {
-        Self {
-            client,
-            ticket_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for AttachTagToTicket<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DetachTagFromTicket<'a> {
-    client: &'a Client,
-    ticket_id: String,
-    tag_id: String,
-    body: types::DetachTagFromTicketBody,
-    options: RequestOptions,
-}
-impl<'a> DetachTagFromTicket<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        ticket_id: String,
-        tag_id: String,
-        body: types::DetachTagFromTicketBody,
-    ) -> Self {
-        Self {
-            client,
-            ticket_id,
-            tag_id,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Tag, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for DetachTagFromTicket<'a> {
-    type Output = Result<types::Tag, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::retrieve_visitor_with_user_id`]: `GET /visitors`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveVisitorWithUserId<'a> {
-    client: &'a Client,
-    user_id: String,
-    options: RequestOptions,
-}
-impl<'a> RetrieveVisitorWithUserId<'a> {
-    pub(super) fn new(client: &'a Client, user_id: String) -> Self {
-        Self {
-            client,
-            user_id,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Visitor, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
-        let value = &self.user_id;
-        let request = request.query("user_id", value);
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for RetrieveVisitorWithUserId<'a> {
-    type Output = Result<types::Visitor, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::update_visitor`]: `PUT /visitors`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -8535,50 +8579,6 @@ impl<'a> UpdateVisitor<'a> {
 }
 impl<'a> std::future::IntoFuture for UpdateVisitor<'a> {
     type Output = Result<types::Visitor, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::convert_visitor`]: `POST /visitors/convert`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConvertVisitor<'a> {
-    client: &'a Client,
-    body: types::ConvertVisitorRequest,
-    options: RequestOptions,
-}
-impl<'a> ConvertVisitor<'a> {
-    pub(super) fn new(client: &'a Client, body: types::ConvertVisitorRequest) -> Self {
-        Self {
-            client,
-            body,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::Contact, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/visitors/convert".to_owned(),
-        );
-        let request = request.json(&self.body)?;
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for ConvertVisitor<'a> {
-    type Output = Result<types::Contact, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

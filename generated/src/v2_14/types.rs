@@ -28,6 +28,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/activity_log/properties/activity_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActivityLogActivityType {
     /// `admin_conversation_assignment_limit_change`
     AdminConversationAssignmentLimitChange,
@@ -825,6 +826,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
     /// `comment`
     Comment,
@@ -885,6 +887,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyConversationRequestType {
     /// `admin`
     Admin,
@@ -967,6 +970,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
     /// `comment`
     Comment,
@@ -1045,6 +1049,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdminReplyTicketRequestType {
     /// `admin`
     Admin,
@@ -1193,6 +1198,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/last_answer_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentLastAnswerType {
     /// `ai_answer`
     AiAnswer,
@@ -1249,6 +1255,7 @@ crate::runtime::object::value!(AiAgentLastAnswerType, serde_json::Value::is_stri
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/resolution_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentResolutionState {
     /// `assumed_resolution`
     AssumedResolution,
@@ -1313,6 +1320,7 @@ crate::runtime::object::value!(AiAgentResolutionState, serde_json::Value::is_str
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/source_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AiAgentSourceType {
     /// `essentials_plan_setup`
     EssentialsPlanSetup,
@@ -1498,6 +1506,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_content/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentState {
     /// `published`
     Published,
@@ -1554,6 +1563,7 @@ crate::runtime::object::value!(ArticleContentState, serde_json::Value::is_string
 ///
 /// Generated from `#/components/schemas/article_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleContentType {
     /// `article_content`
     ArticleContent,
@@ -1627,6 +1637,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListType {
     /// `list`
     List,
@@ -1733,6 +1744,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemState {
     /// `published`
     Published,
@@ -1789,6 +1801,7 @@ crate::runtime::object::value!(ArticleListItemState, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleListItemType {
     /// `article`
     Article,
@@ -1882,6 +1895,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// `highlight`
     Highlight,
@@ -1958,6 +1972,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// `highlight`
     Highlight,
@@ -2055,6 +2070,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleSearchResponseType {
     /// `list`
     List,
@@ -2140,6 +2156,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_statistics/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleStatisticsType {
     /// `article_statistics`
     ArticleStatistics,
@@ -2249,6 +2266,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/article_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArticleTranslatedContentType {
     /// `article_translated_content`
     ArticleTranslatedContent,
@@ -2323,6 +2341,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/assign_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
     /// `assignment`
     Assignment,
@@ -2375,6 +2394,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssignConversationRequestType {
     /// `admin`
     Admin,
@@ -2451,6 +2471,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
@@ -2569,6 +2590,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/away_status_reason_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwayStatusReasonListType {
     /// `list`
     List,
@@ -2713,6 +2735,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/close_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestMessageType {
     /// `close`
     Close,
@@ -2765,6 +2788,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloseConversationRequestType {
     /// `admin`
     Admin,
@@ -2882,6 +2906,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/collection_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CollectionListType {
     /// `list`
     List,
@@ -3023,6 +3048,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanySegmentsType {
     /// `segment.list`
     SegmentList,
@@ -3091,6 +3117,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyTagsType {
     /// `tag.list`
     TagList,
@@ -3143,6 +3170,7 @@ crate::runtime::object::value!(CompanyTagsType, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/company/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyType {
     /// `company`
     Company,
@@ -3216,6 +3244,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_attached_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedContactsType {
     /// `list`
     List,
@@ -3287,6 +3316,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_attached_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyAttachedSegmentsType {
     /// `list`
     List,
@@ -3360,6 +3390,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_data/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyDataType {
     /// `company`
     Company,
@@ -3433,6 +3464,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyListType {
     /// `list`
     List,
@@ -3507,6 +3539,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/company_scroll/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CompanyScrollType {
     /// `list`
     List,
@@ -3732,6 +3765,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_attached_companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactAttachedCompaniesType {
     /// `list`
     List,
@@ -3873,6 +3907,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactListType {
     /// `list`
     List,
@@ -3989,6 +4024,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_reference/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReferenceType {
     /// `contact`
     Contact,
@@ -4064,6 +4100,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestMessageType {
     /// `comment`
     Comment,
@@ -4134,6 +4171,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactReplyBaseRequestType {
     /// `user`
     User,
@@ -4191,6 +4229,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyConversationRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
@@ -4330,6 +4369,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_reply_ticket_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContactReplyTicketRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
@@ -4425,6 +4465,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/contact_segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactSegmentsType {
     /// `list`
     List,
@@ -4593,6 +4634,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceStatus {
     /// `active`
     Active,
@@ -4649,6 +4691,7 @@ crate::runtime::object::value!(ContentImportSourceStatus, serde_json::Value::is_
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceSyncBehavior {
     /// `api`
     Api,
@@ -4711,6 +4754,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourceType {
     /// `content_import_source`
     ContentImportSource,
@@ -4784,6 +4828,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_import_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentImportSourcesListType {
     /// `list`
     List,
@@ -4860,6 +4905,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/content_source/properties/content_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourceContentType {
     /// `file`
     File,
@@ -4945,6 +4991,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/content_sources_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentSourcesListType {
     /// `content_source.list`
     ContentSourceList,
@@ -5060,6 +5107,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPriority {
     /// `priority`
     Priority,
@@ -5116,6 +5164,7 @@ crate::runtime::object::value!(ConversationPriority, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/conversation/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationState {
     /// `open`
     Open,
@@ -5314,6 +5363,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationContactsType {
     /// `contact.list`
     ContactList,
@@ -5386,6 +5436,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationDeletedObject {
     /// `conversation`
     Conversation,
@@ -5476,6 +5527,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListType {
     /// `conversation.list`
     ConversationList,
@@ -5589,6 +5641,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemPriority {
     /// `priority`
     Priority,
@@ -5647,6 +5700,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/conversation_list_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationListItemState {
     /// `open`
     Open,
@@ -5757,6 +5811,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_part/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartState {
     /// `open`
     Open,
@@ -5896,6 +5951,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/conversation_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationPartsType {
     /// `conversation_part.list`
     ConversationPartList,
@@ -6025,6 +6081,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_source/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSourceType {
     /// `conversation`
     Conversation,
@@ -6318,6 +6375,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateArticleRequestState {
     /// `published`
     Published,
@@ -6461,6 +6519,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -6519,6 +6578,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -6613,6 +6673,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_conversation_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateConversationRequestFromType {
     /// `lead`
     Lead,
@@ -6703,6 +6764,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestModel {
     /// `contact`
     Contact,
@@ -6759,6 +6821,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateDataAttributeRequestDataType {
     /// `options`
     Options,
@@ -6823,7 +6886,8 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreateDataAttributeRequestDataType2 {
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestDataTypeInline {
     /// `string`
     String,
     /// `integer`
@@ -6839,7 +6903,7 @@ pub enum CreateDataAttributeRequestDataType2 {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataType2 {
+impl CreateDataAttributeRequestDataTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6853,7 +6917,7 @@ impl CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl From<&str> for CreateDataAttributeRequestDataType2 {
+impl From<&str> for CreateDataAttributeRequestDataTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "string" => Self::String,
@@ -6866,17 +6930,17 @@ impl From<&str> for CreateDataAttributeRequestDataType2 {
         }
     }
 }
-impl std::fmt::Display for CreateDataAttributeRequestDataType2 {
+impl std::fmt::Display for CreateDataAttributeRequestDataTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for CreateDataAttributeRequestDataType2 {
+impl Serialize for CreateDataAttributeRequestDataTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
+impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6885,13 +6949,13 @@ impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType2 {
     }
 }
 /// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestDataType2 {
+impl Default for CreateDataAttributeRequestDataTypeInline {
     fn default() -> Self {
         Self::Unknown(Default::default())
     }
 }
 crate::runtime::object::value!(
-    CreateDataAttributeRequestDataType2, serde_json::Value::is_string
+    CreateDataAttributeRequestDataTypeInline, serde_json::Value::is_string
 );
 /// Create Data Event Request
 ///
@@ -7022,6 +7086,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateExternalPageRequestLocale {
     /// `en`
     En,
@@ -7137,6 +7202,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestBcc {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -7157,6 +7223,7 @@ crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object:
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestCc {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -7193,6 +7260,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/from/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestFromType {
     /// `admin`
     Admin,
@@ -7247,6 +7315,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMessageRequestMessageType {
     /// `in_app`
     InApp,
@@ -7310,6 +7379,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateMessageRequestTo {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
@@ -7423,6 +7493,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_ticket_reply_with_comment_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
@@ -7492,6 +7563,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
@@ -7606,6 +7678,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_type_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeAttributeRequestDataType {
     /// `string`
     String,
@@ -7713,6 +7786,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -7799,6 +7873,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/cursor_pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CursorPagesType {
     /// `pages`
     Pages,
@@ -7881,6 +7956,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/custom_action_finished/properties/action/properties/result`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomActionFinishedActionResult {
     /// `success`
     Success,
@@ -7971,6 +8047,7 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
 /// Generated from `#/components/schemas/custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -8063,6 +8140,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/customer_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomerRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
@@ -8181,6 +8259,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeDataType {
     /// `string`
     String,
@@ -8249,6 +8328,7 @@ crate::runtime::object::value!(DataAttributeDataType, serde_json::Value::is_stri
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeModel {
     /// `contact`
     Contact,
@@ -8305,6 +8385,7 @@ crate::runtime::object::value!(DataAttributeModel, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeType {
     /// `data_attribute`
     DataAttribute,
@@ -8374,6 +8455,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_attribute_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataAttributeListType {
     /// `list`
     List,
@@ -8457,6 +8539,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventType {
     /// `event`
     Event,
@@ -8544,6 +8627,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventListType {
     /// `event.list`
     EventList,
@@ -8620,6 +8704,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_event_summary/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataEventSummaryType {
     /// `event.summary`
     EventSummary,
@@ -8719,6 +8804,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/data_export/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataExportStatus {
     /// `pending`
     Pending,
@@ -8868,6 +8954,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/datetime`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -8908,6 +8995,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedArticleObjectObject {
     /// `article`
     Article,
@@ -8980,6 +9068,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_collection_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCollectionObjectObject {
     /// `collection`
     Collection,
@@ -9054,6 +9143,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_company_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedCompanyObjectObject {
     /// `company`
     Company,
@@ -9126,6 +9216,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_internal_article_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedInternalArticleObjectObject {
     /// `internal_article`
     InternalArticle,
@@ -9200,6 +9291,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/deleted_object/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeletedObjectObject {
     /// `news-item`
     NewsItem,
@@ -9344,6 +9436,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/event_details`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EventDetails {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
@@ -9421,6 +9514,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/external_page/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageLocale {
     /// `en`
     En,
@@ -9473,6 +9567,7 @@ crate::runtime::object::value!(ExternalPageLocale, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/external_page/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPageType {
     /// `external_page`
     ExternalPage,
@@ -9546,6 +9641,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/external_pages_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalPagesListType {
     /// `list`
     List,
@@ -9652,6 +9748,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_attachment/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentAttachmentType {
     /// `url`
     Url,
@@ -9845,6 +9942,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items/properties/key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
     /// `terrible`
     Terrible,
@@ -9915,6 +10013,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentCsatRequestedEventEventName {
     /// `csat_requested`
     CsatRequested,
@@ -9996,6 +10095,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_message/properties/author`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentMessageAuthor {
     /// `user`
     User,
@@ -10089,6 +10189,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventEventName {
     /// `fin_replied`
     FinReplied,
@@ -10165,6 +10266,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/message/properties/author`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventMessageAuthor {
     /// `fin`
     Fin,
@@ -10219,6 +10321,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentRepliedEventStatus {
     /// `awaiting_user_reply`
     AwaitingUserReply,
@@ -10306,6 +10409,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentReplyChunkEventEventName {
     /// `fin_reply_chunk`
     FinReplyChunk,
@@ -10360,6 +10464,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentReplyChunkEventStatus {
     /// `replying`
     Replying,
@@ -10452,6 +10557,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event/properties/event_name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentStatusUpdatedEventEventName {
     /// `fin_status_updated`
     FinStatusUpdated,
@@ -10509,6 +10615,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinAgentStatusUpdatedEventStatus {
     /// `escalated`
     Escalated,
@@ -10616,6 +10723,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/group_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupContentType {
     /// `group_content`
     GroupContent,
@@ -10725,6 +10833,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/group_translated_content/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GroupTranslatedContentType {
     /// `group_translated_content`
     GroupTranslatedContent,
@@ -10828,6 +10937,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/help_center_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HelpCenterListType {
     /// `list`
     List,
@@ -10881,6 +10991,7 @@ crate::runtime::object::value!(HelpCenterListType, serde_json::Value::is_string)
 ///
 /// Generated from `#/components/schemas/intercom_version`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V1_0,
@@ -11034,6 +11145,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListType {
     /// `list`
     List,
@@ -11121,6 +11233,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_list_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleListItemType {
     /// `internal_article`
     InternalArticle,
@@ -11212,6 +11325,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalArticleSearchResponseType {
     /// `list`
     List,
@@ -11318,6 +11432,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/jobs/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsStatus {
     /// `pending`
     Pending,
@@ -11378,6 +11493,7 @@ crate::runtime::object::value!(JobsStatus, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/jobs/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobsType {
     /// `job`
     Job,
@@ -11450,6 +11566,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/linked_object/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectCategory {
     /// `Customer`
     Customer,
@@ -11510,6 +11627,7 @@ crate::runtime::object::value!(LinkedObjectCategory, serde_json::Value::is_strin
 ///
 /// Generated from `#/components/schemas/linked_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectType {
     /// `ticket`
     Ticket,
@@ -11588,6 +11706,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/linked_object_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LinkedObjectListType {
     /// `list`
     List,
@@ -11686,6 +11805,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/message/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageMessageType {
     /// `email`
     Email,
@@ -11769,6 +11889,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
     /// `AND`
     And,
@@ -11828,6 +11949,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -11895,6 +12017,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/news_item/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemState {
     /// `draft`
     Draft,
@@ -11951,6 +12074,7 @@ crate::runtime::object::value!(NewsItemState, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/news_item/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemType {
     /// `news-item`
     NewsItem,
@@ -12035,6 +12159,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/news_item_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsItemRequestState {
     /// `draft`
     Draft,
@@ -12117,6 +12242,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/newsfeed/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewsfeedType {
     /// `newsfeed`
     Newsfeed,
@@ -12265,6 +12391,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/open_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
     /// `open`
     Open,
@@ -12384,6 +12511,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/pages_link/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PagesLinkType {
     /// `pages`
     Pages,
@@ -12458,6 +12586,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PaginatedResponseDataItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
@@ -12476,6 +12605,7 @@ crate::runtime::object::value!(PaginatedResponseDataItem, crate ::runtime::objec
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaginatedResponseType {
     /// `list`
     List,
@@ -12576,6 +12706,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/phone_switch/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PhoneSwitchType {
     /// `phone_call_redirect`
     PhoneCallRedirect,
@@ -12662,6 +12793,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/recipient/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecipientType {
     /// `user`
     User,
@@ -12719,6 +12851,7 @@ crate::runtime::object::value!(RecipientType, serde_json::Value::is_string);
 /// Generated from `#/components/schemas/redact_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
     RedactConversationPartRequest(
@@ -12779,6 +12912,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationPartRequestType {
     /// `conversation_part`
     ConversationPart,
@@ -12856,6 +12990,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedactConversationRequestRedactConversationSourceRequestType {
     /// `source`
     Source,
@@ -12928,6 +13063,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/reply_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ReplyConversationRequest {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
@@ -12963,6 +13099,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SearchRequestQuery {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
@@ -13010,6 +13147,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/segment/properties/person_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentPersonType {
     /// `contact`
     Contact,
@@ -13066,6 +13204,7 @@ crate::runtime::object::value!(SegmentPersonType, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/segment/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentType {
     /// `segment`
     Segment,
@@ -13138,6 +13277,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/segment_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentListType {
     /// `segment.list`
     SegmentList,
@@ -13220,6 +13360,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
     Eq,
@@ -13321,6 +13462,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -13346,6 +13488,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/3/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SingleFilterSearchRequestValueValueListItem {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -13393,6 +13536,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/sla_applied/properties/sla_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
     /// `hit`
     Hit,
@@ -13474,6 +13618,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/snooze_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
     /// `snoozed`
     Snoozed,
@@ -13594,6 +13739,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/consent_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
     /// `opt_out`
     OptOut,
@@ -13650,6 +13796,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
     /// `email`
     Email,
@@ -13708,6 +13855,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/subscription_type/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeState {
     /// `live`
     Live,
@@ -13785,6 +13933,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/subscription_type_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionTypeListType {
     /// `list`
     List,
@@ -13931,6 +14080,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/tag_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagListType {
     /// `list`
     List,
@@ -14030,6 +14180,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TagsType {
     /// `tag.list`
     TagList,
@@ -14127,6 +14278,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/team_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamListType {
     /// `team.list`
     TeamList,
@@ -14225,7 +14377,7 @@ pub struct Ticket {
     /// Always ticket
     ///
     /// Defaults to `"ticket"`.
-    pub type_: Option<TicketType2>,
+    pub type_: Option<TicketTypeInline>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14246,6 +14398,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketCategory {
     /// `Customer`
     Customer,
@@ -14306,13 +14459,14 @@ crate::runtime::object::value!(TicketCategory, serde_json::Value::is_string);
 ///
 /// Generated from `#/components/schemas/ticket/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TicketType2 {
+#[non_exhaustive]
+pub enum TicketTypeInline {
     /// `ticket`
     Ticket,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketType2 {
+impl TicketTypeInline {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14321,7 +14475,7 @@ impl TicketType2 {
         }
     }
 }
-impl From<&str> for TicketType2 {
+impl From<&str> for TicketTypeInline {
     fn from(value: &str) -> Self {
         match value {
             "ticket" => Self::Ticket,
@@ -14329,17 +14483,17 @@ impl From<&str> for TicketType2 {
         }
     }
 }
-impl std::fmt::Display for TicketType2 {
+impl std::fmt::Display for TicketTypeInline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for TicketType2 {
+impl Serialize for TicketTypeInline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> Deserialize<'de> for TicketType2 {
+impl<'de> Deserialize<'de> for TicketTypeInline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14348,12 +14502,12 @@ impl<'de> Deserialize<'de> for TicketType2 {
     }
 }
 /// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketType2 {
+impl Default for TicketTypeInline {
     fn default() -> Self {
         Self::Unknown(Default::default())
     }
 }
-crate::runtime::object::value!(TicketType2, serde_json::Value::is_string);
+crate::runtime::object::value!(TicketTypeInline, serde_json::Value::is_string);
 /// The list of contacts affected by a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_contacts`.
@@ -14375,6 +14529,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_contacts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketContactsType {
     /// `contact.list`
     ContactList,
@@ -14435,6 +14590,7 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketCustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -14481,6 +14637,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_deleted/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketDeletedObject {
     /// `ticket`
     Ticket,
@@ -14554,6 +14711,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketListType {
     /// `ticket.list`
     TicketList,
@@ -14652,6 +14810,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/previous_ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
     /// `submitted`
     Submitted,
@@ -14718,6 +14877,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/ticket_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartTicketState {
     /// `submitted`
     Submitted,
@@ -14820,6 +14980,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataAttributeType {
     /// `attribute`
     Attribute,
@@ -14893,6 +15054,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -14916,6 +15078,7 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
     #[serde(deserialize_with = "crate::runtime::object::strict")]
@@ -14938,6 +15101,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueType {
     /// `value`
     Value,
@@ -15014,6 +15178,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part_author/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartAuthorType {
     /// `admin`
     Admin,
@@ -15094,6 +15259,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/ticket_parts/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketPartsType {
     /// `ticket_part.list`
     TicketPartList,
@@ -15178,6 +15344,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/part_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyPartType {
     /// `note`
     Note,
@@ -15238,6 +15405,7 @@ crate::runtime::object::value!(TicketReplyPartType, serde_json::Value::is_string
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketReplyType {
     /// `ticket_part`
     TicketPart,
@@ -15298,6 +15466,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
     #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
@@ -15346,6 +15515,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_state/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateCategory {
     /// `submitted`
     Submitted,
@@ -15439,6 +15609,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketStateDetailedCategory {
     /// `submitted`
     Submitted,
@@ -15580,6 +15751,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TicketTypeCategory {
     /// `Customer`
     Customer,
@@ -15841,6 +16013,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_article_request/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateArticleRequestState {
     /// `published`
     Published,
@@ -16008,6 +16181,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestStatus {
     /// `active`
     Active,
@@ -16066,6 +16240,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/sync_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// `api`
     Api,
@@ -16219,6 +16394,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_external_page_request/properties/locale`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateExternalPageRequestLocale {
     /// `en`
     En,
@@ -16405,6 +16581,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/update_ticket_type_request/properties/category`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateTicketTypeRequestCategory {
     /// `Customer`
     Customer,
@@ -16608,6 +16785,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/companies/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorCompaniesType {
     /// `company.list`
     CompanyList,
@@ -16704,6 +16882,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/segments/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSegmentsType {
     /// `segment.list`
     SegmentList,
@@ -16771,6 +16950,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/social_profiles/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorSocialProfilesType {
     /// `social_profile.list`
     SocialProfileList,
@@ -16855,6 +17035,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsTagsItemType {
     /// `tag`
     Tag,
@@ -16907,6 +17088,7 @@ crate::runtime::object::value!(VisitorTagsTagsItemType, serde_json::Value::is_st
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorTagsType {
     /// `tag.list`
     TagList,
@@ -16979,6 +17161,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VisitorDeletedObjectType {
     /// `visitor`
     Visitor,
@@ -17081,6 +17264,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemStatus {
     /// `sent`
     Sent,
@@ -17147,6 +17331,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListEventsItemType {
     /// `broadcast_outbound`
     BroadcastOutbound,
@@ -17234,6 +17419,7 @@ crate::runtime::object::object!(
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListPagesType {
     /// `pages`
     Pages,
@@ -17286,6 +17472,7 @@ crate::runtime::object::value!(
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusListType {
     /// `list`
     List,
@@ -17336,111 +17523,78 @@ impl Default for WhatsappMessageStatusListType {
 crate::runtime::object::value!(
     WhatsappMessageStatusListType, serde_json::Value::is_string
 );
-/// Generated from `#/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetAwayAdminBody {
-    /// Set to "true" to change the status of the admin to away.
-    ///
-    /// Defaults to `true`.
-    pub away_mode_enabled: bool,
-    /// Set to "true" to assign any new conversation replies to your default inbox.
-    ///
-    /// Defaults to `false`.
-    pub away_mode_reassign: bool,
-    /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+pub struct AttachContactToACompanyBody {
+    /// The unique identifier for the company which is given by Intercom
+    pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
+    AttachContactToACompanyBody { id : "id", } kept additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachSubscriptionTypeToContactBody {
+    /// The consent_type of a subscription, opt_out or opt_in.
+    pub consent_type: String,
+    /// The unique identifier for the subscription which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachSubscriptionTypeToContactBody { consent_type : "consent_type", id : "id", }
+    kept additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachTagToContactBody {
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachTagToContactBody { id : "id", } kept additional_properties
+);
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachTagToConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
     additional_properties
 );
-/// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsBody {
-    /// A list of conversation ids to fetch calls for. Maximum 20.
-    pub conversation_ids: Vec<String>,
+pub struct AttachTagToTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// The unique identifier for the tag which is given by Intercom
+    pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    ListCallsWithTranscriptsBody { conversation_ids : "conversation_ids", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponse {
-    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponse { data : "data", type_ : "type", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    pub answered_at: Option<Datetime>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    pub created_at: Option<Datetime>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    pub ended_at: Option<Datetime>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// The id of the call.
-    pub id: Option<String>,
-    pub initiated_at: Option<Datetime>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    /// API URL to download or redirect to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    pub updated_at: Option<Datetime>,
-    /// The call transcript if available, otherwise an empty array.
-    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// The status of the transcript if available.
-    pub transcript_status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
-    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
-    "conversation_id", created_at : "created_at", direction : "direction", ended_at :
-    "ended_at", ended_reason : "ended_reason", fin_recording_url : "fin_recording_url",
-    fin_transcription_url : "fin_transcription_url", id : "id", initiated_at :
-    "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
-    transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
-    transcript : "transcript", transcript_status : "transcript_status", } kept
+    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
     additional_properties
 );
 /// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
@@ -17539,6 +17693,967 @@ pub struct CreateContactResponse {
 }
 crate::runtime::object::object!(
     CreateContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
+    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
+    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
+    "ios_sdk_version", language_override : "language_override", last_contacted_at :
+    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
+    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
+    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
+    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
+    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    social_profiles : "social_profiles", tags : "tags", type_ : "type",
+    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
+    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
+    kept additional_properties
+);
+/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateConversationResponse {
+    /// The message body, which may contain HTML.
+    pub body: String,
+    /// The associated conversation_id
+    pub conversation_id: String,
+    /// The time the conversation was created.
+    pub created_at: i64,
+    /// The id representing the message.
+    pub id: String,
+    /// The type of message that was sent. Can be email, inapp, facebook or twitter.
+    pub message_type: MessageMessageType,
+    /// The subject of the message. Only present if message_type: email.
+    pub subject: Option<String>,
+    /// The type of the message
+    pub type_: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateConversationResponse { body : "body", conversation_id : "conversation_id",
+    created_at : "created_at", id : "id", message_type : "message_type", subject :
+    "subject", type_ : "type", } kept additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{contact_id}~1notes/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateNoteBody {
+    /// The unique identifier of a given admin.
+    pub admin_id: Option<String>,
+    /// The text of the note.
+    pub body: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateNoteBody { admin_id : "admin_id", body : "body", } kept additional_properties
+);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CreateTagBody {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    TagCompanyRequest(TagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    UntagCompanyRequest(UntagCompanyRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    TagMultipleUsersRequest(TagMultipleUsersRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for CreateTagBody {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
+/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTicketBody {
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
+    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
+    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetachTagFromConversationBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetachTagFromTicketBody {
+    /// The unique identifier for the admin which is given by Intercom.
+    pub admin_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EnqueueCreateTicketBody {
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    pub company_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Vec<CreateTicketRequestContactsItem>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    pub conversation_to_link_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The ID of the type of ticket you want to create
+    pub ticket_type_id: String,
+    /// Option to disable notifications when a Ticket is created.
+    pub skip_notifications: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
+    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
+    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
+    "ticket_type_id", skip_notifications : "skip_notifications", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetDownloadReportingDataByJobIdentifierAccept {
+    /// `application/octet-stream`
+    ApplicationOctetStream,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl GetDownloadReportingDataByJobIdentifierAccept {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplicationOctetStream => "application/octet-stream",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn from(value: &str) -> Self {
+        match value {
+            "application/octet-stream" => Self::ApplicationOctetStream,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for GetDownloadReportingDataByJobIdentifierAccept {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataByJobIdentifierResponse {
+    pub download_expires_at: Option<String>,
+    pub download_url: Option<String>,
+    pub job_identifier: Option<String>,
+    pub status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
+    "download_expires_at", download_url : "download_url", job_identifier :
+    "job_identifier", status : "status", } kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponse {
+    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponse { data : "data", type_ : "type", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItem {
+    pub attributes: Option<
+        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
+    >,
+    pub default_time_attribute_id: Option<String>,
+    pub description: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponseDataItem { attributes : "attributes",
+    default_time_attribute_id : "default_time_attribute_id", description : "description",
+    id : "id", name : "name", } kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
+    "name", } kept additional_properties
+);
+/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LisDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// `conversation`
+    Conversation,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl LisDataAttributesModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Conversation => "conversation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for LisDataAttributesModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for LisDataAttributesModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for LisDataAttributesModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for LisDataAttributesModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for LisDataAttributesModel {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum LisDataEventsFilter {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for LisDataEventsFilter {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
+/// user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterUserIdQueryParameter {
+    pub user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
+    additional_properties
+);
+/// intercom_user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
+    pub intercom_user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
+    "intercom_user_id", } kept additional_properties
+);
+/// email query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LisDataEventsFilterEmailQueryParameter {
+    pub email: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsBody {
+    /// A list of conversation ids to fetch calls for. Maximum 20.
+    pub conversation_ids: Vec<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsBody { conversation_ids : "conversation_ids", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponse {
+    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
+    pub type_: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsResponse { data : "data", type_ : "type", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponseDataItem {
+    /// The id of the admin associated with the call, if any.
+    pub admin_id: Option<String>,
+    pub answered_at: Option<Datetime>,
+    /// The type of call.
+    pub call_type: Option<String>,
+    /// The id of the contact associated with the call, if any.
+    pub contact_id: Option<String>,
+    /// The id of the conversation associated with the call, if any.
+    pub conversation_id: Option<String>,
+    pub created_at: Option<Datetime>,
+    /// The direction of the call.
+    pub direction: Option<String>,
+    pub ended_at: Option<Datetime>,
+    /// The reason for the call end, if applicable.
+    pub ended_reason: Option<String>,
+    /// API URL to the AI Agent (Fin) call recording if available.
+    pub fin_recording_url: Option<String>,
+    /// API URL to the AI Agent (Fin) call transcript if available.
+    pub fin_transcription_url: Option<String>,
+    /// The id of the call.
+    pub id: Option<String>,
+    pub initiated_at: Option<Datetime>,
+    /// The phone number involved in the call, in E.164 format.
+    pub phone: Option<String>,
+    /// API URL to download or redirect to the call recording if available.
+    pub recording_url: Option<String>,
+    /// The current state of the call.
+    pub state: Option<String>,
+    /// API URL to download or redirect to the call transcript if available.
+    pub transcription_url: Option<String>,
+    /// String representing the object's type. Always has the value `call`.
+    pub type_: Option<String>,
+    pub updated_at: Option<Datetime>,
+    /// The call transcript if available, otherwise an empty array.
+    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The status of the transcript if available.
+    pub transcript_status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
+    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
+    "conversation_id", created_at : "created_at", direction : "direction", ended_at :
+    "ended_at", ended_reason : "ended_reason", fin_recording_url : "fin_recording_url",
+    fin_transcription_url : "fin_transcription_url", id : "id", initiated_at :
+    "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
+    transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
+    transcript : "transcript", transcript_status : "transcript_status", } kept
+    additional_properties
+);
+/// The variant is chosen by the value of `message_type`.
+///
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ManageConversationBody {
+    CloseConversationRequest(CloseConversationRequest),
+    SnoozeConversationRequest(SnoozeConversationRequest),
+    OpenConversationRequest(OpenConversationRequest),
+    AssignConversationRequest(AssignConversationRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ManageConversationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
+        {
+            Some("close") => {
+                serde_json::from_value(value).map(Self::CloseConversationRequest)
+            }
+            Some("snoozed") => {
+                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
+            }
+            Some("open") => {
+                serde_json::from_value(value).map(Self::OpenConversationRequest)
+            }
+            Some("assignment") => {
+                serde_json::from_value(value).map(Self::AssignConversationRequest)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+impl Default for ManageConversationBody {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
+/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeContactResponse {
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    pub companies: Option<ContactCompanies>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    pub language_override: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// The contacts name.
+    pub name: Option<String>,
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<i64>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    pub social_profiles: Option<ContactSocialProfiles>,
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
+    "android_app_version", android_device : "android_device", android_last_seen_at :
+    "android_last_seen_at", android_os_version : "android_os_version",
+    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
+    browser_language : "browser_language", browser_version : "browser_version", companies
+    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
+    email : "email", email_domain : "email_domain", external_id : "external_id",
+    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
+    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
+    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
+    "ios_sdk_version", language_override : "language_override", last_contacted_at :
+    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
+    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
+    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
+    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
+    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    social_profiles : "social_profiles", tags : "tags", type_ : "type",
+    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
+    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
+    kept additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PostExportReportingDataEnqueueBody {
+    pub attribute_ids: Vec<String>,
+    pub dataset_id: String,
+    pub end_time: i64,
+    pub start_time: i64,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
+    "dataset_id", end_time : "end_time", start_time : "start_time", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PostExportReportingDataEnqueueResponse {
+    pub download_expires_at: Option<String>,
+    pub download_url: Option<String>,
+    pub job_identifier: Option<String>,
+    pub status: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
+    download_url : "download_url", job_identifier : "job_identifier", status : "status",
+    } kept additional_properties
+);
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplyTicketBody {
+    /// Option to disable notifications when replying to a Ticket.
+    pub skip_notifications: Option<bool>,
+    /// The variant-specific properties.
+    pub variant: ReplyTicketBodyVariant,
+}
+crate::runtime::object::object!(
+    ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
+);
+/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+///
+/// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ReplyTicketBodyVariant {
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    ContactReplyTicketRequest(ContactReplyTicketRequest),
+    #[serde(deserialize_with = "crate::runtime::object::strict")]
+    AdminReplyTicketRequest(AdminReplyTicketRequest),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl Default for ReplyTicketBodyVariant {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ReplyTicketBodyVariant, crate ::runtime::object::any);
+/// Generated from `#/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplyToFinBody {
+    /// An array of attachments to include with the message. Maximum of 10 attachments.
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// The ID of the conversation.
+    pub conversation_id: String,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ReplyToFinBody { attachments : "attachments", conversation_id : "conversation_id",
+    message : "message", user : "user", } kept additional_properties
+);
+/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplyToFinResponse {
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The timestamp the response was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+    pub sse_subscription_url: Option<String>,
+    /// Fin's current status in the conversation workflow.
+    pub status: Option<ReplyToFinResponseStatus>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ReplyToFinResponse { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
+    status : "status", user_id : "user_id", } kept additional_properties
+);
+/// Fin's current status in the conversation workflow.
+///
+/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReplyToFinResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ReplyToFinResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ReplyToFinResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ReplyToFinResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ReplyToFinResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ReplyToFinResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ReplyToFinResponseStatus, serde_json::Value::is_string);
+/// Generated from `#/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAwayAdminBody {
+    /// Set to "true" to change the status of the admin to away.
+    ///
+    /// Defaults to `true`.
+    pub away_mode_enabled: bool,
+    /// Set to "true" to assign any new conversation replies to your default inbox.
+    ///
+    /// Defaults to `false`.
+    pub away_mode_reassign: bool,
+    /// The unique identifier of the away status reason
+    pub away_status_reason_id: Option<i64>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactResponse {
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    pub avatar: Option<ContactAvatar>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    pub companies: Option<ContactCompanies>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    pub language_override: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    pub location: Option<ContactLocation>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// The contacts name.
+    pub name: Option<String>,
+    pub notes: Option<ContactNotes>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<i64>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    pub social_profiles: Option<ContactSocialProfiles>,
+    pub tags: Option<ContactTags>,
+    /// The type of object.
+    pub type_: Option<String>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
     "android_app_version", android_device : "android_device", android_last_seen_at :
     "android_last_seen_at", android_os_version : "android_os_version",
     android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
@@ -17675,237 +18790,351 @@ crate::runtime::object::object!(
     "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
     "enabled_push_messaging", } kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
+/// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
+pub struct StartFinConversationBody {
+    /// An array of attachments to include with the message. Maximum of 10 attachments.
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// The ID of the conversation that is calling Fin via this API.
+    pub conversation_id: String,
+    pub conversation_metadata: Option<FinAgentConversationMetadata>,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
-    social_profiles : "social_profiles", tags : "tags", type_ : "type",
-    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
-    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
-    kept additional_properties
+    StartFinConversationBody { attachments : "attachments", conversation_id :
+    "conversation_id", conversation_metadata : "conversation_metadata", message :
+    "message", user : "user", } kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
+/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
+pub struct StartFinConversationResponse {
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The timestamp the response was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+    pub sse_subscription_url: Option<String>,
+    /// Fin's current status in the conversation workflow.
+    pub status: Option<StartFinConversationResponseStatus>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::object!(
-    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
-    social_profiles : "social_profiles", tags : "tags", type_ : "type",
-    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
-    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
-    kept additional_properties
+    StartFinConversationResponse { conversation_id : "conversation_id", created_at_ms :
+    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
+    status : "status", user_id : "user_id", } kept additional_properties
+);
+/// Fin's current status in the conversation workflow.
+///
+/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartFinConversationResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl StartFinConversationResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for StartFinConversationResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for StartFinConversationResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for StartFinConversationResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for StartFinConversationResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    StartFinConversationResponseStatus, serde_json::Value::is_string
+);
+/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmitFinCsatBody {
+    /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
+    pub conversation_id: String,
+    /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+    pub rating: SubmitFinCsatBodyRating,
+    /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
+    pub remark: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    SubmitFinCsatBody { conversation_id : "conversation_id", rating : "rating", remark :
+    "remark", } kept additional_properties
+);
+/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+///
+/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema/properties/rating`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatBodyRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatBodyRating {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatBodyRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatBodyRating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatBodyRating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatBodyRating {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(SubmitFinCsatBodyRating, serde_json::Value::is_string);
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmitFinCsatResponse {
+    /// The external ID of the rated conversation.
+    pub conversation_id: Option<String>,
+    /// The rating now recorded on the conversation.
+    pub rating: Option<SubmitFinCsatResponseRating>,
+    /// The result of the submission.
+    pub status: Option<SubmitFinCsatResponseStatus>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    SubmitFinCsatResponse { conversation_id : "conversation_id", rating : "rating",
+    status : "status", } kept additional_properties
+);
+/// The rating now recorded on the conversation.
+///
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/rating`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatResponseRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatResponseRating {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatResponseRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatResponseRating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatResponseRating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatResponseRating {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SubmitFinCsatResponseRating, serde_json::Value::is_string
+);
+/// The result of the submission.
+///
+/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SubmitFinCsatResponseStatus {
+    /// `rated`
+    Rated,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl SubmitFinCsatResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rated => "rated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for SubmitFinCsatResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "rated" => Self::Rated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for SubmitFinCsatResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for SubmitFinCsatResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for SubmitFinCsatResponseStatus {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(
+    SubmitFinCsatResponseStatus, serde_json::Value::is_string
 );
 /// Generated from `#/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18023,978 +19252,6 @@ crate::runtime::object::object!(
     workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
     kept additional_properties
 );
-/// Generated from `#/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToACompanyBody {
-    /// The unique identifier for the company which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachContactToACompanyBody { id : "id", } kept additional_properties
-);
-/// Generated from `#/paths/~1contacts~1{contact_id}~1notes/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateNoteBody {
-    /// The unique identifier of a given admin.
-    pub admin_id: Option<String>,
-    /// The text of the note.
-    pub body: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateNoteBody { admin_id : "admin_id", body : "body", } kept additional_properties
-);
-/// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachSubscriptionTypeToContactBody {
-    /// The consent_type of a subscription, opt_out or opt_in.
-    pub consent_type: String,
-    /// The unique identifier for the subscription which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachSubscriptionTypeToContactBody { consent_type : "consent_type", id : "id", }
-    kept additional_properties
-);
-/// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToContactBody {
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToContactBody { id : "id", } kept additional_properties
-);
-/// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateConversationResponse {
-    /// The message body, which may contain HTML.
-    pub body: String,
-    /// The associated conversation_id
-    pub conversation_id: String,
-    /// The time the conversation was created.
-    pub created_at: i64,
-    /// The id representing the message.
-    pub id: String,
-    /// The type of message that was sent. Can be email, inapp, facebook or twitter.
-    pub message_type: MessageMessageType,
-    /// The subject of the message. Only present if message_type: email.
-    pub subject: Option<String>,
-    /// The type of the message
-    pub type_: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateConversationResponse { body : "body", conversation_id : "conversation_id",
-    created_at : "created_at", id : "id", message_type : "message_type", subject :
-    "subject", type_ : "type", } kept additional_properties
-);
-/// The variant is chosen by the value of `message_type`.
-///
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ManageConversationBody {
-    CloseConversationRequest(CloseConversationRequest),
-    SnoozeConversationRequest(SnoozeConversationRequest),
-    OpenConversationRequest(OpenConversationRequest),
-    AssignConversationRequest(AssignConversationRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl<'de> Deserialize<'de> for ManageConversationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("message_type").and_then(serde_json::Value::as_str)
-        {
-            Some("close") => {
-                serde_json::from_value(value).map(Self::CloseConversationRequest)
-            }
-            Some("snoozed") => {
-                serde_json::from_value(value).map(Self::SnoozeConversationRequest)
-            }
-            Some("open") => {
-                serde_json::from_value(value).map(Self::OpenConversationRequest)
-            }
-            Some("assignment") => {
-                serde_json::from_value(value).map(Self::AssignConversationRequest)
-            }
-            _ => return Ok(Self::Other(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
-}
-impl Default for ManageConversationBody {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromConversationBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
-);
-/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LisDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl LisDataAttributesModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LisDataAttributesModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LisDataAttributesModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LisDataAttributesModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LisDataAttributesModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LisDataAttributesModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetDownloadReportingDataByJobIdentifierAccept {
-    /// `application/octet-stream`
-    ApplicationOctetStream,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl GetDownloadReportingDataByJobIdentifierAccept {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationOctetStream => "application/octet-stream",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn from(value: &str) -> Self {
-        match value {
-            "application/octet-stream" => Self::ApplicationOctetStream,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GetDownloadReportingDataByJobIdentifierAccept {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
-);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum LisDataEventsFilter {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for LisDataEventsFilter {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
-/// user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterUserIdQueryParameter {
-    pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
-    additional_properties
-);
-/// intercom_user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
-    pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
-    "intercom_user_id", } kept additional_properties
-);
-/// email query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterEmailQueryParameter {
-    pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueBody {
-    pub attribute_ids: Vec<String>,
-    pub dataset_id: String,
-    pub end_time: i64,
-    pub start_time: i64,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
-    "dataset_id", end_time : "end_time", start_time : "start_time", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
-    download_url : "download_url", job_identifier : "job_identifier", status : "status",
-    } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponse {
-    pub data: Option<Vec<GetExportReportingDataGetDatasetsResponseDataItem>>,
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponse { data : "data", type_ : "type", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
-    pub default_time_attribute_id: Option<String>,
-    pub description: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItem { attributes : "attributes",
-    default_time_attribute_id : "default_time_attribute_id", description : "description",
-    id : "id", name : "name", } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
-    "name", } kept additional_properties
-);
-/// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
-    "download_expires_at", download_url : "download_url", job_identifier :
-    "job_identifier", status : "status", } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitFinCsatBody {
-    /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
-    pub conversation_id: String,
-    /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
-    pub rating: SubmitFinCsatBodyRating,
-    /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
-    pub remark: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    SubmitFinCsatBody { conversation_id : "conversation_id", rating : "rating", remark :
-    "remark", } kept additional_properties
-);
-/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
-///
-/// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema/properties/rating`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatBodyRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatBodyRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatBodyRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatBodyRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatBodyRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatBodyRating {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SubmitFinCsatBodyRating, serde_json::Value::is_string);
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitFinCsatResponse {
-    /// The external ID of the rated conversation.
-    pub conversation_id: Option<String>,
-    /// The rating now recorded on the conversation.
-    pub rating: Option<SubmitFinCsatResponseRating>,
-    /// The result of the submission.
-    pub status: Option<SubmitFinCsatResponseStatus>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    SubmitFinCsatResponse { conversation_id : "conversation_id", rating : "rating",
-    status : "status", } kept additional_properties
-);
-/// The rating now recorded on the conversation.
-///
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/rating`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatResponseRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatResponseRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatResponseRating {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubmitFinCsatResponseRating, serde_json::Value::is_string
-);
-/// The result of the submission.
-///
-/// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SubmitFinCsatResponseStatus {
-    /// `rated`
-    Rated,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl SubmitFinCsatResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rated => "rated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "rated" => Self::Rated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubmitFinCsatResponseStatus, serde_json::Value::is_string
-);
-/// Generated from `#/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyToFinBody {
-    /// An array of attachments to include with the message. Maximum of 10 attachments.
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// The ID of the conversation.
-    pub conversation_id: String,
-    pub message: FinAgentMessage,
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ReplyToFinBody { attachments : "attachments", conversation_id : "conversation_id",
-    message : "message", user : "user", } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyToFinResponse {
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The timestamp the response was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    pub sse_subscription_url: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    pub status: Option<ReplyToFinResponseStatus>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    ReplyToFinResponse { conversation_id : "conversation_id", created_at_ms :
-    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
-    status : "status", user_id : "user_id", } kept additional_properties
-);
-/// Fin's current status in the conversation workflow.
-///
-/// Generated from `#/paths/~1fin~1reply/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReplyToFinResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl ReplyToFinResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ReplyToFinResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ReplyToFinResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ReplyToFinResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ReplyToFinResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ReplyToFinResponseStatus, serde_json::Value::is_string);
-/// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartFinConversationBody {
-    /// An array of attachments to include with the message. Maximum of 10 attachments.
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// The ID of the conversation that is calling Fin via this API.
-    pub conversation_id: String,
-    pub conversation_metadata: Option<FinAgentConversationMetadata>,
-    pub message: FinAgentMessage,
-    pub user: FinAgentUser,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    StartFinConversationBody { attachments : "attachments", conversation_id :
-    "conversation_id", conversation_metadata : "conversation_metadata", message :
-    "message", user : "user", } kept additional_properties
-);
-/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartFinConversationResponse {
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The timestamp the response was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    pub sse_subscription_url: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    pub status: Option<StartFinConversationResponseStatus>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    StartFinConversationResponse { conversation_id : "conversation_id", created_at_ms :
-    "created_at_ms", errors : "errors", sse_subscription_url : "sse_subscription_url",
-    status : "status", user_id : "user_id", } kept additional_properties
-);
-/// Fin's current status in the conversation workflow.
-///
-/// Generated from `#/paths/~1fin~1start/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StartFinConversationResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl StartFinConversationResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for StartFinConversationResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for StartFinConversationResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for StartFinConversationResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for StartFinConversationResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    StartFinConversationResponseStatus, serde_json::Value::is_string
-);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum CreateTagBody {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    TagCompanyRequest(TagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    UntagCompanyRequest(UntagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    TagMultipleUsersRequest(TagMultipleUsersRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for CreateTagBody {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
-/// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
-    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
-    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnqueueCreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
-    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
-    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
-);
 /// Generated from `#/paths/~1tickets~1{ticket_id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
@@ -19027,63 +19284,4 @@ crate::runtime::object::object!(
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", skip_notifications : "skip_notifications", } kept
     additional_properties
-);
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplyTicketBody {
-    /// Option to disable notifications when replying to a Ticket.
-    pub skip_notifications: Option<bool>,
-    /// The variant-specific properties.
-    pub variant: ReplyTicketBodyVariant,
-}
-crate::runtime::object::object!(
-    ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
-);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ReplyTicketBodyVariant {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    AdminReplyTicketRequest(AdminReplyTicketRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl Default for ReplyTicketBodyVariant {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(ReplyTicketBodyVariant, crate ::runtime::object::any);
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
 );

@@ -232,6 +232,7 @@ fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
     quote! {
         #docs
         #[derive(#derives)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             /// A value this version of the crate does not know; kept as sent.
@@ -430,6 +431,7 @@ fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
         #docs
         #[derive(Debug, Clone, PartialEq, #derives)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

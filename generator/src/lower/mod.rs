@@ -34,6 +34,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     }
     let (mut types, schema_warnings) = schemas.into_types();
     warnings.extend(schema_warnings);
+    order_by_method_name(&mut operations, &mut types);
     break_alias_cycles(&mut types, &mut warnings);
     box_recursive_fields(&mut types);
     unions::drop_nested_fallbacks(&mut types);
@@ -127,6 +128,25 @@ fn named_in(ty: &TypeRef) -> Vec<&str> {
         | TypeRef::Object
         | TypeRef::Binary => Vec::new(),
     }
+}
+
+/// Operations in the order of their method names, and the inline types they introduce in that
+/// order too, so that a changed path (a renamed path parameter) moves nothing in the output.
+fn order_by_method_name(operations: &mut [crate::ir::Operation], types: &mut [TypeDef]) {
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    let owner = |def: &TypeDef| {
+        operations.iter().position(|op| {
+            def.origin
+                .strip_prefix(op.origin.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    // Types introduced by operations come last, after every component's types.
+    let first = types
+        .iter()
+        .position(|t| t.origin.starts_with("#/paths/"))
+        .unwrap_or(types.len());
+    types[first..].sort_by_cached_key(|def| owner(def).unwrap_or(usize::MAX));
 }
 
 /// Types that contain themselves (directly or through other structs/unions, not through a

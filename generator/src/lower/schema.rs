@@ -193,7 +193,7 @@ impl<'a> SchemaLowerer<'a> {
                 match self.shape(&view, hint, pointer)? {
                     Shape::Existing(lowered) => Ok(lowered),
                     Shape::Named(kind) => {
-                        let name = self.names.claim(&type_name(hint));
+                        let name = self.claim_inline(hint);
                         let def = TypeDef {
                             name: name.clone(),
                             origin: pointer.to_owned(),
@@ -208,6 +208,19 @@ impl<'a> SchemaLowerer<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// The name of an inline type comes from its position (parent type + property, variant,
+    /// ...). When that name is taken (by a component, or an inline type lowered earlier), the
+    /// type is `{name}Inline`: a plain counter would depend on how many similar names the rest
+    /// of the spec claimed, so adding an unrelated component (`ticket_type2`) could rename it.
+    fn claim_inline(&mut self, hint: &str) -> String {
+        let wanted = type_name(hint);
+        if self.names.contains(&wanted) {
+            self.names.claim(&format!("{wanted}Inline"))
+        } else {
+            self.names.claim(&wanted)
         }
     }
 
@@ -749,7 +762,7 @@ impl<'a> SchemaLowerer<'a> {
         let union_name = format!("{name}Variant");
         let union = match self.shape(&union_view, &union_name, pointer)? {
             Shape::Named(kind) => {
-                let claimed = self.names.claim(&union_name);
+                let claimed = self.claim_inline(&union_name);
                 let position = self.slots[self.current_slot].len();
                 let def = TypeDef {
                     name: claimed.clone(),

@@ -7,265 +7,184 @@ use crate::{Args, CallFailure, Called, Roundtrip};
 /// `None` when the operation has no JSON success response.
 pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
     match operation {
-        "list_admins" => Some(crate::roundtrip::<types::AdminList>(body)),
-        "list_activity_log_event_types" => {
-            Some(crate::roundtrip::<types::ActivityLogEventTypeList>(body))
-        }
-        "list_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
-        "search_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
-        "retrieve_admin" => Some(crate::roundtrip::<types::Admin>(body)),
-        "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
-        "list_content_import_sources" => {
-            Some(crate::roundtrip::<types::ContentImportSourcesList>(body))
-        }
-        "create_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "get_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "update_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "list_external_pages" => Some(crate::roundtrip::<types::ExternalPagesList>(body)),
-        "create_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "get_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "update_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "delete_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "list_articles" => Some(crate::roundtrip::<types::ArticleList>(body)),
-        "create_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "search_articles" => Some(crate::roundtrip::<types::ArticleSearchResponse>(body)),
-        "attach_tag_to_article" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_article" => Some(crate::roundtrip::<types::Tag>(body)),
-        "list_article_versions" => {
-            Some(crate::roundtrip::<types::ArticleVersionList>(body))
-        }
-        "retrieve_article_version" => {
-            Some(crate::roundtrip::<types::ArticleVersion>(body))
-        }
-        "retrieve_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "update_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "delete_article" => Some(crate::roundtrip::<types::DeletedArticleObject>(body)),
-        "retrieve_article_draft" => Some(crate::roundtrip::<types::Article>(body)),
-        "stage_article_draft" => Some(crate::roundtrip::<types::Article>(body)),
-        "publish_article_draft" => Some(crate::roundtrip::<types::Article>(body)),
-        "list_audiences" => Some(crate::roundtrip::<types::AudienceList>(body)),
-        "create_audience" => Some(crate::roundtrip::<types::Audience>(body)),
-        "retrieve_audience" => Some(crate::roundtrip::<types::Audience>(body)),
-        "update_audience" => Some(crate::roundtrip::<types::Audience>(body)),
-        "list_away_status_reasons" => {
-            Some(crate::roundtrip::<types::AwayStatusReasonList>(body))
-        }
-        "list_brands" => Some(crate::roundtrip::<types::BrandList>(body)),
-        "retrieve_brand" => Some(crate::roundtrip::<types::Brand>(body)),
-        "list_calls" => Some(crate::roundtrip::<types::CallList>(body)),
-        "list_calls_with_transcripts" => {
-            Some(crate::roundtrip::<types::ListCallsWithTranscriptsResponse>(body))
-        }
-        "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "retrieve_company" => Some(crate::roundtrip::<types::CompanyList>(body)),
-        "create_or_update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "bulk_update_companies" => {
-            Some(crate::roundtrip::<types::CompaniesBulkJob>(body))
-        }
-        "bulk_create_companies" => {
-            Some(crate::roundtrip::<types::CompaniesBulkJob>(body))
-        }
-        "bulk_delete_companies" => {
-            Some(crate::roundtrip::<types::CompaniesBulkJob>(body))
-        }
-        "show_bulk_companies_job" => {
-            Some(crate::roundtrip::<types::CompaniesBulkJob>(body))
-        }
-        "list_all_companies" => Some(crate::roundtrip::<types::CompanyList>(body)),
-        "scroll_over_all_companies" => {
-            Some(crate::roundtrip::<types::CompanyScroll>(body))
-        }
-        "search_companies" => Some(crate::roundtrip::<types::CompanyList>(body)),
-        "list_company_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
-        "create_company_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "retrieve_a_company_by_id" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "delete_company" => Some(crate::roundtrip::<types::DeletedCompanyObject>(body)),
-        "list_attached_contacts" => {
-            Some(crate::roundtrip::<types::CompanyAttachedContacts>(body))
-        }
-        "list_attached_segments_for_companies" => {
-            Some(crate::roundtrip::<types::CompanyAttachedSegments>(body))
-        }
-        "list_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
-        "list_contact_activities" => {
-            Some(crate::roundtrip::<types::ContactActivityList>(body))
-        }
-        "bulk_update_contacts" => Some(crate::roundtrip::<types::ContactsBulkJob>(body)),
-        "bulk_create_contacts" => Some(crate::roundtrip::<types::ContactsBulkJob>(body)),
-        "bulk_delete_contacts" => Some(crate::roundtrip::<types::ContactsBulkJob>(body)),
-        "show_bulk_update_contacts_job" => {
-            Some(crate::roundtrip::<types::ContactsBulkJob>(body))
-        }
-        "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
-        }
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
-        "preview_merge_contact" => {
-            Some(crate::roundtrip::<types::MergePreviewResponse>(body))
-        }
-        "search_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
-        "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "list_segments_for_a_contact" => {
-            Some(crate::roundtrip::<types::ContactSegments>(body))
-        }
-        "list_subscriptions_for_a_contact" => {
-            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
+        "archive_contact" => Some(crate::roundtrip::<types::ContactArchived>(body)),
+        "ask_fin" => Some(crate::roundtrip::<types::AskFinResponse>(body)),
+        "attach_contact_to_a_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "attach_contact_to_conversation" => {
+            Some(crate::roundtrip::<types::Conversation>(body))
         }
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::SubscriptionType>(body))
         }
-        "detach_subscription_type_to_contact" => {
-            Some(crate::roundtrip::<types::SubscriptionType>(body))
-        }
-        "list_tags_for_a_contact" => Some(crate::roundtrip::<types::TagList>(body)),
+        "attach_tag_to_article" => Some(crate::roundtrip::<types::Tag>(body)),
         "attach_tag_to_contact" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_contact" => Some(crate::roundtrip::<types::Tag>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
-        "delete_contact" => Some(crate::roundtrip::<types::ContactDeleted>(body)),
-        "archive_contact" => Some(crate::roundtrip::<types::ContactArchived>(body)),
-        "list_contact_banners" => Some(crate::roundtrip::<types::BannerList>(body)),
-        "dismiss_contact_banner" => Some(crate::roundtrip::<types::BannerDismiss>(body)),
+        "attach_tag_to_content_snippet" => Some(crate::roundtrip::<types::Tag>(body)),
+        "attach_tag_to_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
+        "attach_tag_to_internal_article" => Some(crate::roundtrip::<types::Tag>(body)),
+        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
         "block_contact" => Some(crate::roundtrip::<types::ContactBlocked>(body)),
-        "list_companies_for_a_contact" => {
-            Some(crate::roundtrip::<types::ContactAttachedCompanies>(body))
-        }
-        "attach_contact_to_a_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "list_contact_merge_history" => {
-            Some(crate::roundtrip::<types::MergeHistoryList>(body))
-        }
-        "list_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
-        "create_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "unarchive_contact" => Some(crate::roundtrip::<types::ContactUnarchived>(body)),
         "bulk_content_actions" => {
             Some(crate::roundtrip::<types::ContentBulkActionResponse>(body))
         }
-        "search_content" => Some(crate::roundtrip::<types::ContentSearchResponse>(body)),
-        "list_content_snippets" => {
-            Some(crate::roundtrip::<types::ContentSnippetList>(body))
+        "bulk_create_companies" => {
+            Some(crate::roundtrip::<types::CompaniesBulkJob>(body))
+        }
+        "bulk_create_contacts" => Some(crate::roundtrip::<types::ContactsBulkJob>(body)),
+        "bulk_delete_companies" => {
+            Some(crate::roundtrip::<types::CompaniesBulkJob>(body))
+        }
+        "bulk_delete_contacts" => Some(crate::roundtrip::<types::ContactsBulkJob>(body)),
+        "bulk_update_companies" => {
+            Some(crate::roundtrip::<types::CompaniesBulkJob>(body))
+        }
+        "bulk_update_contacts" => Some(crate::roundtrip::<types::ContactsBulkJob>(body)),
+        "cancel_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "change_ticket_type" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "collect_fin_voice_call_by_external_id" => {
+            Some(crate::roundtrip::<types::AiCallResponse>(body))
+        }
+        "collect_fin_voice_call_by_id" => {
+            Some(crate::roundtrip::<types::AiCallResponse>(body))
+        }
+        "collect_fin_voice_calls_by_conversation_id" => {
+            Some(crate::roundtrip::<Vec<types::AiCallResponse>>(body))
+        }
+        "collect_procedure_agent_input" => {
+            Some(crate::roundtrip::<serde_json::Map<String, serde_json::Value>>(body))
+        }
+        "convert_conversation_to_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "convert_visitor" => Some(crate::roundtrip::<types::Contact>(body)),
+        "create_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "create_audience" => Some(crate::roundtrip::<types::Audience>(body)),
+        "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "create_company_note" => Some(crate::roundtrip::<types::Note>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
         "create_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
-        "attach_tag_to_content_snippet" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_content_snippet" => Some(crate::roundtrip::<types::Tag>(body)),
-        "get_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
-        "update_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
-        "list_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
         "create_conversation" => {
             Some(crate::roundtrip::<types::CreateConversationResponse>(body))
         }
-        "list_conversation_attributes" => {
-            Some(crate::roundtrip::<types::ConversationAttributeList>(body))
-        }
         "create_conversation_attribute" => {
-            Some(crate::roundtrip::<types::ConversationAttribute>(body))
-        }
-        "get_conversation_attribute" => {
-            Some(crate::roundtrip::<types::ConversationAttribute>(body))
-        }
-        "update_conversation_attribute" => {
-            Some(crate::roundtrip::<types::ConversationAttribute>(body))
-        }
-        "delete_conversation_attribute" => {
             Some(crate::roundtrip::<types::ConversationAttribute>(body))
         }
         "create_conversation_attribute_option" => {
             Some(crate::roundtrip::<types::ConversationAttribute>(body))
         }
-        "update_conversation_attribute_option" => {
+        "create_custom_object_instances" => {
+            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        }
+        "create_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
+        "create_data_connector" => {
+            Some(crate::roundtrip::<types::DataConnectorDetail>(body))
+        }
+        "create_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "create_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "create_folder" => Some(crate::roundtrip::<types::Folder>(body)),
+        "create_help_center_redirect" => {
+            Some(crate::roundtrip::<types::HelpCenterRedirect>(body))
+        }
+        "create_identity_verification_secret" => {
+            Some(crate::roundtrip::<types::IdentityVerificationSecretWithMaterial>(body))
+        }
+        "create_internal_article" => {
+            Some(crate::roundtrip::<types::InternalArticle>(body))
+        }
+        "create_message" => Some(crate::roundtrip::<types::Message>(body)),
+        "create_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
+        "create_note" => Some(crate::roundtrip::<types::Note>(body)),
+        "create_office_hours_exception" => {
+            Some(crate::roundtrip::<types::OfficeHoursException>(body))
+        }
+        "create_office_hours_schedule" => {
+            Some(crate::roundtrip::<types::OfficeHoursSchedule>(body))
+        }
+        "create_or_update_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "create_phone_switch" => Some(crate::roundtrip::<types::PhoneSwitch>(body)),
+        "create_tag" => Some(crate::roundtrip::<types::TagCreateResponse>(body)),
+        "create_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "create_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
+        "create_ticket_type_attribute" => {
+            Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
+        }
+        "delete_article" => Some(crate::roundtrip::<types::DeletedArticleObject>(body)),
+        "delete_collection" => {
+            Some(crate::roundtrip::<types::DeletedCollectionObject>(body))
+        }
+        "delete_company" => Some(crate::roundtrip::<types::DeletedCompanyObject>(body)),
+        "delete_contact" => Some(crate::roundtrip::<types::ContactDeleted>(body)),
+        "delete_conversation" => {
+            Some(crate::roundtrip::<types::ConversationDeleted>(body))
+        }
+        "delete_conversation_attribute" => {
             Some(crate::roundtrip::<types::ConversationAttribute>(body))
         }
         "delete_conversation_attribute_option" => {
             Some(crate::roundtrip::<types::ConversationAttribute>(body))
         }
-        "list_deleted_conversation_ids" => {
-            Some(crate::roundtrip::<types::DeletedConversationList>(body))
-        }
-        "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "search_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
-        "update_conversation_part" => {
-            Some(crate::roundtrip::<types::ConversationPart>(body))
-        }
-        "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
-        }
-        "attach_tag_to_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
-        "retrieve_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "update_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "delete_conversation" => {
-            Some(crate::roundtrip::<types::ConversationDeleted>(body))
-        }
-        "convert_conversation_to_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
-        }
-        "list_handling_events" => {
-            Some(crate::roundtrip::<types::HandlingEventList>(body))
-        }
-        "merge_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "reply_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "list_side_conversations" => {
-            Some(crate::roundtrip::<types::SideConversationList>(body))
-        }
-        "list_custom_object_instances" => {
-            Some(crate::roundtrip::<types::CustomObjectInstancesPaginatedList>(body))
-        }
-        "create_custom_object_instances" => {
-            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        "delete_custom_object_instances_by_external_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
         }
         "delete_custom_object_instances_by_id" => {
             Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
         }
-        "get_custom_object_instances_by_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
-        }
-        "delete_custom_object_instances_by_external_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
-        }
-        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
-        "create_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
-        "update_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
-        "list_data_connectors" => {
-            Some(crate::roundtrip::<types::DataConnectorList>(body))
-        }
-        "create_data_connector" => {
-            Some(crate::roundtrip::<types::DataConnectorDetail>(body))
-        }
-        "list_data_connector_execution_results" => {
-            Some(crate::roundtrip::<types::DataConnectorExecutionResultList>(body))
-        }
-        "show_data_connector_execution_result" => {
-            Some(crate::roundtrip::<types::DataConnectorExecutionResult>(body))
-        }
-        "retrieve_data_connector" => {
-            Some(crate::roundtrip::<types::DataConnectorDetail>(body))
-        }
         "delete_data_connector" => {
             Some(crate::roundtrip::<types::DeletedDataConnectorObject>(body))
         }
-        "update_data_connector" => {
-            Some(crate::roundtrip::<types::DataConnectorDetail>(body))
+        "delete_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "delete_folder" => Some(crate::roundtrip::<types::DeletedFolderObject>(body)),
+        "delete_help_center_redirect" => {
+            Some(crate::roundtrip::<types::DeletedHelpCenterRedirectObject>(body))
         }
-        "upload_ecommerce_catalog" => {
-            Some(crate::roundtrip::<types::EcommerceCatalogUploadPartResponse>(body))
+        "delete_internal_article" => {
+            Some(crate::roundtrip::<types::DeletedInternalArticleObject>(body))
         }
-        "list_emails" => Some(crate::roundtrip::<types::EmailList>(body)),
-        "retrieve_email" => Some(crate::roundtrip::<types::EmailSetting>(body)),
-        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
-        "cancel_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
-        "create_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "delete_news_item" => Some(crate::roundtrip::<types::DeletedObject>(body)),
+        "delete_office_hours_exception" => {
+            Some(crate::roundtrip::<types::DeleteOfficeHoursExceptionResponse>(body))
+        }
+        "delete_office_hours_schedule" => {
+            Some(crate::roundtrip::<types::DeleteOfficeHoursScheduleResponse>(body))
+        }
+        "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
+        "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "detach_contact_from_conversation" => {
+            Some(crate::roundtrip::<types::Conversation>(body))
+        }
+        "detach_subscription_type_to_contact" => {
+            Some(crate::roundtrip::<types::SubscriptionType>(body))
+        }
+        "detach_tag_from_article" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_contact" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_content_snippet" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_internal_article" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
+        "dismiss_contact_banner" => Some(crate::roundtrip::<types::BannerDismiss>(body)),
+        "enqueue_create_ticket" => Some(crate::roundtrip::<types::Jobs>(body)),
+        "escalate_fin_conversation" => {
+            Some(crate::roundtrip::<types::EscalateFinConversationResponse>(body))
+        }
+        "export_workflow" => Some(crate::roundtrip::<types::WorkflowExport>(body)),
+        "find_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
+        "get_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
+        }
+        "get_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
+        "get_conversation_attribute" => {
+            Some(crate::roundtrip::<types::ConversationAttribute>(body))
+        }
+        "get_custom_object_instances_by_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        }
         "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
-        "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+        "get_export_reporting_data_by_job_identifier" => {
+            Some(
+                crate::roundtrip::<
+                    types::GetExportReportingDataByJobIdentifierResponse,
+                >(body),
+            )
         }
         "get_export_reporting_data_get_datasets" => {
             Some(
@@ -274,191 +193,272 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
                 >(body),
             )
         }
-        "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
-        }
-        "export_workflow" => Some(crate::roundtrip::<types::WorkflowExport>(body)),
-        "ask_fin" => Some(crate::roundtrip::<types::AskFinResponse>(body)),
-        "list_fin_capabilities" => {
-            Some(crate::roundtrip::<types::ListFinCapabilitiesResponse>(body))
-        }
-        "submit_fin_csat" => Some(crate::roundtrip::<types::SubmitFinCsatResponse>(body)),
-        "escalate_fin_conversation" => {
-            Some(crate::roundtrip::<types::EscalateFinConversationResponse>(body))
-        }
-        "run_fin_procedure" => {
-            Some(crate::roundtrip::<types::RunFinProcedureResponse>(body))
-        }
-        "reply_to_fin" => Some(crate::roundtrip::<types::ReplyToFinResponse>(body)),
-        "start_fin_conversation" => {
-            Some(crate::roundtrip::<types::StartFinConversationResponse>(body))
-        }
-        "collect_fin_voice_call_by_id" => {
-            Some(crate::roundtrip::<types::AiCallResponse>(body))
-        }
-        "collect_fin_voice_calls_by_conversation_id" => {
-            Some(crate::roundtrip::<Vec<types::AiCallResponse>>(body))
-        }
-        "collect_fin_voice_call_by_external_id" => {
-            Some(crate::roundtrip::<types::AiCallResponse>(body))
-        }
-        "register_fin_voice_call" => {
-            Some(crate::roundtrip::<types::AiCallResponse>(body))
-        }
-        "list_folders" => Some(crate::roundtrip::<types::ListFoldersResponse>(body)),
-        "create_folder" => Some(crate::roundtrip::<types::Folder>(body)),
-        "retrieve_folder" => Some(crate::roundtrip::<types::Folder>(body)),
-        "update_folder" => Some(crate::roundtrip::<types::Folder>(body)),
-        "delete_folder" => Some(crate::roundtrip::<types::DeletedFolderObject>(body)),
-        "list_all_collections" => Some(crate::roundtrip::<types::CollectionList>(body)),
-        "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "retrieve_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "delete_collection" => {
-            Some(crate::roundtrip::<types::DeletedCollectionObject>(body))
-        }
-        "list_help_centers" => Some(crate::roundtrip::<types::HelpCenterList>(body)),
-        "list_help_center_redirects" => {
-            Some(crate::roundtrip::<types::HelpCenterRedirectList>(body))
-        }
-        "create_help_center_redirect" => {
-            Some(crate::roundtrip::<types::HelpCenterRedirect>(body))
-        }
-        "retrieve_help_center_redirect" => {
-            Some(crate::roundtrip::<types::HelpCenterRedirect>(body))
-        }
-        "delete_help_center_redirect" => {
-            Some(crate::roundtrip::<types::DeletedHelpCenterRedirectObject>(body))
-        }
-        "retrieve_help_center" => Some(crate::roundtrip::<types::HelpCenter>(body)),
-        "list_internal_articles" => {
-            Some(crate::roundtrip::<types::InternalArticleList>(body))
-        }
-        "create_internal_article" => {
-            Some(crate::roundtrip::<types::InternalArticle>(body))
-        }
-        "search_internal_articles" => {
-            Some(crate::roundtrip::<types::InternalArticleSearchResponse>(body))
-        }
-        "retrieve_internal_article" => {
-            Some(crate::roundtrip::<types::InternalArticle>(body))
-        }
-        "update_internal_article" => {
-            Some(crate::roundtrip::<types::InternalArticle>(body))
-        }
-        "delete_internal_article" => {
-            Some(crate::roundtrip::<types::DeletedInternalArticleObject>(body))
-        }
-        "attach_tag_to_internal_article" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_internal_article" => Some(crate::roundtrip::<types::Tag>(body)),
-        "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "list_macros" => Some(crate::roundtrip::<types::MacroList>(body)),
+        "get_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
         "get_macro" => Some(crate::roundtrip::<types::Macro>(body)),
-        "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
-        "create_message" => Some(crate::roundtrip::<types::Message>(body)),
-        "get_whats_app_message_status" => {
-            Some(crate::roundtrip::<types::WhatsappMessageStatusList>(body))
-        }
-        "retrieve_whats_app_message_status" => {
-            Some(crate::roundtrip::<types::WhatsappMessageStatus>(body))
-        }
-        "list_news_items" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
-        "create_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
-        "retrieve_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
-        "update_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
-        "delete_news_item" => Some(crate::roundtrip::<types::DeletedObject>(body)),
-        "list_newsfeeds" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
-        "retrieve_newsfeed" => Some(crate::roundtrip::<types::Newsfeed>(body)),
-        "list_live_newsfeed_items" => {
-            Some(crate::roundtrip::<types::PaginatedResponse>(body))
-        }
-        "retrieve_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "list_office_hours_schedules" => {
-            Some(crate::roundtrip::<types::OfficeHoursScheduleList>(body))
-        }
-        "create_office_hours_schedule" => {
-            Some(crate::roundtrip::<types::OfficeHoursSchedule>(body))
+        "get_office_hours_exception" => {
+            Some(crate::roundtrip::<types::OfficeHoursException>(body))
         }
         "get_office_hours_schedule" => {
             Some(crate::roundtrip::<types::OfficeHoursSchedule>(body))
         }
-        "update_office_hours_schedule" => {
-            Some(crate::roundtrip::<types::OfficeHoursSchedule>(body))
-        }
-        "delete_office_hours_schedule" => {
-            Some(crate::roundtrip::<types::DeleteOfficeHoursScheduleResponse>(body))
-        }
-        "list_office_hours_exceptions" => {
-            Some(crate::roundtrip::<types::OfficeHoursExceptionList>(body))
-        }
-        "create_office_hours_exception" => {
-            Some(crate::roundtrip::<types::OfficeHoursException>(body))
-        }
-        "get_office_hours_exception" => {
-            Some(crate::roundtrip::<types::OfficeHoursException>(body))
-        }
-        "update_office_hours_exception" => {
-            Some(crate::roundtrip::<types::OfficeHoursException>(body))
-        }
-        "delete_office_hours_exception" => {
-            Some(crate::roundtrip::<types::DeleteOfficeHoursExceptionResponse>(body))
-        }
-        "create_phone_switch" => Some(crate::roundtrip::<types::PhoneSwitch>(body)),
-        "collect_procedure_agent_input" => {
-            Some(crate::roundtrip::<serde_json::Map<String, serde_json::Value>>(body))
-        }
-        "list_identity_verification_secrets" => {
-            Some(crate::roundtrip::<types::IdentityVerificationSecretList>(body))
-        }
-        "create_identity_verification_secret" => {
-            Some(crate::roundtrip::<types::IdentityVerificationSecretWithMaterial>(body))
-        }
-        "list_segments" => Some(crate::roundtrip::<types::SegmentList>(body)),
-        "retrieve_segment" => Some(crate::roundtrip::<types::Segment>(body)),
-        "list_subscription_types" => {
-            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
-        }
-        "list_tags" => Some(crate::roundtrip::<types::TagList>(body)),
-        "create_tag" => Some(crate::roundtrip::<types::TagCreateResponse>(body)),
-        "find_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
-        "list_teams" => Some(crate::roundtrip::<types::TeamList>(body)),
-        "retrieve_team" => Some(crate::roundtrip::<types::Team>(body)),
-        "update_team_members" => Some(crate::roundtrip::<types::Team>(body)),
         "get_team_metrics" => Some(crate::roundtrip::<types::TeamMetricList>(body)),
-        "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
-        "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
-        "create_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
-        "get_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
-        "update_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
-        "create_ticket_type_attribute" => {
-            Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
-        }
-        "update_ticket_type_attribute" => {
-            Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
-        }
-        "create_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "enqueue_create_ticket" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
         "get_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "update_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
-        "reply_ticket" => Some(crate::roundtrip::<types::TicketReply>(body)),
-        "change_ticket_type" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "get_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
+        "get_whats_app_message_status" => {
+            Some(crate::roundtrip::<types::WhatsappMessageStatusList>(body))
+        }
+        "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
+        "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
         "link_conversation_to_ticket" => {
             Some(crate::roundtrip::<types::Conversation>(body))
         }
+        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
+        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
+        "list_activity_log_event_types" => {
+            Some(crate::roundtrip::<types::ActivityLogEventTypeList>(body))
+        }
+        "list_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
+        "list_admins" => Some(crate::roundtrip::<types::AdminList>(body)),
+        "list_all_collections" => Some(crate::roundtrip::<types::CollectionList>(body)),
+        "list_all_companies" => Some(crate::roundtrip::<types::CompanyList>(body)),
+        "list_article_versions" => {
+            Some(crate::roundtrip::<types::ArticleVersionList>(body))
+        }
+        "list_articles" => Some(crate::roundtrip::<types::ArticleList>(body)),
+        "list_attached_contacts" => {
+            Some(crate::roundtrip::<types::CompanyAttachedContacts>(body))
+        }
+        "list_attached_segments_for_companies" => {
+            Some(crate::roundtrip::<types::CompanyAttachedSegments>(body))
+        }
+        "list_audiences" => Some(crate::roundtrip::<types::AudienceList>(body)),
+        "list_away_status_reasons" => {
+            Some(crate::roundtrip::<types::AwayStatusReasonList>(body))
+        }
+        "list_brands" => Some(crate::roundtrip::<types::BrandList>(body)),
+        "list_calls" => Some(crate::roundtrip::<types::CallList>(body)),
+        "list_calls_with_transcripts" => {
+            Some(crate::roundtrip::<types::ListCallsWithTranscriptsResponse>(body))
+        }
+        "list_companies_for_a_contact" => {
+            Some(crate::roundtrip::<types::ContactAttachedCompanies>(body))
+        }
+        "list_company_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
+        "list_contact_activities" => {
+            Some(crate::roundtrip::<types::ContactActivityList>(body))
+        }
+        "list_contact_banners" => Some(crate::roundtrip::<types::BannerList>(body)),
+        "list_contact_merge_history" => {
+            Some(crate::roundtrip::<types::MergeHistoryList>(body))
+        }
+        "list_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
+        "list_content_import_sources" => {
+            Some(crate::roundtrip::<types::ContentImportSourcesList>(body))
+        }
+        "list_content_snippets" => {
+            Some(crate::roundtrip::<types::ContentSnippetList>(body))
+        }
+        "list_conversation_attributes" => {
+            Some(crate::roundtrip::<types::ConversationAttributeList>(body))
+        }
+        "list_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "list_custom_object_instances" => {
+            Some(crate::roundtrip::<types::CustomObjectInstancesPaginatedList>(body))
+        }
+        "list_data_connector_execution_results" => {
+            Some(crate::roundtrip::<types::DataConnectorExecutionResultList>(body))
+        }
+        "list_data_connectors" => {
+            Some(crate::roundtrip::<types::DataConnectorList>(body))
+        }
+        "list_deleted_conversation_ids" => {
+            Some(crate::roundtrip::<types::DeletedConversationList>(body))
+        }
+        "list_emails" => Some(crate::roundtrip::<types::EmailList>(body)),
+        "list_external_pages" => Some(crate::roundtrip::<types::ExternalPagesList>(body)),
+        "list_fin_capabilities" => {
+            Some(crate::roundtrip::<types::ListFinCapabilitiesResponse>(body))
+        }
+        "list_folders" => Some(crate::roundtrip::<types::ListFoldersResponse>(body)),
+        "list_handling_events" => {
+            Some(crate::roundtrip::<types::HandlingEventList>(body))
+        }
+        "list_help_center_redirects" => {
+            Some(crate::roundtrip::<types::HelpCenterRedirectList>(body))
+        }
+        "list_help_centers" => Some(crate::roundtrip::<types::HelpCenterList>(body)),
+        "list_identity_verification_secrets" => {
+            Some(crate::roundtrip::<types::IdentityVerificationSecretList>(body))
+        }
+        "list_internal_articles" => {
+            Some(crate::roundtrip::<types::InternalArticleList>(body))
+        }
+        "list_live_newsfeed_items" => {
+            Some(crate::roundtrip::<types::PaginatedResponse>(body))
+        }
+        "list_macros" => Some(crate::roundtrip::<types::MacroList>(body)),
+        "list_news_items" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
+        "list_newsfeeds" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
+        "list_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
+        "list_office_hours_exceptions" => {
+            Some(crate::roundtrip::<types::OfficeHoursExceptionList>(body))
+        }
+        "list_office_hours_schedules" => {
+            Some(crate::roundtrip::<types::OfficeHoursScheduleList>(body))
+        }
+        "list_segments" => Some(crate::roundtrip::<types::SegmentList>(body)),
+        "list_segments_for_a_contact" => {
+            Some(crate::roundtrip::<types::ContactSegments>(body))
+        }
+        "list_side_conversations" => {
+            Some(crate::roundtrip::<types::SideConversationList>(body))
+        }
+        "list_subscription_types" => {
+            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
+        }
+        "list_subscriptions_for_a_contact" => {
+            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
+        }
+        "list_tags" => Some(crate::roundtrip::<types::TagList>(body)),
+        "list_tags_for_a_contact" => Some(crate::roundtrip::<types::TagList>(body)),
+        "list_teams" => Some(crate::roundtrip::<types::TeamList>(body)),
+        "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
+        "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
+        "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
+        "merge_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "post_export_reporting_data_enqueue" => {
+            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+        }
+        "preview_merge_contact" => {
+            Some(crate::roundtrip::<types::MergePreviewResponse>(body))
+        }
+        "publish_article_draft" => Some(crate::roundtrip::<types::Article>(body)),
+        "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "register_fin_voice_call" => {
+            Some(crate::roundtrip::<types::AiCallResponse>(body))
+        }
+        "reply_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "reply_ticket" => Some(crate::roundtrip::<types::TicketReply>(body)),
+        "reply_to_fin" => Some(crate::roundtrip::<types::ReplyToFinResponse>(body)),
+        "retrieve_a_company_by_id" => Some(crate::roundtrip::<types::Company>(body)),
+        "retrieve_admin" => Some(crate::roundtrip::<types::Admin>(body)),
+        "retrieve_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "retrieve_article_draft" => Some(crate::roundtrip::<types::Article>(body)),
+        "retrieve_article_version" => {
+            Some(crate::roundtrip::<types::ArticleVersion>(body))
+        }
+        "retrieve_audience" => Some(crate::roundtrip::<types::Audience>(body)),
+        "retrieve_brand" => Some(crate::roundtrip::<types::Brand>(body)),
+        "retrieve_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "retrieve_company" => Some(crate::roundtrip::<types::CompanyList>(body)),
+        "retrieve_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "retrieve_data_connector" => {
+            Some(crate::roundtrip::<types::DataConnectorDetail>(body))
+        }
+        "retrieve_email" => Some(crate::roundtrip::<types::EmailSetting>(body)),
+        "retrieve_folder" => Some(crate::roundtrip::<types::Folder>(body)),
+        "retrieve_help_center" => Some(crate::roundtrip::<types::HelpCenter>(body)),
+        "retrieve_help_center_redirect" => {
+            Some(crate::roundtrip::<types::HelpCenterRedirect>(body))
+        }
+        "retrieve_internal_article" => {
+            Some(crate::roundtrip::<types::InternalArticle>(body))
+        }
+        "retrieve_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
+        "retrieve_newsfeed" => Some(crate::roundtrip::<types::Newsfeed>(body)),
+        "retrieve_note" => Some(crate::roundtrip::<types::Note>(body)),
+        "retrieve_segment" => Some(crate::roundtrip::<types::Segment>(body)),
+        "retrieve_team" => Some(crate::roundtrip::<types::Team>(body)),
+        "retrieve_visitor_with_user_id" => Some(crate::roundtrip::<types::Visitor>(body)),
+        "retrieve_whats_app_message_status" => {
+            Some(crate::roundtrip::<types::WhatsappMessageStatus>(body))
+        }
+        "run_fin_procedure" => {
+            Some(crate::roundtrip::<types::RunFinProcedureResponse>(body))
+        }
+        "scroll_over_all_companies" => {
+            Some(crate::roundtrip::<types::CompanyScroll>(body))
+        }
+        "search_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
+        "search_articles" => Some(crate::roundtrip::<types::ArticleSearchResponse>(body)),
+        "search_companies" => Some(crate::roundtrip::<types::CompanyList>(body)),
+        "search_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
+        "search_content" => Some(crate::roundtrip::<types::ContentSearchResponse>(body)),
+        "search_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "search_internal_articles" => {
+            Some(crate::roundtrip::<types::InternalArticleSearchResponse>(body))
+        }
+        "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
+        "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
+        "show_bulk_companies_job" => {
+            Some(crate::roundtrip::<types::CompaniesBulkJob>(body))
+        }
+        "show_bulk_update_contacts_job" => {
+            Some(crate::roundtrip::<types::ContactsBulkJob>(body))
+        }
+        "show_call" => Some(crate::roundtrip::<types::Call>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact_by_external_id" => {
+            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+        }
+        "show_data_connector_execution_result" => {
+            Some(crate::roundtrip::<types::DataConnectorExecutionResult>(body))
+        }
+        "stage_article_draft" => Some(crate::roundtrip::<types::Article>(body)),
+        "start_fin_conversation" => {
+            Some(crate::roundtrip::<types::StartFinConversationResponse>(body))
+        }
+        "submit_fin_csat" => Some(crate::roundtrip::<types::SubmitFinCsatResponse>(body)),
+        "unarchive_contact" => Some(crate::roundtrip::<types::ContactUnarchived>(body)),
         "unlink_conversation_from_ticket" => {
             Some(crate::roundtrip::<types::Conversation>(body))
         }
-        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
-        "retrieve_visitor_with_user_id" => Some(crate::roundtrip::<types::Visitor>(body)),
+        "update_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "update_audience" => Some(crate::roundtrip::<types::Audience>(body)),
+        "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "update_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
+        }
+        "update_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
+        "update_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "update_conversation_attribute" => {
+            Some(crate::roundtrip::<types::ConversationAttribute>(body))
+        }
+        "update_conversation_attribute_option" => {
+            Some(crate::roundtrip::<types::ConversationAttribute>(body))
+        }
+        "update_conversation_part" => {
+            Some(crate::roundtrip::<types::ConversationPart>(body))
+        }
+        "update_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
+        "update_data_connector" => {
+            Some(crate::roundtrip::<types::DataConnectorDetail>(body))
+        }
+        "update_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "update_folder" => Some(crate::roundtrip::<types::Folder>(body)),
+        "update_internal_article" => {
+            Some(crate::roundtrip::<types::InternalArticle>(body))
+        }
+        "update_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
+        "update_office_hours_exception" => {
+            Some(crate::roundtrip::<types::OfficeHoursException>(body))
+        }
+        "update_office_hours_schedule" => {
+            Some(crate::roundtrip::<types::OfficeHoursSchedule>(body))
+        }
+        "update_team_members" => Some(crate::roundtrip::<types::Team>(body)),
+        "update_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "update_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
+        "update_ticket_type_attribute" => {
+            Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
+        }
         "update_visitor" => Some(crate::roundtrip::<types::Visitor>(body)),
-        "convert_visitor" => Some(crate::roundtrip::<types::Contact>(body)),
+        "upload_ecommerce_catalog" => {
+            Some(crate::roundtrip::<types::EcommerceCatalogUploadPartResponse>(body))
+        }
         _ => None,
     }
 }
@@ -466,91 +466,79 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
 /// `None` when the operation takes no body.
 pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
     match operation {
-        "search_activity_logs" => {
-            Some(crate::roundtrip::<types::SearchActivityLogsBody>(body))
+        "ask_fin" => Some(crate::roundtrip::<types::AskFinBody>(body)),
+        "attach_contact_to_a_company" => {
+            Some(crate::roundtrip::<types::AttachContactToACompanyBody>(body))
         }
-        "set_away_admin" => Some(crate::roundtrip::<types::SetAwayAdminBody>(body)),
-        "create_content_import_source" => {
-            Some(crate::roundtrip::<types::CreateContentImportSourceRequest>(body))
+        "attach_contact_to_conversation" => {
+            Some(crate::roundtrip::<types::AttachContactToConversationRequest>(body))
         }
-        "update_content_import_source" => {
-            Some(crate::roundtrip::<types::UpdateContentImportSourceRequest>(body))
-        }
-        "create_external_page" => {
-            Some(crate::roundtrip::<types::CreateExternalPageRequest>(body))
-        }
-        "update_external_page" => {
-            Some(crate::roundtrip::<types::UpdateExternalPageRequest>(body))
-        }
-        "create_article" => Some(crate::roundtrip::<types::CreateArticleRequest>(body)),
-        "attach_tag_to_article" => {
-            Some(crate::roundtrip::<types::AttachTagToArticleBody>(body))
-        }
-        "update_article" => Some(crate::roundtrip::<types::UpdateArticleRequest>(body)),
-        "stage_article_draft" => {
-            Some(crate::roundtrip::<types::UpdateArticleRequest>(body))
-        }
-        "publish_article_draft" => {
-            Some(crate::roundtrip::<types::PublishArticleDraftRequest>(body))
-        }
-        "create_audience" => Some(crate::roundtrip::<types::CreateAudienceRequest>(body)),
-        "update_audience" => Some(crate::roundtrip::<types::UpdateAudienceRequest>(body)),
-        "list_calls_with_transcripts" => {
-            Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
-        }
-        "create_or_update_company" => {
-            Some(crate::roundtrip::<types::CreateOrUpdateCompanyRequest>(body))
-        }
-        "bulk_update_companies" => {
-            Some(crate::roundtrip::<types::BulkUpdateCompaniesRequest>(body))
-        }
-        "bulk_create_companies" => {
-            Some(crate::roundtrip::<types::BulkCreateCompaniesRequest>(body))
-        }
-        "bulk_delete_companies" => {
-            Some(crate::roundtrip::<types::BulkDeleteCompaniesRequest>(body))
-        }
-        "search_companies" => Some(crate::roundtrip::<types::CompanySearchRequest>(body)),
-        "create_company_note" => {
-            Some(crate::roundtrip::<types::CreateCompanyNoteBody>(body))
-        }
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactRequest>(body)),
-        "bulk_update_contacts" => {
-            Some(crate::roundtrip::<types::BulkUpdateContactsRequest>(body))
-        }
-        "bulk_create_contacts" => {
-            Some(crate::roundtrip::<types::BulkCreateContactsRequest>(body))
-        }
-        "bulk_delete_contacts" => {
-            Some(crate::roundtrip::<types::BulkDeleteContactsRequest>(body))
-        }
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactsRequest>(body)),
-        "preview_merge_contact" => {
-            Some(crate::roundtrip::<types::MergePreviewRequest>(body))
-        }
-        "search_contacts" => Some(crate::roundtrip::<types::ContactSearchRequest>(body)),
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::AttachSubscriptionTypeToContactBody>(body))
+        }
+        "attach_tag_to_article" => {
+            Some(crate::roundtrip::<types::AttachTagToArticleBody>(body))
         }
         "attach_tag_to_contact" => {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactRequest>(body)),
-        "attach_contact_to_a_company" => {
-            Some(crate::roundtrip::<types::AttachContactToACompanyBody>(body))
-        }
-        "create_note" => Some(crate::roundtrip::<types::CreateNoteBody>(body)),
-        "bulk_content_actions" => {
-            Some(crate::roundtrip::<types::ContentBulkActionRequest>(body))
-        }
-        "create_content_snippet" => {
-            Some(crate::roundtrip::<types::ContentSnippetCreateRequest>(body))
-        }
         "attach_tag_to_content_snippet" => {
             Some(crate::roundtrip::<types::AttachTagToContentSnippetBody>(body))
         }
-        "update_content_snippet" => {
-            Some(crate::roundtrip::<types::ContentSnippetUpdateRequest>(body))
+        "attach_tag_to_conversation" => {
+            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
+        }
+        "attach_tag_to_internal_article" => {
+            Some(crate::roundtrip::<types::AttachTagToInternalArticleBody>(body))
+        }
+        "attach_tag_to_ticket" => {
+            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
+        }
+        "bulk_content_actions" => {
+            Some(crate::roundtrip::<types::ContentBulkActionRequest>(body))
+        }
+        "bulk_create_companies" => {
+            Some(crate::roundtrip::<types::BulkCreateCompaniesRequest>(body))
+        }
+        "bulk_create_contacts" => {
+            Some(crate::roundtrip::<types::BulkCreateContactsRequest>(body))
+        }
+        "bulk_delete_companies" => {
+            Some(crate::roundtrip::<types::BulkDeleteCompaniesRequest>(body))
+        }
+        "bulk_delete_contacts" => {
+            Some(crate::roundtrip::<types::BulkDeleteContactsRequest>(body))
+        }
+        "bulk_update_companies" => {
+            Some(crate::roundtrip::<types::BulkUpdateCompaniesRequest>(body))
+        }
+        "bulk_update_contacts" => {
+            Some(crate::roundtrip::<types::BulkUpdateContactsRequest>(body))
+        }
+        "change_ticket_type" => {
+            Some(crate::roundtrip::<types::ChangeTicketTypeRequest>(body))
+        }
+        "collect_procedure_agent_input" => {
+            Some(crate::roundtrip::<types::CollectAgentInputRequest>(body))
+        }
+        "convert_conversation_to_ticket" => {
+            Some(crate::roundtrip::<types::ConvertConversationToTicketRequest>(body))
+        }
+        "convert_visitor" => Some(crate::roundtrip::<types::ConvertVisitorRequest>(body)),
+        "create_article" => Some(crate::roundtrip::<types::CreateArticleRequest>(body)),
+        "create_audience" => Some(crate::roundtrip::<types::CreateAudienceRequest>(body)),
+        "create_collection" => {
+            Some(crate::roundtrip::<types::CreateCollectionRequest>(body))
+        }
+        "create_company_note" => {
+            Some(crate::roundtrip::<types::CreateCompanyNoteBody>(body))
+        }
+        "create_contact" => Some(crate::roundtrip::<types::CreateContactRequest>(body)),
+        "create_content_import_source" => {
+            Some(crate::roundtrip::<types::CreateContentImportSourceRequest>(body))
+        }
+        "create_content_snippet" => {
+            Some(crate::roundtrip::<types::ContentSnippetCreateRequest>(body))
         }
         "create_conversation" => {
             Some(crate::roundtrip::<types::CreateConversationRequest>(body))
@@ -558,52 +546,10 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
         "create_conversation_attribute" => {
             Some(crate::roundtrip::<types::CreateConversationAttributeRequest>(body))
         }
-        "update_conversation_attribute" => {
-            Some(crate::roundtrip::<types::UpdateConversationAttributeRequest>(body))
-        }
         "create_conversation_attribute_option" => {
             Some(
                 crate::roundtrip::<types::CreateConversationAttributeOptionRequest>(body),
             )
-        }
-        "update_conversation_attribute_option" => {
-            Some(
-                crate::roundtrip::<types::UpdateConversationAttributeOptionRequest>(body),
-            )
-        }
-        "redact_conversation" => {
-            Some(crate::roundtrip::<types::RedactConversationRequest>(body))
-        }
-        "search_conversations" => Some(crate::roundtrip::<types::SearchRequest>(body)),
-        "update_conversation_part" => {
-            Some(crate::roundtrip::<types::UpdateConversationPartRequest>(body))
-        }
-        "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
-        }
-        "attach_tag_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
-        }
-        "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
-        }
-        "update_conversation" => {
-            Some(crate::roundtrip::<types::UpdateConversationRequest>(body))
-        }
-        "convert_conversation_to_ticket" => {
-            Some(crate::roundtrip::<types::ConvertConversationToTicketRequest>(body))
-        }
-        "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachContactToConversationRequest>(body))
-        }
-        "merge_conversation" => {
-            Some(crate::roundtrip::<types::MergeConversationsRequest>(body))
-        }
-        "manage_conversation" => {
-            Some(crate::roundtrip::<types::ManageConversationBody>(body))
-        }
-        "reply_conversation" => {
-            Some(crate::roundtrip::<types::ReplyConversationRequest>(body))
         }
         "create_custom_object_instances" => {
             Some(
@@ -615,126 +561,180 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
         "create_data_attribute" => {
             Some(crate::roundtrip::<types::CreateDataAttributeRequest>(body))
         }
-        "update_data_attribute" => {
-            Some(crate::roundtrip::<types::UpdateDataAttributeRequest>(body))
-        }
         "create_data_connector" => {
             Some(crate::roundtrip::<types::CreateDataConnectorRequest>(body))
-        }
-        "update_data_connector" => {
-            Some(crate::roundtrip::<types::UpdateDataConnectorRequest>(body))
         }
         "create_data_event" => {
             Some(crate::roundtrip::<types::CreateDataEventRequest>(body))
         }
-        "data_event_summaries" => {
-            Some(crate::roundtrip::<types::CreateDataEventSummariesRequest>(body))
-        }
         "create_data_export" => {
             Some(crate::roundtrip::<types::CreateDataExportsRequest>(body))
         }
-        "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueBody>(body))
-        }
-        "ask_fin" => Some(crate::roundtrip::<types::AskFinBody>(body)),
-        "list_fin_capabilities" => {
-            Some(crate::roundtrip::<types::ListFinCapabilitiesBody>(body))
-        }
-        "submit_fin_csat" => Some(crate::roundtrip::<types::SubmitFinCsatBody>(body)),
-        "escalate_fin_conversation" => {
-            Some(crate::roundtrip::<types::EscalateFinConversationBody>(body))
-        }
-        "run_fin_procedure" => Some(crate::roundtrip::<types::RunFinProcedureBody>(body)),
-        "reply_to_fin" => Some(crate::roundtrip::<types::ReplyToFinBody>(body)),
-        "start_fin_conversation" => {
-            Some(crate::roundtrip::<types::StartFinConversationBody>(body))
-        }
-        "register_fin_voice_call" => {
-            Some(crate::roundtrip::<types::RegisterFinVoiceCallRequest>(body))
+        "create_external_page" => {
+            Some(crate::roundtrip::<types::CreateExternalPageRequest>(body))
         }
         "create_folder" => Some(crate::roundtrip::<types::CreateFolderBody>(body)),
-        "update_folder" => Some(crate::roundtrip::<types::UpdateFolderBody>(body)),
-        "create_collection" => {
-            Some(crate::roundtrip::<types::CreateCollectionRequest>(body))
-        }
-        "update_collection" => {
-            Some(crate::roundtrip::<types::UpdateCollectionRequest>(body))
-        }
         "create_help_center_redirect" => {
             Some(crate::roundtrip::<types::CreateHelpCenterRedirectRequest>(body))
-        }
-        "create_internal_article" => {
-            Some(crate::roundtrip::<types::CreateInternalArticleRequest>(body))
-        }
-        "update_internal_article" => {
-            Some(crate::roundtrip::<types::UpdateInternalArticleRequest>(body))
-        }
-        "attach_tag_to_internal_article" => {
-            Some(crate::roundtrip::<types::AttachTagToInternalArticleBody>(body))
-        }
-        "create_message" => Some(crate::roundtrip::<types::CreateMessageRequest>(body)),
-        "create_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
-        "update_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
-        "create_office_hours_schedule" => {
-            Some(crate::roundtrip::<types::CreateOfficeHoursScheduleRequest>(body))
-        }
-        "update_office_hours_schedule" => {
-            Some(crate::roundtrip::<types::UpdateOfficeHoursScheduleRequest>(body))
-        }
-        "create_office_hours_exception" => {
-            Some(crate::roundtrip::<types::CreateOfficeHoursExceptionRequest>(body))
-        }
-        "update_office_hours_exception" => {
-            Some(crate::roundtrip::<types::UpdateOfficeHoursExceptionRequest>(body))
-        }
-        "create_phone_switch" => {
-            Some(crate::roundtrip::<types::CreatePhoneSwitchRequest>(body))
-        }
-        "collect_procedure_agent_input" => {
-            Some(crate::roundtrip::<types::CollectAgentInputRequest>(body))
         }
         "create_identity_verification_secret" => {
             Some(
                 crate::roundtrip::<types::CreateIdentityVerificationSecretRequest>(body),
             )
         }
-        "create_tag" => Some(crate::roundtrip::<types::CreateTagBody>(body)),
-        "update_team_members" => {
-            Some(crate::roundtrip::<types::UpdateTeamMembersRequest>(body))
+        "create_internal_article" => {
+            Some(crate::roundtrip::<types::CreateInternalArticleRequest>(body))
         }
+        "create_message" => Some(crate::roundtrip::<types::CreateMessageRequest>(body)),
+        "create_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
+        "create_note" => Some(crate::roundtrip::<types::CreateNoteBody>(body)),
+        "create_office_hours_exception" => {
+            Some(crate::roundtrip::<types::CreateOfficeHoursExceptionRequest>(body))
+        }
+        "create_office_hours_schedule" => {
+            Some(crate::roundtrip::<types::CreateOfficeHoursScheduleRequest>(body))
+        }
+        "create_or_update_company" => {
+            Some(crate::roundtrip::<types::CreateOrUpdateCompanyRequest>(body))
+        }
+        "create_phone_switch" => {
+            Some(crate::roundtrip::<types::CreatePhoneSwitchRequest>(body))
+        }
+        "create_tag" => Some(crate::roundtrip::<types::CreateTagBody>(body)),
+        "create_ticket" => Some(crate::roundtrip::<types::CreateTicketBody>(body)),
         "create_ticket_type" => {
             Some(crate::roundtrip::<types::CreateTicketTypeRequest>(body))
-        }
-        "update_ticket_type" => {
-            Some(crate::roundtrip::<types::UpdateTicketTypeRequest>(body))
         }
         "create_ticket_type_attribute" => {
             Some(crate::roundtrip::<types::CreateTicketTypeAttributeRequest>(body))
         }
-        "update_ticket_type_attribute" => {
-            Some(crate::roundtrip::<types::UpdateTicketTypeAttributeRequest>(body))
+        "data_event_summaries" => {
+            Some(crate::roundtrip::<types::CreateDataEventSummariesRequest>(body))
         }
-        "create_ticket" => Some(crate::roundtrip::<types::CreateTicketBody>(body)),
-        "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+        "detach_contact_from_conversation" => {
+            Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
         }
-        "search_tickets" => Some(crate::roundtrip::<types::SearchRequest>(body)),
-        "update_ticket" => Some(crate::roundtrip::<types::UpdateTicketBody>(body)),
-        "reply_ticket" => Some(crate::roundtrip::<types::ReplyTicketBody>(body)),
-        "change_ticket_type" => {
-            Some(crate::roundtrip::<types::ChangeTicketTypeRequest>(body))
-        }
-        "link_conversation_to_ticket" => {
-            Some(crate::roundtrip::<types::LinkConversationToTicketBody>(body))
-        }
-        "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
+        "detach_tag_from_conversation" => {
+            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
         }
         "detach_tag_from_ticket" => {
             Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
         }
+        "enqueue_create_ticket" => {
+            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+        }
+        "escalate_fin_conversation" => {
+            Some(crate::roundtrip::<types::EscalateFinConversationBody>(body))
+        }
+        "link_conversation_to_ticket" => {
+            Some(crate::roundtrip::<types::LinkConversationToTicketBody>(body))
+        }
+        "list_calls_with_transcripts" => {
+            Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
+        }
+        "list_fin_capabilities" => {
+            Some(crate::roundtrip::<types::ListFinCapabilitiesBody>(body))
+        }
+        "manage_conversation" => {
+            Some(crate::roundtrip::<types::ManageConversationBody>(body))
+        }
+        "merge_contact" => Some(crate::roundtrip::<types::MergeContactsRequest>(body)),
+        "merge_conversation" => {
+            Some(crate::roundtrip::<types::MergeConversationsRequest>(body))
+        }
+        "post_export_reporting_data_enqueue" => {
+            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueBody>(body))
+        }
+        "preview_merge_contact" => {
+            Some(crate::roundtrip::<types::MergePreviewRequest>(body))
+        }
+        "publish_article_draft" => {
+            Some(crate::roundtrip::<types::PublishArticleDraftRequest>(body))
+        }
+        "redact_conversation" => {
+            Some(crate::roundtrip::<types::RedactConversationRequest>(body))
+        }
+        "register_fin_voice_call" => {
+            Some(crate::roundtrip::<types::RegisterFinVoiceCallRequest>(body))
+        }
+        "reply_conversation" => {
+            Some(crate::roundtrip::<types::ReplyConversationRequest>(body))
+        }
+        "reply_ticket" => Some(crate::roundtrip::<types::ReplyTicketBody>(body)),
+        "reply_to_fin" => Some(crate::roundtrip::<types::ReplyToFinBody>(body)),
+        "run_fin_procedure" => Some(crate::roundtrip::<types::RunFinProcedureBody>(body)),
+        "search_activity_logs" => {
+            Some(crate::roundtrip::<types::SearchActivityLogsBody>(body))
+        }
+        "search_companies" => Some(crate::roundtrip::<types::CompanySearchRequest>(body)),
+        "search_contacts" => Some(crate::roundtrip::<types::ContactSearchRequest>(body)),
+        "search_conversations" => Some(crate::roundtrip::<types::SearchRequest>(body)),
+        "search_tickets" => Some(crate::roundtrip::<types::SearchRequest>(body)),
+        "set_away_admin" => Some(crate::roundtrip::<types::SetAwayAdminBody>(body)),
+        "stage_article_draft" => {
+            Some(crate::roundtrip::<types::UpdateArticleRequest>(body))
+        }
+        "start_fin_conversation" => {
+            Some(crate::roundtrip::<types::StartFinConversationBody>(body))
+        }
+        "submit_fin_csat" => Some(crate::roundtrip::<types::SubmitFinCsatBody>(body)),
+        "update_article" => Some(crate::roundtrip::<types::UpdateArticleRequest>(body)),
+        "update_audience" => Some(crate::roundtrip::<types::UpdateAudienceRequest>(body)),
+        "update_collection" => {
+            Some(crate::roundtrip::<types::UpdateCollectionRequest>(body))
+        }
+        "update_contact" => Some(crate::roundtrip::<types::UpdateContactRequest>(body)),
+        "update_content_import_source" => {
+            Some(crate::roundtrip::<types::UpdateContentImportSourceRequest>(body))
+        }
+        "update_content_snippet" => {
+            Some(crate::roundtrip::<types::ContentSnippetUpdateRequest>(body))
+        }
+        "update_conversation" => {
+            Some(crate::roundtrip::<types::UpdateConversationRequest>(body))
+        }
+        "update_conversation_attribute" => {
+            Some(crate::roundtrip::<types::UpdateConversationAttributeRequest>(body))
+        }
+        "update_conversation_attribute_option" => {
+            Some(
+                crate::roundtrip::<types::UpdateConversationAttributeOptionRequest>(body),
+            )
+        }
+        "update_conversation_part" => {
+            Some(crate::roundtrip::<types::UpdateConversationPartRequest>(body))
+        }
+        "update_data_attribute" => {
+            Some(crate::roundtrip::<types::UpdateDataAttributeRequest>(body))
+        }
+        "update_data_connector" => {
+            Some(crate::roundtrip::<types::UpdateDataConnectorRequest>(body))
+        }
+        "update_external_page" => {
+            Some(crate::roundtrip::<types::UpdateExternalPageRequest>(body))
+        }
+        "update_folder" => Some(crate::roundtrip::<types::UpdateFolderBody>(body)),
+        "update_internal_article" => {
+            Some(crate::roundtrip::<types::UpdateInternalArticleRequest>(body))
+        }
+        "update_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
+        "update_office_hours_exception" => {
+            Some(crate::roundtrip::<types::UpdateOfficeHoursExceptionRequest>(body))
+        }
+        "update_office_hours_schedule" => {
+            Some(crate::roundtrip::<types::UpdateOfficeHoursScheduleRequest>(body))
+        }
+        "update_team_members" => {
+            Some(crate::roundtrip::<types::UpdateTeamMembersRequest>(body))
+        }
+        "update_ticket" => Some(crate::roundtrip::<types::UpdateTicketBody>(body)),
+        "update_ticket_type" => {
+            Some(crate::roundtrip::<types::UpdateTicketTypeRequest>(body))
+        }
+        "update_ticket_type_attribute" => {
+            Some(crate::roundtrip::<types::UpdateTicketTypeAttributeRequest>(body))
+        }
         "update_visitor" => Some(crate::roundtrip::<types::UpdateVisitorRequest>(body)),
-        "convert_visitor" => Some(crate::roundtrip::<types::ConvertVisitorRequest>(body)),
         _ => None,
     }
 }
@@ -746,10 +746,1270 @@ pub async fn call(
     args: &Args,
 ) -> Result<Called, CallFailure> {
     match operation {
-        "list_admins" => {
-            let request = client.list_admins();
-            let request = match args.optional::<bool>("query", "display_avatar")? {
-                Some(value) => request.display_avatar(value),
+        "archive_contact" => {
+            let request = client.archive_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "ask_fin" => {
+            let request = client.ask_fin(args.body::<types::AskFinBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_contact_to_a_company" => {
+            let request = client
+                .attach_contact_to_a_company(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::AttachContactToACompanyBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_contact_to_conversation" => {
+            let request = client
+                .attach_contact_to_conversation(args.required::<String>("path", "id")?);
+            let request = match args
+                .optional_body::<types::AttachContactToConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_subscription_type_to_contact" => {
+            let request = client
+                .attach_subscription_type_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::AttachSubscriptionTypeToContactBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_article" => {
+            let request = client
+                .attach_tag_to_article(
+                    args.required::<i64>("path", "article_id")?,
+                    args.body::<types::AttachTagToArticleBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_contact" => {
+            let request = client
+                .attach_tag_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::AttachTagToContactBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_content_snippet" => {
+            let request = client
+                .attach_tag_to_content_snippet(
+                    args.required::<String>("path", "content_snippet_id")?,
+                    args.body::<types::AttachTagToContentSnippetBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_conversation" => {
+            let request = client
+                .attach_tag_to_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::AttachTagToConversationBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_internal_article" => {
+            let request = client
+                .attach_tag_to_internal_article(
+                    args.required::<i64>("path", "internal_article_id")?,
+                    args.body::<types::AttachTagToInternalArticleBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_ticket" => {
+            let request = client
+                .attach_tag_to_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::AttachTagToTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "block_contact" => {
+            let request = client.block_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "bulk_content_actions" => {
+            let request = client
+                .bulk_content_actions(args.body::<types::ContentBulkActionRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "bulk_create_companies" => {
+            let request = client
+                .bulk_create_companies(
+                    args.body::<types::BulkCreateCompaniesRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "bulk_create_contacts" => {
+            let request = client
+                .bulk_create_contacts(args.body::<types::BulkCreateContactsRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "bulk_delete_companies" => {
+            let request = client
+                .bulk_delete_companies(
+                    args.body::<types::BulkDeleteCompaniesRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "bulk_delete_contacts" => {
+            let request = client
+                .bulk_delete_contacts(args.body::<types::BulkDeleteContactsRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "bulk_update_companies" => {
+            let request = client
+                .bulk_update_companies(
+                    args.body::<types::BulkUpdateCompaniesRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "bulk_update_contacts" => {
+            let request = client
+                .bulk_update_contacts(args.body::<types::BulkUpdateContactsRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "cancel_data_export" => {
+            let request = client
+                .cancel_data_export(args.required::<String>("path", "job_identifier")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "change_ticket_type" => {
+            let request = client
+                .change_ticket_type(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::ChangeTicketTypeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_fin_voice_call_by_external_id" => {
+            let request = client
+                .collect_fin_voice_call_by_external_id(
+                    args.required::<String>("path", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_fin_voice_call_by_id" => {
+            let request = client
+                .collect_fin_voice_call_by_id(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_fin_voice_call_by_phone_number" => {
+            let request = client
+                .collect_fin_voice_call_by_phone_number(
+                    args.required::<String>("path", "phone_number")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_fin_voice_calls_by_conversation_id" => {
+            let request = client
+                .collect_fin_voice_calls_by_conversation_id(
+                    args.required::<String>("path", "conversation_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_procedure_agent_input" => {
+            let request = client
+                .collect_procedure_agent_input(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::CollectAgentInputRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "convert_conversation_to_ticket" => {
+            let request = client
+                .convert_conversation_to_ticket(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::ConvertConversationToTicketRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "convert_visitor" => {
+            let request = client
+                .convert_visitor(args.body::<types::ConvertVisitorRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_article" => {
+            let request = client
+                .create_article(args.body::<types::CreateArticleRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_audience" => {
+            let request = client
+                .create_audience(args.body::<types::CreateAudienceRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_collection" => {
+            let request = client
+                .create_collection(args.body::<types::CreateCollectionRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_company_note" => {
+            let request = client
+                .create_company_note(
+                    args.required::<String>("path", "company_id")?,
+                    args.body::<types::CreateCompanyNoteBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_contact" => {
+            let request = client.create_contact();
+            let request = match args.optional_body::<types::CreateContactRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_content_import_source" => {
+            let request = client
+                .create_content_import_source(
+                    args.body::<types::CreateContentImportSourceRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_content_snippet" => {
+            let request = client
+                .create_content_snippet(
+                    args.body::<types::ContentSnippetCreateRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_conversation" => {
+            let request = client
+                .create_conversation(args.body::<types::CreateConversationRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_conversation_attribute" => {
+            let request = client
+                .create_conversation_attribute(
+                    args.body::<types::CreateConversationAttributeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_conversation_attribute_option" => {
+            let request = client
+                .create_conversation_attribute_option(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::CreateConversationAttributeOptionRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_custom_object_instances" => {
+            let request = client
+                .create_custom_object_instances(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                );
+            let request = match args
+                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_attribute" => {
+            let request = client
+                .create_data_attribute(
+                    args.body::<types::CreateDataAttributeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_connector" => {
+            let request = client
+                .create_data_connector(
+                    args.body::<types::CreateDataConnectorRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_event" => {
+            let request = client.create_data_event();
+            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_export" => {
+            let request = client
+                .create_data_export(args.body::<types::CreateDataExportsRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_external_page" => {
+            let request = client
+                .create_external_page(args.body::<types::CreateExternalPageRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_folder" => {
+            let request = client.create_folder(args.body::<types::CreateFolderBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_help_center_redirect" => {
+            let request = client
+                .create_help_center_redirect(
+                    args.required::<String>("path", "help_center_id")?,
+                    args.body::<types::CreateHelpCenterRedirectRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_identity_verification_secret" => {
+            let request = client
+                .create_identity_verification_secret(
+                    args.body::<types::CreateIdentityVerificationSecretRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_internal_article" => {
+            let request = client
+                .create_internal_article(
+                    args.body::<types::CreateInternalArticleRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_message" => {
+            let request = client.create_message();
+            let request = match args.optional_body::<types::CreateMessageRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_news_item" => {
+            let request = client
+                .create_news_item(args.body::<types::NewsItemRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_note" => {
+            let request = client
+                .create_note(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::CreateNoteBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_office_hours_exception" => {
+            let request = client
+                .create_office_hours_exception(
+                    args.required::<String>("path", "office_hours_schedule_id")?,
+                    args.body::<types::CreateOfficeHoursExceptionRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_office_hours_schedule" => {
+            let request = client
+                .create_office_hours_schedule(
+                    args.body::<types::CreateOfficeHoursScheduleRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_or_update_company" => {
+            let request = client.create_or_update_company();
+            let request = match args
+                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_phone_switch" => {
+            let request = client
+                .create_phone_switch(args.body::<types::CreatePhoneSwitchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_tag" => {
+            let request = client.create_tag();
+            let request = match args.optional_body::<types::CreateTagBody>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket" => {
+            let request = client.create_ticket(args.body::<types::CreateTicketBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket_type" => {
+            let request = client
+                .create_ticket_type(args.body::<types::CreateTicketTypeRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket_type_attribute" => {
+            let request = client
+                .create_ticket_type_attribute(
+                    args.required::<String>("path", "ticket_type_id")?,
+                    args.body::<types::CreateTicketTypeAttributeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "data_event_summaries" => {
+            let request = client.data_event_summaries();
+            let request = match args
+                .optional_body::<types::CreateDataEventSummariesRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_article" => {
+            let request = client.delete_article(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_audience" => {
+            let request = client.delete_audience(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_collection" => {
+            let request = client.delete_collection(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_company" => {
+            let request = client.delete_company(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_contact" => {
+            let request = client.delete_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_content_import_source" => {
+            let request = client
+                .delete_content_import_source(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_content_snippet" => {
+            let request = client
+                .delete_content_snippet(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_conversation" => {
+            let request = client
+                .delete_conversation(args.required::<i64>("path", "id")?);
+            let request = match args.optional::<bool>("query", "retain_metrics")? {
+                Some(value) => request.retain_metrics(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_conversation_attribute" => {
+            let request = client
+                .delete_conversation_attribute(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_conversation_attribute_option" => {
+            let request = client
+                .delete_conversation_attribute_option(
+                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "option_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_custom_object_instances_by_external_id" => {
+            let request = client
+                .delete_custom_object_instances_by_external_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_custom_object_instances_by_id" => {
+            let request = client
+                .delete_custom_object_instances_by_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("query", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_data_connector" => {
+            let request = client
+                .delete_data_connector(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_external_page" => {
+            let request = client
+                .delete_external_page(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_folder" => {
+            let request = client.delete_folder(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_help_center_redirect" => {
+            let request = client
+                .delete_help_center_redirect(
+                    args.required::<String>("path", "help_center_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_identity_verification_secret" => {
+            let request = client
+                .delete_identity_verification_secret(
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_internal_article" => {
+            let request = client
+                .delete_internal_article(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_news_item" => {
+            let request = client.delete_news_item(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_office_hours_exception" => {
+            let request = client
+                .delete_office_hours_exception(
+                    args.required::<String>("path", "office_hours_schedule_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_office_hours_schedule" => {
+            let request = client
+                .delete_office_hours_schedule(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_tag" => {
+            let request = client.delete_tag(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_ticket" => {
+            let request = client.delete_ticket(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_contact_from_a_company" => {
+            let request = client
+                .detach_contact_from_a_company(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_contact_from_conversation" => {
+            let request = client
+                .detach_contact_from_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::DetachContactFromConversationRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_subscription_type_to_contact" => {
+            let request = client
+                .detach_subscription_type_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_article" => {
+            let request = client
+                .detach_tag_from_article(
+                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_contact" => {
+            let request = client
+                .detach_tag_from_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_content_snippet" => {
+            let request = client
+                .detach_tag_from_content_snippet(
+                    args.required::<String>("path", "content_snippet_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_conversation" => {
+            let request = client
+                .detach_tag_from_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::DetachTagFromConversationBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_internal_article" => {
+            let request = client
+                .detach_tag_from_internal_article(
+                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_ticket" => {
+            let request = client
+                .detach_tag_from_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::DetachTagFromTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "dismiss_contact_banner" => {
+            let request = client
+                .dismiss_contact_banner(
+                    args.required::<String>("path", "id")?,
+                    args.required::<String>("path", "view_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "download_data_export" => {
+            let request = client
+                .download_data_export(
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "enqueue_create_ticket" => {
+            let request = client
+                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "escalate_fin_conversation" => {
+            let request = client
+                .escalate_fin_conversation(
+                    args.body::<types::EscalateFinConversationBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "export_workflow" => {
+            let request = client.export_workflow(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "find_tag" => {
+            let request = client.find_tag(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_content_import_source" => {
+            let request = client
+                .get_content_import_source(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_content_snippet" => {
+            let request = client
+                .get_content_snippet(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_conversation_attribute" => {
+            let request = client
+                .get_conversation_attribute(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_custom_object_instances_by_id" => {
+            let request = client
+                .get_custom_object_instances_by_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_data_export" => {
+            let request = client
+                .get_data_export(args.required::<String>("path", "job_identifier")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_download_reporting_data_by_job_identifier" => {
+            let request = client
+                .get_download_reporting_data_by_job_identifier(
+                    args
+                        .required::<
+                            types::GetDownloadReportingDataByJobIdentifierAccept,
+                        >("header", "Accept")?,
+                    args.required::<String>("query", "app_id")?,
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_export_reporting_data_by_job_identifier" => {
+            let request = client
+                .get_export_reporting_data_by_job_identifier(
+                    args.required::<String>("query", "app_id")?,
+                    args.required::<String>("query", "client_id")?,
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_export_reporting_data_get_datasets" => {
+            let request = client.get_export_reporting_data_get_datasets();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_external_page" => {
+            let request = client
+                .get_external_page(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_macro" => {
+            let request = client.get_macro(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_office_hours_exception" => {
+            let request = client
+                .get_office_hours_exception(
+                    args.required::<String>("path", "office_hours_schedule_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_office_hours_schedule" => {
+            let request = client
+                .get_office_hours_schedule(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_team_metrics" => {
+            let request = client
+                .get_team_metrics(args.required::<String>("path", "team_id")?);
+            let request = match args.optional::<i64>("query", "idle_threshold")? {
+                Some(value) => request.idle_threshold(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_ticket" => {
+            let request = client.get_ticket(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_ticket_type" => {
+            let request = client.get_ticket_type(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_whats_app_message_status" => {
+            let request = client
+                .get_whats_app_message_status(
+                    args.required::<String>("query", "ruleset_id")?,
+                );
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "identify_admin" => {
+            let request = client.identify_admin();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "jobs_status" => {
+            let request = client.jobs_status(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "link_conversation_to_ticket" => {
+            let request = client
+                .link_conversation_to_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::LinkConversationToTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "lis_data_attributes" => {
+            let request = client.lis_data_attributes();
+            let request = match args
+                .optional::<types::LisDataAttributesModel>("query", "model")?
+            {
+                Some(value) => request.model(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "lis_data_events" => {
+            let request = client
+                .lis_data_events(
+                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
+                    args.required::<String>("query", "type")?,
+                );
+            let request = match args.optional::<bool>("query", "summary")? {
+                Some(value) => request.summary(value),
                 None => request,
             };
             let response = request
@@ -785,133 +2045,20 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "search_activity_logs" => {
-            let request = client
-                .search_activity_logs(args.body::<types::SearchActivityLogsBody>()?);
+        "list_admins" => {
+            let request = client.list_admins();
+            let request = match args.optional::<bool>("query", "display_avatar")? {
+                Some(value) => request.display_avatar(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_admin" => {
-            let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "set_away_admin" => {
-            let request = client
-                .set_away_admin(
-                    args.required::<i64>("path", "id")?,
-                    args.body::<types::SetAwayAdminBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_content_import_sources" => {
-            let request = client.list_content_import_sources();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_content_import_source" => {
-            let request = client
-                .create_content_import_source(
-                    args.body::<types::CreateContentImportSourceRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_content_import_source" => {
-            let request = client
-                .get_content_import_source(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_content_import_source" => {
-            let request = client
-                .update_content_import_source(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::UpdateContentImportSourceRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_content_import_source" => {
-            let request = client
-                .delete_content_import_source(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_external_pages" => {
-            let request = client.list_external_pages();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_external_page" => {
-            let request = client
-                .create_external_page(args.body::<types::CreateExternalPageRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_external_page" => {
-            let request = client
-                .get_external_page(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_external_page" => {
-            let request = client
-                .update_external_page(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::UpdateExternalPageRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_external_page" => {
-            let request = client
-                .delete_external_page(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_articles" => {
-            let request = client.list_articles();
+        "list_all_collections" => {
+            let request = client.list_all_collections();
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
                 None => request,
@@ -922,57 +2069,20 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_article" => {
-            let request = client
-                .create_article(args.body::<types::CreateArticleRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_articles" => {
-            let request = client.search_articles();
-            let request = match args.optional::<String>("query", "phrase")? {
-                Some(value) => request.phrase(value),
+        "list_all_companies" => {
+            let request = client.list_all_companies();
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
                 None => request,
             };
-            let request = match args.optional::<String>("query", "state")? {
-                Some(value) => request.state(value),
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
-                Some(value) => request.help_center_id(value),
+            let request = match args.optional::<String>("query", "order")? {
+                Some(value) => request.order(value),
                 None => request,
             };
-            let request = match args.optional::<bool>("query", "highlight")? {
-                Some(value) => request.highlight(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_article" => {
-            let request = client
-                .attach_tag_to_article(
-                    args.required::<i64>("path", "article_id")?,
-                    args.body::<types::AttachTagToArticleBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_article" => {
-            let request = client
-                .detach_tag_from_article(
-                    args.required::<i64>("path", "article_id")?,
-                    args.required::<String>("path", "id")?,
-                );
             let response = request
                 .send_with_response()
                 .await
@@ -1000,81 +2110,36 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_article_version" => {
+        "list_articles" => {
+            let request = client.list_articles();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_attached_contacts" => {
             let request = client
-                .retrieve_article_version(
-                    args.required::<i64>("path", "article_id")?,
+                .list_attached_contacts(args.required::<String>("path", "id")?);
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_attached_segments_for_companies" => {
+            let request = client
+                .list_attached_segments_for_companies(
                     args.required::<String>("path", "id")?,
                 );
-            let request = match args.optional::<String>("query", "locale")? {
-                Some(value) => request.locale(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_article" => {
-            let request = client.retrieve_article(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_article" => {
-            let request = client.update_article(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_article" => {
-            let request = client.delete_article(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_article_draft" => {
-            let request = client
-                .retrieve_article_draft(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "stage_article_draft" => {
-            let request = client
-                .stage_article_draft(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "publish_article_draft" => {
-            let request = client
-                .publish_article_draft(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::PublishArticleDraftRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -1097,44 +2162,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_audience" => {
-            let request = client
-                .create_audience(args.body::<types::CreateAudienceRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_audience" => {
-            let request = client
-                .retrieve_audience(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_audience" => {
-            let request = client.update_audience(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateAudienceRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_audience" => {
-            let request = client.delete_audience(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_away_status_reasons" => {
             let request = client.list_away_status_reasons();
             let response = request
@@ -1145,14 +2172,6 @@ pub async fn call(
         }
         "list_brands" => {
             let request = client.list_brands();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_brand" => {
-            let request = client.retrieve_brand(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1186,26 +2205,766 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_call" => {
-            let request = client.show_call(args.required::<String>("path", "id")?);
+        "list_companies_for_a_contact" => {
+            let request = client
+                .list_companies_for_a_contact(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_call_recording" => {
+        "list_company_notes" => {
             let request = client
-                .show_call_recording(args.required::<String>("path", "id")?);
+                .list_company_notes(args.required::<String>("path", "company_id")?);
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_call_transcript" => {
+        "list_contact_activities" => {
+            let request = client.list_contact_activities();
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_contact_banners" => {
             let request = client
-                .show_call_transcript(args.required::<String>("path", "id")?);
+                .list_contact_banners(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_contact_merge_history" => {
+            let request = client
+                .list_contact_merge_history(args.required::<String>("path", "id")?);
+            let request = match args.optional::<String>("query", "cursor")? {
+                Some(value) => request.cursor(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args
+                .optional::<types::ListContactMergeHistoryOrder>("query", "order")?
+            {
+                Some(value) => request.order(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_contacts" => {
+            let request = client.list_contacts();
+            let request = match args.optional::<bool>("query", "include_merge_history")?
+            {
+                Some(value) => request.include_merge_history(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_content_import_sources" => {
+            let request = client.list_content_import_sources();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_content_snippets" => {
+            let request = client.list_content_snippets();
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_conversation_attributes" => {
+            let request = client.list_conversation_attributes();
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_conversations" => {
+            let request = client.list_conversations();
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_monitors")? {
+                Some(value) => request.include_monitors(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_scorecards")? {
+                Some(value) => request.include_scorecards(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_custom_object_instances" => {
+            let request = client
+                .list_custom_object_instances(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                );
+            let request = match args
+                .optional::<String>("query", "references_contact_id")?
+            {
+                Some(value) => request.references_contact_id(value),
+                None => request,
+            };
+            let request = match args
+                .optional::<String>("query", "references_conversation_id")?
+            {
+                Some(value) => request.references_conversation_id(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "external_id")? {
+                Some(value) => request.external_id(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_data_connector_execution_results" => {
+            let request = client
+                .list_data_connector_execution_results(
+                    args.required::<String>("path", "data_connector_id")?,
+                );
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args
+                .optional::<
+                    types::ListDataConnectorExecutionResultsSuccess,
+                >("query", "success")?
+            {
+                Some(value) => request.success(value),
+                None => request,
+            };
+            let request = match args
+                .optional::<
+                    types::ListDataConnectorExecutionResultsErrorType,
+                >("query", "error_type")?
+            {
+                Some(value) => request.error_type(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "start_ts")? {
+                Some(value) => request.start_ts(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "end_ts")? {
+                Some(value) => request.end_ts(value),
+                None => request,
+            };
+            let request = match args
+                .optional::<
+                    types::ListDataConnectorExecutionResultsIncludeBodies,
+                >("query", "include_bodies")?
+            {
+                Some(value) => request.include_bodies(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_data_connectors" => {
+            let request = client.list_data_connectors();
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_deleted_conversation_ids" => {
+            let request = client.list_deleted_conversation_ids();
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "order")? {
+                Some(value) => request.order(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_emails" => {
+            let request = client.list_emails();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_external_pages" => {
+            let request = client.list_external_pages();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_fin_capabilities" => {
+            let request = client
+                .list_fin_capabilities(args.body::<types::ListFinCapabilitiesBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_folders" => {
+            let request = client.list_folders();
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "parent_folder_id")? {
+                Some(value) => request.parent_folder_id(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_handling_events" => {
+            let request = client
+                .list_handling_events(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_help_center_redirects" => {
+            let request = client
+                .list_help_center_redirects(
+                    args.required::<String>("path", "help_center_id")?,
+                );
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_help_centers" => {
+            let request = client.list_help_centers();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_identity_verification_secrets" => {
+            let request = client.list_identity_verification_secrets();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_internal_articles" => {
+            let request = client.list_internal_articles();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_live_newsfeed_items" => {
+            let request = client
+                .list_live_newsfeed_items(args.required::<String>("path", "id")?);
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_macros" => {
+            let request = client.list_macros();
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "updated_since")? {
+                Some(value) => request.updated_since(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_news_items" => {
+            let request = client.list_news_items();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_newsfeeds" => {
+            let request = client.list_newsfeeds();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_notes" => {
+            let request = client.list_notes(args.required::<i64>("path", "id")?);
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_office_hours_exceptions" => {
+            let request = client
+                .list_office_hours_exceptions(
+                    args.required::<String>("path", "office_hours_schedule_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_office_hours_schedules" => {
+            let request = client.list_office_hours_schedules();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_segments" => {
+            let request = client.list_segments();
+            let request = match args.optional::<bool>("query", "include_count")? {
+                Some(value) => request.include_count(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_segments_for_a_contact" => {
+            let request = client
+                .list_segments_for_a_contact(
+                    args.required::<String>("path", "contact_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_side_conversations" => {
+            let request = client
+                .list_side_conversations(args.required::<String>("path", "id")?);
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_subscription_types" => {
+            let request = client.list_subscription_types();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_subscriptions_for_a_contact" => {
+            let request = client
+                .list_subscriptions_for_a_contact(
+                    args.required::<String>("path", "contact_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_tags" => {
+            let request = client.list_tags();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_tags_for_a_contact" => {
+            let request = client
+                .list_tags_for_a_contact(args.required::<String>("path", "contact_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_teams" => {
+            let request = client.list_teams();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_ticket_states" => {
+            let request = client.list_ticket_states();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_ticket_types" => {
+            let request = client.list_ticket_types();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "manage_conversation" => {
+            let request = client
+                .manage_conversation(args.required::<String>("path", "id")?);
+            let request = match args.optional_body::<types::ManageConversationBody>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "merge_contact" => {
+            let request = client
+                .merge_contact(args.body::<types::MergeContactsRequest>()?);
+            let request = match args.optional::<bool>("query", "include_merge_history")?
+            {
+                Some(value) => request.include_merge_history(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "merge_conversation" => {
+            let request = client
+                .merge_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::MergeConversationsRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "post_export_reporting_data_enqueue" => {
+            let request = client
+                .post_export_reporting_data_enqueue(
+                    args.body::<types::PostExportReportingDataEnqueueBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "preview_merge_contact" => {
+            let request = client
+                .preview_merge_contact(args.body::<types::MergePreviewRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "publish_article_draft" => {
+            let request = client
+                .publish_article_draft(args.required::<i64>("path", "id")?);
+            let request = match args
+                .optional_body::<types::PublishArticleDraftRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "redact_conversation" => {
+            let request = client.redact_conversation();
+            let request = match args.optional_body::<types::RedactConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "register_fin_voice_call" => {
+            let request = client
+                .register_fin_voice_call(
+                    args.body::<types::RegisterFinVoiceCallRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "reply_conversation" => {
+            let request = client
+                .reply_conversation(args.required::<String>("path", "id")?);
+            let request = match args.optional_body::<types::ReplyConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "reply_ticket" => {
+            let request = client
+                .reply_ticket(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ReplyTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "reply_to_fin" => {
+            let request = client.reply_to_fin(args.body::<types::ReplyToFinBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_a_company_by_id" => {
+            let request = client
+                .retrieve_a_company_by_id(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_admin" => {
+            let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_article" => {
+            let request = client.retrieve_article(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_article_draft" => {
+            let request = client
+                .retrieve_article_draft(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_article_version" => {
+            let request = client
+                .retrieve_article_version(
+                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let request = match args.optional::<String>("query", "locale")? {
+                Some(value) => request.locale(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_audience" => {
+            let request = client
+                .retrieve_audience(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_brand" => {
+            let request = client.retrieve_brand(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_collection" => {
+            let request = client
+                .retrieve_collection(args.required::<i64>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1244,12 +3003,28 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_or_update_company" => {
-            let request = client.create_or_update_company();
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
+        "retrieve_conversation" => {
+            let request = client
+                .retrieve_conversation(args.required::<i64>("path", "id")?);
+            let request = match args.optional::<String>("query", "display_as")? {
+                Some(value) => request.display_as(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_translations")? {
+                Some(value) => request.include_translations(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_email_history")?
             {
-                Some(value) => request.body(value),
+                Some(value) => request.include_email_history(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_monitors")? {
+                Some(value) => request.include_monitors(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_scorecards")? {
+                Some(value) => request.include_scorecards(value),
                 None => request,
             };
             let response = request
@@ -1258,10 +3033,53 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "bulk_update_companies" => {
+        "retrieve_data_connector" => {
             let request = client
-                .bulk_update_companies(
-                    args.body::<types::BulkUpdateCompaniesRequest>()?,
+                .retrieve_data_connector(args.required::<String>("path", "id")?);
+            let request = match args
+                .optional::<
+                    types::RetrieveDataConnectorStateVersion,
+                >("query", "state_version")?
+            {
+                Some(value) => request.state_version(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_email" => {
+            let request = client.retrieve_email(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_folder" => {
+            let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_help_center" => {
+            let request = client
+                .retrieve_help_center(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_help_center_redirect" => {
+            let request = client
+                .retrieve_help_center_redirect(
+                    args.required::<String>("path", "help_center_id")?,
+                    args.required::<String>("path", "id")?,
                 );
             let response = request
                 .send_with_response()
@@ -1269,10 +3087,61 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "bulk_create_companies" => {
+        "retrieve_internal_article" => {
             let request = client
-                .bulk_create_companies(
-                    args.body::<types::BulkCreateCompaniesRequest>()?,
+                .retrieve_internal_article(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_news_item" => {
+            let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_newsfeed" => {
+            let request = client
+                .retrieve_newsfeed(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_note" => {
+            let request = client.retrieve_note(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_segment" => {
+            let request = client
+                .retrieve_segment(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_team" => {
+            let request = client.retrieve_team(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_visitor_with_user_id" => {
+            let request = client
+                .retrieve_visitor_with_user_id(
+                    args.required::<String>("query", "user_id")?,
                 );
             let response = request
                 .send_with_response()
@@ -1280,10 +3149,10 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "bulk_delete_companies" => {
+        "retrieve_whats_app_message_status" => {
             let request = client
-                .bulk_delete_companies(
-                    args.body::<types::BulkDeleteCompaniesRequest>()?,
+                .retrieve_whats_app_message_status(
+                    args.required::<String>("query", "message_id")?,
                 );
             let response = request
                 .send_with_response()
@@ -1291,29 +3160,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_bulk_companies_job" => {
+        "run_fin_procedure" => {
             let request = client
-                .show_bulk_companies_job(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_all_companies" => {
-            let request = client.list_all_companies();
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "order")? {
-                Some(value) => request.order(value),
-                None => request,
-            };
+                .run_fin_procedure(
+                    args.required::<String>("path", "procedure_id")?,
+                    args.body::<types::RunFinProcedureBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1332,203 +3184,42 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
+        "search_activity_logs" => {
+            let request = client
+                .search_activity_logs(args.body::<types::SearchActivityLogsBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_articles" => {
+            let request = client.search_articles();
+            let request = match args.optional::<String>("query", "phrase")? {
+                Some(value) => request.phrase(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "state")? {
+                Some(value) => request.state(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "help_center_id")? {
+                Some(value) => request.help_center_id(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "highlight")? {
+                Some(value) => request.highlight(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
         "search_companies" => {
             let request = client
                 .search_companies(args.body::<types::CompanySearchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_company_notes" => {
-            let request = client
-                .list_company_notes(args.required::<String>("path", "company_id")?);
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_company_note" => {
-            let request = client
-                .create_company_note(
-                    args.required::<String>("path", "company_id")?,
-                    args.body::<types::CreateCompanyNoteBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_a_company_by_id" => {
-            let request = client
-                .retrieve_a_company_by_id(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_company" => {
-            let request = client.update_company(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_company" => {
-            let request = client.delete_company(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_attached_contacts" => {
-            let request = client
-                .list_attached_contacts(args.required::<String>("path", "id")?);
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_attached_segments_for_companies" => {
-            let request = client
-                .list_attached_segments_for_companies(
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_contacts" => {
-            let request = client.list_contacts();
-            let request = match args.optional::<bool>("query", "include_merge_history")?
-            {
-                Some(value) => request.include_merge_history(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_contact" => {
-            let request = client.create_contact();
-            let request = match args.optional_body::<types::CreateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_contact_activities" => {
-            let request = client.list_contact_activities();
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "bulk_update_contacts" => {
-            let request = client
-                .bulk_update_contacts(args.body::<types::BulkUpdateContactsRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "bulk_create_contacts" => {
-            let request = client
-                .bulk_create_contacts(args.body::<types::BulkCreateContactsRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "bulk_delete_contacts" => {
-            let request = client
-                .bulk_delete_contacts(args.body::<types::BulkDeleteContactsRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_bulk_update_contacts_job" => {
-            let request = client
-                .show_bulk_update_contacts_job(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_contact_by_external_id" => {
-            let request = client
-                .show_contact_by_external_id(
-                    args.required::<String>("path", "external_id")?,
-                );
-            let request = match args.optional::<bool>("query", "include_merge_history")?
-            {
-                Some(value) => request.include_merge_history(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "merge_contact" => {
-            let request = client
-                .merge_contact(args.body::<types::MergeContactsRequest>()?);
-            let request = match args.optional::<bool>("query", "include_merge_history")?
-            {
-                Some(value) => request.include_merge_history(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "preview_merge_contact" => {
-            let request = client
-                .preview_merge_contact(args.body::<types::MergePreviewRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1543,258 +3234,6 @@ pub async fn call(
                 Some(value) => request.include_merge_history(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_contact_from_a_company" => {
-            let request = client
-                .detach_contact_from_a_company(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_segments_for_a_contact" => {
-            let request = client
-                .list_segments_for_a_contact(
-                    args.required::<String>("path", "contact_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_subscriptions_for_a_contact" => {
-            let request = client
-                .list_subscriptions_for_a_contact(
-                    args.required::<String>("path", "contact_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_subscription_type_to_contact" => {
-            let request = client
-                .attach_subscription_type_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::AttachSubscriptionTypeToContactBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_subscription_type_to_contact" => {
-            let request = client
-                .detach_subscription_type_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_tags_for_a_contact" => {
-            let request = client
-                .list_tags_for_a_contact(args.required::<String>("path", "contact_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_contact" => {
-            let request = client
-                .attach_tag_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::AttachTagToContactBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_contact" => {
-            let request = client
-                .detach_tag_from_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_contact" => {
-            let request = client.show_contact(args.required::<String>("path", "id")?);
-            let request = match args.optional::<bool>("query", "include_merge_history")?
-            {
-                Some(value) => request.include_merge_history(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_contact" => {
-            let request = client.update_contact(args.required::<String>("path", "id")?);
-            let request = match args.optional::<bool>("query", "include_merge_history")?
-            {
-                Some(value) => request.include_merge_history(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_contact" => {
-            let request = client.delete_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "archive_contact" => {
-            let request = client.archive_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_contact_banners" => {
-            let request = client
-                .list_contact_banners(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "dismiss_contact_banner" => {
-            let request = client
-                .dismiss_contact_banner(
-                    args.required::<String>("path", "id")?,
-                    args.required::<String>("path", "view_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "block_contact" => {
-            let request = client.block_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_companies_for_a_contact" => {
-            let request = client
-                .list_companies_for_a_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_contact_to_a_company" => {
-            let request = client
-                .attach_contact_to_a_company(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::AttachContactToACompanyBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_contact_merge_history" => {
-            let request = client
-                .list_contact_merge_history(args.required::<String>("path", "id")?);
-            let request = match args.optional::<String>("query", "cursor")? {
-                Some(value) => request.cursor(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<types::ListContactMergeHistoryOrder>("query", "order")?
-            {
-                Some(value) => request.order(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_notes" => {
-            let request = client.list_notes(args.required::<i64>("path", "id")?);
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_note" => {
-            let request = client
-                .create_note(
-                    args.required::<i64>("path", "id")?,
-                    args.body::<types::CreateNoteBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "unarchive_contact" => {
-            let request = client
-                .unarchive_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "bulk_content_actions" => {
-            let request = client
-                .bulk_content_actions(args.body::<types::ContentBulkActionRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1913,243 +3352,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "list_content_snippets" => {
-            let request = client.list_content_snippets();
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_content_snippet" => {
-            let request = client
-                .create_content_snippet(
-                    args.body::<types::ContentSnippetCreateRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_content_snippet" => {
-            let request = client
-                .attach_tag_to_content_snippet(
-                    args.required::<String>("path", "content_snippet_id")?,
-                    args.body::<types::AttachTagToContentSnippetBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_content_snippet" => {
-            let request = client
-                .detach_tag_from_content_snippet(
-                    args.required::<String>("path", "content_snippet_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_content_snippet" => {
-            let request = client
-                .get_content_snippet(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_content_snippet" => {
-            let request = client
-                .update_content_snippet(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::ContentSnippetUpdateRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_content_snippet" => {
-            let request = client
-                .delete_content_snippet(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_conversations" => {
-            let request = client.list_conversations();
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_monitors")? {
-                Some(value) => request.include_monitors(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_scorecards")? {
-                Some(value) => request.include_scorecards(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_conversation" => {
-            let request = client
-                .create_conversation(args.body::<types::CreateConversationRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_conversation_attributes" => {
-            let request = client.list_conversation_attributes();
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_conversation_attribute" => {
-            let request = client
-                .create_conversation_attribute(
-                    args.body::<types::CreateConversationAttributeRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_conversation_attribute" => {
-            let request = client
-                .get_conversation_attribute(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_conversation_attribute" => {
-            let request = client
-                .update_conversation_attribute(
-                    args.required::<i64>("path", "id")?,
-                    args.body::<types::UpdateConversationAttributeRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_conversation_attribute" => {
-            let request = client
-                .delete_conversation_attribute(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_conversation_attribute_option" => {
-            let request = client
-                .create_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
-                    args.body::<types::CreateConversationAttributeOptionRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_conversation_attribute_option" => {
-            let request = client
-                .update_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
-                    args.required::<String>("path", "option_id")?,
-                    args.body::<types::UpdateConversationAttributeOptionRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_conversation_attribute_option" => {
-            let request = client
-                .delete_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
-                    args.required::<String>("path", "option_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_deleted_conversation_ids" => {
-            let request = client.list_deleted_conversation_ids();
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "order")? {
-                Some(value) => request.order(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "redact_conversation" => {
-            let request = client.redact_conversation();
-            let request = match args.optional_body::<types::RedactConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "search_conversations" => {
             let request = client
                 .search_conversations(args.body::<types::SearchRequest>()?);
@@ -2167,81 +3369,254 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "update_conversation_part" => {
-            let request = client
-                .update_conversation_part(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::UpdateConversationPartRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_contact_from_conversation" => {
-            let request = client
-                .detach_contact_from_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::DetachContactFromConversationRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_conversation" => {
-            let request = client
-                .attach_tag_to_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.body::<types::AttachTagToConversationBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_conversation" => {
-            let request = client
-                .detach_tag_from_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_conversation" => {
-            let request = client
-                .retrieve_conversation(args.required::<i64>("path", "id")?);
-            let request = match args.optional::<String>("query", "display_as")? {
-                Some(value) => request.display_as(value),
+        "search_internal_articles" => {
+            let request = client.search_internal_articles();
+            let request = match args.optional::<i64>("query", "folder_id")? {
+                Some(value) => request.folder_id(value),
                 None => request,
             };
-            let request = match args.optional::<bool>("query", "include_translations")? {
-                Some(value) => request.include_translations(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_email_history")?
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_tickets" => {
+            let request = client.search_tickets(args.body::<types::SearchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "set_away_admin" => {
+            let request = client
+                .set_away_admin(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::SetAwayAdminBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_bulk_companies_job" => {
+            let request = client
+                .show_bulk_companies_job(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_bulk_update_contacts_job" => {
+            let request = client
+                .show_bulk_update_contacts_job(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call" => {
+            let request = client.show_call(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call_recording" => {
+            let request = client
+                .show_call_recording(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call_transcript" => {
+            let request = client
+                .show_call_transcript(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_contact" => {
+            let request = client.show_contact(args.required::<String>("path", "id")?);
+            let request = match args.optional::<bool>("query", "include_merge_history")?
             {
-                Some(value) => request.include_email_history(value),
+                Some(value) => request.include_merge_history(value),
                 None => request,
             };
-            let request = match args.optional::<bool>("query", "include_monitors")? {
-                Some(value) => request.include_monitors(value),
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_contact_by_external_id" => {
+            let request = client
+                .show_contact_by_external_id(
+                    args.required::<String>("path", "external_id")?,
+                );
+            let request = match args.optional::<bool>("query", "include_merge_history")?
+            {
+                Some(value) => request.include_merge_history(value),
                 None => request,
             };
-            let request = match args.optional::<bool>("query", "include_scorecards")? {
-                Some(value) => request.include_scorecards(value),
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_data_connector_execution_result" => {
+            let request = client
+                .show_data_connector_execution_result(
+                    args.required::<String>("path", "data_connector_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "stage_article_draft" => {
+            let request = client
+                .stage_article_draft(args.required::<i64>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
+                Some(value) => request.body(value),
                 None => request,
             };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "start_fin_conversation" => {
+            let request = client
+                .start_fin_conversation(args.body::<types::StartFinConversationBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "submit_fin_csat" => {
+            let request = client
+                .submit_fin_csat(args.body::<types::SubmitFinCsatBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "unarchive_contact" => {
+            let request = client
+                .unarchive_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "unlink_conversation_from_ticket" => {
+            let request = client
+                .unlink_conversation_from_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_article" => {
+            let request = client.update_article(args.required::<i64>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_audience" => {
+            let request = client.update_audience(args.required::<String>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateAudienceRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_collection" => {
+            let request = client.update_collection(args.required::<i64>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_company" => {
+            let request = client.update_company(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_contact" => {
+            let request = client.update_contact(args.required::<String>("path", "id")?);
+            let request = match args.optional::<bool>("query", "include_merge_history")?
+            {
+                Some(value) => request.include_merge_history(value),
+                None => request,
+            };
+            let request = match args.optional_body::<types::UpdateContactRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_content_import_source" => {
+            let request = client
+                .update_content_import_source(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateContentImportSourceRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_content_snippet" => {
+            let request = client
+                .update_content_snippet(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ContentSnippetUpdateRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2266,24 +3641,11 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_conversation" => {
+        "update_conversation_attribute" => {
             let request = client
-                .delete_conversation(args.required::<i64>("path", "id")?);
-            let request = match args.optional::<bool>("query", "retain_metrics")? {
-                Some(value) => request.retain_metrics(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "convert_conversation_to_ticket" => {
-            let request = client
-                .convert_conversation_to_ticket(
+                .update_conversation_attribute(
                     args.required::<i64>("path", "id")?,
-                    args.body::<types::ConvertConversationToTicketRequest>()?,
+                    args.body::<types::UpdateConversationAttributeRequest>()?,
                 );
             let response = request
                 .send_with_response()
@@ -2291,196 +3653,25 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "attach_contact_to_conversation" => {
+        "update_conversation_attribute_option" => {
             let request = client
-                .attach_contact_to_conversation(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::AttachContactToConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_conversation_attribute_option(
+                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "option_id")?,
+                    args.body::<types::UpdateConversationAttributeOptionRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "list_handling_events" => {
+        "update_conversation_part" => {
             let request = client
-                .list_handling_events(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "merge_conversation" => {
-            let request = client
-                .merge_conversation(
+                .update_conversation_part(
+                    args.required::<String>("path", "conversation_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::MergeConversationsRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "manage_conversation" => {
-            let request = client
-                .manage_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ManageConversationBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "reply_conversation" => {
-            let request = client
-                .reply_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ReplyConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_side_conversations" => {
-            let request = client
-                .list_side_conversations(args.required::<String>("path", "id")?);
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_custom_object_instances" => {
-            let request = client
-                .list_custom_object_instances(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                );
-            let request = match args
-                .optional::<String>("query", "references_contact_id")?
-            {
-                Some(value) => request.references_contact_id(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<String>("query", "references_conversation_id")?
-            {
-                Some(value) => request.references_conversation_id(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "external_id")? {
-                Some(value) => request.external_id(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_custom_object_instances" => {
-            let request = client
-                .create_custom_object_instances(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                );
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_custom_object_instances_by_id" => {
-            let request = client
-                .delete_custom_object_instances_by_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("query", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_custom_object_instances_by_id" => {
-            let request = client
-                .get_custom_object_instances_by_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_custom_object_instances_by_external_id" => {
-            let request = client
-                .delete_custom_object_instances_by_external_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_attributes" => {
-            let request = client.lis_data_attributes();
-            let request = match args
-                .optional::<types::LisDataAttributesModel>("query", "model")?
-            {
-                Some(value) => request.model(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_attribute" => {
-            let request = client
-                .create_data_attribute(
-                    args.body::<types::CreateDataAttributeRequest>()?,
+                    args.body::<types::UpdateConversationPartRequest>()?,
                 );
             let response = request
                 .send_with_response()
@@ -2503,122 +3694,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "list_data_connectors" => {
-            let request = client.list_data_connectors();
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_connector" => {
-            let request = client
-                .create_data_connector(
-                    args.body::<types::CreateDataConnectorRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_data_connector_execution_results" => {
-            let request = client
-                .list_data_connector_execution_results(
-                    args.required::<String>("path", "data_connector_id")?,
-                );
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<
-                    types::ListDataConnectorExecutionResultsSuccess,
-                >("query", "success")?
-            {
-                Some(value) => request.success(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<
-                    types::ListDataConnectorExecutionResultsErrorType,
-                >("query", "error_type")?
-            {
-                Some(value) => request.error_type(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "start_ts")? {
-                Some(value) => request.start_ts(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "end_ts")? {
-                Some(value) => request.end_ts(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<
-                    types::ListDataConnectorExecutionResultsIncludeBodies,
-                >("query", "include_bodies")?
-            {
-                Some(value) => request.include_bodies(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_data_connector_execution_result" => {
-            let request = client
-                .show_data_connector_execution_result(
-                    args.required::<String>("path", "data_connector_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_data_connector" => {
-            let request = client
-                .retrieve_data_connector(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional::<
-                    types::RetrieveDataConnectorStateVersion,
-                >("query", "state_version")?
-            {
-                Some(value) => request.state_version(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_data_connector" => {
-            let request = client
-                .delete_data_connector(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "update_data_connector" => {
             let request = client
                 .update_data_connector(args.required::<String>("path", "id")?);
@@ -2634,328 +3709,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "download_data_export" => {
+        "update_external_page" => {
             let request = client
-                .download_data_export(
-                    args.required::<String>("path", "job_identifier")?,
+                .update_external_page(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateExternalPageRequest>()?,
                 );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_download_reporting_data_by_job_identifier" => {
-            let request = client
-                .get_download_reporting_data_by_job_identifier(
-                    args
-                        .required::<
-                            types::GetDownloadReportingDataByJobIdentifierAccept,
-                        >("header", "Accept")?,
-                    args.required::<String>("query", "app_id")?,
-                    args.required::<String>("path", "job_identifier")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "upload_ecommerce_catalog" => {
-            let request = client
-                .upload_ecommerce_catalog(args.required::<String>("path", "id")?);
-            let request = match Some(types::UploadEcommerceCatalogBody {
-                catalog: Some(args.file_part("catalog")),
-                finalize: args
-                    .optional_form_part::<
-                        types::UploadEcommerceCatalogBodyFinalize,
-                    >("finalize")?,
-                import_job_id: args.optional_form_part::<String>("import_job_id")?,
-                part_number: args.optional_form_part::<i64>("part_number")?,
-            }) {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_emails" => {
-            let request = client.list_emails();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_email" => {
-            let request = client.retrieve_email(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_events" => {
-            let request = client
-                .lis_data_events(
-                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
-                    args.required::<String>("query", "type")?,
-                );
-            let request = match args.optional::<bool>("query", "summary")? {
-                Some(value) => request.summary(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_event" => {
-            let request = client.create_data_event();
-            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "data_event_summaries" => {
-            let request = client.data_event_summaries();
-            let request = match args
-                .optional_body::<types::CreateDataEventSummariesRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "cancel_data_export" => {
-            let request = client
-                .cancel_data_export(args.required::<String>("path", "job_identifier")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_export" => {
-            let request = client
-                .create_data_export(args.body::<types::CreateDataExportsRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_data_export" => {
-            let request = client
-                .get_data_export(args.required::<String>("path", "job_identifier")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "post_export_reporting_data_enqueue" => {
-            let request = client
-                .post_export_reporting_data_enqueue(
-                    args.body::<types::PostExportReportingDataEnqueueBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_export_reporting_data_get_datasets" => {
-            let request = client.get_export_reporting_data_get_datasets();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_export_reporting_data_by_job_identifier" => {
-            let request = client
-                .get_export_reporting_data_by_job_identifier(
-                    args.required::<String>("query", "app_id")?,
-                    args.required::<String>("query", "client_id")?,
-                    args.required::<String>("path", "job_identifier")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "export_workflow" => {
-            let request = client.export_workflow(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "ask_fin" => {
-            let request = client.ask_fin(args.body::<types::AskFinBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_fin_capabilities" => {
-            let request = client
-                .list_fin_capabilities(args.body::<types::ListFinCapabilitiesBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "submit_fin_csat" => {
-            let request = client
-                .submit_fin_csat(args.body::<types::SubmitFinCsatBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "escalate_fin_conversation" => {
-            let request = client
-                .escalate_fin_conversation(
-                    args.body::<types::EscalateFinConversationBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "run_fin_procedure" => {
-            let request = client
-                .run_fin_procedure(
-                    args.required::<String>("path", "procedure_id")?,
-                    args.body::<types::RunFinProcedureBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "reply_to_fin" => {
-            let request = client.reply_to_fin(args.body::<types::ReplyToFinBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "start_fin_conversation" => {
-            let request = client
-                .start_fin_conversation(args.body::<types::StartFinConversationBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_fin_voice_call_by_id" => {
-            let request = client
-                .collect_fin_voice_call_by_id(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_fin_voice_calls_by_conversation_id" => {
-            let request = client
-                .collect_fin_voice_calls_by_conversation_id(
-                    args.required::<String>("path", "conversation_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_fin_voice_call_by_external_id" => {
-            let request = client
-                .collect_fin_voice_call_by_external_id(
-                    args.required::<String>("path", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_fin_voice_call_by_phone_number" => {
-            let request = client
-                .collect_fin_voice_call_by_phone_number(
-                    args.required::<String>("path", "phone_number")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "register_fin_voice_call" => {
-            let request = client
-                .register_fin_voice_call(
-                    args.body::<types::RegisterFinVoiceCallRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_folders" => {
-            let request = client.list_folders();
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "parent_folder_id")? {
-                Some(value) => request.parent_folder_id(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_folder" => {
-            let request = client.create_folder(args.body::<types::CreateFolderBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_folder" => {
-            let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2968,180 +3727,6 @@ pub async fn call(
                     args.required::<i64>("path", "id")?,
                     args.body::<types::UpdateFolderBody>()?,
                 );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_folder" => {
-            let request = client.delete_folder(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_all_collections" => {
-            let request = client.list_all_collections();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_collection" => {
-            let request = client
-                .create_collection(args.body::<types::CreateCollectionRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_collection" => {
-            let request = client
-                .retrieve_collection(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_collection" => {
-            let request = client.update_collection(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_collection" => {
-            let request = client.delete_collection(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_help_centers" => {
-            let request = client.list_help_centers();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_help_center_redirects" => {
-            let request = client
-                .list_help_center_redirects(
-                    args.required::<String>("path", "help_center_id")?,
-                );
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_help_center_redirect" => {
-            let request = client
-                .create_help_center_redirect(
-                    args.required::<String>("path", "help_center_id")?,
-                    args.body::<types::CreateHelpCenterRedirectRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_help_center_redirect" => {
-            let request = client
-                .retrieve_help_center_redirect(
-                    args.required::<String>("path", "help_center_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_help_center_redirect" => {
-            let request = client
-                .delete_help_center_redirect(
-                    args.required::<String>("path", "help_center_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_help_center" => {
-            let request = client
-                .retrieve_help_center(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_internal_articles" => {
-            let request = client.list_internal_articles();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_internal_article" => {
-            let request = client
-                .create_internal_article(
-                    args.body::<types::CreateInternalArticleRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_internal_articles" => {
-            let request = client.search_internal_articles();
-            let request = match args.optional::<i64>("query", "folder_id")? {
-                Some(value) => request.folder_id(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_internal_article" => {
-            let request = client
-                .retrieve_internal_article(args.required::<i64>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3163,296 +3748,11 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_internal_article" => {
-            let request = client
-                .delete_internal_article(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_internal_article" => {
-            let request = client
-                .attach_tag_to_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
-                    args.body::<types::AttachTagToInternalArticleBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_internal_article" => {
-            let request = client
-                .detach_tag_from_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "jobs_status" => {
-            let request = client.jobs_status(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_macros" => {
-            let request = client.list_macros();
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "updated_since")? {
-                Some(value) => request.updated_since(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_macro" => {
-            let request = client.get_macro(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "identify_admin" => {
-            let request = client.identify_admin();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_message" => {
-            let request = client.create_message();
-            let request = match args.optional_body::<types::CreateMessageRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_whats_app_message_status" => {
-            let request = client
-                .get_whats_app_message_status(
-                    args.required::<String>("query", "ruleset_id")?,
-                );
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_whats_app_message_status" => {
-            let request = client
-                .retrieve_whats_app_message_status(
-                    args.required::<String>("query", "message_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_news_items" => {
-            let request = client.list_news_items();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_news_item" => {
-            let request = client
-                .create_news_item(args.body::<types::NewsItemRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_news_item" => {
-            let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "update_news_item" => {
             let request = client
                 .update_news_item(
                     args.required::<i64>("path", "id")?,
                     args.body::<types::NewsItemRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_news_item" => {
-            let request = client.delete_news_item(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_newsfeeds" => {
-            let request = client.list_newsfeeds();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_newsfeed" => {
-            let request = client
-                .retrieve_newsfeed(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_live_newsfeed_items" => {
-            let request = client
-                .list_live_newsfeed_items(args.required::<String>("path", "id")?);
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_office_hours_schedules" => {
-            let request = client.list_office_hours_schedules();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_office_hours_schedule" => {
-            let request = client
-                .create_office_hours_schedule(
-                    args.body::<types::CreateOfficeHoursScheduleRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_office_hours_schedule" => {
-            let request = client
-                .get_office_hours_schedule(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_office_hours_schedule" => {
-            let request = client
-                .update_office_hours_schedule(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateOfficeHoursScheduleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_office_hours_schedule" => {
-            let request = client
-                .delete_office_hours_schedule(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_office_hours_exceptions" => {
-            let request = client
-                .list_office_hours_exceptions(
-                    args.required::<String>("path", "office_hours_schedule_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_office_hours_exception" => {
-            let request = client
-                .create_office_hours_exception(
-                    args.required::<String>("path", "office_hours_schedule_id")?,
-                    args.body::<types::CreateOfficeHoursExceptionRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_office_hours_exception" => {
-            let request = client
-                .get_office_hours_exception(
-                    args.required::<String>("path", "office_hours_schedule_id")?,
-                    args.required::<String>("path", "id")?,
                 );
             let response = request
                 .send_with_response()
@@ -3478,144 +3778,15 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_office_hours_exception" => {
+        "update_office_hours_schedule" => {
             let request = client
-                .delete_office_hours_exception(
-                    args.required::<String>("path", "office_hours_schedule_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_phone_switch" => {
-            let request = client
-                .create_phone_switch(args.body::<types::CreatePhoneSwitchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_procedure_agent_input" => {
-            let request = client
-                .collect_procedure_agent_input(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.body::<types::CollectAgentInputRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_identity_verification_secrets" => {
-            let request = client.list_identity_verification_secrets();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_identity_verification_secret" => {
-            let request = client
-                .create_identity_verification_secret(
-                    args.body::<types::CreateIdentityVerificationSecretRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_identity_verification_secret" => {
-            let request = client
-                .delete_identity_verification_secret(
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_segments" => {
-            let request = client.list_segments();
-            let request = match args.optional::<bool>("query", "include_count")? {
-                Some(value) => request.include_count(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_segment" => {
-            let request = client
-                .retrieve_segment(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_subscription_types" => {
-            let request = client.list_subscription_types();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_tags" => {
-            let request = client.list_tags();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_tag" => {
-            let request = client.create_tag();
-            let request = match args.optional_body::<types::CreateTagBody>()? {
+                .update_office_hours_schedule(args.required::<String>("path", "id")?);
+            let request = match args
+                .optional_body::<types::UpdateOfficeHoursScheduleRequest>()?
+            {
                 Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "find_tag" => {
-            let request = client.find_tag(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_tag" => {
-            let request = client.delete_tag(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_teams" => {
-            let request = client.list_teams();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_team" => {
-            let request = client.retrieve_team(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3634,46 +3805,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "get_team_metrics" => {
-            let request = client
-                .get_team_metrics(args.required::<String>("path", "team_id")?);
-            let request = match args.optional::<i64>("query", "idle_threshold")? {
-                Some(value) => request.idle_threshold(value),
+        "update_ticket" => {
+            let request = client.update_ticket(args.required::<String>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateTicketBody>()? {
+                Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_ticket_states" => {
-            let request = client.list_ticket_states();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_ticket_types" => {
-            let request = client.list_ticket_types();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_ticket_type" => {
-            let request = client
-                .create_ticket_type(args.body::<types::CreateTicketTypeRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_ticket_type" => {
-            let request = client.get_ticket_type(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3687,18 +3824,6 @@ pub async fn call(
                 Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_ticket_type_attribute" => {
-            let request = client
-                .create_ticket_type_attribute(
-                    args.required::<String>("path", "ticket_type_id")?,
-                    args.body::<types::CreateTicketTypeAttributeRequest>()?,
-                );
             let response = request
                 .send_with_response()
                 .await
@@ -3723,143 +3848,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_ticket" => {
-            let request = client.create_ticket(args.body::<types::CreateTicketBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "enqueue_create_ticket" => {
-            let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_tickets" => {
-            let request = client.search_tickets(args.body::<types::SearchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_ticket" => {
-            let request = client.get_ticket(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_ticket" => {
-            let request = client.update_ticket(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateTicketBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_ticket" => {
-            let request = client.delete_ticket(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "reply_ticket" => {
-            let request = client
-                .reply_ticket(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::ReplyTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "change_ticket_type" => {
-            let request = client
-                .change_ticket_type(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::ChangeTicketTypeRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "link_conversation_to_ticket" => {
-            let request = client
-                .link_conversation_to_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::LinkConversationToTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "unlink_conversation_from_ticket" => {
-            let request = client
-                .unlink_conversation_from_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_ticket" => {
-            let request = client
-                .attach_tag_to_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_ticket" => {
-            let request = client
-                .detach_tag_from_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_visitor_with_user_id" => {
-            let request = client
-                .retrieve_visitor_with_user_id(
-                    args.required::<String>("query", "user_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "update_visitor" => {
             let request = client.update_visitor();
             let request = match args.optional_body::<types::UpdateVisitorRequest>()? {
@@ -3872,9 +3860,21 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "convert_visitor" => {
+        "upload_ecommerce_catalog" => {
             let request = client
-                .convert_visitor(args.body::<types::ConvertVisitorRequest>()?);
+                .upload_ecommerce_catalog(args.required::<String>("path", "id")?);
+            let request = match Some(types::UploadEcommerceCatalogBody {
+                catalog: Some(args.file_part("catalog")),
+                finalize: args
+                    .optional_form_part::<
+                        types::UploadEcommerceCatalogBodyFinalize,
+                    >("finalize")?,
+                import_job_id: args.optional_form_part::<String>("import_job_id")?,
+                part_number: args.optional_form_part::<i64>("part_number")?,
+            }) {
+                Some(value) => request.body(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await

@@ -7,139 +7,221 @@ use crate::{Args, CallFailure, Called, Roundtrip};
 /// `None` when the operation has no JSON success response.
 pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
     match operation {
-        "list_admins" => Some(crate::roundtrip::<types::AdminList>(body)),
+        "archive_contact" => Some(crate::roundtrip::<types::ContactArchived>(body)),
+        "attach_contact_to_a_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "attach_contact_to_conversation" => {
+            Some(crate::roundtrip::<types::Conversation>(body))
+        }
+        "attach_subscription_type_to_contact" => {
+            Some(crate::roundtrip::<types::SubscriptionType>(body))
+        }
+        "attach_tag_to_contact" => Some(crate::roundtrip::<types::Tag>(body)),
+        "attach_tag_to_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
+        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
+        "block_contact" => Some(crate::roundtrip::<types::ContactBlocked>(body)),
+        "cancel_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "change_ticket_type" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "collect_fin_voice_call_by_external_id" => {
+            Some(crate::roundtrip::<types::AiCallResponse>(body))
+        }
+        "collect_fin_voice_call_by_id" => {
+            Some(crate::roundtrip::<types::AiCallResponse>(body))
+        }
+        "collect_fin_voice_calls_by_conversation_id" => {
+            Some(crate::roundtrip::<Vec<types::AiCallResponse>>(body))
+        }
+        "convert_conversation_to_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "convert_visitor" => Some(crate::roundtrip::<types::Contact>(body)),
+        "create_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "create_company_note" => Some(crate::roundtrip::<types::Note>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
+        }
+        "create_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
+        "create_conversation" => {
+            Some(crate::roundtrip::<types::CreateConversationResponse>(body))
+        }
+        "create_custom_object_instances" => {
+            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        }
+        "create_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
+        "create_data_connector" => {
+            Some(crate::roundtrip::<types::DataConnectorDetail>(body))
+        }
+        "create_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "create_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "create_folder" => Some(crate::roundtrip::<types::Folder>(body)),
+        "create_internal_article" => {
+            Some(crate::roundtrip::<types::InternalArticle>(body))
+        }
+        "create_message" => Some(crate::roundtrip::<types::Message>(body)),
+        "create_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
+        "create_note" => Some(crate::roundtrip::<types::Note>(body)),
+        "create_or_update_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "create_phone_switch" => Some(crate::roundtrip::<types::PhoneSwitch>(body)),
+        "create_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
+        "create_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "create_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
+        "create_ticket_type_attribute" => {
+            Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
+        }
+        "delete_article" => Some(crate::roundtrip::<types::DeletedArticleObject>(body)),
+        "delete_collection" => {
+            Some(crate::roundtrip::<types::DeletedCollectionObject>(body))
+        }
+        "delete_company" => Some(crate::roundtrip::<types::DeletedCompanyObject>(body)),
+        "delete_contact" => Some(crate::roundtrip::<types::ContactDeleted>(body)),
+        "delete_conversation" => {
+            Some(crate::roundtrip::<types::ConversationDeleted>(body))
+        }
+        "delete_custom_object_instances_by_external_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
+        }
+        "delete_custom_object_instances_by_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
+        }
+        "delete_data_connector" => {
+            Some(crate::roundtrip::<types::DeletedDataConnectorObject>(body))
+        }
+        "delete_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "delete_folder" => Some(crate::roundtrip::<types::DeletedFolderObject>(body)),
+        "delete_internal_article" => {
+            Some(crate::roundtrip::<types::DeletedInternalArticleObject>(body))
+        }
+        "delete_news_item" => Some(crate::roundtrip::<types::DeletedObject>(body)),
+        "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
+        "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "detach_contact_from_conversation" => {
+            Some(crate::roundtrip::<types::Conversation>(body))
+        }
+        "detach_subscription_type_to_contact" => {
+            Some(crate::roundtrip::<types::SubscriptionType>(body))
+        }
+        "detach_tag_from_contact" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
+        "enqueue_create_ticket" => Some(crate::roundtrip::<types::Jobs>(body)),
+        "export_workflow" => Some(crate::roundtrip::<types::WorkflowExport>(body)),
+        "find_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
+        "get_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
+        }
+        "get_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
+        "get_custom_object_instances_by_external_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        }
+        "get_custom_object_instances_by_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        }
+        "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "get_export_reporting_data_by_job_identifier" => {
+            Some(
+                crate::roundtrip::<
+                    types::GetExportReportingDataByJobIdentifierResponse,
+                >(body),
+            )
+        }
+        "get_export_reporting_data_get_datasets" => {
+            Some(
+                crate::roundtrip::<
+                    types::GetExportReportingDataGetDatasetsResponse,
+                >(body),
+            )
+        }
+        "get_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "get_macro" => Some(crate::roundtrip::<types::Macro>(body)),
+        "get_team_metrics" => Some(crate::roundtrip::<types::TeamMetricList>(body)),
+        "get_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "get_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
+        "get_whats_app_message_status" => {
+            Some(crate::roundtrip::<types::WhatsappMessageStatusList>(body))
+        }
+        "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
+        "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
+        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
+        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_activity_log_event_types" => {
             Some(crate::roundtrip::<types::ActivityLogEventTypeList>(body))
         }
         "list_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
-        "search_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
-        "retrieve_admin" => Some(crate::roundtrip::<types::Admin>(body)),
-        "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
-        "list_content_import_sources" => {
-            Some(crate::roundtrip::<types::ContentImportSourcesList>(body))
-        }
-        "create_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "get_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "update_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "list_external_pages" => Some(crate::roundtrip::<types::ExternalPagesList>(body)),
-        "create_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "get_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "update_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "delete_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "list_articles" => Some(crate::roundtrip::<types::ArticleList>(body)),
-        "create_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "search_articles" => Some(crate::roundtrip::<types::ArticleSearchResponse>(body)),
-        "retrieve_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "update_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "delete_article" => Some(crate::roundtrip::<types::DeletedArticleObject>(body)),
-        "list_away_status_reasons" => {
-            Some(crate::roundtrip::<Vec<types::AwayStatusReason>>(body))
-        }
-        "list_brands" => Some(crate::roundtrip::<types::BrandList>(body)),
-        "retrieve_brand" => Some(crate::roundtrip::<types::Brand>(body)),
-        "list_calls" => Some(crate::roundtrip::<types::CallList>(body)),
-        "list_calls_with_transcripts" => {
-            Some(crate::roundtrip::<types::ListCallsWithTranscriptsResponse>(body))
-        }
-        "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "retrieve_company" => Some(crate::roundtrip::<types::CompanyList>(body)),
-        "create_or_update_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "list_admins" => Some(crate::roundtrip::<types::AdminList>(body)),
+        "list_all_collections" => Some(crate::roundtrip::<types::CollectionList>(body)),
         "list_all_companies" => Some(crate::roundtrip::<types::CompanyList>(body)),
-        "scroll_over_all_companies" => {
-            Some(crate::roundtrip::<types::CompanyScroll>(body))
-        }
-        "list_company_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
-        "create_company_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "retrieve_a_company_by_id" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "delete_company" => Some(crate::roundtrip::<types::DeletedCompanyObject>(body)),
+        "list_articles" => Some(crate::roundtrip::<types::ArticleList>(body)),
         "list_attached_contacts" => {
             Some(crate::roundtrip::<types::CompanyAttachedContacts>(body))
         }
         "list_attached_segments_for_companies" => {
             Some(crate::roundtrip::<types::CompanyAttachedSegments>(body))
         }
-        "list_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
-        "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+        "list_away_status_reasons" => {
+            Some(crate::roundtrip::<Vec<types::AwayStatusReason>>(body))
         }
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
-        "search_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
-        "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "list_segments_for_a_contact" => {
-            Some(crate::roundtrip::<types::ContactSegments>(body))
+        "list_brands" => Some(crate::roundtrip::<types::BrandList>(body)),
+        "list_calls" => Some(crate::roundtrip::<types::CallList>(body)),
+        "list_calls_with_transcripts" => {
+            Some(crate::roundtrip::<types::ListCallsWithTranscriptsResponse>(body))
         }
-        "list_subscriptions_for_a_contact" => {
-            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
-        }
-        "attach_subscription_type_to_contact" => {
-            Some(crate::roundtrip::<types::SubscriptionType>(body))
-        }
-        "detach_subscription_type_to_contact" => {
-            Some(crate::roundtrip::<types::SubscriptionType>(body))
-        }
-        "list_tags_for_a_contact" => Some(crate::roundtrip::<types::TagList>(body)),
-        "attach_tag_to_contact" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_contact" => Some(crate::roundtrip::<types::Tag>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
-        "delete_contact" => Some(crate::roundtrip::<types::ContactDeleted>(body)),
-        "archive_contact" => Some(crate::roundtrip::<types::ContactArchived>(body)),
-        "block_contact" => Some(crate::roundtrip::<types::ContactBlocked>(body)),
         "list_companies_for_a_contact" => {
             Some(crate::roundtrip::<types::ContactAttachedCompanies>(body))
         }
-        "attach_contact_to_a_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "list_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
-        "create_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "unarchive_contact" => Some(crate::roundtrip::<types::ContactUnarchived>(body)),
+        "list_company_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
+        "list_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
+        "list_content_import_sources" => {
+            Some(crate::roundtrip::<types::ContentImportSourcesList>(body))
+        }
         "list_content_snippets" => {
             Some(crate::roundtrip::<types::ContentSnippetList>(body))
         }
-        "create_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
-        "get_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
-        "update_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
         "list_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
-        "create_conversation" => {
-            Some(crate::roundtrip::<types::CreateConversationResponse>(body))
+        "list_data_connector_execution_results" => {
+            Some(crate::roundtrip::<types::DataConnectorExecutionResultList>(body))
+        }
+        "list_data_connectors" => {
+            Some(crate::roundtrip::<types::DataConnectorList>(body))
         }
         "list_deleted_conversation_ids" => {
             Some(crate::roundtrip::<types::DeletedConversationList>(body))
         }
-        "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "search_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
-        "update_conversation_part" => {
-            Some(crate::roundtrip::<types::ConversationPart>(body))
-        }
-        "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
-        }
-        "attach_tag_to_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
-        "retrieve_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "update_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "delete_conversation" => {
-            Some(crate::roundtrip::<types::ConversationDeleted>(body))
-        }
-        "convert_conversation_to_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
-        }
+        "list_emails" => Some(crate::roundtrip::<types::EmailList>(body)),
+        "list_external_pages" => Some(crate::roundtrip::<types::ExternalPagesList>(body)),
+        "list_folders" => Some(crate::roundtrip::<types::ListFoldersResponse>(body)),
         "list_handling_events" => {
             Some(crate::roundtrip::<types::HandlingEventList>(body))
         }
-        "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "reply_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "list_help_centers" => Some(crate::roundtrip::<types::HelpCenterList>(body)),
+        "list_internal_articles" => {
+            Some(crate::roundtrip::<types::InternalArticleList>(body))
+        }
+        "list_live_newsfeed_items" => {
+            Some(crate::roundtrip::<types::PaginatedResponse>(body))
+        }
+        "list_macros" => Some(crate::roundtrip::<types::MacroList>(body)),
+        "list_news_items" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
+        "list_newsfeeds" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
+        "list_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
+        "list_segments" => Some(crate::roundtrip::<types::SegmentList>(body)),
+        "list_segments_for_a_contact" => {
+            Some(crate::roundtrip::<types::ContactSegments>(body))
+        }
         "list_side_conversations" => {
             Some(crate::roundtrip::<types::SideConversationList>(body))
         }
+        "list_subscription_types" => {
+            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
+        }
+        "list_subscriptions_for_a_contact" => {
+            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
+        }
+        "list_tags" => Some(crate::roundtrip::<types::TagList>(body)),
+        "list_tags_for_a_contact" => Some(crate::roundtrip::<types::TagList>(body)),
+        "list_teams" => Some(crate::roundtrip::<types::TeamList>(body)),
+        "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
+        "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
+        "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
         "notify_attribute_collected" => {
             Some(crate::roundtrip::<types::CustomChannelNotificationResponse>(body))
         }
@@ -152,171 +234,89 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "notify_quick_reply_selected" => {
             Some(crate::roundtrip::<types::CustomChannelNotificationResponse>(body))
         }
-        "get_custom_object_instances_by_external_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        "post_export_reporting_data_enqueue" => {
+            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
         }
-        "create_custom_object_instances" => {
-            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "register_fin_voice_call" => {
+            Some(crate::roundtrip::<types::AiCallResponse>(body))
         }
-        "delete_custom_object_instances_by_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
-        }
-        "get_custom_object_instances_by_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
-        }
-        "delete_custom_object_instances_by_external_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
-        }
-        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
-        "create_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
-        "update_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
-        "list_data_connectors" => {
-            Some(crate::roundtrip::<types::DataConnectorList>(body))
-        }
-        "create_data_connector" => {
+        "reply_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "reply_ticket" => Some(crate::roundtrip::<types::TicketReply>(body)),
+        "retrieve_a_company_by_id" => Some(crate::roundtrip::<types::Company>(body)),
+        "retrieve_admin" => Some(crate::roundtrip::<types::Admin>(body)),
+        "retrieve_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "retrieve_brand" => Some(crate::roundtrip::<types::Brand>(body)),
+        "retrieve_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "retrieve_company" => Some(crate::roundtrip::<types::CompanyList>(body)),
+        "retrieve_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "retrieve_data_connector" => {
             Some(crate::roundtrip::<types::DataConnectorDetail>(body))
         }
-        "list_data_connector_execution_results" => {
-            Some(crate::roundtrip::<types::DataConnectorExecutionResultList>(body))
+        "retrieve_email" => Some(crate::roundtrip::<types::EmailSetting>(body)),
+        "retrieve_folder" => Some(crate::roundtrip::<types::Folder>(body)),
+        "retrieve_help_center" => Some(crate::roundtrip::<types::HelpCenter>(body)),
+        "retrieve_internal_article" => {
+            Some(crate::roundtrip::<types::InternalArticle>(body))
+        }
+        "retrieve_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
+        "retrieve_newsfeed" => Some(crate::roundtrip::<types::Newsfeed>(body)),
+        "retrieve_note" => Some(crate::roundtrip::<types::Note>(body)),
+        "retrieve_segment" => Some(crate::roundtrip::<types::Segment>(body)),
+        "retrieve_team" => Some(crate::roundtrip::<types::Team>(body)),
+        "retrieve_visitor_with_user_id" => Some(crate::roundtrip::<types::Visitor>(body)),
+        "retrieve_whats_app_message_status" => {
+            Some(crate::roundtrip::<types::WhatsappMessageStatus>(body))
+        }
+        "scroll_over_all_companies" => {
+            Some(crate::roundtrip::<types::CompanyScroll>(body))
+        }
+        "search_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
+        "search_articles" => Some(crate::roundtrip::<types::ArticleSearchResponse>(body)),
+        "search_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
+        "search_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "search_internal_articles" => {
+            Some(crate::roundtrip::<types::InternalArticleSearchResponse>(body))
+        }
+        "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
+        "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
+        "show_call" => Some(crate::roundtrip::<types::Call>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact_by_external_id" => {
+            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
         }
         "show_data_connector_execution_result" => {
             Some(crate::roundtrip::<types::DataConnectorExecutionResult>(body))
         }
-        "retrieve_data_connector" => {
-            Some(crate::roundtrip::<types::DataConnectorDetail>(body))
+        "unarchive_contact" => Some(crate::roundtrip::<types::ContactUnarchived>(body)),
+        "update_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "update_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
-        "delete_data_connector" => {
-            Some(crate::roundtrip::<types::DeletedDataConnectorObject>(body))
+        "update_content_snippet" => Some(crate::roundtrip::<types::ContentSnippet>(body)),
+        "update_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "update_conversation_part" => {
+            Some(crate::roundtrip::<types::ConversationPart>(body))
         }
+        "update_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
         "update_data_connector" => {
             Some(crate::roundtrip::<types::DataConnectorDetail>(body))
         }
-        "list_emails" => Some(crate::roundtrip::<types::EmailList>(body)),
-        "retrieve_email" => Some(crate::roundtrip::<types::EmailSetting>(body)),
-        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
-        "cancel_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
-        "create_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
-        "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
-        "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
-        }
-        "get_export_reporting_data_get_datasets" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataGetDatasetsResponse,
-                >(body),
-            )
-        }
-        "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
-        }
-        "export_workflow" => Some(crate::roundtrip::<types::WorkflowExport>(body)),
-        "collect_fin_voice_call_by_id" => {
-            Some(crate::roundtrip::<types::AiCallResponse>(body))
-        }
-        "collect_fin_voice_calls_by_conversation_id" => {
-            Some(crate::roundtrip::<Vec<types::AiCallResponse>>(body))
-        }
-        "collect_fin_voice_call_by_external_id" => {
-            Some(crate::roundtrip::<types::AiCallResponse>(body))
-        }
-        "register_fin_voice_call" => {
-            Some(crate::roundtrip::<types::AiCallResponse>(body))
-        }
-        "list_folders" => Some(crate::roundtrip::<types::ListFoldersResponse>(body)),
-        "create_folder" => Some(crate::roundtrip::<types::Folder>(body)),
-        "retrieve_folder" => Some(crate::roundtrip::<types::Folder>(body)),
+        "update_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
         "update_folder" => Some(crate::roundtrip::<types::Folder>(body)),
-        "delete_folder" => Some(crate::roundtrip::<types::DeletedFolderObject>(body)),
-        "list_all_collections" => Some(crate::roundtrip::<types::CollectionList>(body)),
-        "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "retrieve_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "delete_collection" => {
-            Some(crate::roundtrip::<types::DeletedCollectionObject>(body))
-        }
-        "list_help_centers" => Some(crate::roundtrip::<types::HelpCenterList>(body)),
-        "retrieve_help_center" => Some(crate::roundtrip::<types::HelpCenter>(body)),
-        "list_internal_articles" => {
-            Some(crate::roundtrip::<types::InternalArticleList>(body))
-        }
-        "create_internal_article" => {
-            Some(crate::roundtrip::<types::InternalArticle>(body))
-        }
-        "search_internal_articles" => {
-            Some(crate::roundtrip::<types::InternalArticleSearchResponse>(body))
-        }
-        "retrieve_internal_article" => {
-            Some(crate::roundtrip::<types::InternalArticle>(body))
-        }
         "update_internal_article" => {
             Some(crate::roundtrip::<types::InternalArticle>(body))
         }
-        "delete_internal_article" => {
-            Some(crate::roundtrip::<types::DeletedInternalArticleObject>(body))
-        }
-        "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "list_macros" => Some(crate::roundtrip::<types::MacroList>(body)),
-        "get_macro" => Some(crate::roundtrip::<types::Macro>(body)),
-        "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
-        "create_message" => Some(crate::roundtrip::<types::Message>(body)),
-        "get_whats_app_message_status" => {
-            Some(crate::roundtrip::<types::WhatsappMessageStatusList>(body))
-        }
-        "retrieve_whats_app_message_status" => {
-            Some(crate::roundtrip::<types::WhatsappMessageStatus>(body))
-        }
-        "list_news_items" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
-        "create_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
-        "retrieve_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
         "update_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
-        "delete_news_item" => Some(crate::roundtrip::<types::DeletedObject>(body)),
-        "list_newsfeeds" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
-        "retrieve_newsfeed" => Some(crate::roundtrip::<types::Newsfeed>(body)),
-        "list_live_newsfeed_items" => {
-            Some(crate::roundtrip::<types::PaginatedResponse>(body))
-        }
-        "retrieve_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "create_phone_switch" => Some(crate::roundtrip::<types::PhoneSwitch>(body)),
-        "list_segments" => Some(crate::roundtrip::<types::SegmentList>(body)),
-        "retrieve_segment" => Some(crate::roundtrip::<types::Segment>(body)),
-        "list_subscription_types" => {
-            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
-        }
-        "list_tags" => Some(crate::roundtrip::<types::TagList>(body)),
-        "create_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
-        "find_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
-        "list_teams" => Some(crate::roundtrip::<types::TeamList>(body)),
-        "retrieve_team" => Some(crate::roundtrip::<types::Team>(body)),
-        "get_team_metrics" => Some(crate::roundtrip::<types::TeamMetricList>(body)),
-        "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
-        "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
-        "create_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
-        "get_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
+        "update_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
         "update_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
-        "create_ticket_type_attribute" => {
-            Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
-        }
         "update_ticket_type_attribute" => {
             Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
         }
-        "create_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "enqueue_create_ticket" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
-        "get_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "update_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
-        "reply_ticket" => Some(crate::roundtrip::<types::TicketReply>(body)),
-        "change_ticket_type" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
-        "retrieve_visitor_with_user_id" => Some(crate::roundtrip::<types::Visitor>(body)),
         "update_visitor" => Some(crate::roundtrip::<types::Visitor>(body)),
-        "convert_visitor" => Some(crate::roundtrip::<types::Contact>(body)),
         _ => None,
     }
 }
@@ -324,87 +324,113 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
 /// `None` when the operation takes no body.
 pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
     match operation {
-        "search_activity_logs" => {
-            Some(crate::roundtrip::<types::SearchActivityLogsBody>(body))
+        "attach_contact_to_a_company" => {
+            Some(crate::roundtrip::<types::AttachContactToACompanyBody>(body))
         }
-        "set_away_admin" => Some(crate::roundtrip::<types::SetAwayAdminBody>(body)),
-        "create_content_import_source" => {
-            Some(crate::roundtrip::<types::CreateContentImportSourceRequest>(body))
+        "attach_contact_to_conversation" => {
+            Some(crate::roundtrip::<types::AttachContactToConversationRequest>(body))
         }
-        "update_content_import_source" => {
-            Some(crate::roundtrip::<types::UpdateContentImportSourceRequest>(body))
-        }
-        "create_external_page" => {
-            Some(crate::roundtrip::<types::CreateExternalPageRequest>(body))
-        }
-        "update_external_page" => {
-            Some(crate::roundtrip::<types::UpdateExternalPageRequest>(body))
-        }
-        "create_article" => Some(crate::roundtrip::<types::CreateArticleRequest>(body)),
-        "update_article" => Some(crate::roundtrip::<types::UpdateArticleRequest>(body)),
-        "list_calls_with_transcripts" => {
-            Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
-        }
-        "create_or_update_company" => {
-            Some(crate::roundtrip::<types::CreateOrUpdateCompanyRequest>(body))
-        }
-        "create_company_note" => {
-            Some(crate::roundtrip::<types::CreateCompanyNoteBody>(body))
-        }
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactRequest>(body)),
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactsRequest>(body)),
-        "search_contacts" => Some(crate::roundtrip::<types::SearchRequest>(body)),
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::AttachSubscriptionTypeToContactBody>(body))
         }
         "attach_tag_to_contact" => {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactRequest>(body)),
-        "attach_contact_to_a_company" => {
-            Some(crate::roundtrip::<types::AttachContactToACompanyBody>(body))
-        }
-        "create_note" => Some(crate::roundtrip::<types::CreateNoteBody>(body)),
-        "create_content_snippet" => {
-            Some(crate::roundtrip::<types::ContentSnippetCreateRequest>(body))
-        }
-        "update_content_snippet" => {
-            Some(crate::roundtrip::<types::ContentSnippetUpdateRequest>(body))
-        }
-        "create_conversation" => {
-            Some(crate::roundtrip::<types::CreateConversationRequest>(body))
-        }
-        "redact_conversation" => {
-            Some(crate::roundtrip::<types::RedactConversationRequest>(body))
-        }
-        "search_conversations" => Some(crate::roundtrip::<types::SearchRequest>(body)),
-        "update_conversation_part" => {
-            Some(crate::roundtrip::<types::UpdateConversationPartRequest>(body))
-        }
-        "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
-        }
         "attach_tag_to_conversation" => {
             Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
         }
-        "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+        "attach_tag_to_ticket" => {
+            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
         }
-        "update_conversation" => {
-            Some(crate::roundtrip::<types::UpdateConversationRequest>(body))
+        "change_ticket_type" => {
+            Some(crate::roundtrip::<types::ChangeTicketTypeRequest>(body))
         }
         "convert_conversation_to_ticket" => {
             Some(crate::roundtrip::<types::ConvertConversationToTicketRequest>(body))
         }
-        "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachContactToConversationRequest>(body))
+        "convert_visitor" => Some(crate::roundtrip::<types::ConvertVisitorRequest>(body)),
+        "create_article" => Some(crate::roundtrip::<types::CreateArticleRequest>(body)),
+        "create_collection" => {
+            Some(crate::roundtrip::<types::CreateCollectionRequest>(body))
+        }
+        "create_company_note" => {
+            Some(crate::roundtrip::<types::CreateCompanyNoteBody>(body))
+        }
+        "create_contact" => Some(crate::roundtrip::<types::CreateContactRequest>(body)),
+        "create_content_import_source" => {
+            Some(crate::roundtrip::<types::CreateContentImportSourceRequest>(body))
+        }
+        "create_content_snippet" => {
+            Some(crate::roundtrip::<types::ContentSnippetCreateRequest>(body))
+        }
+        "create_conversation" => {
+            Some(crate::roundtrip::<types::CreateConversationRequest>(body))
+        }
+        "create_custom_object_instances" => {
+            Some(
+                crate::roundtrip::<
+                    types::CreateOrUpdateCustomObjectInstanceRequest,
+                >(body),
+            )
+        }
+        "create_data_attribute" => {
+            Some(crate::roundtrip::<types::CreateDataAttributeRequest>(body))
+        }
+        "create_data_connector" => {
+            Some(crate::roundtrip::<types::CreateDataConnectorRequest>(body))
+        }
+        "create_data_event" => {
+            Some(crate::roundtrip::<types::CreateDataEventRequest>(body))
+        }
+        "create_data_export" => {
+            Some(crate::roundtrip::<types::CreateDataExportsRequest>(body))
+        }
+        "create_external_page" => {
+            Some(crate::roundtrip::<types::CreateExternalPageRequest>(body))
+        }
+        "create_folder" => Some(crate::roundtrip::<types::CreateFolderBody>(body)),
+        "create_internal_article" => {
+            Some(crate::roundtrip::<types::CreateInternalArticleRequest>(body))
+        }
+        "create_message" => Some(crate::roundtrip::<types::CreateMessageRequest>(body)),
+        "create_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
+        "create_note" => Some(crate::roundtrip::<types::CreateNoteBody>(body)),
+        "create_or_update_company" => {
+            Some(crate::roundtrip::<types::CreateOrUpdateCompanyRequest>(body))
+        }
+        "create_phone_switch" => {
+            Some(crate::roundtrip::<types::CreatePhoneSwitchRequest>(body))
+        }
+        "create_tag" => Some(crate::roundtrip::<types::CreateTagBody>(body)),
+        "create_ticket" => Some(crate::roundtrip::<types::CreateTicketBody>(body)),
+        "create_ticket_type" => {
+            Some(crate::roundtrip::<types::CreateTicketTypeRequest>(body))
+        }
+        "create_ticket_type_attribute" => {
+            Some(crate::roundtrip::<types::CreateTicketTypeAttributeRequest>(body))
+        }
+        "data_event_summaries" => {
+            Some(crate::roundtrip::<types::CreateDataEventSummariesRequest>(body))
+        }
+        "detach_contact_from_conversation" => {
+            Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
+        }
+        "detach_tag_from_conversation" => {
+            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+        }
+        "detach_tag_from_ticket" => {
+            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
+        }
+        "enqueue_create_ticket" => {
+            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+        }
+        "list_calls_with_transcripts" => {
+            Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
         }
         "manage_conversation" => {
             Some(crate::roundtrip::<types::ManageConversationBody>(body))
         }
-        "reply_conversation" => {
-            Some(crate::roundtrip::<types::ReplyConversationRequest>(body))
-        }
+        "merge_contact" => Some(crate::roundtrip::<types::MergeContactsRequest>(body)),
         "notify_attribute_collected" => {
             Some(crate::roundtrip::<types::NotifyAttributeCollectedBody>(body))
         }
@@ -417,91 +443,65 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
         "notify_quick_reply_selected" => {
             Some(crate::roundtrip::<types::NotifyQuickReplySelectedBody>(body))
         }
-        "create_custom_object_instances" => {
-            Some(
-                crate::roundtrip::<
-                    types::CreateOrUpdateCustomObjectInstanceRequest,
-                >(body),
-            )
-        }
-        "create_data_attribute" => {
-            Some(crate::roundtrip::<types::CreateDataAttributeRequest>(body))
-        }
-        "update_data_attribute" => {
-            Some(crate::roundtrip::<types::UpdateDataAttributeRequest>(body))
-        }
-        "create_data_connector" => {
-            Some(crate::roundtrip::<types::CreateDataConnectorRequest>(body))
-        }
-        "update_data_connector" => {
-            Some(crate::roundtrip::<types::UpdateDataConnectorRequest>(body))
-        }
-        "create_data_event" => {
-            Some(crate::roundtrip::<types::CreateDataEventRequest>(body))
-        }
-        "data_event_summaries" => {
-            Some(crate::roundtrip::<types::CreateDataEventSummariesRequest>(body))
-        }
-        "create_data_export" => {
-            Some(crate::roundtrip::<types::CreateDataExportsRequest>(body))
-        }
         "post_export_reporting_data_enqueue" => {
             Some(crate::roundtrip::<types::PostExportReportingDataEnqueueBody>(body))
+        }
+        "redact_conversation" => {
+            Some(crate::roundtrip::<types::RedactConversationRequest>(body))
         }
         "register_fin_voice_call" => {
             Some(crate::roundtrip::<types::RegisterFinVoiceCallRequest>(body))
         }
-        "create_folder" => Some(crate::roundtrip::<types::CreateFolderBody>(body)),
-        "update_folder" => Some(crate::roundtrip::<types::UpdateFolderBody>(body)),
-        "create_collection" => {
-            Some(crate::roundtrip::<types::CreateCollectionRequest>(body))
+        "reply_conversation" => {
+            Some(crate::roundtrip::<types::ReplyConversationRequest>(body))
         }
+        "reply_ticket" => Some(crate::roundtrip::<types::ReplyTicketBody>(body)),
+        "search_activity_logs" => {
+            Some(crate::roundtrip::<types::SearchActivityLogsBody>(body))
+        }
+        "search_contacts" => Some(crate::roundtrip::<types::SearchRequest>(body)),
+        "search_conversations" => Some(crate::roundtrip::<types::SearchRequest>(body)),
+        "search_tickets" => Some(crate::roundtrip::<types::SearchRequest>(body)),
+        "set_away_admin" => Some(crate::roundtrip::<types::SetAwayAdminBody>(body)),
+        "update_article" => Some(crate::roundtrip::<types::UpdateArticleRequest>(body)),
         "update_collection" => {
             Some(crate::roundtrip::<types::UpdateCollectionRequest>(body))
         }
-        "create_internal_article" => {
-            Some(crate::roundtrip::<types::CreateInternalArticleRequest>(body))
+        "update_contact" => Some(crate::roundtrip::<types::UpdateContactRequest>(body)),
+        "update_content_import_source" => {
+            Some(crate::roundtrip::<types::UpdateContentImportSourceRequest>(body))
         }
+        "update_content_snippet" => {
+            Some(crate::roundtrip::<types::ContentSnippetUpdateRequest>(body))
+        }
+        "update_conversation" => {
+            Some(crate::roundtrip::<types::UpdateConversationRequest>(body))
+        }
+        "update_conversation_part" => {
+            Some(crate::roundtrip::<types::UpdateConversationPartRequest>(body))
+        }
+        "update_data_attribute" => {
+            Some(crate::roundtrip::<types::UpdateDataAttributeRequest>(body))
+        }
+        "update_data_connector" => {
+            Some(crate::roundtrip::<types::UpdateDataConnectorRequest>(body))
+        }
+        "update_external_page" => {
+            Some(crate::roundtrip::<types::UpdateExternalPageRequest>(body))
+        }
+        "update_folder" => Some(crate::roundtrip::<types::UpdateFolderBody>(body)),
         "update_internal_article" => {
             Some(crate::roundtrip::<types::UpdateInternalArticleRequest>(body))
         }
-        "create_message" => Some(crate::roundtrip::<types::CreateMessageRequest>(body)),
-        "create_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
         "update_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
-        "create_phone_switch" => {
-            Some(crate::roundtrip::<types::CreatePhoneSwitchRequest>(body))
-        }
-        "create_tag" => Some(crate::roundtrip::<types::CreateTagBody>(body)),
-        "create_ticket_type" => {
-            Some(crate::roundtrip::<types::CreateTicketTypeRequest>(body))
-        }
+        "update_ticket" => Some(crate::roundtrip::<types::UpdateTicketBody>(body)),
         "update_ticket_type" => {
             Some(crate::roundtrip::<types::UpdateTicketTypeRequest>(body))
-        }
-        "create_ticket_type_attribute" => {
-            Some(crate::roundtrip::<types::CreateTicketTypeAttributeRequest>(body))
         }
         "update_ticket_type_attribute" => {
             Some(crate::roundtrip::<types::UpdateTicketTypeAttributeRequest>(body))
         }
-        "create_ticket" => Some(crate::roundtrip::<types::CreateTicketBody>(body)),
-        "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
-        }
-        "search_tickets" => Some(crate::roundtrip::<types::SearchRequest>(body)),
-        "update_ticket" => Some(crate::roundtrip::<types::UpdateTicketBody>(body)),
-        "reply_ticket" => Some(crate::roundtrip::<types::ReplyTicketBody>(body)),
-        "change_ticket_type" => {
-            Some(crate::roundtrip::<types::ChangeTicketTypeRequest>(body))
-        }
-        "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
-        }
-        "detach_tag_from_ticket" => {
-            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
-        }
         "update_visitor" => Some(crate::roundtrip::<types::UpdateVisitorRequest>(body)),
-        "convert_visitor" => Some(crate::roundtrip::<types::ConvertVisitorRequest>(body)),
         _ => None,
     }
 }
@@ -513,8 +513,898 @@ pub async fn call(
     args: &Args,
 ) -> Result<Called, CallFailure> {
     match operation {
-        "list_admins" => {
-            let request = client.list_admins();
+        "archive_contact" => {
+            let request = client.archive_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_contact_to_a_company" => {
+            let request = client
+                .attach_contact_to_a_company(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::AttachContactToACompanyBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_contact_to_conversation" => {
+            let request = client
+                .attach_contact_to_conversation(args.required::<String>("path", "id")?);
+            let request = match args
+                .optional_body::<types::AttachContactToConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_subscription_type_to_contact" => {
+            let request = client
+                .attach_subscription_type_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::AttachSubscriptionTypeToContactBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_contact" => {
+            let request = client
+                .attach_tag_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::AttachTagToContactBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_conversation" => {
+            let request = client
+                .attach_tag_to_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::AttachTagToConversationBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_ticket" => {
+            let request = client
+                .attach_tag_to_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::AttachTagToTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "block_contact" => {
+            let request = client.block_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "cancel_data_export" => {
+            let request = client
+                .cancel_data_export(args.required::<String>("path", "job_identifier")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "change_ticket_type" => {
+            let request = client
+                .change_ticket_type(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::ChangeTicketTypeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_fin_voice_call_by_external_id" => {
+            let request = client
+                .collect_fin_voice_call_by_external_id(
+                    args.required::<String>("path", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_fin_voice_call_by_id" => {
+            let request = client
+                .collect_fin_voice_call_by_id(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_fin_voice_call_by_phone_number" => {
+            let request = client
+                .collect_fin_voice_call_by_phone_number(
+                    args.required::<String>("path", "phone_number")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "collect_fin_voice_calls_by_conversation_id" => {
+            let request = client
+                .collect_fin_voice_calls_by_conversation_id(
+                    args.required::<String>("path", "conversation_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "convert_conversation_to_ticket" => {
+            let request = client
+                .convert_conversation_to_ticket(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::ConvertConversationToTicketRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "convert_visitor" => {
+            let request = client
+                .convert_visitor(args.body::<types::ConvertVisitorRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_article" => {
+            let request = client
+                .create_article(args.body::<types::CreateArticleRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_collection" => {
+            let request = client
+                .create_collection(args.body::<types::CreateCollectionRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_company_note" => {
+            let request = client
+                .create_company_note(
+                    args.required::<String>("path", "company_id")?,
+                    args.body::<types::CreateCompanyNoteBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_contact" => {
+            let request = client.create_contact();
+            let request = match args.optional_body::<types::CreateContactRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_content_import_source" => {
+            let request = client
+                .create_content_import_source(
+                    args.body::<types::CreateContentImportSourceRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_content_snippet" => {
+            let request = client
+                .create_content_snippet(
+                    args.body::<types::ContentSnippetCreateRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_conversation" => {
+            let request = client
+                .create_conversation(args.body::<types::CreateConversationRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_custom_object_instances" => {
+            let request = client
+                .create_custom_object_instances(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                );
+            let request = match args
+                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_attribute" => {
+            let request = client
+                .create_data_attribute(
+                    args.body::<types::CreateDataAttributeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_connector" => {
+            let request = client
+                .create_data_connector(
+                    args.body::<types::CreateDataConnectorRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_event" => {
+            let request = client.create_data_event();
+            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_export" => {
+            let request = client
+                .create_data_export(args.body::<types::CreateDataExportsRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_external_page" => {
+            let request = client
+                .create_external_page(args.body::<types::CreateExternalPageRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_folder" => {
+            let request = client.create_folder(args.body::<types::CreateFolderBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_internal_article" => {
+            let request = client
+                .create_internal_article(
+                    args.body::<types::CreateInternalArticleRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_message" => {
+            let request = client.create_message();
+            let request = match args.optional_body::<types::CreateMessageRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_news_item" => {
+            let request = client
+                .create_news_item(args.body::<types::NewsItemRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_note" => {
+            let request = client
+                .create_note(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::CreateNoteBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_or_update_company" => {
+            let request = client.create_or_update_company();
+            let request = match args
+                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_phone_switch" => {
+            let request = client
+                .create_phone_switch(args.body::<types::CreatePhoneSwitchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_tag" => {
+            let request = client.create_tag();
+            let request = match args.optional_body::<types::CreateTagBody>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket" => {
+            let request = client.create_ticket(args.body::<types::CreateTicketBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket_type" => {
+            let request = client
+                .create_ticket_type(args.body::<types::CreateTicketTypeRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket_type_attribute" => {
+            let request = client
+                .create_ticket_type_attribute(
+                    args.required::<String>("path", "ticket_type_id")?,
+                    args.body::<types::CreateTicketTypeAttributeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "data_event_summaries" => {
+            let request = client.data_event_summaries();
+            let request = match args
+                .optional_body::<types::CreateDataEventSummariesRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_article" => {
+            let request = client.delete_article(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_collection" => {
+            let request = client.delete_collection(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_company" => {
+            let request = client.delete_company(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_contact" => {
+            let request = client.delete_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_content_import_source" => {
+            let request = client
+                .delete_content_import_source(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_conversation" => {
+            let request = client
+                .delete_conversation(args.required::<i64>("path", "id")?);
+            let request = match args.optional::<bool>("query", "retain_metrics")? {
+                Some(value) => request.retain_metrics(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_custom_object_instances_by_external_id" => {
+            let request = client
+                .delete_custom_object_instances_by_external_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_custom_object_instances_by_id" => {
+            let request = client
+                .delete_custom_object_instances_by_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("query", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_data_connector" => {
+            let request = client
+                .delete_data_connector(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_external_page" => {
+            let request = client
+                .delete_external_page(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_folder" => {
+            let request = client.delete_folder(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_internal_article" => {
+            let request = client
+                .delete_internal_article(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_news_item" => {
+            let request = client.delete_news_item(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_tag" => {
+            let request = client.delete_tag(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_ticket" => {
+            let request = client.delete_ticket(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_contact_from_a_company" => {
+            let request = client
+                .detach_contact_from_a_company(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_contact_from_conversation" => {
+            let request = client
+                .detach_contact_from_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::DetachContactFromConversationRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_subscription_type_to_contact" => {
+            let request = client
+                .detach_subscription_type_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_contact" => {
+            let request = client
+                .detach_tag_from_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_conversation" => {
+            let request = client
+                .detach_tag_from_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::DetachTagFromConversationBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_ticket" => {
+            let request = client
+                .detach_tag_from_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::DetachTagFromTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "download_data_export" => {
+            let request = client
+                .download_data_export(
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "enqueue_create_ticket" => {
+            let request = client
+                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "export_workflow" => {
+            let request = client.export_workflow(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "find_tag" => {
+            let request = client.find_tag(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_content_import_source" => {
+            let request = client
+                .get_content_import_source(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_content_snippet" => {
+            let request = client
+                .get_content_snippet(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_custom_object_instances_by_external_id" => {
+            let request = client
+                .get_custom_object_instances_by_external_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("query", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_custom_object_instances_by_id" => {
+            let request = client
+                .get_custom_object_instances_by_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_data_export" => {
+            let request = client
+                .get_data_export(args.required::<String>("path", "job_identifier")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_download_reporting_data_by_job_identifier" => {
+            let request = client
+                .get_download_reporting_data_by_job_identifier(
+                    args
+                        .required::<
+                            types::GetDownloadReportingDataByJobIdentifierAccept,
+                        >("header", "Accept")?,
+                    args.required::<String>("query", "app_id")?,
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_export_reporting_data_by_job_identifier" => {
+            let request = client
+                .get_export_reporting_data_by_job_identifier(
+                    args.required::<String>("query", "app_id")?,
+                    args.required::<String>("query", "client_id")?,
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_export_reporting_data_get_datasets" => {
+            let request = client.get_export_reporting_data_get_datasets();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_external_page" => {
+            let request = client
+                .get_external_page(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_macro" => {
+            let request = client.get_macro(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_team_metrics" => {
+            let request = client
+                .get_team_metrics(args.required::<String>("path", "team_id")?);
+            let request = match args.optional::<i64>("query", "idle_threshold")? {
+                Some(value) => request.idle_threshold(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_ticket" => {
+            let request = client.get_ticket(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_ticket_type" => {
+            let request = client.get_ticket_type(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_whats_app_message_status" => {
+            let request = client
+                .get_whats_app_message_status(
+                    args.required::<String>("query", "ruleset_id")?,
+                );
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "identify_admin" => {
+            let request = client.identify_admin();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "jobs_status" => {
+            let request = client.jobs_status(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "lis_data_attributes" => {
+            let request = client.lis_data_attributes();
+            let request = match args
+                .optional::<types::LisDataAttributesModel>("query", "model")?
+            {
+                Some(value) => request.model(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "lis_data_events" => {
+            let request = client
+                .lis_data_events(
+                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
+                    args.required::<String>("query", "type")?,
+                );
+            let request = match args.optional::<bool>("query", "summary")? {
+                Some(value) => request.summary(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -549,125 +1439,40 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "search_activity_logs" => {
-            let request = client
-                .search_activity_logs(args.body::<types::SearchActivityLogsBody>()?);
+        "list_admins" => {
+            let request = client.list_admins();
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_admin" => {
-            let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
+        "list_all_collections" => {
+            let request = client.list_all_collections();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "set_away_admin" => {
-            let request = client
-                .set_away_admin(
-                    args.required::<i64>("path", "id")?,
-                    args.body::<types::SetAwayAdminBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_content_import_sources" => {
-            let request = client.list_content_import_sources();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_content_import_source" => {
-            let request = client
-                .create_content_import_source(
-                    args.body::<types::CreateContentImportSourceRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_content_import_source" => {
-            let request = client
-                .get_content_import_source(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_content_import_source" => {
-            let request = client
-                .update_content_import_source(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::UpdateContentImportSourceRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_content_import_source" => {
-            let request = client
-                .delete_content_import_source(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_external_pages" => {
-            let request = client.list_external_pages();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_external_page" => {
-            let request = client
-                .create_external_page(args.body::<types::CreateExternalPageRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_external_page" => {
-            let request = client
-                .get_external_page(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_external_page" => {
-            let request = client
-                .update_external_page(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::UpdateExternalPageRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_external_page" => {
-            let request = client
-                .delete_external_page(args.required::<String>("path", "id")?);
+        "list_all_companies" => {
+            let request = client.list_all_companies();
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "order")? {
+                Some(value) => request.order(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -686,31 +1491,11 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_article" => {
+        "list_attached_contacts" => {
             let request = client
-                .create_article(args.body::<types::CreateArticleRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_articles" => {
-            let request = client.search_articles();
-            let request = match args.optional::<String>("query", "phrase")? {
-                Some(value) => request.phrase(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "state")? {
-                Some(value) => request.state(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
-                Some(value) => request.help_center_id(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "highlight")? {
-                Some(value) => request.highlight(value),
+                .list_attached_contacts(args.required::<String>("path", "id")?);
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
                 None => request,
             };
             let response = request
@@ -719,28 +1504,11 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_article" => {
-            let request = client.retrieve_article(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_article" => {
-            let request = client.update_article(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_article" => {
-            let request = client.delete_article(args.required::<i64>("path", "id")?);
+        "list_attached_segments_for_companies" => {
+            let request = client
+                .list_attached_segments_for_companies(
+                    args.required::<String>("path", "id")?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -757,14 +1525,6 @@ pub async fn call(
         }
         "list_brands" => {
             let request = client.list_brands();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_brand" => {
-            let request = client.retrieve_brand(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -798,104 +1558,9 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_call" => {
-            let request = client.show_call(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_call_recording" => {
+        "list_companies_for_a_contact" => {
             let request = client
-                .show_call_recording(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_call_transcript" => {
-            let request = client
-                .show_call_transcript(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_company" => {
-            let request = client.retrieve_company();
-            let request = match args.optional::<String>("query", "name")? {
-                Some(value) => request.name(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "company_id")? {
-                Some(value) => request.company_id(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "tag_id")? {
-                Some(value) => request.tag_id(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "segment_id")? {
-                Some(value) => request.segment_id(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_or_update_company" => {
-            let request = client.create_or_update_company();
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_all_companies" => {
-            let request = client.list_all_companies();
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "order")? {
-                Some(value) => request.order(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "scroll_over_all_companies" => {
-            let request = client.scroll_over_all_companies();
-            let request = match args.optional::<String>("query", "scroll_param")? {
-                Some(value) => request.scroll_param(value),
-                None => request,
-            };
+                .list_companies_for_a_contact(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -915,67 +1580,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_company_note" => {
-            let request = client
-                .create_company_note(
-                    args.required::<String>("path", "company_id")?,
-                    args.body::<types::CreateCompanyNoteBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_a_company_by_id" => {
-            let request = client
-                .retrieve_a_company_by_id(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_company" => {
-            let request = client.update_company(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_company" => {
-            let request = client.delete_company(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_attached_contacts" => {
-            let request = client
-                .list_attached_contacts(args.required::<String>("path", "id")?);
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_attached_segments_for_companies" => {
-            let request = client
-                .list_attached_segments_for_companies(
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_contacts" => {
             let request = client.list_contacts();
             let request = match args.optional::<String>("query", "starting_after")? {
@@ -988,232 +1592,8 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_contact" => {
-            let request = client.create_contact();
-            let request = match args.optional_body::<types::CreateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_contact_by_external_id" => {
-            let request = client
-                .show_contact_by_external_id(
-                    args.required::<String>("path", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "merge_contact" => {
-            let request = client.merge_contact();
-            let request = match args.optional_body::<types::MergeContactsRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_contacts" => {
-            let request = client.search_contacts(args.body::<types::SearchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_contact_from_a_company" => {
-            let request = client
-                .detach_contact_from_a_company(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_segments_for_a_contact" => {
-            let request = client
-                .list_segments_for_a_contact(
-                    args.required::<String>("path", "contact_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_subscriptions_for_a_contact" => {
-            let request = client
-                .list_subscriptions_for_a_contact(
-                    args.required::<String>("path", "contact_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_subscription_type_to_contact" => {
-            let request = client
-                .attach_subscription_type_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::AttachSubscriptionTypeToContactBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_subscription_type_to_contact" => {
-            let request = client
-                .detach_subscription_type_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_tags_for_a_contact" => {
-            let request = client
-                .list_tags_for_a_contact(args.required::<String>("path", "contact_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_contact" => {
-            let request = client
-                .attach_tag_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::AttachTagToContactBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_contact" => {
-            let request = client
-                .detach_tag_from_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_contact" => {
-            let request = client.show_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_contact" => {
-            let request = client.update_contact(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_contact" => {
-            let request = client.delete_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "archive_contact" => {
-            let request = client.archive_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "block_contact" => {
-            let request = client.block_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_companies_for_a_contact" => {
-            let request = client
-                .list_companies_for_a_contact(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_contact_to_a_company" => {
-            let request = client
-                .attach_contact_to_a_company(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::AttachContactToACompanyBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_notes" => {
-            let request = client.list_notes(args.required::<String>("path", "id")?);
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_note" => {
-            let request = client
-                .create_note(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::CreateNoteBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "unarchive_contact" => {
-            let request = client
-                .unarchive_contact(args.required::<String>("path", "id")?);
+        "list_content_import_sources" => {
+            let request = client.list_content_import_sources();
             let response = request
                 .send_with_response()
                 .await
@@ -1236,38 +1616,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_content_snippet" => {
-            let request = client
-                .create_content_snippet(
-                    args.body::<types::ContentSnippetCreateRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_content_snippet" => {
-            let request = client
-                .get_content_snippet(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_content_snippet" => {
-            let request = client
-                .update_content_snippet(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::ContentSnippetUpdateRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_conversations" => {
             let request = client.list_conversations();
             let request = match args.optional::<i64>("query", "per_page")? {
@@ -1278,417 +1626,6 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_conversation" => {
-            let request = client
-                .create_conversation(args.body::<types::CreateConversationRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_deleted_conversation_ids" => {
-            let request = client.list_deleted_conversation_ids();
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "order")? {
-                Some(value) => request.order(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "redact_conversation" => {
-            let request = client.redact_conversation();
-            let request = match args.optional_body::<types::RedactConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_conversations" => {
-            let request = client
-                .search_conversations(args.body::<types::SearchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_conversation_part" => {
-            let request = client
-                .update_conversation_part(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::UpdateConversationPartRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_contact_from_conversation" => {
-            let request = client
-                .detach_contact_from_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::DetachContactFromConversationRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_conversation" => {
-            let request = client
-                .attach_tag_to_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.body::<types::AttachTagToConversationBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_conversation" => {
-            let request = client
-                .detach_tag_from_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_conversation" => {
-            let request = client
-                .retrieve_conversation(args.required::<i64>("path", "id")?);
-            let request = match args.optional::<String>("query", "display_as")? {
-                Some(value) => request.display_as(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_translations")? {
-                Some(value) => request.include_translations(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_email_history")?
-            {
-                Some(value) => request.include_email_history(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_conversation" => {
-            let request = client
-                .update_conversation(args.required::<i64>("path", "id")?);
-            let request = match args.optional::<String>("query", "display_as")? {
-                Some(value) => request.display_as(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_conversation" => {
-            let request = client
-                .delete_conversation(args.required::<i64>("path", "id")?);
-            let request = match args.optional::<bool>("query", "retain_metrics")? {
-                Some(value) => request.retain_metrics(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "convert_conversation_to_ticket" => {
-            let request = client
-                .convert_conversation_to_ticket(
-                    args.required::<i64>("path", "id")?,
-                    args.body::<types::ConvertConversationToTicketRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_contact_to_conversation" => {
-            let request = client
-                .attach_contact_to_conversation(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::AttachContactToConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_handling_events" => {
-            let request = client
-                .list_handling_events(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "manage_conversation" => {
-            let request = client
-                .manage_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ManageConversationBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "reply_conversation" => {
-            let request = client
-                .reply_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ReplyConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_side_conversations" => {
-            let request = client
-                .list_side_conversations(args.required::<String>("path", "id")?);
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "notify_attribute_collected" => {
-            let request = client
-                .notify_attribute_collected(
-                    args.body::<types::NotifyAttributeCollectedBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "notify_new_conversation" => {
-            let request = client
-                .notify_new_conversation(args.body::<types::CustomChannelBaseEvent>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "notify_new_message" => {
-            let request = client
-                .notify_new_message(args.body::<types::NotifyNewMessageBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "notify_quick_reply_selected" => {
-            let request = client
-                .notify_quick_reply_selected(
-                    args.body::<types::NotifyQuickReplySelectedBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_custom_object_instances_by_external_id" => {
-            let request = client
-                .get_custom_object_instances_by_external_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("query", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_custom_object_instances" => {
-            let request = client
-                .create_custom_object_instances(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                );
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_custom_object_instances_by_id" => {
-            let request = client
-                .delete_custom_object_instances_by_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("query", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_custom_object_instances_by_id" => {
-            let request = client
-                .get_custom_object_instances_by_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_custom_object_instances_by_external_id" => {
-            let request = client
-                .delete_custom_object_instances_by_external_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_attributes" => {
-            let request = client.lis_data_attributes();
-            let request = match args
-                .optional::<types::LisDataAttributesModel>("query", "model")?
-            {
-                Some(value) => request.model(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_attribute" => {
-            let request = client
-                .create_data_attribute(
-                    args.body::<types::CreateDataAttributeRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_data_attribute" => {
-            let request = client
-                .update_data_attribute(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateDataAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_data_connectors" => {
-            let request = client.list_data_connectors();
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_connector" => {
-            let request = client
-                .create_data_connector(
-                    args.body::<types::CreateDataConnectorRequest>()?,
-                );
             let response = request
                 .send_with_response()
                 .await
@@ -1754,27 +1691,14 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_data_connector_execution_result" => {
-            let request = client
-                .show_data_connector_execution_result(
-                    args.required::<String>("path", "data_connector_id")?,
-                    args.required::<String>("path", "id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_data_connector" => {
-            let request = client
-                .retrieve_data_connector(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional::<
-                    types::RetrieveDataConnectorStateVersion,
-                >("query", "state_version")?
-            {
-                Some(value) => request.state_version(value),
+        "list_data_connectors" => {
+            let request = client.list_data_connectors();
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
                 None => request,
             };
             let response = request
@@ -1783,51 +1707,20 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_data_connector" => {
-            let request = client
-                .delete_data_connector(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_data_connector" => {
-            let request = client
-                .update_data_connector(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateDataConnectorRequest>()?
-            {
-                Some(value) => request.body(value),
+        "list_deleted_conversation_ids" => {
+            let request = client.list_deleted_conversation_ids();
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "download_data_export" => {
-            let request = client
-                .download_data_export(
-                    args.required::<String>("path", "job_identifier")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_download_reporting_data_by_job_identifier" => {
-            let request = client
-                .get_download_reporting_data_by_job_identifier(
-                    args
-                        .required::<
-                            types::GetDownloadReportingDataByJobIdentifierAccept,
-                        >("header", "Accept")?,
-                    args.required::<String>("query", "app_id")?,
-                    args.required::<String>("path", "job_identifier")?,
-                );
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "order")? {
+                Some(value) => request.order(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1842,170 +1735,8 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_email" => {
-            let request = client.retrieve_email(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_events" => {
-            let request = client
-                .lis_data_events(
-                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
-                    args.required::<String>("query", "type")?,
-                );
-            let request = match args.optional::<bool>("query", "summary")? {
-                Some(value) => request.summary(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_event" => {
-            let request = client.create_data_event();
-            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "data_event_summaries" => {
-            let request = client.data_event_summaries();
-            let request = match args
-                .optional_body::<types::CreateDataEventSummariesRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "cancel_data_export" => {
-            let request = client
-                .cancel_data_export(args.required::<String>("path", "job_identifier")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_export" => {
-            let request = client
-                .create_data_export(args.body::<types::CreateDataExportsRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_data_export" => {
-            let request = client
-                .get_data_export(args.required::<String>("path", "job_identifier")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "post_export_reporting_data_enqueue" => {
-            let request = client
-                .post_export_reporting_data_enqueue(
-                    args.body::<types::PostExportReportingDataEnqueueBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_export_reporting_data_get_datasets" => {
-            let request = client.get_export_reporting_data_get_datasets();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_export_reporting_data_by_job_identifier" => {
-            let request = client
-                .get_export_reporting_data_by_job_identifier(
-                    args.required::<String>("query", "app_id")?,
-                    args.required::<String>("query", "client_id")?,
-                    args.required::<String>("path", "job_identifier")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "export_workflow" => {
-            let request = client.export_workflow(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_fin_voice_call_by_id" => {
-            let request = client
-                .collect_fin_voice_call_by_id(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_fin_voice_calls_by_conversation_id" => {
-            let request = client
-                .collect_fin_voice_calls_by_conversation_id(
-                    args.required::<String>("path", "conversation_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_fin_voice_call_by_external_id" => {
-            let request = client
-                .collect_fin_voice_call_by_external_id(
-                    args.required::<String>("path", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "collect_fin_voice_call_by_phone_number" => {
-            let request = client
-                .collect_fin_voice_call_by_phone_number(
-                    args.required::<String>("path", "phone_number")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "register_fin_voice_call" => {
-            let request = client
-                .register_fin_voice_call(
-                    args.body::<types::RegisterFinVoiceCallRequest>()?,
-                );
+        "list_external_pages" => {
+            let request = client.list_external_pages();
             let response = request
                 .send_with_response()
                 .await
@@ -2032,86 +1763,9 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_folder" => {
-            let request = client.create_folder(args.body::<types::CreateFolderBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_folder" => {
-            let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_folder" => {
+        "list_handling_events" => {
             let request = client
-                .update_folder(
-                    args.required::<i64>("path", "id")?,
-                    args.body::<types::UpdateFolderBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_folder" => {
-            let request = client.delete_folder(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_all_collections" => {
-            let request = client.list_all_collections();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_collection" => {
-            let request = client
-                .create_collection(args.body::<types::CreateCollectionRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_collection" => {
-            let request = client
-                .retrieve_collection(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_collection" => {
-            let request = client.update_collection(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_collection" => {
-            let request = client.delete_collection(args.required::<i64>("path", "id")?);
+                .list_handling_events(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2120,15 +1774,6 @@ pub async fn call(
         }
         "list_help_centers" => {
             let request = client.list_help_centers();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_help_center" => {
-            let request = client
-                .retrieve_help_center(args.required::<i64>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2147,64 +1792,13 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_internal_article" => {
+        "list_live_newsfeed_items" => {
             let request = client
-                .create_internal_article(
-                    args.body::<types::CreateInternalArticleRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_internal_articles" => {
-            let request = client.search_internal_articles();
-            let request = match args.optional::<i64>("query", "folder_id")? {
-                Some(value) => request.folder_id(value),
+                .list_live_newsfeed_items(args.required::<String>("path", "id")?);
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_internal_article" => {
-            let request = client
-                .retrieve_internal_article(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_internal_article" => {
-            let request = client
-                .update_internal_article(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateInternalArticleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_internal_article" => {
-            let request = client
-                .delete_internal_article(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "jobs_status" => {
-            let request = client.jobs_status(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2231,107 +1825,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "get_macro" => {
-            let request = client.get_macro(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "identify_admin" => {
-            let request = client.identify_admin();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_message" => {
-            let request = client.create_message();
-            let request = match args.optional_body::<types::CreateMessageRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_whats_app_message_status" => {
-            let request = client
-                .get_whats_app_message_status(
-                    args.required::<String>("query", "ruleset_id")?,
-                );
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_whats_app_message_status" => {
-            let request = client
-                .retrieve_whats_app_message_status(
-                    args.required::<String>("query", "message_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_news_items" => {
             let request = client.list_news_items();
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_news_item" => {
-            let request = client
-                .create_news_item(args.body::<types::NewsItemRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_news_item" => {
-            let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_news_item" => {
-            let request = client
-                .update_news_item(
-                    args.required::<i64>("path", "id")?,
-                    args.body::<types::NewsItemRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_news_item" => {
-            let request = client.delete_news_item(args.required::<i64>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2350,39 +1849,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_newsfeed" => {
-            let request = client
-                .retrieve_newsfeed(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_live_newsfeed_items" => {
-            let request = client
-                .list_live_newsfeed_items(args.required::<String>("path", "id")?);
+        "list_notes" => {
+            let request = client.list_notes(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_phone_switch" => {
-            let request = client
-                .create_phone_switch(args.body::<types::CreatePhoneSwitchRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -2401,9 +1873,28 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_segment" => {
+        "list_segments_for_a_contact" => {
             let request = client
-                .retrieve_segment(args.required::<String>("path", "id")?);
+                .list_segments_for_a_contact(
+                    args.required::<String>("path", "contact_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_side_conversations" => {
+            let request = client
+                .list_side_conversations(args.required::<String>("path", "id")?);
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -2418,6 +1909,17 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
+        "list_subscriptions_for_a_contact" => {
+            let request = client
+                .list_subscriptions_for_a_contact(
+                    args.required::<String>("path", "contact_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
         "list_tags" => {
             let request = client.list_tags();
             let response = request
@@ -2426,28 +1928,9 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_tag" => {
-            let request = client.create_tag();
-            let request = match args.optional_body::<types::CreateTagBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "find_tag" => {
-            let request = client.find_tag(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_tag" => {
-            let request = client.delete_tag(args.required::<String>("path", "id")?);
+        "list_tags_for_a_contact" => {
+            let request = client
+                .list_tags_for_a_contact(args.required::<String>("path", "contact_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2456,27 +1939,6 @@ pub async fn call(
         }
         "list_teams" => {
             let request = client.list_teams();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_team" => {
-            let request = client.retrieve_team(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_team_metrics" => {
-            let request = client
-                .get_team_metrics(args.required::<String>("path", "team_id")?);
-            let request = match args.optional::<i64>("query", "idle_threshold")? {
-                Some(value) => request.idle_threshold(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -2499,17 +1961,689 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_ticket_type" => {
+        "manage_conversation" => {
             let request = client
-                .create_ticket_type(args.body::<types::CreateTicketTypeRequest>()?);
+                .manage_conversation(args.required::<String>("path", "id")?);
+            let request = match args.optional_body::<types::ManageConversationBody>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "get_ticket_type" => {
-            let request = client.get_ticket_type(args.required::<String>("path", "id")?);
+        "merge_contact" => {
+            let request = client.merge_contact();
+            let request = match args.optional_body::<types::MergeContactsRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "notify_attribute_collected" => {
+            let request = client
+                .notify_attribute_collected(
+                    args.body::<types::NotifyAttributeCollectedBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "notify_new_conversation" => {
+            let request = client
+                .notify_new_conversation(args.body::<types::CustomChannelBaseEvent>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "notify_new_message" => {
+            let request = client
+                .notify_new_message(args.body::<types::NotifyNewMessageBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "notify_quick_reply_selected" => {
+            let request = client
+                .notify_quick_reply_selected(
+                    args.body::<types::NotifyQuickReplySelectedBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "post_export_reporting_data_enqueue" => {
+            let request = client
+                .post_export_reporting_data_enqueue(
+                    args.body::<types::PostExportReportingDataEnqueueBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "redact_conversation" => {
+            let request = client.redact_conversation();
+            let request = match args.optional_body::<types::RedactConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "register_fin_voice_call" => {
+            let request = client
+                .register_fin_voice_call(
+                    args.body::<types::RegisterFinVoiceCallRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "reply_conversation" => {
+            let request = client
+                .reply_conversation(args.required::<String>("path", "id")?);
+            let request = match args.optional_body::<types::ReplyConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "reply_ticket" => {
+            let request = client
+                .reply_ticket(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ReplyTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_a_company_by_id" => {
+            let request = client
+                .retrieve_a_company_by_id(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_admin" => {
+            let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_article" => {
+            let request = client.retrieve_article(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_brand" => {
+            let request = client.retrieve_brand(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_collection" => {
+            let request = client
+                .retrieve_collection(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_company" => {
+            let request = client.retrieve_company();
+            let request = match args.optional::<String>("query", "name")? {
+                Some(value) => request.name(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "company_id")? {
+                Some(value) => request.company_id(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "tag_id")? {
+                Some(value) => request.tag_id(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "segment_id")? {
+                Some(value) => request.segment_id(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_conversation" => {
+            let request = client
+                .retrieve_conversation(args.required::<i64>("path", "id")?);
+            let request = match args.optional::<String>("query", "display_as")? {
+                Some(value) => request.display_as(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_translations")? {
+                Some(value) => request.include_translations(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_email_history")?
+            {
+                Some(value) => request.include_email_history(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_data_connector" => {
+            let request = client
+                .retrieve_data_connector(args.required::<String>("path", "id")?);
+            let request = match args
+                .optional::<
+                    types::RetrieveDataConnectorStateVersion,
+                >("query", "state_version")?
+            {
+                Some(value) => request.state_version(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_email" => {
+            let request = client.retrieve_email(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_folder" => {
+            let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_help_center" => {
+            let request = client
+                .retrieve_help_center(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_internal_article" => {
+            let request = client
+                .retrieve_internal_article(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_news_item" => {
+            let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_newsfeed" => {
+            let request = client
+                .retrieve_newsfeed(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_note" => {
+            let request = client.retrieve_note(args.required::<i64>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_segment" => {
+            let request = client
+                .retrieve_segment(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_team" => {
+            let request = client.retrieve_team(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_visitor_with_user_id" => {
+            let request = client
+                .retrieve_visitor_with_user_id(
+                    args.required::<String>("query", "user_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_whats_app_message_status" => {
+            let request = client
+                .retrieve_whats_app_message_status(
+                    args.required::<String>("query", "message_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "scroll_over_all_companies" => {
+            let request = client.scroll_over_all_companies();
+            let request = match args.optional::<String>("query", "scroll_param")? {
+                Some(value) => request.scroll_param(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_activity_logs" => {
+            let request = client
+                .search_activity_logs(args.body::<types::SearchActivityLogsBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_articles" => {
+            let request = client.search_articles();
+            let request = match args.optional::<String>("query", "phrase")? {
+                Some(value) => request.phrase(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "state")? {
+                Some(value) => request.state(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "help_center_id")? {
+                Some(value) => request.help_center_id(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "highlight")? {
+                Some(value) => request.highlight(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_contacts" => {
+            let request = client.search_contacts(args.body::<types::SearchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_conversations" => {
+            let request = client
+                .search_conversations(args.body::<types::SearchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_internal_articles" => {
+            let request = client.search_internal_articles();
+            let request = match args.optional::<i64>("query", "folder_id")? {
+                Some(value) => request.folder_id(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_tickets" => {
+            let request = client.search_tickets(args.body::<types::SearchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "set_away_admin" => {
+            let request = client
+                .set_away_admin(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::SetAwayAdminBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call" => {
+            let request = client.show_call(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call_recording" => {
+            let request = client
+                .show_call_recording(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call_transcript" => {
+            let request = client
+                .show_call_transcript(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_contact" => {
+            let request = client.show_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_contact_by_external_id" => {
+            let request = client
+                .show_contact_by_external_id(
+                    args.required::<String>("path", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_data_connector_execution_result" => {
+            let request = client
+                .show_data_connector_execution_result(
+                    args.required::<String>("path", "data_connector_id")?,
+                    args.required::<String>("path", "id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "unarchive_contact" => {
+            let request = client
+                .unarchive_contact(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_article" => {
+            let request = client.update_article(args.required::<i64>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_collection" => {
+            let request = client.update_collection(args.required::<i64>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_company" => {
+            let request = client.update_company(args.required::<String>("path", "id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_contact" => {
+            let request = client.update_contact(args.required::<String>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateContactRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_content_import_source" => {
+            let request = client
+                .update_content_import_source(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateContentImportSourceRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_content_snippet" => {
+            let request = client
+                .update_content_snippet(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ContentSnippetUpdateRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_conversation" => {
+            let request = client
+                .update_conversation(args.required::<i64>("path", "id")?);
+            let request = match args.optional::<String>("query", "display_as")? {
+                Some(value) => request.display_as(value),
+                None => request,
+            };
+            let request = match args.optional_body::<types::UpdateConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_conversation_part" => {
+            let request = client
+                .update_conversation_part(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateConversationPartRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_data_attribute" => {
+            let request = client
+                .update_data_attribute(args.required::<i64>("path", "id")?);
+            let request = match args
+                .optional_body::<types::UpdateDataAttributeRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_data_connector" => {
+            let request = client
+                .update_data_connector(args.required::<String>("path", "id")?);
+            let request = match args
+                .optional_body::<types::UpdateDataConnectorRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_external_page" => {
+            let request = client
+                .update_external_page(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateExternalPageRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_folder" => {
+            let request = client
+                .update_folder(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateFolderBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_internal_article" => {
+            let request = client
+                .update_internal_article(args.required::<i64>("path", "id")?);
+            let request = match args
+                .optional_body::<types::UpdateInternalArticleRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_news_item" => {
+            let request = client
+                .update_news_item(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::NewsItemRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_ticket" => {
+            let request = client.update_ticket(args.required::<String>("path", "id")?);
+            let request = match args.optional_body::<types::UpdateTicketBody>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -2523,18 +2657,6 @@ pub async fn call(
                 Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_ticket_type_attribute" => {
-            let request = client
-                .create_ticket_type_attribute(
-                    args.required::<String>("path", "ticket_type_id")?,
-                    args.body::<types::CreateTicketTypeAttributeRequest>()?,
-                );
             let response = request
                 .send_with_response()
                 .await
@@ -2559,134 +2681,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_ticket" => {
-            let request = client.create_ticket(args.body::<types::CreateTicketBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "enqueue_create_ticket" => {
-            let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_tickets" => {
-            let request = client.search_tickets(args.body::<types::SearchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_ticket" => {
-            let request = client.get_ticket(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_ticket" => {
-            let request = client.update_ticket(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateTicketBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_ticket" => {
-            let request = client.delete_ticket(args.required::<String>("path", "id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "reply_ticket" => {
-            let request = client
-                .reply_ticket(
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::ReplyTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "change_ticket_type" => {
-            let request = client
-                .change_ticket_type(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::ChangeTicketTypeRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_ticket" => {
-            let request = client
-                .attach_tag_to_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_ticket" => {
-            let request = client
-                .detach_tag_from_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_visitor_with_user_id" => {
-            let request = client
-                .retrieve_visitor_with_user_id(
-                    args.required::<String>("query", "user_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "update_visitor" => {
             let request = client.update_visitor();
             let request = match args.optional_body::<types::UpdateVisitorRequest>()? {
                 Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "convert_visitor" => {
-            let request = client
-                .convert_visitor(args.body::<types::ConvertVisitorRequest>()?);
             let response = request
                 .send_with_response()
                 .await

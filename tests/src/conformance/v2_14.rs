@@ -7,137 +7,99 @@ use crate::{Args, CallFailure, Called, Roundtrip};
 /// `None` when the operation has no JSON success response.
 pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
     match operation {
-        "list_admins" => Some(crate::roundtrip::<types::AdminList>(body)),
-        "list_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
-        "retrieve_admin" => Some(crate::roundtrip::<types::Admin>(body)),
-        "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
-        "list_content_import_sources" => {
-            Some(crate::roundtrip::<types::ContentImportSourcesList>(body))
-        }
-        "create_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "get_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "update_content_import_source" => {
-            Some(crate::roundtrip::<types::ContentImportSource>(body))
-        }
-        "list_external_pages" => Some(crate::roundtrip::<types::ExternalPagesList>(body)),
-        "create_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "get_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "update_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "delete_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
-        "list_articles" => Some(crate::roundtrip::<types::ArticleList>(body)),
-        "create_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "search_articles" => Some(crate::roundtrip::<types::ArticleSearchResponse>(body)),
-        "retrieve_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "update_article" => Some(crate::roundtrip::<types::Article>(body)),
-        "delete_article" => Some(crate::roundtrip::<types::DeletedArticleObject>(body)),
-        "list_away_status_reasons" => {
-            Some(crate::roundtrip::<types::AwayStatusReasonList>(body))
-        }
-        "list_calls" => Some(crate::roundtrip::<types::CallList>(body)),
-        "list_calls_with_transcripts" => {
-            Some(crate::roundtrip::<types::ListCallsWithTranscriptsResponse>(body))
-        }
-        "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "retrieve_company" => Some(crate::roundtrip::<types::CompanyList>(body)),
-        "create_or_update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "list_all_companies" => Some(crate::roundtrip::<types::CompanyList>(body)),
-        "scroll_over_all_companies" => {
-            Some(crate::roundtrip::<types::CompanyScroll>(body))
-        }
-        "retrieve_a_company_by_id" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "delete_company" => Some(crate::roundtrip::<types::DeletedCompanyObject>(body)),
-        "list_attached_contacts" => {
-            Some(crate::roundtrip::<types::CompanyAttachedContacts>(body))
-        }
-        "list_attached_segments_for_companies" => {
-            Some(crate::roundtrip::<types::CompanyAttachedSegments>(body))
-        }
-        "list_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
-        "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
-        }
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
-        "search_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
-        "delete_contact" => Some(crate::roundtrip::<types::ContactDeleted>(body)),
         "archive_contact" => Some(crate::roundtrip::<types::ContactArchived>(body)),
-        "block_contact" => Some(crate::roundtrip::<types::ContactBlocked>(body)),
-        "list_companies_for_a_contact" => {
-            Some(crate::roundtrip::<types::ContactAttachedCompanies>(body))
-        }
         "attach_contact_to_a_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "list_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
-        "create_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "list_segments_for_a_contact" => {
-            Some(crate::roundtrip::<types::ContactSegments>(body))
-        }
-        "list_subscriptions_for_a_contact" => {
-            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
+        "attach_contact_to_conversation" => {
+            Some(crate::roundtrip::<types::Conversation>(body))
         }
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::SubscriptionType>(body))
         }
-        "detach_subscription_type_to_contact" => {
-            Some(crate::roundtrip::<types::SubscriptionType>(body))
-        }
-        "list_tags_for_a_contact" => Some(crate::roundtrip::<types::TagList>(body)),
         "attach_tag_to_contact" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_contact" => Some(crate::roundtrip::<types::Tag>(body)),
-        "unarchive_contact" => Some(crate::roundtrip::<types::ContactUnarchived>(body)),
-        "list_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "attach_tag_to_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
+        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
+        "block_contact" => Some(crate::roundtrip::<types::ContactBlocked>(body)),
+        "cancel_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "convert_conversation_to_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "convert_visitor" => Some(crate::roundtrip::<types::Contact>(body)),
+        "create_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
+        }
         "create_conversation" => {
             Some(crate::roundtrip::<types::CreateConversationResponse>(body))
-        }
-        "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "search_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
-        "retrieve_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "update_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "delete_conversation" => {
-            Some(crate::roundtrip::<types::ConversationDeleted>(body))
-        }
-        "convert_conversation_to_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
-        }
-        "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
-        }
-        "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "reply_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "attach_tag_to_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
-        "get_custom_object_instances_by_external_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
         }
         "create_custom_object_instances" => {
             Some(crate::roundtrip::<types::CustomObjectInstance>(body))
         }
-        "delete_custom_object_instances_by_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
+        "create_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
+        "create_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "create_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "create_internal_article" => {
+            Some(crate::roundtrip::<types::InternalArticle>(body))
         }
-        "get_custom_object_instances_by_id" => {
-            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        "create_message" => Some(crate::roundtrip::<types::Message>(body)),
+        "create_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
+        "create_note" => Some(crate::roundtrip::<types::Note>(body)),
+        "create_or_update_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "create_phone_switch" => Some(crate::roundtrip::<types::PhoneSwitch>(body)),
+        "create_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
+        "create_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "create_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
+        "create_ticket_type_attribute" => {
+            Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
+        }
+        "delete_article" => Some(crate::roundtrip::<types::DeletedArticleObject>(body)),
+        "delete_collection" => {
+            Some(crate::roundtrip::<types::DeletedCollectionObject>(body))
+        }
+        "delete_company" => Some(crate::roundtrip::<types::DeletedCompanyObject>(body)),
+        "delete_contact" => Some(crate::roundtrip::<types::ContactDeleted>(body)),
+        "delete_conversation" => {
+            Some(crate::roundtrip::<types::ConversationDeleted>(body))
         }
         "delete_custom_object_instances_by_external_id" => {
             Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
         }
-        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
-        "create_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
-        "update_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
-        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
-        "cancel_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
-        "create_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
+        "delete_custom_object_instances_by_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstanceDeleted>(body))
+        }
+        "delete_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "delete_internal_article" => {
+            Some(crate::roundtrip::<types::DeletedInternalArticleObject>(body))
+        }
+        "delete_news_item" => Some(crate::roundtrip::<types::DeletedObject>(body)),
+        "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
+        "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "detach_contact_from_conversation" => {
+            Some(crate::roundtrip::<types::Conversation>(body))
+        }
+        "detach_subscription_type_to_contact" => {
+            Some(crate::roundtrip::<types::SubscriptionType>(body))
+        }
+        "detach_tag_from_contact" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_conversation" => Some(crate::roundtrip::<types::Tag>(body)),
+        "detach_tag_from_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
+        "enqueue_create_ticket" => Some(crate::roundtrip::<types::Jobs>(body)),
+        "find_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
+        "get_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
+        }
+        "get_custom_object_instances_by_external_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        }
+        "get_custom_object_instances_by_id" => {
+            Some(crate::roundtrip::<types::CustomObjectInstance>(body))
+        }
         "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
-        "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+        "get_export_reporting_data_by_job_identifier" => {
+            Some(
+                crate::roundtrip::<
+                    types::GetExportReportingDataByJobIdentifierResponse,
+                >(body),
+            )
         }
         "get_export_reporting_data_get_datasets" => {
             Some(
@@ -146,95 +108,133 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
                 >(body),
             )
         }
-        "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
-        }
-        "submit_fin_csat" => Some(crate::roundtrip::<types::SubmitFinCsatResponse>(body)),
-        "reply_to_fin" => Some(crate::roundtrip::<types::ReplyToFinResponse>(body)),
-        "start_fin_conversation" => {
-            Some(crate::roundtrip::<types::StartFinConversationResponse>(body))
-        }
+        "get_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "get_ip_allowlist" => Some(crate::roundtrip::<types::IpAllowlist>(body)),
+        "get_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "get_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
+        "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
+        "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
+        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
+        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
+        "list_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
+        "list_admins" => Some(crate::roundtrip::<types::AdminList>(body)),
         "list_all_collections" => Some(crate::roundtrip::<types::CollectionList>(body)),
-        "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "retrieve_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "delete_collection" => {
-            Some(crate::roundtrip::<types::DeletedCollectionObject>(body))
+        "list_all_companies" => Some(crate::roundtrip::<types::CompanyList>(body)),
+        "list_articles" => Some(crate::roundtrip::<types::ArticleList>(body)),
+        "list_attached_contacts" => {
+            Some(crate::roundtrip::<types::CompanyAttachedContacts>(body))
         }
+        "list_attached_segments_for_companies" => {
+            Some(crate::roundtrip::<types::CompanyAttachedSegments>(body))
+        }
+        "list_away_status_reasons" => {
+            Some(crate::roundtrip::<types::AwayStatusReasonList>(body))
+        }
+        "list_calls" => Some(crate::roundtrip::<types::CallList>(body)),
+        "list_calls_with_transcripts" => {
+            Some(crate::roundtrip::<types::ListCallsWithTranscriptsResponse>(body))
+        }
+        "list_companies_for_a_contact" => {
+            Some(crate::roundtrip::<types::ContactAttachedCompanies>(body))
+        }
+        "list_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
+        "list_content_import_sources" => {
+            Some(crate::roundtrip::<types::ContentImportSourcesList>(body))
+        }
+        "list_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "list_external_pages" => Some(crate::roundtrip::<types::ExternalPagesList>(body)),
         "list_help_centers" => Some(crate::roundtrip::<types::HelpCenterList>(body)),
-        "retrieve_help_center" => Some(crate::roundtrip::<types::HelpCenter>(body)),
         "list_internal_articles" => {
             Some(crate::roundtrip::<types::InternalArticleList>(body))
         }
-        "create_internal_article" => {
-            Some(crate::roundtrip::<types::InternalArticle>(body))
-        }
-        "search_internal_articles" => {
-            Some(crate::roundtrip::<types::InternalArticleSearchResponse>(body))
-        }
-        "retrieve_internal_article" => {
-            Some(crate::roundtrip::<types::InternalArticle>(body))
-        }
-        "update_internal_article" => {
-            Some(crate::roundtrip::<types::InternalArticle>(body))
-        }
-        "delete_internal_article" => {
-            Some(crate::roundtrip::<types::DeletedInternalArticleObject>(body))
-        }
-        "get_ip_allowlist" => Some(crate::roundtrip::<types::IpAllowlist>(body)),
-        "update_ip_allowlist" => Some(crate::roundtrip::<types::IpAllowlist>(body)),
-        "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
-        "create_message" => Some(crate::roundtrip::<types::Message>(body)),
-        "list_news_items" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
-        "create_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
-        "retrieve_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
-        "update_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
-        "delete_news_item" => Some(crate::roundtrip::<types::DeletedObject>(body)),
-        "list_newsfeeds" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
-        "retrieve_newsfeed" => Some(crate::roundtrip::<types::Newsfeed>(body)),
         "list_live_newsfeed_items" => {
             Some(crate::roundtrip::<types::PaginatedResponse>(body))
         }
-        "retrieve_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "create_phone_switch" => Some(crate::roundtrip::<types::PhoneSwitch>(body)),
+        "list_news_items" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
+        "list_newsfeeds" => Some(crate::roundtrip::<types::PaginatedResponse>(body)),
+        "list_notes" => Some(crate::roundtrip::<types::NoteList>(body)),
         "list_segments" => Some(crate::roundtrip::<types::SegmentList>(body)),
-        "retrieve_segment" => Some(crate::roundtrip::<types::Segment>(body)),
+        "list_segments_for_a_contact" => {
+            Some(crate::roundtrip::<types::ContactSegments>(body))
+        }
         "list_subscription_types" => {
             Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
         }
+        "list_subscriptions_for_a_contact" => {
+            Some(crate::roundtrip::<types::SubscriptionTypeList>(body))
+        }
         "list_tags" => Some(crate::roundtrip::<types::TagList>(body)),
-        "create_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
-        "find_tag" => Some(crate::roundtrip::<types::TagBasic>(body)),
+        "list_tags_for_a_contact" => Some(crate::roundtrip::<types::TagList>(body)),
         "list_teams" => Some(crate::roundtrip::<types::TeamList>(body)),
-        "retrieve_team" => Some(crate::roundtrip::<types::Team>(body)),
         "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
         "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
-        "create_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
-        "get_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
-        "update_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
-        "create_ticket_type_attribute" => {
-            Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
+        "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
+        "post_export_reporting_data_enqueue" => {
+            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
         }
+        "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "reply_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "reply_ticket" => Some(crate::roundtrip::<types::TicketReply>(body)),
+        "reply_to_fin" => Some(crate::roundtrip::<types::ReplyToFinResponse>(body)),
+        "retrieve_a_company_by_id" => Some(crate::roundtrip::<types::Company>(body)),
+        "retrieve_admin" => Some(crate::roundtrip::<types::Admin>(body)),
+        "retrieve_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "retrieve_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "retrieve_company" => Some(crate::roundtrip::<types::CompanyList>(body)),
+        "retrieve_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "retrieve_help_center" => Some(crate::roundtrip::<types::HelpCenter>(body)),
+        "retrieve_internal_article" => {
+            Some(crate::roundtrip::<types::InternalArticle>(body))
+        }
+        "retrieve_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
+        "retrieve_newsfeed" => Some(crate::roundtrip::<types::Newsfeed>(body)),
+        "retrieve_note" => Some(crate::roundtrip::<types::Note>(body)),
+        "retrieve_segment" => Some(crate::roundtrip::<types::Segment>(body)),
+        "retrieve_team" => Some(crate::roundtrip::<types::Team>(body)),
+        "retrieve_visitor_with_user_id" => Some(crate::roundtrip::<types::Visitor>(body)),
+        "scroll_over_all_companies" => {
+            Some(crate::roundtrip::<types::CompanyScroll>(body))
+        }
+        "search_articles" => Some(crate::roundtrip::<types::ArticleSearchResponse>(body)),
+        "search_contacts" => Some(crate::roundtrip::<types::ContactList>(body)),
+        "search_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "search_internal_articles" => {
+            Some(crate::roundtrip::<types::InternalArticleSearchResponse>(body))
+        }
+        "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
+        "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
+        "show_call" => Some(crate::roundtrip::<types::Call>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact_by_external_id" => {
+            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+        }
+        "start_fin_conversation" => {
+            Some(crate::roundtrip::<types::StartFinConversationResponse>(body))
+        }
+        "submit_fin_csat" => Some(crate::roundtrip::<types::SubmitFinCsatResponse>(body)),
+        "unarchive_contact" => Some(crate::roundtrip::<types::ContactUnarchived>(body)),
+        "update_article" => Some(crate::roundtrip::<types::Article>(body)),
+        "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
+        "update_company" => Some(crate::roundtrip::<types::Company>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_content_import_source" => {
+            Some(crate::roundtrip::<types::ContentImportSource>(body))
+        }
+        "update_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
+        "update_data_attribute" => Some(crate::roundtrip::<types::DataAttribute>(body)),
+        "update_external_page" => Some(crate::roundtrip::<types::ExternalPage>(body)),
+        "update_internal_article" => {
+            Some(crate::roundtrip::<types::InternalArticle>(body))
+        }
+        "update_ip_allowlist" => Some(crate::roundtrip::<types::IpAllowlist>(body)),
+        "update_news_item" => Some(crate::roundtrip::<types::NewsItem>(body)),
+        "update_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
+        "update_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
         "update_ticket_type_attribute" => {
             Some(crate::roundtrip::<types::TicketTypeAttribute>(body))
         }
-        "create_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "enqueue_create_ticket" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
-        "get_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "update_ticket" => Some(crate::roundtrip::<types::Ticket>(body)),
-        "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
-        "reply_ticket" => Some(crate::roundtrip::<types::TicketReply>(body)),
-        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
-        "detach_tag_from_ticket" => Some(crate::roundtrip::<types::Tag>(body)),
-        "retrieve_visitor_with_user_id" => Some(crate::roundtrip::<types::Visitor>(body)),
         "update_visitor" => Some(crate::roundtrip::<types::Visitor>(body)),
-        "convert_visitor" => Some(crate::roundtrip::<types::Contact>(body)),
         _ => None,
     }
 }
@@ -242,72 +242,38 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
 /// `None` when the operation takes no body.
 pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
     match operation {
-        "set_away_admin" => Some(crate::roundtrip::<types::SetAwayAdminBody>(body)),
-        "create_content_import_source" => {
-            Some(crate::roundtrip::<types::CreateContentImportSourceRequest>(body))
-        }
-        "update_content_import_source" => {
-            Some(crate::roundtrip::<types::UpdateContentImportSourceRequest>(body))
-        }
-        "create_external_page" => {
-            Some(crate::roundtrip::<types::CreateExternalPageRequest>(body))
-        }
-        "update_external_page" => {
-            Some(crate::roundtrip::<types::UpdateExternalPageRequest>(body))
-        }
-        "create_article" => Some(crate::roundtrip::<types::CreateArticleRequest>(body)),
-        "update_article" => Some(crate::roundtrip::<types::UpdateArticleRequest>(body)),
-        "list_calls_with_transcripts" => {
-            Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
-        }
-        "create_or_update_company" => {
-            Some(crate::roundtrip::<types::CreateOrUpdateCompanyRequest>(body))
-        }
-        "update_company" => Some(crate::roundtrip::<types::UpdateCompanyRequest>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactRequest>(body)),
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactsRequest>(body)),
-        "search_contacts" => Some(crate::roundtrip::<types::SearchRequest>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactRequest>(body)),
         "attach_contact_to_a_company" => {
             Some(crate::roundtrip::<types::AttachContactToACompanyBody>(body))
         }
-        "create_note" => Some(crate::roundtrip::<types::CreateNoteBody>(body)),
+        "attach_contact_to_conversation" => {
+            Some(crate::roundtrip::<types::AttachContactToConversationRequest>(body))
+        }
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::AttachSubscriptionTypeToContactBody>(body))
         }
         "attach_tag_to_contact" => {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
-        "create_conversation" => {
-            Some(crate::roundtrip::<types::CreateConversationRequest>(body))
+        "attach_tag_to_conversation" => {
+            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
         }
-        "redact_conversation" => {
-            Some(crate::roundtrip::<types::RedactConversationRequest>(body))
-        }
-        "search_conversations" => Some(crate::roundtrip::<types::SearchRequest>(body)),
-        "update_conversation" => {
-            Some(crate::roundtrip::<types::UpdateConversationRequest>(body))
+        "attach_tag_to_ticket" => {
+            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
         }
         "convert_conversation_to_ticket" => {
             Some(crate::roundtrip::<types::ConvertConversationToTicketRequest>(body))
         }
-        "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachContactToConversationRequest>(body))
+        "convert_visitor" => Some(crate::roundtrip::<types::ConvertVisitorRequest>(body)),
+        "create_article" => Some(crate::roundtrip::<types::CreateArticleRequest>(body)),
+        "create_collection" => {
+            Some(crate::roundtrip::<types::CreateCollectionRequest>(body))
         }
-        "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
+        "create_contact" => Some(crate::roundtrip::<types::CreateContactRequest>(body)),
+        "create_content_import_source" => {
+            Some(crate::roundtrip::<types::CreateContentImportSourceRequest>(body))
         }
-        "manage_conversation" => {
-            Some(crate::roundtrip::<types::ManageConversationBody>(body))
-        }
-        "reply_conversation" => {
-            Some(crate::roundtrip::<types::ReplyConversationRequest>(body))
-        }
-        "attach_tag_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
-        }
-        "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+        "create_conversation" => {
+            Some(crate::roundtrip::<types::CreateConversationRequest>(body))
         }
         "create_custom_object_instances" => {
             Some(
@@ -319,73 +285,107 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
         "create_data_attribute" => {
             Some(crate::roundtrip::<types::CreateDataAttributeRequest>(body))
         }
-        "update_data_attribute" => {
-            Some(crate::roundtrip::<types::UpdateDataAttributeRequest>(body))
-        }
         "create_data_event" => {
             Some(crate::roundtrip::<types::CreateDataEventRequest>(body))
-        }
-        "data_event_summaries" => {
-            Some(crate::roundtrip::<types::CreateDataEventSummariesRequest>(body))
         }
         "create_data_export" => {
             Some(crate::roundtrip::<types::CreateDataExportsRequest>(body))
         }
-        "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueBody>(body))
-        }
-        "submit_fin_csat" => Some(crate::roundtrip::<types::SubmitFinCsatBody>(body)),
-        "reply_to_fin" => Some(crate::roundtrip::<types::ReplyToFinBody>(body)),
-        "start_fin_conversation" => {
-            Some(crate::roundtrip::<types::StartFinConversationBody>(body))
-        }
-        "create_collection" => {
-            Some(crate::roundtrip::<types::CreateCollectionRequest>(body))
-        }
-        "update_collection" => {
-            Some(crate::roundtrip::<types::UpdateCollectionRequest>(body))
+        "create_external_page" => {
+            Some(crate::roundtrip::<types::CreateExternalPageRequest>(body))
         }
         "create_internal_article" => {
             Some(crate::roundtrip::<types::CreateInternalArticleRequest>(body))
+        }
+        "create_message" => Some(crate::roundtrip::<types::CreateMessageRequest>(body)),
+        "create_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
+        "create_note" => Some(crate::roundtrip::<types::CreateNoteBody>(body)),
+        "create_or_update_company" => {
+            Some(crate::roundtrip::<types::CreateOrUpdateCompanyRequest>(body))
+        }
+        "create_phone_switch" => {
+            Some(crate::roundtrip::<types::CreatePhoneSwitchRequest>(body))
+        }
+        "create_tag" => Some(crate::roundtrip::<types::CreateTagBody>(body)),
+        "create_ticket" => Some(crate::roundtrip::<types::CreateTicketBody>(body)),
+        "create_ticket_type" => {
+            Some(crate::roundtrip::<types::CreateTicketTypeRequest>(body))
+        }
+        "create_ticket_type_attribute" => {
+            Some(crate::roundtrip::<types::CreateTicketTypeAttributeRequest>(body))
+        }
+        "data_event_summaries" => {
+            Some(crate::roundtrip::<types::CreateDataEventSummariesRequest>(body))
+        }
+        "detach_contact_from_conversation" => {
+            Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
+        }
+        "detach_tag_from_conversation" => {
+            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+        }
+        "detach_tag_from_ticket" => {
+            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
+        }
+        "enqueue_create_ticket" => {
+            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+        }
+        "list_calls_with_transcripts" => {
+            Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
+        }
+        "manage_conversation" => {
+            Some(crate::roundtrip::<types::ManageConversationBody>(body))
+        }
+        "merge_contact" => Some(crate::roundtrip::<types::MergeContactsRequest>(body)),
+        "post_export_reporting_data_enqueue" => {
+            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueBody>(body))
+        }
+        "redact_conversation" => {
+            Some(crate::roundtrip::<types::RedactConversationRequest>(body))
+        }
+        "reply_conversation" => {
+            Some(crate::roundtrip::<types::ReplyConversationRequest>(body))
+        }
+        "reply_ticket" => Some(crate::roundtrip::<types::ReplyTicketBody>(body)),
+        "reply_to_fin" => Some(crate::roundtrip::<types::ReplyToFinBody>(body)),
+        "search_contacts" => Some(crate::roundtrip::<types::SearchRequest>(body)),
+        "search_conversations" => Some(crate::roundtrip::<types::SearchRequest>(body)),
+        "search_tickets" => Some(crate::roundtrip::<types::SearchRequest>(body)),
+        "set_away_admin" => Some(crate::roundtrip::<types::SetAwayAdminBody>(body)),
+        "start_fin_conversation" => {
+            Some(crate::roundtrip::<types::StartFinConversationBody>(body))
+        }
+        "submit_fin_csat" => Some(crate::roundtrip::<types::SubmitFinCsatBody>(body)),
+        "update_article" => Some(crate::roundtrip::<types::UpdateArticleRequest>(body)),
+        "update_collection" => {
+            Some(crate::roundtrip::<types::UpdateCollectionRequest>(body))
+        }
+        "update_company" => Some(crate::roundtrip::<types::UpdateCompanyRequest>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::UpdateContactRequest>(body)),
+        "update_content_import_source" => {
+            Some(crate::roundtrip::<types::UpdateContentImportSourceRequest>(body))
+        }
+        "update_conversation" => {
+            Some(crate::roundtrip::<types::UpdateConversationRequest>(body))
+        }
+        "update_data_attribute" => {
+            Some(crate::roundtrip::<types::UpdateDataAttributeRequest>(body))
+        }
+        "update_external_page" => {
+            Some(crate::roundtrip::<types::UpdateExternalPageRequest>(body))
         }
         "update_internal_article" => {
             Some(crate::roundtrip::<types::UpdateInternalArticleRequest>(body))
         }
         "update_ip_allowlist" => Some(crate::roundtrip::<types::IpAllowlist>(body)),
-        "create_message" => Some(crate::roundtrip::<types::CreateMessageRequest>(body)),
-        "create_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
         "update_news_item" => Some(crate::roundtrip::<types::NewsItemRequest>(body)),
-        "create_phone_switch" => {
-            Some(crate::roundtrip::<types::CreatePhoneSwitchRequest>(body))
-        }
-        "create_tag" => Some(crate::roundtrip::<types::CreateTagBody>(body)),
-        "create_ticket_type" => {
-            Some(crate::roundtrip::<types::CreateTicketTypeRequest>(body))
-        }
+        "update_ticket" => Some(crate::roundtrip::<types::UpdateTicketBody>(body)),
         "update_ticket_type" => {
             Some(crate::roundtrip::<types::UpdateTicketTypeRequest>(body))
-        }
-        "create_ticket_type_attribute" => {
-            Some(crate::roundtrip::<types::CreateTicketTypeAttributeRequest>(body))
         }
         "update_ticket_type_attribute" => {
             Some(crate::roundtrip::<types::UpdateTicketTypeAttributeRequest>(body))
         }
-        "create_ticket" => Some(crate::roundtrip::<types::CreateTicketBody>(body)),
-        "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
-        }
-        "search_tickets" => Some(crate::roundtrip::<types::SearchRequest>(body)),
-        "update_ticket" => Some(crate::roundtrip::<types::UpdateTicketBody>(body)),
-        "reply_ticket" => Some(crate::roundtrip::<types::ReplyTicketBody>(body)),
-        "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
-        }
-        "detach_tag_from_ticket" => {
-            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
-        }
         "update_visitor" => Some(crate::roundtrip::<types::UpdateVisitorRequest>(body)),
-        "convert_visitor" => Some(crate::roundtrip::<types::ConvertVisitorRequest>(body)),
         _ => None,
     }
 }
@@ -397,10 +397,748 @@ pub async fn call(
     args: &Args,
 ) -> Result<Called, CallFailure> {
     match operation {
-        "list_admins" => {
-            let request = client.list_admins();
-            let request = match args.optional::<bool>("query", "display_avatar")? {
-                Some(value) => request.display_avatar(value),
+        "archive_contact" => {
+            let request = client
+                .archive_contact(args.required::<String>("path", "contact_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_contact_to_a_company" => {
+            let request = client
+                .attach_contact_to_a_company(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::AttachContactToACompanyBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_contact_to_conversation" => {
+            let request = client
+                .attach_contact_to_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                );
+            let request = match args
+                .optional_body::<types::AttachContactToConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_subscription_type_to_contact" => {
+            let request = client
+                .attach_subscription_type_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::AttachSubscriptionTypeToContactBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_contact" => {
+            let request = client
+                .attach_tag_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::AttachTagToContactBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_conversation" => {
+            let request = client
+                .attach_tag_to_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::AttachTagToConversationBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "attach_tag_to_ticket" => {
+            let request = client
+                .attach_tag_to_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::AttachTagToTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "block_contact" => {
+            let request = client
+                .block_contact(args.required::<String>("path", "contact_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "cancel_data_export" => {
+            let request = client
+                .cancel_data_export(args.required::<String>("path", "job_identifier")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "convert_conversation_to_ticket" => {
+            let request = client
+                .convert_conversation_to_ticket(
+                    args.required::<i64>("path", "conversation_id")?,
+                    args.body::<types::ConvertConversationToTicketRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "convert_visitor" => {
+            let request = client
+                .convert_visitor(args.body::<types::ConvertVisitorRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_article" => {
+            let request = client
+                .create_article(args.body::<types::CreateArticleRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_collection" => {
+            let request = client
+                .create_collection(args.body::<types::CreateCollectionRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_contact" => {
+            let request = client.create_contact();
+            let request = match args.optional_body::<types::CreateContactRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_content_import_source" => {
+            let request = client
+                .create_content_import_source(
+                    args.body::<types::CreateContentImportSourceRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_conversation" => {
+            let request = client
+                .create_conversation(args.body::<types::CreateConversationRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_custom_object_instances" => {
+            let request = client
+                .create_custom_object_instances(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                );
+            let request = match args
+                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_attribute" => {
+            let request = client
+                .create_data_attribute(
+                    args.body::<types::CreateDataAttributeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_event" => {
+            let request = client.create_data_event();
+            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_data_export" => {
+            let request = client
+                .create_data_export(args.body::<types::CreateDataExportsRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_external_page" => {
+            let request = client
+                .create_external_page(args.body::<types::CreateExternalPageRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_internal_article" => {
+            let request = client
+                .create_internal_article(
+                    args.body::<types::CreateInternalArticleRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_message" => {
+            let request = client.create_message();
+            let request = match args.optional_body::<types::CreateMessageRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_news_item" => {
+            let request = client
+                .create_news_item(args.body::<types::NewsItemRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_note" => {
+            let request = client
+                .create_note(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::CreateNoteBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_or_update_company" => {
+            let request = client.create_or_update_company();
+            let request = match args
+                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_phone_switch" => {
+            let request = client
+                .create_phone_switch(args.body::<types::CreatePhoneSwitchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_tag" => {
+            let request = client.create_tag();
+            let request = match args.optional_body::<types::CreateTagBody>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket" => {
+            let request = client.create_ticket(args.body::<types::CreateTicketBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket_type" => {
+            let request = client
+                .create_ticket_type(args.body::<types::CreateTicketTypeRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "create_ticket_type_attribute" => {
+            let request = client
+                .create_ticket_type_attribute(
+                    args.required::<String>("path", "ticket_type_id")?,
+                    args.body::<types::CreateTicketTypeAttributeRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "data_event_summaries" => {
+            let request = client.data_event_summaries();
+            let request = match args
+                .optional_body::<types::CreateDataEventSummariesRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_article" => {
+            let request = client
+                .delete_article(args.required::<i64>("path", "article_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_collection" => {
+            let request = client
+                .delete_collection(args.required::<i64>("path", "collection_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_company" => {
+            let request = client
+                .delete_company(args.required::<String>("path", "company_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_contact" => {
+            let request = client
+                .delete_contact(args.required::<String>("path", "contact_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_content_import_source" => {
+            let request = client
+                .delete_content_import_source(
+                    args.required::<String>("path", "source_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_conversation" => {
+            let request = client
+                .delete_conversation(args.required::<i64>("path", "conversation_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_custom_object_instances_by_external_id" => {
+            let request = client
+                .delete_custom_object_instances_by_external_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("path", "custom_object_instance_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_custom_object_instances_by_id" => {
+            let request = client
+                .delete_custom_object_instances_by_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("query", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_external_page" => {
+            let request = client
+                .delete_external_page(args.required::<String>("path", "page_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_internal_article" => {
+            let request = client
+                .delete_internal_article(
+                    args.required::<i64>("path", "internal_article_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_news_item" => {
+            let request = client
+                .delete_news_item(args.required::<i64>("path", "news_item_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_tag" => {
+            let request = client.delete_tag(args.required::<String>("path", "tag_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "delete_ticket" => {
+            let request = client
+                .delete_ticket(args.required::<String>("path", "ticket_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_contact_from_a_company" => {
+            let request = client
+                .detach_contact_from_a_company(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "company_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_contact_from_conversation" => {
+            let request = client
+                .detach_contact_from_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::DetachContactFromConversationRequest>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_subscription_type_to_contact" => {
+            let request = client
+                .detach_subscription_type_to_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "subscription_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_contact" => {
+            let request = client
+                .detach_tag_from_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.required::<String>("path", "tag_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_conversation" => {
+            let request = client
+                .detach_tag_from_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.required::<String>("path", "tag_id")?,
+                    args.body::<types::DetachTagFromConversationBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "detach_tag_from_ticket" => {
+            let request = client
+                .detach_tag_from_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.required::<String>("path", "tag_id")?,
+                    args.body::<types::DetachTagFromTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "download_data_export" => {
+            let request = client
+                .download_data_export(
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "enqueue_create_ticket" => {
+            let request = client
+                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "find_tag" => {
+            let request = client.find_tag(args.required::<String>("path", "tag_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_content_import_source" => {
+            let request = client
+                .get_content_import_source(
+                    args.required::<String>("path", "source_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_custom_object_instances_by_external_id" => {
+            let request = client
+                .get_custom_object_instances_by_external_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("query", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_custom_object_instances_by_id" => {
+            let request = client
+                .get_custom_object_instances_by_id(
+                    args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.required::<String>("path", "custom_object_instance_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_data_export" => {
+            let request = client
+                .get_data_export(args.required::<String>("path", "job_identifier")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_download_reporting_data_by_job_identifier" => {
+            let request = client
+                .get_download_reporting_data_by_job_identifier(
+                    args
+                        .required::<
+                            types::GetDownloadReportingDataByJobIdentifierAccept,
+                        >("header", "Accept")?,
+                    args.required::<String>("query", "app_id")?,
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_export_reporting_data_by_job_identifier" => {
+            let request = client
+                .get_export_reporting_data_by_job_identifier(
+                    args.required::<String>("query", "app_id")?,
+                    args.required::<String>("query", "client_id")?,
+                    args.required::<String>("path", "job_identifier")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_export_reporting_data_get_datasets" => {
+            let request = client.get_export_reporting_data_get_datasets();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_external_page" => {
+            let request = client
+                .get_external_page(args.required::<String>("path", "page_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_ip_allowlist" => {
+            let request = client.get_ip_allowlist();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_ticket" => {
+            let request = client
+                .get_ticket(args.required::<String>("path", "ticket_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "get_ticket_type" => {
+            let request = client
+                .get_ticket_type(args.required::<String>("path", "ticket_type_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "identify_admin" => {
+            let request = client.identify_admin();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "jobs_status" => {
+            let request = client.jobs_status(args.required::<String>("path", "job_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "lis_data_attributes" => {
+            let request = client.lis_data_attributes();
+            let request = match args
+                .optional::<types::LisDataAttributesModel>("query", "model")?
+            {
+                Some(value) => request.model(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "lis_data_events" => {
+            let request = client
+                .lis_data_events(
+                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
+                    args.required::<String>("query", "type")?,
+                );
+            let request = match args.optional::<bool>("query", "summary")? {
+                Some(value) => request.summary(value),
                 None => request,
             };
             let response = request
@@ -428,121 +1166,44 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_admin" => {
-            let request = client
-                .retrieve_admin(args.required::<i64>("path", "admin_id")?);
+        "list_admins" => {
+            let request = client.list_admins();
+            let request = match args.optional::<bool>("query", "display_avatar")? {
+                Some(value) => request.display_avatar(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "set_away_admin" => {
-            let request = client
-                .set_away_admin(
-                    args.required::<i64>("path", "admin_id")?,
-                    args.body::<types::SetAwayAdminBody>()?,
-                );
+        "list_all_collections" => {
+            let request = client.list_all_collections();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "list_content_import_sources" => {
-            let request = client.list_content_import_sources();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_content_import_source" => {
-            let request = client
-                .create_content_import_source(
-                    args.body::<types::CreateContentImportSourceRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_content_import_source" => {
-            let request = client
-                .get_content_import_source(
-                    args.required::<String>("path", "source_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_content_import_source" => {
-            let request = client
-                .update_content_import_source(
-                    args.required::<String>("path", "source_id")?,
-                    args.body::<types::UpdateContentImportSourceRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_content_import_source" => {
-            let request = client
-                .delete_content_import_source(
-                    args.required::<String>("path", "source_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_external_pages" => {
-            let request = client.list_external_pages();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_external_page" => {
-            let request = client
-                .create_external_page(args.body::<types::CreateExternalPageRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_external_page" => {
-            let request = client
-                .get_external_page(args.required::<String>("path", "page_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_external_page" => {
-            let request = client
-                .update_external_page(
-                    args.required::<String>("path", "page_id")?,
-                    args.body::<types::UpdateExternalPageRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_external_page" => {
-            let request = client
-                .delete_external_page(args.required::<String>("path", "page_id")?);
+        "list_all_companies" => {
+            let request = client.list_all_companies();
+            let request = match args.optional::<i64>("query", "page")? {
+                Some(value) => request.page(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "order")? {
+                Some(value) => request.order(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -561,31 +1222,11 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_article" => {
+        "list_attached_contacts" => {
             let request = client
-                .create_article(args.body::<types::CreateArticleRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_articles" => {
-            let request = client.search_articles();
-            let request = match args.optional::<String>("query", "phrase")? {
-                Some(value) => request.phrase(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "state")? {
-                Some(value) => request.state(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
-                Some(value) => request.help_center_id(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "highlight")? {
-                Some(value) => request.highlight(value),
+                .list_attached_contacts(args.required::<String>("path", "company_id")?);
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
                 None => request,
             };
             let response = request
@@ -594,31 +1235,11 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_article" => {
+        "list_attached_segments_for_companies" => {
             let request = client
-                .retrieve_article(args.required::<i64>("path", "article_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_article" => {
-            let request = client
-                .update_article(args.required::<i64>("path", "article_id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_article" => {
-            let request = client
-                .delete_article(args.required::<i64>("path", "article_id")?);
+                .list_attached_segments_for_companies(
+                    args.required::<String>("path", "company_id")?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -660,26 +1281,330 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_call" => {
-            let request = client.show_call(args.required::<String>("path", "call_id")?);
+        "list_companies_for_a_contact" => {
+            let request = client
+                .list_companies_for_a_contact(
+                    args.required::<String>("path", "contact_id")?,
+                );
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_call_recording" => {
-            let request = client
-                .show_call_recording(args.required::<String>("path", "call_id")?);
+        "list_contacts" => {
+            let request = client.list_contacts();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "show_call_transcript" => {
+        "list_content_import_sources" => {
+            let request = client.list_content_import_sources();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_conversations" => {
+            let request = client.list_conversations();
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_external_pages" => {
+            let request = client.list_external_pages();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_help_centers" => {
+            let request = client.list_help_centers();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_internal_articles" => {
+            let request = client.list_internal_articles();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_live_newsfeed_items" => {
             let request = client
-                .show_call_transcript(args.required::<String>("path", "call_id")?);
+                .list_live_newsfeed_items(
+                    args.required::<String>("path", "newsfeed_id")?,
+                );
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_news_items" => {
+            let request = client.list_news_items();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_newsfeeds" => {
+            let request = client.list_newsfeeds();
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_notes" => {
+            let request = client
+                .list_notes(args.required::<String>("path", "contact_id")?);
+            let request = match args.optional::<String>("query", "starting_after")? {
+                Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_segments" => {
+            let request = client.list_segments();
+            let request = match args.optional::<bool>("query", "include_count")? {
+                Some(value) => request.include_count(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_segments_for_a_contact" => {
+            let request = client
+                .list_segments_for_a_contact(
+                    args.required::<String>("path", "contact_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_subscription_types" => {
+            let request = client.list_subscription_types();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_subscriptions_for_a_contact" => {
+            let request = client
+                .list_subscriptions_for_a_contact(
+                    args.required::<String>("path", "contact_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_tags" => {
+            let request = client.list_tags();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_tags_for_a_contact" => {
+            let request = client
+                .list_tags_for_a_contact(args.required::<String>("path", "contact_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_teams" => {
+            let request = client.list_teams();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_ticket_states" => {
+            let request = client.list_ticket_states();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_ticket_types" => {
+            let request = client.list_ticket_types();
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "manage_conversation" => {
+            let request = client
+                .manage_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                );
+            let request = match args.optional_body::<types::ManageConversationBody>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "merge_contact" => {
+            let request = client
+                .merge_contact(args.body::<types::MergeContactsRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "post_export_reporting_data_enqueue" => {
+            let request = client
+                .post_export_reporting_data_enqueue(
+                    args.body::<types::PostExportReportingDataEnqueueBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "redact_conversation" => {
+            let request = client.redact_conversation();
+            let request = match args.optional_body::<types::RedactConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "reply_conversation" => {
+            let request = client
+                .reply_conversation(args.required::<String>("path", "conversation_id")?);
+            let request = match args.optional_body::<types::ReplyConversationRequest>()?
+            {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "reply_ticket" => {
+            let request = client
+                .reply_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::ReplyTicketBody>()?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "reply_to_fin" => {
+            let request = client.reply_to_fin(args.body::<types::ReplyToFinBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_a_company_by_id" => {
+            let request = client
+                .retrieve_a_company_by_id(
+                    args.required::<String>("path", "company_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_admin" => {
+            let request = client
+                .retrieve_admin(args.required::<i64>("path", "admin_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_article" => {
+            let request = client
+                .retrieve_article(args.required::<i64>("path", "article_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_collection" => {
+            let request = client
+                .retrieve_collection(args.required::<i64>("path", "collection_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -718,12 +1643,15 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_or_update_company" => {
-            let request = client.create_or_update_company();
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
-            {
-                Some(value) => request.body(value),
+        "retrieve_conversation" => {
+            let request = client
+                .retrieve_conversation(args.required::<i64>("path", "conversation_id")?);
+            let request = match args.optional::<String>("query", "display_as")? {
+                Some(value) => request.display_as(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_translations")? {
+                Some(value) => request.include_translations(value),
                 None => request,
             };
             let response = request
@@ -732,20 +1660,75 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "list_all_companies" => {
-            let request = client.list_all_companies();
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "order")? {
-                Some(value) => request.order(value),
-                None => request,
-            };
+        "retrieve_help_center" => {
+            let request = client
+                .retrieve_help_center(args.required::<i64>("path", "help_center_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_internal_article" => {
+            let request = client
+                .retrieve_internal_article(
+                    args.required::<i64>("path", "internal_article_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_news_item" => {
+            let request = client
+                .retrieve_news_item(args.required::<i64>("path", "news_item_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_newsfeed" => {
+            let request = client
+                .retrieve_newsfeed(args.required::<String>("path", "newsfeed_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_note" => {
+            let request = client.retrieve_note(args.required::<i64>("path", "note_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_segment" => {
+            let request = client
+                .retrieve_segment(args.required::<String>("path", "segment_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_team" => {
+            let request = client
+                .retrieve_team(args.required::<String>("path", "team_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "retrieve_visitor_with_user_id" => {
+            let request = client
+                .retrieve_visitor_with_user_id(
+                    args.required::<String>("query", "user_id")?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -764,11 +1747,172 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "retrieve_a_company_by_id" => {
+        "search_articles" => {
+            let request = client.search_articles();
+            let request = match args.optional::<String>("query", "phrase")? {
+                Some(value) => request.phrase(value),
+                None => request,
+            };
+            let request = match args.optional::<String>("query", "state")? {
+                Some(value) => request.state(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "help_center_id")? {
+                Some(value) => request.help_center_id(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "highlight")? {
+                Some(value) => request.highlight(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_contacts" => {
+            let request = client.search_contacts(args.body::<types::SearchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_conversations" => {
             let request = client
-                .retrieve_a_company_by_id(
-                    args.required::<String>("path", "company_id")?,
+                .search_conversations(args.body::<types::SearchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_internal_articles" => {
+            let request = client.search_internal_articles();
+            let request = match args.optional::<String>("query", "folder_id")? {
+                Some(value) => request.folder_id(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "search_tickets" => {
+            let request = client.search_tickets(args.body::<types::SearchRequest>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "set_away_admin" => {
+            let request = client
+                .set_away_admin(
+                    args.required::<i64>("path", "admin_id")?,
+                    args.body::<types::SetAwayAdminBody>()?,
                 );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call" => {
+            let request = client.show_call(args.required::<String>("path", "call_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call_recording" => {
+            let request = client
+                .show_call_recording(args.required::<String>("path", "call_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_call_transcript" => {
+            let request = client
+                .show_call_transcript(args.required::<String>("path", "call_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_contact" => {
+            let request = client
+                .show_contact(args.required::<String>("path", "contact_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "show_contact_by_external_id" => {
+            let request = client
+                .show_contact_by_external_id(
+                    args.required::<String>("path", "external_id")?,
+                );
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "start_fin_conversation" => {
+            let request = client
+                .start_fin_conversation(args.body::<types::StartFinConversationBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "submit_fin_csat" => {
+            let request = client
+                .submit_fin_csat(args.body::<types::SubmitFinCsatBody>()?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "unarchive_contact" => {
+            let request = client
+                .unarchive_contact(args.required::<String>("path", "contact_id")?);
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_article" => {
+            let request = client
+                .update_article(args.required::<i64>("path", "article_id")?);
+            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "update_collection" => {
+            let request = client
+                .update_collection(args.required::<i64>("path", "collection_id")?);
+            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
+                Some(value) => request.body(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -788,100 +1932,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_company" => {
-            let request = client
-                .delete_company(args.required::<String>("path", "company_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_attached_contacts" => {
-            let request = client
-                .list_attached_contacts(args.required::<String>("path", "company_id")?);
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_attached_segments_for_companies" => {
-            let request = client
-                .list_attached_segments_for_companies(
-                    args.required::<String>("path", "company_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_contacts" => {
-            let request = client.list_contacts();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_contact" => {
-            let request = client.create_contact();
-            let request = match args.optional_body::<types::CreateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_contact_by_external_id" => {
-            let request = client
-                .show_contact_by_external_id(
-                    args.required::<String>("path", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "merge_contact" => {
-            let request = client
-                .merge_contact(args.body::<types::MergeContactsRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_contacts" => {
-            let request = client.search_contacts(args.body::<types::SearchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "show_contact" => {
-            let request = client
-                .show_contact(args.required::<String>("path", "contact_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "update_contact" => {
             let request = client
                 .update_contact(args.required::<String>("path", "contact_id")?);
@@ -895,239 +1945,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_contact" => {
+        "update_content_import_source" => {
             let request = client
-                .delete_contact(args.required::<String>("path", "contact_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "archive_contact" => {
-            let request = client
-                .archive_contact(args.required::<String>("path", "contact_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "block_contact" => {
-            let request = client
-                .block_contact(args.required::<String>("path", "contact_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_companies_for_a_contact" => {
-            let request = client
-                .list_companies_for_a_contact(
-                    args.required::<String>("path", "contact_id")?,
+                .update_content_import_source(
+                    args.required::<String>("path", "source_id")?,
+                    args.body::<types::UpdateContentImportSourceRequest>()?,
                 );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_contact_to_a_company" => {
-            let request = client
-                .attach_contact_to_a_company(
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::AttachContactToACompanyBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_contact_from_a_company" => {
-            let request = client
-                .detach_contact_from_a_company(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "company_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_notes" => {
-            let request = client
-                .list_notes(args.required::<String>("path", "contact_id")?);
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_note" => {
-            let request = client
-                .create_note(
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::CreateNoteBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_segments_for_a_contact" => {
-            let request = client
-                .list_segments_for_a_contact(
-                    args.required::<String>("path", "contact_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_subscriptions_for_a_contact" => {
-            let request = client
-                .list_subscriptions_for_a_contact(
-                    args.required::<String>("path", "contact_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_subscription_type_to_contact" => {
-            let request = client
-                .attach_subscription_type_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::AttachSubscriptionTypeToContactBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_subscription_type_to_contact" => {
-            let request = client
-                .detach_subscription_type_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "subscription_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_tags_for_a_contact" => {
-            let request = client
-                .list_tags_for_a_contact(args.required::<String>("path", "contact_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_contact" => {
-            let request = client
-                .attach_tag_to_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::AttachTagToContactBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_contact" => {
-            let request = client
-                .detach_tag_from_contact(
-                    args.required::<String>("path", "contact_id")?,
-                    args.required::<String>("path", "tag_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "unarchive_contact" => {
-            let request = client
-                .unarchive_contact(args.required::<String>("path", "contact_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_conversations" => {
-            let request = client.list_conversations();
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_conversation" => {
-            let request = client
-                .create_conversation(args.body::<types::CreateConversationRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "redact_conversation" => {
-            let request = client.redact_conversation();
-            let request = match args.optional_body::<types::RedactConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_conversations" => {
-            let request = client
-                .search_conversations(args.body::<types::SearchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_conversation" => {
-            let request = client
-                .retrieve_conversation(args.required::<i64>("path", "conversation_id")?);
-            let request = match args.optional::<String>("query", "display_as")? {
-                Some(value) => request.display_as(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_translations")? {
-                Some(value) => request.include_translations(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -1152,205 +1975,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_conversation" => {
-            let request = client
-                .delete_conversation(args.required::<i64>("path", "conversation_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "convert_conversation_to_ticket" => {
-            let request = client
-                .convert_conversation_to_ticket(
-                    args.required::<i64>("path", "conversation_id")?,
-                    args.body::<types::ConvertConversationToTicketRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_contact_to_conversation" => {
-            let request = client
-                .attach_contact_to_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                );
-            let request = match args
-                .optional_body::<types::AttachContactToConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_contact_from_conversation" => {
-            let request = client
-                .detach_contact_from_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.required::<String>("path", "contact_id")?,
-                    args.body::<types::DetachContactFromConversationRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "manage_conversation" => {
-            let request = client
-                .manage_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                );
-            let request = match args.optional_body::<types::ManageConversationBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "reply_conversation" => {
-            let request = client
-                .reply_conversation(args.required::<String>("path", "conversation_id")?);
-            let request = match args.optional_body::<types::ReplyConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_conversation" => {
-            let request = client
-                .attach_tag_to_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.body::<types::AttachTagToConversationBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_conversation" => {
-            let request = client
-                .detach_tag_from_conversation(
-                    args.required::<String>("path", "conversation_id")?,
-                    args.required::<String>("path", "tag_id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_custom_object_instances_by_external_id" => {
-            let request = client
-                .get_custom_object_instances_by_external_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("query", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_custom_object_instances" => {
-            let request = client
-                .create_custom_object_instances(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                );
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_custom_object_instances_by_id" => {
-            let request = client
-                .delete_custom_object_instances_by_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("query", "external_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_custom_object_instances_by_id" => {
-            let request = client
-                .get_custom_object_instances_by_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("path", "custom_object_instance_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_custom_object_instances_by_external_id" => {
-            let request = client
-                .delete_custom_object_instances_by_external_id(
-                    args.required::<String>("path", "custom_object_type_identifier")?,
-                    args.required::<String>("path", "custom_object_instance_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_attributes" => {
-            let request = client.lis_data_attributes();
-            let request = match args
-                .optional::<types::LisDataAttributesModel>("query", "model")?
-            {
-                Some(value) => request.model(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_attribute" => {
-            let request = client
-                .create_data_attribute(
-                    args.body::<types::CreateDataAttributeRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "update_data_attribute" => {
             let request = client
                 .update_data_attribute(
@@ -1368,268 +1992,11 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "download_data_export" => {
+        "update_external_page" => {
             let request = client
-                .download_data_export(
-                    args.required::<String>("path", "job_identifier")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_download_reporting_data_by_job_identifier" => {
-            let request = client
-                .get_download_reporting_data_by_job_identifier(
-                    args
-                        .required::<
-                            types::GetDownloadReportingDataByJobIdentifierAccept,
-                        >("header", "Accept")?,
-                    args.required::<String>("query", "app_id")?,
-                    args.required::<String>("path", "job_identifier")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_events" => {
-            let request = client
-                .lis_data_events(
-                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
-                    args.required::<String>("query", "type")?,
-                );
-            let request = match args.optional::<bool>("query", "summary")? {
-                Some(value) => request.summary(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_event" => {
-            let request = client.create_data_event();
-            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "data_event_summaries" => {
-            let request = client.data_event_summaries();
-            let request = match args
-                .optional_body::<types::CreateDataEventSummariesRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "cancel_data_export" => {
-            let request = client
-                .cancel_data_export(args.required::<String>("path", "job_identifier")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_data_export" => {
-            let request = client
-                .create_data_export(args.body::<types::CreateDataExportsRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_data_export" => {
-            let request = client
-                .get_data_export(args.required::<String>("path", "job_identifier")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "post_export_reporting_data_enqueue" => {
-            let request = client
-                .post_export_reporting_data_enqueue(
-                    args.body::<types::PostExportReportingDataEnqueueBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_export_reporting_data_get_datasets" => {
-            let request = client.get_export_reporting_data_get_datasets();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_export_reporting_data_by_job_identifier" => {
-            let request = client
-                .get_export_reporting_data_by_job_identifier(
-                    args.required::<String>("query", "app_id")?,
-                    args.required::<String>("query", "client_id")?,
-                    args.required::<String>("path", "job_identifier")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "submit_fin_csat" => {
-            let request = client
-                .submit_fin_csat(args.body::<types::SubmitFinCsatBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "reply_to_fin" => {
-            let request = client.reply_to_fin(args.body::<types::ReplyToFinBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "start_fin_conversation" => {
-            let request = client
-                .start_fin_conversation(args.body::<types::StartFinConversationBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_all_collections" => {
-            let request = client.list_all_collections();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_collection" => {
-            let request = client
-                .create_collection(args.body::<types::CreateCollectionRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_collection" => {
-            let request = client
-                .retrieve_collection(args.required::<i64>("path", "collection_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_collection" => {
-            let request = client
-                .update_collection(args.required::<i64>("path", "collection_id")?);
-            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_collection" => {
-            let request = client
-                .delete_collection(args.required::<i64>("path", "collection_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_help_centers" => {
-            let request = client.list_help_centers();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_help_center" => {
-            let request = client
-                .retrieve_help_center(args.required::<i64>("path", "help_center_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_internal_articles" => {
-            let request = client.list_internal_articles();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_internal_article" => {
-            let request = client
-                .create_internal_article(
-                    args.body::<types::CreateInternalArticleRequest>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_internal_articles" => {
-            let request = client.search_internal_articles();
-            let request = match args.optional::<String>("query", "folder_id")? {
-                Some(value) => request.folder_id(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_internal_article" => {
-            let request = client
-                .retrieve_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                .update_external_page(
+                    args.required::<String>("path", "page_id")?,
+                    args.body::<types::UpdateExternalPageRequest>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1654,89 +2021,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_internal_article" => {
-            let request = client
-                .delete_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_ip_allowlist" => {
-            let request = client.get_ip_allowlist();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "update_ip_allowlist" => {
             let request = client.update_ip_allowlist();
             let request = match args.optional_body::<types::IpAllowlist>()? {
                 Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "jobs_status" => {
-            let request = client.jobs_status(args.required::<String>("path", "job_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "identify_admin" => {
-            let request = client.identify_admin();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_message" => {
-            let request = client.create_message();
-            let request = match args.optional_body::<types::CreateMessageRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_news_items" => {
-            let request = client.list_news_items();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_news_item" => {
-            let request = client
-                .create_news_item(args.body::<types::NewsItemRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_news_item" => {
-            let request = client
-                .retrieve_news_item(args.required::<i64>("path", "news_item_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1755,178 +2045,13 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "delete_news_item" => {
+        "update_ticket" => {
             let request = client
-                .delete_news_item(args.required::<i64>("path", "news_item_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_newsfeeds" => {
-            let request = client.list_newsfeeds();
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_newsfeed" => {
-            let request = client
-                .retrieve_newsfeed(args.required::<String>("path", "newsfeed_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_live_newsfeed_items" => {
-            let request = client
-                .list_live_newsfeed_items(
-                    args.required::<String>("path", "newsfeed_id")?,
-                );
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "note_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_phone_switch" => {
-            let request = client
-                .create_phone_switch(args.body::<types::CreatePhoneSwitchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_segments" => {
-            let request = client.list_segments();
-            let request = match args.optional::<bool>("query", "include_count")? {
-                Some(value) => request.include_count(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_segment" => {
-            let request = client
-                .retrieve_segment(args.required::<String>("path", "segment_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_subscription_types" => {
-            let request = client.list_subscription_types();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_tags" => {
-            let request = client.list_tags();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_tag" => {
-            let request = client.create_tag();
-            let request = match args.optional_body::<types::CreateTagBody>()? {
+                .update_ticket(args.required::<String>("path", "ticket_id")?);
+            let request = match args.optional_body::<types::UpdateTicketBody>()? {
                 Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "find_tag" => {
-            let request = client.find_tag(args.required::<String>("path", "tag_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_tag" => {
-            let request = client.delete_tag(args.required::<String>("path", "tag_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_teams" => {
-            let request = client.list_teams();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_team" => {
-            let request = client
-                .retrieve_team(args.required::<String>("path", "team_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_ticket_states" => {
-            let request = client.list_ticket_states();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "list_ticket_types" => {
-            let request = client.list_ticket_types();
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_ticket_type" => {
-            let request = client
-                .create_ticket_type(args.body::<types::CreateTicketTypeRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_ticket_type" => {
-            let request = client
-                .get_ticket_type(args.required::<String>("path", "ticket_type_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1940,18 +2065,6 @@ pub async fn call(
                 Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "create_ticket_type_attribute" => {
-            let request = client
-                .create_ticket_type_attribute(
-                    args.required::<String>("path", "ticket_type_id")?,
-                    args.body::<types::CreateTicketTypeAttributeRequest>()?,
-                );
             let response = request
                 .send_with_response()
                 .await
@@ -1976,125 +2089,12 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "create_ticket" => {
-            let request = client.create_ticket(args.body::<types::CreateTicketBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "enqueue_create_ticket" => {
-            let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "search_tickets" => {
-            let request = client.search_tickets(args.body::<types::SearchRequest>()?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "get_ticket" => {
-            let request = client
-                .get_ticket(args.required::<String>("path", "ticket_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "update_ticket" => {
-            let request = client
-                .update_ticket(args.required::<String>("path", "ticket_id")?);
-            let request = match args.optional_body::<types::UpdateTicketBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "delete_ticket" => {
-            let request = client
-                .delete_ticket(args.required::<String>("path", "ticket_id")?);
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "reply_ticket" => {
-            let request = client
-                .reply_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::ReplyTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "attach_tag_to_ticket" => {
-            let request = client
-                .attach_tag_to_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "detach_tag_from_ticket" => {
-            let request = client
-                .detach_tag_from_ticket(
-                    args.required::<String>("path", "ticket_id")?,
-                    args.required::<String>("path", "tag_id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "retrieve_visitor_with_user_id" => {
-            let request = client
-                .retrieve_visitor_with_user_id(
-                    args.required::<String>("query", "user_id")?,
-                );
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "update_visitor" => {
             let request = client.update_visitor();
             let request = match args.optional_body::<types::UpdateVisitorRequest>()? {
                 Some(value) => request.body(value),
                 None => request,
             };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "convert_visitor" => {
-            let request = client
-                .convert_visitor(args.body::<types::ConvertVisitorRequest>()?);
             let response = request
                 .send_with_response()
                 .await
