@@ -197,22 +197,43 @@ impl Args {
 
 /// Parameter examples are often strings where the type is an integer (or the reverse): accept both.
 fn convert<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, CallFailure> {
-    let alternative = match &value {
-        Value::String(s) => s
-            .parse::<i64>()
-            .ok()
-            .map(Value::from)
-            .or_else(|| s.parse::<bool>().ok().map(Value::from)),
-        Value::Number(n) => Some(Value::String(n.to_string())),
-        Value::Bool(b) => Some(Value::String(b.to_string())),
-        _ => None,
+    let alternatives: Vec<Value> = match &value {
+        Value::String(s) => {
+            let pieces: Vec<&str> = s.split(',').collect();
+            [scalar_from_text(s)]
+                .into_iter()
+                .flatten()
+                // An array parameter's example written as it is sent (`style: form, explode:
+                // false`): its items as text, or as the numbers and booleans they spell.
+                .chain([
+                    Value::from(pieces.clone()),
+                    Value::Array(
+                        pieces
+                            .iter()
+                            .map(|p| scalar_from_text(p).unwrap_or_else(|| Value::from(*p)))
+                            .collect(),
+                    ),
+                ])
+                .collect()
+        }
+        Value::Number(n) => vec![Value::String(n.to_string())],
+        Value::Bool(b) => vec![Value::String(b.to_string())],
+        _ => Vec::new(),
     };
     match serde_json::from_value(value) {
         Ok(converted) => Ok(converted),
-        Err(error) => alternative
-            .and_then(|alt| serde_json::from_value(alt).ok())
+        Err(error) => alternatives
+            .into_iter()
+            .find_map(|alt| serde_json::from_value(alt).ok())
             .ok_or_else(|| CallFailure::Argument(format!("{what}: {error}"))),
     }
+}
+
+fn scalar_from_text(text: &str) -> Option<Value> {
+    text.parse::<i64>()
+        .ok()
+        .map(Value::from)
+        .or_else(|| text.parse::<bool>().ok().map(Value::from))
 }
 
 /// The name of the operation at `path` and `method` (lowercase, as in the description).

@@ -11787,7 +11787,7 @@ crate::runtime::object::object!(
 );
 /// The unique identifiers retained after converting or merging.
 ///
-/// The API requires one of these sets of fields: `id`; or `user_id`.
+/// The API requires one of these sets of fields: `id`; or `user_id`; or `email`.
 ///
 /// Generated from `#/components/schemas/convert_visitor_request/properties/user`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14124,8 +14124,8 @@ crate::runtime::object::value!(CreateMessageRequestCc, crate ::runtime::object::
 /// Generated from `#/components/schemas/create_message_request/properties/from`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMessageRequestFrom {
-    /// The identifier for the admin which is given by Intercom.
-    pub id: i64,
+    /// The identifier of the sender: an admin's id (sent as a number or a string), or a contact's id for user and lead messages.
+    pub id: String,
     /// Always `admin`.
     pub type_: CreateMessageRequestFromType,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14205,6 +14205,8 @@ pub enum CreateMessageRequestMessageType {
     Sms,
     /// `whatsapp`
     Whatsapp,
+    /// `conversation`
+    Conversation,
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
@@ -14216,6 +14218,7 @@ impl CreateMessageRequestMessageType {
             Self::Email => "email",
             Self::Sms => "sms",
             Self::Whatsapp => "whatsapp",
+            Self::Conversation => "conversation",
             Self::Unknown(value) => value,
         }
     }
@@ -14227,6 +14230,7 @@ impl From<&str> for CreateMessageRequestMessageType {
             "email" => Self::Email,
             "sms" => Self::Sms,
             "whatsapp" => Self::Whatsapp,
+            "conversation" => Self::Conversation,
             other => Self::Unknown(other.to_owned()),
         }
     }

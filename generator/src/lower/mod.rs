@@ -67,11 +67,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
 /// which may; a cycle of bare aliases describes no value at all and becomes any JSON, with a
 /// warning.
 fn break_alias_cycles(types: &mut [TypeDef], warnings: &mut Vec<Diagnostic>) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+    let index = positions_by_name(types);
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match &t.kind {
@@ -115,6 +111,15 @@ fn break_alias_cycles(types: &mut [TypeDef], warnings: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Each type's position in `types`, by name.
+fn positions_by_name(types: &[TypeDef]) -> HashMap<String, usize> {
+    types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect()
+}
+
 /// The named types a type reference mentions, at any depth.
 fn named_in(ty: &TypeRef) -> Vec<&str> {
     match ty {
@@ -152,11 +157,7 @@ fn order_by_method_name(operations: &mut [crate::ir::Operation], types: &mut [Ty
 /// Types that contain themselves (directly or through other structs/unions, not through a
 /// `Vec` or map) would have infinite size: those edges get a `Box`.
 fn box_recursive_fields(types: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+    let index = positions_by_name(types);
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| {

@@ -558,7 +558,7 @@ impl<'a> SchemaLowerer<'a> {
 
     /// Registers an inline type in the current slot and names it.
     fn add_inline_type(&mut self, hint: &str, pointer: &str, kind: TypeKind) -> TypeRef {
-        let claimed = self.names.claim(&type_name(hint));
+        let claimed = self.claim_inline(hint);
         let position = self.slots[self.current_slot].len();
         let def = TypeDef {
             name: claimed.clone(),
@@ -597,7 +597,7 @@ impl<'a> SchemaLowerer<'a> {
 
     /// A unique type name for a type that an operation introduces.
     pub fn claim_type_name(&mut self, hint: &str) -> String {
-        self.names.claim(&type_name(hint))
+        self.claim_inline(hint)
     }
 
     /// Adds a type introduced by an operation (after the component types).
@@ -761,18 +761,7 @@ impl<'a> SchemaLowerer<'a> {
         let union_view = View::of_composition(view);
         let union_name = format!("{name}Variant");
         let union = match self.shape(&union_view, &union_name, pointer)? {
-            Shape::Named(kind) => {
-                let claimed = self.claim_inline(&union_name);
-                let position = self.slots[self.current_slot].len();
-                let def = TypeDef {
-                    name: claimed.clone(),
-                    origin: pointer.to_owned(),
-                    docs: None,
-                    kind,
-                };
-                self.slots[self.current_slot].insert(position, def);
-                TypeRef::Named(claimed)
-            }
+            Shape::Named(kind) => self.add_inline_type(&union_name, pointer, kind),
             Shape::Existing(lowered) => lowered.ty,
         };
         let mut fields = object.fields;
