@@ -13,10 +13,91 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names the emitted code uses unqualified; a schema with such a name is renamed so that it
-/// cannot shadow them.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "String", "Option", "Vec", "Box", "Result", "Some", "None", "Ok", "Err", "Self", "Default",
+/// Type names the emitted code uses unqualified (the std prelude, serde's traits and derives):
+/// a generated type or request builder with such a name would shadow them, so it is renamed.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "String",
+    "Option",
+    "Vec",
+    "Box",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Self",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "PartialOrd",
+    "Ord",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "AsMut",
+];
+
+/// What the `operations` module imports from the runtime (besides `types` and `Client` from its
+/// parent); request builders must not take these names.
+pub const OPERATIONS_RUNTIME_IMPORTS: &[&str] =
+    &["ApiRequest", "Error", "RequestOptions", "Response"];
+
+/// Members of every request builder (its fields and methods), which parameter setters must not
+/// shadow, and the operator method names clippy's `should_implement_trait` rejects on a setter.
+pub const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "body",
+    "new",
+    "send",
+    "send_with_response",
+    "into_stream",
+    "into_future",
+    "clone",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+];
+
+/// Methods of every generated `Client`, which operation methods must not shadow, and the trait
+/// method names clippy's `should_implement_trait` rejects on a client method.
+pub const CLIENT_MEMBERS: &[&str] = &[
+    "new",
+    "builder",
+    "transport",
+    "rate_limit",
+    "api_version",
+    "from",
+    "clone",
+    "cmp",
 ];
 
 /// Readable names for the operator-like values Intercom uses in search filters.
@@ -58,19 +139,30 @@ fn char_word(c: char) -> Option<&'static str> {
     })
 }
 
+/// The spec name spelled in ASCII: `prénom` becomes `prenom`, `x²` becomes `x2`, `名前` becomes
+/// `Ming Qian`. Identifiers stay ASCII so that rustc's default-on lints about Unicode identifiers
+/// (`uncommon_codepoints`, `confusable_idents`, `mixed_script_confusables`) cannot fire in the
+/// generated crate; characters without a transliteration separate words.
+fn ascii(raw: &str) -> std::borrow::Cow<'_, str> {
+    deunicode::deunicode_with_tofu_cow(raw, " ")
+}
+
+/// Makes `candidate` (ASCII letters, digits and underscores) a usable identifier: `fallback`
+/// when it has no letter or digit, `prefix` in front when it does not start with a letter.
+fn identifier(candidate: String, prefix: &str, fallback: &str) -> String {
+    if !candidate.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return fallback.to_owned();
+    }
+    if candidate.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        candidate
+    } else {
+        format!("{prefix}{candidate}")
+    }
+}
+
 /// UpperCamelCase type name for a schema name or a name hint.
 pub fn type_name(raw: &str) -> String {
-    let camel = raw.to_upper_camel_case();
-    let camel = if camel.is_empty() {
-        "Unnamed".to_owned()
-    } else {
-        camel
-    };
-    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("T{camel}")
-    } else {
-        camel
-    };
+    let camel = identifier(ascii(raw).to_upper_camel_case(), "T", "Unnamed");
     if RESERVED_TYPE_NAMES.contains(&camel.as_str()) {
         format!("{camel}Schema")
     } else {
@@ -80,22 +172,15 @@ pub fn type_name(raw: &str) -> String {
 
 /// snake_case identifier for a property, parameter or operation name.
 pub fn field_name(raw: &str) -> String {
+    let raw = ascii(raw);
     let snake = raw.to_snake_case();
     let snake = if snake.is_empty() {
         let words: Vec<&str> = raw.chars().filter_map(char_word).collect();
-        if words.is_empty() {
-            "field".to_owned()
-        } else {
-            words.join("_").to_lowercase()
-        }
+        words.join("_").to_lowercase()
     } else {
         snake
     };
-    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("n{snake}")
-    } else {
-        snake
-    };
+    let snake = identifier(snake, "n", "field");
     if KEYWORDS.contains(&snake.as_str()) {
         format!("{snake}_")
     } else {
@@ -111,33 +196,75 @@ pub fn variant_name(value: &str) -> String {
     if value.is_empty() {
         return "Empty".to_owned();
     }
+    let value = ascii(value);
+    if let Some(number) = number_variant(&value) {
+        return number;
+    }
     if value.starts_with(|c: char| c.is_ascii_digit()) {
-        if value
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-        {
-            // Versions and numbers: `2.14` becomes `V2_14`, keeping the digits apart.
-            let joined: String = value
-                .chars()
-                .map(|c| if c.is_ascii_digit() { c } else { '_' })
-                .collect();
-            return format!("V{}", joined.trim_matches('_'));
-        }
         return format!("V{}", value.to_upper_camel_case());
     }
     let camel = value.to_upper_camel_case();
-    if camel.is_empty() {
-        let words: String = value.chars().filter_map(char_word).collect();
-        if words.is_empty() {
-            "Value".to_owned()
-        } else {
-            words
-        }
-    } else if KEYWORDS.contains(&camel.as_str()) {
+    let camel = if camel.is_empty() {
+        value.chars().filter_map(char_word).collect()
+    } else {
+        camel
+    };
+    let camel = identifier(camel, "V", "Value");
+    if KEYWORDS.contains(&camel.as_str()) {
         format!("{camel}Value")
     } else {
         camel
     }
+}
+
+/// Versions and numbers, signed or not: `2.14` becomes `V2_14` (the digits kept apart), `-1`
+/// becomes `Minus1`, `+1` becomes `Plus1`.
+fn number_variant(value: &str) -> Option<String> {
+    let (prefix, digits) = match value.split_at_checked(1) {
+        Some(("-", rest)) => ("Minus", rest),
+        Some(("+", rest)) => ("Plus", rest),
+        _ => ("V", value),
+    };
+    let numeric = digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if !numeric {
+        return None;
+    }
+    let joined: String = digits
+        .chars()
+        .map(|c| if c.is_ascii_digit() { c } else { '_' })
+        .collect();
+    Some(format!("{prefix}{}", joined.trim_matches('_')))
+}
+
+/// Whether `name` is an identifier the emitters can use as is: ASCII, not a keyword, not `_`.
+pub fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+        && !KEYWORDS.contains(&name)
+}
+
+/// `name` if it is an identifier, else the closest identifier keeping its case: other characters
+/// become `_`, a leading digit gets a `_` before it, a keyword an `_` after it. Lowering hands
+/// emission only identifiers, so this is a last line of defence against a panic, not a naming rule.
+pub fn repair(name: &str) -> std::borrow::Cow<'_, str> {
+    if is_identifier(name) {
+        return name.into();
+    }
+    let mut repaired: String = ascii(name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if !repaired.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        repaired.insert(0, '_');
+    }
+    if repaired == "_" || KEYWORDS.contains(&repaired.as_str()) {
+        repaired.push('_');
+    }
+    repaired.into()
 }
 
 /// Hands out names that are unique within one scope, suffixing a counter on collision.

@@ -5,6 +5,7 @@ use crate::ir::{
     Api, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param, ParamLocation,
     PathSegment, SuccessResponse, TypeRef,
 };
+use crate::names::OPERATIONS_RUNTIME_IMPORTS;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -174,11 +175,13 @@ fn method_name(method: HttpMethod) -> &'static str {
 /// The `operations` module: one request builder per operation.
 pub fn operations_module(api: &Api) -> TokenStream {
     let builders = api.operations.iter().map(builder);
+    // The same list lowering keeps builder names away from.
+    let imports = OPERATIONS_RUNTIME_IMPORTS.iter().map(|name| ident(name));
     quote! {
         //! Request builders, one per operation. Optional inputs are setters; await a builder (or
         //! call `send`) to make the request, or `send_with_response` for status and headers too.
         use super::{types, Client};
-        use crate::runtime::{ApiRequest, Error, RequestOptions, Response};
+        use crate::runtime::{#(#imports),*};
         #(#builders)*
     }
 }

@@ -1,11 +1,14 @@
 //! Small token-building helpers shared by the emitters.
 
 use crate::ir::TypeRef;
+use crate::names::repair;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+/// The identifier for a name from the IR. Never panics: lowering makes every name an
+/// identifier, and `names::repair` turns anything else into one.
 pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    Ident::new(&repair(name), Span::call_site())
 }
 
 /// `#[doc = ...]` attributes, one per paragraph line, or nothing.
