@@ -336,4 +336,68 @@ mod tests {
         assert_eq!(fields.claim("foo_bar"), "foo_bar");
         assert_eq!(fields.claim("foo_bar"), "foo_bar_2");
     }
+
+    #[test]
+    fn odd_spellings_become_readable_identifiers() {
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("-1"), "Minus1");
+        assert_eq!(variant_name("-1.5"), "Minus1_5");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("-"), "Minus");
+        assert_eq!(variant_name("self"), "SelfValue");
+        assert_eq!(variant_name("①"), "V1");
+        assert_eq!(field_name("x²"), "x2");
+        assert_eq!(field_name("prénom"), "prenom");
+        assert_eq!(field_name("名前"), "ming_qian");
+        assert_eq!(field_name(""), "field");
+        assert_eq!(field_name("_"), "field");
+        assert_eq!(field_name("٣"), "n3");
+        assert_eq!(field_name("\u{1F600}"), "grinning");
+        assert_eq!(type_name("Serialize"), "SerializeSchema");
+        assert_eq!(type_name("from"), "FromSchema");
+        assert_eq!(type_name("½"), "T12");
+        assert_eq!(type_name("\u{E000}"), "Unnamed");
+    }
+
+    #[test]
+    fn repair_keeps_valid_names_and_fixes_the_rest() {
+        assert_eq!(repair("Contact"), "Contact");
+        assert_eq!(repair("type"), "type_");
+        assert_eq!(repair("1x"), "_1x");
+        assert_eq!(repair(""), "__");
+        assert_eq!(repair("a-b"), "a_b");
+    }
+
+    fn assert_identifier(name: &str, from: &str) {
+        assert!(is_identifier(name), "{name:?} (from {from:?}) is not an identifier");
+        assert!(
+            syn::parse_str::<syn::Ident>(name).is_ok(),
+            "{name:?} (from {from:?}) does not parse as an identifier"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn every_string_becomes_an_identifier(raw in "\\PC{0,12}|[-+._ $0-9a-zA-Z]{0,6}") {
+            assert_identifier(&type_name(&raw), &raw);
+            assert_identifier(&field_name(&raw), &raw);
+            assert_identifier(&variant_name(&raw), &raw);
+            assert_identifier(&repair(&raw), &raw);
+            proptest::prop_assert!(!RESERVED_TYPE_NAMES.contains(&type_name(&raw).as_str()));
+        }
+
+        #[test]
+        fn claimed_names_stay_identifiers_and_unique(raws in proptest::collection::vec("\\PC{0,6}", 1..8)) {
+            let mut scope = NameScope::with_reserved(BUILDER_MEMBERS.iter().copied());
+            let mut seen = BTreeSet::new();
+            for raw in &raws {
+                let name = scope.claim(&field_name(raw));
+                assert_identifier(&name, raw);
+                proptest::prop_assert!(!BUILDER_MEMBERS.contains(&name.as_str()));
+                proptest::prop_assert!(seen.insert(name));
+            }
+        }
+    }
 }
