@@ -369,7 +369,10 @@ mod tests {
     }
 
     fn assert_identifier(name: &str, from: &str) {
-        assert!(is_identifier(name), "{name:?} (from {from:?}) is not an identifier");
+        assert!(
+            is_identifier(name),
+            "{name:?} (from {from:?}) is not an identifier"
+        );
         assert!(
             syn::parse_str::<syn::Ident>(name).is_ok(),
             "{name:?} (from {from:?}) does not parse as an identifier"
