@@ -285,7 +285,11 @@ impl NameScope {
         if self.used.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
-        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
+        // `foo_bar_2` for snake_case names, `Contact2` for types, and `type_2` (not `type__2`,
+        // which rustc's `non_snake_case` lint rejects) for an escaped keyword.
+        let separator = if wanted.ends_with('_') {
+            ""
+        } else if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
             "_"
         } else {
             ""
@@ -335,6 +339,8 @@ mod tests {
         let mut fields = NameScope::default();
         assert_eq!(fields.claim("foo_bar"), "foo_bar");
         assert_eq!(fields.claim("foo_bar"), "foo_bar_2");
+        assert_eq!(fields.claim("type_"), "type_");
+        assert_eq!(fields.claim("type_"), "type_2");
     }
 
     #[test]

@@ -282,6 +282,11 @@ fn enum_conversions(
                     EnumValue::Integer(i) => quote!(serde_json::Value::from(#i)),
                 })
                 .collect();
+            // `Value` compares with literals directly (clippy's `cmp_owned` rejects building one).
+            let literals = e.variants.iter().map(|v| match &v.value {
+                EnumValue::String(s) => quote!(#s),
+                EnumValue::Integer(i) => quote!(#i),
+            });
             quote! {
                 impl #name {
                     /// The value as sent on the wire.
@@ -294,7 +299,7 @@ fn enum_conversions(
                 }
                 impl From<serde_json::Value> for #name {
                     fn from(value: serde_json::Value) -> Self {
-                        #( if value == #values { return Self::#variants; } )*
+                        #( if value == #literals { return Self::#variants; } )*
                         Self::Unknown(value)
                     }
                 }
