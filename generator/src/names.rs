@@ -13,10 +13,91 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names the emitted code uses unqualified; a schema with such a name is renamed so that it
-/// cannot shadow them.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "String", "Option", "Vec", "Box", "Result", "Some", "None", "Ok", "Err", "Self", "Default",
+/// Type names the emitted code uses unqualified (the std prelude, serde's traits and derives):
+/// a generated type or request builder with such a name would shadow them, so it is renamed.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "String",
+    "Option",
+    "Vec",
+    "Box",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Self",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "PartialOrd",
+    "Ord",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "AsMut",
+];
+
+/// What the `operations` module imports from the runtime (besides `types` and `Client` from its
+/// parent); request builders must not take these names.
+pub const OPERATIONS_RUNTIME_IMPORTS: &[&str] =
+    &["ApiRequest", "Error", "RequestOptions", "Response"];
+
+/// Members of every request builder (its fields and methods), which parameter setters must not
+/// shadow, and the operator method names clippy's `should_implement_trait` rejects on a setter.
+pub const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "body",
+    "new",
+    "send",
+    "send_with_response",
+    "into_stream",
+    "into_future",
+    "clone",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+];
+
+/// Methods of every generated `Client`, which operation methods must not shadow, and the trait
+/// method names clippy's `should_implement_trait` rejects on a client method.
+pub const CLIENT_MEMBERS: &[&str] = &[
+    "new",
+    "builder",
+    "transport",
+    "rate_limit",
+    "api_version",
+    "from",
+    "clone",
+    "cmp",
 ];
 
 /// Readable names for the operator-like values Intercom uses in search filters.
@@ -58,19 +139,30 @@ fn char_word(c: char) -> Option<&'static str> {
     })
 }
 
+/// The spec name spelled in ASCII: `prénom` becomes `prenom`, `x²` becomes `x2`, `名前` becomes
+/// `Ming Qian`. Identifiers stay ASCII so that rustc's default-on lints about Unicode identifiers
+/// (`uncommon_codepoints`, `confusable_idents`, `mixed_script_confusables`) cannot fire in the
+/// generated crate; characters without a transliteration separate words.
+fn ascii(raw: &str) -> std::borrow::Cow<'_, str> {
+    deunicode::deunicode_with_tofu_cow(raw, " ")
+}
+
+/// Makes `candidate` (ASCII letters, digits and underscores) a usable identifier: `fallback`
+/// when it has no letter or digit, `prefix` in front when it does not start with a letter.
+fn identifier(candidate: String, prefix: &str, fallback: &str) -> String {
+    if !candidate.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return fallback.to_owned();
+    }
+    if candidate.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        candidate
+    } else {
+        format!("{prefix}{candidate}")
+    }
+}
+
 /// UpperCamelCase type name for a schema name or a name hint.
 pub fn type_name(raw: &str) -> String {
-    let camel = raw.to_upper_camel_case();
-    let camel = if camel.is_empty() {
-        "Unnamed".to_owned()
-    } else {
-        camel
-    };
-    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("T{camel}")
-    } else {
-        camel
-    };
+    let camel = identifier(ascii(raw).to_upper_camel_case(), "T", "Unnamed");
     if RESERVED_TYPE_NAMES.contains(&camel.as_str()) {
         format!("{camel}Schema")
     } else {
@@ -80,22 +172,15 @@ pub fn type_name(raw: &str) -> String {
 
 /// snake_case identifier for a property, parameter or operation name.
 pub fn field_name(raw: &str) -> String {
+    let raw = ascii(raw);
     let snake = raw.to_snake_case();
     let snake = if snake.is_empty() {
         let words: Vec<&str> = raw.chars().filter_map(char_word).collect();
-        if words.is_empty() {
-            "field".to_owned()
-        } else {
-            words.join("_").to_lowercase()
-        }
+        words.join("_").to_lowercase()
     } else {
         snake
     };
-    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("n{snake}")
-    } else {
-        snake
-    };
+    let snake = identifier(snake, "n", "field");
     if KEYWORDS.contains(&snake.as_str()) {
         format!("{snake}_")
     } else {
@@ -111,33 +196,75 @@ pub fn variant_name(value: &str) -> String {
     if value.is_empty() {
         return "Empty".to_owned();
     }
+    let value = ascii(value);
+    if let Some(number) = number_variant(&value) {
+        return number;
+    }
     if value.starts_with(|c: char| c.is_ascii_digit()) {
-        if value
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-        {
-            // Versions and numbers: `2.14` becomes `V2_14`, keeping the digits apart.
-            let joined: String = value
-                .chars()
-                .map(|c| if c.is_ascii_digit() { c } else { '_' })
-                .collect();
-            return format!("V{}", joined.trim_matches('_'));
-        }
         return format!("V{}", value.to_upper_camel_case());
     }
     let camel = value.to_upper_camel_case();
-    if camel.is_empty() {
-        let words: String = value.chars().filter_map(char_word).collect();
-        if words.is_empty() {
-            "Value".to_owned()
-        } else {
-            words
-        }
-    } else if KEYWORDS.contains(&camel.as_str()) {
+    let camel = if camel.is_empty() {
+        value.chars().filter_map(char_word).collect()
+    } else {
+        camel
+    };
+    let camel = identifier(camel, "V", "Value");
+    if KEYWORDS.contains(&camel.as_str()) {
         format!("{camel}Value")
     } else {
         camel
     }
+}
+
+/// Versions and numbers, signed or not: `2.14` becomes `V2_14` (the digits kept apart), `-1`
+/// becomes `Minus1`, `+1` becomes `Plus1`.
+fn number_variant(value: &str) -> Option<String> {
+    let (prefix, digits) = match value.split_at_checked(1) {
+        Some(("-", rest)) => ("Minus", rest),
+        Some(("+", rest)) => ("Plus", rest),
+        _ => ("V", value),
+    };
+    let numeric = digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if !numeric {
+        return None;
+    }
+    let joined: String = digits
+        .chars()
+        .map(|c| if c.is_ascii_digit() { c } else { '_' })
+        .collect();
+    Some(format!("{prefix}{}", joined.trim_matches('_')))
+}
+
+/// Whether `name` is an identifier the emitters can use as is: ASCII, not a keyword, not `_`.
+pub fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+        && !KEYWORDS.contains(&name)
+}
+
+/// `name` if it is an identifier, else the closest identifier keeping its case: other characters
+/// become `_`, a leading digit gets a `_` before it, a keyword an `_` after it. Lowering hands
+/// emission only identifiers, so this is a last line of defence against a panic, not a naming rule.
+pub fn repair(name: &str) -> std::borrow::Cow<'_, str> {
+    if is_identifier(name) {
+        return name.into();
+    }
+    let mut repaired: String = ascii(name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if !repaired.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        repaired.insert(0, '_');
+    }
+    if repaired == "_" || KEYWORDS.contains(&repaired.as_str()) {
+        repaired.push('_');
+    }
+    repaired.into()
 }
 
 /// Hands out names that are unique within one scope, suffixing a counter on collision.
@@ -158,7 +285,11 @@ impl NameScope {
         if self.used.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
-        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
+        // `foo_bar_2` for snake_case names, `Contact2` for types, and `type_2` (not `type__2`,
+        // which rustc's `non_snake_case` lint rejects) for an escaped keyword.
+        let separator = if wanted.ends_with('_') {
+            ""
+        } else if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
             "_"
         } else {
             ""
@@ -208,5 +339,74 @@ mod tests {
         let mut fields = NameScope::default();
         assert_eq!(fields.claim("foo_bar"), "foo_bar");
         assert_eq!(fields.claim("foo_bar"), "foo_bar_2");
+        assert_eq!(fields.claim("type_"), "type_");
+        assert_eq!(fields.claim("type_"), "type_2");
+    }
+
+    #[test]
+    fn odd_spellings_become_readable_identifiers() {
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("-1"), "Minus1");
+        assert_eq!(variant_name("-1.5"), "Minus1_5");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("-"), "Minus");
+        assert_eq!(variant_name("self"), "SelfValue");
+        assert_eq!(variant_name("①"), "V1");
+        assert_eq!(field_name("x²"), "x2");
+        assert_eq!(field_name("prénom"), "prenom");
+        assert_eq!(field_name("名前"), "ming_qian");
+        assert_eq!(field_name(""), "field");
+        assert_eq!(field_name("_"), "field");
+        assert_eq!(field_name("٣"), "n3");
+        assert_eq!(field_name("\u{1F600}"), "grinning");
+        assert_eq!(type_name("Serialize"), "SerializeSchema");
+        assert_eq!(type_name("from"), "FromSchema");
+        assert_eq!(type_name("½"), "T12");
+        assert_eq!(type_name("\u{E000}"), "Unnamed");
+    }
+
+    #[test]
+    fn repair_keeps_valid_names_and_fixes_the_rest() {
+        assert_eq!(repair("Contact"), "Contact");
+        assert_eq!(repair("type"), "type_");
+        assert_eq!(repair("1x"), "_1x");
+        assert_eq!(repair(""), "__");
+        assert_eq!(repair("a-b"), "a_b");
+    }
+
+    fn assert_identifier(name: &str, from: &str) {
+        assert!(
+            is_identifier(name),
+            "{name:?} (from {from:?}) is not an identifier"
+        );
+        assert!(
+            syn::parse_str::<syn::Ident>(name).is_ok(),
+            "{name:?} (from {from:?}) does not parse as an identifier"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn every_string_becomes_an_identifier(raw in "\\PC{0,12}|[-+._ $0-9a-zA-Z]{0,6}") {
+            assert_identifier(&type_name(&raw), &raw);
+            assert_identifier(&field_name(&raw), &raw);
+            assert_identifier(&variant_name(&raw), &raw);
+            assert_identifier(&repair(&raw), &raw);
+            proptest::prop_assert!(!RESERVED_TYPE_NAMES.contains(&type_name(&raw).as_str()));
+        }
+
+        #[test]
+        fn claimed_names_stay_identifiers_and_unique(raws in proptest::collection::vec("\\PC{0,6}", 1..8)) {
+            let mut scope = NameScope::with_reserved(BUILDER_MEMBERS.iter().copied());
+            let mut seen = BTreeSet::new();
+            for raw in &raws {
+                let name = scope.claim(&field_name(raw));
+                assert_identifier(&name, raw);
+                proptest::prop_assert!(!BUILDER_MEMBERS.contains(&name.as_str()));
+                proptest::prop_assert!(seen.insert(name));
+            }
+        }
     }
 }

@@ -1,11 +1,12 @@
 //! Emits a version module's `Client` and one request builder per operation.
 
-use super::tokens::{doc_attrs, ident, type_tokens, Scope};
+use super::tokens::{doc_attrs, ident, type_tokens, uses_path, Scope};
 use crate::ir::{
     Api, BodyEncoding, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param,
     ParamLocation, ParamSerialization, ParamStyle, PathSegment, RequestBody, SuccessResponse,
     TypeRef,
 };
+use crate::names::OPERATIONS_RUNTIME_IMPORTS;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -177,13 +178,31 @@ fn method_name(method: HttpMethod) -> &'static str {
 
 /// The `operations` module: one request builder per operation.
 pub fn operations_module(api: &Api) -> TokenStream {
-    let builders = api.operations.iter().map(builder);
+    let builders: TokenStream = api.operations.iter().map(builder).collect();
+    // Only what the builders use is imported: a description without operations, or whose
+    // operations name no schema, must not leave `unused_imports` warnings.
+    let parent = if uses_path(&builders, "types") {
+        quote!(
+            use super::{types, Client};
+        )
+    } else {
+        quote!(
+            use super::Client;
+        )
+    };
+    let imports = (!api.operations.is_empty()).then(|| {
+        // The same list lowering keeps builder names away from.
+        let runtime = OPERATIONS_RUNTIME_IMPORTS.iter().map(|name| ident(name));
+        quote! {
+            #parent
+            use crate::runtime::{#(#runtime),*};
+        }
+    });
     quote! {
         //! Request builders, one per operation. Optional inputs are setters; await a builder (or
         //! call `send`) to make the request, or `send_with_response` for status and headers too.
-        use super::{types, Client};
-        use crate::runtime::{ApiRequest, Error, RequestOptions, Response};
-        #(#builders)*
+        #imports
+        #builders
     }
 }
 

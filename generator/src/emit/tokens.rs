@@ -1,11 +1,37 @@
 //! Small token-building helpers shared by the emitters.
 
 use crate::ir::TypeRef;
-use proc_macro2::{Ident, Span, TokenStream};
+use crate::names::repair;
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
+/// The identifier for a name from the IR. Never panics: lowering makes every name an
+/// identifier, and `names::repair` turns anything else into one.
 pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    Ident::new(&repair(name), Span::call_site())
+}
+
+/// Whether `tokens` use `name` as the first segment of a path (`name::...`), so that an import of
+/// `name` is needed; imports nothing uses would be `unused_imports` warnings.
+pub fn uses_path(tokens: &TokenStream, name: &str) -> bool {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    trees.iter().enumerate().any(|(index, tree)| match tree {
+        TokenTree::Ident(ident) => {
+            ident == name
+                && matches!(trees.get(index + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':')
+        }
+        TokenTree::Group(group) => uses_path(&group.stream(), name),
+        _ => false,
+    })
+}
+
+/// Whether `tokens` mention the identifier `name` anywhere.
+pub fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == name,
+        TokenTree::Group(group) => uses_ident(&group.stream(), name),
+        _ => false,
+    })
 }
 
 /// `#[doc = ...]` attributes, one per paragraph line, or nothing.

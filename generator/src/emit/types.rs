@@ -1,6 +1,6 @@
 //! Emits the `types` module of one API version: structs, enums, untagged unions and aliases.
 
-use super::tokens::{doc_attrs, ident, type_tokens, Scope};
+use super::tokens::{doc_attrs, ident, type_tokens, uses_ident, Scope};
 use crate::ir::{
     Discriminator, Enum, EnumRepr, EnumValue, ExtraProperties, Field, Form, PartKind, Struct,
     TypeDef, TypeKind, TypeRef, Union,
@@ -9,11 +9,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(type_def);
+    let items: TokenStream = types.iter().map(type_def).collect();
+    // Aliases alone use neither trait: an unused import would be a warning.
+    let serde = ["Deserialize", "Serialize"]
+        .into_iter()
+        .filter(|name| uses_ident(&items, name))
+        .map(ident)
+        .collect::<Vec<_>>();
+    let import = (!serde.is_empty()).then(|| quote!(use serde::{#(#serde),*};));
     quote! {
         //! Request and response types of this API version, one per schema of the description.
-        use serde::{Deserialize, Serialize};
-        #(#items)*
+        #import
+        #items
     }
 }
 
@@ -353,6 +360,11 @@ fn enum_conversions(
                     EnumValue::Integer(i) => quote!(serde_json::Value::from(#i)),
                 })
                 .collect();
+            // `Value` compares with literals directly (clippy's `cmp_owned` rejects building one).
+            let literals = e.variants.iter().map(|v| match &v.value {
+                EnumValue::String(s) => quote!(#s),
+                EnumValue::Integer(i) => quote!(#i),
+            });
             quote! {
                 impl #name {
                     /// The value as sent on the wire.
@@ -365,7 +377,7 @@ fn enum_conversions(
                 }
                 impl From<serde_json::Value> for #name {
                     fn from(value: serde_json::Value) -> Self {
-                        #( if value == #values { return Self::#variants; } )*
+                        #( if value == #literals { return Self::#variants; } )*
                         Self::Unknown(value)
                     }
                 }

@@ -10,7 +10,9 @@ use crate::ir::{
     ParamSerialization, ParamStyle, PartKind, PathSegment, RequestBody, SuccessResponse, TypeDef,
     TypeKind, TypeRef,
 };
-use crate::names::{field_name, type_name, NameScope};
+use crate::names::{
+    field_name, type_name, NameScope, BUILDER_MEMBERS, CLIENT_MEMBERS, OPERATIONS_RUNTIME_IMPORTS,
+};
 use openapiv3::{
     Components, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
     Response, StatusCode,
@@ -26,24 +28,21 @@ pub struct OperationLowerer<'a, 's> {
     spec: &'a OpenAPI,
     schemas: &'s mut SchemaLowerer<'a>,
     method_names: NameScope,
+    /// Request builder types share the `operations` module with its imports.
+    builder_names: NameScope,
 }
 
 impl<'a, 's> OperationLowerer<'a, 's> {
     pub fn new(spec: &'a OpenAPI, schemas: &'s mut SchemaLowerer<'a>) -> Self {
-        // Methods of the generated client that operations must not shadow.
-        let reserved = [
-            "new",
-            "builder",
-            "transport",
-            "rate_limit",
-            "api_version",
-            "from",
-            "clone",
-        ];
         Self {
             spec,
             schemas,
-            method_names: NameScope::with_reserved(reserved),
+            method_names: NameScope::with_reserved(CLIENT_MEMBERS.iter().copied()),
+            builder_names: NameScope::with_reserved(
+                ["Client"]
+                    .into_iter()
+                    .chain(OPERATIONS_RUNTIME_IMPORTS.iter().copied()),
+            ),
         }
     }
 
@@ -82,7 +81,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             None => derived_method_name(method, path),
         };
         let name = self.method_names.claim(&raw_name);
-        let builder_name = type_name(&name);
+        let builder_name = self.builder_names.claim(&type_name(&name));
         let (mut params, fixed_headers) =
             self.parameters(item, operation, &builder_name, pointer)?;
         let path_segments = path_segments(path, &mut params, pointer, self.schemas);
@@ -162,7 +161,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             });
             merged.push((param_pointer, parameter));
         }
-        let mut names = NameScope::with_reserved(["options", "body", "client"]);
+        let mut names = NameScope::with_reserved(BUILDER_MEMBERS.iter().copied());
         let mut params = Vec::new();
         let mut fixed_headers = Vec::new();
         for (param_pointer, parameter) in merged {

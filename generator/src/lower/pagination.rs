@@ -6,6 +6,7 @@ use crate::ir::{
     Field, FieldPath, FieldStep, HttpMethod, Operation, Pagination, PaginationStyle, Param,
     ParamLocation, Struct, SuccessResponse, TypeRef,
 };
+use crate::names::{NameScope, BUILDER_MEMBERS};
 
 /// Fills `operation.pagination` when its shapes match one of Intercom's pagination styles.
 pub fn detect(operation: &mut Operation, types: &TypeIndex<'_>) {
@@ -23,33 +24,44 @@ pub fn detect(operation: &mut Operation, types: &TypeIndex<'_>) {
         let pages_struct = types.structure(&pages.ty)?;
         let next = field(pages_struct, "next")?;
         let cursor = field(types.structure(&next.ty)?, "starting_after")?;
-        Some(vec![step(pages), step(next), step(cursor)])
+        (cursor.ty == TypeRef::String).then(|| vec![step(pages), step(next), step(cursor)])
     });
     let total_pages = pages.and_then(|pages| {
         let total = field(types.structure(&pages.ty)?, "total_pages")?;
-        Some(vec![step(pages), step(total)])
+        (total.ty == TypeRef::Integer).then(|| vec![step(pages), step(total)])
     });
-    let query_param = |wire: &str| {
+    // The stream sets the cursor or page parameter from the previous page: both must have the
+    // type the emitted stream passes (a `String` cursor, an `i64` page number).
+    let query_param = |wire: &str, ty: TypeRef| {
         operation
             .params
             .iter()
             .find(|p| p.wire_name == wire && p.location == ParamLocation::Query)
-            .map(|p| p.name.clone())
+            .map(|p| (p.ty == ty).then(|| p.name.clone()))
     };
-    let style = if let (Some(param), Some(scroll)) =
-        (query_param("scroll_param"), field(response, "scroll_param"))
+    let scroll = field(response, "scroll_param").filter(|f| f.ty == TypeRef::String);
+    let style = if let (Some(Some(param)), Some(scroll)) =
+        (query_param("scroll_param", TypeRef::String), scroll)
     {
         Some(PaginationStyle::Scroll {
             param,
             next: vec![step(scroll)],
         })
-    } else if let (Some(param), Some(total_pages)) = (query_param("page"), total_pages) {
+    } else if let (Some(Some(param)), Some(total_pages)) =
+        (query_param("page", TypeRef::Integer), total_pages)
+    {
         Some(PaginationStyle::PageNumber { param, total_pages })
     } else if let (HttpMethod::Post, Some(next)) = (operation.method, next_cursor.clone()) {
         body_cursor(operation, types).map(|cursor| PaginationStyle::BodyCursor { cursor, next })
     } else if let (HttpMethod::Get, Some(next)) = (operation.method, next_cursor) {
-        let param = query_param("starting_after").unwrap_or_else(|| add_cursor_param(operation));
-        Some(PaginationStyle::QueryCursor { param, next })
+        match query_param("starting_after", TypeRef::String) {
+            Some(Some(param)) => Some(PaginationStyle::QueryCursor { param, next }),
+            Some(None) => None,
+            None => Some(PaginationStyle::QueryCursor {
+                param: add_cursor_param(operation),
+                next,
+            }),
+        }
     } else {
         None
     };
@@ -86,11 +98,14 @@ fn body_cursor(operation: &Operation, types: &TypeIndex<'_>) -> Option<FieldPath
 /// The page's `next.starting_after` cursor is sent back as the `starting_after` query parameter
 /// (Intercom's cursor convention) even where the description forgot to declare it.
 fn add_cursor_param(operation: &mut Operation) -> String {
-    let name = if operation.params.iter().any(|p| p.name == "starting_after") {
-        "starting_after_cursor".to_owned()
-    } else {
-        "starting_after".to_owned()
-    };
+    let mut names = NameScope::with_reserved(
+        operation
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(BUILDER_MEMBERS.iter().copied()),
+    );
+    let name = names.claim("starting_after");
     operation.params.push(Param {
         name: name.clone(),
         wire_name: "starting_after".to_owned(),
