@@ -3,8 +3,8 @@
 //! The pipeline has one module per phase, each with one job:
 //! [`load`] (file → `openapiv3`), [`lower`] (`openapiv3` → [`ir`]), [`emit`] (IR → formatted Rust).
 
-pub mod diagnostic;
 pub mod changes;
+pub mod diagnostic;
 pub mod docs;
 pub mod emit;
 pub mod ir;
@@ -66,7 +66,8 @@ pub fn lower_file(path: &Path) -> Result<ir::Api, GenerateError> {
 /// Runs on a thread with a large stack: lowering follows `$ref` chains recursively, and a
 /// description may chain thousands of schemas.
 pub fn lower_patched(path: &Path, patches: &[overlay::Patch]) -> Result<ir::Api, GenerateError> {
-    on_large_stack(|| lower_patched_here(path, patches)).unwrap_or_else(|e| Err(GenerateError::Thread(e)))
+    on_large_stack(|| lower_patched_here(path, patches))
+        .unwrap_or_else(|e| Err(GenerateError::Thread(e)))
 }
 
 /// Stack for the generator's recursive walks; only the pages used are ever touched.

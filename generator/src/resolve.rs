@@ -48,7 +48,8 @@ impl Inner {
 
 /// The context of the value under `key` in an object read in context `ctx`.
 fn child_ctx(ctx: Ctx, key: &str) -> Ctx {
-    let literal = matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-");
+    let literal =
+        matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-");
     match ctx {
         Ctx::Data => Ctx::Data,
         Ctx::Names(inner) => inner.ctx(),
@@ -198,7 +199,11 @@ impl Resolver {
                 self.hoisted.insert(key, name.clone());
                 let schemas = ensure_object(document, &SCHEMAS);
                 schemas.insert(name.clone(), value);
-                let path: Vec<String> = SCHEMAS.iter().map(|s| (*s).to_owned()).chain([name.clone()]).collect();
+                let path: Vec<String> = SCHEMAS
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .chain([name.clone()])
+                    .collect();
                 let mut added = Vec::new();
                 let start = get(document, &path).cloned().unwrap_or(Value::Null);
                 collect_sites(&start, &path, Ctx::Schema, site.depth + 1, &mut added);
@@ -223,7 +228,8 @@ impl Resolver {
                 format!("{message}; the value is treated as any JSON"),
             ));
             if let Some(slot) = get_mut(document, &site.path) {
-                *slot = serde_json::json!({ "description": format!("Unresolved `$ref`: {message}.") });
+                *slot =
+                    serde_json::json!({ "description": format!("Unresolved `$ref`: {message}.") });
             }
         } else {
             self.warnings.push(Diagnostic::new(
@@ -323,8 +329,7 @@ fn follow_chain(document: &Value, target: &[String]) -> Option<Value> {
 }
 
 fn looks_like_schema_location(target: &[String]) -> bool {
-    target.len() >= 2 && target[..2] == SCHEMAS
-        || target.last().is_some_and(|s| s == "schema")
+    target.len() >= 2 && target[..2] == SCHEMAS || target.last().is_some_and(|s| s == "schema")
 }
 
 /// A component name for a hoisted schema, from its location: `contact/properties/id` →
@@ -341,9 +346,21 @@ fn hoisted_name(document: &Value, target: &[String]) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("_");
-    let base = if base.is_empty() { "schema".to_owned() } else { base };
+    let base = if base.is_empty() {
+        "schema".to_owned()
+    } else {
+        base
+    };
     let taken = |name: &str| {
-        get(document, &[SCHEMAS[0].to_owned(), SCHEMAS[1].to_owned(), name.to_owned()]).is_some()
+        get(
+            document,
+            &[
+                SCHEMAS[0].to_owned(),
+                SCHEMAS[1].to_owned(),
+                name.to_owned(),
+            ],
+        )
+        .is_some()
     };
     if !taken(&base) {
         return base;
@@ -397,19 +414,21 @@ fn collect_sites(value: &Value, base: &[String], ctx: Ctx, depth: usize, out: &m
 }
 
 fn get<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |current, segment| match current {
-        Value::Object(object) => object.get(segment),
-        Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
-        _ => None,
-    })
+    path.iter()
+        .try_fold(value, |current, segment| match current {
+            Value::Object(object) => object.get(segment),
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
+            _ => None,
+        })
 }
 
 fn get_mut<'v>(value: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
-    path.iter().try_fold(value, |current, segment| match current {
-        Value::Object(object) => object.get_mut(segment),
-        Value::Array(items) => items.get_mut(segment.parse::<usize>().ok()?),
-        _ => None,
-    })
+    path.iter()
+        .try_fold(value, |current, segment| match current {
+            Value::Object(object) => object.get_mut(segment),
+            Value::Array(items) => items.get_mut(segment.parse::<usize>().ok()?),
+            _ => None,
+        })
 }
 
 /// The object at `path`, created (replacing anything that is not an object) where missing.
@@ -481,7 +500,10 @@ mod tests {
             doc["components"]["schemas"]["b"]["properties"]["a_id"]["$ref"],
             "#/components/schemas/a_properties_id"
         );
-        assert_eq!(doc["components"]["schemas"]["a_properties_id"], json!({"type": "string"}));
+        assert_eq!(
+            doc["components"]["schemas"]["a_properties_id"],
+            json!({"type": "string"})
+        );
     }
 
     #[test]
@@ -498,7 +520,9 @@ mod tests {
             "components": {"parameters": {"p": {"name": "q", "in": "query", "schema": {"$ref": "#/components/schemas/nothing"}}}}
         });
         let warnings = normalize(&mut doc);
-        let parameters = doc["paths"]["/a/{id}"]["get"]["parameters"].as_array().unwrap();
+        let parameters = doc["paths"]["/a/{id}"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
         assert_eq!(parameters.len(), 2);
         assert_eq!(parameters[0]["name"], "id");
         assert_eq!(parameters[1]["name"], "q");

@@ -526,10 +526,7 @@ async fn token_is_not_in_debug_or_display_output() -> TestResult {
         .await;
     Mock::given(method("GET"))
         .and(path("/contacts/garbled"))
-        .respond_with(raw_json_response(
-            200,
-            r#"{"type":"contact","id":"c5""#,
-        ))
+        .respond_with(raw_json_response(200, r#"{"type":"contact","id":"c5""#))
         .mount(&server)
         .await;
     let client = client(&server)?;

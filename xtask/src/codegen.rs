@@ -188,7 +188,10 @@ fn report_warnings(modules: &[emit::VersionModule], deny: bool) -> anyhow::Resul
     let mut count = 0;
     for module in modules {
         for warning in &module.api.warnings {
-            eprintln!("warning: {} ({}): {warning}", module.module, module.api.version);
+            eprintln!(
+                "warning: {} ({}): {warning}",
+                module.module, module.api.version
+            );
             count += 1;
         }
     }

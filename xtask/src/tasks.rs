@@ -33,7 +33,7 @@ pub fn lint(root: &Path) -> anyhow::Result<()> {
         ],
         &[],
     )?;
-    for features in ["v2_14", "unstable"] {
+    for features in ["v2_14", "unstable", "preview"] {
         let args = [
             "clippy",
             "-p",
@@ -62,7 +62,13 @@ pub fn other_versions(root: &Path) -> anyhow::Result<()> {
     let mut failed = Vec::new();
     for pin in pins.version.iter().filter(|p| p.compile_check) {
         let out = base.join(&pin.module);
-        generate(&pin.cached_path(root), &out, "intercom-api", &pin.module, false)?;
+        generate(
+            &pin.cached_path(root),
+            &out,
+            "intercom-api",
+            &pin.module,
+            false,
+        )?;
         // Each crate is its own workspace; the project's lock file pins the same dependencies.
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
             .context("cannot copy Cargo.lock")?;

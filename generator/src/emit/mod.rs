@@ -114,7 +114,10 @@ fn version_doc(module: &VersionModule) -> String {
         doc.push_str("\n\n# Where the description is wrong\n\nThe generator degraded these places of the description instead of refusing it:\n");
         for warning in &api.warnings {
             let message = &warning.message;
-            doc.push_str(&format!("\n- `{}`: {message}", warning.pointer.replace('`', "'")));
+            doc.push_str(&format!(
+                "\n- `{}`: {message}",
+                warning.pointer.replace('`', "'")
+            ));
         }
     }
     doc

@@ -45,8 +45,11 @@ fn type_def(def: &TypeDef) -> TokenStream {
 fn newtype_def(def: &TypeDef, target: &TypeRef, origin: &str) -> TokenStream {
     let docs = doc_attrs([def.docs.as_deref(), Some(origin)]);
     let name = ident(&def.name);
-    let default = matches!(target, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object)
-        .then(|| quote!(Default,));
+    let default = matches!(
+        target,
+        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object
+    )
+    .then(|| quote!(Default,));
     let target = type_tokens(target, Scope::Types);
     quote! {
         #docs

@@ -90,7 +90,10 @@ fn break_alias_cycles(types: &mut [TypeDef], warnings: &mut Vec<Diagnostic>) {
             continue;
         }
         let through_container = nodes.iter().any(|&n| match &types[n].kind {
-            TypeKind::Alias(target) => !matches!(target, TypeRef::Named(_) | TypeRef::Boxed(_) | TypeRef::Nullable(_)),
+            TypeKind::Alias(target) => !matches!(
+                target,
+                TypeRef::Named(_) | TypeRef::Boxed(_) | TypeRef::Nullable(_)
+            ),
             _ => false,
         });
         if through_container {
@@ -124,7 +127,10 @@ fn positions_by_name(types: &[TypeDef]) -> HashMap<String, usize> {
 fn named_in(ty: &TypeRef) -> Vec<&str> {
     match ty {
         TypeRef::Named(name) => vec![name.as_str()],
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => named_in(inner),
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::Nullable(inner) => named_in(inner),
         TypeRef::String
         | TypeRef::Integer
         | TypeRef::Number
@@ -304,7 +310,10 @@ fn finite_defaults(types: &[TypeDef]) -> BTreeSet<String> {
                 TypeKind::Alias(target) => has_default(target, &known),
                 // Emitted with `Default` only around a collection (see emit's `newtype_def`).
                 TypeKind::Newtype(target) => {
-                    matches!(target, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object)
+                    matches!(
+                        target,
+                        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object
+                    )
                 }
                 // Files have no default.
                 TypeKind::Form(_) => false,

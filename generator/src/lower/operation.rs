@@ -2,13 +2,12 @@
 
 use super::schema::{escape_pointer, Lowered, SchemaLowerer};
 use super::view::Node;
+use super::view::View;
 use super::Diagnostic;
 use crate::docs::rustdoc;
-use super::view::View;
 use crate::ir::{
-    BodyEncoding, Form, FormPart, HttpMethod, Operation, Param, ParamLocation,
-    ParamSerialization, ParamStyle, PartKind, PathSegment, RequestBody, SuccessResponse, TypeDef,
-    TypeKind, TypeRef,
+    BodyEncoding, Form, FormPart, HttpMethod, Operation, Param, ParamLocation, ParamSerialization,
+    ParamStyle, PartKind, PathSegment, RequestBody, SuccessResponse, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{
     field_name, type_name, NameScope, BUILDER_MEMBERS, CLIENT_MEMBERS, OPERATIONS_RUNTIME_IMPORTS,
@@ -94,7 +93,9 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         let (response, accept) = match method {
             // A HEAD response has no body, whatever the description says about its content.
             HttpMethod::Head => (SuccessResponse::Empty, None),
-            _ => self.success_response(operation, &builder_name, &format!("{pointer}/responses"))?,
+            _ => {
+                self.success_response(operation, &builder_name, &format!("{pointer}/responses"))?
+            }
         };
         let docs = match (&operation.description, &operation.summary) {
             (Some(description), _) => rustdoc(description),
@@ -347,13 +348,17 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         hint: &str,
         pointer: &str,
     ) -> Result<TypeRef, Diagnostic> {
-        let view = media.schema.as_ref().and_then(|schema| self.schemas.object_view(schema));
+        let view = media
+            .schema
+            .as_ref()
+            .and_then(|schema| self.schemas.object_view(schema));
         let mut parts = Vec::new();
         let mut names = NameScope::with_reserved(["additional_parts"]);
         if let Some(view) = view {
             for (wire, node) in &view.properties {
                 let part_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
-                let kind = self.part_kind(*node, &format!("{hint}{}", type_name(wire)), &part_pointer)?;
+                let kind =
+                    self.part_kind(*node, &format!("{hint}{}", type_name(wire)), &part_pointer)?;
                 let docs = match node {
                     Node::Schema(schema) => View::of(schema).description.and_then(rustdoc),
                     Node::Ref(_) => None,
@@ -377,7 +382,12 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         Ok(TypeRef::Named(name))
     }
 
-    fn part_kind(&mut self, node: Node<'a>, hint: &str, pointer: &str) -> Result<PartKind, Diagnostic> {
+    fn part_kind(
+        &mut self,
+        node: Node<'a>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<PartKind, Diagnostic> {
         if let Some(view) = self.schemas.node_view(node) {
             if view.format == Some("binary") {
                 return Ok(PartKind::File);
@@ -572,7 +582,10 @@ fn path_segments(
         if orphan {
             schemas.warn(
                 pointer,
-                format!("path parameter `{}` does not appear in `{path}`; it is left out", p.wire_name),
+                format!(
+                    "path parameter `{}` does not appear in `{path}`; it is left out",
+                    p.wire_name
+                ),
             );
         }
         !orphan

@@ -4,8 +4,8 @@ use super::view::{Extra, Node, View};
 use super::Diagnostic;
 use crate::docs::rustdoc;
 use crate::ir::{
-    Discriminator, Enum, EnumRepr, EnumValue, EnumVariant, ExtraProperties, Field, Struct, TypeDef, TypeKind,
-    TypeRef, Union, UnionVariant,
+    Discriminator, Enum, EnumRepr, EnumValue, EnumVariant, ExtraProperties, Field, Struct, TypeDef,
+    TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::names::{field_name, type_name, variant_name, NameScope};
 use heck::ToUpperCamelCase;
@@ -451,7 +451,9 @@ impl<'a> SchemaLowerer<'a> {
                 nullable,
             }));
         }
-        if let ([(index, only)], false, true) = (members.as_slice(), own_object, required.is_empty()) {
+        if let ([(index, only)], false, true) =
+            (members.as_slice(), own_object, required.is_empty())
+        {
             let lowered = self.lower_use(*only, name, &format!("{pointer}/allOf/{index}"))?;
             return Ok(Shape::Existing(Lowered {
                 ty: lowered.ty,
@@ -502,7 +504,11 @@ impl<'a> SchemaLowerer<'a> {
         for (position, union) in unions.into_iter().enumerate() {
             extra = ExtraProperties::Flattened;
             merged.push(variant_field(
-                if position == 0 { "variant".to_owned() } else { format!("variant_{}", position + 1) },
+                if position == 0 {
+                    "variant".to_owned()
+                } else {
+                    format!("variant_{}", position + 1)
+                },
                 union,
             ));
         }
@@ -852,9 +858,7 @@ fn declared_discriminator(
         let mapped: Vec<&String> = declared
             .mapping
             .iter()
-            .filter(|(_, target)| {
-                target.as_str() == *reference || target.as_str() == component
-            })
+            .filter(|(_, target)| target.as_str() == *reference || target.as_str() == component)
             .map(|(value, _)| value)
             .collect();
         if mapped.is_empty() {
@@ -974,7 +978,9 @@ fn component_of(reference: &str, pointer: &str) -> Result<String, Diagnostic> {
         .ok_or_else(|| {
             Diagnostic::new(
                 pointer,
-                format!("`$ref: {reference}` was not resolved to {COMPONENT_PREFIX}* (generator bug)"),
+                format!(
+                    "`$ref: {reference}` was not resolved to {COMPONENT_PREFIX}* (generator bug)"
+                ),
             )
         })
 }
