@@ -102,7 +102,101 @@ pub fn normalize(document: &mut Value) -> Vec<Diagnostic> {
     }
     resolver.remove_dropped(document);
     repair_responses(document, &mut resolver.warnings);
+    repair_schemas(document, &mut resolver.warnings);
     resolver.warnings
+}
+
+/// Schema keywords whose value must be a schema object.
+const SCHEMA_VALUED: &[&str] = &["items", "not", "additionalProperties"];
+
+/// A schema that is not a JSON object (`properties: {id: "string"}`), or a keyword of the wrong
+/// JSON type, is not OpenAPI: it becomes any JSON (the keyword is dropped), with a warning.
+/// Besides being the degraded reading, this keeps `openapiv3` from trying every way to read a
+/// broken schema at every level above it, which takes exponential time.
+fn repair_schemas(document: &mut Value, warnings: &mut Vec<Diagnostic>) {
+    let mut stack: Vec<(Vec<String>, Ctx)> = vec![(Vec::new(), Ctx::Object)];
+    while let Some((path, ctx)) = stack.pop() {
+        let Some(value) = get_mut(document, &path) else {
+            continue;
+        };
+        if ctx == Ctx::Schema {
+            if let Some(message) = repair_schema(value) {
+                warnings.push(Diagnostic::new(pointer_from(&path), message));
+            }
+        }
+        let children: Vec<(String, Ctx)> = match (&*value, ctx) {
+            (_, Ctx::Data) => Vec::new(),
+            (Value::Object(object), _) if object.contains_key("$ref") => Vec::new(),
+            (Value::Object(object), _) => object
+                .keys()
+                .map(|key| (key.clone(), child_ctx(ctx, key)))
+                .collect(),
+            (Value::Array(items), _) => {
+                let item_ctx = match ctx {
+                    Ctx::Names(inner) => inner.ctx(),
+                    other => other,
+                };
+                (0..items.len())
+                    .map(|i| (i.to_string(), item_ctx))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for (key, child) in children.into_iter().rev() {
+            let mut child_path = path.clone();
+            child_path.push(key);
+            stack.push((child_path, child));
+        }
+    }
+}
+
+/// Fixes one schema value in place; says what was wrong.
+fn repair_schema(value: &mut Value) -> Option<String> {
+    let Value::Object(schema) = value else {
+        if value.is_boolean() {
+            // `true`/`false` as a schema (allowed for `additionalProperties`, read as such).
+            return None;
+        }
+        let found = value.to_string();
+        *value = Value::Object(Map::new());
+        return Some(format!(
+            "a schema must be an object, not `{}`; the value is treated as any JSON",
+            found.chars().take(40).collect::<String>()
+        ));
+    };
+    let mut dropped = Vec::new();
+    let expect = |key: &str, value: &Value| -> bool {
+        match key {
+            "type" | "format" | "title" | "description" | "pattern" => value.is_string(),
+            "required" => value
+                .as_array()
+                .is_some_and(|items| items.iter().all(Value::is_string)),
+            "enum" | "allOf" | "oneOf" | "anyOf" => value.is_array(),
+            "properties" => value.is_object(),
+            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" => {
+                value.is_boolean()
+            }
+            _ if SCHEMA_VALUED.contains(&key) => value.is_object() || value.is_boolean(),
+            _ => true,
+        }
+    };
+    schema.retain(|key, value| {
+        let keep = expect(key, value);
+        if !keep {
+            dropped.push(key.clone());
+        }
+        keep
+    });
+    (!dropped.is_empty()).then(|| {
+        format!(
+            "schema keyword(s) {} of the wrong JSON type; left out",
+            dropped
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
 
 struct Resolver {
@@ -552,6 +646,22 @@ mod tests {
         let warnings = normalize(&mut doc);
         assert!(!warnings.is_empty());
         assert_eq!(doc["paths"]["/a"]["get"]["parameters"], json!([]));
+    }
+
+    #[test]
+    fn broken_schemas_become_any_json_quickly() {
+        let mut schema = json!({"type": "object", "properties": {"bad": "object"}});
+        for _ in 0..30 {
+            schema = json!({"type": "object", "properties": {"inner": schema}});
+        }
+        let mut doc = json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"deep": schema, "typed": {"type": 7, "required": "id"}}}});
+        let warnings = normalize(&mut doc);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(doc["components"]["schemas"]["typed"], json!({}));
+        let started = std::time::Instant::now();
+        let _: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
