@@ -112,10 +112,7 @@ impl Upload {
                 ))
             }
             Source::Stream(shared) => {
-                let taken = shared
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take();
+                let taken = shared.lock().unwrap_or_else(PoisonError::into_inner).take();
                 match taken {
                     Some(stream) => Ok(reqwest::Body::wrap_stream(stream)),
                     None => Err(Error::invalid_request(
@@ -126,7 +123,10 @@ impl Upload {
         }
     }
 
-    async fn part(&self, default_content_type: Option<&str>) -> Result<reqwest::multipart::Part, Error> {
+    async fn part(
+        &self,
+        default_content_type: Option<&str>,
+    ) -> Result<reqwest::multipart::Part, Error> {
         let mut part = reqwest::multipart::Part::stream(self.reqwest_body().await?);
         if let Some(name) = &self.file_name {
             part = part.file_name(name.clone());
@@ -187,7 +187,8 @@ impl Multipart {
 
     /// A text part.
     pub fn text(mut self, name: &str, value: impl ToString) -> Self {
-        self.parts.push((name.to_owned(), Part::Text(value.to_string())));
+        self.parts
+            .push((name.to_owned(), Part::Text(value.to_string())));
         self
     }
 
@@ -225,9 +226,10 @@ impl Multipart {
                         .map_err(|e| Error::invalid_request_with("invalid content type", e))?;
                     form.part(name.clone(), part)
                 }
-                Part::File(upload) => {
-                    form.part(name.clone(), upload.part(Some("application/octet-stream")).await?)
-                }
+                Part::File(upload) => form.part(
+                    name.clone(),
+                    upload.part(Some("application/octet-stream")).await?,
+                ),
             };
         }
         Ok(form)

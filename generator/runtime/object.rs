@@ -187,7 +187,9 @@ impl<T: FromJson> FromJson for Box<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn fits(value: &Value) -> bool {
-        value.as_array().is_some_and(|items| items.iter().all(T::fits))
+        value
+            .as_array()
+            .is_some_and(|items| items.iter().all(T::fits))
     }
 
     fn from_json(value: Value) -> Result<Self, serde_json::Error> {
@@ -369,7 +371,11 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
     }
 
     /// Writes a declared field, unless it is an absent optional or its raw value was kept.
-    pub fn field<T: FromJson + Serialize>(&mut self, wire: &str, value: &T) -> Result<(), M::Error> {
+    pub fn field<T: FromJson + Serialize>(
+        &mut self,
+        wire: &str,
+        value: &T,
+    ) -> Result<(), M::Error> {
         if value.is_absent() || self.rest.contains_key(wire) {
             return Ok(());
         }

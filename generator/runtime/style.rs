@@ -82,7 +82,8 @@ pub fn query_pairs<T: Serialize>(
                     .collect(),
                 (_, true) => fields.map(|(k, v)| pair(k, text(v))).collect(),
                 (_, false) => {
-                    let flat: Vec<String> = fields.flat_map(|(k, v)| [k.clone(), text(v)]).collect();
+                    let flat: Vec<String> =
+                        fields.flat_map(|(k, v)| [k.clone(), text(v)]).collect();
                     vec![pair(name, flat.join(","))]
                 }
             }
@@ -183,8 +184,14 @@ mod tests {
         let point = json!({"R": 100, "G": 200});
         assert_eq!(path_value("c", Style::Simple, true, &point)?, "G=200,R=100");
         assert_eq!(path_value("c", Style::Label, true, &colors)?, ".blue.black");
-        assert_eq!(path_value("c", Style::Matrix, true, &colors)?, ";c=blue;c=black");
-        assert_eq!(path_value("c", Style::Matrix, false, &point)?, ";c=G,200,R,100");
+        assert_eq!(
+            path_value("c", Style::Matrix, true, &colors)?,
+            ";c=blue;c=black"
+        );
+        assert_eq!(
+            path_value("c", Style::Matrix, false, &point)?,
+            ";c=G,200,R,100"
+        );
         assert_eq!(
             query_pairs("c", Style::PipeDelimited, false, &colors)?,
             [("c".to_owned(), "blue|black".to_owned())]

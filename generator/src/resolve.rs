@@ -119,7 +119,12 @@ fn repair_schemas(document: &mut Value, warnings: &mut Vec<Diagnostic>) {
         let Some(value) = get_mut(document, &path) else {
             continue;
         };
-        if ctx == Ctx::Schema {
+        // `allOf`/`oneOf`/`anyOf` hold lists of schemas: the list itself is not one.
+        let schema_list = value.is_array()
+            && path
+                .last()
+                .is_some_and(|key| matches!(key.as_str(), "allOf" | "oneOf" | "anyOf"));
+        if ctx == Ctx::Schema && !schema_list {
             if let Some(message) = repair_schema(value) {
                 warnings.push(Diagnostic::new(pointer_from(&path), message));
             }
@@ -655,10 +660,12 @@ mod tests {
             schema = json!({"type": "object", "properties": {"inner": schema}});
         }
         let mut doc = json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
-            "components": {"schemas": {"deep": schema, "typed": {"type": 7, "required": "id"}}}});
+            "components": {"schemas": {"deep": schema, "typed": {"type": 7, "required": "id"},
+                "composed": {"allOf": [{"$ref": "#/components/schemas/typed"}], "oneOf": [{"type": "string"}]}}}});
         let warnings = normalize(&mut doc);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert_eq!(doc["components"]["schemas"]["typed"], json!({}));
+        assert!(doc["components"]["schemas"]["composed"]["allOf"].is_array());
         let started = std::time::Instant::now();
         let _: openapiv3::OpenAPI = serde_json::from_value(doc).unwrap();
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
