@@ -14,6 +14,7 @@ use super::error::{ApiError, Error};
 use super::request::{parse_header, ApiRequest, RequestOptions, NOT_UNRESERVED};
 use super::response::{RateLimit, RawResponse};
 use super::retry::RetryPolicy;
+use super::tls;
 
 /// Environment variable read by [`ClientBuilder::token_from_env`].
 const TOKEN_ENV_VAR: &str = "INTERCOM_API_KEY";
@@ -242,11 +243,15 @@ impl<C: From<Transport>> ClientBuilder<C> {
 
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(self.timeout.min(Duration::from_secs(30)))
-                .build()
-                .map_err(|e| Error::Config(format!("failed to build the HTTP client: {e}")))?,
+            None if !tls::HAS_TLS && base_url.starts_with("https:") => {
+                return Err(Error::Config(
+                    "this build has no TLS backend: enable the `rustls-webpki-roots`, \
+                     `rustls-platform-roots` or `native-tls` feature, or pass a client to \
+                     `ClientBuilder::http_client`"
+                        .to_owned(),
+                ))
+            }
+            None => tls::default_client(self.timeout.min(Duration::from_secs(30)))?,
         };
 
         Ok(C::from(Transport {

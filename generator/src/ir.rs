@@ -19,6 +19,21 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, by path, then method (GET, PUT, POST, DELETE, PATCH).
     pub operations: Vec<Operation>,
+    /// The description's success-response example of each operation that has a success
+    /// response, in operation order (the `test-util` mock's default answers).
+    pub response_examples: Vec<ResponseExample>,
+}
+
+/// An operation's first success status and the description's example body for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseExample {
+    /// `Operation::name`.
+    pub operation: String,
+    pub status: u16,
+    /// Media type of `body` (`application/json` or a `text/*` type).
+    pub content_type: Option<String>,
+    /// The example: compact JSON, or the text. `None` when the description gives none.
+    pub body: Option<String>,
 }
 
 /// A server from the description's `servers` list.

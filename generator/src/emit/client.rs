@@ -17,6 +17,9 @@ pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
         #![doc = #module_doc]
         pub mod operations;
         pub mod types;
+        pub mod webhooks;
+        #[cfg(feature = "test-util")]
+        mod examples;
 
         use crate::runtime::{ClientBuilder, RateLimit, Transport};
 
@@ -320,6 +323,7 @@ fn output_type(response: &SuccessResponse) -> TokenStream {
 fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
     let path = path_expr(op);
     let method = ident(method_name(op.method));
+    let (operation, template) = (&op.name, &op.path);
     let query = op.params.iter().filter(|p| {
         matches!(
             p.location,
@@ -388,7 +392,7 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
         /// Sends the request and returns the decoded body with the status, headers (request id,
         /// rate limit) and raw bytes of the response.
         pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
-            let request = ApiRequest::new(reqwest::Method::#method, #path);
+            let request = ApiRequest::new(reqwest::Method::#method, #path).operation(#operation, #template);
             #(#query)*
             #(#headers)*
             #(#fixed_headers)*

@@ -7,6 +7,7 @@
 mod client;
 mod conformance;
 mod manifest;
+mod support;
 mod tokens;
 mod types;
 
@@ -24,11 +25,14 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("identity.rs", include_str!("../../runtime/identity.rs")),
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("tls.rs", include_str!("../../runtime/tls.rs")),
+    ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
 ];
 
 /// What to generate: a package with one module per API version.
@@ -99,6 +103,14 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
             &format!("{dir}/types.rs"),
             types::types_module(&api.types),
         )?);
+        files.push(rust_file(
+            &format!("{dir}/webhooks.rs"),
+            support::webhooks_module(api),
+        )?);
+        files.push(rust_file(
+            &format!("{dir}/examples.rs"),
+            support::examples_module(api),
+        )?);
     }
     Ok(files)
 }
@@ -154,6 +166,15 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         pub use runtime::{
             ApiError, ClientBuilder, Error, RateLimit, Redirect, Region, RequestOptions, Response, RetryPolicy,
         };
+        pub use runtime::{identity, webhooks};
+        #[cfg(feature = "test-util")]
+        pub use runtime::test_util;
+
+        // Crates whose types appear in the public API, re-exported so users name the same versions.
+        pub use bytes;
+        pub use futures;
+        pub use reqwest;
+        pub use serde_json;
 
         #(#modules)*
     }
