@@ -64,6 +64,13 @@ pub use runtime::{
     ApiError, ClientBuilder, Error, RateLimit, Redirect, Region, RequestOptions,
     Response, RetryPolicy,
 };
+pub use runtime::{identity, webhooks};
+#[cfg(feature = "test-util")]
+pub use runtime::test_util;
+pub use bytes;
+pub use futures;
+pub use reqwest;
+pub use serde_json;
 #[cfg(feature = "v2_14")]
 /// Intercom API version `2.14`.
 #[rustfmt::skip]

@@ -8,12 +8,17 @@ use std::time::Duration;
 use bytes::Bytes;
 use percent_encoding::utf8_percent_encode;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
-use reqwest::{Method, Url};
+use reqwest::{Method, StatusCode, Url};
 
 use super::error::{ApiError, Error};
-use super::request::{parse_header, ApiRequest, RequestOptions, NOT_UNRESERVED};
+use super::request::{
+    parse_header, ApiRequest, Operation, RequestOptions, RequestParts, NOT_UNRESERVED,
+};
 use super::response::{RateLimit, RawResponse};
 use super::retry::RetryPolicy;
+use super::telemetry::CallSpan;
+#[cfg(feature = "test-util")]
+use super::test_util::MockBackend;
 use super::tls;
 
 /// Environment variable read by [`ClientBuilder::token_from_env`].
@@ -86,6 +91,8 @@ pub struct ClientBuilder<C> {
     max_retries: u32,
     retry_policy: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "test-util")]
+    mock: Option<MockBackend>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -104,8 +111,17 @@ impl<C: From<Transport>> ClientBuilder<C> {
             max_retries: DEFAULT_MAX_RETRIES,
             retry_policy: RetryPolicy::default(),
             http_client: None,
+            #[cfg(feature = "test-util")]
+            mock: None,
             client: PhantomData,
         }
+    }
+
+    /// Answers requests from a mock instead of the network.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn mock(mut self, backend: MockBackend) -> Self {
+        self.mock = Some(backend);
+        self
     }
 
     /// Sets the access token sent as `Authorization: Bearer <token>`.
@@ -266,6 +282,8 @@ impl<C: From<Transport>> ClientBuilder<C> {
                 max_retries: self.max_retries,
                 retry_policy: self.retry_policy,
                 rate_limit: Mutex::new(None),
+                #[cfg(feature = "test-util")]
+                mock: self.mock,
             }),
         }))
     }
@@ -306,6 +324,8 @@ impl<C> Clone for ClientBuilder<C> {
             max_retries: self.max_retries,
             retry_policy: self.retry_policy.clone(),
             http_client: self.http_client.clone(),
+            #[cfg(feature = "test-util")]
+            mock: self.mock.clone(),
             client: PhantomData,
         }
     }
@@ -322,6 +342,8 @@ struct Inner {
     max_retries: u32,
     retry_policy: RetryPolicy,
     rate_limit: Mutex<Option<RateLimit>>,
+    #[cfg(feature = "test-util")]
+    mock: Option<MockBackend>,
 }
 
 /// Sends requests to the Intercom API: authentication, versioning, retries,
@@ -376,27 +398,47 @@ impl Transport {
         request: ApiRequest,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
-        let inner = &*self.inner;
         let parts = request.into_parts();
+        let span = CallSpan::new(parts.operation, &parts.method, &parts.path);
+        span.instrument(self.execute_parts(parts, options, &span))
+            .await
+    }
+
+    async fn execute_parts(
+        &self,
+        parts: RequestParts,
+        options: &RequestOptions,
+        span: &CallSpan,
+    ) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
         let url = self.url(&parts.path, &parts.query)?;
         let headers = self.headers(parts.headers, options)?;
         let timeout = options.timeout.unwrap_or(inner.timeout);
         let max_retries = options.max_retries.unwrap_or(inner.max_retries);
         let policy = options.retry_policy.as_ref().unwrap_or(&inner.retry_policy);
+        let exchange = Exchange {
+            operation: parts.operation,
+            method: &parts.method,
+            url: &url,
+            headers: &headers,
+            body: parts.body.as_ref(),
+            timeout,
+        };
 
         let mut retry = 0;
         loop {
-            let error = match self
-                .attempt(&parts.method, &url, &headers, parts.body.clone(), timeout)
-                .await
-            {
+            span.attempt(retry + 1);
+            let error = match self.attempt(&exchange, span).await {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
             if retry >= max_retries || !policy.should_retry(&parts.method, &error) {
+                span.failed(&error);
                 return Err(error);
             }
-            tokio::time::sleep(policy.delay(retry, &error)).await;
+            let wait = policy.delay(retry, &error);
+            span.retrying(retry + 1, &error, wait);
+            tokio::time::sleep(wait).await;
             retry += 1;
         }
     }
@@ -497,34 +539,10 @@ impl Transport {
     }
 
     /// One attempt: send, read the whole body, classify the status.
-    async fn attempt(
-        &self,
-        method: &Method,
-        url: &Url,
-        headers: &HeaderMap,
-        body: Option<Bytes>,
-        timeout: Duration,
-    ) -> Result<RawResponse, Error> {
-        let mut request = self
-            .inner
-            .http
-            .request(method.clone(), url.clone())
-            .headers(headers.clone());
-        if let Some(body) = body {
-            request = request.body(body);
-        }
-        let exchange = async {
-            let response = request.send().await?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, body))
-        };
-        let (status, headers, body) = match tokio::time::timeout(timeout, exchange).await {
-            Ok(Ok(answer)) => answer,
-            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
-            Err(_) => return Err(Error::timeout(Some(timeout))),
-        };
+    async fn attempt(&self, exchange: &Exchange<'_>, span: &CallSpan) -> Result<RawResponse, Error> {
+        let url = exchange.url;
+        let (status, headers, body) = self.answer(exchange).await?;
+        span.answered(status, &headers);
         if let Some(rate_limit) = RateLimit::from_headers(&headers) {
             *self
                 .inner
@@ -538,6 +556,51 @@ impl Transport {
             Err(ApiError::new(status, headers, body).into())
         }
     }
+
+    /// The answer to one attempt: from the network, or from the mock when there is one.
+    async fn answer(&self, exchange: &Exchange<'_>) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        #[cfg(feature = "test-util")]
+        if let Some(mock) = &self.inner.mock {
+            return Ok(mock.answer(
+                exchange.operation,
+                exchange.method,
+                exchange.url,
+                exchange.headers,
+                exchange.body,
+            ));
+        }
+        let mut request = self
+            .inner
+            .http
+            .request(exchange.method.clone(), exchange.url.clone())
+            .headers(exchange.headers.clone());
+        if let Some(body) = exchange.body {
+            request = request.body(body.clone());
+        }
+        let send = async {
+            let response = request.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, headers, body))
+        };
+        let timeout = exchange.timeout;
+        match tokio::time::timeout(timeout, send).await {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(error)) => Err(Error::from_reqwest(error, Some(timeout))),
+            Err(_) => Err(Error::timeout(Some(timeout))),
+        }
+    }
+}
+
+/// What every attempt of one call sends.
+struct Exchange<'a> {
+    operation: Option<Operation>,
+    method: &'a Method,
+    url: &'a Url,
+    headers: &'a HeaderMap,
+    body: Option<&'a Bytes>,
+    timeout: Duration,
 }
 
 /// Whether a path segment is `.` or `..`, possibly percent-encoded

@@ -42,6 +42,9 @@ mod pagination;
 mod request;
 mod response;
 mod retry;
+mod telemetry;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod tls;
 pub mod webhooks;
 

@@ -30,7 +30,8 @@ pub struct ResponseExample {
     /// `Operation::name`.
     pub operation: String,
     pub status: u16,
-    /// Media type of `body` (`application/json` or a `text/*` type).
+    /// The declared media type (`application/json` or a `text/*` type); `None` for a response
+    /// without a body.
     pub content_type: Option<String>,
     /// The example: compact JSON, or the text. `None` when the description gives none.
     pub body: Option<String>,

@@ -37,16 +37,22 @@
 
 mod client;
 mod error;
+pub mod identity;
 pub mod lenient;
 mod pagination;
 mod request;
 mod response;
 mod retry;
+mod telemetry;
+#[cfg(feature = "test-util")]
+pub mod test_util;
+mod tls;
+pub mod webhooks;
 
 pub use client::{ClientBuilder, Region, Transport};
 pub use error::{ApiError, DecodeError, Error, ErrorItem};
 pub use pagination::{paginate, Page};
-pub use request::{encode_path_segment, ApiRequest, RequestOptions};
+pub use request::{encode_path_segment, ApiRequest, Operation, RequestOptions};
 pub use response::{RateLimit, RawResponse, Redirect, Response};
 pub use retry::RetryPolicy;
 

@@ -85,6 +85,17 @@ pub struct ApiRequest {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Option<Bytes>,
+    operation: Option<Operation>,
+}
+
+/// Which operation of the API a request is: its client method name and the description's
+/// path template. Used for tracing spans and by the `test-util` mock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The client method, e.g. `show_contact`.
+    pub name: &'static str,
+    /// The path template, e.g. `/contacts/{contact_id}`.
+    pub path_template: &'static str,
 }
 
 impl ApiRequest {
@@ -98,7 +109,22 @@ impl ApiRequest {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
+            operation: None,
         }
+    }
+
+    /// Names the operation this request performs (generated clients always do).
+    pub fn operation(mut self, name: &'static str, path_template: &'static str) -> Self {
+        self.operation = Some(Operation {
+            name,
+            path_template,
+        });
+        self
+    }
+
+    /// The operation this request performs, if named.
+    pub fn operation_info(&self) -> Option<Operation> {
+        self.operation
     }
 
     /// Appends a query parameter. Names and values are percent-encoded when
@@ -224,6 +250,7 @@ impl ApiRequest {
             query: self.query,
             headers: self.headers,
             body: self.body,
+            operation: self.operation,
         }
     }
 }
@@ -235,6 +262,7 @@ pub(crate) struct RequestParts {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Bytes>,
+    pub(crate) operation: Option<Operation>,
 }
 
 fn push_query_value(query: &mut Vec<(String, String)>, name: &str, value: Value) {

@@ -29,7 +29,8 @@ impl<'a> ListAdmins<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned())
+            .operation("list_admins", "/admins");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -70,9 +71,13 @@ impl<'a> ListActivityLogEventTypes<'a> {
         self,
     ) -> Result<Response<types::ActivityLogEventTypeList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/admins/activity_log_event_types".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/admins/activity_log_event_types".to_owned(),
+            )
+            .operation(
+                "list_activity_log_event_types",
+                "/admins/activity_log_event_types",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -134,9 +139,10 @@ impl<'a> ListActivityLogs<'a> {
         self,
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/admins/activity_logs".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/admins/activity_logs".to_owned(),
+            )
+            .operation("list_activity_logs", "/admins/activity_logs");
         let request = match &self.created_at_after {
             Some(value) => request.query("created_at_after", value),
             None => request,
@@ -214,9 +220,10 @@ impl<'a> SearchActivityLogs<'a> {
         self,
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/admins/activity_logs/search".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/admins/activity_logs/search".to_owned(),
+            )
+            .operation("search_activity_logs", "/admins/activity_logs/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -258,16 +265,17 @@ impl<'a> RetrieveAdmin<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/admins/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_admin", "/admins/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -314,17 +322,18 @@ impl<'a> SetAwayAdmin<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/away");
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/admins/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/away");
+                    path
+                },
+            )
+            .operation("set_away_admin", "/admins/{id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -366,9 +375,10 @@ impl<'a> ListContentImportSources<'a> {
         self,
     ) -> Result<Response<types::ContentImportSourcesList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/ai/content_import_sources".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/ai/content_import_sources".to_owned(),
+            )
+            .operation("list_content_import_sources", "/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -414,9 +424,10 @@ impl<'a> CreateContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/ai/content_import_sources".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/ai/content_import_sources".to_owned(),
+            )
+            .operation("create_content_import_source", "/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -460,16 +471,17 @@ impl<'a> GetContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/content_import_sources/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("get_content_import_source", "/ai/content_import_sources/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -518,16 +530,20 @@ impl<'a> UpdateContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/content_import_sources/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "update_content_import_source",
+                "/ai/content_import_sources/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -569,16 +585,20 @@ impl<'a> DeleteContentImportSource<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/content_import_sources/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "delete_content_import_source",
+                "/ai/content_import_sources/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -619,9 +639,10 @@ impl<'a> ListExternalPages<'a> {
         self,
     ) -> Result<Response<types::ExternalPagesList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/ai/external_pages".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/ai/external_pages".to_owned(),
+            )
+            .operation("list_external_pages", "/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -667,9 +688,10 @@ impl<'a> CreateExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/ai/external_pages".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/ai/external_pages".to_owned(),
+            )
+            .operation("create_external_page", "/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -713,16 +735,17 @@ impl<'a> GetExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/external_pages/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("get_external_page", "/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -771,16 +794,17 @@ impl<'a> UpdateExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/external_pages/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_external_page", "/ai/external_pages/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -824,16 +848,17 @@ impl<'a> DeleteExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/external_pages/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_external_page", "/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -880,7 +905,8 @@ impl<'a> ListArticles<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned())
+            .operation("list_articles", "/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -947,7 +973,8 @@ impl<'a> CreateArticle<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned())
+            .operation("create_article", "/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1017,9 +1044,10 @@ impl<'a> SearchArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/articles/search".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/articles/search".to_owned(),
+            )
+            .operation("search_articles", "/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -1076,16 +1104,17 @@ impl<'a> RetrieveArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_article", "/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1133,16 +1162,17 @@ impl<'a> UpdateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_article", "/articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1189,16 +1219,17 @@ impl<'a> DeleteArticle<'a> {
         self,
     ) -> Result<Response<types::DeletedArticleObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_article", "/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1239,9 +1270,10 @@ impl<'a> ListAwayStatusReasons<'a> {
         self,
     ) -> Result<Response<Vec<types::AwayStatusReason>>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/away_status_reasons".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/away_status_reasons".to_owned(),
+            )
+            .operation("list_away_status_reasons", "/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1279,7 +1311,8 @@ impl<'a> ListBrands<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned())
+            .operation("list_brands", "/brands");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1320,16 +1353,17 @@ impl<'a> RetrieveBrand<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Brand>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/brands/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/brands/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_brand", "/brands/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1381,7 +1415,8 @@ impl<'a> ListCalls<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned())
+            .operation("list_calls", "/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1457,7 +1492,8 @@ impl<'a> ListCallsWithTranscripts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned())
+            .operation("list_calls_with_transcripts", "/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1499,16 +1535,17 @@ impl<'a> ShowCall<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Call>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/calls/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("show_call", "/calls/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1551,17 +1588,18 @@ impl<'a> ShowCallRecording<'a> {
         self,
     ) -> Result<Response<crate::runtime::Redirect>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/recording");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/calls/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/recording");
+                    path
+                },
+            )
+            .operation("show_call_recording", "/calls/{id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -1602,17 +1640,18 @@ impl<'a> ShowCallTranscript<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/transcript");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/calls/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/transcript");
+                    path
+                },
+            )
+            .operation("show_call_transcript", "/calls/{id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
@@ -1695,7 +1734,8 @@ impl<'a> RetrieveCompany<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned())
+            .operation("retrieve_company", "/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -1787,7 +1827,8 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned())
+            .operation("create_or_update_company", "/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1853,9 +1894,10 @@ impl<'a> ListAllCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/companies/list".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/companies/list".to_owned(),
+            )
+            .operation("list_all_companies", "/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1937,9 +1979,10 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyScroll>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/companies/scroll".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/companies/scroll".to_owned(),
+            )
+            .operation("scroll_over_all_companies", "/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
             None => request,
@@ -2012,17 +2055,20 @@ impl<'a> ListCompanyNotes<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.company_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/notes");
+                    path
+                },
+            )
+            .operation("list_company_notes", "/companies/{company_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2096,17 +2142,20 @@ impl<'a> CreateCompanyNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.company_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/notes");
+                    path
+                },
+            )
+            .operation("create_company_note", "/companies/{company_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2148,16 +2197,17 @@ impl<'a> RetrieveACompanyById<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_a_company_by_id", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2198,16 +2248,17 @@ impl<'a> UpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_company", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2250,16 +2301,17 @@ impl<'a> DeleteCompany<'a> {
         self,
     ) -> Result<Response<types::DeletedCompanyObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_company", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2309,17 +2361,18 @@ impl<'a> ListAttachedContacts<'a> {
         self,
     ) -> Result<Response<types::CompanyAttachedContacts>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/contacts");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/contacts");
+                    path
+                },
+            )
+            .operation("list_attached_contacts", "/companies/{id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2389,17 +2442,21 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyAttachedSegments>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/segments");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/segments");
+                    path
+                },
+            )
+            .operation(
+                "list_attached_segments_for_companies",
+                "/companies/{id}/segments",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2446,7 +2503,8 @@ impl<'a> ListContacts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned())
+            .operation("list_contacts", "/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2520,7 +2578,8 @@ impl<'a> CreateContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned())
+            .operation("create_contact", "/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2567,16 +2626,22 @@ impl<'a> ShowContactByExternalId<'a> {
         self,
     ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/find_by_external_id/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/find_by_external_id/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.external_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "show_contact_by_external_id",
+                "/contacts/find_by_external_id/{external_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2624,9 +2689,10 @@ impl<'a> MergeContact<'a> {
         self,
     ) -> Result<Response<types::MergeContactResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/contacts/merge".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/contacts/merge".to_owned(),
+            )
+            .operation("merge_contact", "/contacts/merge");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2673,9 +2739,10 @@ impl<'a> SearchContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/contacts/search".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/contacts/search".to_owned(),
+            )
+            .operation("search_contacts", "/contacts/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2746,20 +2813,26 @@ impl<'a> DetachContactFromACompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_contact_from_a_company",
+                "/contacts/{contact_id}/companies/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2802,17 +2875,20 @@ impl<'a> ListSegmentsForAContact<'a> {
         self,
     ) -> Result<Response<types::ContactSegments>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/segments");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/segments");
+                    path
+                },
+            )
+            .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2855,17 +2931,23 @@ impl<'a> ListSubscriptionsForAContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/subscriptions");
+                    path
+                },
+            )
+            .operation(
+                "list_subscriptions_for_a_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2914,17 +2996,23 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionType>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/subscriptions");
+                    path
+                },
+            )
+            .operation(
+                "attach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2970,20 +3058,26 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionType>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/subscriptions/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3024,17 +3118,20 @@ impl<'a> ListTagsForAContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags");
+                    path
+                },
+            )
+            .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3081,17 +3178,20 @@ impl<'a> AttachTagToContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags");
+                    path
+                },
+            )
+            .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3135,20 +3235,23 @@ impl<'a> DetachTagFromContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("detach_tag_from_contact", "/contacts/{contact_id}/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3191,16 +3294,17 @@ impl<'a> ShowContact<'a> {
         self,
     ) -> Result<Response<types::ShowContactResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("show_contact", "/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3250,16 +3354,17 @@ impl<'a> UpdateContact<'a> {
         self,
     ) -> Result<Response<types::UpdateContactResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_contact", "/contacts/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -3306,16 +3411,17 @@ impl<'a> DeleteContact<'a> {
         self,
     ) -> Result<Response<types::ContactDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_contact", "/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3358,17 +3464,18 @@ impl<'a> ArchiveContact<'a> {
         self,
     ) -> Result<Response<types::ContactArchived>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/archive");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/archive");
+                    path
+                },
+            )
+            .operation("archive_contact", "/contacts/{id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3411,17 +3518,18 @@ impl<'a> BlockContact<'a> {
         self,
     ) -> Result<Response<types::ContactBlocked>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/block");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/block");
+                    path
+                },
+            )
+            .operation("block_contact", "/contacts/{id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3464,17 +3572,18 @@ impl<'a> ListCompaniesForAContact<'a> {
         self,
     ) -> Result<Response<types::ContactAttachedCompanies>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/companies");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/companies");
+                    path
+                },
+            )
+            .operation("list_companies_for_a_contact", "/contacts/{id}/companies");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3521,17 +3630,18 @@ impl<'a> AttachContactToACompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/companies");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/companies");
+                    path
+                },
+            )
+            .operation("attach_contact_to_a_company", "/contacts/{id}/companies");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3580,17 +3690,18 @@ impl<'a> ListNotes<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/notes");
+                    path
+                },
+            )
+            .operation("list_notes", "/contacts/{id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -3664,17 +3775,18 @@ impl<'a> CreateNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/notes");
+                    path
+                },
+            )
+            .operation("create_note", "/contacts/{id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3718,17 +3830,18 @@ impl<'a> UnarchiveContact<'a> {
         self,
     ) -> Result<Response<types::ContactUnarchived>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/unarchive");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/unarchive");
+                    path
+                },
+            )
+            .operation("unarchive_contact", "/contacts/{id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3783,9 +3896,10 @@ impl<'a> ListContentSnippets<'a> {
         self,
     ) -> Result<Response<types::ContentSnippetList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/content_snippets".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/content_snippets".to_owned(),
+            )
+            .operation("list_content_snippets", "/content_snippets");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -3839,9 +3953,10 @@ impl<'a> CreateContentSnippet<'a> {
         self,
     ) -> Result<Response<types::ContentSnippet>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/content_snippets".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/content_snippets".to_owned(),
+            )
+            .operation("create_content_snippet", "/content_snippets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3885,16 +4000,17 @@ impl<'a> GetContentSnippet<'a> {
         self,
     ) -> Result<Response<types::ContentSnippet>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/content_snippets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/content_snippets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("get_content_snippet", "/content_snippets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3943,16 +4059,17 @@ impl<'a> UpdateContentSnippet<'a> {
         self,
     ) -> Result<Response<types::ContentSnippet>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/content_snippets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/content_snippets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_content_snippet", "/content_snippets/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4007,7 +4124,8 @@ impl<'a> ListConversations<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned())
+            .operation("list_conversations", "/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -4083,10 +4201,8 @@ impl<'a> CreateConversation<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateConversationResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations".to_owned(),
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/conversations".to_owned())
+            .operation("create_conversation", "/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4149,9 +4265,10 @@ impl<'a> ListDeletedConversationIds<'a> {
         self,
     ) -> Result<Response<types::DeletedConversationList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/conversations/deleted".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/conversations/deleted".to_owned(),
+            )
+            .operation("list_deleted_conversation_ids", "/conversations/deleted");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -4234,9 +4351,10 @@ impl<'a> RedactConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations/redact".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/conversations/redact".to_owned(),
+            )
+            .operation("redact_conversation", "/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -4283,9 +4401,10 @@ impl<'a> SearchConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations/search".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/conversations/search".to_owned(),
+            )
+            .operation("search_conversations", "/conversations/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4365,22 +4484,26 @@ impl<'a> UpdateConversationPart<'a> {
         self,
     ) -> Result<Response<types::ConversationPart>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/conversation_parts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/conversation_parts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "update_conversation_part",
+                "/conversations/{conversation_id}/conversation_parts/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4433,22 +4556,28 @@ impl<'a> DetachContactFromConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/customers/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/customers/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_contact_from_conversation",
+                "/conversations/{conversation_id}/customers/{contact_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4496,19 +4625,23 @@ impl<'a> AttachTagToConversation<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags");
+                    path
+                },
+            )
+            .operation(
+                "attach_tag_to_conversation",
+                "/conversations/{conversation_id}/tags",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4559,22 +4692,26 @@ impl<'a> DetachTagFromConversation<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_tag_from_conversation",
+                "/conversations/{conversation_id}/tags/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4639,16 +4776,17 @@ impl<'a> RetrieveConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_conversation", "/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -4717,16 +4855,17 @@ impl<'a> UpdateConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_conversation", "/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -4784,16 +4923,17 @@ impl<'a> DeleteConversation<'a> {
         self,
     ) -> Result<Response<types::ConversationDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_conversation", "/conversations/{id}");
         let request = match &self.retain_metrics {
             Some(value) => request.query("retain_metrics", value),
             None => request,
@@ -4844,17 +4984,18 @@ impl<'a> ConvertConversationToTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/convert");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/convert");
+                    path
+                },
+            )
+            .operation("convert_conversation_to_ticket", "/conversations/{id}/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4905,17 +5046,21 @@ impl<'a> AttachContactToConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/customers");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/customers");
+                    path
+                },
+            )
+            .operation(
+                "attach_contact_to_conversation",
+                "/conversations/{id}/customers",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -4962,17 +5107,18 @@ impl<'a> ListHandlingEvents<'a> {
         self,
     ) -> Result<Response<types::HandlingEventList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/handling_events");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/handling_events");
+                    path
+                },
+            )
+            .operation("list_handling_events", "/conversations/{id}/handling_events");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5022,17 +5168,18 @@ impl<'a> ManageConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/parts");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/parts");
+                    path
+                },
+            )
+            .operation("manage_conversation", "/conversations/{id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5086,17 +5233,18 @@ impl<'a> ReplyConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/reply");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/reply");
+                    path
+                },
+            )
+            .operation("reply_conversation", "/conversations/{id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5157,17 +5305,21 @@ impl<'a> ListSideConversations<'a> {
         self,
     ) -> Result<Response<types::SideConversationList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/side_conversations");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/side_conversations");
+                    path
+                },
+            )
+            .operation(
+                "list_side_conversations",
+                "/conversations/{id}/side_conversations",
+            );
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -5244,9 +5396,13 @@ impl<'a> NotifyAttributeCollected<'a> {
         self,
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/custom_channel_events/notify_attribute_collected".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/custom_channel_events/notify_attribute_collected".to_owned(),
+            )
+            .operation(
+                "notify_attribute_collected",
+                "/custom_channel_events/notify_attribute_collected",
+            );
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5291,9 +5447,13 @@ impl<'a> NotifyNewConversation<'a> {
         self,
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/custom_channel_events/notify_new_conversation".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/custom_channel_events/notify_new_conversation".to_owned(),
+            )
+            .operation(
+                "notify_new_conversation",
+                "/custom_channel_events/notify_new_conversation",
+            );
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5338,9 +5498,13 @@ impl<'a> NotifyNewMessage<'a> {
         self,
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/custom_channel_events/notify_new_message".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/custom_channel_events/notify_new_message".to_owned(),
+            )
+            .operation(
+                "notify_new_message",
+                "/custom_channel_events/notify_new_message",
+            );
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5388,9 +5552,13 @@ impl<'a> NotifyQuickReplySelected<'a> {
         self,
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/custom_channel_events/notify_quick_reply_selected".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/custom_channel_events/notify_quick_reply_selected".to_owned(),
+            )
+            .operation(
+                "notify_quick_reply_selected",
+                "/custom_channel_events/notify_quick_reply_selected",
+            );
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5441,18 +5609,22 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5510,18 +5682,22 @@ impl<'a> CreateCustomObjectInstances<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "create_custom_object_instances",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5574,18 +5750,22 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "delete_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5636,22 +5816,26 @@ impl<'a> GetCustomObjectInstancesById<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path.push('/');
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path.push('/');
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5700,22 +5884,26 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path.push('/');
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path.push('/');
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "delete_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5770,9 +5958,10 @@ impl<'a> LisDataAttributes<'a> {
         self,
     ) -> Result<Response<types::DataAttributeList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_attributes".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/data_attributes".to_owned(),
+            )
+            .operation("lis_data_attributes", "/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -5826,9 +6015,10 @@ impl<'a> CreateDataAttribute<'a> {
         self,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/data_attributes".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/data_attributes".to_owned(),
+            )
+            .operation("create_data_attribute", "/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5879,16 +6069,17 @@ impl<'a> UpdateDataAttribute<'a> {
         self,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/data_attributes/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/data_attributes/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_data_attribute", "/data_attributes/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5947,9 +6138,10 @@ impl<'a> ListDataConnectors<'a> {
         self,
     ) -> Result<Response<types::DataConnectorList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_connectors".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/data_connectors".to_owned(),
+            )
+            .operation("list_data_connectors", "/data_connectors");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6026,9 +6218,10 @@ impl<'a> CreateDataConnector<'a> {
         self,
     ) -> Result<Response<types::DataConnectorDetail>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/data_connectors".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/data_connectors".to_owned(),
+            )
+            .operation("create_data_connector", "/data_connectors");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6142,19 +6335,23 @@ impl<'a> ListDataConnectorExecutionResults<'a> {
         self,
     ) -> Result<Response<types::DataConnectorExecutionResultList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.data_connector_id.to_string(),
-                    ),
-                );
-                path.push_str("/execution_results");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/data_connectors/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.data_connector_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/execution_results");
+                    path
+                },
+            )
+            .operation(
+                "list_data_connector_execution_results",
+                "/data_connectors/{data_connector_id}/execution_results",
+            );
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6261,22 +6458,26 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
         self,
     ) -> Result<Response<types::DataConnectorExecutionResult>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.data_connector_id.to_string(),
-                    ),
-                );
-                path.push_str("/execution_results/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/data_connectors/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.data_connector_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/execution_results/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "show_data_connector_execution_result",
+                "/data_connectors/{data_connector_id}/execution_results/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6329,16 +6530,17 @@ impl<'a> RetrieveDataConnector<'a> {
         self,
     ) -> Result<Response<types::DataConnectorDetail>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/data_connectors/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_data_connector", "/data_connectors/{id}");
         let request = match &self.state_version {
             Some(value) => request.query("state_version", value),
             None => request,
@@ -6385,16 +6587,17 @@ impl<'a> DeleteDataConnector<'a> {
         self,
     ) -> Result<Response<types::DeletedDataConnectorObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/data_connectors/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_data_connector", "/data_connectors/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6444,16 +6647,17 @@ impl<'a> UpdateDataConnector<'a> {
         self,
     ) -> Result<Response<types::DataConnectorDetail>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PATCH,
-            {
-                let mut path = String::new();
-                path.push_str("/data_connectors/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PATCH,
+                {
+                    let mut path = String::new();
+                    path.push_str("/data_connectors/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_data_connector", "/data_connectors/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6498,18 +6702,22 @@ impl<'a> DownloadDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/download/content/data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/download/content/data/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "download_data_export",
+                "/download/content/data/{job_identifier}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -6559,18 +6767,22 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/download/reporting_data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/download/reporting_data/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_download_reporting_data_by_job_identifier",
+                "/download/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.accept;
@@ -6612,7 +6824,8 @@ impl<'a> ListEmails<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned())
+            .operation("list_emails", "/emails");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6655,16 +6868,17 @@ impl<'a> RetrieveEmail<'a> {
         self,
     ) -> Result<Response<types::EmailSetting>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/emails/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/emails/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_email", "/emails/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6719,7 +6933,8 @@ impl<'a> LisDataEvents<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned())
+            .operation("lis_data_events", "/events");
         let value = &self.filter;
         let request = request.query_object(value)?;
         let value = &self.type_;
@@ -6772,7 +6987,8 @@ impl<'a> CreateDataEvent<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned())
+            .operation("create_data_event", "/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6822,9 +7038,10 @@ impl<'a> DataEventSummaries<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/events/summaries".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/events/summaries".to_owned(),
+            )
+            .operation("data_event_summaries", "/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6869,18 +7086,19 @@ impl<'a> CancelDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/export/cancel/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/export/cancel/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("cancel_data_export", "/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6924,9 +7142,10 @@ impl<'a> CreateDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/export/content/data".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/export/content/data".to_owned(),
+            )
+            .operation("create_data_export", "/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6968,18 +7187,19 @@ impl<'a> GetDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/content/data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/export/content/data/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("get_data_export", "/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7027,9 +7247,13 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self,
     ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/export/reporting_data/enqueue".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/export/reporting_data/enqueue".to_owned(),
+            )
+            .operation(
+                "post_export_reporting_data_enqueue",
+                "/export/reporting_data/enqueue",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7073,9 +7297,13 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
         self,
     ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/export/reporting_data/get_datasets".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/export/reporting_data/get_datasets".to_owned(),
+            )
+            .operation(
+                "get_export_reporting_data_get_datasets",
+                "/export/reporting_data/get_datasets",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7129,18 +7357,22 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self,
     ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/reporting_data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/export/reporting_data/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_export_reporting_data_by_job_identifier",
+                "/export/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.client_id;
@@ -7187,16 +7419,17 @@ impl<'a> ExportWorkflow<'a> {
         self,
     ) -> Result<Response<types::WorkflowExport>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/workflows/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/export/workflows/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("export_workflow", "/export/workflows/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7239,16 +7472,17 @@ impl<'a> CollectFinVoiceCallById<'a> {
         self,
     ) -> Result<Response<types::AiCallResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/collect/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/fin_voice/collect/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("collect_fin_voice_call_by_id", "/fin_voice/collect/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7291,18 +7525,22 @@ impl<'a> CollectFinVoiceCallsByConversationId<'a> {
         self,
     ) -> Result<Response<Vec<types::AiCallResponse>>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/conversation/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/fin_voice/conversation/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "collect_fin_voice_calls_by_conversation_id",
+                "/fin_voice/conversation/{conversation_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7345,16 +7583,22 @@ impl<'a> CollectFinVoiceCallByExternalId<'a> {
         self,
     ) -> Result<Response<types::AiCallResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/external_id/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/fin_voice/external_id/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.external_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "collect_fin_voice_call_by_external_id",
+                "/fin_voice/external_id/{external_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7395,16 +7639,22 @@ impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/fin_voice/phone_number/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.phone_number.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/fin_voice/phone_number/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.phone_number.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "collect_fin_voice_call_by_phone_number",
+                "/fin_voice/phone_number/{phone_number}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         if response.body().is_empty() {
             Ok(response.empty().map(|()| serde_json::Value::Null))
@@ -7454,9 +7704,10 @@ impl<'a> RegisterFinVoiceCall<'a> {
         self,
     ) -> Result<Response<types::AiCallResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/fin_voice/register".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/fin_voice/register".to_owned(),
+            )
+            .operation("register_fin_voice_call", "/fin_voice/register");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7518,7 +7769,8 @@ impl<'a> ListFolders<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListFoldersResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned())
+            .operation("list_folders", "/folders");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7593,7 +7845,8 @@ impl<'a> CreateFolder<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned())
+            .operation("create_folder", "/folders");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7635,16 +7888,17 @@ impl<'a> RetrieveFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/folders/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/folders/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_folder", "/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7691,16 +7945,17 @@ impl<'a> UpdateFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/folders/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/folders/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_folder", "/folders/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7744,16 +7999,17 @@ impl<'a> DeleteFolder<'a> {
         self,
     ) -> Result<Response<types::DeletedFolderObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/folders/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/folders/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_folder", "/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7801,9 +8057,10 @@ impl<'a> ListAllCollections<'a> {
         self,
     ) -> Result<Response<types::CollectionList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/help_center/collections".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/help_center/collections".to_owned(),
+            )
+            .operation("list_all_collections", "/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7871,9 +8128,10 @@ impl<'a> CreateCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/help_center/collections".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/help_center/collections".to_owned(),
+            )
+            .operation("create_collection", "/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7915,16 +8173,17 @@ impl<'a> RetrieveCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/help_center/collections/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_collection", "/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7972,16 +8231,17 @@ impl<'a> UpdateCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/help_center/collections/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_collection", "/help_center/collections/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8028,16 +8288,17 @@ impl<'a> DeleteCollection<'a> {
         self,
     ) -> Result<Response<types::DeletedCollectionObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/help_center/collections/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_collection", "/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8078,9 +8339,10 @@ impl<'a> ListHelpCenters<'a> {
         self,
     ) -> Result<Response<types::HelpCenterList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/help_center/help_centers".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/help_center/help_centers".to_owned(),
+            )
+            .operation("list_help_centers", "/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8121,16 +8383,17 @@ impl<'a> RetrieveHelpCenter<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::HelpCenter>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/help_centers/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/help_center/help_centers/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_help_center", "/help_center/help_centers/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8178,9 +8441,10 @@ impl<'a> ListInternalArticles<'a> {
         self,
     ) -> Result<Response<types::InternalArticleList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/internal_articles".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/internal_articles".to_owned(),
+            )
+            .operation("list_internal_articles", "/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -8253,9 +8517,10 @@ impl<'a> CreateInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/internal_articles".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/internal_articles".to_owned(),
+            )
+            .operation("create_internal_article", "/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8304,9 +8569,10 @@ impl<'a> SearchInternalArticles<'a> {
         self,
     ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/internal_articles/search".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/internal_articles/search".to_owned(),
+            )
+            .operation("search_internal_articles", "/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
             None => request,
@@ -8353,16 +8619,17 @@ impl<'a> RetrieveInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/internal_articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_internal_article", "/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8412,16 +8679,17 @@ impl<'a> UpdateInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/internal_articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_internal_article", "/internal_articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8468,16 +8736,17 @@ impl<'a> DeleteInternalArticle<'a> {
         self,
     ) -> Result<Response<types::DeletedInternalArticleObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/internal_articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_internal_article", "/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8518,16 +8787,17 @@ impl<'a> JobsStatus<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/jobs/status/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/jobs/status/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("jobs_status", "/jobs/status/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8586,7 +8856,8 @@ impl<'a> ListMacros<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned())
+            .operation("list_macros", "/macros");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8662,16 +8933,17 @@ impl<'a> GetMacro<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Macro>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/macros/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/macros/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("get_macro", "/macros/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8711,7 +8983,8 @@ impl<'a> IdentifyAdmin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned())
+            .operation("identify_admin", "/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8756,7 +9029,8 @@ impl<'a> CreateMessage<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned())
+            .operation("create_message", "/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8817,9 +9091,10 @@ impl<'a> GetWhatsAppMessageStatus<'a> {
         self,
     ) -> Result<Response<types::WhatsappMessageStatusList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/messages/status".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/messages/status".to_owned(),
+            )
+            .operation("get_whats_app_message_status", "/messages/status");
         let value = &self.ruleset_id;
         let request = request.query("ruleset_id", value);
         let request = match &self.per_page {
@@ -8898,9 +9173,10 @@ impl<'a> RetrieveWhatsAppMessageStatus<'a> {
         self,
     ) -> Result<Response<types::WhatsappMessageStatus>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/messages/whatsapp/status".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/messages/whatsapp/status".to_owned(),
+            )
+            .operation("retrieve_whats_app_message_status", "/messages/whatsapp/status");
         let value = &self.message_id;
         let request = request.query("message_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -8950,9 +9226,10 @@ impl<'a> ListNewsItems<'a> {
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/news/news_items".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/news/news_items".to_owned(),
+            )
+            .operation("list_news_items", "/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9023,9 +9300,10 @@ impl<'a> CreateNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/news/news_items".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/news/news_items".to_owned(),
+            )
+            .operation("create_news_item", "/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9067,16 +9345,17 @@ impl<'a> RetrieveNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/news_items/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_news_item", "/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9123,16 +9402,17 @@ impl<'a> UpdateNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/news_items/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_news_item", "/news/news_items/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9176,16 +9456,17 @@ impl<'a> DeleteNewsItem<'a> {
         self,
     ) -> Result<Response<types::DeletedObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/news_items/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_news_item", "/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9232,10 +9513,8 @@ impl<'a> ListNewsfeeds<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/news/newsfeeds".to_owned(),
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/news/newsfeeds".to_owned())
+            .operation("list_newsfeeds", "/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9306,16 +9585,17 @@ impl<'a> RetrieveNewsfeed<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Newsfeed>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/newsfeeds/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_newsfeed", "/news/newsfeeds/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9365,17 +9645,18 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/items");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/newsfeeds/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/items");
+                    path
+                },
+            )
+            .operation("list_live_newsfeed_items", "/news/newsfeeds/{id}/items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9446,16 +9727,17 @@ impl<'a> RetrieveNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/notes/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/notes/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_note", "/notes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9501,9 +9783,10 @@ impl<'a> CreatePhoneSwitch<'a> {
         self,
     ) -> Result<Response<types::PhoneSwitch>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/phone_call_redirects".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/phone_call_redirects".to_owned(),
+            )
+            .operation("create_phone_switch", "/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9551,7 +9834,8 @@ impl<'a> ListSegments<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned())
+            .operation("list_segments", "/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -9596,16 +9880,17 @@ impl<'a> RetrieveSegment<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Segment>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/segments/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/segments/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_segment", "/segments/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9646,9 +9931,10 @@ impl<'a> ListSubscriptionTypes<'a> {
         self,
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/subscription_types".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/subscription_types".to_owned(),
+            )
+            .operation("list_subscription_types", "/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9686,7 +9972,8 @@ impl<'a> ListTags<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned())
+            .operation("list_tags", "/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9731,7 +10018,8 @@ impl<'a> CreateTag<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned())
+            .operation("create_tag", "/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -9776,16 +10064,17 @@ impl<'a> FindTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("find_tag", "/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9826,16 +10115,17 @@ impl<'a> DeleteTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_tag", "/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -9873,7 +10163,8 @@ impl<'a> ListTeams<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned())
+            .operation("list_teams", "/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9914,16 +10205,17 @@ impl<'a> RetrieveTeam<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Team>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/teams/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/teams/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_team", "/teams/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9973,17 +10265,18 @@ impl<'a> GetTeamMetrics<'a> {
         self,
     ) -> Result<Response<types::TeamMetricList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/teams/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.team_id.to_string()),
-                );
-                path.push_str("/metrics");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/teams/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.team_id.to_string()),
+                    );
+                    path.push_str("/metrics");
+                    path
+                },
+            )
+            .operation("get_team_metrics", "/teams/{team_id}/metrics");
         let request = match &self.idle_threshold {
             Some(value) => request.query("idle_threshold", value),
             None => request,
@@ -10027,7 +10320,8 @@ impl<'a> ListTicketStates<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned())
+            .operation("list_ticket_states", "/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10067,7 +10361,8 @@ impl<'a> ListTicketTypes<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned())
+            .operation("list_ticket_types", "/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10107,7 +10402,8 @@ impl<'a> CreateTicketType<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned())
+            .operation("create_ticket_type", "/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10149,16 +10445,17 @@ impl<'a> GetTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ticket_types/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("get_ticket_type", "/ticket_types/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10206,16 +10503,17 @@ impl<'a> UpdateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ticket_types/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_ticket_type", "/ticket_types/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10268,19 +10566,23 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         self,
     ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path.push_str("/attributes");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ticket_types/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.ticket_type_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/attributes");
+                    path
+                },
+            )
+            .operation(
+                "create_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10333,22 +10635,26 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         self,
     ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path.push_str("/attributes/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ticket_types/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.ticket_type_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/attributes/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "update_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes/{id}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10392,7 +10698,8 @@ impl<'a> CreateTicket<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned())
+            .operation("create_ticket", "/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10434,9 +10741,10 @@ impl<'a> EnqueueCreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/tickets/enqueue".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/tickets/enqueue".to_owned(),
+            )
+            .operation("enqueue_create_ticket", "/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10478,9 +10786,10 @@ impl<'a> SearchTickets<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/tickets/search".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/tickets/search".to_owned(),
+            )
+            .operation("search_tickets", "/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10549,16 +10858,17 @@ impl<'a> GetTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("get_ticket", "/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10606,16 +10916,17 @@ impl<'a> UpdateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_ticket", "/tickets/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10662,16 +10973,17 @@ impl<'a> DeleteTicket<'a> {
         self,
     ) -> Result<Response<types::TicketDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_ticket", "/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10720,17 +11032,18 @@ impl<'a> ReplyTicket<'a> {
         self,
     ) -> Result<Response<types::TicketReply>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path.push_str("/reply");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path.push_str("/reply");
+                    path
+                },
+            )
+            .operation("reply_ticket", "/tickets/{id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10778,17 +11091,18 @@ impl<'a> ChangeTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/change_type");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path.push_str("/change_type");
+                    path
+                },
+            )
+            .operation("change_ticket_type", "/tickets/{ticket_id}/change_type");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10836,17 +11150,18 @@ impl<'a> AttachTagToTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path.push_str("/tags");
+                    path
+                },
+            )
+            .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10897,20 +11212,21 @@ impl<'a> DetachTagFromTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10951,7 +11267,8 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned())
+            .operation("retrieve_visitor_with_user_id", "/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -10998,7 +11315,8 @@ impl<'a> UpdateVisitor<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
+        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned())
+            .operation("update_visitor", "/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11043,9 +11361,10 @@ impl<'a> ConvertVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/visitors/convert".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/visitors/convert".to_owned(),
+            )
+            .operation("convert_visitor", "/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()

@@ -36,7 +36,8 @@ impl<'a> ListAdmins<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned())
+            .operation("list_admins", "/admins");
         let request = match &self.display_avatar {
             Some(value) => request.query("display_avatar", value),
             None => request,
@@ -97,9 +98,10 @@ impl<'a> ListActivityLogs<'a> {
         self,
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/admins/activity_logs".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/admins/activity_logs".to_owned(),
+            )
+            .operation("list_activity_logs", "/admins/activity_logs");
         let value = &self.created_at_after;
         let request = request.query("created_at_after", value);
         let request = match &self.created_at_before {
@@ -173,16 +175,17 @@ impl<'a> RetrieveAdmin<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/admins/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_admin", "/admins/{admin_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -229,17 +232,18 @@ impl<'a> SetAwayAdmin<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/admins/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
-                );
-                path.push_str("/away");
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/admins/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
+                    );
+                    path.push_str("/away");
+                    path
+                },
+            )
+            .operation("set_away_admin", "/admins/{admin_id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -281,9 +285,10 @@ impl<'a> ListContentImportSources<'a> {
         self,
     ) -> Result<Response<types::ContentImportSourcesList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/ai/content_import_sources".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/ai/content_import_sources".to_owned(),
+            )
+            .operation("list_content_import_sources", "/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -329,9 +334,10 @@ impl<'a> CreateContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/ai/content_import_sources".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/ai/content_import_sources".to_owned(),
+            )
+            .operation("create_content_import_source", "/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -375,16 +381,20 @@ impl<'a> GetContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/content_import_sources/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.source_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_content_import_source",
+                "/ai/content_import_sources/{source_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -433,16 +443,20 @@ impl<'a> UpdateContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/content_import_sources/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.source_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "update_content_import_source",
+                "/ai/content_import_sources/{source_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -484,16 +498,20 @@ impl<'a> DeleteContentImportSource<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/content_import_sources/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/content_import_sources/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.source_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "delete_content_import_source",
+                "/ai/content_import_sources/{source_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -534,9 +552,10 @@ impl<'a> ListExternalPages<'a> {
         self,
     ) -> Result<Response<types::ExternalPagesList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/ai/external_pages".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/ai/external_pages".to_owned(),
+            )
+            .operation("list_external_pages", "/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -582,9 +601,10 @@ impl<'a> CreateExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/ai/external_pages".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/ai/external_pages".to_owned(),
+            )
+            .operation("create_external_page", "/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -628,16 +648,17 @@ impl<'a> GetExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/external_pages/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.page_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("get_external_page", "/ai/external_pages/{page_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -686,16 +707,17 @@ impl<'a> UpdateExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/external_pages/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.page_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_external_page", "/ai/external_pages/{page_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -739,16 +761,17 @@ impl<'a> DeleteExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/ai/external_pages/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ai/external_pages/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.page_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_external_page", "/ai/external_pages/{page_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -795,7 +818,8 @@ impl<'a> ListArticles<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned())
+            .operation("list_articles", "/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -862,7 +886,8 @@ impl<'a> CreateArticle<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned())
+            .operation("create_article", "/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -932,9 +957,10 @@ impl<'a> SearchArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/articles/search".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/articles/search".to_owned(),
+            )
+            .operation("search_articles", "/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -991,16 +1017,19 @@ impl<'a> RetrieveArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.article_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_article", "/articles/{article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1048,16 +1077,19 @@ impl<'a> UpdateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.article_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("update_article", "/articles/{article_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1104,16 +1136,19 @@ impl<'a> DeleteArticle<'a> {
         self,
     ) -> Result<Response<types::DeletedArticleObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.article_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("delete_article", "/articles/{article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1154,9 +1189,10 @@ impl<'a> ListAwayStatusReasons<'a> {
         self,
     ) -> Result<Response<types::AwayStatusReasonList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/away_status_reasons".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/away_status_reasons".to_owned(),
+            )
+            .operation("list_away_status_reasons", "/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1208,7 +1244,8 @@ impl<'a> ListCalls<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned())
+            .operation("list_calls", "/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1284,7 +1321,8 @@ impl<'a> ListCallsWithTranscripts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned())
+            .operation("list_calls_with_transcripts", "/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1326,16 +1364,17 @@ impl<'a> ShowCall<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Call>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.call_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/calls/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.call_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("show_call", "/calls/{call_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1378,17 +1417,18 @@ impl<'a> ShowCallRecording<'a> {
         self,
     ) -> Result<Response<crate::runtime::Redirect>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.call_id.to_string()),
-                );
-                path.push_str("/recording");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/calls/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.call_id.to_string()),
+                    );
+                    path.push_str("/recording");
+                    path
+                },
+            )
+            .operation("show_call_recording", "/calls/{call_id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -1429,17 +1469,18 @@ impl<'a> ShowCallTranscript<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/calls/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.call_id.to_string()),
-                );
-                path.push_str("/transcript");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/calls/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.call_id.to_string()),
+                    );
+                    path.push_str("/transcript");
+                    path
+                },
+            )
+            .operation("show_call_transcript", "/calls/{call_id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
@@ -1522,7 +1563,8 @@ impl<'a> RetrieveCompany<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned())
+            .operation("retrieve_company", "/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -1614,7 +1656,8 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned())
+            .operation("create_or_update_company", "/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1680,9 +1723,10 @@ impl<'a> ListAllCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/companies/list".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/companies/list".to_owned(),
+            )
+            .operation("list_all_companies", "/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1764,9 +1808,10 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyScroll>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/companies/scroll".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/companies/scroll".to_owned(),
+            )
+            .operation("scroll_over_all_companies", "/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
             None => request,
@@ -1832,16 +1877,19 @@ impl<'a> RetrieveACompanyById<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.company_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_a_company_by_id", "/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1889,16 +1937,19 @@ impl<'a> UpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.company_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("update_company", "/companies/{company_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1945,16 +1996,19 @@ impl<'a> DeleteCompany<'a> {
         self,
     ) -> Result<Response<types::DeletedCompanyObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.company_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("delete_company", "/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2004,17 +2058,20 @@ impl<'a> ListAttachedContacts<'a> {
         self,
     ) -> Result<Response<types::CompanyAttachedContacts>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path.push_str("/contacts");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.company_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/contacts");
+                    path
+                },
+            )
+            .operation("list_attached_contacts", "/companies/{company_id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2084,17 +2141,23 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyAttachedSegments>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path.push_str("/segments");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.company_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/segments");
+                    path
+                },
+            )
+            .operation(
+                "list_attached_segments_for_companies",
+                "/companies/{company_id}/segments",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2141,7 +2204,8 @@ impl<'a> ListContacts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned())
+            .operation("list_contacts", "/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2215,7 +2279,8 @@ impl<'a> CreateContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned())
+            .operation("create_contact", "/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2262,16 +2327,22 @@ impl<'a> ShowContactByExternalId<'a> {
         self,
     ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/find_by_external_id/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/find_by_external_id/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.external_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "show_contact_by_external_id",
+                "/contacts/find_by_external_id/{external_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2314,9 +2385,10 @@ impl<'a> MergeContact<'a> {
         self,
     ) -> Result<Response<types::MergeContactResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/contacts/merge".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/contacts/merge".to_owned(),
+            )
+            .operation("merge_contact", "/contacts/merge");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2360,9 +2432,10 @@ impl<'a> SearchContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/contacts/search".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/contacts/search".to_owned(),
+            )
+            .operation("search_contacts", "/contacts/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2433,16 +2506,19 @@ impl<'a> ShowContact<'a> {
         self,
     ) -> Result<Response<types::ShowContactResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("show_contact", "/contacts/{contact_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2492,16 +2568,19 @@ impl<'a> UpdateContact<'a> {
         self,
     ) -> Result<Response<types::UpdateContactResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("update_contact", "/contacts/{contact_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2548,16 +2627,19 @@ impl<'a> DeleteContact<'a> {
         self,
     ) -> Result<Response<types::ContactDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("delete_contact", "/contacts/{contact_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2600,17 +2682,20 @@ impl<'a> ArchiveContact<'a> {
         self,
     ) -> Result<Response<types::ContactArchived>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/archive");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/archive");
+                    path
+                },
+            )
+            .operation("archive_contact", "/contacts/{contact_id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2653,17 +2738,20 @@ impl<'a> BlockContact<'a> {
         self,
     ) -> Result<Response<types::ContactBlocked>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/block");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/block");
+                    path
+                },
+            )
+            .operation("block_contact", "/contacts/{contact_id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2706,17 +2794,23 @@ impl<'a> ListCompaniesForAContact<'a> {
         self,
     ) -> Result<Response<types::ContactAttachedCompanies>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/companies");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/companies");
+                    path
+                },
+            )
+            .operation(
+                "list_companies_for_a_contact",
+                "/contacts/{contact_id}/companies",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2763,17 +2857,23 @@ impl<'a> AttachContactToACompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/companies");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/companies");
+                    path
+                },
+            )
+            .operation(
+                "attach_contact_to_a_company",
+                "/contacts/{contact_id}/companies",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2821,20 +2921,28 @@ impl<'a> DetachContactFromACompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/companies/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/companies/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.company_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_contact_from_a_company",
+                "/contacts/{contact_id}/companies/{company_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2882,17 +2990,20 @@ impl<'a> ListNotes<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/notes");
+                    path
+                },
+            )
+            .operation("list_notes", "/contacts/{contact_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2966,17 +3077,20 @@ impl<'a> CreateNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/notes");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/notes");
+                    path
+                },
+            )
+            .operation("create_note", "/contacts/{contact_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3020,17 +3134,20 @@ impl<'a> ListSegmentsForAContact<'a> {
         self,
     ) -> Result<Response<types::ContactSegments>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/segments");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/segments");
+                    path
+                },
+            )
+            .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3073,17 +3190,23 @@ impl<'a> ListSubscriptionsForAContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/subscriptions");
+                    path
+                },
+            )
+            .operation(
+                "list_subscriptions_for_a_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3132,17 +3255,23 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionType>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/subscriptions");
+                    path
+                },
+            )
+            .operation(
+                "attach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3192,22 +3321,28 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionType>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/subscriptions/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.subscription_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/subscriptions/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.subscription_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions/{subscription_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3248,17 +3383,20 @@ impl<'a> ListTagsForAContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags");
+                    path
+                },
+            )
+            .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3305,17 +3443,20 @@ impl<'a> AttachTagToContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags");
+                    path
+                },
+            )
+            .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3359,20 +3500,26 @@ impl<'a> DetachTagFromContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_tag_from_contact",
+                "/contacts/{contact_id}/tags/{tag_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3415,17 +3562,20 @@ impl<'a> UnarchiveContact<'a> {
         self,
     ) -> Result<Response<types::ContactUnarchived>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/contacts/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path.push_str("/unarchive");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/contacts/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/unarchive");
+                    path
+                },
+            )
+            .operation("unarchive_contact", "/contacts/{contact_id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3479,7 +3629,8 @@ impl<'a> ListConversations<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned())
+            .operation("list_conversations", "/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -3555,10 +3706,8 @@ impl<'a> CreateConversation<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateConversationResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations".to_owned(),
-        );
+        let request = ApiRequest::new(reqwest::Method::POST, "/conversations".to_owned())
+            .operation("create_conversation", "/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3607,9 +3756,10 @@ impl<'a> RedactConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations/redact".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/conversations/redact".to_owned(),
+            )
+            .operation("redact_conversation", "/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -3656,9 +3806,10 @@ impl<'a> SearchConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/conversations/search".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/conversations/search".to_owned(),
+            )
+            .operation("search_conversations", "/conversations/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3743,18 +3894,19 @@ impl<'a> RetrieveConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_conversation", "/conversations/{conversation_id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -3819,18 +3971,19 @@ impl<'a> UpdateConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("update_conversation", "/conversations/{conversation_id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -3881,18 +4034,19 @@ impl<'a> DeleteConversation<'a> {
         self,
     ) -> Result<Response<types::ConversationDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("delete_conversation", "/conversations/{conversation_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3939,19 +4093,23 @@ impl<'a> ConvertConversationToTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/convert");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/convert");
+                    path
+                },
+            )
+            .operation(
+                "convert_conversation_to_ticket",
+                "/conversations/{conversation_id}/convert",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4002,19 +4160,23 @@ impl<'a> AttachContactToConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/customers");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/customers");
+                    path
+                },
+            )
+            .operation(
+                "attach_contact_to_conversation",
+                "/conversations/{conversation_id}/customers",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -4070,22 +4232,28 @@ impl<'a> DetachContactFromConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/customers/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/customers/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.contact_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_contact_from_conversation",
+                "/conversations/{conversation_id}/customers/{contact_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4136,19 +4304,20 @@ impl<'a> ManageConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/parts");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/parts");
+                    path
+                },
+            )
+            .operation("manage_conversation", "/conversations/{conversation_id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -4202,19 +4371,20 @@ impl<'a> ReplyConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/reply");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/reply");
+                    path
+                },
+            )
+            .operation("reply_conversation", "/conversations/{conversation_id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -4265,19 +4435,23 @@ impl<'a> AttachTagToConversation<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags");
+                    path
+                },
+            )
+            .operation(
+                "attach_tag_to_conversation",
+                "/conversations/{conversation_id}/tags",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4328,22 +4502,26 @@ impl<'a> DetachTagFromConversation<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/conversations/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.conversation_id.to_string(),
-                    ),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/conversations/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.conversation_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "detach_tag_from_conversation",
+                "/conversations/{conversation_id}/tags/{tag_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4393,18 +4571,22 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -4462,18 +4644,22 @@ impl<'a> CreateCustomObjectInstances<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "create_custom_object_instances",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -4526,18 +4712,22 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "delete_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -4588,24 +4778,28 @@ impl<'a> GetCustomObjectInstancesById<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path.push('/');
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_instance_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path.push('/');
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_instance_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4654,24 +4848,28 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/custom_object_instances/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_type_identifier.to_string(),
-                    ),
-                );
-                path.push('/');
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.custom_object_instance_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/custom_object_instances/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_type_identifier.to_string(),
+                        ),
+                    );
+                    path.push('/');
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.custom_object_instance_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "delete_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4726,9 +4924,10 @@ impl<'a> LisDataAttributes<'a> {
         self,
     ) -> Result<Response<types::DataAttributeList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_attributes".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/data_attributes".to_owned(),
+            )
+            .operation("lis_data_attributes", "/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -4782,9 +4981,10 @@ impl<'a> CreateDataAttribute<'a> {
         self,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/data_attributes".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/data_attributes".to_owned(),
+            )
+            .operation("create_data_attribute", "/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4835,18 +5035,19 @@ impl<'a> UpdateDataAttribute<'a> {
         self,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/data_attributes/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.data_attribute_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/data_attributes/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.data_attribute_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("update_data_attribute", "/data_attributes/{data_attribute_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -4891,18 +5092,22 @@ impl<'a> DownloadDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/download/content/data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/download/content/data/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "download_data_export",
+                "/download/content/data/{job_identifier}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -4952,18 +5157,22 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/download/reporting_data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/download/reporting_data/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_download_reporting_data_by_job_identifier",
+                "/download/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.accept;
@@ -5022,7 +5231,8 @@ impl<'a> LisDataEvents<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned())
+            .operation("lis_data_events", "/events");
         let value = &self.filter;
         let request = request.query_object(value)?;
         let value = &self.type_;
@@ -5075,7 +5285,8 @@ impl<'a> CreateDataEvent<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned())
+            .operation("create_data_event", "/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5125,9 +5336,10 @@ impl<'a> DataEventSummaries<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/events/summaries".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/events/summaries".to_owned(),
+            )
+            .operation("data_event_summaries", "/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5172,18 +5384,19 @@ impl<'a> CancelDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/export/cancel/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/export/cancel/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("cancel_data_export", "/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5227,9 +5440,10 @@ impl<'a> CreateDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/export/content/data".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/export/content/data".to_owned(),
+            )
+            .operation("create_data_export", "/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5271,18 +5485,19 @@ impl<'a> GetDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/content/data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/export/content/data/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("get_data_export", "/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5330,9 +5545,13 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self,
     ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/export/reporting_data/enqueue".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/export/reporting_data/enqueue".to_owned(),
+            )
+            .operation(
+                "post_export_reporting_data_enqueue",
+                "/export/reporting_data/enqueue",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5376,9 +5595,13 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
         self,
     ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/export/reporting_data/get_datasets".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/export/reporting_data/get_datasets".to_owned(),
+            )
+            .operation(
+                "get_export_reporting_data_get_datasets",
+                "/export/reporting_data/get_datasets",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5432,18 +5655,22 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self,
     ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/export/reporting_data/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.job_identifier.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/export/reporting_data/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.job_identifier.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "get_export_reporting_data_by_job_identifier",
+                "/export/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.client_id;
@@ -5489,7 +5716,8 @@ impl<'a> SubmitFinCsat<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned())
+            .operation("submit_fin_csat", "/fin/csat");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5532,7 +5760,8 @@ impl<'a> ReplyToFin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ReplyToFinResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned())
+            .operation("reply_to_fin", "/fin/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5578,7 +5807,8 @@ impl<'a> StartFinConversation<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::StartFinConversationResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned())
+            .operation("start_fin_conversation", "/fin/start");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5627,9 +5857,10 @@ impl<'a> ListAllCollections<'a> {
         self,
     ) -> Result<Response<types::CollectionList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/help_center/collections".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/help_center/collections".to_owned(),
+            )
+            .operation("list_all_collections", "/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5697,9 +5928,10 @@ impl<'a> CreateCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/help_center/collections".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/help_center/collections".to_owned(),
+            )
+            .operation("create_collection", "/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5741,16 +5973,22 @@ impl<'a> RetrieveCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/help_center/collections/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.collection_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "retrieve_collection",
+                "/help_center/collections/{collection_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5798,16 +6036,19 @@ impl<'a> UpdateCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/help_center/collections/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.collection_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("update_collection", "/help_center/collections/{collection_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5854,16 +6095,19 @@ impl<'a> DeleteCollection<'a> {
         self,
     ) -> Result<Response<types::DeletedCollectionObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/collections/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/help_center/collections/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.collection_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("delete_collection", "/help_center/collections/{collection_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5904,9 +6148,10 @@ impl<'a> ListHelpCenters<'a> {
         self,
     ) -> Result<Response<types::HelpCenterList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/help_center/help_centers".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/help_center/help_centers".to_owned(),
+            )
+            .operation("list_help_centers", "/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5947,18 +6192,22 @@ impl<'a> RetrieveHelpCenter<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::HelpCenter>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/help_center/help_centers/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.help_center_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/help_center/help_centers/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.help_center_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "retrieve_help_center",
+                "/help_center/help_centers/{help_center_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6006,9 +6255,10 @@ impl<'a> ListInternalArticles<'a> {
         self,
     ) -> Result<Response<types::InternalArticleList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/internal_articles".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/internal_articles".to_owned(),
+            )
+            .operation("list_internal_articles", "/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6081,9 +6331,10 @@ impl<'a> CreateInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/internal_articles".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/internal_articles".to_owned(),
+            )
+            .operation("create_internal_article", "/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6132,9 +6383,10 @@ impl<'a> SearchInternalArticles<'a> {
         self,
     ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/internal_articles/search".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/internal_articles/search".to_owned(),
+            )
+            .operation("search_internal_articles", "/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
             None => request,
@@ -6181,18 +6433,22 @@ impl<'a> RetrieveInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.internal_article_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/internal_articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.internal_article_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "retrieve_internal_article",
+                "/internal_articles/{internal_article_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6242,18 +6498,22 @@ impl<'a> UpdateInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.internal_article_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/internal_articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.internal_article_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "update_internal_article",
+                "/internal_articles/{internal_article_id}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6300,18 +6560,22 @@ impl<'a> DeleteInternalArticle<'a> {
         self,
     ) -> Result<Response<types::DeletedInternalArticleObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/internal_articles/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.internal_article_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/internal_articles/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.internal_article_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "delete_internal_article",
+                "/internal_articles/{internal_article_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6351,7 +6615,8 @@ impl<'a> GetIpAllowlist<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned())
+            .operation("get_ip_allowlist", "/ip_allowlist");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6398,7 +6663,8 @@ impl<'a> UpdateIpAllowlist<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
-        let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned());
+        let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned())
+            .operation("update_ip_allowlist", "/ip_allowlist");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6443,16 +6709,17 @@ impl<'a> JobsStatus<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/jobs/status/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.job_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/jobs/status/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.job_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("jobs_status", "/jobs/status/{job_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6492,7 +6759,8 @@ impl<'a> IdentifyAdmin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned())
+            .operation("identify_admin", "/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6537,7 +6805,8 @@ impl<'a> CreateMessage<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned())
+            .operation("create_message", "/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6589,9 +6858,10 @@ impl<'a> ListNewsItems<'a> {
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/news/news_items".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/news/news_items".to_owned(),
+            )
+            .operation("list_news_items", "/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6662,9 +6932,10 @@ impl<'a> CreateNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/news/news_items".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/news/news_items".to_owned(),
+            )
+            .operation("create_news_item", "/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6706,16 +6977,19 @@ impl<'a> RetrieveNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/news_items/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.news_item_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_news_item", "/news/news_items/{news_item_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6762,16 +7036,19 @@ impl<'a> UpdateNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/news_items/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.news_item_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("update_news_item", "/news/news_items/{news_item_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6815,16 +7092,19 @@ impl<'a> DeleteNewsItem<'a> {
         self,
     ) -> Result<Response<types::DeletedObject>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/news/news_items/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/news_items/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.news_item_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("delete_news_item", "/news/news_items/{news_item_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6871,10 +7151,8 @@ impl<'a> ListNewsfeeds<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/news/newsfeeds".to_owned(),
-        );
+        let request = ApiRequest::new(reqwest::Method::GET, "/news/newsfeeds".to_owned())
+            .operation("list_newsfeeds", "/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6945,16 +7223,19 @@ impl<'a> RetrieveNewsfeed<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Newsfeed>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.newsfeed_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/newsfeeds/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.newsfeed_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_newsfeed", "/news/newsfeeds/{newsfeed_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7004,17 +7285,23 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/news/newsfeeds/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.newsfeed_id.to_string()),
-                );
-                path.push_str("/items");
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/news/newsfeeds/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.newsfeed_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/items");
+                    path
+                },
+            )
+            .operation(
+                "list_live_newsfeed_items",
+                "/news/newsfeeds/{newsfeed_id}/items",
+            );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7085,16 +7372,17 @@ impl<'a> RetrieveNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/notes/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.note_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/notes/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.note_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_note", "/notes/{note_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7140,9 +7428,10 @@ impl<'a> CreatePhoneSwitch<'a> {
         self,
     ) -> Result<Response<types::PhoneSwitch>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/phone_call_redirects".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/phone_call_redirects".to_owned(),
+            )
+            .operation("create_phone_switch", "/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7190,7 +7479,8 @@ impl<'a> ListSegments<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned())
+            .operation("list_segments", "/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -7235,16 +7525,19 @@ impl<'a> RetrieveSegment<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Segment>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/segments/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.segment_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/segments/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.segment_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_segment", "/segments/{segment_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7285,9 +7578,10 @@ impl<'a> ListSubscriptionTypes<'a> {
         self,
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/subscription_types".to_owned(),
-        );
+                reqwest::Method::GET,
+                "/subscription_types".to_owned(),
+            )
+            .operation("list_subscription_types", "/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7325,7 +7619,8 @@ impl<'a> ListTags<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned())
+            .operation("list_tags", "/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7370,7 +7665,8 @@ impl<'a> CreateTag<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned())
+            .operation("create_tag", "/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7415,16 +7711,17 @@ impl<'a> FindTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("find_tag", "/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7465,16 +7762,17 @@ impl<'a> DeleteTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_tag", "/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -7512,7 +7810,8 @@ impl<'a> ListTeams<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned())
+            .operation("list_teams", "/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7553,16 +7852,17 @@ impl<'a> RetrieveTeam<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Team>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/teams/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.team_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/teams/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.team_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("retrieve_team", "/teams/{team_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7602,7 +7902,8 @@ impl<'a> ListTicketStates<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned())
+            .operation("list_ticket_states", "/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7642,7 +7943,8 @@ impl<'a> ListTicketTypes<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned())
+            .operation("list_ticket_types", "/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7682,7 +7984,8 @@ impl<'a> CreateTicketType<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned())
+            .operation("create_ticket_type", "/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7724,18 +8027,19 @@ impl<'a> GetTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ticket_types/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.ticket_type_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("get_ticket_type", "/ticket_types/{ticket_type_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7783,18 +8087,19 @@ impl<'a> UpdateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ticket_types/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.ticket_type_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation("update_ticket_type", "/ticket_types/{ticket_type_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7847,19 +8152,23 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         self,
     ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path.push_str("/attributes");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ticket_types/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.ticket_type_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/attributes");
+                    path
+                },
+            )
+            .operation(
+                "create_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7916,22 +8225,28 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         self,
     ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/ticket_types/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(
-                        &self.ticket_type_id.to_string(),
-                    ),
-                );
-                path.push_str("/attributes/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.attribute_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/ticket_types/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.ticket_type_id.to_string(),
+                        ),
+                    );
+                    path.push_str("/attributes/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(
+                            &self.attribute_id.to_string(),
+                        ),
+                    );
+                    path
+                },
+            )
+            .operation(
+                "update_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7975,7 +8290,8 @@ impl<'a> CreateTicket<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned())
+            .operation("create_ticket", "/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8017,9 +8333,10 @@ impl<'a> EnqueueCreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/tickets/enqueue".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/tickets/enqueue".to_owned(),
+            )
+            .operation("enqueue_create_ticket", "/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8061,9 +8378,10 @@ impl<'a> SearchTickets<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketList>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/tickets/search".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/tickets/search".to_owned(),
+            )
+            .operation("search_tickets", "/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8132,16 +8450,17 @@ impl<'a> GetTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::GET,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::GET,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("get_ticket", "/tickets/{ticket_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8189,16 +8508,17 @@ impl<'a> UpdateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::PUT,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::PUT,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("update_ticket", "/tickets/{ticket_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8245,16 +8565,17 @@ impl<'a> DeleteTicket<'a> {
         self,
     ) -> Result<Response<types::TicketDeleted>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("delete_ticket", "/tickets/{ticket_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8303,17 +8624,18 @@ impl<'a> ReplyTicket<'a> {
         self,
     ) -> Result<Response<types::TicketReply>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/reply");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path.push_str("/reply");
+                    path
+                },
+            )
+            .operation("reply_ticket", "/tickets/{ticket_id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8361,17 +8683,18 @@ impl<'a> AttachTagToTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/tags");
-                path
-            },
-        );
+                reqwest::Method::POST,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path.push_str("/tags");
+                    path
+                },
+            )
+            .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8422,20 +8745,21 @@ impl<'a> DetachTagFromTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::DELETE,
-            {
-                let mut path = String::new();
-                path.push_str("/tickets/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                );
-                path.push_str("/tags/");
-                path.push_str(
-                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                );
-                path
-            },
-        );
+                reqwest::Method::DELETE,
+                {
+                    let mut path = String::new();
+                    path.push_str("/tickets/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                    );
+                    path.push_str("/tags/");
+                    path.push_str(
+                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                    );
+                    path
+                },
+            )
+            .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{tag_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8476,7 +8800,8 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned())
+            .operation("retrieve_visitor_with_user_id", "/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -8523,7 +8848,8 @@ impl<'a> UpdateVisitor<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
+        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned())
+            .operation("update_visitor", "/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8568,9 +8894,10 @@ impl<'a> ConvertVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
         let request = ApiRequest::new(
-            reqwest::Method::POST,
-            "/visitors/convert".to_owned(),
-        );
+                reqwest::Method::POST,
+                "/visitors/convert".to_owned(),
+            )
+            .operation("convert_visitor", "/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()

@@ -31,6 +31,8 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("telemetry.rs", include_str!("../../runtime/telemetry.rs")),
+    ("test_util.rs", include_str!("../../runtime/test_util.rs")),
     ("tls.rs", include_str!("../../runtime/tls.rs")),
     ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
 ];

@@ -78,6 +78,10 @@ pub fn examples_module(api: &Api) -> TokenStream {
                     _ => None,
                 }
             }
+
+            fn api_version() -> &'static str {
+                super::API_VERSION
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 /// One example per operation that declares a success response, in operation order. The first
 /// success status is used; its body is the `application/json` (or `text/*`) example, if any.
+/// Other media types (binary downloads) are recorded without a content type or body.
 pub fn response_examples(spec: &OpenAPI, operations: &[Operation]) -> Vec<ResponseExample> {
     let by_pointer = operations_by_pointer(spec);
     let components = spec.components.as_ref();
@@ -17,7 +18,7 @@ pub fn response_examples(spec: &OpenAPI, operations: &[Operation]) -> Vec<Respon
             let operation = by_pointer.get(op.origin.as_str())?;
             let (status, response) = first_success(operation)?;
             let response = resolve(components, response)?;
-            let (content_type, body) = example_body(components, response).unzip();
+            let (content_type, body) = example_body(components, response);
             Some(ResponseExample {
                 operation: op.name.clone(),
                 status,
@@ -83,20 +84,28 @@ fn resolve<'a>(
     }
 }
 
-/// (media type, body text) of the response's example: JSON compact, text as is.
-fn example_body(components: Option<&Components>, response: &Response) -> Option<(String, String)> {
+/// The response's media type (JSON first, else `text/*`) and its example: JSON compact, text
+/// as is. `(None, None)` for a response without a body.
+fn example_body(
+    components: Option<&Components>,
+    response: &Response,
+) -> (Option<String>, Option<String>) {
     if let Some(media) = response.content.get("application/json") {
-        let value = media_example(components, media)?;
-        return Some(("application/json".to_owned(), value.to_string()));
+        let body = media_example(components, media).map(|value| value.to_string());
+        return (Some("application/json".to_owned()), body);
     }
-    let (media_type, media) = response
+    let Some((media_type, media)) = response
         .content
         .iter()
-        .find(|(media_type, _)| media_type.starts_with("text/"))?;
-    match media_example(components, media)? {
-        serde_json::Value::String(text) => Some((media_type.clone(), text.clone())),
+        .find(|(media_type, _)| media_type.starts_with("text/"))
+    else {
+        return (None, None);
+    };
+    let body = match media_example(components, media) {
+        Some(serde_json::Value::String(text)) => Some(text.clone()),
         _ => None,
-    }
+    };
+    (Some(media_type.clone()), body)
 }
 
 /// `example`, else the first of `examples` (by name, as the loader sorts them).
