@@ -5,8 +5,8 @@
 //! One `intercom.request` span per call, at INFO level, with the fields `operation` (the client
 //! method), `method`, `path` (the description's template, not the filled-in path, so ids stay
 //! out and spans group by endpoint), `attempt`, `status`, `request_id` and, when it ended in an
-//! error, `error`. Each retry emits an INFO event with the attempt, the status or error and the
-//! wait before the next attempt (`retry_wait_ms`). The token, headers and bodies are never
+//! error, `error`. Each retry emits an INFO event with the attempt, the status, request id and
+//! error kind, and the wait before the next attempt (`retry_wait_ms`). The token, headers and bodies are never
 //! recorded.
 
 use std::future::Future;
@@ -73,6 +73,7 @@ impl CallSpan {
             tracing::info!(
                 attempt,
                 status = error.status().map(|status| status.as_u16()),
+                request_id = error.request_id(),
                 error = %error_kind(error),
                 retry_wait_ms = wait_ms,
                 "retrying Intercom request"

@@ -203,7 +203,9 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "[{\"created_at\":1734537243,\"deleted\":false,\"emoji\":\"☕\",\"label\":\"On a break\",\"order\":1,\"type\":\"away_status_reason\",\"updated_at\":1734537243}]",
+                    ),
                 })
             }
             "list_brands" => {
@@ -496,21 +498,27 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"external_id\":\"70\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"type\":\"contact\"}",
+                    ),
                 })
             }
             "archive_contact" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"external_id\":\"70\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"type\":\"contact\"}",
+                    ),
                 })
             }
             "block_contact" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"external_id\":\"70\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"type\":\"contact\"}",
+                    ),
                 })
             }
             "list_companies_for_a_contact" => {
@@ -553,7 +561,9 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"external_id\":\"70\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"type\":\"contact\"}",
+                    ),
                 })
             }
             "list_content_snippets" => {
@@ -1007,14 +1017,16 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some("{\"job_identifier\":\"job1\",\"status\":\"pending\"}"),
                 })
             }
             "get_export_reporting_data_get_datasets" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"data\":[{\"attributes\":[{\"id\":\"conversation_id\",\"name\":\"Conversation ID\",\"qualified_id\":\"conversation.conversation_id\"}],\"default_time_attribute_id\":\"conversation_started_at\",\"description\":\"Conversation-level details: status, channel, assignee.\",\"id\":\"conversation\",\"name\":\"Conversation\"}],\"type\":\"list\"}",
+                    ),
                 })
             }
             "get_export_reporting_data_by_job_identifier" => {
@@ -1039,28 +1051,36 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"app_id\":12345,\"call_summary\":\"Customer called about billing issue...\",\"call_transcript\":[],\"external_call_id\":\"call-123-abc\",\"id\":12345,\"intent\":[],\"intercom_call_id\":\"1234\",\"intercom_conversation_id\":\"5678\",\"status\":\"registered\",\"user_phone_number\":\"+1234567890\"}",
+                    ),
                 })
             }
             "collect_fin_voice_calls_by_conversation_id" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "[{\"app_id\":12345,\"call_summary\":\"Customer called about billing issue...\",\"call_transcript\":[],\"external_call_id\":\"call-123-abc\",\"id\":12345,\"intent\":[],\"intercom_call_id\":\"1234\",\"intercom_conversation_id\":\"5678\",\"status\":\"registered\",\"user_phone_number\":\"+1234567890\"}]",
+                    ),
                 })
             }
             "collect_fin_voice_call_by_external_id" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"app_id\":12345,\"call_summary\":\"Customer called about billing issue...\",\"call_transcript\":[],\"external_call_id\":\"call-123-abc\",\"id\":12345,\"intent\":[],\"intercom_call_id\":\"1234\",\"intercom_conversation_id\":\"5678\",\"status\":\"registered\",\"user_phone_number\":\"+1234567890\"}",
+                    ),
                 })
             }
             "register_fin_voice_call" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"app_id\":12345,\"call_summary\":\"Customer called about billing issue...\",\"call_transcript\":[],\"external_call_id\":\"call-123-abc\",\"id\":12345,\"intent\":[],\"intercom_call_id\":\"1234\",\"intercom_conversation_id\":\"5678\",\"status\":\"registered\",\"user_phone_number\":\"+1234567890\"}",
+                    ),
                 })
             }
             "list_folders" => {

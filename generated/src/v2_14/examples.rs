@@ -185,7 +185,9 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"data\":[{\"created_at\":1734537243,\"deleted\":false,\"emoji\":\"☕\",\"label\":\"On a break\",\"order\":1,\"type\":\"away_status_reason\",\"updated_at\":1734537243}],\"type\":\"list\"}",
+                    ),
                 })
             }
             "list_calls" => {
@@ -370,21 +372,27 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"external_id\":\"70\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"type\":\"contact\"}",
+                    ),
                 })
             }
             "archive_contact" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"external_id\":\"70\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"type\":\"contact\"}",
+                    ),
                 })
             }
             "block_contact" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"external_id\":\"70\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"type\":\"contact\"}",
+                    ),
                 })
             }
             "list_companies_for_a_contact" => {
@@ -499,7 +507,9 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"external_id\":\"70\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"type\":\"contact\"}",
+                    ),
                 })
             }
             "list_conversations" => {
@@ -764,14 +774,16 @@ impl SpecExamples for super::Client {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some("{\"job_identifier\":\"job1\",\"status\":\"pending\"}"),
                 })
             }
             "get_export_reporting_data_get_datasets" => {
                 Some(SpecExample {
                     status: 200u16,
                     content_type: Some("application/json"),
-                    body: None,
+                    body: Some(
+                        "{\"data\":[{\"attributes\":[{\"id\":\"conversation_id\",\"name\":\"Conversation ID\"}],\"default_time_attribute_id\":\"conversation_started_at\",\"description\":\"Conversation-level details: status, channel, assignee.\",\"id\":\"conversation\",\"name\":\"Conversation\"}],\"type\":\"list\"}",
+                    ),
                 })
             }
             "get_export_reporting_data_by_job_identifier" => {

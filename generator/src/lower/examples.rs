@@ -91,7 +91,10 @@ fn example_body(
     response: &Response,
 ) -> (Option<String>, Option<String>) {
     if let Some(media) = response.content.get("application/json") {
-        let body = media_example(components, media).map(|value| value.to_string());
+        let body = match media_example(components, media) {
+            Some(value) => Some(value.to_string()),
+            None => schema_example(components, media).map(|value| value.to_string()),
+        };
         return (Some("application/json".to_owned()), body);
     }
     let Some((media_type, media)) = response
@@ -127,4 +130,58 @@ fn media_example<'a>(
         }
     };
     example.value.as_ref()
+}
+
+/// How deep [`synthesize`] follows nested schemas (recursive schemas end there).
+const MAX_SYNTHESIS_DEPTH: usize = 6;
+
+/// An example built from the media type's schema when the response has none: each property's
+/// own `example` (or its schema's), nested objects and one-item arrays built the same way.
+/// Properties without any example are left out.
+fn schema_example(components: Option<&Components>, media: &MediaType) -> Option<serde_json::Value> {
+    let schemas = serde_json::to_value(components.map(|c| &c.schemas)).ok()?;
+    let schema = serde_json::to_value(media.schema.as_ref()?).ok()?;
+    synthesize(&schemas, &schema, 0)
+}
+
+fn synthesize(
+    schemas: &serde_json::Value,
+    schema: &serde_json::Value,
+    depth: usize,
+) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    if depth > MAX_SYNTHESIS_DEPTH {
+        return None;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        return synthesize(schemas, schemas.get(name)?, depth + 1);
+    }
+    if let Some(example) = schema.get("example") {
+        return Some(example.clone());
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            if let Some(Value::Object(fields)) = synthesize(schemas, part, depth + 1) {
+                merged.extend(fields);
+            }
+        }
+        return Some(Value::Object(merged));
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|v| v.first()) {
+            return synthesize(schemas, first, depth + 1);
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        let item = synthesize(schemas, items, depth + 1);
+        return Some(Value::Array(item.into_iter().collect()));
+    }
+    let properties = schema.get("properties").and_then(Value::as_object)?;
+    let fields = properties
+        .iter()
+        .filter_map(|(name, property)| Some((name.clone(), synthesize(schemas, property, depth + 1)?)))
+        .collect();
+    Some(Value::Object(fields))
 }
