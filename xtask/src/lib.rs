@@ -1,6 +1,7 @@
 //! The project's automation, as a library so that tests can run the same code as `cargo xtask`.
 
 pub mod codegen;
+pub mod msrv;
 pub mod pins;
 pub mod specs;
 pub mod tasks;

@@ -52,9 +52,12 @@ enum Command {
     Lint,
     /// Generate each non-shipped pinned version into target/other-versions/ and compile it.
     OtherVersions,
+    /// Check the generated crate's rust-version against its dependencies and build it with
+    /// that toolchain.
+    Msrv,
 }
 
-use xtask::{codegen, pins, specs, tasks};
+use xtask::{codegen, msrv, pins, specs, tasks};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Test => tasks::test(&root),
         Command::Lint => tasks::lint(&root),
         Command::OtherVersions => tasks::other_versions(&root),
+        Command::Msrv => msrv::msrv(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,13 +4,15 @@
 //!
 //! | feature | TLS | trusted roots |
 //! |---|---|---|
-//! | `rustls-webpki-roots` (default) | rustls (ring) | Mozilla's roots, compiled in (`webpki-roots`) |
-//! | `rustls-platform-roots` | rustls (ring) | the operating system's store and verifier (corporate CAs work) |
+//! | `rustls-webpki-roots` (default) | rustls (aws-lc-rs) | Mozilla's roots, compiled in (`webpki-roots`) |
+//! | `rustls-platform-roots` | rustls (aws-lc-rs) | the operating system's store and verifier (corporate CAs work) |
 //! | `native-tls` | the platform's TLS library (OpenSSL, Secure Transport, SChannel) | the platform's |
 //! | none | none: bring a client with [`ClientBuilder::http_client`](super::ClientBuilder::http_client) | |
 //!
 //! When several are enabled, an explicit opt-in wins over the default: `native-tls`, then
-//! `rustls-platform-roots`, then `rustls-webpki-roots`.
+//! `rustls-platform-roots`, then `rustls-webpki-roots`. The rustls features enable reqwest's own
+//! `rustls` feature (with its crypto provider), so a `reqwest::Client` built elsewhere in the
+//! program keeps working.
 
 use std::time::Duration;
 
@@ -36,9 +38,22 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, E
     Ok(builder.tls_backend_native())
 }
 
-#[cfg(all(feature = "_rustls", not(feature = "native-tls")))]
+/// reqwest's own rustls setup verifies with the platform's verifier and roots.
+#[cfg(all(
+    feature = "_rustls",
+    not(feature = "native-tls"),
+    any(feature = "rustls-platform-roots", not(feature = "rustls-webpki-roots"))
+))]
 fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    Ok(builder.tls_backend_preconfigured(rustls_config()?))
+    Ok(builder.tls_backend_rustls())
+}
+
+#[cfg(all(
+    feature = "rustls-webpki-roots",
+    not(any(feature = "rustls-platform-roots", feature = "native-tls"))
+))]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(builder.tls_backend_preconfigured(webpki_roots_config()?))
 }
 
 #[cfg(not(any(feature = "_rustls", feature = "native-tls")))]
@@ -46,37 +61,21 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, E
     Ok(builder)
 }
 
-/// rustls with the ring provider (no process-wide provider is installed or required).
-#[cfg(all(feature = "_rustls", not(feature = "native-tls")))]
-fn rustls_config() -> Result<rustls::ClientConfig, Error> {
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Config(format!("failed to configure TLS: {e}")))?;
-    let mut config = with_roots(builder)?.with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
-}
-
-#[cfg(all(feature = "rustls-platform-roots", not(feature = "native-tls")))]
-fn with_roots(
-    builder: rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>,
-) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>, Error> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    builder
-        .with_platform_verifier()
-        .map_err(|e| Error::Config(format!("failed to load the platform's TLS roots: {e}")))
-}
-
+/// rustls (aws-lc-rs, reqwest's provider) trusting only the compiled-in Mozilla roots.
 #[cfg(all(
     feature = "rustls-webpki-roots",
     not(any(feature = "rustls-platform-roots", feature = "native-tls"))
 ))]
-fn with_roots(
-    builder: rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>,
-) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>, Error> {
+fn webpki_roots_config() -> Result<rustls::ClientConfig, Error> {
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
-    Ok(builder.with_root_certificates(roots))
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Config(format!("failed to configure TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }

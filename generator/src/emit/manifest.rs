@@ -10,11 +10,11 @@ pub const RUST_VERSION: &str = "1.88";
 /// the default (`native-tls`, then `rustls-platform-roots`, then `rustls-webpki-roots`); with none
 /// of them, bring a client (`ClientBuilder::http_client`) or use a plain `http://` base URL.
 const FEATURES: &str = r#"rustls-webpki-roots = ["_rustls", "dep:webpki-roots"]
-rustls-platform-roots = ["_rustls", "dep:rustls-platform-verifier"]
+rustls-platform-roots = ["_rustls"]
 native-tls = ["reqwest/native-tls"]
 tracing = ["dep:tracing"]
 test-util = []
-_rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
+_rustls = ["reqwest/rustls", "dep:rustls"]
 "#;
 
 /// Dependencies of the generated crate; the runtime and the emitted code use exactly these.
@@ -24,8 +24,7 @@ hmac = "0.12"
 percent-encoding = "2"
 fastrand = "2"
 reqwest = { version = "0.13", default-features = false }
-rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
-rustls-platform-verifier = { version = "0.6", optional = true }
+rustls = { version = "0.23", default-features = false, features = ["aws_lc_rs", "std", "tls12"], optional = true }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
