@@ -51,6 +51,14 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! For a service around the client: [`webhooks`] verifies and decodes Intercom's notifications,
+//! [`identity`] computes the Messenger's `user_hash`, the `test-util` feature adds `test_util`
+//! (canned responses per operation, defaulting to the description's examples, without the
+//! network) and the `tracing` feature a span per call. TLS is chosen by feature:
+//! `rustls-webpki-roots` (default), `rustls-platform-roots`, `native-tls`, or none with a client
+//! of your own. The crates of the public API are re-exported: [`reqwest`], [`bytes`], [`futures`],
+//! [`serde_json`].
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![forbid(unsafe_code)]
 #![allow(
