@@ -29,8 +29,8 @@ impl<'a> ListAdmins<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned())
-            .operation("list_admins", "/admins");
+        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+        let request = request.operation("list_admins", "/admins");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -71,9 +71,10 @@ impl<'a> ListActivityLogEventTypes<'a> {
         self,
     ) -> Result<Response<types::ActivityLogEventTypeList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/admins/activity_log_event_types".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/admins/activity_log_event_types".to_owned(),
+        );
+        let request = request
             .operation(
                 "list_activity_log_event_types",
                 "/admins/activity_log_event_types",
@@ -139,10 +140,10 @@ impl<'a> ListActivityLogs<'a> {
         self,
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/admins/activity_logs".to_owned(),
-            )
-            .operation("list_activity_logs", "/admins/activity_logs");
+            reqwest::Method::GET,
+            "/admins/activity_logs".to_owned(),
+        );
+        let request = request.operation("list_activity_logs", "/admins/activity_logs");
         let request = match &self.created_at_after {
             Some(value) => request.query("created_at_after", value),
             None => request,
@@ -220,9 +221,10 @@ impl<'a> SearchActivityLogs<'a> {
         self,
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/admins/activity_logs/search".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/admins/activity_logs/search".to_owned(),
+        );
+        let request = request
             .operation("search_activity_logs", "/admins/activity_logs/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -265,17 +267,17 @@ impl<'a> RetrieveAdmin<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/admins/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_admin", "/admins/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/admins/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_admin", "/admins/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -322,18 +324,18 @@ impl<'a> SetAwayAdmin<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/admins/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/away");
-                    path
-                },
-            )
-            .operation("set_away_admin", "/admins/{id}/away");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/admins/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/away");
+                path
+            },
+        );
+        let request = request.operation("set_away_admin", "/admins/{id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -375,9 +377,10 @@ impl<'a> ListContentImportSources<'a> {
         self,
     ) -> Result<Response<types::ContentImportSourcesList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/ai/content_import_sources".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/ai/content_import_sources".to_owned(),
+        );
+        let request = request
             .operation("list_content_import_sources", "/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -424,9 +427,10 @@ impl<'a> CreateContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/ai/content_import_sources".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/ai/content_import_sources".to_owned(),
+        );
+        let request = request
             .operation("create_content_import_source", "/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -471,16 +475,17 @@ impl<'a> GetContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/content_import_sources/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("get_content_import_source", "/ai/content_import_sources/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -530,16 +535,17 @@ impl<'a> UpdateContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/content_import_sources/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "update_content_import_source",
                 "/ai/content_import_sources/{id}",
@@ -585,16 +591,17 @@ impl<'a> DeleteContentImportSource<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/content_import_sources/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "delete_content_import_source",
                 "/ai/content_import_sources/{id}",
@@ -639,10 +646,10 @@ impl<'a> ListExternalPages<'a> {
         self,
     ) -> Result<Response<types::ExternalPagesList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/ai/external_pages".to_owned(),
-            )
-            .operation("list_external_pages", "/ai/external_pages");
+            reqwest::Method::GET,
+            "/ai/external_pages".to_owned(),
+        );
+        let request = request.operation("list_external_pages", "/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -688,10 +695,10 @@ impl<'a> CreateExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/ai/external_pages".to_owned(),
-            )
-            .operation("create_external_page", "/ai/external_pages");
+            reqwest::Method::POST,
+            "/ai/external_pages".to_owned(),
+        );
+        let request = request.operation("create_external_page", "/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -735,17 +742,17 @@ impl<'a> GetExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/external_pages/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("get_external_page", "/ai/external_pages/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("get_external_page", "/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -794,16 +801,17 @@ impl<'a> UpdateExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/external_pages/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_external_page", "/ai/external_pages/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -848,16 +856,17 @@ impl<'a> DeleteExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/external_pages/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("delete_external_page", "/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -905,8 +914,8 @@ impl<'a> ListArticles<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned())
-            .operation("list_articles", "/articles");
+        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
+        let request = request.operation("list_articles", "/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -973,8 +982,8 @@ impl<'a> CreateArticle<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned())
-            .operation("create_article", "/articles");
+        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = request.operation("create_article", "/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1044,10 +1053,10 @@ impl<'a> SearchArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/articles/search".to_owned(),
-            )
-            .operation("search_articles", "/articles/search");
+            reqwest::Method::GET,
+            "/articles/search".to_owned(),
+        );
+        let request = request.operation("search_articles", "/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -1104,17 +1113,17 @@ impl<'a> RetrieveArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_article", "/articles/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_article", "/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1162,17 +1171,17 @@ impl<'a> UpdateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_article", "/articles/{id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_article", "/articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1219,17 +1228,17 @@ impl<'a> DeleteArticle<'a> {
         self,
     ) -> Result<Response<types::DeletedArticleObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_article", "/articles/{id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_article", "/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1270,9 +1279,10 @@ impl<'a> ListAwayStatusReasons<'a> {
         self,
     ) -> Result<Response<Vec<types::AwayStatusReason>>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/away_status_reasons".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/away_status_reasons".to_owned(),
+        );
+        let request = request
             .operation("list_away_status_reasons", "/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1311,8 +1321,8 @@ impl<'a> ListBrands<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned())
-            .operation("list_brands", "/brands");
+        let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
+        let request = request.operation("list_brands", "/brands");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1353,17 +1363,17 @@ impl<'a> RetrieveBrand<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Brand>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/brands/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_brand", "/brands/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/brands/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_brand", "/brands/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1415,8 +1425,8 @@ impl<'a> ListCalls<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned())
-            .operation("list_calls", "/calls");
+        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
+        let request = request.operation("list_calls", "/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1492,8 +1502,8 @@ impl<'a> ListCallsWithTranscripts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned())
-            .operation("list_calls_with_transcripts", "/calls/search");
+        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
+        let request = request.operation("list_calls_with_transcripts", "/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1535,17 +1545,17 @@ impl<'a> ShowCall<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Call>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/calls/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("show_call", "/calls/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/calls/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("show_call", "/calls/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1588,18 +1598,18 @@ impl<'a> ShowCallRecording<'a> {
         self,
     ) -> Result<Response<crate::runtime::Redirect>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/calls/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/recording");
-                    path
-                },
-            )
-            .operation("show_call_recording", "/calls/{id}/recording");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/calls/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/recording");
+                path
+            },
+        );
+        let request = request.operation("show_call_recording", "/calls/{id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -1640,17 +1650,18 @@ impl<'a> ShowCallTranscript<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/calls/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/transcript");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/calls/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/transcript");
+                path
+            },
+        );
+        let request = request
             .operation("show_call_transcript", "/calls/{id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -1734,8 +1745,8 @@ impl<'a> RetrieveCompany<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned())
-            .operation("retrieve_company", "/companies");
+        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = request.operation("retrieve_company", "/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -1827,8 +1838,8 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned())
-            .operation("create_or_update_company", "/companies");
+        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = request.operation("create_or_update_company", "/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1894,10 +1905,10 @@ impl<'a> ListAllCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/companies/list".to_owned(),
-            )
-            .operation("list_all_companies", "/companies/list");
+            reqwest::Method::POST,
+            "/companies/list".to_owned(),
+        );
+        let request = request.operation("list_all_companies", "/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1979,9 +1990,10 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyScroll>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/companies/scroll".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/companies/scroll".to_owned(),
+        );
+        let request = request
             .operation("scroll_over_all_companies", "/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
@@ -2055,19 +2067,18 @@ impl<'a> ListCompanyNotes<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.company_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/notes");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request
             .operation("list_company_notes", "/companies/{company_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -2142,19 +2153,18 @@ impl<'a> CreateCompanyNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.company_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/notes");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request
             .operation("create_company_note", "/companies/{company_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -2197,17 +2207,17 @@ impl<'a> RetrieveACompanyById<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_a_company_by_id", "/companies/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_a_company_by_id", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2248,17 +2258,17 @@ impl<'a> UpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_company", "/companies/{id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_company", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2301,17 +2311,17 @@ impl<'a> DeleteCompany<'a> {
         self,
     ) -> Result<Response<types::DeletedCompanyObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_company", "/companies/{id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_company", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2361,17 +2371,18 @@ impl<'a> ListAttachedContacts<'a> {
         self,
     ) -> Result<Response<types::CompanyAttachedContacts>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/contacts");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/contacts");
+                path
+            },
+        );
+        let request = request
             .operation("list_attached_contacts", "/companies/{id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -2442,17 +2453,18 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyAttachedSegments>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/segments");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/segments");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "list_attached_segments_for_companies",
                 "/companies/{id}/segments",
@@ -2503,8 +2515,8 @@ impl<'a> ListContacts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned())
-            .operation("list_contacts", "/contacts");
+        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
+        let request = request.operation("list_contacts", "/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2578,8 +2590,8 @@ impl<'a> CreateContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned())
-            .operation("create_contact", "/contacts");
+        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = request.operation("create_contact", "/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2626,18 +2638,17 @@ impl<'a> ShowContactByExternalId<'a> {
         self,
     ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/find_by_external_id/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.external_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/find_by_external_id/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "show_contact_by_external_id",
                 "/contacts/find_by_external_id/{external_id}",
@@ -2689,10 +2700,10 @@ impl<'a> MergeContact<'a> {
         self,
     ) -> Result<Response<types::MergeContactResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/contacts/merge".to_owned(),
-            )
-            .operation("merge_contact", "/contacts/merge");
+            reqwest::Method::POST,
+            "/contacts/merge".to_owned(),
+        );
+        let request = request.operation("merge_contact", "/contacts/merge");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2739,10 +2750,10 @@ impl<'a> SearchContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/contacts/search".to_owned(),
-            )
-            .operation("search_contacts", "/contacts/search");
+            reqwest::Method::POST,
+            "/contacts/search".to_owned(),
+        );
+        let request = request.operation("search_contacts", "/contacts/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2813,22 +2824,21 @@ impl<'a> DetachContactFromACompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_contact_from_a_company",
                 "/contacts/{contact_id}/companies/{id}",
@@ -2875,19 +2885,18 @@ impl<'a> ListSegmentsForAContact<'a> {
         self,
     ) -> Result<Response<types::ContactSegments>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/segments");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/segments");
+                path
+            },
+        );
+        let request = request
             .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2931,19 +2940,18 @@ impl<'a> ListSubscriptionsForAContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/subscriptions");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "list_subscriptions_for_a_contact",
                 "/contacts/{contact_id}/subscriptions",
@@ -2996,19 +3004,18 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionType>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/subscriptions");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "attach_subscription_type_to_contact",
                 "/contacts/{contact_id}/subscriptions",
@@ -3058,22 +3065,21 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionType>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/subscriptions/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_subscription_type_to_contact",
                 "/contacts/{contact_id}/subscriptions/{id}",
@@ -3118,19 +3124,18 @@ impl<'a> ListTagsForAContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request
             .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3178,19 +3183,18 @@ impl<'a> AttachTagToContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request
             .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3235,22 +3239,21 @@ impl<'a> DetachTagFromContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("detach_tag_from_contact", "/contacts/{contact_id}/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3294,17 +3297,17 @@ impl<'a> ShowContact<'a> {
         self,
     ) -> Result<Response<types::ShowContactResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("show_contact", "/contacts/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("show_contact", "/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3354,17 +3357,17 @@ impl<'a> UpdateContact<'a> {
         self,
     ) -> Result<Response<types::UpdateContactResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_contact", "/contacts/{id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_contact", "/contacts/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -3411,17 +3414,17 @@ impl<'a> DeleteContact<'a> {
         self,
     ) -> Result<Response<types::ContactDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_contact", "/contacts/{id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_contact", "/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3464,18 +3467,18 @@ impl<'a> ArchiveContact<'a> {
         self,
     ) -> Result<Response<types::ContactArchived>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/archive");
-                    path
-                },
-            )
-            .operation("archive_contact", "/contacts/{id}/archive");
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/archive");
+                path
+            },
+        );
+        let request = request.operation("archive_contact", "/contacts/{id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3518,18 +3521,18 @@ impl<'a> BlockContact<'a> {
         self,
     ) -> Result<Response<types::ContactBlocked>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/block");
-                    path
-                },
-            )
-            .operation("block_contact", "/contacts/{id}/block");
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/block");
+                path
+            },
+        );
+        let request = request.operation("block_contact", "/contacts/{id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3572,17 +3575,18 @@ impl<'a> ListCompaniesForAContact<'a> {
         self,
     ) -> Result<Response<types::ContactAttachedCompanies>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/companies");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/companies");
+                path
+            },
+        );
+        let request = request
             .operation("list_companies_for_a_contact", "/contacts/{id}/companies");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3630,17 +3634,18 @@ impl<'a> AttachContactToACompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/companies");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/companies");
+                path
+            },
+        );
+        let request = request
             .operation("attach_contact_to_a_company", "/contacts/{id}/companies");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3690,18 +3695,18 @@ impl<'a> ListNotes<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/notes");
-                    path
-                },
-            )
-            .operation("list_notes", "/contacts/{id}/notes");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request.operation("list_notes", "/contacts/{id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -3775,18 +3780,18 @@ impl<'a> CreateNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/notes");
-                    path
-                },
-            )
-            .operation("create_note", "/contacts/{id}/notes");
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request.operation("create_note", "/contacts/{id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3830,18 +3835,18 @@ impl<'a> UnarchiveContact<'a> {
         self,
     ) -> Result<Response<types::ContactUnarchived>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/unarchive");
-                    path
-                },
-            )
-            .operation("unarchive_contact", "/contacts/{id}/unarchive");
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/unarchive");
+                path
+            },
+        );
+        let request = request.operation("unarchive_contact", "/contacts/{id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3896,10 +3901,10 @@ impl<'a> ListContentSnippets<'a> {
         self,
     ) -> Result<Response<types::ContentSnippetList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/content_snippets".to_owned(),
-            )
-            .operation("list_content_snippets", "/content_snippets");
+            reqwest::Method::GET,
+            "/content_snippets".to_owned(),
+        );
+        let request = request.operation("list_content_snippets", "/content_snippets");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -3953,10 +3958,10 @@ impl<'a> CreateContentSnippet<'a> {
         self,
     ) -> Result<Response<types::ContentSnippet>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/content_snippets".to_owned(),
-            )
-            .operation("create_content_snippet", "/content_snippets");
+            reqwest::Method::POST,
+            "/content_snippets".to_owned(),
+        );
+        let request = request.operation("create_content_snippet", "/content_snippets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4000,17 +4005,17 @@ impl<'a> GetContentSnippet<'a> {
         self,
     ) -> Result<Response<types::ContentSnippet>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/content_snippets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("get_content_snippet", "/content_snippets/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/content_snippets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("get_content_snippet", "/content_snippets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4059,16 +4064,17 @@ impl<'a> UpdateContentSnippet<'a> {
         self,
     ) -> Result<Response<types::ContentSnippet>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/content_snippets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/content_snippets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_content_snippet", "/content_snippets/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -4124,8 +4130,8 @@ impl<'a> ListConversations<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned())
-            .operation("list_conversations", "/conversations");
+        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
+        let request = request.operation("list_conversations", "/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -4201,8 +4207,11 @@ impl<'a> CreateConversation<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateConversationResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/conversations".to_owned())
-            .operation("create_conversation", "/conversations");
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/conversations".to_owned(),
+        );
+        let request = request.operation("create_conversation", "/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4265,9 +4274,10 @@ impl<'a> ListDeletedConversationIds<'a> {
         self,
     ) -> Result<Response<types::DeletedConversationList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/conversations/deleted".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/conversations/deleted".to_owned(),
+        );
+        let request = request
             .operation("list_deleted_conversation_ids", "/conversations/deleted");
         let request = match &self.page {
             Some(value) => request.query("page", value),
@@ -4351,10 +4361,10 @@ impl<'a> RedactConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/conversations/redact".to_owned(),
-            )
-            .operation("redact_conversation", "/conversations/redact");
+            reqwest::Method::POST,
+            "/conversations/redact".to_owned(),
+        );
+        let request = request.operation("redact_conversation", "/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -4401,10 +4411,10 @@ impl<'a> SearchConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/conversations/search".to_owned(),
-            )
-            .operation("search_conversations", "/conversations/search");
+            reqwest::Method::POST,
+            "/conversations/search".to_owned(),
+        );
+        let request = request.operation("search_conversations", "/conversations/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4484,22 +4494,23 @@ impl<'a> UpdateConversationPart<'a> {
         self,
     ) -> Result<Response<types::ConversationPart>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/conversation_parts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/conversation_parts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "update_conversation_part",
                 "/conversations/{conversation_id}/conversation_parts/{id}",
@@ -4556,24 +4567,23 @@ impl<'a> DetachContactFromConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/customers/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/customers/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_contact_from_conversation",
                 "/conversations/{conversation_id}/customers/{contact_id}",
@@ -4625,19 +4635,20 @@ impl<'a> AttachTagToConversation<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "attach_tag_to_conversation",
                 "/conversations/{conversation_id}/tags",
@@ -4692,22 +4703,23 @@ impl<'a> DetachTagFromConversation<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_tag_from_conversation",
                 "/conversations/{conversation_id}/tags/{id}",
@@ -4776,17 +4788,17 @@ impl<'a> RetrieveConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_conversation", "/conversations/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_conversation", "/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -4855,17 +4867,17 @@ impl<'a> UpdateConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_conversation", "/conversations/{id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_conversation", "/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -4923,17 +4935,17 @@ impl<'a> DeleteConversation<'a> {
         self,
     ) -> Result<Response<types::ConversationDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_conversation", "/conversations/{id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_conversation", "/conversations/{id}");
         let request = match &self.retain_metrics {
             Some(value) => request.query("retain_metrics", value),
             None => request,
@@ -4984,17 +4996,18 @@ impl<'a> ConvertConversationToTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/convert");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/convert");
+                path
+            },
+        );
+        let request = request
             .operation("convert_conversation_to_ticket", "/conversations/{id}/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5046,17 +5059,18 @@ impl<'a> AttachContactToConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/customers");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/customers");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "attach_contact_to_conversation",
                 "/conversations/{id}/customers",
@@ -5107,17 +5121,18 @@ impl<'a> ListHandlingEvents<'a> {
         self,
     ) -> Result<Response<types::HandlingEventList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/handling_events");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/handling_events");
+                path
+            },
+        );
+        let request = request
             .operation("list_handling_events", "/conversations/{id}/handling_events");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5168,17 +5183,18 @@ impl<'a> ManageConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/parts");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/parts");
+                path
+            },
+        );
+        let request = request
             .operation("manage_conversation", "/conversations/{id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -5233,17 +5249,18 @@ impl<'a> ReplyConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/reply");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/reply");
+                path
+            },
+        );
+        let request = request
             .operation("reply_conversation", "/conversations/{id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -5305,17 +5322,18 @@ impl<'a> ListSideConversations<'a> {
         self,
     ) -> Result<Response<types::SideConversationList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/side_conversations");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/side_conversations");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "list_side_conversations",
                 "/conversations/{id}/side_conversations",
@@ -5396,9 +5414,10 @@ impl<'a> NotifyAttributeCollected<'a> {
         self,
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/custom_channel_events/notify_attribute_collected".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/custom_channel_events/notify_attribute_collected".to_owned(),
+        );
+        let request = request
             .operation(
                 "notify_attribute_collected",
                 "/custom_channel_events/notify_attribute_collected",
@@ -5447,9 +5466,10 @@ impl<'a> NotifyNewConversation<'a> {
         self,
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/custom_channel_events/notify_new_conversation".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/custom_channel_events/notify_new_conversation".to_owned(),
+        );
+        let request = request
             .operation(
                 "notify_new_conversation",
                 "/custom_channel_events/notify_new_conversation",
@@ -5498,9 +5518,10 @@ impl<'a> NotifyNewMessage<'a> {
         self,
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/custom_channel_events/notify_new_message".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/custom_channel_events/notify_new_message".to_owned(),
+        );
+        let request = request
             .operation(
                 "notify_new_message",
                 "/custom_channel_events/notify_new_message",
@@ -5552,9 +5573,10 @@ impl<'a> NotifyQuickReplySelected<'a> {
         self,
     ) -> Result<Response<types::CustomChannelNotificationResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/custom_channel_events/notify_quick_reply_selected".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/custom_channel_events/notify_quick_reply_selected".to_owned(),
+        );
+        let request = request
             .operation(
                 "notify_quick_reply_selected",
                 "/custom_channel_events/notify_quick_reply_selected",
@@ -5609,18 +5631,19 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_custom_object_instances_by_external_id",
                 "/custom_object_instances/{custom_object_type_identifier}",
@@ -5682,18 +5705,19 @@ impl<'a> CreateCustomObjectInstances<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "create_custom_object_instances",
                 "/custom_object_instances/{custom_object_type_identifier}",
@@ -5750,18 +5774,19 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "delete_custom_object_instances_by_id",
                 "/custom_object_instances/{custom_object_type_identifier}",
@@ -5816,22 +5841,23 @@ impl<'a> GetCustomObjectInstancesById<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path.push('/');
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path.push('/');
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_custom_object_instances_by_id",
                 "/custom_object_instances/{custom_object_type_identifier}/{id}",
@@ -5884,22 +5910,23 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path.push('/');
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path.push('/');
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "delete_custom_object_instances_by_external_id",
                 "/custom_object_instances/{custom_object_type_identifier}/{id}",
@@ -5958,10 +5985,10 @@ impl<'a> LisDataAttributes<'a> {
         self,
     ) -> Result<Response<types::DataAttributeList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/data_attributes".to_owned(),
-            )
-            .operation("lis_data_attributes", "/data_attributes");
+            reqwest::Method::GET,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.operation("lis_data_attributes", "/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -6015,10 +6042,10 @@ impl<'a> CreateDataAttribute<'a> {
         self,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/data_attributes".to_owned(),
-            )
-            .operation("create_data_attribute", "/data_attributes");
+            reqwest::Method::POST,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.operation("create_data_attribute", "/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6069,16 +6096,17 @@ impl<'a> UpdateDataAttribute<'a> {
         self,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/data_attributes/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/data_attributes/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_data_attribute", "/data_attributes/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -6138,10 +6166,10 @@ impl<'a> ListDataConnectors<'a> {
         self,
     ) -> Result<Response<types::DataConnectorList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/data_connectors".to_owned(),
-            )
-            .operation("list_data_connectors", "/data_connectors");
+            reqwest::Method::GET,
+            "/data_connectors".to_owned(),
+        );
+        let request = request.operation("list_data_connectors", "/data_connectors");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6218,10 +6246,10 @@ impl<'a> CreateDataConnector<'a> {
         self,
     ) -> Result<Response<types::DataConnectorDetail>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/data_connectors".to_owned(),
-            )
-            .operation("create_data_connector", "/data_connectors");
+            reqwest::Method::POST,
+            "/data_connectors".to_owned(),
+        );
+        let request = request.operation("create_data_connector", "/data_connectors");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6335,19 +6363,20 @@ impl<'a> ListDataConnectorExecutionResults<'a> {
         self,
     ) -> Result<Response<types::DataConnectorExecutionResultList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/data_connectors/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.data_connector_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/execution_results");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.data_connector_id.to_string(),
+                    ),
+                );
+                path.push_str("/execution_results");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "list_data_connector_execution_results",
                 "/data_connectors/{data_connector_id}/execution_results",
@@ -6458,22 +6487,23 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
         self,
     ) -> Result<Response<types::DataConnectorExecutionResult>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/data_connectors/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.data_connector_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/execution_results/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.data_connector_id.to_string(),
+                    ),
+                );
+                path.push_str("/execution_results/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "show_data_connector_execution_result",
                 "/data_connectors/{data_connector_id}/execution_results/{id}",
@@ -6530,16 +6560,17 @@ impl<'a> RetrieveDataConnector<'a> {
         self,
     ) -> Result<Response<types::DataConnectorDetail>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/data_connectors/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("retrieve_data_connector", "/data_connectors/{id}");
         let request = match &self.state_version {
             Some(value) => request.query("state_version", value),
@@ -6587,16 +6618,17 @@ impl<'a> DeleteDataConnector<'a> {
         self,
     ) -> Result<Response<types::DeletedDataConnectorObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/data_connectors/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("delete_data_connector", "/data_connectors/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6647,16 +6679,17 @@ impl<'a> UpdateDataConnector<'a> {
         self,
     ) -> Result<Response<types::DataConnectorDetail>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PATCH,
-                {
-                    let mut path = String::new();
-                    path.push_str("/data_connectors/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PATCH,
+            {
+                let mut path = String::new();
+                path.push_str("/data_connectors/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_data_connector", "/data_connectors/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -6702,18 +6735,19 @@ impl<'a> DownloadDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/download/content/data/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/download/content/data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "download_data_export",
                 "/download/content/data/{job_identifier}",
@@ -6767,18 +6801,19 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/download/reporting_data/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/download/reporting_data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_download_reporting_data_by_job_identifier",
                 "/download/reporting_data/{job_identifier}",
@@ -6824,8 +6859,8 @@ impl<'a> ListEmails<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned())
-            .operation("list_emails", "/emails");
+        let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
+        let request = request.operation("list_emails", "/emails");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6868,17 +6903,17 @@ impl<'a> RetrieveEmail<'a> {
         self,
     ) -> Result<Response<types::EmailSetting>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/emails/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_email", "/emails/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/emails/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_email", "/emails/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6933,8 +6968,8 @@ impl<'a> LisDataEvents<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned())
-            .operation("lis_data_events", "/events");
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = request.operation("lis_data_events", "/events");
         let value = &self.filter;
         let request = request.query_object(value)?;
         let value = &self.type_;
@@ -6987,8 +7022,8 @@ impl<'a> CreateDataEvent<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned())
-            .operation("create_data_event", "/events");
+        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = request.operation("create_data_event", "/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7038,10 +7073,10 @@ impl<'a> DataEventSummaries<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/events/summaries".to_owned(),
-            )
-            .operation("data_event_summaries", "/events/summaries");
+            reqwest::Method::POST,
+            "/events/summaries".to_owned(),
+        );
+        let request = request.operation("data_event_summaries", "/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7086,18 +7121,19 @@ impl<'a> CancelDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/export/cancel/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/export/cancel/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("cancel_data_export", "/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7142,10 +7178,10 @@ impl<'a> CreateDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/export/content/data".to_owned(),
-            )
-            .operation("create_data_export", "/export/content/data");
+            reqwest::Method::POST,
+            "/export/content/data".to_owned(),
+        );
+        let request = request.operation("create_data_export", "/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7187,18 +7223,19 @@ impl<'a> GetDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/export/content/data/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/content/data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("get_data_export", "/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7247,9 +7284,10 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self,
     ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/export/reporting_data/enqueue".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/export/reporting_data/enqueue".to_owned(),
+        );
+        let request = request
             .operation(
                 "post_export_reporting_data_enqueue",
                 "/export/reporting_data/enqueue",
@@ -7297,9 +7335,10 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
         self,
     ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/export/reporting_data/get_datasets".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/export/reporting_data/get_datasets".to_owned(),
+        );
+        let request = request
             .operation(
                 "get_export_reporting_data_get_datasets",
                 "/export/reporting_data/get_datasets",
@@ -7357,18 +7396,19 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self,
     ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/export/reporting_data/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/reporting_data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_export_reporting_data_by_job_identifier",
                 "/export/reporting_data/{job_identifier}",
@@ -7419,17 +7459,17 @@ impl<'a> ExportWorkflow<'a> {
         self,
     ) -> Result<Response<types::WorkflowExport>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/export/workflows/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("export_workflow", "/export/workflows/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/workflows/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("export_workflow", "/export/workflows/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7472,16 +7512,17 @@ impl<'a> CollectFinVoiceCallById<'a> {
         self,
     ) -> Result<Response<types::AiCallResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/fin_voice/collect/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/fin_voice/collect/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("collect_fin_voice_call_by_id", "/fin_voice/collect/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7525,18 +7566,19 @@ impl<'a> CollectFinVoiceCallsByConversationId<'a> {
         self,
     ) -> Result<Response<Vec<types::AiCallResponse>>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/fin_voice/conversation/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/fin_voice/conversation/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "collect_fin_voice_calls_by_conversation_id",
                 "/fin_voice/conversation/{conversation_id}",
@@ -7583,18 +7625,17 @@ impl<'a> CollectFinVoiceCallByExternalId<'a> {
         self,
     ) -> Result<Response<types::AiCallResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/fin_voice/external_id/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.external_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/fin_voice/external_id/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "collect_fin_voice_call_by_external_id",
                 "/fin_voice/external_id/{external_id}",
@@ -7639,18 +7680,17 @@ impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/fin_voice/phone_number/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.phone_number.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/fin_voice/phone_number/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.phone_number.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "collect_fin_voice_call_by_phone_number",
                 "/fin_voice/phone_number/{phone_number}",
@@ -7704,9 +7744,10 @@ impl<'a> RegisterFinVoiceCall<'a> {
         self,
     ) -> Result<Response<types::AiCallResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/fin_voice/register".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/fin_voice/register".to_owned(),
+        );
+        let request = request
             .operation("register_fin_voice_call", "/fin_voice/register");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7769,8 +7810,8 @@ impl<'a> ListFolders<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListFoldersResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned())
-            .operation("list_folders", "/folders");
+        let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
+        let request = request.operation("list_folders", "/folders");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7845,8 +7886,8 @@ impl<'a> CreateFolder<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned())
-            .operation("create_folder", "/folders");
+        let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
+        let request = request.operation("create_folder", "/folders");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7888,17 +7929,17 @@ impl<'a> RetrieveFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/folders/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_folder", "/folders/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/folders/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_folder", "/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7945,17 +7986,17 @@ impl<'a> UpdateFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/folders/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_folder", "/folders/{id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/folders/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_folder", "/folders/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7999,17 +8040,17 @@ impl<'a> DeleteFolder<'a> {
         self,
     ) -> Result<Response<types::DeletedFolderObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/folders/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_folder", "/folders/{id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/folders/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_folder", "/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8057,9 +8098,10 @@ impl<'a> ListAllCollections<'a> {
         self,
     ) -> Result<Response<types::CollectionList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/help_center/collections".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/help_center/collections".to_owned(),
+        );
+        let request = request
             .operation("list_all_collections", "/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -8128,10 +8170,10 @@ impl<'a> CreateCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/help_center/collections".to_owned(),
-            )
-            .operation("create_collection", "/help_center/collections");
+            reqwest::Method::POST,
+            "/help_center/collections".to_owned(),
+        );
+        let request = request.operation("create_collection", "/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8173,16 +8215,17 @@ impl<'a> RetrieveCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/help_center/collections/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("retrieve_collection", "/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8231,16 +8274,17 @@ impl<'a> UpdateCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/help_center/collections/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_collection", "/help_center/collections/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -8288,16 +8332,17 @@ impl<'a> DeleteCollection<'a> {
         self,
     ) -> Result<Response<types::DeletedCollectionObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/help_center/collections/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("delete_collection", "/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8339,9 +8384,10 @@ impl<'a> ListHelpCenters<'a> {
         self,
     ) -> Result<Response<types::HelpCenterList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/help_center/help_centers".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/help_center/help_centers".to_owned(),
+        );
+        let request = request
             .operation("list_help_centers", "/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8383,16 +8429,17 @@ impl<'a> RetrieveHelpCenter<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::HelpCenter>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/help_center/help_centers/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/help_centers/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("retrieve_help_center", "/help_center/help_centers/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8441,10 +8488,10 @@ impl<'a> ListInternalArticles<'a> {
         self,
     ) -> Result<Response<types::InternalArticleList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/internal_articles".to_owned(),
-            )
-            .operation("list_internal_articles", "/internal_articles");
+            reqwest::Method::GET,
+            "/internal_articles".to_owned(),
+        );
+        let request = request.operation("list_internal_articles", "/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -8517,10 +8564,10 @@ impl<'a> CreateInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/internal_articles".to_owned(),
-            )
-            .operation("create_internal_article", "/internal_articles");
+            reqwest::Method::POST,
+            "/internal_articles".to_owned(),
+        );
+        let request = request.operation("create_internal_article", "/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8569,9 +8616,10 @@ impl<'a> SearchInternalArticles<'a> {
         self,
     ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/internal_articles/search".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/internal_articles/search".to_owned(),
+        );
+        let request = request
             .operation("search_internal_articles", "/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
@@ -8619,16 +8667,17 @@ impl<'a> RetrieveInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/internal_articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("retrieve_internal_article", "/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8679,16 +8728,17 @@ impl<'a> UpdateInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/internal_articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_internal_article", "/internal_articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -8736,16 +8786,17 @@ impl<'a> DeleteInternalArticle<'a> {
         self,
     ) -> Result<Response<types::DeletedInternalArticleObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/internal_articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("delete_internal_article", "/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8787,17 +8838,17 @@ impl<'a> JobsStatus<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/jobs/status/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("jobs_status", "/jobs/status/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/jobs/status/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("jobs_status", "/jobs/status/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8856,8 +8907,8 @@ impl<'a> ListMacros<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned())
-            .operation("list_macros", "/macros");
+        let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
+        let request = request.operation("list_macros", "/macros");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8933,17 +8984,17 @@ impl<'a> GetMacro<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Macro>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/macros/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("get_macro", "/macros/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/macros/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("get_macro", "/macros/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8983,8 +9034,8 @@ impl<'a> IdentifyAdmin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned())
-            .operation("identify_admin", "/me");
+        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let request = request.operation("identify_admin", "/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9029,8 +9080,8 @@ impl<'a> CreateMessage<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned())
-            .operation("create_message", "/messages");
+        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = request.operation("create_message", "/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -9091,9 +9142,10 @@ impl<'a> GetWhatsAppMessageStatus<'a> {
         self,
     ) -> Result<Response<types::WhatsappMessageStatusList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/messages/status".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/messages/status".to_owned(),
+        );
+        let request = request
             .operation("get_whats_app_message_status", "/messages/status");
         let value = &self.ruleset_id;
         let request = request.query("ruleset_id", value);
@@ -9173,9 +9225,10 @@ impl<'a> RetrieveWhatsAppMessageStatus<'a> {
         self,
     ) -> Result<Response<types::WhatsappMessageStatus>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/messages/whatsapp/status".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/messages/whatsapp/status".to_owned(),
+        );
+        let request = request
             .operation("retrieve_whats_app_message_status", "/messages/whatsapp/status");
         let value = &self.message_id;
         let request = request.query("message_id", value);
@@ -9226,10 +9279,10 @@ impl<'a> ListNewsItems<'a> {
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/news/news_items".to_owned(),
-            )
-            .operation("list_news_items", "/news/news_items");
+            reqwest::Method::GET,
+            "/news/news_items".to_owned(),
+        );
+        let request = request.operation("list_news_items", "/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9300,10 +9353,10 @@ impl<'a> CreateNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/news/news_items".to_owned(),
-            )
-            .operation("create_news_item", "/news/news_items");
+            reqwest::Method::POST,
+            "/news/news_items".to_owned(),
+        );
+        let request = request.operation("create_news_item", "/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9345,17 +9398,17 @@ impl<'a> RetrieveNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/news_items/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_news_item", "/news/news_items/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_news_item", "/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9402,17 +9455,17 @@ impl<'a> UpdateNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/news_items/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_news_item", "/news/news_items/{id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_news_item", "/news/news_items/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9456,17 +9509,17 @@ impl<'a> DeleteNewsItem<'a> {
         self,
     ) -> Result<Response<types::DeletedObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/news_items/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_news_item", "/news/news_items/{id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_news_item", "/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9513,8 +9566,11 @@ impl<'a> ListNewsfeeds<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/news/newsfeeds".to_owned())
-            .operation("list_newsfeeds", "/news/newsfeeds");
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/news/newsfeeds".to_owned(),
+        );
+        let request = request.operation("list_newsfeeds", "/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9585,17 +9641,17 @@ impl<'a> RetrieveNewsfeed<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Newsfeed>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/newsfeeds/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_newsfeed", "/news/newsfeeds/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/newsfeeds/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_newsfeed", "/news/newsfeeds/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9645,17 +9701,18 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/newsfeeds/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/items");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/newsfeeds/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/items");
+                path
+            },
+        );
+        let request = request
             .operation("list_live_newsfeed_items", "/news/newsfeeds/{id}/items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -9727,17 +9784,17 @@ impl<'a> RetrieveNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/notes/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_note", "/notes/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/notes/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_note", "/notes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9783,10 +9840,10 @@ impl<'a> CreatePhoneSwitch<'a> {
         self,
     ) -> Result<Response<types::PhoneSwitch>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/phone_call_redirects".to_owned(),
-            )
-            .operation("create_phone_switch", "/phone_call_redirects");
+            reqwest::Method::POST,
+            "/phone_call_redirects".to_owned(),
+        );
+        let request = request.operation("create_phone_switch", "/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9834,8 +9891,8 @@ impl<'a> ListSegments<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned())
-            .operation("list_segments", "/segments");
+        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = request.operation("list_segments", "/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -9880,17 +9937,17 @@ impl<'a> RetrieveSegment<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Segment>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/segments/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_segment", "/segments/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/segments/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_segment", "/segments/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9931,9 +9988,10 @@ impl<'a> ListSubscriptionTypes<'a> {
         self,
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/subscription_types".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/subscription_types".to_owned(),
+        );
+        let request = request
             .operation("list_subscription_types", "/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9972,8 +10030,8 @@ impl<'a> ListTags<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned())
-            .operation("list_tags", "/tags");
+        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let request = request.operation("list_tags", "/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10018,8 +10076,8 @@ impl<'a> CreateTag<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned())
-            .operation("create_tag", "/tags");
+        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = request.operation("create_tag", "/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10064,17 +10122,17 @@ impl<'a> FindTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("find_tag", "/tags/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("find_tag", "/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10115,17 +10173,17 @@ impl<'a> DeleteTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_tag", "/tags/{id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_tag", "/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -10163,8 +10221,8 @@ impl<'a> ListTeams<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned())
-            .operation("list_teams", "/teams");
+        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let request = request.operation("list_teams", "/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10205,17 +10263,17 @@ impl<'a> RetrieveTeam<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Team>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/teams/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_team", "/teams/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/teams/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_team", "/teams/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10265,18 +10323,18 @@ impl<'a> GetTeamMetrics<'a> {
         self,
     ) -> Result<Response<types::TeamMetricList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/teams/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.team_id.to_string()),
-                    );
-                    path.push_str("/metrics");
-                    path
-                },
-            )
-            .operation("get_team_metrics", "/teams/{team_id}/metrics");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/teams/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.team_id.to_string()),
+                );
+                path.push_str("/metrics");
+                path
+            },
+        );
+        let request = request.operation("get_team_metrics", "/teams/{team_id}/metrics");
         let request = match &self.idle_threshold {
             Some(value) => request.query("idle_threshold", value),
             None => request,
@@ -10320,8 +10378,8 @@ impl<'a> ListTicketStates<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned())
-            .operation("list_ticket_states", "/ticket_states");
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let request = request.operation("list_ticket_states", "/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10361,8 +10419,8 @@ impl<'a> ListTicketTypes<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned())
-            .operation("list_ticket_types", "/ticket_types");
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let request = request.operation("list_ticket_types", "/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10402,8 +10460,8 @@ impl<'a> CreateTicketType<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned())
-            .operation("create_ticket_type", "/ticket_types");
+        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = request.operation("create_ticket_type", "/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10445,17 +10503,17 @@ impl<'a> GetTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ticket_types/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("get_ticket_type", "/ticket_types/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("get_ticket_type", "/ticket_types/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10503,17 +10561,17 @@ impl<'a> UpdateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ticket_types/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_ticket_type", "/ticket_types/{id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_ticket_type", "/ticket_types/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10566,19 +10624,20 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         self,
     ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ticket_types/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.ticket_type_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/attributes");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path.push_str("/attributes");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "create_ticket_type_attribute",
                 "/ticket_types/{ticket_type_id}/attributes",
@@ -10635,22 +10694,23 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         self,
     ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ticket_types/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.ticket_type_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/attributes/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path.push_str("/attributes/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "update_ticket_type_attribute",
                 "/ticket_types/{ticket_type_id}/attributes/{id}",
@@ -10698,8 +10758,8 @@ impl<'a> CreateTicket<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned())
-            .operation("create_ticket", "/tickets");
+        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = request.operation("create_ticket", "/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10741,10 +10801,10 @@ impl<'a> EnqueueCreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/tickets/enqueue".to_owned(),
-            )
-            .operation("enqueue_create_ticket", "/tickets/enqueue");
+            reqwest::Method::POST,
+            "/tickets/enqueue".to_owned(),
+        );
+        let request = request.operation("enqueue_create_ticket", "/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10786,10 +10846,10 @@ impl<'a> SearchTickets<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/tickets/search".to_owned(),
-            )
-            .operation("search_tickets", "/tickets/search");
+            reqwest::Method::POST,
+            "/tickets/search".to_owned(),
+        );
+        let request = request.operation("search_tickets", "/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10858,17 +10918,17 @@ impl<'a> GetTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("get_ticket", "/tickets/{id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("get_ticket", "/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10916,17 +10976,17 @@ impl<'a> UpdateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_ticket", "/tickets/{id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_ticket", "/tickets/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10973,17 +11033,17 @@ impl<'a> DeleteTicket<'a> {
         self,
     ) -> Result<Response<types::TicketDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_ticket", "/tickets/{id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_ticket", "/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11032,18 +11092,18 @@ impl<'a> ReplyTicket<'a> {
         self,
     ) -> Result<Response<types::TicketReply>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path.push_str("/reply");
-                    path
-                },
-            )
-            .operation("reply_ticket", "/tickets/{id}/reply");
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path.push_str("/reply");
+                path
+            },
+        );
+        let request = request.operation("reply_ticket", "/tickets/{id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -11091,17 +11151,18 @@ impl<'a> ChangeTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path.push_str("/change_type");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/change_type");
+                path
+            },
+        );
+        let request = request
             .operation("change_ticket_type", "/tickets/{ticket_id}/change_type");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -11150,17 +11211,18 @@ impl<'a> AttachTagToTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path.push_str("/tags");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request
             .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -11212,20 +11274,21 @@ impl<'a> DetachTagFromTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -11267,8 +11330,8 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned())
-            .operation("retrieve_visitor_with_user_id", "/visitors");
+        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let request = request.operation("retrieve_visitor_with_user_id", "/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -11315,8 +11378,8 @@ impl<'a> UpdateVisitor<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned())
-            .operation("update_visitor", "/visitors");
+        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
+        let request = request.operation("update_visitor", "/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11361,10 +11424,10 @@ impl<'a> ConvertVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/visitors/convert".to_owned(),
-            )
-            .operation("convert_visitor", "/visitors/convert");
+            reqwest::Method::POST,
+            "/visitors/convert".to_owned(),
+        );
+        let request = request.operation("convert_visitor", "/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()

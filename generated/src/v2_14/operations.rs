@@ -36,8 +36,8 @@ impl<'a> ListAdmins<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned())
-            .operation("list_admins", "/admins");
+        let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+        let request = request.operation("list_admins", "/admins");
         let request = match &self.display_avatar {
             Some(value) => request.query("display_avatar", value),
             None => request,
@@ -98,10 +98,10 @@ impl<'a> ListActivityLogs<'a> {
         self,
     ) -> Result<Response<types::ActivityLogList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/admins/activity_logs".to_owned(),
-            )
-            .operation("list_activity_logs", "/admins/activity_logs");
+            reqwest::Method::GET,
+            "/admins/activity_logs".to_owned(),
+        );
+        let request = request.operation("list_activity_logs", "/admins/activity_logs");
         let value = &self.created_at_after;
         let request = request.query("created_at_after", value);
         let request = match &self.created_at_before {
@@ -175,17 +175,17 @@ impl<'a> RetrieveAdmin<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/admins/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_admin", "/admins/{admin_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/admins/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_admin", "/admins/{admin_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -232,18 +232,18 @@ impl<'a> SetAwayAdmin<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Admin>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/admins/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
-                    );
-                    path.push_str("/away");
-                    path
-                },
-            )
-            .operation("set_away_admin", "/admins/{admin_id}/away");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/admins/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.admin_id.to_string()),
+                );
+                path.push_str("/away");
+                path
+            },
+        );
+        let request = request.operation("set_away_admin", "/admins/{admin_id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -285,9 +285,10 @@ impl<'a> ListContentImportSources<'a> {
         self,
     ) -> Result<Response<types::ContentImportSourcesList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/ai/content_import_sources".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/ai/content_import_sources".to_owned(),
+        );
+        let request = request
             .operation("list_content_import_sources", "/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -334,9 +335,10 @@ impl<'a> CreateContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/ai/content_import_sources".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/ai/content_import_sources".to_owned(),
+        );
+        let request = request
             .operation("create_content_import_source", "/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -381,16 +383,17 @@ impl<'a> GetContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/content_import_sources/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_content_import_source",
                 "/ai/content_import_sources/{source_id}",
@@ -443,16 +446,17 @@ impl<'a> UpdateContentImportSource<'a> {
         self,
     ) -> Result<Response<types::ContentImportSource>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/content_import_sources/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "update_content_import_source",
                 "/ai/content_import_sources/{source_id}",
@@ -498,16 +502,17 @@ impl<'a> DeleteContentImportSource<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/content_import_sources/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.source_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/content_import_sources/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.source_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "delete_content_import_source",
                 "/ai/content_import_sources/{source_id}",
@@ -552,10 +557,10 @@ impl<'a> ListExternalPages<'a> {
         self,
     ) -> Result<Response<types::ExternalPagesList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/ai/external_pages".to_owned(),
-            )
-            .operation("list_external_pages", "/ai/external_pages");
+            reqwest::Method::GET,
+            "/ai/external_pages".to_owned(),
+        );
+        let request = request.operation("list_external_pages", "/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -601,10 +606,10 @@ impl<'a> CreateExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/ai/external_pages".to_owned(),
-            )
-            .operation("create_external_page", "/ai/external_pages");
+            reqwest::Method::POST,
+            "/ai/external_pages".to_owned(),
+        );
+        let request = request.operation("create_external_page", "/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -648,16 +653,17 @@ impl<'a> GetExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/external_pages/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("get_external_page", "/ai/external_pages/{page_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -707,16 +713,17 @@ impl<'a> UpdateExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/external_pages/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_external_page", "/ai/external_pages/{page_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -761,16 +768,17 @@ impl<'a> DeleteExternalPage<'a> {
         self,
     ) -> Result<Response<types::ExternalPage>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ai/external_pages/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.page_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/ai/external_pages/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.page_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("delete_external_page", "/ai/external_pages/{page_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -818,8 +826,8 @@ impl<'a> ListArticles<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned())
-            .operation("list_articles", "/articles");
+        let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
+        let request = request.operation("list_articles", "/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -886,8 +894,8 @@ impl<'a> CreateArticle<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned())
-            .operation("create_article", "/articles");
+        let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = request.operation("create_article", "/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -957,10 +965,10 @@ impl<'a> SearchArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/articles/search".to_owned(),
-            )
-            .operation("search_articles", "/articles/search");
+            reqwest::Method::GET,
+            "/articles/search".to_owned(),
+        );
+        let request = request.operation("search_articles", "/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -1017,19 +1025,17 @@ impl<'a> RetrieveArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.article_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_article", "/articles/{article_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_article", "/articles/{article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1077,19 +1083,17 @@ impl<'a> UpdateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.article_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("update_article", "/articles/{article_id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_article", "/articles/{article_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1136,19 +1140,17 @@ impl<'a> DeleteArticle<'a> {
         self,
     ) -> Result<Response<types::DeletedArticleObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.article_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("delete_article", "/articles/{article_id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.article_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_article", "/articles/{article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1189,9 +1191,10 @@ impl<'a> ListAwayStatusReasons<'a> {
         self,
     ) -> Result<Response<types::AwayStatusReasonList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/away_status_reasons".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/away_status_reasons".to_owned(),
+        );
+        let request = request
             .operation("list_away_status_reasons", "/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1244,8 +1247,8 @@ impl<'a> ListCalls<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned())
-            .operation("list_calls", "/calls");
+        let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
+        let request = request.operation("list_calls", "/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1321,8 +1324,8 @@ impl<'a> ListCallsWithTranscripts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned())
-            .operation("list_calls_with_transcripts", "/calls/search");
+        let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
+        let request = request.operation("list_calls_with_transcripts", "/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1364,17 +1367,17 @@ impl<'a> ShowCall<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Call>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/calls/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.call_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("show_call", "/calls/{call_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/calls/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.call_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("show_call", "/calls/{call_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1417,17 +1420,18 @@ impl<'a> ShowCallRecording<'a> {
         self,
     ) -> Result<Response<crate::runtime::Redirect>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/calls/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.call_id.to_string()),
-                    );
-                    path.push_str("/recording");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/calls/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.call_id.to_string()),
+                );
+                path.push_str("/recording");
+                path
+            },
+        );
+        let request = request
             .operation("show_call_recording", "/calls/{call_id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
@@ -1469,17 +1473,18 @@ impl<'a> ShowCallTranscript<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/calls/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.call_id.to_string()),
-                    );
-                    path.push_str("/transcript");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/calls/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.call_id.to_string()),
+                );
+                path.push_str("/transcript");
+                path
+            },
+        );
+        let request = request
             .operation("show_call_transcript", "/calls/{call_id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -1563,8 +1568,8 @@ impl<'a> RetrieveCompany<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned())
-            .operation("retrieve_company", "/companies");
+        let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = request.operation("retrieve_company", "/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -1656,8 +1661,8 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned())
-            .operation("create_or_update_company", "/companies");
+        let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = request.operation("create_or_update_company", "/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1723,10 +1728,10 @@ impl<'a> ListAllCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/companies/list".to_owned(),
-            )
-            .operation("list_all_companies", "/companies/list");
+            reqwest::Method::POST,
+            "/companies/list".to_owned(),
+        );
+        let request = request.operation("list_all_companies", "/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -1808,9 +1813,10 @@ impl<'a> ScrollOverAllCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyScroll>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/companies/scroll".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/companies/scroll".to_owned(),
+        );
+        let request = request
             .operation("scroll_over_all_companies", "/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
@@ -1877,18 +1883,17 @@ impl<'a> RetrieveACompanyById<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.company_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("retrieve_a_company_by_id", "/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1937,19 +1942,17 @@ impl<'a> UpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.company_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("update_company", "/companies/{company_id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_company", "/companies/{company_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1996,19 +1999,17 @@ impl<'a> DeleteCompany<'a> {
         self,
     ) -> Result<Response<types::DeletedCompanyObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.company_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("delete_company", "/companies/{company_id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_company", "/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2058,19 +2059,18 @@ impl<'a> ListAttachedContacts<'a> {
         self,
     ) -> Result<Response<types::CompanyAttachedContacts>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.company_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/contacts");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path.push_str("/contacts");
+                path
+            },
+        );
+        let request = request
             .operation("list_attached_contacts", "/companies/{company_id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -2141,19 +2141,18 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
         self,
     ) -> Result<Response<types::CompanyAttachedSegments>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.company_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/segments");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path.push_str("/segments");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "list_attached_segments_for_companies",
                 "/companies/{company_id}/segments",
@@ -2204,8 +2203,8 @@ impl<'a> ListContacts<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ContactList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned())
-            .operation("list_contacts", "/contacts");
+        let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
+        let request = request.operation("list_contacts", "/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -2279,8 +2278,8 @@ impl<'a> CreateContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned())
-            .operation("create_contact", "/contacts");
+        let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = request.operation("create_contact", "/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2327,18 +2326,17 @@ impl<'a> ShowContactByExternalId<'a> {
         self,
     ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/find_by_external_id/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.external_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/find_by_external_id/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.external_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "show_contact_by_external_id",
                 "/contacts/find_by_external_id/{external_id}",
@@ -2385,10 +2383,10 @@ impl<'a> MergeContact<'a> {
         self,
     ) -> Result<Response<types::MergeContactResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/contacts/merge".to_owned(),
-            )
-            .operation("merge_contact", "/contacts/merge");
+            reqwest::Method::POST,
+            "/contacts/merge".to_owned(),
+        );
+        let request = request.operation("merge_contact", "/contacts/merge");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2432,10 +2430,10 @@ impl<'a> SearchContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/contacts/search".to_owned(),
-            )
-            .operation("search_contacts", "/contacts/search");
+            reqwest::Method::POST,
+            "/contacts/search".to_owned(),
+        );
+        let request = request.operation("search_contacts", "/contacts/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2506,19 +2504,17 @@ impl<'a> ShowContact<'a> {
         self,
     ) -> Result<Response<types::ShowContactResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("show_contact", "/contacts/{contact_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("show_contact", "/contacts/{contact_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2568,19 +2564,17 @@ impl<'a> UpdateContact<'a> {
         self,
     ) -> Result<Response<types::UpdateContactResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("update_contact", "/contacts/{contact_id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_contact", "/contacts/{contact_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2627,19 +2621,17 @@ impl<'a> DeleteContact<'a> {
         self,
     ) -> Result<Response<types::ContactDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("delete_contact", "/contacts/{contact_id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_contact", "/contacts/{contact_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2682,19 +2674,18 @@ impl<'a> ArchiveContact<'a> {
         self,
     ) -> Result<Response<types::ContactArchived>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/archive");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/archive");
+                path
+            },
+        );
+        let request = request
             .operation("archive_contact", "/contacts/{contact_id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2738,20 +2729,18 @@ impl<'a> BlockContact<'a> {
         self,
     ) -> Result<Response<types::ContactBlocked>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/block");
-                    path
-                },
-            )
-            .operation("block_contact", "/contacts/{contact_id}/block");
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/block");
+                path
+            },
+        );
+        let request = request.operation("block_contact", "/contacts/{contact_id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2794,19 +2783,18 @@ impl<'a> ListCompaniesForAContact<'a> {
         self,
     ) -> Result<Response<types::ContactAttachedCompanies>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/companies");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/companies");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "list_companies_for_a_contact",
                 "/contacts/{contact_id}/companies",
@@ -2857,19 +2845,18 @@ impl<'a> AttachContactToACompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/companies");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/companies");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "attach_contact_to_a_company",
                 "/contacts/{contact_id}/companies",
@@ -2921,24 +2908,21 @@ impl<'a> DetachContactFromACompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/companies/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.company_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/companies/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.company_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_contact_from_a_company",
                 "/contacts/{contact_id}/companies/{company_id}",
@@ -2990,20 +2974,18 @@ impl<'a> ListNotes<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NoteList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/notes");
-                    path
-                },
-            )
-            .operation("list_notes", "/contacts/{contact_id}/notes");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request.operation("list_notes", "/contacts/{contact_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -3077,20 +3059,18 @@ impl<'a> CreateNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/notes");
-                    path
-                },
-            )
-            .operation("create_note", "/contacts/{contact_id}/notes");
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/notes");
+                path
+            },
+        );
+        let request = request.operation("create_note", "/contacts/{contact_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3134,19 +3114,18 @@ impl<'a> ListSegmentsForAContact<'a> {
         self,
     ) -> Result<Response<types::ContactSegments>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/segments");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/segments");
+                path
+            },
+        );
+        let request = request
             .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3190,19 +3169,18 @@ impl<'a> ListSubscriptionsForAContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/subscriptions");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "list_subscriptions_for_a_contact",
                 "/contacts/{contact_id}/subscriptions",
@@ -3255,19 +3233,18 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionType>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/subscriptions");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "attach_subscription_type_to_contact",
                 "/contacts/{contact_id}/subscriptions",
@@ -3321,24 +3298,23 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
         self,
     ) -> Result<Response<types::SubscriptionType>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/subscriptions/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.subscription_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/subscriptions/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.subscription_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_subscription_type_to_contact",
                 "/contacts/{contact_id}/subscriptions/{subscription_id}",
@@ -3383,19 +3359,18 @@ impl<'a> ListTagsForAContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request
             .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3443,19 +3418,18 @@ impl<'a> AttachTagToContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request
             .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3500,22 +3474,21 @@ impl<'a> DetachTagFromContact<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_tag_from_contact",
                 "/contacts/{contact_id}/tags/{tag_id}",
@@ -3562,19 +3535,18 @@ impl<'a> UnarchiveContact<'a> {
         self,
     ) -> Result<Response<types::ContactUnarchived>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/contacts/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/unarchive");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/contacts/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path.push_str("/unarchive");
+                path
+            },
+        );
+        let request = request
             .operation("unarchive_contact", "/contacts/{contact_id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3629,8 +3601,8 @@ impl<'a> ListConversations<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned())
-            .operation("list_conversations", "/conversations");
+        let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
+        let request = request.operation("list_conversations", "/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -3706,8 +3678,11 @@ impl<'a> CreateConversation<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::CreateConversationResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/conversations".to_owned())
-            .operation("create_conversation", "/conversations");
+        let request = ApiRequest::new(
+            reqwest::Method::POST,
+            "/conversations".to_owned(),
+        );
+        let request = request.operation("create_conversation", "/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3756,10 +3731,10 @@ impl<'a> RedactConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/conversations/redact".to_owned(),
-            )
-            .operation("redact_conversation", "/conversations/redact");
+            reqwest::Method::POST,
+            "/conversations/redact".to_owned(),
+        );
+        let request = request.operation("redact_conversation", "/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -3806,10 +3781,10 @@ impl<'a> SearchConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/conversations/search".to_owned(),
-            )
-            .operation("search_conversations", "/conversations/search");
+            reqwest::Method::POST,
+            "/conversations/search".to_owned(),
+        );
+        let request = request.operation("search_conversations", "/conversations/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3894,18 +3869,19 @@ impl<'a> RetrieveConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("retrieve_conversation", "/conversations/{conversation_id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
@@ -3971,18 +3947,19 @@ impl<'a> UpdateConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_conversation", "/conversations/{conversation_id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
@@ -4034,18 +4011,19 @@ impl<'a> DeleteConversation<'a> {
         self,
     ) -> Result<Response<types::ConversationDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("delete_conversation", "/conversations/{conversation_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4093,19 +4071,20 @@ impl<'a> ConvertConversationToTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/convert");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/convert");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "convert_conversation_to_ticket",
                 "/conversations/{conversation_id}/convert",
@@ -4160,19 +4139,20 @@ impl<'a> AttachContactToConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/customers");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/customers");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "attach_contact_to_conversation",
                 "/conversations/{conversation_id}/customers",
@@ -4232,24 +4212,23 @@ impl<'a> DetachContactFromConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/customers/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.contact_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/customers/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.contact_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_contact_from_conversation",
                 "/conversations/{conversation_id}/customers/{contact_id}",
@@ -4304,19 +4283,20 @@ impl<'a> ManageConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/parts");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/parts");
+                path
+            },
+        );
+        let request = request
             .operation("manage_conversation", "/conversations/{conversation_id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -4371,19 +4351,20 @@ impl<'a> ReplyConversation<'a> {
         self,
     ) -> Result<Response<types::Conversation>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/reply");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/reply");
+                path
+            },
+        );
+        let request = request
             .operation("reply_conversation", "/conversations/{conversation_id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -4435,19 +4416,20 @@ impl<'a> AttachTagToConversation<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "attach_tag_to_conversation",
                 "/conversations/{conversation_id}/tags",
@@ -4502,22 +4484,23 @@ impl<'a> DetachTagFromConversation<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/conversations/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.conversation_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/conversations/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.conversation_id.to_string(),
+                    ),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "detach_tag_from_conversation",
                 "/conversations/{conversation_id}/tags/{tag_id}",
@@ -4571,18 +4554,19 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_custom_object_instances_by_external_id",
                 "/custom_object_instances/{custom_object_type_identifier}",
@@ -4644,18 +4628,19 @@ impl<'a> CreateCustomObjectInstances<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "create_custom_object_instances",
                 "/custom_object_instances/{custom_object_type_identifier}",
@@ -4712,18 +4697,19 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "delete_custom_object_instances_by_id",
                 "/custom_object_instances/{custom_object_type_identifier}",
@@ -4778,24 +4764,25 @@ impl<'a> GetCustomObjectInstancesById<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstance>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path.push('/');
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_instance_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path.push('/');
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_instance_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_custom_object_instances_by_id",
                 "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
@@ -4848,24 +4835,25 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
         self,
     ) -> Result<Response<types::CustomObjectInstanceDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/custom_object_instances/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_type_identifier.to_string(),
-                        ),
-                    );
-                    path.push('/');
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.custom_object_instance_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/custom_object_instances/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_type_identifier.to_string(),
+                    ),
+                );
+                path.push('/');
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.custom_object_instance_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "delete_custom_object_instances_by_external_id",
                 "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
@@ -4924,10 +4912,10 @@ impl<'a> LisDataAttributes<'a> {
         self,
     ) -> Result<Response<types::DataAttributeList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/data_attributes".to_owned(),
-            )
-            .operation("lis_data_attributes", "/data_attributes");
+            reqwest::Method::GET,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.operation("lis_data_attributes", "/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -4981,10 +4969,10 @@ impl<'a> CreateDataAttribute<'a> {
         self,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/data_attributes".to_owned(),
-            )
-            .operation("create_data_attribute", "/data_attributes");
+            reqwest::Method::POST,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.operation("create_data_attribute", "/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5035,18 +5023,19 @@ impl<'a> UpdateDataAttribute<'a> {
         self,
     ) -> Result<Response<types::DataAttribute>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/data_attributes/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.data_attribute_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/data_attributes/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.data_attribute_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_data_attribute", "/data_attributes/{data_attribute_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -5092,18 +5081,19 @@ impl<'a> DownloadDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/download/content/data/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/download/content/data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "download_data_export",
                 "/download/content/data/{job_identifier}",
@@ -5157,18 +5147,19 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/download/reporting_data/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/download/reporting_data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_download_reporting_data_by_job_identifier",
                 "/download/reporting_data/{job_identifier}",
@@ -5231,8 +5222,8 @@ impl<'a> LisDataEvents<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned())
-            .operation("lis_data_events", "/events");
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = request.operation("lis_data_events", "/events");
         let value = &self.filter;
         let request = request.query_object(value)?;
         let value = &self.type_;
@@ -5285,8 +5276,8 @@ impl<'a> CreateDataEvent<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned())
-            .operation("create_data_event", "/events");
+        let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = request.operation("create_data_event", "/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5336,10 +5327,10 @@ impl<'a> DataEventSummaries<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/events/summaries".to_owned(),
-            )
-            .operation("data_event_summaries", "/events/summaries");
+            reqwest::Method::POST,
+            "/events/summaries".to_owned(),
+        );
+        let request = request.operation("data_event_summaries", "/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5384,18 +5375,19 @@ impl<'a> CancelDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/export/cancel/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/export/cancel/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("cancel_data_export", "/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5440,10 +5432,10 @@ impl<'a> CreateDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/export/content/data".to_owned(),
-            )
-            .operation("create_data_export", "/export/content/data");
+            reqwest::Method::POST,
+            "/export/content/data".to_owned(),
+        );
+        let request = request.operation("create_data_export", "/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5485,18 +5477,19 @@ impl<'a> GetDataExport<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::DataExport>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/export/content/data/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/content/data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("get_data_export", "/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5545,9 +5538,10 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self,
     ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/export/reporting_data/enqueue".to_owned(),
-            )
+            reqwest::Method::POST,
+            "/export/reporting_data/enqueue".to_owned(),
+        );
+        let request = request
             .operation(
                 "post_export_reporting_data_enqueue",
                 "/export/reporting_data/enqueue",
@@ -5595,9 +5589,10 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
         self,
     ) -> Result<Response<types::GetExportReportingDataGetDatasetsResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/export/reporting_data/get_datasets".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/export/reporting_data/get_datasets".to_owned(),
+        );
+        let request = request
             .operation(
                 "get_export_reporting_data_get_datasets",
                 "/export/reporting_data/get_datasets",
@@ -5655,18 +5650,19 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self,
     ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/export/reporting_data/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.job_identifier.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/export/reporting_data/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.job_identifier.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "get_export_reporting_data_by_job_identifier",
                 "/export/reporting_data/{job_identifier}",
@@ -5716,8 +5712,8 @@ impl<'a> SubmitFinCsat<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned())
-            .operation("submit_fin_csat", "/fin/csat");
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
+        let request = request.operation("submit_fin_csat", "/fin/csat");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5760,8 +5756,8 @@ impl<'a> ReplyToFin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::ReplyToFinResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned())
-            .operation("reply_to_fin", "/fin/reply");
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
+        let request = request.operation("reply_to_fin", "/fin/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5807,8 +5803,8 @@ impl<'a> StartFinConversation<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::StartFinConversationResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned())
-            .operation("start_fin_conversation", "/fin/start");
+        let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
+        let request = request.operation("start_fin_conversation", "/fin/start");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5857,9 +5853,10 @@ impl<'a> ListAllCollections<'a> {
         self,
     ) -> Result<Response<types::CollectionList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/help_center/collections".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/help_center/collections".to_owned(),
+        );
+        let request = request
             .operation("list_all_collections", "/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
@@ -5928,10 +5925,10 @@ impl<'a> CreateCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/help_center/collections".to_owned(),
-            )
-            .operation("create_collection", "/help_center/collections");
+            reqwest::Method::POST,
+            "/help_center/collections".to_owned(),
+        );
+        let request = request.operation("create_collection", "/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5973,18 +5970,17 @@ impl<'a> RetrieveCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/help_center/collections/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.collection_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "retrieve_collection",
                 "/help_center/collections/{collection_id}",
@@ -6036,18 +6032,17 @@ impl<'a> UpdateCollection<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Collection>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/help_center/collections/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.collection_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_collection", "/help_center/collections/{collection_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -6095,18 +6090,17 @@ impl<'a> DeleteCollection<'a> {
         self,
     ) -> Result<Response<types::DeletedCollectionObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/help_center/collections/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.collection_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/collections/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.collection_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("delete_collection", "/help_center/collections/{collection_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6148,9 +6142,10 @@ impl<'a> ListHelpCenters<'a> {
         self,
     ) -> Result<Response<types::HelpCenterList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/help_center/help_centers".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/help_center/help_centers".to_owned(),
+        );
+        let request = request
             .operation("list_help_centers", "/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6192,18 +6187,19 @@ impl<'a> RetrieveHelpCenter<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::HelpCenter>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/help_center/help_centers/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.help_center_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/help_center/help_centers/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.help_center_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "retrieve_help_center",
                 "/help_center/help_centers/{help_center_id}",
@@ -6255,10 +6251,10 @@ impl<'a> ListInternalArticles<'a> {
         self,
     ) -> Result<Response<types::InternalArticleList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/internal_articles".to_owned(),
-            )
-            .operation("list_internal_articles", "/internal_articles");
+            reqwest::Method::GET,
+            "/internal_articles".to_owned(),
+        );
+        let request = request.operation("list_internal_articles", "/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6331,10 +6327,10 @@ impl<'a> CreateInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/internal_articles".to_owned(),
-            )
-            .operation("create_internal_article", "/internal_articles");
+            reqwest::Method::POST,
+            "/internal_articles".to_owned(),
+        );
+        let request = request.operation("create_internal_article", "/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6383,9 +6379,10 @@ impl<'a> SearchInternalArticles<'a> {
         self,
     ) -> Result<Response<types::InternalArticleSearchResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/internal_articles/search".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/internal_articles/search".to_owned(),
+        );
+        let request = request
             .operation("search_internal_articles", "/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
@@ -6433,18 +6430,19 @@ impl<'a> RetrieveInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/internal_articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.internal_article_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.internal_article_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "retrieve_internal_article",
                 "/internal_articles/{internal_article_id}",
@@ -6498,18 +6496,19 @@ impl<'a> UpdateInternalArticle<'a> {
         self,
     ) -> Result<Response<types::InternalArticle>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/internal_articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.internal_article_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.internal_article_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "update_internal_article",
                 "/internal_articles/{internal_article_id}",
@@ -6560,18 +6559,19 @@ impl<'a> DeleteInternalArticle<'a> {
         self,
     ) -> Result<Response<types::DeletedInternalArticleObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/internal_articles/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.internal_article_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/internal_articles/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.internal_article_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "delete_internal_article",
                 "/internal_articles/{internal_article_id}",
@@ -6615,8 +6615,8 @@ impl<'a> GetIpAllowlist<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned())
-            .operation("get_ip_allowlist", "/ip_allowlist");
+        let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned());
+        let request = request.operation("get_ip_allowlist", "/ip_allowlist");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6663,8 +6663,8 @@ impl<'a> UpdateIpAllowlist<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
-        let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned())
-            .operation("update_ip_allowlist", "/ip_allowlist");
+        let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned());
+        let request = request.operation("update_ip_allowlist", "/ip_allowlist");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6709,17 +6709,17 @@ impl<'a> JobsStatus<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/jobs/status/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.job_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("jobs_status", "/jobs/status/{job_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/jobs/status/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.job_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("jobs_status", "/jobs/status/{job_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6759,8 +6759,8 @@ impl<'a> IdentifyAdmin<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned())
-            .operation("identify_admin", "/me");
+        let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let request = request.operation("identify_admin", "/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6805,8 +6805,8 @@ impl<'a> CreateMessage<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned())
-            .operation("create_message", "/messages");
+        let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = request.operation("create_message", "/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6858,10 +6858,10 @@ impl<'a> ListNewsItems<'a> {
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/news/news_items".to_owned(),
-            )
-            .operation("list_news_items", "/news/news_items");
+            reqwest::Method::GET,
+            "/news/news_items".to_owned(),
+        );
+        let request = request.operation("list_news_items", "/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6932,10 +6932,10 @@ impl<'a> CreateNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/news/news_items".to_owned(),
-            )
-            .operation("create_news_item", "/news/news_items");
+            reqwest::Method::POST,
+            "/news/news_items".to_owned(),
+        );
+        let request = request.operation("create_news_item", "/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6977,18 +6977,17 @@ impl<'a> RetrieveNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/news_items/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.news_item_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("retrieve_news_item", "/news/news_items/{news_item_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7036,18 +7035,17 @@ impl<'a> UpdateNewsItem<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::NewsItem>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/news_items/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.news_item_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_news_item", "/news/news_items/{news_item_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7092,18 +7090,17 @@ impl<'a> DeleteNewsItem<'a> {
         self,
     ) -> Result<Response<types::DeletedObject>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/news_items/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.news_item_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/news/news_items/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.news_item_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("delete_news_item", "/news/news_items/{news_item_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7151,8 +7148,11 @@ impl<'a> ListNewsfeeds<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/news/newsfeeds".to_owned())
-            .operation("list_newsfeeds", "/news/newsfeeds");
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/news/newsfeeds".to_owned(),
+        );
+        let request = request.operation("list_newsfeeds", "/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7223,18 +7223,17 @@ impl<'a> RetrieveNewsfeed<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Newsfeed>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/newsfeeds/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.newsfeed_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/newsfeeds/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.newsfeed_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("retrieve_newsfeed", "/news/newsfeeds/{newsfeed_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7285,19 +7284,18 @@ impl<'a> ListLiveNewsfeedItems<'a> {
         self,
     ) -> Result<Response<types::PaginatedResponse>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/news/newsfeeds/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.newsfeed_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/items");
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/news/newsfeeds/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.newsfeed_id.to_string()),
+                );
+                path.push_str("/items");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "list_live_newsfeed_items",
                 "/news/newsfeeds/{newsfeed_id}/items",
@@ -7372,17 +7370,17 @@ impl<'a> RetrieveNote<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Note>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/notes/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.note_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_note", "/notes/{note_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/notes/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.note_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_note", "/notes/{note_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7428,10 +7426,10 @@ impl<'a> CreatePhoneSwitch<'a> {
         self,
     ) -> Result<Response<types::PhoneSwitch>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/phone_call_redirects".to_owned(),
-            )
-            .operation("create_phone_switch", "/phone_call_redirects");
+            reqwest::Method::POST,
+            "/phone_call_redirects".to_owned(),
+        );
+        let request = request.operation("create_phone_switch", "/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7479,8 +7477,8 @@ impl<'a> ListSegments<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned())
-            .operation("list_segments", "/segments");
+        let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = request.operation("list_segments", "/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -7525,19 +7523,17 @@ impl<'a> RetrieveSegment<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Segment>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/segments/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.segment_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_segment", "/segments/{segment_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/segments/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.segment_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_segment", "/segments/{segment_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7578,9 +7574,10 @@ impl<'a> ListSubscriptionTypes<'a> {
         self,
     ) -> Result<Response<types::SubscriptionTypeList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                "/subscription_types".to_owned(),
-            )
+            reqwest::Method::GET,
+            "/subscription_types".to_owned(),
+        );
+        let request = request
             .operation("list_subscription_types", "/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7619,8 +7616,8 @@ impl<'a> ListTags<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned())
-            .operation("list_tags", "/tags");
+        let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let request = request.operation("list_tags", "/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7665,8 +7662,8 @@ impl<'a> CreateTag<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned())
-            .operation("create_tag", "/tags");
+        let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = request.operation("create_tag", "/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7711,17 +7708,17 @@ impl<'a> FindTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("find_tag", "/tags/{tag_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("find_tag", "/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7762,17 +7759,17 @@ impl<'a> DeleteTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_tag", "/tags/{tag_id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_tag", "/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -7810,8 +7807,8 @@ impl<'a> ListTeams<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned())
-            .operation("list_teams", "/teams");
+        let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let request = request.operation("list_teams", "/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7852,17 +7849,17 @@ impl<'a> RetrieveTeam<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Team>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/teams/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.team_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("retrieve_team", "/teams/{team_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/teams/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.team_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("retrieve_team", "/teams/{team_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7902,8 +7899,8 @@ impl<'a> ListTicketStates<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned())
-            .operation("list_ticket_states", "/ticket_states");
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let request = request.operation("list_ticket_states", "/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7943,8 +7940,8 @@ impl<'a> ListTicketTypes<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned())
-            .operation("list_ticket_types", "/ticket_types");
+        let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let request = request.operation("list_ticket_types", "/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7984,8 +7981,8 @@ impl<'a> CreateTicketType<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned())
-            .operation("create_ticket_type", "/ticket_types");
+        let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = request.operation("create_ticket_type", "/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8027,18 +8024,19 @@ impl<'a> GetTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ticket_types/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.ticket_type_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("get_ticket_type", "/ticket_types/{ticket_type_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8087,18 +8085,19 @@ impl<'a> UpdateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ticket_types/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.ticket_type_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("update_ticket_type", "/ticket_types/{ticket_type_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
@@ -8152,19 +8151,20 @@ impl<'a> CreateTicketTypeAttribute<'a> {
         self,
     ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ticket_types/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.ticket_type_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/attributes");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path.push_str("/attributes");
+                path
+            },
+        );
+        let request = request
             .operation(
                 "create_ticket_type_attribute",
                 "/ticket_types/{ticket_type_id}/attributes",
@@ -8225,24 +8225,23 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         self,
     ) -> Result<Response<types::TicketTypeAttribute>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/ticket_types/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.ticket_type_id.to_string(),
-                        ),
-                    );
-                    path.push_str("/attributes/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(
-                            &self.attribute_id.to_string(),
-                        ),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/ticket_types/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(
+                        &self.ticket_type_id.to_string(),
+                    ),
+                );
+                path.push_str("/attributes/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.attribute_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation(
                 "update_ticket_type_attribute",
                 "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
@@ -8290,8 +8289,8 @@ impl<'a> CreateTicket<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
-        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned())
-            .operation("create_ticket", "/tickets");
+        let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = request.operation("create_ticket", "/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8333,10 +8332,10 @@ impl<'a> EnqueueCreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Jobs>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/tickets/enqueue".to_owned(),
-            )
-            .operation("enqueue_create_ticket", "/tickets/enqueue");
+            reqwest::Method::POST,
+            "/tickets/enqueue".to_owned(),
+        );
+        let request = request.operation("enqueue_create_ticket", "/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8378,10 +8377,10 @@ impl<'a> SearchTickets<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketList>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/tickets/search".to_owned(),
-            )
-            .operation("search_tickets", "/tickets/search");
+            reqwest::Method::POST,
+            "/tickets/search".to_owned(),
+        );
+        let request = request.operation("search_tickets", "/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8450,17 +8449,17 @@ impl<'a> GetTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::GET,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("get_ticket", "/tickets/{ticket_id}");
+            reqwest::Method::GET,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("get_ticket", "/tickets/{ticket_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8508,17 +8507,17 @@ impl<'a> UpdateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::PUT,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("update_ticket", "/tickets/{ticket_id}");
+            reqwest::Method::PUT,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("update_ticket", "/tickets/{ticket_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8565,17 +8564,17 @@ impl<'a> DeleteTicket<'a> {
         self,
     ) -> Result<Response<types::TicketDeleted>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path
-                },
-            )
-            .operation("delete_ticket", "/tickets/{ticket_id}");
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request.operation("delete_ticket", "/tickets/{ticket_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8624,18 +8623,18 @@ impl<'a> ReplyTicket<'a> {
         self,
     ) -> Result<Response<types::TicketReply>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path.push_str("/reply");
-                    path
-                },
-            )
-            .operation("reply_ticket", "/tickets/{ticket_id}/reply");
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/reply");
+                path
+            },
+        );
+        let request = request.operation("reply_ticket", "/tickets/{ticket_id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8683,17 +8682,18 @@ impl<'a> AttachTagToTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path.push_str("/tags");
-                    path
-                },
-            )
+            reqwest::Method::POST,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/tags");
+                path
+            },
+        );
+        let request = request
             .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -8745,20 +8745,21 @@ impl<'a> DetachTagFromTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Tag>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::DELETE,
-                {
-                    let mut path = String::new();
-                    path.push_str("/tickets/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
-                    );
-                    path.push_str("/tags/");
-                    path.push_str(
-                        &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
-                    );
-                    path
-                },
-            )
+            reqwest::Method::DELETE,
+            {
+                let mut path = String::new();
+                path.push_str("/tickets/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.ticket_id.to_string()),
+                );
+                path.push_str("/tags/");
+                path.push_str(
+                    &crate::runtime::encode_path_segment(&self.tag_id.to_string()),
+                );
+                path
+            },
+        );
+        let request = request
             .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{tag_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -8800,8 +8801,8 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned())
-            .operation("retrieve_visitor_with_user_id", "/visitors");
+        let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let request = request.operation("retrieve_visitor_with_user_id", "/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -8848,8 +8849,8 @@ impl<'a> UpdateVisitor<'a> {
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
-        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned())
-            .operation("update_visitor", "/visitors");
+        let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
+        let request = request.operation("update_visitor", "/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8894,10 +8895,10 @@ impl<'a> ConvertVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Contact>, Error> {
         let request = ApiRequest::new(
-                reqwest::Method::POST,
-                "/visitors/convert".to_owned(),
-            )
-            .operation("convert_visitor", "/visitors/convert");
+            reqwest::Method::POST,
+            "/visitors/convert".to_owned(),
+        );
+        let request = request.operation("convert_visitor", "/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()

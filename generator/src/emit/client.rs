@@ -392,7 +392,8 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
         /// Sends the request and returns the decoded body with the status, headers (request id,
         /// rate limit) and raw bytes of the response.
         pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
-            let request = ApiRequest::new(reqwest::Method::#method, #path).operation(#operation, #template);
+            let request = ApiRequest::new(reqwest::Method::#method, #path);
+            let request = request.operation(#operation, #template);
             #(#query)*
             #(#headers)*
             #(#fixed_headers)*
