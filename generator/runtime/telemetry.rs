@@ -63,7 +63,8 @@ impl CallSpan {
         if let Some(id) = error.request_id() {
             self.span.record("request_id", id);
         }
-        self.span.record("error", tracing::field::display(error_kind(error)));
+        self.span
+            .record("error", tracing::field::display(error_kind(error)));
     }
 
     pub(crate) fn retrying(&self, attempt: u32, error: &Error, wait: Duration) {

@@ -129,8 +129,8 @@ impl MockResponse {
     ///
     /// When the name or value is not valid in HTTP.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        let (name, value) = parse_header(name, value)
-            .unwrap_or_else(|e| panic!("MockResponse::header: {e}"));
+        let (name, value) =
+            parse_header(name, value).unwrap_or_else(|e| panic!("MockResponse::header: {e}"));
         self.headers.append(name, value);
         self
     }

@@ -28,7 +28,9 @@ async fn receive(
 ) -> (StatusCode, String) {
     let notification = match verifier.verify_headers(&headers, &body) {
         Ok(notification) => notification,
-        Err(WebhookError::Signature(error)) => return (StatusCode::UNAUTHORIZED, error.to_string()),
+        Err(WebhookError::Signature(error)) => {
+            return (StatusCode::UNAUTHORIZED, error.to_string())
+        }
         Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()),
     };
     if notification.topic == Topic::Ping {
@@ -78,7 +80,10 @@ mod tests {
     async fn signed_notification_is_accepted_and_typed() {
         let signature = Verifier::new("secret").sign(BODY.as_bytes());
         let (status, text) = post(BODY, Some(signature)).await;
-        assert_eq!((status, text.as_str()), (200, "conversation.user.created: conversation Some(\"147\")"));
+        assert_eq!(
+            (status, text.as_str()),
+            (200, "conversation.user.created: conversation Some(\"147\")")
+        );
     }
 
     #[tokio::test]

@@ -9,7 +9,9 @@ use std::time::Duration;
 use intercom_api::identity::user_hash;
 use intercom_api::reqwest::header::{HeaderMap, HeaderValue};
 use intercom_api::test_util::{MockApi, MockResponse};
-use intercom_api::webhooks::{Item, ItemKind, Notification, SignatureError, Topic, Verifier, WebhookError};
+use intercom_api::webhooks::{
+    Item, ItemKind, Notification, SignatureError, Topic, Verifier, WebhookError,
+};
 use intercom_api::{v2_14, Error, RetryPolicy};
 use serde_json::{json, Value};
 
@@ -28,7 +30,10 @@ fn documented_notification_verifies_and_decodes() -> TestResult {
     let notification = verifier.verify_and_decode(Some(DOCUMENTED_SIGNATURE), DOCUMENTED_BODY)?;
     assert_eq!(notification.topic, Topic::UserCreated);
     assert_eq!(notification.topic.as_str(), "user.created");
-    assert_eq!(notification.id.as_deref(), Some("notif_78c122d0-23ba-11e4-9464-79b01267cc2e"));
+    assert_eq!(
+        notification.id.as_deref(),
+        Some("notif_78c122d0-23ba-11e4-9464-79b01267cc2e")
+    );
     assert_eq!(notification.app_id.as_deref(), Some("a86dr8yl"));
     assert_eq!(notification.raw_item()["name"], "Hoban Washburne");
     // The whole body stays available as JSON.
@@ -44,9 +49,14 @@ fn signature_from_the_header_map_in_upper_case_hex() -> TestResult {
     let mut headers = HeaderMap::new();
     headers.insert(
         "X-Hub-Signature",
-        HeaderValue::from_str(&DOCUMENTED_SIGNATURE.to_uppercase().replace("SHA1=", "sha1="))?,
+        HeaderValue::from_str(
+            &DOCUMENTED_SIGNATURE
+                .to_uppercase()
+                .replace("SHA1=", "sha1="),
+        )?,
     );
-    let notification = Verifier::new(DOCUMENTED_SECRET).verify_headers(&headers, DOCUMENTED_BODY)?;
+    let notification =
+        Verifier::new(DOCUMENTED_SECRET).verify_headers(&headers, DOCUMENTED_BODY)?;
     assert_eq!(notification.topic, Topic::UserCreated);
     Ok(())
 }
@@ -75,12 +85,22 @@ fn bad_signatures_are_rejected_with_the_reason() {
     );
     let mut tampered = DOCUMENTED_BODY.to_vec();
     tampered[200] ^= 1;
-    assert_eq!(check(Some(DOCUMENTED_SIGNATURE), &tampered), Err(SignatureError::Mismatch));
-    let reserialized = serde_json::to_vec(&serde_json::from_slice::<Value>(DOCUMENTED_BODY).unwrap()).unwrap();
-    assert_eq!(check(Some(DOCUMENTED_SIGNATURE), &reserialized), Err(SignatureError::Mismatch));
+    assert_eq!(
+        check(Some(DOCUMENTED_SIGNATURE), &tampered),
+        Err(SignatureError::Mismatch)
+    );
+    let reserialized =
+        serde_json::to_vec(&serde_json::from_slice::<Value>(DOCUMENTED_BODY).unwrap()).unwrap();
+    assert_eq!(
+        check(Some(DOCUMENTED_SIGNATURE), &reserialized),
+        Err(SignatureError::Mismatch)
+    );
     // One digit off.
     let off_by_one = DOCUMENTED_SIGNATURE.replace("58", "59");
-    assert_eq!(check(Some(&off_by_one), DOCUMENTED_BODY), Err(SignatureError::Mismatch));
+    assert_eq!(
+        check(Some(&off_by_one), DOCUMENTED_BODY),
+        Err(SignatureError::Mismatch)
+    );
 
     for malformed in [
         "9693c89478830aa26f1d0b149347e8635f03df58",
@@ -90,7 +110,10 @@ fn bad_signatures_are_rejected_with_the_reason() {
         "",
     ] {
         let error = check(Some(malformed), DOCUMENTED_BODY).unwrap_err();
-        assert!(matches!(error, SignatureError::Malformed(_)), "{malformed}: {error:?}");
+        assert!(
+            matches!(error, SignatureError::Malformed(_)),
+            "{malformed}: {error:?}"
+        );
         assert!(error.to_string().contains("X-Hub-Signature"), "{error}");
     }
     let sha256 = check(Some("sha256=00"), DOCUMENTED_BODY).unwrap_err();
@@ -98,7 +121,9 @@ fn bad_signatures_are_rejected_with_the_reason() {
 
     // A verified signature on a body that is not a notification is a decode error.
     let body = br#"{"type":"contact"}"#;
-    let error = verifier.verify_and_decode(Some(&verifier.sign(body)), body).unwrap_err();
+    let error = verifier
+        .verify_and_decode(Some(&verifier.sign(body)), body)
+        .unwrap_err();
     assert!(matches!(error, WebhookError::Decode(_)), "{error}");
     // The secret never shows in debug output.
     assert!(!format!("{verifier:?}").contains(DOCUMENTED_SECRET));
@@ -126,22 +151,38 @@ fn items_are_typed_where_the_topic_says_what_they_are() -> TestResult {
         json!({"type": "contact", "id": "6657", "role": "user", "email": "wash@serenity.example"}),
     )?;
     let item: v2_14::webhooks::Item = contact.item()?;
-    assert!(matches!(&item, Item::Contact(c) if c.email.as_deref() == Some("wash@serenity.example")));
+    assert!(
+        matches!(&item, Item::Contact(c) if c.email.as_deref() == Some("wash@serenity.example"))
+    );
 
-    let ticket = notification("ticket.created", json!({"type": "ticket", "id": "99", "ticket_id": "12"}))?;
-    assert!(matches!(ticket.item::<v2_14::webhooks::Types>()?, Item::Ticket(_)));
+    let ticket = notification(
+        "ticket.created",
+        json!({"type": "ticket", "id": "99", "ticket_id": "12"}),
+    )?;
+    assert!(matches!(
+        ticket.item::<v2_14::webhooks::Types>()?,
+        Item::Ticket(_)
+    ));
     let unstable: intercom_api::unstable::webhooks::Item = ticket.item()?;
     assert!(matches!(unstable, Item::Ticket(_)));
 
     // An item whose `type` is not what the topic announces is kept as JSON.
-    let tag = notification("contact.tag.created", json!({"type": "contact_tag", "tag": {"id": "7"}}))?;
-    assert!(matches!(tag.item::<v2_14::webhooks::Types>()?, Item::Other(raw) if raw["tag"]["id"] == "7"));
+    let tag = notification(
+        "contact.tag.created",
+        json!({"type": "contact_tag", "tag": {"id": "7"}}),
+    )?;
+    assert!(
+        matches!(tag.item::<v2_14::webhooks::Types>()?, Item::Other(raw) if raw["tag"]["id"] == "7")
+    );
 
     // Unknown topics are kept, as sent.
     let unknown = notification("brand_new.topic", json!({"type": "widget"}))?;
     assert_eq!(unknown.topic, Topic::Unknown("brand_new.topic".to_owned()));
     assert_eq!(unknown.topic.to_string(), "brand_new.topic");
-    assert!(matches!(unknown.item::<v2_14::webhooks::Types>()?, Item::Other(_)));
+    assert!(matches!(
+        unknown.item::<v2_14::webhooks::Types>()?,
+        Item::Other(_)
+    ));
     Ok(())
 }
 
@@ -179,7 +220,10 @@ async fn archive_contacts_of_domain(client: &v2_14::Client, domain: &str) -> Res
     let contacts: Vec<_> = client.list_contacts().into_stream().try_collect().await?;
     let mut archived = 0;
     for contact in contacts {
-        let matches = contact.email.as_deref().is_some_and(|email| email.ends_with(domain));
+        let matches = contact
+            .email
+            .as_deref()
+            .is_some_and(|email| email.ends_with(domain));
         if let (true, Some(id)) = (matches, contact.id) {
             client.archive_contact(id).await?;
             archived += 1;
@@ -193,30 +237,46 @@ async fn mock_answers_with_canned_responses_and_records_requests() -> TestResult
     let mock = MockApi::new();
     mock.on(
         "list_contacts",
-        MockResponse::json(200, json!({
-            "type": "list",
-            "data": [
-                {"type": "contact", "id": "1", "email": "a@old.example"},
-                {"type": "contact", "id": "2", "email": "b@new.example"},
-                {"type": "contact", "id": "3", "email": "c@old.example"},
-            ],
-            "total_count": 3,
-            "pages": {"type": "pages", "page": 1, "per_page": 50, "total_pages": 1},
-        })),
+        MockResponse::json(
+            200,
+            json!({
+                "type": "list",
+                "data": [
+                    {"type": "contact", "id": "1", "email": "a@old.example"},
+                    {"type": "contact", "id": "2", "email": "b@new.example"},
+                    {"type": "contact", "id": "3", "email": "c@old.example"},
+                ],
+                "total_count": 3,
+                "pages": {"type": "pages", "page": 1, "per_page": 50, "total_pages": 1},
+            }),
+        ),
     );
     let client: v2_14::Client = mock.client();
 
     // `archive_contact` has no canned response: the description's example answers.
-    assert_eq!(archive_contacts_of_domain(&client, "@old.example").await?, 2);
+    assert_eq!(
+        archive_contacts_of_domain(&client, "@old.example").await?,
+        2
+    );
 
-    let archived: Vec<String> = mock.requests_to("archive_contact").iter().map(|r| r.path.clone()).collect();
+    let archived: Vec<String> = mock
+        .requests_to("archive_contact")
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
     assert_eq!(archived, ["/contacts/1/archive", "/contacts/3/archive"]);
     let requests = mock.requests();
     assert_eq!(requests.len(), 3);
     assert_eq!(requests[0].operation.as_deref(), Some("list_contacts"));
     assert_eq!(requests[1].method, intercom_api::reqwest::Method::POST);
-    assert_eq!(requests[1].path_template.as_deref(), Some("/contacts/{contact_id}/archive"));
-    assert_eq!(requests[1].header("intercom-version"), Some(v2_14::API_VERSION));
+    assert_eq!(
+        requests[1].path_template.as_deref(),
+        Some("/contacts/{contact_id}/archive")
+    );
+    assert_eq!(
+        requests[1].header("intercom-version"),
+        Some(v2_14::API_VERSION)
+    );
     Ok(())
 }
 
@@ -226,7 +286,10 @@ async fn mock_scripts_errors_retries_and_request_bodies() -> TestResult {
     let client: v2_14::Client = mock.builder().retry_policy(fast_policy()).build()?;
 
     // A retry: once 503, then the description's example.
-    mock.on_once("show_contact", MockResponse::error(503, "service_unavailable", "try later"));
+    mock.on_once(
+        "show_contact",
+        MockResponse::error(503, "service_unavailable", "try later"),
+    );
     let contact = client.show_contact("6657").await?;
     assert!(contact.id.is_some());
     assert_eq!(mock.requests_to("show_contact").len(), 2);
@@ -238,18 +301,31 @@ async fn mock_scripts_errors_retries_and_request_bodies() -> TestResult {
     );
     let error = client.show_contact("missing").await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
-    assert_eq!(error.api_error().map(|e| e.errors()[0].code.as_str()), Some("not_found"));
+    assert_eq!(
+        error.api_error().map(|e| e.errors()[0].code.as_str()),
+        Some("not_found")
+    );
 
     // The body the code sent is there to assert on.
-    let note = v2_14::types::CreateNoteBody { body: "Called about billing".into(), ..Default::default() };
+    let note = v2_14::types::CreateNoteBody {
+        body: "Called about billing".into(),
+        ..Default::default()
+    };
     client.create_note("6657", note).await?;
     let sent: Value = mock.requests_to("create_note")[0].json()?;
     assert_eq!(sent["body"], "Called about billing");
 
     // The query the code sent, decoded.
     mock.clear_requests();
-    let _ = client.list_contacts().starting_after("cursor-2").send().await?;
-    assert_eq!(mock.requests()[0].query_value("starting_after"), Some("cursor-2"));
+    let _ = client
+        .list_contacts()
+        .starting_after("cursor-2")
+        .send()
+        .await?;
+    assert_eq!(
+        mock.requests()[0].query_value("starting_after"),
+        Some("cursor-2")
+    );
     Ok(())
 }
 

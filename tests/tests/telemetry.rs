@@ -82,7 +82,9 @@ async fn tracing_span_per_call_without_token_or_bodies() -> TestResult {
         .respond_with(
             ResponseTemplate::new(503)
                 .insert_header("x-request-id", "req-first")
-                .set_body_string(r#"{"type":"error.list","errors":[{"code":"busy","message":"body-text-1"}]}"#),
+                .set_body_string(
+                    r#"{"type":"error.list","errors":[{"code":"busy","message":"body-text-1"}]}"#,
+                ),
         )
         .up_to_n_times(1)
         .mount(&server)
@@ -92,7 +94,10 @@ async fn tracing_span_per_call_without_token_or_bodies() -> TestResult {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("x-request-id", "req-second")
-                .set_body_raw(r#"{"type":"contact","id":"body-text-2"}"#, "application/json"),
+                .set_body_raw(
+                    r#"{"type":"contact","id":"body-text-2"}"#,
+                    "application/json",
+                ),
         )
         .mount(&server)
         .await;
@@ -109,18 +114,35 @@ async fn tracing_span_per_call_without_token_or_bodies() -> TestResult {
 
     let lines = recorder.lines();
     let all = lines.join("\n");
-    let span = lines.iter().find(|l| l.starts_with("span intercom.request:")).expect(&all);
-    for field in ["operation=show_contact", "method=GET", "path=/contacts/{contact_id}"] {
+    let span = lines
+        .iter()
+        .find(|l| l.starts_with("span intercom.request:"))
+        .expect(&all);
+    for field in [
+        "operation=show_contact",
+        "method=GET",
+        "path=/contacts/{contact_id}",
+    ] {
         assert!(span.contains(field), "{field} missing from {span}");
     }
     let retry = lines.iter().find(|l| l.contains("retrying")).expect(&all);
-    for field in ["attempt=1", "status=503", "request_id=req-first", "retry_wait_ms="] {
+    for field in [
+        "attempt=1",
+        "status=503",
+        "request_id=req-first",
+        "retry_wait_ms=",
+    ] {
         assert!(retry.contains(field), "{field} missing from {retry}");
     }
     for recorded in ["attempt=2", "status=200", "request_id=req-second"] {
         assert!(all.contains(recorded), "{recorded} missing from\n{all}");
     }
-    for secret in ["secret-token-value", "secret-contact-id", "body-text-1", "body-text-2"] {
+    for secret in [
+        "secret-token-value",
+        "secret-contact-id",
+        "body-text-1",
+        "body-text-2",
+    ] {
         assert!(!all.contains(secret), "{secret} leaked into\n{all}");
     }
     Ok(())

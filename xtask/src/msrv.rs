@@ -17,9 +17,16 @@ const PACKAGE: &str = "intercom-api";
 pub fn msrv(root: &Path) -> anyhow::Result<()> {
     let declared = declared_rust_version(&root.join("generated/Cargo.toml"))?;
     let newest = newest_dependency_rust_version(root)?;
-    println!("declared rust-version {declared}; newest among dependencies: {} ({})", newest.0, newest.1);
+    println!(
+        "declared rust-version {declared}; newest among dependencies: {} ({})",
+        newest.0, newest.1
+    );
     if version_key(&newest.0) > version_key(&declared) {
-        bail!("{} needs Rust {} but {PACKAGE} declares {declared}", newest.1, newest.0);
+        bail!(
+            "{} needs Rust {} but {PACKAGE} declares {declared}",
+            newest.1,
+            newest.0
+        );
     }
     let toolchain = declared.clone();
     let installed = Command::new("rustup")
@@ -27,10 +34,25 @@ pub fn msrv(root: &Path) -> anyhow::Result<()> {
         .output()
         .is_ok_and(|output| output.status.success());
     if !installed {
-        run(Command::new("rustup").args(["toolchain", "install", &toolchain, "--profile", "minimal"]))?;
+        run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            &toolchain,
+            "--profile",
+            "minimal",
+        ]))?;
     }
     run(Command::new("rustup")
-        .args(["run", &toolchain, "cargo", "check", "--locked", "-p", PACKAGE, "--all-features"])
+        .args([
+            "run",
+            &toolchain,
+            "cargo",
+            "check",
+            "--locked",
+            "-p",
+            PACKAGE,
+            "--all-features",
+        ])
         .current_dir(root)
         .env("CARGO_TARGET_DIR", root.join("target/msrv"))
         .env_remove("RUSTUP_TOOLCHAIN"))
@@ -38,7 +60,9 @@ pub fn msrv(root: &Path) -> anyhow::Result<()> {
 
 fn run(command: &mut Command) -> anyhow::Result<()> {
     println!("$ {command:?}");
-    let status = command.status().with_context(|| format!("cannot run {command:?}"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("cannot run {command:?}"))?;
     if !status.success() {
         bail!("{command:?} failed");
     }
@@ -60,11 +84,20 @@ fn declared_rust_version(manifest: &Path) -> anyhow::Result<String> {
 /// (rust-version, package) of the dependency with the newest `rust-version`.
 fn newest_dependency_rust_version(root: &Path) -> anyhow::Result<(String, String)> {
     let output = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--locked", "--all-features"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--locked",
+            "--all-features",
+        ])
         .current_dir(root)
         .output()?;
     if !output.status.success() {
-        bail!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let metadata: Value = serde_json::from_slice(&output.stdout)?;
     let packages: HashMap<&str, &Value> = metadata["packages"]
@@ -91,8 +124,17 @@ fn newest_dependency_rust_version(root: &Path) -> anyhow::Result<(String, String
         if !seen.insert(id) {
             continue;
         }
-        for dep in nodes.get(id).and_then(|n| n["deps"].as_array()).into_iter().flatten() {
-            let used = dep["dep_kinds"].as_array().into_iter().flatten().any(|k| k["kind"] != "dev");
+        for dep in nodes
+            .get(id)
+            .and_then(|n| n["deps"].as_array())
+            .into_iter()
+            .flatten()
+        {
+            let used = dep["dep_kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|k| k["kind"] != "dev");
             if let (true, Some(pkg)) = (used, dep["pkg"].as_str()) {
                 stack.push(pkg);
             }
@@ -103,7 +145,11 @@ fn newest_dependency_rust_version(root: &Path) -> anyhow::Result<(String, String
         .filter_map(|id| {
             let package = packages.get(id)?;
             let version = package["rust_version"].as_str()?;
-            let name = format!("{} {}", package["name"].as_str()?, package["version"].as_str()?);
+            let name = format!(
+                "{} {}",
+                package["name"].as_str()?,
+                package["version"].as_str()?
+            );
             Some((version.to_owned(), name))
         })
         .max_by_key(|(version, _)| version_key(version))

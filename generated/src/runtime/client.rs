@@ -540,7 +540,11 @@ impl Transport {
     }
 
     /// One attempt: send, read the whole body, classify the status.
-    async fn attempt(&self, exchange: &Exchange<'_>, span: &CallSpan) -> Result<RawResponse, Error> {
+    async fn attempt(
+        &self,
+        exchange: &Exchange<'_>,
+        span: &CallSpan,
+    ) -> Result<RawResponse, Error> {
         let url = exchange.url;
         let (status, headers, body) = self.answer(exchange).await?;
         span.answered(status, &headers);
@@ -559,7 +563,10 @@ impl Transport {
     }
 
     /// The answer to one attempt: from the network, or from the mock when there is one.
-    async fn answer(&self, exchange: &Exchange<'_>) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+    async fn answer(
+        &self,
+        exchange: &Exchange<'_>,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         #[cfg(feature = "test-util")]
         if let Some(mock) = &self.inner.mock {
             return Ok(mock.answer(

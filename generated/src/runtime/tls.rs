@@ -42,7 +42,10 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, E
 #[cfg(all(
     feature = "_rustls",
     not(feature = "native-tls"),
-    any(feature = "rustls-platform-roots", not(feature = "rustls-webpki-roots"))
+    any(
+        feature = "rustls-platform-roots",
+        not(feature = "rustls-webpki-roots")
+    )
 ))]
 fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
     Ok(builder.tls_backend_rustls())

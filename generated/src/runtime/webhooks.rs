@@ -112,9 +112,7 @@ pub struct Verifier {
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Verifier")
-            .field("secret", &"***")
-            .finish()
+        f.debug_struct("Verifier").field("secret", &"***").finish()
     }
 }
 
@@ -184,7 +182,12 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes
         .iter()
-        .flat_map(|byte| [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 0xf)]])
+        .flat_map(|byte| {
+            [
+                DIGITS[usize::from(byte >> 4)],
+                DIGITS[usize::from(byte & 0xf)],
+            ]
+        })
         .map(char::from)
         .collect()
 }
@@ -325,7 +328,11 @@ impl Notification {
 
 fn decode_item<T: DeserializeOwned>(raw: &Value) -> Result<T, WebhookError> {
     serde_path_to_error::deserialize(raw).map_err(|e| {
-        WebhookError::Decode(format!("the item does not decode at `{}`: {}", e.path(), e.inner()))
+        WebhookError::Decode(format!(
+            "the item does not decode at `{}`: {}",
+            e.path(),
+            e.inner()
+        ))
     })
 }
 
@@ -587,9 +594,17 @@ mod tests {
 
     #[test]
     fn signature_parsing() {
-        assert_eq!(parse_signature(&format!("sha1={}", "0a".repeat(20))), Ok(vec![10; 20]));
-        assert!(matches!(parse_signature("sha256=00"), Err(SignatureError::Malformed(m)) if m.contains("sha256")));
-        assert!(matches!(parse_signature("sha1=zz"), Err(SignatureError::Malformed(_))));
+        assert_eq!(
+            parse_signature(&format!("sha1={}", "0a".repeat(20))),
+            Ok(vec![10; 20])
+        );
+        assert!(
+            matches!(parse_signature("sha256=00"), Err(SignatureError::Malformed(m)) if m.contains("sha256"))
+        );
+        assert!(matches!(
+            parse_signature("sha1=zz"),
+            Err(SignatureError::Malformed(_))
+        ));
         assert!(matches!(
             parse_signature(&format!("sha1={}", "g".repeat(40))),
             Err(SignatureError::Malformed(_))

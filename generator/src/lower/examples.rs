@@ -170,7 +170,11 @@ fn synthesize(
         return Some(Value::Object(merged));
     }
     for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|v| v.first()) {
+        if let Some(first) = schema
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|v| v.first())
+        {
             return synthesize(schemas, first, depth + 1);
         }
     }
@@ -181,7 +185,9 @@ fn synthesize(
     let properties = schema.get("properties").and_then(Value::as_object)?;
     let fields = properties
         .iter()
-        .filter_map(|(name, property)| Some((name.clone(), synthesize(schemas, property, depth + 1)?)))
+        .filter_map(|(name, property)| {
+            Some((name.clone(), synthesize(schemas, property, depth + 1)?))
+        })
         .collect();
     Some(Value::Object(fields))
 }
