@@ -11,9 +11,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT}
 use reqwest::{Method, StatusCode, Url};
 
 use super::error::{ApiError, Error};
-use super::request::{
-    parse_header, ApiRequest, Operation, RequestOptions, RequestParts, NOT_UNRESERVED,
-};
+use super::request::{parse_header, ApiRequest, RequestOptions, RequestParts, NOT_UNRESERVED};
 use super::response::{RateLimit, RawResponse};
 use super::retry::RetryPolicy;
 use super::telemetry::CallSpan;
@@ -417,6 +415,7 @@ impl Transport {
         let max_retries = options.max_retries.unwrap_or(inner.max_retries);
         let policy = options.retry_policy.as_ref().unwrap_or(&inner.retry_policy);
         let exchange = Exchange {
+            #[cfg(feature = "test-util")]
             operation: parts.operation,
             method: &parts.method,
             url: &url,
@@ -602,7 +601,9 @@ impl Transport {
 
 /// What every attempt of one call sends.
 struct Exchange<'a> {
-    operation: Option<Operation>,
+    /// For the mock, which answers by operation.
+    #[cfg(feature = "test-util")]
+    operation: Option<super::request::Operation>,
     method: &'a Method,
     url: &'a Url,
     headers: &'a HeaderMap,
