@@ -52,6 +52,14 @@
 //! # }
 //! ```
 //!
+//! For a service around the client: [`webhooks`] verifies and decodes Intercom's notifications,
+//! [`identity`] computes the Messenger's `user_hash`, the `test-util` feature adds `test_util`
+//! (canned responses per operation, defaulting to the description's examples, without the
+//! network) and the `tracing` feature a span per call. TLS is chosen by feature:
+//! `rustls-webpki-roots` (default), `rustls-platform-roots`, `native-tls`, or none with a client
+//! of your own. The crates of the public API are re-exported: [`reqwest`], [`bytes`], [`futures`],
+//! [`serde_json`].
+//!
 //! ## Sources
 //!
 //! Generated from Intercom's published OpenAPI descriptions ([Intercom-OpenAPI](https://github.com/intercom/Intercom-OpenAPI), MIT):
@@ -74,6 +82,13 @@ pub use runtime::{
     ApiError, ByteStream, ClientBuilder, Error, Multipart, RateLimit, Redirect, Region,
     RequestOptions, Response, RetryPolicy, Upload,
 };
+pub use runtime::{identity, webhooks};
+#[cfg(feature = "test-util")]
+pub use runtime::test_util;
+pub use bytes;
+pub use futures;
+pub use reqwest;
+pub use serde_json;
 #[cfg(feature = "v2_14")]
 /// Intercom API version `2.14`.
 #[rustfmt::skip]

@@ -22,6 +22,22 @@ pub struct Api {
     /// What the description gets wrong and how the generator degraded it (e.g. a dangling
     /// `$ref` became any JSON). Listed in the generated module's docs.
     pub warnings: Vec<Diagnostic>,
+    /// The description's success-response example of each operation that has a success
+    /// response, in operation order (the `test-util` mock's default answers).
+    pub response_examples: Vec<ResponseExample>,
+}
+
+/// An operation's first success status and the description's example body for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseExample {
+    /// `Operation::name`.
+    pub operation: String,
+    pub status: u16,
+    /// The declared media type (`application/json` or a `text/*` type); `None` for a response
+    /// without a body.
+    pub content_type: Option<String>,
+    /// The example: compact JSON, or the text. `None` when the description gives none.
+    pub body: Option<String>,
 }
 
 pub use crate::diagnostic::Diagnostic;

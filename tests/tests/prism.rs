@@ -102,9 +102,9 @@ enum VersionClient {
 
 impl VersionClient {
     fn new(version: &str, base_url: &str) -> Self {
-        let http = reqwest::Client::builder()
+        let http = intercom_api::reqwest::Client::builder()
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(intercom_api::reqwest::redirect::Policy::none())
             .build()
             .expect("the HTTP client builds");
         let client = match version {
@@ -468,12 +468,12 @@ impl Prism {
 
     /// Waits until Prism answers 404 for a path the description does not have.
     async fn wait_until_ready(&mut self) {
-        let http = reqwest::Client::new();
+        let http = intercom_api::reqwest::Client::new();
         let probe = format!("{}/prism-readiness-probe", self.url);
         let deadline = Instant::now() + PRISM_START_TIMEOUT;
         loop {
             let answer = http.get(&probe).send().await;
-            if answer.is_ok_and(|a| a.status() == reqwest::StatusCode::NOT_FOUND) {
+            if answer.is_ok_and(|a| a.status() == intercom_api::reqwest::StatusCode::NOT_FOUND) {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {

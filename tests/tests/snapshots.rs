@@ -4,7 +4,8 @@
 use intercom_codegen::{generate_crate, VersionInput};
 use intercom_tests::root;
 
-/// The generated version module (types, then client and operations when the fixture has paths).
+/// The generated version module (types, then client, operations and the mock's response
+/// examples when the fixture has paths).
 fn generated(fixture: &str) -> String {
     let spec = root()
         .join("tests/fixtures")
@@ -21,6 +22,7 @@ fn generated(fixture: &str) -> String {
         "src/api/types.rs",
         "src/api/mod.rs",
         "src/api/operations.rs",
+        "src/api/examples.rs",
     ];
     let has_operations = files
         .iter()

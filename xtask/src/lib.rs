@@ -2,6 +2,7 @@
 
 pub mod changes;
 pub mod codegen;
+pub mod msrv;
 pub mod pins;
 pub mod release;
 pub mod specs;

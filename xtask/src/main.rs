@@ -73,9 +73,12 @@ enum Command {
     Lint,
     /// Generate each non-shipped pinned version into target/other-versions/ and compile it.
     OtherVersions,
+    /// Check the generated crate's rust-version against its dependencies and build it with
+    /// that toolchain.
+    Msrv,
 }
 
-use xtask::{changes, codegen, pins, specs, tasks};
+use xtask::{changes, codegen, msrv, pins, specs, tasks};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::Test => tasks::test(&root),
         Command::Lint => tasks::lint(&root),
         Command::OtherVersions => tasks::other_versions(&root),
+        Command::Msrv => msrv::msrv(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

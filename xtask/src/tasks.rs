@@ -17,7 +17,7 @@ pub fn test(root: &Path) -> anyhow::Result<()> {
 }
 
 /// Formatting, clippy with warnings denied, and rustdoc with warnings denied, for the workspace
-/// and for the generated crate with each feature alone and both.
+/// and for the generated crate with each version alone and each TLS choice.
 pub fn lint(root: &Path) -> anyhow::Result<()> {
     cargo(root, &["fmt", "--all", "--check"], &[])?;
     cargo(
@@ -33,7 +33,15 @@ pub fn lint(root: &Path) -> anyhow::Result<()> {
         ],
         &[],
     )?;
-    for features in ["v2_14", "unstable", "preview"] {
+    // Each TLS choice compiles different code: none, the default, the platform's roots
+    // (native-tls is in the --all-features run above).
+    for features in [
+        "v2_14",
+        "unstable",
+        "preview",
+        "v2_14,rustls-webpki-roots,tracing",
+        "unstable,rustls-platform-roots,test-util",
+    ] {
         let args = [
             "clippy",
             "-p",

@@ -45,6 +45,7 @@ impl<'a> ArchiveContact<'a> {
                 path
             },
         );
+        let request = request.operation("archive_contact", "/contacts/{id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -87,6 +88,7 @@ impl<'a> AskFin<'a> {
         self,
     ) -> Result<Response<types::AskFinResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/ask".to_owned());
+        let request = request.operation("ask_fin", "/fin/ask");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -145,6 +147,8 @@ impl<'a> AttachContactToACompany<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_contact_to_a_company", "/contacts/{id}/companies");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -206,6 +210,11 @@ impl<'a> AttachContactToConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_contact_to_conversation",
+                "/conversations/{id}/customers",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -269,6 +278,11 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -327,6 +341,8 @@ impl<'a> AttachTagToArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_tag_to_article", "/articles/{article_id}/tags");
         let request = request.header("Intercom-Version", "preview")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -386,6 +402,8 @@ impl<'a> AttachTagToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -446,6 +464,11 @@ impl<'a> AttachTagToContentSnippet<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_tag_to_content_snippet",
+                "/content_snippets/{content_snippet_id}/tags",
+            );
         let request = request.header("Intercom-Version", "preview")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -507,6 +530,11 @@ impl<'a> AttachTagToConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_tag_to_conversation",
+                "/conversations/{conversation_id}/tags",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -567,6 +595,11 @@ impl<'a> AttachTagToInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_tag_to_internal_article",
+                "/internal_articles/{internal_article_id}/tags",
+            );
         let request = request.header("Intercom-Version", "preview")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -626,6 +659,8 @@ impl<'a> AttachTagToTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -680,6 +715,7 @@ impl<'a> BlockContact<'a> {
                 path
             },
         );
+        let request = request.operation("block_contact", "/contacts/{id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -728,6 +764,7 @@ impl<'a> BulkContentActions<'a> {
             reqwest::Method::POST,
             "/content/bulk_actions".to_owned(),
         );
+        let request = request.operation("bulk_content_actions", "/content/bulk_actions");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -777,6 +814,7 @@ impl<'a> BulkCreateCompanies<'a> {
             reqwest::Method::POST,
             "/companies/bulk".to_owned(),
         );
+        let request = request.operation("bulk_create_companies", "/companies/bulk");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -826,6 +864,7 @@ impl<'a> BulkCreateContacts<'a> {
             reqwest::Method::POST,
             "/contacts/bulk".to_owned(),
         );
+        let request = request.operation("bulk_create_contacts", "/contacts/bulk");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -875,6 +914,8 @@ impl<'a> BulkDeleteCompanies<'a> {
             reqwest::Method::POST,
             "/companies/bulk/delete".to_owned(),
         );
+        let request = request
+            .operation("bulk_delete_companies", "/companies/bulk/delete");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -924,6 +965,7 @@ impl<'a> BulkDeleteContacts<'a> {
             reqwest::Method::POST,
             "/contacts/bulk/delete".to_owned(),
         );
+        let request = request.operation("bulk_delete_contacts", "/contacts/bulk/delete");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -973,6 +1015,7 @@ impl<'a> BulkUpdateCompanies<'a> {
             reqwest::Method::PUT,
             "/companies/bulk".to_owned(),
         );
+        let request = request.operation("bulk_update_companies", "/companies/bulk");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1019,6 +1062,7 @@ impl<'a> BulkUpdateContacts<'a> {
         self,
     ) -> Result<Response<types::ContactsBulkJob>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/contacts/bulk".to_owned());
+        let request = request.operation("bulk_update_contacts", "/contacts/bulk");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1072,6 +1116,8 @@ impl<'a> CancelDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation("cancel_data_export", "/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1129,6 +1175,8 @@ impl<'a> ChangeTicketType<'a> {
                 path
             },
         );
+        let request = request
+            .operation("change_ticket_type", "/tickets/{ticket_id}/change_type");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1182,6 +1230,11 @@ impl<'a> CollectFinVoiceCallByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "collect_fin_voice_call_by_external_id",
+                "/fin_voice/external_id/{external_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1234,6 +1287,8 @@ impl<'a> CollectFinVoiceCallById<'a> {
                 path
             },
         );
+        let request = request
+            .operation("collect_fin_voice_call_by_id", "/fin_voice/collect/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1284,6 +1339,11 @@ impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "collect_fin_voice_call_by_phone_number",
+                "/fin_voice/phone_number/{phone_number}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         if response.body().is_empty() {
             Ok(response.empty().map(|()| serde_json::Value::Null))
@@ -1342,6 +1402,11 @@ impl<'a> CollectFinVoiceCallsByConversationId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "collect_fin_voice_calls_by_conversation_id",
+                "/fin_voice/conversation/{conversation_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1405,6 +1470,11 @@ impl<'a> CollectProcedureAgentInput<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "collect_procedure_agent_input",
+                "/procedures/{conversation_id}/collect_agent_input",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1463,6 +1533,8 @@ impl<'a> ConvertConversationToTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation("convert_conversation_to_ticket", "/conversations/{id}/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1507,6 +1579,7 @@ impl<'a> ConvertVisitor<'a> {
             reqwest::Method::POST,
             "/visitors/convert".to_owned(),
         );
+        let request = request.operation("convert_visitor", "/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1548,6 +1621,7 @@ impl<'a> CreateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = request.operation("create_article", "/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1589,6 +1663,7 @@ impl<'a> CreateAudience<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Audience>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/audiences".to_owned());
+        let request = request.operation("create_audience", "/audiences");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1633,6 +1708,7 @@ impl<'a> CreateCollection<'a> {
             reqwest::Method::POST,
             "/help_center/collections".to_owned(),
         );
+        let request = request.operation("create_collection", "/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1691,6 +1767,8 @@ impl<'a> CreateCompanyNote<'a> {
                 path
             },
         );
+        let request = request
+            .operation("create_company_note", "/companies/{company_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1739,6 +1817,7 @@ impl<'a> CreateContact<'a> {
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = request.operation("create_contact", "/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1791,6 +1870,8 @@ impl<'a> CreateContentImportSource<'a> {
             reqwest::Method::POST,
             "/ai/content_import_sources".to_owned(),
         );
+        let request = request
+            .operation("create_content_import_source", "/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1840,6 +1921,7 @@ impl<'a> CreateContentSnippet<'a> {
             reqwest::Method::POST,
             "/content_snippets".to_owned(),
         );
+        let request = request.operation("create_content_snippet", "/content_snippets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1889,6 +1971,7 @@ impl<'a> CreateConversation<'a> {
             reqwest::Method::POST,
             "/conversations".to_owned(),
         );
+        let request = request.operation("create_conversation", "/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1938,6 +2021,8 @@ impl<'a> CreateConversationAttribute<'a> {
             reqwest::Method::POST,
             "/conversations/attributes".to_owned(),
         );
+        let request = request
+            .operation("create_conversation_attribute", "/conversations/attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1998,6 +2083,11 @@ impl<'a> CreateConversationAttributeOption<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_conversation_attribute_option",
+                "/conversations/attributes/{id}/options",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2066,6 +2156,11 @@ impl<'a> CreateCustomObjectInstances<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_custom_object_instances",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2118,6 +2213,7 @@ impl<'a> CreateDataAttribute<'a> {
             reqwest::Method::POST,
             "/data_attributes".to_owned(),
         );
+        let request = request.operation("create_data_attribute", "/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2167,6 +2263,7 @@ impl<'a> CreateDataConnector<'a> {
             reqwest::Method::POST,
             "/data_connectors".to_owned(),
         );
+        let request = request.operation("create_data_connector", "/data_connectors");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2213,6 +2310,7 @@ impl<'a> CreateDataEvent<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = request.operation("create_data_event", "/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2263,6 +2361,7 @@ impl<'a> CreateDataExport<'a> {
             reqwest::Method::POST,
             "/export/content/data".to_owned(),
         );
+        let request = request.operation("create_data_export", "/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2312,6 +2411,7 @@ impl<'a> CreateExternalPage<'a> {
             reqwest::Method::POST,
             "/ai/external_pages".to_owned(),
         );
+        let request = request.operation("create_external_page", "/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2353,6 +2453,7 @@ impl<'a> CreateFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
+        let request = request.operation("create_folder", "/folders");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2415,6 +2516,11 @@ impl<'a> CreateHelpCenterRedirect<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_help_center_redirect",
+                "/help_center/help_centers/{help_center_id}/redirects",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2466,6 +2572,8 @@ impl<'a> CreateIdentityVerificationSecret<'a> {
             reqwest::Method::POST,
             "/secure_mode_secrets".to_owned(),
         );
+        let request = request
+            .operation("create_identity_verification_secret", "/secure_mode_secrets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2515,6 +2623,7 @@ impl<'a> CreateInternalArticle<'a> {
             reqwest::Method::POST,
             "/internal_articles".to_owned(),
         );
+        let request = request.operation("create_internal_article", "/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2561,6 +2670,7 @@ impl<'a> CreateMessage<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = request.operation("create_message", "/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2608,6 +2718,7 @@ impl<'a> CreateNewsItem<'a> {
             reqwest::Method::POST,
             "/news/news_items".to_owned(),
         );
+        let request = request.operation("create_news_item", "/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2662,6 +2773,7 @@ impl<'a> CreateNote<'a> {
                 path
             },
         );
+        let request = request.operation("create_note", "/contacts/{id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2724,6 +2836,11 @@ impl<'a> CreateOfficeHoursException<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_office_hours_exception",
+                "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2773,6 +2890,8 @@ impl<'a> CreateOfficeHoursSchedule<'a> {
             reqwest::Method::POST,
             "/office_hours_schedules".to_owned(),
         );
+        let request = request
+            .operation("create_office_hours_schedule", "/office_hours_schedules");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2819,6 +2938,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = request.operation("create_or_update_company", "/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2871,6 +2991,7 @@ impl<'a> CreatePhoneSwitch<'a> {
             reqwest::Method::POST,
             "/phone_call_redirects".to_owned(),
         );
+        let request = request.operation("create_phone_switch", "/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2919,6 +3040,7 @@ impl<'a> CreateTag<'a> {
         self,
     ) -> Result<Response<types::TagCreateResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = request.operation("create_tag", "/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2963,6 +3085,7 @@ impl<'a> CreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = request.operation("create_ticket", "/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3004,6 +3127,7 @@ impl<'a> CreateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = request.operation("create_ticket_type", "/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3066,6 +3190,11 @@ impl<'a> CreateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3115,6 +3244,7 @@ impl<'a> DataEventSummaries<'a> {
             reqwest::Method::POST,
             "/events/summaries".to_owned(),
         );
+        let request = request.operation("data_event_summaries", "/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -3171,6 +3301,7 @@ impl<'a> DeleteArticle<'a> {
                 path
             },
         );
+        let request = request.operation("delete_article", "/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3221,6 +3352,7 @@ impl<'a> DeleteAudience<'a> {
                 path
             },
         );
+        let request = request.operation("delete_audience", "/audiences/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3273,6 +3405,8 @@ impl<'a> DeleteCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_collection", "/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3325,6 +3459,7 @@ impl<'a> DeleteCompany<'a> {
                 path
             },
         );
+        let request = request.operation("delete_company", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3377,6 +3512,7 @@ impl<'a> DeleteContact<'a> {
                 path
             },
         );
+        let request = request.operation("delete_contact", "/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3427,6 +3563,11 @@ impl<'a> DeleteContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_content_import_source",
+                "/ai/content_import_sources/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3477,6 +3618,8 @@ impl<'a> DeleteContentSnippet<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_content_snippet", "/content_snippets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3536,6 +3679,7 @@ impl<'a> DeleteConversation<'a> {
                 path
             },
         );
+        let request = request.operation("delete_conversation", "/conversations/{id}");
         let request = match &self.retain_metrics {
             Some(value) => request.query("retain_metrics", value),
             None => request,
@@ -3592,6 +3736,11 @@ impl<'a> DeleteConversationAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_conversation_attribute",
+                "/conversations/attributes/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3650,6 +3799,11 @@ impl<'a> DeleteConversationAttributeOption<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_conversation_attribute_option",
+                "/conversations/attributes/{id}/options/{option_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3714,6 +3868,11 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3774,6 +3933,11 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3828,6 +3992,8 @@ impl<'a> DeleteDataConnector<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_data_connector", "/data_connectors/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3880,6 +4046,8 @@ impl<'a> DeleteExternalPage<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_external_page", "/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3932,6 +4100,7 @@ impl<'a> DeleteFolder<'a> {
                 path
             },
         );
+        let request = request.operation("delete_folder", "/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3992,6 +4161,11 @@ impl<'a> DeleteHelpCenterRedirect<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_help_center_redirect",
+                "/help_center/help_centers/{help_center_id}/redirects/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4042,6 +4216,11 @@ impl<'a> DeleteIdentityVerificationSecret<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_identity_verification_secret",
+                "/secure_mode_secrets/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -4094,6 +4273,8 @@ impl<'a> DeleteInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_internal_article", "/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4146,6 +4327,7 @@ impl<'a> DeleteNewsItem<'a> {
                 path
             },
         );
+        let request = request.operation("delete_news_item", "/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4210,6 +4392,11 @@ impl<'a> DeleteOfficeHoursException<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_office_hours_exception",
+                "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4262,6 +4449,8 @@ impl<'a> DeleteOfficeHoursSchedule<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_office_hours_schedule", "/office_hours_schedules/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4312,6 +4501,7 @@ impl<'a> DeleteTag<'a> {
                 path
             },
         );
+        let request = request.operation("delete_tag", "/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -4364,6 +4554,7 @@ impl<'a> DeleteTicket<'a> {
                 path
             },
         );
+        let request = request.operation("delete_ticket", "/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4420,6 +4611,11 @@ impl<'a> DetachContactFromACompany<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_contact_from_a_company",
+                "/contacts/{contact_id}/companies/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4487,6 +4683,11 @@ impl<'a> DetachContactFromConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_contact_from_conversation",
+                "/conversations/{conversation_id}/customers/{contact_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4546,6 +4747,11 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4602,6 +4808,8 @@ impl<'a> DetachTagFromArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation("detach_tag_from_article", "/articles/{article_id}/tags/{id}");
         let request = request.header("Intercom-Version", "preview")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4659,6 +4867,8 @@ impl<'a> DetachTagFromContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("detach_tag_from_contact", "/contacts/{contact_id}/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4721,6 +4931,11 @@ impl<'a> DetachTagFromContentSnippet<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_tag_from_content_snippet",
+                "/content_snippets/{content_snippet_id}/tags/{id}",
+            );
         let request = request.header("Intercom-Version", "preview")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4787,6 +5002,11 @@ impl<'a> DetachTagFromConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_tag_from_conversation",
+                "/conversations/{conversation_id}/tags/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4846,6 +5066,11 @@ impl<'a> DetachTagFromInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_tag_from_internal_article",
+                "/internal_articles/{internal_article_id}/tags/{id}",
+            );
         let request = request.header("Intercom-Version", "preview")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4910,6 +5135,8 @@ impl<'a> DetachTagFromTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4970,6 +5197,11 @@ impl<'a> DismissContactBanner<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "dismiss_contact_banner",
+                "/contacts/{id}/banners/{view_id}/dismiss",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5022,6 +5254,11 @@ impl<'a> DownloadDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "download_data_export",
+                "/download/content/data/{job_identifier}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -5065,6 +5302,7 @@ impl<'a> EnqueueCreateTicket<'a> {
             reqwest::Method::POST,
             "/tickets/enqueue".to_owned(),
         );
+        let request = request.operation("enqueue_create_ticket", "/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5111,6 +5349,7 @@ impl<'a> EscalateFinConversation<'a> {
         self,
     ) -> Result<Response<types::EscalateFinConversationResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/escalate".to_owned());
+        let request = request.operation("escalate_fin_conversation", "/fin/escalate");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5164,6 +5403,7 @@ impl<'a> ExportWorkflow<'a> {
                 path
             },
         );
+        let request = request.operation("export_workflow", "/export/workflows/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5214,6 +5454,7 @@ impl<'a> FindTag<'a> {
                 path
             },
         );
+        let request = request.operation("find_tag", "/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5266,6 +5507,8 @@ impl<'a> GetContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_content_import_source", "/ai/content_import_sources/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5318,6 +5561,7 @@ impl<'a> GetContentSnippet<'a> {
                 path
             },
         );
+        let request = request.operation("get_content_snippet", "/content_snippets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5370,6 +5614,8 @@ impl<'a> GetConversationAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_conversation_attribute", "/conversations/attributes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5434,6 +5680,11 @@ impl<'a> GetCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5486,6 +5737,8 @@ impl<'a> GetDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_data_export", "/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5547,6 +5800,11 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_download_reporting_data_by_job_identifier",
+                "/download/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.accept;
@@ -5616,6 +5874,11 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_export_reporting_data_by_job_identifier",
+                "/export/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.client_id;
@@ -5665,6 +5928,11 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
             reqwest::Method::GET,
             "/export/reporting_data/get_datasets".to_owned(),
         );
+        let request = request
+            .operation(
+                "get_export_reporting_data_get_datasets",
+                "/export/reporting_data/get_datasets",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5717,6 +5985,7 @@ impl<'a> GetExternalPage<'a> {
                 path
             },
         );
+        let request = request.operation("get_external_page", "/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5767,6 +6036,7 @@ impl<'a> GetMacro<'a> {
                 path
             },
         );
+        let request = request.operation("get_macro", "/macros/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5831,6 +6101,11 @@ impl<'a> GetOfficeHoursException<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_office_hours_exception",
+                "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5883,6 +6158,8 @@ impl<'a> GetOfficeHoursSchedule<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_office_hours_schedule", "/office_hours_schedules/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5943,6 +6220,7 @@ impl<'a> GetTeamMetrics<'a> {
                 path
             },
         );
+        let request = request.operation("get_team_metrics", "/teams/{team_id}/metrics");
         let request = match &self.idle_threshold {
             Some(value) => request.query("idle_threshold", value),
             None => request,
@@ -5997,6 +6275,7 @@ impl<'a> GetTicket<'a> {
                 path
             },
         );
+        let request = request.operation("get_ticket", "/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6047,6 +6326,7 @@ impl<'a> GetTicketType<'a> {
                 path
             },
         );
+        let request = request.operation("get_ticket_type", "/ticket_types/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6106,6 +6386,8 @@ impl<'a> GetWhatsAppMessageStatus<'a> {
             reqwest::Method::GET,
             "/messages/status".to_owned(),
         );
+        let request = request
+            .operation("get_whats_app_message_status", "/messages/status");
         let value = &self.ruleset_id;
         let request = request.query("ruleset_id", value);
         let request = match &self.per_page {
@@ -6182,6 +6464,7 @@ impl<'a> IdentifyAdmin<'a> {
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let request = request.operation("identify_admin", "/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6232,6 +6515,7 @@ impl<'a> JobsStatus<'a> {
                 path
             },
         );
+        let request = request.operation("jobs_status", "/jobs/status/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6291,6 +6575,11 @@ impl<'a> LinkConversationToTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "link_conversation_to_ticket",
+                "/tickets/{ticket_id}/linked_conversations",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6349,6 +6638,7 @@ impl<'a> LisDataAttributes<'a> {
             reqwest::Method::GET,
             "/data_attributes".to_owned(),
         );
+        let request = request.operation("lis_data_attributes", "/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -6412,6 +6702,7 @@ impl<'a> LisDataEvents<'a> {
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = request.operation("lis_data_events", "/events");
         let value = &self.filter;
         let request = request
             .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
@@ -6464,6 +6755,11 @@ impl<'a> ListActivityLogEventTypes<'a> {
             reqwest::Method::GET,
             "/admins/activity_log_event_types".to_owned(),
         );
+        let request = request
+            .operation(
+                "list_activity_log_event_types",
+                "/admins/activity_log_event_types",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6523,6 +6819,7 @@ impl<'a> ListActivityLogs<'a> {
             reqwest::Method::GET,
             "/admins/activity_logs".to_owned(),
         );
+        let request = request.operation("list_activity_logs", "/admins/activity_logs");
         let value = &self.created_at_after;
         let request = request.query("created_at_after", value);
         let request = match &self.created_at_before {
@@ -6601,6 +6898,7 @@ impl<'a> ListAdmins<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+        let request = request.operation("list_admins", "/admins");
         let request = match &self.display_avatar {
             Some(value) => request.query("display_avatar", value),
             None => request,
@@ -6655,6 +6953,8 @@ impl<'a> ListAllCollections<'a> {
             reqwest::Method::GET,
             "/help_center/collections".to_owned(),
         );
+        let request = request
+            .operation("list_all_collections", "/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6746,6 +7046,7 @@ impl<'a> ListAllCompanies<'a> {
             reqwest::Method::POST,
             "/companies/list".to_owned(),
         );
+        let request = request.operation("list_all_companies", "/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -6855,6 +7156,8 @@ impl<'a> ListArticleVersions<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_article_versions", "/articles/{article_id}/versions");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -6937,6 +7240,7 @@ impl<'a> ListArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
+        let request = request.operation("list_articles", "/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7024,6 +7328,8 @@ impl<'a> ListAttachedContacts<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_attached_contacts", "/companies/{id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7104,6 +7410,11 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_attached_segments_for_companies",
+                "/companies/{id}/segments",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7158,6 +7469,7 @@ impl<'a> ListAudiences<'a> {
         self,
     ) -> Result<Response<types::AudienceList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/audiences".to_owned());
+        let request = request.operation("list_audiences", "/audiences");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7209,6 +7521,8 @@ impl<'a> ListAwayStatusReasons<'a> {
             reqwest::Method::GET,
             "/away_status_reasons".to_owned(),
         );
+        let request = request
+            .operation("list_away_status_reasons", "/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7247,6 +7561,7 @@ impl<'a> ListBrands<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
+        let request = request.operation("list_brands", "/brands");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7299,6 +7614,7 @@ impl<'a> ListCalls<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
+        let request = request.operation("list_calls", "/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7375,6 +7691,7 @@ impl<'a> ListCallsWithTranscripts<'a> {
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
+        let request = request.operation("list_calls_with_transcripts", "/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7429,6 +7746,8 @@ impl<'a> ListCompaniesForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_companies_for_a_contact", "/contacts/{id}/companies");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7487,6 +7806,8 @@ impl<'a> ListCompanyNotes<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_company_notes", "/companies/{company_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7571,6 +7892,8 @@ impl<'a> ListContactActivities<'a> {
             reqwest::Method::GET,
             "/contacts/activities".to_owned(),
         );
+        let request = request
+            .operation("list_contact_activities", "/contacts/activities");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -7653,6 +7976,8 @@ impl<'a> ListContactBanners<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_contact_banners", "/contacts/{id}/banners");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7727,6 +8052,8 @@ impl<'a> ListContactMergeHistory<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_contact_merge_history", "/contacts/{id}/merge_history");
         let request = match &self.cursor {
             Some(value) => request.query("cursor", value),
             None => request,
@@ -7793,6 +8120,7 @@ impl<'a> ListContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
+        let request = request.operation("list_contacts", "/contacts");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -7867,6 +8195,8 @@ impl<'a> ListContentImportSources<'a> {
             reqwest::Method::GET,
             "/ai/content_import_sources".to_owned(),
         );
+        let request = request
+            .operation("list_content_import_sources", "/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7924,6 +8254,7 @@ impl<'a> ListContentSnippets<'a> {
             reqwest::Method::GET,
             "/content_snippets".to_owned(),
         );
+        let request = request.operation("list_content_snippets", "/content_snippets");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7982,6 +8313,8 @@ impl<'a> ListConversationAttributes<'a> {
             reqwest::Method::GET,
             "/conversations/attributes".to_owned(),
         );
+        let request = request
+            .operation("list_conversation_attributes", "/conversations/attributes");
         let request = match &self.include_archived {
             Some(value) => request.query("include_archived", value),
             None => request,
@@ -8054,6 +8387,7 @@ impl<'a> ListConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
+        let request = request.operation("list_conversations", "/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8185,6 +8519,11 @@ impl<'a> ListCustomObjectInstances<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_custom_object_instances",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let request = match &self.references_contact_id {
             Some(value) => request.query("references_contact_id", value),
             None => request,
@@ -8344,6 +8683,11 @@ impl<'a> ListDataConnectorExecutionResults<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_data_connector_execution_results",
+                "/data_connectors/{data_connector_id}/execution_results",
+            );
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8455,6 +8799,7 @@ impl<'a> ListDataConnectors<'a> {
             reqwest::Method::GET,
             "/data_connectors".to_owned(),
         );
+        let request = request.operation("list_data_connectors", "/data_connectors");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8550,6 +8895,8 @@ impl<'a> ListDeletedConversationIds<'a> {
             reqwest::Method::GET,
             "/conversations/deleted".to_owned(),
         );
+        let request = request
+            .operation("list_deleted_conversation_ids", "/conversations/deleted");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -8623,6 +8970,7 @@ impl<'a> ListEmails<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
+        let request = request.operation("list_emails", "/emails");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8666,6 +9014,7 @@ impl<'a> ListExternalPages<'a> {
             reqwest::Method::GET,
             "/ai/external_pages".to_owned(),
         );
+        let request = request.operation("list_external_pages", "/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8711,6 +9060,7 @@ impl<'a> ListFinCapabilities<'a> {
             reqwest::Method::POST,
             "/fin/capabilities".to_owned(),
         );
+        let request = request.operation("list_fin_capabilities", "/fin/capabilities");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8773,6 +9123,7 @@ impl<'a> ListFolders<'a> {
         self,
     ) -> Result<Response<types::ListFoldersResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
+        let request = request.operation("list_folders", "/folders");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -8861,6 +9212,8 @@ impl<'a> ListHandlingEvents<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_handling_events", "/conversations/{id}/handling_events");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8930,6 +9283,11 @@ impl<'a> ListHelpCenterRedirects<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_help_center_redirects",
+                "/help_center/help_centers/{help_center_id}/redirects",
+            );
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -9004,6 +9362,8 @@ impl<'a> ListHelpCenters<'a> {
             reqwest::Method::GET,
             "/help_center/help_centers".to_owned(),
         );
+        let request = request
+            .operation("list_help_centers", "/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9047,6 +9407,8 @@ impl<'a> ListIdentityVerificationSecrets<'a> {
             reqwest::Method::GET,
             "/secure_mode_secrets".to_owned(),
         );
+        let request = request
+            .operation("list_identity_verification_secrets", "/secure_mode_secrets");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9097,6 +9459,7 @@ impl<'a> ListInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles".to_owned(),
         );
+        let request = request.operation("list_internal_articles", "/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9184,6 +9547,8 @@ impl<'a> ListLiveNewsfeedItems<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_live_newsfeed_items", "/news/newsfeeds/{id}/items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9273,6 +9638,7 @@ impl<'a> ListMacros<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
+        let request = request.operation("list_macros", "/macros");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -9358,6 +9724,7 @@ impl<'a> ListNewsItems<'a> {
             reqwest::Method::GET,
             "/news/news_items".to_owned(),
         );
+        let request = request.operation("list_news_items", "/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9438,6 +9805,7 @@ impl<'a> ListNewsfeeds<'a> {
             reqwest::Method::GET,
             "/news/newsfeeds".to_owned(),
         );
+        let request = request.operation("list_newsfeeds", "/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9526,6 +9894,7 @@ impl<'a> ListNotes<'a> {
                 path
             },
         );
+        let request = request.operation("list_notes", "/contacts/{id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9608,6 +9977,11 @@ impl<'a> ListOfficeHoursExceptions<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_office_hours_exceptions",
+                "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9651,6 +10025,8 @@ impl<'a> ListOfficeHoursSchedules<'a> {
             reqwest::Method::GET,
             "/office_hours_schedules".to_owned(),
         );
+        let request = request
+            .operation("list_office_hours_schedules", "/office_hours_schedules");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9698,6 +10074,7 @@ impl<'a> ListSegments<'a> {
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = request.operation("list_segments", "/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -9755,6 +10132,8 @@ impl<'a> ListSegmentsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9822,6 +10201,11 @@ impl<'a> ListSideConversations<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_side_conversations",
+                "/conversations/{id}/side_conversations",
+            );
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -9896,6 +10280,8 @@ impl<'a> ListSubscriptionTypes<'a> {
             reqwest::Method::GET,
             "/subscription_types".to_owned(),
         );
+        let request = request
+            .operation("list_subscription_types", "/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9949,6 +10335,11 @@ impl<'a> ListSubscriptionsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_subscriptions_for_a_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9987,6 +10378,7 @@ impl<'a> ListTags<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let request = request.operation("list_tags", "/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10038,6 +10430,8 @@ impl<'a> ListTagsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10076,6 +10470,7 @@ impl<'a> ListTeams<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let request = request.operation("list_teams", "/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10116,6 +10511,7 @@ impl<'a> ListTicketStates<'a> {
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let request = request.operation("list_ticket_states", "/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10156,6 +10552,7 @@ impl<'a> ListTicketTypes<'a> {
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let request = request.operation("list_ticket_types", "/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10216,6 +10613,8 @@ impl<'a> ManageConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("manage_conversation", "/conversations/{id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10272,6 +10671,7 @@ impl<'a> MergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
         );
+        let request = request.operation("merge_contact", "/contacts/merge");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -10336,6 +10736,8 @@ impl<'a> MergeConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("merge_conversation", "/conversations/{id}/merge");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10387,6 +10789,11 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
         );
+        let request = request
+            .operation(
+                "post_export_reporting_data_enqueue",
+                "/export/reporting_data/enqueue",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10433,6 +10840,8 @@ impl<'a> PreviewMergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge/preview".to_owned(),
         );
+        let request = request
+            .operation("preview_merge_contact", "/contacts/merge/preview");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10492,6 +10901,8 @@ impl<'a> PublishArticleDraft<'a> {
                 path
             },
         );
+        let request = request
+            .operation("publish_article_draft", "/articles/{id}/draft/publish");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10546,6 +10957,7 @@ impl<'a> RedactConversation<'a> {
             reqwest::Method::POST,
             "/conversations/redact".to_owned(),
         );
+        let request = request.operation("redact_conversation", "/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10598,6 +11010,8 @@ impl<'a> RegisterFinVoiceCall<'a> {
             reqwest::Method::POST,
             "/fin_voice/register".to_owned(),
         );
+        let request = request
+            .operation("register_fin_voice_call", "/fin_voice/register");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10659,6 +11073,8 @@ impl<'a> ReplyConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("reply_conversation", "/conversations/{id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10722,6 +11138,7 @@ impl<'a> ReplyTicket<'a> {
                 path
             },
         );
+        let request = request.operation("reply_ticket", "/tickets/{id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10765,6 +11182,7 @@ impl<'a> ReplyToFin<'a> {
         self,
     ) -> Result<Response<types::ReplyToFinResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
+        let request = request.operation("reply_to_fin", "/fin/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10816,6 +11234,7 @@ impl<'a> RetrieveACompanyById<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_a_company_by_id", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10866,6 +11285,7 @@ impl<'a> RetrieveAdmin<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_admin", "/admins/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10916,6 +11336,7 @@ impl<'a> RetrieveArticle<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_article", "/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10967,6 +11388,8 @@ impl<'a> RetrieveArticleDraft<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_article_draft", "/articles/{id}/draft");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11032,6 +11455,11 @@ impl<'a> RetrieveArticleVersion<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "retrieve_article_version",
+                "/articles/{article_id}/versions/{id}",
+            );
         let request = match &self.locale {
             Some(value) => request.query("locale", value),
             None => request,
@@ -11086,6 +11514,7 @@ impl<'a> RetrieveAudience<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_audience", "/audiences/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11136,6 +11565,7 @@ impl<'a> RetrieveBrand<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_brand", "/brands/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11186,6 +11616,8 @@ impl<'a> RetrieveCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_collection", "/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11268,6 +11700,7 @@ impl<'a> RetrieveCompany<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = request.operation("retrieve_company", "/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -11402,6 +11835,7 @@ impl<'a> RetrieveConversation<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_conversation", "/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -11484,6 +11918,8 @@ impl<'a> RetrieveDataConnector<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_data_connector", "/data_connectors/{id}");
         let request = match &self.state_version {
             Some(value) => request.query("state_version", value),
             None => request,
@@ -11540,6 +11976,7 @@ impl<'a> RetrieveEmail<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_email", "/emails/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11590,6 +12027,7 @@ impl<'a> RetrieveFolder<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_folder", "/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11640,6 +12078,8 @@ impl<'a> RetrieveHelpCenter<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_help_center", "/help_center/help_centers/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11700,6 +12140,11 @@ impl<'a> RetrieveHelpCenterRedirect<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "retrieve_help_center_redirect",
+                "/help_center/help_centers/{help_center_id}/redirects/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11752,6 +12197,8 @@ impl<'a> RetrieveInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_internal_article", "/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11802,6 +12249,7 @@ impl<'a> RetrieveNewsItem<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_news_item", "/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11852,6 +12300,7 @@ impl<'a> RetrieveNewsfeed<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_newsfeed", "/news/newsfeeds/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11902,6 +12351,7 @@ impl<'a> RetrieveNote<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_note", "/notes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11952,6 +12402,7 @@ impl<'a> RetrieveSegment<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_segment", "/segments/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12002,6 +12453,7 @@ impl<'a> RetrieveTeam<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_team", "/teams/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12042,6 +12494,7 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let request = request.operation("retrieve_visitor_with_user_id", "/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -12089,6 +12542,8 @@ impl<'a> RetrieveWhatsAppMessageStatus<'a> {
             reqwest::Method::GET,
             "/messages/whatsapp/status".to_owned(),
         );
+        let request = request
+            .operation("retrieve_whats_app_message_status", "/messages/whatsapp/status");
         let value = &self.message_id;
         let request = request.query("message_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -12150,6 +12605,8 @@ impl<'a> RunFinProcedure<'a> {
                 path
             },
         );
+        let request = request
+            .operation("run_fin_procedure", "/fin/procedures/{procedure_id}/run");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -12200,6 +12657,8 @@ impl<'a> ScrollOverAllCompanies<'a> {
             reqwest::Method::GET,
             "/companies/scroll".to_owned(),
         );
+        let request = request
+            .operation("scroll_over_all_companies", "/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
             None => request,
@@ -12270,6 +12729,8 @@ impl<'a> SearchActivityLogs<'a> {
             reqwest::Method::POST,
             "/admins/activity_logs/search".to_owned(),
         );
+        let request = request
+            .operation("search_activity_logs", "/admins/activity_logs/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -12342,6 +12803,7 @@ impl<'a> SearchArticles<'a> {
             reqwest::Method::GET,
             "/articles/search".to_owned(),
         );
+        let request = request.operation("search_articles", "/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -12403,6 +12865,7 @@ impl<'a> SearchCompanies<'a> {
             reqwest::Method::POST,
             "/companies/search".to_owned(),
         );
+        let request = request.operation("search_companies", "/companies/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -12483,6 +12946,7 @@ impl<'a> SearchContacts<'a> {
             reqwest::Method::POST,
             "/contacts/search".to_owned(),
         );
+        let request = request.operation("search_contacts", "/contacts/search");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -12707,6 +13171,7 @@ impl<'a> SearchContent<'a> {
             reqwest::Method::GET,
             "/content/search".to_owned(),
         );
+        let request = request.operation("search_content", "/content/search");
         let request = match &self.query {
             Some(value) => request.query("query", value),
             None => request,
@@ -12934,6 +13399,7 @@ impl<'a> SearchConversations<'a> {
             reqwest::Method::POST,
             "/conversations/search".to_owned(),
         );
+        let request = request.operation("search_conversations", "/conversations/search");
         let request = match &self.include_monitors {
             Some(value) => request.query("include_monitors", value),
             None => request,
@@ -13020,6 +13486,8 @@ impl<'a> SearchInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles/search".to_owned(),
         );
+        let request = request
+            .operation("search_internal_articles", "/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
             None => request,
@@ -13067,6 +13535,7 @@ impl<'a> SearchTickets<'a> {
             reqwest::Method::POST,
             "/tickets/search".to_owned(),
         );
+        let request = request.operation("search_tickets", "/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -13152,6 +13621,7 @@ impl<'a> SetAwayAdmin<'a> {
                 path
             },
         );
+        let request = request.operation("set_away_admin", "/admins/{id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -13205,6 +13675,8 @@ impl<'a> ShowBulkCompaniesJob<'a> {
                 path
             },
         );
+        let request = request
+            .operation("show_bulk_companies_job", "/companies/bulk/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13257,6 +13729,8 @@ impl<'a> ShowBulkUpdateContactsJob<'a> {
                 path
             },
         );
+        let request = request
+            .operation("show_bulk_update_contacts_job", "/contacts/bulk/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13307,6 +13781,7 @@ impl<'a> ShowCall<'a> {
                 path
             },
         );
+        let request = request.operation("show_call", "/calls/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13360,6 +13835,7 @@ impl<'a> ShowCallRecording<'a> {
                 path
             },
         );
+        let request = request.operation("show_call_recording", "/calls/{id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -13411,6 +13887,8 @@ impl<'a> ShowCallTranscript<'a> {
                 path
             },
         );
+        let request = request
+            .operation("show_call_transcript", "/calls/{id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
@@ -13471,6 +13949,7 @@ impl<'a> ShowContact<'a> {
                 path
             },
         );
+        let request = request.operation("show_contact", "/contacts/{id}");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -13534,6 +14013,11 @@ impl<'a> ShowContactByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "show_contact_by_external_id",
+                "/contacts/find_by_external_id/{external_id}",
+            );
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -13602,6 +14086,11 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "show_data_connector_execution_result",
+                "/data_connectors/{data_connector_id}/execution_results/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13660,6 +14149,7 @@ impl<'a> StageArticleDraft<'a> {
                 path
             },
         );
+        let request = request.operation("stage_article_draft", "/articles/{id}/draft");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -13709,6 +14199,7 @@ impl<'a> StartFinConversation<'a> {
         self,
     ) -> Result<Response<types::StartFinConversationResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
+        let request = request.operation("start_fin_conversation", "/fin/start");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -13752,6 +14243,7 @@ impl<'a> SubmitFinCsat<'a> {
         self,
     ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
+        let request = request.operation("submit_fin_csat", "/fin/csat");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -13806,6 +14298,7 @@ impl<'a> UnarchiveContact<'a> {
                 path
             },
         );
+        let request = request.operation("unarchive_contact", "/contacts/{id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13864,6 +14357,11 @@ impl<'a> UnlinkConversationFromTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "unlink_conversation_from_ticket",
+                "/tickets/{ticket_id}/linked_conversations/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13921,6 +14419,7 @@ impl<'a> UpdateArticle<'a> {
                 path
             },
         );
+        let request = request.operation("update_article", "/articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -13982,6 +14481,7 @@ impl<'a> UpdateAudience<'a> {
                 path
             },
         );
+        let request = request.operation("update_audience", "/audiences/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14043,6 +14543,8 @@ impl<'a> UpdateCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_collection", "/help_center/collections/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14097,6 +14599,7 @@ impl<'a> UpdateCompany<'a> {
                 path
             },
         );
+        let request = request.operation("update_company", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14163,6 +14666,7 @@ impl<'a> UpdateContact<'a> {
                 path
             },
         );
+        let request = request.operation("update_contact", "/contacts/{id}");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -14229,6 +14733,11 @@ impl<'a> UpdateContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_content_import_source",
+                "/ai/content_import_sources/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14288,6 +14797,8 @@ impl<'a> UpdateContentSnippet<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_content_snippet", "/content_snippets/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14355,6 +14866,7 @@ impl<'a> UpdateConversation<'a> {
                 path
             },
         );
+        let request = request.operation("update_conversation", "/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -14421,6 +14933,11 @@ impl<'a> UpdateConversationAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_conversation_attribute",
+                "/conversations/attributes/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14487,6 +15004,11 @@ impl<'a> UpdateConversationAttributeOption<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_conversation_attribute_option",
+                "/conversations/attributes/{id}/options/{option_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14555,6 +15077,11 @@ impl<'a> UpdateConversationPart<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_conversation_part",
+                "/conversations/{conversation_id}/conversation_parts/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14615,6 +15142,8 @@ impl<'a> UpdateDataAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_data_attribute", "/data_attributes/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14678,6 +15207,8 @@ impl<'a> UpdateDataConnector<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_data_connector", "/data_connectors/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14740,6 +15271,8 @@ impl<'a> UpdateExternalPage<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_external_page", "/ai/external_pages/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14797,6 +15330,7 @@ impl<'a> UpdateFolder<'a> {
                 path
             },
         );
+        let request = request.operation("update_folder", "/folders/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14857,6 +15391,8 @@ impl<'a> UpdateInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_internal_article", "/internal_articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14917,6 +15453,7 @@ impl<'a> UpdateNewsItem<'a> {
                 path
             },
         );
+        let request = request.operation("update_news_item", "/news/news_items/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14989,6 +15526,11 @@ impl<'a> UpdateOfficeHoursException<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_office_hours_exception",
+                "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15052,6 +15594,8 @@ impl<'a> UpdateOfficeHoursSchedule<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_office_hours_schedule", "/office_hours_schedules/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15112,6 +15656,7 @@ impl<'a> UpdateTeamMembers<'a> {
                 path
             },
         );
+        let request = request.operation("update_team_members", "/teams/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -15170,6 +15715,7 @@ impl<'a> UpdateTicket<'a> {
                 path
             },
         );
+        let request = request.operation("update_ticket", "/tickets/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15231,6 +15777,7 @@ impl<'a> UpdateTicketType<'a> {
                 path
             },
         );
+        let request = request.operation("update_ticket_type", "/ticket_types/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15302,6 +15849,11 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes/{id}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15351,6 +15903,7 @@ impl<'a> UpdateVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
+        let request = request.operation("update_visitor", "/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15415,6 +15968,8 @@ impl<'a> UploadEcommerceCatalog<'a> {
                 path
             },
         );
+        let request = request
+            .operation("upload_ecommerce_catalog", "/ecommerce/connectors/{id}/catalog");
         let request = request.header("Intercom-Version", "preview")?;
         let request = match &self.body {
             Some(body) => request.multipart(body.to_multipart()?),

@@ -265,6 +265,19 @@ impl ByteStream {
         }
     }
 
+    /// A body already in memory (the `test-util` mock's answers).
+    pub(crate) fn from_bytes(body: Bytes, headers: &reqwest::header::HeaderMap) -> Self {
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        Self {
+            content_length: Some(body.len() as u64),
+            inner: futures::stream::once(async move { Ok(body) }).boxed(),
+            content_type,
+        }
+    }
+
     /// The `Content-Type` the server sent.
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_deref()

@@ -6,15 +6,22 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use bytes::Bytes;
 use percent_encoding::utf8_percent_encode;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
-use reqwest::{Method, Url};
+use reqwest::{Method, StatusCode, Url};
 
 use super::body::ByteStream;
 use super::error::{ApiError, Error};
-use super::request::{parse_header, ApiRequest, Body, RequestOptions, NOT_UNRESERVED};
+use super::request::{
+    parse_header, ApiRequest, Body, RequestOptions, RequestParts, NOT_UNRESERVED,
+};
 use super::response::{RateLimit, RawResponse, Response};
 use super::retry::RetryPolicy;
+use super::telemetry::CallSpan;
+#[cfg(feature = "test-util")]
+use super::test_util::MockBackend;
+use super::tls;
 
 /// Environment variable read by [`ClientBuilder::token_from_env`].
 const TOKEN_ENV_VAR: &str = "INTERCOM_API_KEY";
@@ -86,6 +93,8 @@ pub struct ClientBuilder<C> {
     max_retries: u32,
     retry_policy: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "test-util")]
+    mock: Option<MockBackend>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -104,8 +113,17 @@ impl<C: From<Transport>> ClientBuilder<C> {
             max_retries: DEFAULT_MAX_RETRIES,
             retry_policy: RetryPolicy::default(),
             http_client: None,
+            #[cfg(feature = "test-util")]
+            mock: None,
             client: PhantomData,
         }
+    }
+
+    /// Answers requests from a mock instead of the network.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn mock(mut self, backend: MockBackend) -> Self {
+        self.mock = Some(backend);
+        self
     }
 
     /// Sets the access token sent as `Authorization: Bearer <token>`.
@@ -243,11 +261,15 @@ impl<C: From<Transport>> ClientBuilder<C> {
 
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(self.timeout.min(Duration::from_secs(30)))
-                .build()
-                .map_err(|e| Error::Config(format!("failed to build the HTTP client: {e}")))?,
+            None if !tls::HAS_TLS && base_url.starts_with("https:") => {
+                return Err(Error::Config(
+                    "this build has no TLS backend: enable the `rustls-webpki-roots`, \
+                     `rustls-platform-roots` or `native-tls` feature, or pass a client to \
+                     `ClientBuilder::http_client`"
+                        .to_owned(),
+                ))
+            }
+            None => tls::default_client(self.timeout.min(Duration::from_secs(30)))?,
         };
 
         Ok(C::from(Transport {
@@ -262,6 +284,8 @@ impl<C: From<Transport>> ClientBuilder<C> {
                 max_retries: self.max_retries,
                 retry_policy: self.retry_policy,
                 rate_limit: Mutex::new(None),
+                #[cfg(feature = "test-util")]
+                mock: self.mock,
             }),
         }))
     }
@@ -302,6 +326,8 @@ impl<C> Clone for ClientBuilder<C> {
             max_retries: self.max_retries,
             retry_policy: self.retry_policy.clone(),
             http_client: self.http_client.clone(),
+            #[cfg(feature = "test-util")]
+            mock: self.mock.clone(),
             client: PhantomData,
         }
     }
@@ -318,6 +344,8 @@ struct Inner {
     max_retries: u32,
     retry_policy: RetryPolicy,
     rate_limit: Mutex<Option<RateLimit>>,
+    #[cfg(feature = "test-util")]
+    mock: Option<MockBackend>,
 }
 
 /// Sends requests to the Intercom API: authentication, versioning, retries,
@@ -372,17 +400,22 @@ impl Transport {
         request: ApiRequest,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
-        let answer = self.execute_with_retries(request, options).await?;
-        let (response, timeout) = answer;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let url = response.url().clone();
-        let body = match tokio::time::timeout(timeout, response.bytes()).await {
-            Ok(Ok(body)) => body,
-            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
-            Err(_) => return Err(Error::timeout(Some(timeout))),
+        let parts = request.into_parts();
+        let span = CallSpan::new(parts.operation, &parts.method, &parts.path);
+        let (answer, url, timeout) = span
+            .instrument(self.execute_parts(parts, options, &span, false))
+            .await?;
+        let body = match answer.body {
+            AnswerBody::Bytes(body) => body,
+            AnswerBody::Unread(response) => {
+                match tokio::time::timeout(timeout, response.bytes()).await {
+                    Ok(Ok(body)) => body,
+                    Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
+                    Err(_) => return Err(Error::timeout(Some(timeout))),
+                }
+            }
         };
-        Ok(RawResponse::new(status, headers, body, url))
+        Ok(RawResponse::new(answer.status, answer.headers, body, url))
     }
 
     /// Like [`Transport::execute`], but the body of a successful answer is streamed to the
@@ -393,26 +426,33 @@ impl Transport {
         request: ApiRequest,
         options: &RequestOptions,
     ) -> Result<Response<ByteStream>, Error> {
-        let (response, _) = self.execute_with_retries(request, options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let parts = request.into_parts();
+        let span = CallSpan::new(parts.operation, &parts.method, &parts.path);
+        let (answer, _, _) = span
+            .instrument(self.execute_parts(parts, options, &span, true))
+            .await?;
+        let stream = match answer.body {
+            AnswerBody::Bytes(body) => ByteStream::from_bytes(body, &answer.headers),
+            AnswerBody::Unread(response) => ByteStream::from_response(response),
+        };
         Ok(Response::new(
-            ByteStream::from_response(response),
-            status,
-            headers,
-            bytes::Bytes::new(),
+            stream,
+            answer.status,
+            answer.headers,
+            Bytes::new(),
         ))
     }
 
-    /// Sends until an answer is 2xx/3xx or retries are exhausted; returns the answer with its
-    /// body unread, and the per-attempt timeout.
-    async fn execute_with_retries(
+    /// Sends until an answer is 2xx/3xx or retries are exhausted. With `stream`, a successful
+    /// answer's body is left unread.
+    async fn execute_parts(
         &self,
-        request: ApiRequest,
+        parts: RequestParts,
         options: &RequestOptions,
-    ) -> Result<(reqwest::Response, Duration), Error> {
+        span: &CallSpan,
+        stream: bool,
+    ) -> Result<(Answer, Url, Duration), Error> {
         let inner = &*self.inner;
-        let parts = request.into_parts();
         let url = self.url(&parts.path, &parts.query)?;
         let headers = self.headers(parts.headers, options)?;
         let timeout = options.timeout.unwrap_or(inner.timeout);
@@ -422,20 +462,31 @@ impl Transport {
             _ => options.max_retries.unwrap_or(inner.max_retries),
         };
         let policy = options.retry_policy.as_ref().unwrap_or(&inner.retry_policy);
+        let exchange = Exchange {
+            #[cfg(feature = "test-util")]
+            operation: parts.operation,
+            method: &parts.method,
+            url: &url,
+            headers: &headers,
+            body: parts.body.as_ref(),
+            timeout,
+            stream,
+        };
 
         let mut retry = 0;
         loop {
-            let error = match self
-                .attempt(&parts.method, &url, &headers, parts.body.as_ref(), timeout)
-                .await
-            {
-                Ok(response) => return Ok((response, timeout)),
+            span.attempt(retry + 1);
+            let error = match self.attempt(&exchange, span).await {
+                Ok(answer) => return Ok((answer, url, timeout)),
                 Err(error) => error,
             };
             if retry >= max_retries || !policy.should_retry(&parts.method, &error) {
+                span.failed(&error);
                 return Err(error);
             }
-            tokio::time::sleep(policy.delay(retry, &error)).await;
+            let wait = policy.delay(retry, &error);
+            span.retrying(retry + 1, &error, wait);
+            tokio::time::sleep(wait).await;
             retry += 1;
         }
     }
@@ -535,51 +586,117 @@ impl Transport {
         Ok(headers)
     }
 
-    /// One attempt: send, wait for the answer's headers, classify the status. An error
-    /// answer's body is read (it carries Intercom's error list); a success's is left unread.
-    async fn attempt(
-        &self,
-        method: &Method,
-        url: &Url,
-        headers: &HeaderMap,
-        body: Option<&Body>,
-        timeout: Duration,
-    ) -> Result<reqwest::Response, Error> {
-        let mut request = self
-            .inner
-            .http
-            .request(method.clone(), url.clone())
-            .headers(headers.clone());
-        request = match body {
-            None => request,
-            Some(Body::Bytes(bytes)) => request.body(bytes.clone()),
-            Some(Body::Upload(upload)) => request.body(upload.reqwest_body().await?),
-            Some(Body::Multipart(form)) => request.multipart(form.reqwest_form().await?),
-        };
-        let response = match tokio::time::timeout(timeout, request.send()).await {
-            Ok(Ok(response)) => response,
-            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
-            Err(_) => return Err(Error::timeout(Some(timeout))),
-        };
-        let status = response.status();
-        if let Some(rate_limit) = RateLimit::from_headers(response.headers()) {
+    /// One attempt: send, read the whole body, classify the status.
+    async fn attempt(&self, exchange: &Exchange<'_>, span: &CallSpan) -> Result<Answer, Error> {
+        let answer = self.answer(exchange).await?;
+        span.answered(answer.status, &answer.headers);
+        if let Some(rate_limit) = RateLimit::from_headers(&answer.headers) {
             *self
                 .inner
                 .rate_limit
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner) = Some(rate_limit);
         }
-        if status.is_success() || status.is_redirection() {
-            return Ok(response);
+        if answer.status.is_success() || answer.status.is_redirection() {
+            return Ok(answer);
         }
-        let headers = response.headers().clone();
-        let body = match tokio::time::timeout(timeout, response.bytes()).await {
-            Ok(Ok(body)) => body,
-            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
-            Err(_) => return Err(Error::timeout(Some(timeout))),
+        // An error answer's body carries Intercom's error list: always read it.
+        let body = match answer.body {
+            AnswerBody::Bytes(body) => body,
+            AnswerBody::Unread(response) => {
+                match tokio::time::timeout(exchange.timeout, response.bytes()).await {
+                    Ok(Ok(body)) => body,
+                    Ok(Err(error)) => {
+                        return Err(Error::from_reqwest(error, Some(exchange.timeout)))
+                    }
+                    Err(_) => return Err(Error::timeout(Some(exchange.timeout))),
+                }
+            }
         };
-        Err(ApiError::new(status, headers, body).into())
+        Err(ApiError::new(answer.status, answer.headers, body).into())
     }
+
+    /// One HTTP exchange (or the mock's answer, with `test-util`).
+    async fn answer(&self, exchange: &Exchange<'_>) -> Result<Answer, Error> {
+        #[cfg(feature = "test-util")]
+        if let Some(mock) = &self.inner.mock {
+            let recorded_body = match exchange.body {
+                Some(Body::Bytes(bytes)) => Some(bytes),
+                _ => None,
+            };
+            let (status, headers, body) = mock.answer(
+                exchange.operation,
+                exchange.method,
+                exchange.url,
+                exchange.headers,
+                recorded_body,
+            );
+            return Ok(Answer {
+                status,
+                headers,
+                body: AnswerBody::Bytes(body),
+            });
+        }
+        let mut request = self
+            .inner
+            .http
+            .request(exchange.method.clone(), exchange.url.clone())
+            .headers(exchange.headers.clone());
+        request = match exchange.body {
+            None => request,
+            Some(Body::Bytes(bytes)) => request.body(bytes.clone()),
+            Some(Body::Upload(upload)) => request.body(upload.reqwest_body().await?),
+            Some(Body::Multipart(form)) => request.multipart(form.reqwest_form().await?),
+        };
+        let timeout = exchange.timeout;
+        let stream = exchange.stream;
+        let send = async {
+            let response = request.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = if stream && (status.is_success() || status.is_redirection()) {
+                AnswerBody::Unread(response)
+            } else {
+                AnswerBody::Bytes(response.bytes().await?)
+            };
+            Ok::<_, reqwest::Error>(Answer {
+                status,
+                headers,
+                body,
+            })
+        };
+        match tokio::time::timeout(timeout, send).await {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(error)) => Err(Error::from_reqwest(error, Some(timeout))),
+            Err(_) => Err(Error::timeout(Some(timeout))),
+        }
+    }
+}
+
+/// What one attempt sends.
+struct Exchange<'a> {
+    #[cfg(feature = "test-util")]
+    operation: Option<super::request::Operation>,
+    method: &'a Method,
+    url: &'a Url,
+    headers: &'a HeaderMap,
+    body: Option<&'a Body>,
+    timeout: Duration,
+    /// Leave a successful answer's body unread (a download).
+    stream: bool,
+}
+
+/// What one attempt got back.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: AnswerBody,
+}
+
+enum AnswerBody {
+    Bytes(Bytes),
+    /// A successful download, read by the caller.
+    Unread(reqwest::Response),
 }
 
 /// Whether a path segment is `.` or `..`, possibly percent-encoded

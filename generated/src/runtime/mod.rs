@@ -38,6 +38,7 @@
 mod body;
 mod client;
 mod error;
+pub mod identity;
 pub mod lenient;
 pub mod object;
 mod pagination;
@@ -45,12 +46,17 @@ mod request;
 mod response;
 mod retry;
 pub mod style;
+mod telemetry;
+#[cfg(feature = "test-util")]
+pub mod test_util;
+mod tls;
+pub mod webhooks;
 
 pub use body::{ByteStream, Multipart, Upload};
 pub use client::{ClientBuilder, Region, Transport};
 pub use error::{ApiError, DecodeError, Error, ErrorItem};
 pub use pagination::{paginate, Page};
-pub use request::{encode_path_segment, ApiRequest, RequestOptions};
+pub use request::{encode_path_segment, ApiRequest, Operation, RequestOptions};
 pub use response::{RateLimit, RawResponse, Redirect, Response};
 pub use retry::RetryPolicy;
 

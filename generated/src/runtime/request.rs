@@ -87,6 +87,7 @@ pub struct ApiRequest {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Option<Body>,
+    operation: Option<Operation>,
 }
 
 /// What a request sends.
@@ -108,6 +109,16 @@ impl Body {
     }
 }
 
+/// Which operation of the API a request is: its client method name and the description's
+/// path template. Used for tracing spans and by the `test-util` mock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The client method, e.g. `show_contact`.
+    pub name: &'static str,
+    /// The path template, e.g. `/contacts/{contact_id}`.
+    pub path_template: &'static str,
+}
+
 impl ApiRequest {
     /// Creates a request. `path` must already be percent-encoded (see
     /// [`encode_path_segment`]) and start with `/`; it is appended to the
@@ -119,7 +130,22 @@ impl ApiRequest {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
+            operation: None,
         }
+    }
+
+    /// Names the operation this request performs (generated clients always do).
+    pub fn operation(mut self, name: &'static str, path_template: &'static str) -> Self {
+        self.operation = Some(Operation {
+            name,
+            path_template,
+        });
+        self
+    }
+
+    /// The operation this request performs, if named.
+    pub fn operation_info(&self) -> Option<Operation> {
+        self.operation
     }
 
     /// Appends a query parameter. Names and values are percent-encoded when
@@ -329,6 +355,7 @@ impl ApiRequest {
             query: self.query,
             headers: self.headers,
             body: self.body,
+            operation: self.operation,
         }
     }
 }
@@ -340,6 +367,7 @@ pub(crate) struct RequestParts {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
+    pub(crate) operation: Option<Operation>,
 }
 
 fn push_query_value(query: &mut Vec<(String, String)>, name: &str, value: Value) {

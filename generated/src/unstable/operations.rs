@@ -45,6 +45,7 @@ impl<'a> ArchiveContact<'a> {
                 path
             },
         );
+        let request = request.operation("archive_contact", "/contacts/{id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -102,6 +103,8 @@ impl<'a> AttachContactToACompany<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_contact_to_a_company", "/contacts/{id}/companies");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -163,6 +166,11 @@ impl<'a> AttachContactToConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_contact_to_conversation",
+                "/conversations/{id}/customers",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -226,6 +234,11 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -284,6 +297,8 @@ impl<'a> AttachTagToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -344,6 +359,11 @@ impl<'a> AttachTagToConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_tag_to_conversation",
+                "/conversations/{conversation_id}/tags",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -402,6 +422,8 @@ impl<'a> AttachTagToTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -456,6 +478,7 @@ impl<'a> BlockContact<'a> {
                 path
             },
         );
+        let request = request.operation("block_contact", "/contacts/{id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -508,6 +531,8 @@ impl<'a> CancelDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation("cancel_data_export", "/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -565,6 +590,8 @@ impl<'a> ChangeTicketType<'a> {
                 path
             },
         );
+        let request = request
+            .operation("change_ticket_type", "/tickets/{ticket_id}/change_type");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -618,6 +645,11 @@ impl<'a> CollectFinVoiceCallByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "collect_fin_voice_call_by_external_id",
+                "/fin_voice/external_id/{external_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -670,6 +702,8 @@ impl<'a> CollectFinVoiceCallById<'a> {
                 path
             },
         );
+        let request = request
+            .operation("collect_fin_voice_call_by_id", "/fin_voice/collect/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -720,6 +754,11 @@ impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "collect_fin_voice_call_by_phone_number",
+                "/fin_voice/phone_number/{phone_number}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         if response.body().is_empty() {
             Ok(response.empty().map(|()| serde_json::Value::Null))
@@ -778,6 +817,11 @@ impl<'a> CollectFinVoiceCallsByConversationId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "collect_fin_voice_calls_by_conversation_id",
+                "/fin_voice/conversation/{conversation_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -835,6 +879,8 @@ impl<'a> ConvertConversationToTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation("convert_conversation_to_ticket", "/conversations/{id}/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -879,6 +925,7 @@ impl<'a> ConvertVisitor<'a> {
             reqwest::Method::POST,
             "/visitors/convert".to_owned(),
         );
+        let request = request.operation("convert_visitor", "/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -920,6 +967,7 @@ impl<'a> CreateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = request.operation("create_article", "/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -964,6 +1012,7 @@ impl<'a> CreateCollection<'a> {
             reqwest::Method::POST,
             "/help_center/collections".to_owned(),
         );
+        let request = request.operation("create_collection", "/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1022,6 +1071,8 @@ impl<'a> CreateCompanyNote<'a> {
                 path
             },
         );
+        let request = request
+            .operation("create_company_note", "/companies/{company_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1070,6 +1121,7 @@ impl<'a> CreateContact<'a> {
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = request.operation("create_contact", "/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1122,6 +1174,8 @@ impl<'a> CreateContentImportSource<'a> {
             reqwest::Method::POST,
             "/ai/content_import_sources".to_owned(),
         );
+        let request = request
+            .operation("create_content_import_source", "/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1171,6 +1225,7 @@ impl<'a> CreateContentSnippet<'a> {
             reqwest::Method::POST,
             "/content_snippets".to_owned(),
         );
+        let request = request.operation("create_content_snippet", "/content_snippets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1220,6 +1275,7 @@ impl<'a> CreateConversation<'a> {
             reqwest::Method::POST,
             "/conversations".to_owned(),
         );
+        let request = request.operation("create_conversation", "/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1288,6 +1344,11 @@ impl<'a> CreateCustomObjectInstances<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_custom_object_instances",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1340,6 +1401,7 @@ impl<'a> CreateDataAttribute<'a> {
             reqwest::Method::POST,
             "/data_attributes".to_owned(),
         );
+        let request = request.operation("create_data_attribute", "/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1389,6 +1451,7 @@ impl<'a> CreateDataConnector<'a> {
             reqwest::Method::POST,
             "/data_connectors".to_owned(),
         );
+        let request = request.operation("create_data_connector", "/data_connectors");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1435,6 +1498,7 @@ impl<'a> CreateDataEvent<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = request.operation("create_data_event", "/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1485,6 +1549,7 @@ impl<'a> CreateDataExport<'a> {
             reqwest::Method::POST,
             "/export/content/data".to_owned(),
         );
+        let request = request.operation("create_data_export", "/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1534,6 +1599,7 @@ impl<'a> CreateExternalPage<'a> {
             reqwest::Method::POST,
             "/ai/external_pages".to_owned(),
         );
+        let request = request.operation("create_external_page", "/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1575,6 +1641,7 @@ impl<'a> CreateFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
+        let request = request.operation("create_folder", "/folders");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1624,6 +1691,7 @@ impl<'a> CreateInternalArticle<'a> {
             reqwest::Method::POST,
             "/internal_articles".to_owned(),
         );
+        let request = request.operation("create_internal_article", "/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1670,6 +1738,7 @@ impl<'a> CreateMessage<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = request.operation("create_message", "/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1717,6 +1786,7 @@ impl<'a> CreateNewsItem<'a> {
             reqwest::Method::POST,
             "/news/news_items".to_owned(),
         );
+        let request = request.operation("create_news_item", "/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1775,6 +1845,7 @@ impl<'a> CreateNote<'a> {
                 path
             },
         );
+        let request = request.operation("create_note", "/contacts/{id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1821,6 +1892,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = request.operation("create_or_update_company", "/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1873,6 +1945,7 @@ impl<'a> CreatePhoneSwitch<'a> {
             reqwest::Method::POST,
             "/phone_call_redirects".to_owned(),
         );
+        let request = request.operation("create_phone_switch", "/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1919,6 +1992,7 @@ impl<'a> CreateTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = request.operation("create_tag", "/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1963,6 +2037,7 @@ impl<'a> CreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = request.operation("create_ticket", "/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2004,6 +2079,7 @@ impl<'a> CreateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = request.operation("create_ticket_type", "/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2066,6 +2142,11 @@ impl<'a> CreateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2115,6 +2196,7 @@ impl<'a> DataEventSummaries<'a> {
             reqwest::Method::POST,
             "/events/summaries".to_owned(),
         );
+        let request = request.operation("data_event_summaries", "/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2171,6 +2253,7 @@ impl<'a> DeleteArticle<'a> {
                 path
             },
         );
+        let request = request.operation("delete_article", "/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2223,6 +2306,8 @@ impl<'a> DeleteCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_collection", "/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2275,6 +2360,7 @@ impl<'a> DeleteCompany<'a> {
                 path
             },
         );
+        let request = request.operation("delete_company", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2327,6 +2413,7 @@ impl<'a> DeleteContact<'a> {
                 path
             },
         );
+        let request = request.operation("delete_contact", "/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2377,6 +2464,11 @@ impl<'a> DeleteContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_content_import_source",
+                "/ai/content_import_sources/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2436,6 +2528,7 @@ impl<'a> DeleteConversation<'a> {
                 path
             },
         );
+        let request = request.operation("delete_conversation", "/conversations/{id}");
         let request = match &self.retain_metrics {
             Some(value) => request.query("retain_metrics", value),
             None => request,
@@ -2504,6 +2597,11 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2564,6 +2662,11 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -2618,6 +2721,8 @@ impl<'a> DeleteDataConnector<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_data_connector", "/data_connectors/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2670,6 +2775,8 @@ impl<'a> DeleteExternalPage<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_external_page", "/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2722,6 +2829,7 @@ impl<'a> DeleteFolder<'a> {
                 path
             },
         );
+        let request = request.operation("delete_folder", "/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2774,6 +2882,8 @@ impl<'a> DeleteInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_internal_article", "/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2826,6 +2936,7 @@ impl<'a> DeleteNewsItem<'a> {
                 path
             },
         );
+        let request = request.operation("delete_news_item", "/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2876,6 +2987,7 @@ impl<'a> DeleteTag<'a> {
                 path
             },
         );
+        let request = request.operation("delete_tag", "/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2928,6 +3040,7 @@ impl<'a> DeleteTicket<'a> {
                 path
             },
         );
+        let request = request.operation("delete_ticket", "/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2984,6 +3097,11 @@ impl<'a> DetachContactFromACompany<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_contact_from_a_company",
+                "/contacts/{contact_id}/companies/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3051,6 +3169,11 @@ impl<'a> DetachContactFromConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_contact_from_conversation",
+                "/conversations/{conversation_id}/customers/{contact_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3110,6 +3233,11 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3166,6 +3294,8 @@ impl<'a> DetachTagFromContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("detach_tag_from_contact", "/contacts/{contact_id}/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3231,6 +3361,11 @@ impl<'a> DetachTagFromConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_tag_from_conversation",
+                "/conversations/{conversation_id}/tags/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3295,6 +3430,8 @@ impl<'a> DetachTagFromTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3348,6 +3485,11 @@ impl<'a> DownloadDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "download_data_export",
+                "/download/content/data/{job_identifier}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3391,6 +3533,7 @@ impl<'a> EnqueueCreateTicket<'a> {
             reqwest::Method::POST,
             "/tickets/enqueue".to_owned(),
         );
+        let request = request.operation("enqueue_create_ticket", "/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3444,6 +3587,7 @@ impl<'a> ExportWorkflow<'a> {
                 path
             },
         );
+        let request = request.operation("export_workflow", "/export/workflows/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3494,6 +3638,7 @@ impl<'a> FindTag<'a> {
                 path
             },
         );
+        let request = request.operation("find_tag", "/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3546,6 +3691,8 @@ impl<'a> GetContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_content_import_source", "/ai/content_import_sources/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3598,6 +3745,7 @@ impl<'a> GetContentSnippet<'a> {
                 path
             },
         );
+        let request = request.operation("get_content_snippet", "/content_snippets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3658,6 +3806,11 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3724,6 +3877,11 @@ impl<'a> GetCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3776,6 +3934,8 @@ impl<'a> GetDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_data_export", "/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3837,6 +3997,11 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_download_reporting_data_by_job_identifier",
+                "/download/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.accept;
@@ -3906,6 +4071,11 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_export_reporting_data_by_job_identifier",
+                "/export/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.client_id;
@@ -3955,6 +4125,11 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
             reqwest::Method::GET,
             "/export/reporting_data/get_datasets".to_owned(),
         );
+        let request = request
+            .operation(
+                "get_export_reporting_data_get_datasets",
+                "/export/reporting_data/get_datasets",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4007,6 +4182,7 @@ impl<'a> GetExternalPage<'a> {
                 path
             },
         );
+        let request = request.operation("get_external_page", "/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4057,6 +4233,7 @@ impl<'a> GetMacro<'a> {
                 path
             },
         );
+        let request = request.operation("get_macro", "/macros/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4117,6 +4294,7 @@ impl<'a> GetTeamMetrics<'a> {
                 path
             },
         );
+        let request = request.operation("get_team_metrics", "/teams/{team_id}/metrics");
         let request = match &self.idle_threshold {
             Some(value) => request.query("idle_threshold", value),
             None => request,
@@ -4171,6 +4349,7 @@ impl<'a> GetTicket<'a> {
                 path
             },
         );
+        let request = request.operation("get_ticket", "/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4221,6 +4400,7 @@ impl<'a> GetTicketType<'a> {
                 path
             },
         );
+        let request = request.operation("get_ticket_type", "/ticket_types/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4280,6 +4460,8 @@ impl<'a> GetWhatsAppMessageStatus<'a> {
             reqwest::Method::GET,
             "/messages/status".to_owned(),
         );
+        let request = request
+            .operation("get_whats_app_message_status", "/messages/status");
         let value = &self.ruleset_id;
         let request = request.query("ruleset_id", value);
         let request = match &self.per_page {
@@ -4356,6 +4538,7 @@ impl<'a> IdentifyAdmin<'a> {
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let request = request.operation("identify_admin", "/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4406,6 +4589,7 @@ impl<'a> JobsStatus<'a> {
                 path
             },
         );
+        let request = request.operation("jobs_status", "/jobs/status/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4463,6 +4647,7 @@ impl<'a> LisDataAttributes<'a> {
             reqwest::Method::GET,
             "/data_attributes".to_owned(),
         );
+        let request = request.operation("lis_data_attributes", "/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -4526,6 +4711,7 @@ impl<'a> LisDataEvents<'a> {
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = request.operation("lis_data_events", "/events");
         let value = &self.filter;
         let request = request
             .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
@@ -4578,6 +4764,11 @@ impl<'a> ListActivityLogEventTypes<'a> {
             reqwest::Method::GET,
             "/admins/activity_log_event_types".to_owned(),
         );
+        let request = request
+            .operation(
+                "list_activity_log_event_types",
+                "/admins/activity_log_event_types",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4642,6 +4833,7 @@ impl<'a> ListActivityLogs<'a> {
             reqwest::Method::GET,
             "/admins/activity_logs".to_owned(),
         );
+        let request = request.operation("list_activity_logs", "/admins/activity_logs");
         let request = match &self.created_at_after {
             Some(value) => request.query("created_at_after", value),
             None => request,
@@ -4715,6 +4907,7 @@ impl<'a> ListAdmins<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+        let request = request.operation("list_admins", "/admins");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4765,6 +4958,8 @@ impl<'a> ListAllCollections<'a> {
             reqwest::Method::GET,
             "/help_center/collections".to_owned(),
         );
+        let request = request
+            .operation("list_all_collections", "/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4856,6 +5051,7 @@ impl<'a> ListAllCompanies<'a> {
             reqwest::Method::POST,
             "/companies/list".to_owned(),
         );
+        let request = request.operation("list_all_companies", "/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -4938,6 +5134,7 @@ impl<'a> ListArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
+        let request = request.operation("list_articles", "/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5025,6 +5222,8 @@ impl<'a> ListAttachedContacts<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_attached_contacts", "/companies/{id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5105,6 +5304,11 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_attached_segments_for_companies",
+                "/companies/{id}/segments",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5148,6 +5352,8 @@ impl<'a> ListAwayStatusReasons<'a> {
             reqwest::Method::GET,
             "/away_status_reasons".to_owned(),
         );
+        let request = request
+            .operation("list_away_status_reasons", "/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5186,6 +5392,7 @@ impl<'a> ListBrands<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
+        let request = request.operation("list_brands", "/brands");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5238,6 +5445,7 @@ impl<'a> ListCalls<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
+        let request = request.operation("list_calls", "/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -5314,6 +5522,7 @@ impl<'a> ListCallsWithTranscripts<'a> {
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
+        let request = request.operation("list_calls_with_transcripts", "/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5368,6 +5577,8 @@ impl<'a> ListCompaniesForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_companies_for_a_contact", "/contacts/{id}/companies");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5426,6 +5637,8 @@ impl<'a> ListCompanyNotes<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_company_notes", "/companies/{company_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5500,6 +5713,7 @@ impl<'a> ListContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
+        let request = request.operation("list_contacts", "/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5570,6 +5784,8 @@ impl<'a> ListContentImportSources<'a> {
             reqwest::Method::GET,
             "/ai/content_import_sources".to_owned(),
         );
+        let request = request
+            .operation("list_content_import_sources", "/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5627,6 +5843,7 @@ impl<'a> ListContentSnippets<'a> {
             reqwest::Method::GET,
             "/content_snippets".to_owned(),
         );
+        let request = request.operation("list_content_snippets", "/content_snippets");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -5689,6 +5906,7 @@ impl<'a> ListConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
+        let request = request.operation("list_conversations", "/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -5845,6 +6063,11 @@ impl<'a> ListDataConnectorExecutionResults<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_data_connector_execution_results",
+                "/data_connectors/{data_connector_id}/execution_results",
+            );
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -5960,6 +6183,7 @@ impl<'a> ListDataConnectors<'a> {
             reqwest::Method::GET,
             "/data_connectors".to_owned(),
         );
+        let request = request.operation("list_data_connectors", "/data_connectors");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6055,6 +6279,8 @@ impl<'a> ListDeletedConversationIds<'a> {
             reqwest::Method::GET,
             "/conversations/deleted".to_owned(),
         );
+        let request = request
+            .operation("list_deleted_conversation_ids", "/conversations/deleted");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -6128,6 +6354,7 @@ impl<'a> ListEmails<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
+        let request = request.operation("list_emails", "/emails");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6171,6 +6398,7 @@ impl<'a> ListExternalPages<'a> {
             reqwest::Method::GET,
             "/ai/external_pages".to_owned(),
         );
+        let request = request.operation("list_external_pages", "/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6232,6 +6460,7 @@ impl<'a> ListFolders<'a> {
         self,
     ) -> Result<Response<types::ListFoldersResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
+        let request = request.operation("list_folders", "/folders");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -6320,6 +6549,8 @@ impl<'a> ListHandlingEvents<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_handling_events", "/conversations/{id}/handling_events");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6363,6 +6594,8 @@ impl<'a> ListHelpCenters<'a> {
             reqwest::Method::GET,
             "/help_center/help_centers".to_owned(),
         );
+        let request = request
+            .operation("list_help_centers", "/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6413,6 +6646,7 @@ impl<'a> ListInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles".to_owned(),
         );
+        let request = request.operation("list_internal_articles", "/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6500,6 +6734,8 @@ impl<'a> ListLiveNewsfeedItems<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_live_newsfeed_items", "/news/newsfeeds/{id}/items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6589,6 +6825,7 @@ impl<'a> ListMacros<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
+        let request = request.operation("list_macros", "/macros");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6674,6 +6911,7 @@ impl<'a> ListNewsItems<'a> {
             reqwest::Method::GET,
             "/news/news_items".to_owned(),
         );
+        let request = request.operation("list_news_items", "/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6754,6 +6992,7 @@ impl<'a> ListNewsfeeds<'a> {
             reqwest::Method::GET,
             "/news/newsfeeds".to_owned(),
         );
+        let request = request.operation("list_newsfeeds", "/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6842,6 +7081,7 @@ impl<'a> ListNotes<'a> {
                 path
             },
         );
+        let request = request.operation("list_notes", "/contacts/{id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6916,6 +7156,7 @@ impl<'a> ListSegments<'a> {
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = request.operation("list_segments", "/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -6973,6 +7214,8 @@ impl<'a> ListSegmentsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7040,6 +7283,11 @@ impl<'a> ListSideConversations<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_side_conversations",
+                "/conversations/{id}/side_conversations",
+            );
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7114,6 +7362,8 @@ impl<'a> ListSubscriptionTypes<'a> {
             reqwest::Method::GET,
             "/subscription_types".to_owned(),
         );
+        let request = request
+            .operation("list_subscription_types", "/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7167,6 +7417,11 @@ impl<'a> ListSubscriptionsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_subscriptions_for_a_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7205,6 +7460,7 @@ impl<'a> ListTags<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let request = request.operation("list_tags", "/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7256,6 +7512,8 @@ impl<'a> ListTagsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7294,6 +7552,7 @@ impl<'a> ListTeams<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let request = request.operation("list_teams", "/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7334,6 +7593,7 @@ impl<'a> ListTicketStates<'a> {
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let request = request.operation("list_ticket_states", "/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7374,6 +7634,7 @@ impl<'a> ListTicketTypes<'a> {
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let request = request.operation("list_ticket_types", "/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7434,6 +7695,8 @@ impl<'a> ManageConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("manage_conversation", "/conversations/{id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7488,6 +7751,7 @@ impl<'a> MergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
         );
+        let request = request.operation("merge_contact", "/contacts/merge");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7540,6 +7804,11 @@ impl<'a> NotifyAttributeCollected<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_attribute_collected".to_owned(),
         );
+        let request = request
+            .operation(
+                "notify_attribute_collected",
+                "/custom_channel_events/notify_attribute_collected",
+            );
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7587,6 +7856,11 @@ impl<'a> NotifyNewConversation<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_new_conversation".to_owned(),
         );
+        let request = request
+            .operation(
+                "notify_new_conversation",
+                "/custom_channel_events/notify_new_conversation",
+            );
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7634,6 +7908,11 @@ impl<'a> NotifyNewMessage<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_new_message".to_owned(),
         );
+        let request = request
+            .operation(
+                "notify_new_message",
+                "/custom_channel_events/notify_new_message",
+            );
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7684,6 +7963,11 @@ impl<'a> NotifyQuickReplySelected<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_quick_reply_selected".to_owned(),
         );
+        let request = request
+            .operation(
+                "notify_quick_reply_selected",
+                "/custom_channel_events/notify_quick_reply_selected",
+            );
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7736,6 +8020,11 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
         );
+        let request = request
+            .operation(
+                "post_export_reporting_data_enqueue",
+                "/export/reporting_data/enqueue",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7787,6 +8076,7 @@ impl<'a> RedactConversation<'a> {
             reqwest::Method::POST,
             "/conversations/redact".to_owned(),
         );
+        let request = request.operation("redact_conversation", "/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7839,6 +8129,8 @@ impl<'a> RegisterFinVoiceCall<'a> {
             reqwest::Method::POST,
             "/fin_voice/register".to_owned(),
         );
+        let request = request
+            .operation("register_fin_voice_call", "/fin_voice/register");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7900,6 +8192,8 @@ impl<'a> ReplyConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("reply_conversation", "/conversations/{id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7963,6 +8257,7 @@ impl<'a> ReplyTicket<'a> {
                 path
             },
         );
+        let request = request.operation("reply_ticket", "/tickets/{id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8014,6 +8309,7 @@ impl<'a> RetrieveACompanyById<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_a_company_by_id", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8064,6 +8360,7 @@ impl<'a> RetrieveAdmin<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_admin", "/admins/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8114,6 +8411,7 @@ impl<'a> RetrieveArticle<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_article", "/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8164,6 +8462,7 @@ impl<'a> RetrieveBrand<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_brand", "/brands/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8214,6 +8513,8 @@ impl<'a> RetrieveCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_collection", "/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8296,6 +8597,7 @@ impl<'a> RetrieveCompany<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = request.operation("retrieve_company", "/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -8416,6 +8718,7 @@ impl<'a> RetrieveConversation<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_conversation", "/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -8490,6 +8793,8 @@ impl<'a> RetrieveDataConnector<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_data_connector", "/data_connectors/{id}");
         let request = match &self.state_version {
             Some(value) => request.query("state_version", value),
             None => request,
@@ -8546,6 +8851,7 @@ impl<'a> RetrieveEmail<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_email", "/emails/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8596,6 +8902,7 @@ impl<'a> RetrieveFolder<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_folder", "/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8646,6 +8953,8 @@ impl<'a> RetrieveHelpCenter<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_help_center", "/help_center/help_centers/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8698,6 +9007,8 @@ impl<'a> RetrieveInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_internal_article", "/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8748,6 +9059,7 @@ impl<'a> RetrieveNewsItem<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_news_item", "/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8798,6 +9110,7 @@ impl<'a> RetrieveNewsfeed<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_newsfeed", "/news/newsfeeds/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8848,6 +9161,7 @@ impl<'a> RetrieveNote<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_note", "/notes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8898,6 +9212,7 @@ impl<'a> RetrieveSegment<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_segment", "/segments/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8948,6 +9263,7 @@ impl<'a> RetrieveTeam<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_team", "/teams/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8988,6 +9304,7 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let request = request.operation("retrieve_visitor_with_user_id", "/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -9035,6 +9352,8 @@ impl<'a> RetrieveWhatsAppMessageStatus<'a> {
             reqwest::Method::GET,
             "/messages/whatsapp/status".to_owned(),
         );
+        let request = request
+            .operation("retrieve_whats_app_message_status", "/messages/whatsapp/status");
         let value = &self.message_id;
         let request = request.query("message_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -9086,6 +9405,8 @@ impl<'a> ScrollOverAllCompanies<'a> {
             reqwest::Method::GET,
             "/companies/scroll".to_owned(),
         );
+        let request = request
+            .operation("scroll_over_all_companies", "/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
             None => request,
@@ -9156,6 +9477,8 @@ impl<'a> SearchActivityLogs<'a> {
             reqwest::Method::POST,
             "/admins/activity_logs/search".to_owned(),
         );
+        let request = request
+            .operation("search_activity_logs", "/admins/activity_logs/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9228,6 +9551,7 @@ impl<'a> SearchArticles<'a> {
             reqwest::Method::GET,
             "/articles/search".to_owned(),
         );
+        let request = request.operation("search_articles", "/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -9289,6 +9613,7 @@ impl<'a> SearchContacts<'a> {
             reqwest::Method::POST,
             "/contacts/search".to_owned(),
         );
+        let request = request.operation("search_contacts", "/contacts/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9362,6 +9687,7 @@ impl<'a> SearchConversations<'a> {
             reqwest::Method::POST,
             "/conversations/search".to_owned(),
         );
+        let request = request.operation("search_conversations", "/conversations/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9440,6 +9766,8 @@ impl<'a> SearchInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles/search".to_owned(),
         );
+        let request = request
+            .operation("search_internal_articles", "/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
             None => request,
@@ -9487,6 +9815,7 @@ impl<'a> SearchTickets<'a> {
             reqwest::Method::POST,
             "/tickets/search".to_owned(),
         );
+        let request = request.operation("search_tickets", "/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9572,6 +9901,7 @@ impl<'a> SetAwayAdmin<'a> {
                 path
             },
         );
+        let request = request.operation("set_away_admin", "/admins/{id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9623,6 +9953,7 @@ impl<'a> ShowCall<'a> {
                 path
             },
         );
+        let request = request.operation("show_call", "/calls/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9676,6 +10007,7 @@ impl<'a> ShowCallRecording<'a> {
                 path
             },
         );
+        let request = request.operation("show_call_recording", "/calls/{id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -9727,6 +10059,8 @@ impl<'a> ShowCallTranscript<'a> {
                 path
             },
         );
+        let request = request
+            .operation("show_call_transcript", "/calls/{id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
@@ -9780,6 +10114,7 @@ impl<'a> ShowContact<'a> {
                 path
             },
         );
+        let request = request.operation("show_contact", "/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9832,6 +10167,11 @@ impl<'a> ShowContactByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "show_contact_by_external_id",
+                "/contacts/find_by_external_id/{external_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9896,6 +10236,11 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "show_data_connector_execution_result",
+                "/data_connectors/{data_connector_id}/execution_results/{id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9949,6 +10294,7 @@ impl<'a> UnarchiveContact<'a> {
                 path
             },
         );
+        let request = request.operation("unarchive_contact", "/contacts/{id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10006,6 +10352,7 @@ impl<'a> UpdateArticle<'a> {
                 path
             },
         );
+        let request = request.operation("update_article", "/articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10067,6 +10414,8 @@ impl<'a> UpdateCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_collection", "/help_center/collections/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10121,6 +10470,7 @@ impl<'a> UpdateCompany<'a> {
                 path
             },
         );
+        let request = request.operation("update_company", "/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10180,6 +10530,7 @@ impl<'a> UpdateContact<'a> {
                 path
             },
         );
+        let request = request.operation("update_contact", "/contacts/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10242,6 +10593,11 @@ impl<'a> UpdateContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_content_import_source",
+                "/ai/content_import_sources/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10301,6 +10657,8 @@ impl<'a> UpdateContentSnippet<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_content_snippet", "/content_snippets/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10368,6 +10726,7 @@ impl<'a> UpdateConversation<'a> {
                 path
             },
         );
+        let request = request.operation("update_conversation", "/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -10443,6 +10802,11 @@ impl<'a> UpdateConversationPart<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_conversation_part",
+                "/conversations/{conversation_id}/conversation_parts/{id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10503,6 +10867,8 @@ impl<'a> UpdateDataAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_data_attribute", "/data_attributes/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10566,6 +10932,8 @@ impl<'a> UpdateDataConnector<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_data_connector", "/data_connectors/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10628,6 +10996,8 @@ impl<'a> UpdateExternalPage<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_external_page", "/ai/external_pages/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10685,6 +11055,7 @@ impl<'a> UpdateFolder<'a> {
                 path
             },
         );
+        let request = request.operation("update_folder", "/folders/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10745,6 +11116,8 @@ impl<'a> UpdateInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_internal_article", "/internal_articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10805,6 +11178,7 @@ impl<'a> UpdateNewsItem<'a> {
                 path
             },
         );
+        let request = request.operation("update_news_item", "/news/news_items/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10863,6 +11237,7 @@ impl<'a> UpdateTicket<'a> {
                 path
             },
         );
+        let request = request.operation("update_ticket", "/tickets/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10924,6 +11299,7 @@ impl<'a> UpdateTicketType<'a> {
                 path
             },
         );
+        let request = request.operation("update_ticket_type", "/ticket_types/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10995,6 +11371,11 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes/{id}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11044,6 +11425,7 @@ impl<'a> UpdateVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
+        let request = request.operation("update_visitor", "/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,

@@ -2,6 +2,9 @@
 //! Version `2.14` of the Intercom API (`v2_14` feature).
 pub mod operations;
 pub mod types;
+pub mod webhooks;
+#[cfg(feature = "test-util")]
+mod examples;
 use crate::runtime::{ClientBuilder, RateLimit, Transport};
 /// The `Intercom-Version` this module was generated from; every request sends it.
 pub const API_VERSION: &str = "2.14";

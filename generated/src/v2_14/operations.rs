@@ -45,6 +45,8 @@ impl<'a> ArchiveContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("archive_contact", "/contacts/{contact_id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -102,6 +104,11 @@ impl<'a> AttachContactToACompany<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_contact_to_a_company",
+                "/contacts/{contact_id}/companies",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -165,6 +172,11 @@ impl<'a> AttachContactToConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_contact_to_conversation",
+                "/conversations/{conversation_id}/customers",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -228,6 +240,11 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -286,6 +303,8 @@ impl<'a> AttachTagToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -346,6 +365,11 @@ impl<'a> AttachTagToConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "attach_tag_to_conversation",
+                "/conversations/{conversation_id}/tags",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -404,6 +428,8 @@ impl<'a> AttachTagToTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -458,6 +484,7 @@ impl<'a> BlockContact<'a> {
                 path
             },
         );
+        let request = request.operation("block_contact", "/contacts/{contact_id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -510,6 +537,8 @@ impl<'a> CancelDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation("cancel_data_export", "/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -569,6 +598,11 @@ impl<'a> ConvertConversationToTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "convert_conversation_to_ticket",
+                "/conversations/{conversation_id}/convert",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -613,6 +647,7 @@ impl<'a> ConvertVisitor<'a> {
             reqwest::Method::POST,
             "/visitors/convert".to_owned(),
         );
+        let request = request.operation("convert_visitor", "/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -654,6 +689,7 @@ impl<'a> CreateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
+        let request = request.operation("create_article", "/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -698,6 +734,7 @@ impl<'a> CreateCollection<'a> {
             reqwest::Method::POST,
             "/help_center/collections".to_owned(),
         );
+        let request = request.operation("create_collection", "/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -746,6 +783,7 @@ impl<'a> CreateContact<'a> {
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
+        let request = request.operation("create_contact", "/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -798,6 +836,8 @@ impl<'a> CreateContentImportSource<'a> {
             reqwest::Method::POST,
             "/ai/content_import_sources".to_owned(),
         );
+        let request = request
+            .operation("create_content_import_source", "/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -847,6 +887,7 @@ impl<'a> CreateConversation<'a> {
             reqwest::Method::POST,
             "/conversations".to_owned(),
         );
+        let request = request.operation("create_conversation", "/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -915,6 +956,11 @@ impl<'a> CreateCustomObjectInstances<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_custom_object_instances",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -967,6 +1013,7 @@ impl<'a> CreateDataAttribute<'a> {
             reqwest::Method::POST,
             "/data_attributes".to_owned(),
         );
+        let request = request.operation("create_data_attribute", "/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1013,6 +1060,7 @@ impl<'a> CreateDataEvent<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
+        let request = request.operation("create_data_event", "/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1063,6 +1111,7 @@ impl<'a> CreateDataExport<'a> {
             reqwest::Method::POST,
             "/export/content/data".to_owned(),
         );
+        let request = request.operation("create_data_export", "/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1112,6 +1161,7 @@ impl<'a> CreateExternalPage<'a> {
             reqwest::Method::POST,
             "/ai/external_pages".to_owned(),
         );
+        let request = request.operation("create_external_page", "/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1161,6 +1211,7 @@ impl<'a> CreateInternalArticle<'a> {
             reqwest::Method::POST,
             "/internal_articles".to_owned(),
         );
+        let request = request.operation("create_internal_article", "/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1207,6 +1258,7 @@ impl<'a> CreateMessage<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
+        let request = request.operation("create_message", "/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1254,6 +1306,7 @@ impl<'a> CreateNewsItem<'a> {
             reqwest::Method::POST,
             "/news/news_items".to_owned(),
         );
+        let request = request.operation("create_news_item", "/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1312,6 +1365,7 @@ impl<'a> CreateNote<'a> {
                 path
             },
         );
+        let request = request.operation("create_note", "/contacts/{contact_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1358,6 +1412,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
+        let request = request.operation("create_or_update_company", "/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1410,6 +1465,7 @@ impl<'a> CreatePhoneSwitch<'a> {
             reqwest::Method::POST,
             "/phone_call_redirects".to_owned(),
         );
+        let request = request.operation("create_phone_switch", "/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1456,6 +1512,7 @@ impl<'a> CreateTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
+        let request = request.operation("create_tag", "/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1500,6 +1557,7 @@ impl<'a> CreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
+        let request = request.operation("create_ticket", "/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1541,6 +1599,7 @@ impl<'a> CreateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
+        let request = request.operation("create_ticket_type", "/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1603,6 +1662,11 @@ impl<'a> CreateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "create_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1652,6 +1716,7 @@ impl<'a> DataEventSummaries<'a> {
             reqwest::Method::POST,
             "/events/summaries".to_owned(),
         );
+        let request = request.operation("data_event_summaries", "/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1708,6 +1773,7 @@ impl<'a> DeleteArticle<'a> {
                 path
             },
         );
+        let request = request.operation("delete_article", "/articles/{article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1760,6 +1826,8 @@ impl<'a> DeleteCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_collection", "/help_center/collections/{collection_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1812,6 +1880,7 @@ impl<'a> DeleteCompany<'a> {
                 path
             },
         );
+        let request = request.operation("delete_company", "/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1864,6 +1933,7 @@ impl<'a> DeleteContact<'a> {
                 path
             },
         );
+        let request = request.operation("delete_contact", "/contacts/{contact_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1914,6 +1984,11 @@ impl<'a> DeleteContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_content_import_source",
+                "/ai/content_import_sources/{source_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -1968,6 +2043,8 @@ impl<'a> DeleteConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_conversation", "/conversations/{conversation_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2034,6 +2111,11 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2094,6 +2176,11 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -2148,6 +2235,8 @@ impl<'a> DeleteExternalPage<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_external_page", "/ai/external_pages/{page_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2202,6 +2291,11 @@ impl<'a> DeleteInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "delete_internal_article",
+                "/internal_articles/{internal_article_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2254,6 +2348,8 @@ impl<'a> DeleteNewsItem<'a> {
                 path
             },
         );
+        let request = request
+            .operation("delete_news_item", "/news/news_items/{news_item_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2304,6 +2400,7 @@ impl<'a> DeleteTag<'a> {
                 path
             },
         );
+        let request = request.operation("delete_tag", "/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2356,6 +2453,7 @@ impl<'a> DeleteTicket<'a> {
                 path
             },
         );
+        let request = request.operation("delete_ticket", "/tickets/{ticket_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2416,6 +2514,11 @@ impl<'a> DetachContactFromACompany<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_contact_from_a_company",
+                "/contacts/{contact_id}/companies/{company_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2483,6 +2586,11 @@ impl<'a> DetachContactFromConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_contact_from_conversation",
+                "/conversations/{conversation_id}/customers/{contact_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2548,6 +2656,11 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_subscription_type_to_contact",
+                "/contacts/{contact_id}/subscriptions/{subscription_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2604,6 +2717,11 @@ impl<'a> DetachTagFromContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_tag_from_contact",
+                "/contacts/{contact_id}/tags/{tag_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2669,6 +2787,11 @@ impl<'a> DetachTagFromConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "detach_tag_from_conversation",
+                "/conversations/{conversation_id}/tags/{tag_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2733,6 +2856,8 @@ impl<'a> DetachTagFromTicket<'a> {
                 path
             },
         );
+        let request = request
+            .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{tag_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2786,6 +2911,11 @@ impl<'a> DownloadDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "download_data_export",
+                "/download/content/data/{job_identifier}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2829,6 +2959,7 @@ impl<'a> EnqueueCreateTicket<'a> {
             reqwest::Method::POST,
             "/tickets/enqueue".to_owned(),
         );
+        let request = request.operation("enqueue_create_ticket", "/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2880,6 +3011,7 @@ impl<'a> FindTag<'a> {
                 path
             },
         );
+        let request = request.operation("find_tag", "/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2932,6 +3064,11 @@ impl<'a> GetContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_content_import_source",
+                "/ai/content_import_sources/{source_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2992,6 +3129,11 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_custom_object_instances_by_external_id",
+                "/custom_object_instances/{custom_object_type_identifier}",
+            );
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3060,6 +3202,11 @@ impl<'a> GetCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_custom_object_instances_by_id",
+                "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3112,6 +3259,8 @@ impl<'a> GetDataExport<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_data_export", "/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3173,6 +3322,11 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_download_reporting_data_by_job_identifier",
+                "/download/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.accept;
@@ -3242,6 +3396,11 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "get_export_reporting_data_by_job_identifier",
+                "/export/reporting_data/{job_identifier}",
+            );
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.client_id;
@@ -3291,6 +3450,11 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
             reqwest::Method::GET,
             "/export/reporting_data/get_datasets".to_owned(),
         );
+        let request = request
+            .operation(
+                "get_export_reporting_data_get_datasets",
+                "/export/reporting_data/get_datasets",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3343,6 +3507,8 @@ impl<'a> GetExternalPage<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_external_page", "/ai/external_pages/{page_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3383,6 +3549,7 @@ impl<'a> GetIpAllowlist<'a> {
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned());
+        let request = request.operation("get_ip_allowlist", "/ip_allowlist");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3433,6 +3600,7 @@ impl<'a> GetTicket<'a> {
                 path
             },
         );
+        let request = request.operation("get_ticket", "/tickets/{ticket_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3485,6 +3653,8 @@ impl<'a> GetTicketType<'a> {
                 path
             },
         );
+        let request = request
+            .operation("get_ticket_type", "/ticket_types/{ticket_type_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3525,6 +3695,7 @@ impl<'a> IdentifyAdmin<'a> {
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
+        let request = request.operation("identify_admin", "/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3575,6 +3746,7 @@ impl<'a> JobsStatus<'a> {
                 path
             },
         );
+        let request = request.operation("jobs_status", "/jobs/status/{job_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3632,6 +3804,7 @@ impl<'a> LisDataAttributes<'a> {
             reqwest::Method::GET,
             "/data_attributes".to_owned(),
         );
+        let request = request.operation("lis_data_attributes", "/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -3695,6 +3868,7 @@ impl<'a> LisDataEvents<'a> {
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = request.operation("lis_data_events", "/events");
         let value = &self.filter;
         let request = request
             .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
@@ -3763,6 +3937,7 @@ impl<'a> ListActivityLogs<'a> {
             reqwest::Method::GET,
             "/admins/activity_logs".to_owned(),
         );
+        let request = request.operation("list_activity_logs", "/admins/activity_logs");
         let value = &self.created_at_after;
         let request = request.query("created_at_after", value);
         let request = match &self.created_at_before {
@@ -3841,6 +4016,7 @@ impl<'a> ListAdmins<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
+        let request = request.operation("list_admins", "/admins");
         let request = match &self.display_avatar {
             Some(value) => request.query("display_avatar", value),
             None => request,
@@ -3895,6 +4071,8 @@ impl<'a> ListAllCollections<'a> {
             reqwest::Method::GET,
             "/help_center/collections".to_owned(),
         );
+        let request = request
+            .operation("list_all_collections", "/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -3986,6 +4164,7 @@ impl<'a> ListAllCompanies<'a> {
             reqwest::Method::POST,
             "/companies/list".to_owned(),
         );
+        let request = request.operation("list_all_companies", "/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -4068,6 +4247,7 @@ impl<'a> ListArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
+        let request = request.operation("list_articles", "/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4155,6 +4335,8 @@ impl<'a> ListAttachedContacts<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_attached_contacts", "/companies/{company_id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4235,6 +4417,11 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_attached_segments_for_companies",
+                "/companies/{company_id}/segments",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4278,6 +4465,8 @@ impl<'a> ListAwayStatusReasons<'a> {
             reqwest::Method::GET,
             "/away_status_reasons".to_owned(),
         );
+        let request = request
+            .operation("list_away_status_reasons", "/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4330,6 +4519,7 @@ impl<'a> ListCalls<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
+        let request = request.operation("list_calls", "/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -4406,6 +4596,7 @@ impl<'a> ListCallsWithTranscripts<'a> {
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
+        let request = request.operation("list_calls_with_transcripts", "/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4460,6 +4651,11 @@ impl<'a> ListCompaniesForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_companies_for_a_contact",
+                "/contacts/{contact_id}/companies",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4507,6 +4703,7 @@ impl<'a> ListContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
+        let request = request.operation("list_contacts", "/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4577,6 +4774,8 @@ impl<'a> ListContentImportSources<'a> {
             reqwest::Method::GET,
             "/ai/content_import_sources".to_owned(),
         );
+        let request = request
+            .operation("list_content_import_sources", "/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4631,6 +4830,7 @@ impl<'a> ListConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
+        let request = request.operation("list_conversations", "/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -4705,6 +4905,7 @@ impl<'a> ListExternalPages<'a> {
             reqwest::Method::GET,
             "/ai/external_pages".to_owned(),
         );
+        let request = request.operation("list_external_pages", "/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4748,6 +4949,8 @@ impl<'a> ListHelpCenters<'a> {
             reqwest::Method::GET,
             "/help_center/help_centers".to_owned(),
         );
+        let request = request
+            .operation("list_help_centers", "/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4798,6 +5001,7 @@ impl<'a> ListInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles".to_owned(),
         );
+        let request = request.operation("list_internal_articles", "/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4885,6 +5089,11 @@ impl<'a> ListLiveNewsfeedItems<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_live_newsfeed_items",
+                "/news/newsfeeds/{newsfeed_id}/items",
+            );
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4965,6 +5174,7 @@ impl<'a> ListNewsItems<'a> {
             reqwest::Method::GET,
             "/news/news_items".to_owned(),
         );
+        let request = request.operation("list_news_items", "/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5045,6 +5255,7 @@ impl<'a> ListNewsfeeds<'a> {
             reqwest::Method::GET,
             "/news/newsfeeds".to_owned(),
         );
+        let request = request.operation("list_newsfeeds", "/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5133,6 +5344,7 @@ impl<'a> ListNotes<'a> {
                 path
             },
         );
+        let request = request.operation("list_notes", "/contacts/{contact_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5207,6 +5419,7 @@ impl<'a> ListSegments<'a> {
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
+        let request = request.operation("list_segments", "/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -5264,6 +5477,8 @@ impl<'a> ListSegmentsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5307,6 +5522,8 @@ impl<'a> ListSubscriptionTypes<'a> {
             reqwest::Method::GET,
             "/subscription_types".to_owned(),
         );
+        let request = request
+            .operation("list_subscription_types", "/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5360,6 +5577,11 @@ impl<'a> ListSubscriptionsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "list_subscriptions_for_a_contact",
+                "/contacts/{contact_id}/subscriptions",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5398,6 +5620,7 @@ impl<'a> ListTags<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
+        let request = request.operation("list_tags", "/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5449,6 +5672,8 @@ impl<'a> ListTagsForAContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5487,6 +5712,7 @@ impl<'a> ListTeams<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
+        let request = request.operation("list_teams", "/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5527,6 +5753,7 @@ impl<'a> ListTicketStates<'a> {
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
+        let request = request.operation("list_ticket_states", "/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5567,6 +5794,7 @@ impl<'a> ListTicketTypes<'a> {
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
+        let request = request.operation("list_ticket_types", "/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5629,6 +5857,8 @@ impl<'a> ManageConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("manage_conversation", "/conversations/{conversation_id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5678,6 +5908,7 @@ impl<'a> MergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
         );
+        let request = request.operation("merge_contact", "/contacts/merge");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5729,6 +5960,11 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
         );
+        let request = request
+            .operation(
+                "post_export_reporting_data_enqueue",
+                "/export/reporting_data/enqueue",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5780,6 +6016,7 @@ impl<'a> RedactConversation<'a> {
             reqwest::Method::POST,
             "/conversations/redact".to_owned(),
         );
+        let request = request.operation("redact_conversation", "/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5846,6 +6083,8 @@ impl<'a> ReplyConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("reply_conversation", "/conversations/{conversation_id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5909,6 +6148,7 @@ impl<'a> ReplyTicket<'a> {
                 path
             },
         );
+        let request = request.operation("reply_ticket", "/tickets/{ticket_id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5952,6 +6192,7 @@ impl<'a> ReplyToFin<'a> {
         self,
     ) -> Result<Response<types::ReplyToFinResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
+        let request = request.operation("reply_to_fin", "/fin/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6003,6 +6244,8 @@ impl<'a> RetrieveACompanyById<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_a_company_by_id", "/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6053,6 +6296,7 @@ impl<'a> RetrieveAdmin<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_admin", "/admins/{admin_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6103,6 +6347,7 @@ impl<'a> RetrieveArticle<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_article", "/articles/{article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6153,6 +6398,11 @@ impl<'a> RetrieveCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "retrieve_collection",
+                "/help_center/collections/{collection_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6235,6 +6485,7 @@ impl<'a> RetrieveCompany<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
+        let request = request.operation("retrieve_company", "/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -6350,6 +6601,8 @@ impl<'a> RetrieveConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_conversation", "/conversations/{conversation_id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -6410,6 +6663,11 @@ impl<'a> RetrieveHelpCenter<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "retrieve_help_center",
+                "/help_center/help_centers/{help_center_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6464,6 +6722,11 @@ impl<'a> RetrieveInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "retrieve_internal_article",
+                "/internal_articles/{internal_article_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6514,6 +6777,8 @@ impl<'a> RetrieveNewsItem<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_news_item", "/news/news_items/{news_item_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6564,6 +6829,8 @@ impl<'a> RetrieveNewsfeed<'a> {
                 path
             },
         );
+        let request = request
+            .operation("retrieve_newsfeed", "/news/newsfeeds/{newsfeed_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6614,6 +6881,7 @@ impl<'a> RetrieveNote<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_note", "/notes/{note_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6664,6 +6932,7 @@ impl<'a> RetrieveSegment<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_segment", "/segments/{segment_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6714,6 +6983,7 @@ impl<'a> RetrieveTeam<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_team", "/teams/{team_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6754,6 +7024,7 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
+        let request = request.operation("retrieve_visitor_with_user_id", "/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -6805,6 +7076,8 @@ impl<'a> ScrollOverAllCompanies<'a> {
             reqwest::Method::GET,
             "/companies/scroll".to_owned(),
         );
+        let request = request
+            .operation("scroll_over_all_companies", "/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
             None => request,
@@ -6901,6 +7174,7 @@ impl<'a> SearchArticles<'a> {
             reqwest::Method::GET,
             "/articles/search".to_owned(),
         );
+        let request = request.operation("search_articles", "/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -6962,6 +7236,7 @@ impl<'a> SearchContacts<'a> {
             reqwest::Method::POST,
             "/contacts/search".to_owned(),
         );
+        let request = request.operation("search_contacts", "/contacts/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7035,6 +7310,7 @@ impl<'a> SearchConversations<'a> {
             reqwest::Method::POST,
             "/conversations/search".to_owned(),
         );
+        let request = request.operation("search_conversations", "/conversations/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7113,6 +7389,8 @@ impl<'a> SearchInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles/search".to_owned(),
         );
+        let request = request
+            .operation("search_internal_articles", "/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
             None => request,
@@ -7160,6 +7438,7 @@ impl<'a> SearchTickets<'a> {
             reqwest::Method::POST,
             "/tickets/search".to_owned(),
         );
+        let request = request.operation("search_tickets", "/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7245,6 +7524,7 @@ impl<'a> SetAwayAdmin<'a> {
                 path
             },
         );
+        let request = request.operation("set_away_admin", "/admins/{admin_id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7296,6 +7576,7 @@ impl<'a> ShowCall<'a> {
                 path
             },
         );
+        let request = request.operation("show_call", "/calls/{call_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7349,6 +7630,8 @@ impl<'a> ShowCallRecording<'a> {
                 path
             },
         );
+        let request = request
+            .operation("show_call_recording", "/calls/{call_id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -7400,6 +7683,8 @@ impl<'a> ShowCallTranscript<'a> {
                 path
             },
         );
+        let request = request
+            .operation("show_call_transcript", "/calls/{call_id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
@@ -7453,6 +7738,7 @@ impl<'a> ShowContact<'a> {
                 path
             },
         );
+        let request = request.operation("show_contact", "/contacts/{contact_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7505,6 +7791,11 @@ impl<'a> ShowContactByExternalId<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "show_contact_by_external_id",
+                "/contacts/find_by_external_id/{external_id}",
+            );
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7550,6 +7841,7 @@ impl<'a> StartFinConversation<'a> {
         self,
     ) -> Result<Response<types::StartFinConversationResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
+        let request = request.operation("start_fin_conversation", "/fin/start");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7593,6 +7885,7 @@ impl<'a> SubmitFinCsat<'a> {
         self,
     ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
+        let request = request.operation("submit_fin_csat", "/fin/csat");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7647,6 +7940,8 @@ impl<'a> UnarchiveContact<'a> {
                 path
             },
         );
+        let request = request
+            .operation("unarchive_contact", "/contacts/{contact_id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7704,6 +7999,7 @@ impl<'a> UpdateArticle<'a> {
                 path
             },
         );
+        let request = request.operation("update_article", "/articles/{article_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7765,6 +8061,8 @@ impl<'a> UpdateCollection<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_collection", "/help_center/collections/{collection_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7826,6 +8124,7 @@ impl<'a> UpdateCompany<'a> {
                 path
             },
         );
+        let request = request.operation("update_company", "/companies/{company_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7889,6 +8188,7 @@ impl<'a> UpdateContact<'a> {
                 path
             },
         );
+        let request = request.operation("update_contact", "/contacts/{contact_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7951,6 +8251,11 @@ impl<'a> UpdateContentImportSource<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_content_import_source",
+                "/ai/content_import_sources/{source_id}",
+            );
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8020,6 +8325,8 @@ impl<'a> UpdateConversation<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_conversation", "/conversations/{conversation_id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -8089,6 +8396,8 @@ impl<'a> UpdateDataAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_data_attribute", "/data_attributes/{data_attribute_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8151,6 +8460,8 @@ impl<'a> UpdateExternalPage<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_external_page", "/ai/external_pages/{page_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8213,6 +8524,11 @@ impl<'a> UpdateInternalArticle<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_internal_article",
+                "/internal_articles/{internal_article_id}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8264,6 +8580,7 @@ impl<'a> UpdateIpAllowlist<'a> {
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned());
+        let request = request.operation("update_ip_allowlist", "/ip_allowlist");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8324,6 +8641,8 @@ impl<'a> UpdateNewsItem<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_news_item", "/news/news_items/{news_item_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8382,6 +8701,7 @@ impl<'a> UpdateTicket<'a> {
                 path
             },
         );
+        let request = request.operation("update_ticket", "/tickets/{ticket_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8445,6 +8765,8 @@ impl<'a> UpdateTicketType<'a> {
                 path
             },
         );
+        let request = request
+            .operation("update_ticket_type", "/ticket_types/{ticket_type_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8520,6 +8842,11 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request
+            .operation(
+                "update_ticket_type_attribute",
+                "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
+            );
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8569,6 +8896,7 @@ impl<'a> UpdateVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
+        let request = request.operation("update_visitor", "/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,

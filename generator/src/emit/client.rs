@@ -19,6 +19,9 @@ pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
         #![doc = #module_doc]
         pub mod operations;
         pub mod types;
+        pub mod webhooks;
+        #[cfg(feature = "test-util")]
+        mod examples;
 
         use crate::runtime::{ClientBuilder, RateLimit, Transport};
 
@@ -344,6 +347,7 @@ fn output_type(response: &SuccessResponse) -> TokenStream {
 fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
     let path = path_expr(op);
     let method = ident(method_name(op.method));
+    let (operation, template) = (&op.name, &op.path);
     let query = op
         .params
         .iter()
@@ -422,6 +426,7 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
         /// rate limit) and raw bytes of the response.
         pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
             let request = ApiRequest::new(reqwest::Method::#method, #path);
+            let request = request.operation(#operation, #template);
             #(#query)*
             #(#headers)*
             #(#fixed_headers)*

@@ -2,17 +2,38 @@
 
 use super::{CrateSpec, GENERATED_NOTICE};
 
+/// The oldest Rust the generated crate builds with, dependencies included: the newest
+/// `rust-version` among the crates a fresh resolve picks (`.ci/run` checks it with that toolchain).
+pub const RUST_VERSION: &str = "1.88";
+
+/// Features of the generated crate besides the version modules. TLS: explicit opt-ins win over
+/// the default (`native-tls`, then `rustls-platform-roots`, then `rustls-webpki-roots`); with none
+/// of them, bring a client (`ClientBuilder::http_client`) or use a plain `http://` base URL.
+const FEATURES: &str = r#"rustls-webpki-roots = ["_rustls", "dep:webpki-roots"]
+rustls-platform-roots = ["_rustls"]
+native-tls = ["reqwest/native-tls"]
+tracing = ["dep:tracing"]
+test-util = []
+_rustls = ["reqwest/rustls", "dep:rustls"]
+"#;
+
 /// Dependencies of the generated crate; the runtime and the emitted code use exactly these.
 const DEPENDENCIES: &str = r#"bytes = "1"
 futures = "0.3"
+hmac = "0.12"
 percent-encoding = "2"
 fastrand = "2"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart", "stream"] }
+reqwest = { version = "0.13", default-features = false, features = ["multipart", "stream"] }
+rustls = { version = "0.23", default-features = false, features = ["aws_lc_rs", "std", "tls12"], optional = true }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
+sha1 = "0.10"
+sha2 = "0.10"
 tokio = { version = "1", features = ["time", "fs"] }
 tokio-util = { version = "0.7", features = ["io"] }
+tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
+webpki-roots = { version = "1", optional = true }
 "#;
 
 /// The package description: the given one, or one made from the description's title (never
@@ -31,19 +52,20 @@ fn description(spec: &CrateSpec) -> String {
 }
 
 pub fn cargo_toml(spec: &CrateSpec) -> String {
-    let defaults: Vec<String> = spec
+    let mut defaults: Vec<String> = spec
         .modules
         .iter()
         .filter(|m| m.default)
         .map(|m| format!("\"{}\"", m.module))
         .collect();
+    defaults.push("\"rustls-webpki-roots\"".to_owned());
     let features: String = spec
         .modules
         .iter()
         .map(|m| format!("{} = []\n", m.module))
         .collect();
     format!(
-        "# {GENERATED_NOTICE}\n[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = \"{}\"\nedition = \"2021\"\nlicense = \"MIT\"\nrust-version = \"1.85\"\n\n[features]\ndefault = [{}]\n{features}\n[dependencies]\n{DEPENDENCIES}",
+        "# {GENERATED_NOTICE}\n[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = \"{}\"\nedition = \"2021\"\nlicense = \"MIT\"\nrust-version = \"{RUST_VERSION}\"\n\n[package.metadata.docs.rs]\nall-features = true\n\n[features]\ndefault = [{}]\n{features}{FEATURES}\n[dependencies]\n{DEPENDENCIES}",
         spec.package,
         spec.version,
         description(spec).replace('"', "'"),

@@ -7,6 +7,7 @@
 mod client;
 mod conformance;
 mod manifest;
+mod support;
 mod tokens;
 mod types;
 
@@ -25,6 +26,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("body.rs", include_str!("../../runtime/body.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("identity.rs", include_str!("../../runtime/identity.rs")),
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("object.rs", include_str!("../../runtime/object.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
@@ -32,6 +34,10 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("style.rs", include_str!("../../runtime/style.rs")),
+    ("telemetry.rs", include_str!("../../runtime/telemetry.rs")),
+    ("test_util.rs", include_str!("../../runtime/test_util.rs")),
+    ("tls.rs", include_str!("../../runtime/tls.rs")),
+    ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
 ];
 
 /// What to generate: a package with one module per API version.
@@ -98,6 +104,14 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
         files.push(rust_file(
             &format!("{dir}/types.rs"),
             types::types_module(&api.types),
+        )?);
+        files.push(rust_file(
+            &format!("{dir}/webhooks.rs"),
+            support::webhooks_module(api),
+        )?);
+        files.push(rust_file(
+            &format!("{dir}/examples.rs"),
+            support::examples_module(api),
         )?);
     }
     Ok(files)
@@ -174,6 +188,15 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         pub use runtime::{
             ApiError, ByteStream, ClientBuilder, Error, Multipart, RateLimit, Redirect, Region, RequestOptions, Response, RetryPolicy, Upload,
         };
+        pub use runtime::{identity, webhooks};
+        #[cfg(feature = "test-util")]
+        pub use runtime::test_util;
+
+        // Crates whose types appear in the public API, re-exported so users name the same versions.
+        pub use bytes;
+        pub use futures;
+        pub use reqwest;
+        pub use serde_json;
 
         #(#modules)*
     }

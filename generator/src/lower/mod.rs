@@ -3,6 +3,7 @@
 //! This is the only phase that reads the spec. It either lowers everything or reports every
 //! unsupported construct with its JSON pointer; it never skips anything silently.
 
+mod examples;
 mod operation;
 mod pagination;
 mod schema;
@@ -57,6 +58,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
             })
             .collect(),
         types,
+        response_examples: examples::response_examples(spec, &operations),
         operations,
         warnings,
     })

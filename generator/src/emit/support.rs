@@ -1,0 +1,94 @@
+//! Per-version support modules for the runtime's version-independent features: the webhook
+//! item types (`webhooks.rs`) and the description's response examples for the `test-util` mock
+//! (`examples.rs`).
+
+use super::tokens::ident;
+use crate::ir::{Api, TypeDef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The item kinds of `runtime::webhooks::ItemTypes`, by the item's `type` value, which is also
+/// the name of the component schema that describes it.
+const WEBHOOK_ITEMS: &[(&str, &str)] = &[
+    ("Contact", "contact"),
+    ("Conversation", "conversation"),
+    ("Ticket", "ticket"),
+    ("Company", "company"),
+    ("Admin", "admin"),
+];
+
+/// `webhooks.rs`: this version's types for webhook items (`serde_json::Value` for an item kind
+/// the description has no schema for).
+pub fn webhooks_module(api: &Api) -> TokenStream {
+    let associated = WEBHOOK_ITEMS.iter().map(|(kind, schema)| {
+        let kind = ident(kind);
+        let ty = match component(&api.types, schema) {
+            Some(def) => {
+                let name = ident(&def.name);
+                quote!(super::types::#name)
+            }
+            None => quote!(serde_json::Value),
+        };
+        quote!(type #kind = #ty;)
+    });
+    quote! {
+        //! Webhook items typed with this version's schemas; see [`crate::webhooks`].
+
+        /// This version's item types, for [`Notification::item`](crate::webhooks::Notification::item).
+        #[derive(Debug, Clone, Copy)]
+        pub struct Types;
+
+        impl crate::webhooks::ItemTypes for Types {
+            #(#associated)*
+        }
+
+        /// A webhook item typed with this version's schemas:
+        /// `let item: Item = notification.item()?;`.
+        pub type Item = crate::webhooks::Item<Types>;
+    }
+}
+
+fn component<'a>(types: &'a [TypeDef], schema: &str) -> Option<&'a TypeDef> {
+    let origin = format!("#/components/schemas/{schema}");
+    types.iter().find(|def| def.origin == origin)
+}
+
+/// `examples.rs` (compiled with the `test-util` feature): the description's success examples,
+/// the mock's default answer for each operation.
+pub fn examples_module(api: &Api) -> TokenStream {
+    let arms = api.response_examples.iter().map(|example| {
+        let operation = &example.operation;
+        let status = example.status;
+        let content_type = option_str(example.content_type.as_deref());
+        let body = option_str(example.body.as_deref());
+        quote! {
+            #operation => Some(SpecExample { status: #status, content_type: #content_type, body: #body }),
+        }
+    });
+    quote! {
+        //! The description's success-response examples: what `test_util::MockApi` answers for an
+        //! operation it was given no response for.
+
+        use crate::test_util::{SpecExample, SpecExamples};
+
+        impl SpecExamples for super::Client {
+            fn spec_example(operation: &str) -> Option<SpecExample> {
+                match operation {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+
+            fn api_version() -> &'static str {
+                super::API_VERSION
+            }
+        }
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    }
+}
