@@ -376,11 +376,7 @@ impl Transport {
         let status = response.status();
         let headers = response.headers().clone();
         let url = response.url().clone();
-        let body = match tokio::time::timeout(timeout, response.bytes()).await {
-            Ok(Ok(body)) => body,
-            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
-            Err(_) => return Err(Error::timeout(Some(timeout))),
-        };
+        let body = read_body(response, timeout).await?;
         Ok(RawResponse::new(status, headers, body, url))
     }
 
@@ -572,12 +568,17 @@ impl Transport {
             return Ok(response);
         }
         let headers = response.headers().clone();
-        let body = match tokio::time::timeout(timeout, response.bytes()).await {
-            Ok(Ok(body)) => body,
-            Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
-            Err(_) => return Err(Error::timeout(Some(timeout))),
-        };
+        let body = read_body(response, timeout).await?;
         Err(ApiError::new(status, headers, body).into())
+    }
+}
+
+/// Reads a whole answer body within the per-attempt timeout.
+async fn read_body(response: reqwest::Response, timeout: Duration) -> Result<bytes::Bytes, Error> {
+    match tokio::time::timeout(timeout, response.bytes()).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(error)) => Err(Error::from_reqwest(error, Some(timeout))),
+        Err(_) => Err(Error::timeout(Some(timeout))),
     }
 }
 
