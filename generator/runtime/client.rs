@@ -404,16 +404,7 @@ impl Transport {
         let (answer, url, timeout) = span
             .instrument(self.execute_parts(parts, options, &span, false))
             .await?;
-        let body = match answer.body {
-            AnswerBody::Bytes(body) => body,
-            AnswerBody::Unread(response) => {
-                match tokio::time::timeout(timeout, response.bytes()).await {
-                    Ok(Ok(body)) => body,
-                    Ok(Err(error)) => return Err(Error::from_reqwest(error, Some(timeout))),
-                    Err(_) => return Err(Error::timeout(Some(timeout))),
-                }
-            }
-        };
+        let body = answer.body.read(timeout).await?;
         Ok(RawResponse::new(answer.status, answer.headers, body, url))
     }
 
@@ -600,18 +591,7 @@ impl Transport {
             return Ok(answer);
         }
         // An error answer's body carries Intercom's error list: always read it.
-        let body = match answer.body {
-            AnswerBody::Bytes(body) => body,
-            AnswerBody::Unread(response) => {
-                match tokio::time::timeout(exchange.timeout, response.bytes()).await {
-                    Ok(Ok(body)) => body,
-                    Ok(Err(error)) => {
-                        return Err(Error::from_reqwest(error, Some(exchange.timeout)))
-                    }
-                    Err(_) => return Err(Error::timeout(Some(exchange.timeout))),
-                }
-            }
-        };
+        let body = answer.body.read(exchange.timeout).await?;
         Err(ApiError::new(answer.status, answer.headers, body).into())
     }
 
@@ -696,6 +676,25 @@ enum AnswerBody {
     Bytes(Bytes),
     /// A successful download, read by the caller.
     Unread(reqwest::Response),
+}
+
+impl AnswerBody {
+    /// The whole body, read within `timeout` if it is still on the wire.
+    async fn read(self, timeout: Duration) -> Result<Bytes, Error> {
+        match self {
+            AnswerBody::Bytes(body) => Ok(body),
+            AnswerBody::Unread(response) => read_body(response, timeout).await,
+        }
+    }
+}
+
+/// Reads a whole answer body within the per-attempt timeout.
+async fn read_body(response: reqwest::Response, timeout: Duration) -> Result<bytes::Bytes, Error> {
+    match tokio::time::timeout(timeout, response.bytes()).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(error)) => Err(Error::from_reqwest(error, Some(timeout))),
+        Err(_) => Err(Error::timeout(Some(timeout))),
+    }
 }
 
 /// Whether a path segment is `.` or `..`, possibly percent-encoded

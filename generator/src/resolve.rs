@@ -129,23 +129,9 @@ fn repair_schemas(document: &mut Value, warnings: &mut Vec<Diagnostic>) {
                 warnings.push(Diagnostic::new(pointer_from(&path), message));
             }
         }
-        let children: Vec<(String, Ctx)> = match (&*value, ctx) {
-            (_, Ctx::Data) => Vec::new(),
-            (Value::Object(object), _) if object.contains_key("$ref") => Vec::new(),
-            (Value::Object(object), _) => object
-                .keys()
-                .map(|key| (key.clone(), child_ctx(ctx, key)))
-                .collect(),
-            (Value::Array(items), _) => {
-                let item_ctx = match ctx {
-                    Ctx::Names(inner) => inner.ctx(),
-                    other => other,
-                };
-                (0..items.len())
-                    .map(|i| (i.to_string(), item_ctx))
-                    .collect()
-            }
-            _ => Vec::new(),
+        let children = match &*value {
+            Value::Object(object) if object.contains_key("$ref") => Vec::new(),
+            other => members(other, ctx),
         };
         for (key, child) in children.into_iter().rev() {
             let mut child_path = path.clone();
@@ -470,6 +456,28 @@ fn hoisted_name(document: &Value, target: &[String]) -> String {
         .unwrap_or(base)
 }
 
+/// The keys (or list indices) of `value` with the context of each member; none for data.
+fn members(value: &Value, ctx: Ctx) -> Vec<(String, Ctx)> {
+    match (value, ctx) {
+        (_, Ctx::Data) => Vec::new(),
+        (Value::Object(object), _) => object
+            .keys()
+            .map(|key| (key.clone(), child_ctx(ctx, key)))
+            .collect(),
+        (Value::Array(items), _) => {
+            // A list holds values of the context: `parameters: [...]` holds parameters.
+            let item_ctx = match ctx {
+                Ctx::Names(inner) => inner.ctx(),
+                other => other,
+            };
+            (0..items.len())
+                .map(|i| (i.to_string(), item_ctx))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Every `$ref` object under `value` (located at `base`), without recursion.
 fn collect_sites(value: &Value, base: &[String], ctx: Ctx, depth: usize, out: &mut Vec<Site>) {
     let mut stack: Vec<(&Value, Vec<String>, Ctx)> = vec![(value, base.to_vec(), ctx)];
@@ -488,22 +496,17 @@ fn collect_sites(value: &Value, base: &[String], ctx: Ctx, depth: usize, out: &m
                     });
                     continue;
                 }
-                for (key, child) in object.iter().rev() {
+                for (key, child_ctx) in members(value, ctx).into_iter().rev() {
                     let mut child_path = path.clone();
                     child_path.push(key.clone());
-                    stack.push((child, child_path, child_ctx(ctx, key)));
+                    stack.push((&object[&key], child_path, child_ctx));
                 }
             }
             Value::Array(items) => {
-                // A list holds values of the context: `parameters: [...]` holds parameters.
-                let item_ctx = match ctx {
-                    Ctx::Names(inner) => inner.ctx(),
-                    other => other,
-                };
-                for (index, child) in items.iter().enumerate().rev() {
+                for (index, (key, child_ctx)) in members(value, ctx).into_iter().enumerate().rev() {
                     let mut child_path = path.clone();
-                    child_path.push(index.to_string());
-                    stack.push((child, child_path, item_ctx));
+                    child_path.push(key);
+                    stack.push((&items[index], child_path, child_ctx));
                 }
             }
             _ => {}

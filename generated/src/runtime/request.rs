@@ -185,20 +185,8 @@ impl ApiRequest {
     pub fn query_object<T: Serialize>(mut self, value: &T) -> Result<Self, Error> {
         let value = serde_json::to_value(value)
             .map_err(|e| Error::invalid_request_with("failed to serialize query parameters", e))?;
-        match value {
-            Value::Null => {}
-            Value::Object(fields) => {
-                for (name, field) in fields {
-                    push_query_value(&mut self.query, &name, field);
-                }
-            }
-            other => {
-                return Err(Error::invalid_request(format!(
-                    "query parameters must serialize to an object, not {}",
-                    json_kind(&other)
-                )))
-            }
-        }
+        self.query
+            .extend(form_pairs(value, "query parameters must serialize")?);
         Ok(self)
     }
 
@@ -237,22 +225,7 @@ impl ApiRequest {
     /// Sets an `application/x-www-form-urlencoded` body: the object's fields as form pairs
     /// (arrays repeat the name, nested objects are JSON, `null` fields are left out).
     pub fn form<T: Serialize>(self, body: &T) -> Result<Self, Error> {
-        let value = style::to_json("body", body)?;
-        let mut pairs = Vec::new();
-        match value {
-            Value::Object(fields) => {
-                for (name, field) in fields {
-                    push_query_value(&mut pairs, &name, field);
-                }
-            }
-            Value::Null => {}
-            other => {
-                return Err(Error::invalid_request(format!(
-                    "a form body must serialize to an object, not {}",
-                    json_kind(&other)
-                )))
-            }
-        }
+        let pairs = form_pairs(style::to_json("body", body)?, "a form body must serialize")?;
         let encoded: Vec<String> = pairs
             .iter()
             .map(|(name, value)| {
@@ -368,6 +341,27 @@ pub(crate) struct RequestParts {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
     pub(crate) operation: Option<Operation>,
+}
+
+/// An object's fields as `style=form, explode=true` pairs (`null` gives none); `what` starts
+/// the error for anything else ("... to an object, not a string").
+fn form_pairs(value: Value, what: &str) -> Result<Vec<(String, String)>, Error> {
+    let mut pairs = Vec::new();
+    match value {
+        Value::Null => {}
+        Value::Object(fields) => {
+            for (name, field) in fields {
+                push_query_value(&mut pairs, &name, field);
+            }
+        }
+        other => {
+            return Err(Error::invalid_request(format!(
+                "{what} to an object, not {}",
+                json_kind(&other)
+            )))
+        }
+    }
+    Ok(pairs)
 }
 
 fn push_query_value(query: &mut Vec<(String, String)>, name: &str, value: Value) {

@@ -353,7 +353,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             .as_ref()
             .and_then(|schema| self.schemas.object_view(schema));
         let mut parts = Vec::new();
-        let mut names = NameScope::with_reserved(["additional_parts"]);
+        let mut names = NameScope::default();
         if let Some(view) = view {
             for (wire, node) in &view.properties {
                 let part_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
@@ -615,7 +615,7 @@ fn path_segments(
                 );
                 let taken: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
                 let mut scope = NameScope::with_reserved(
-                    taken.into_iter().chain(["options", "body", "client"]),
+                    taken.into_iter().chain(BUILDER_MEMBERS.iter().copied()),
                 );
                 params.push(Param {
                     name: scope.claim(&field_name(wire)),
