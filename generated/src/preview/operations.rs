@@ -45,7 +45,8 @@ impl<'a> ArchiveContact<'a> {
                 path
             },
         );
-        let request = request.operation("archive_contact", "/contacts/{id}/archive");
+        let request = request.operation("archive_contact");
+        let request = request.path_template("/contacts/{id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -88,7 +89,8 @@ impl<'a> AskFin<'a> {
         self,
     ) -> Result<Response<types::AskFinResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/ask".to_owned());
-        let request = request.operation("ask_fin", "/fin/ask");
+        let request = request.operation("ask_fin");
+        let request = request.path_template("/fin/ask");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -147,8 +149,8 @@ impl<'a> AttachContactToACompany<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_contact_to_a_company", "/contacts/{id}/companies");
+        let request = request.operation("attach_contact_to_a_company");
+        let request = request.path_template("/contacts/{id}/companies");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -210,11 +212,8 @@ impl<'a> AttachContactToConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_contact_to_conversation",
-                "/conversations/{id}/customers",
-            );
+        let request = request.operation("attach_contact_to_conversation");
+        let request = request.path_template("/conversations/{id}/customers");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -278,11 +277,8 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_subscription_type_to_contact",
-                "/contacts/{contact_id}/subscriptions",
-            );
+        let request = request.operation("attach_subscription_type_to_contact");
+        let request = request.path_template("/contacts/{contact_id}/subscriptions");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -341,8 +337,8 @@ impl<'a> AttachTagToArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_tag_to_article", "/articles/{article_id}/tags");
+        let request = request.operation("attach_tag_to_article");
+        let request = request.path_template("/articles/{article_id}/tags");
         let request = request.header("Intercom-Version", "preview")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -402,8 +398,8 @@ impl<'a> AttachTagToContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
+        let request = request.operation("attach_tag_to_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -464,11 +460,9 @@ impl<'a> AttachTagToContentSnippet<'a> {
                 path
             },
         );
+        let request = request.operation("attach_tag_to_content_snippet");
         let request = request
-            .operation(
-                "attach_tag_to_content_snippet",
-                "/content_snippets/{content_snippet_id}/tags",
-            );
+            .path_template("/content_snippets/{content_snippet_id}/tags");
         let request = request.header("Intercom-Version", "preview")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -530,11 +524,8 @@ impl<'a> AttachTagToConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_tag_to_conversation",
-                "/conversations/{conversation_id}/tags",
-            );
+        let request = request.operation("attach_tag_to_conversation");
+        let request = request.path_template("/conversations/{conversation_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -595,11 +586,9 @@ impl<'a> AttachTagToInternalArticle<'a> {
                 path
             },
         );
+        let request = request.operation("attach_tag_to_internal_article");
         let request = request
-            .operation(
-                "attach_tag_to_internal_article",
-                "/internal_articles/{internal_article_id}/tags",
-            );
+            .path_template("/internal_articles/{internal_article_id}/tags");
         let request = request.header("Intercom-Version", "preview")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -659,8 +648,8 @@ impl<'a> AttachTagToTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
+        let request = request.operation("attach_tag_to_ticket");
+        let request = request.path_template("/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -715,7 +704,8 @@ impl<'a> BlockContact<'a> {
                 path
             },
         );
-        let request = request.operation("block_contact", "/contacts/{id}/block");
+        let request = request.operation("block_contact");
+        let request = request.path_template("/contacts/{id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -764,7 +754,8 @@ impl<'a> BulkContentActions<'a> {
             reqwest::Method::POST,
             "/content/bulk_actions".to_owned(),
         );
-        let request = request.operation("bulk_content_actions", "/content/bulk_actions");
+        let request = request.operation("bulk_content_actions");
+        let request = request.path_template("/content/bulk_actions");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -814,7 +805,8 @@ impl<'a> BulkCreateCompanies<'a> {
             reqwest::Method::POST,
             "/companies/bulk".to_owned(),
         );
-        let request = request.operation("bulk_create_companies", "/companies/bulk");
+        let request = request.operation("bulk_create_companies");
+        let request = request.path_template("/companies/bulk");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -864,7 +856,8 @@ impl<'a> BulkCreateContacts<'a> {
             reqwest::Method::POST,
             "/contacts/bulk".to_owned(),
         );
-        let request = request.operation("bulk_create_contacts", "/contacts/bulk");
+        let request = request.operation("bulk_create_contacts");
+        let request = request.path_template("/contacts/bulk");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -914,8 +907,8 @@ impl<'a> BulkDeleteCompanies<'a> {
             reqwest::Method::POST,
             "/companies/bulk/delete".to_owned(),
         );
-        let request = request
-            .operation("bulk_delete_companies", "/companies/bulk/delete");
+        let request = request.operation("bulk_delete_companies");
+        let request = request.path_template("/companies/bulk/delete");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -965,7 +958,8 @@ impl<'a> BulkDeleteContacts<'a> {
             reqwest::Method::POST,
             "/contacts/bulk/delete".to_owned(),
         );
-        let request = request.operation("bulk_delete_contacts", "/contacts/bulk/delete");
+        let request = request.operation("bulk_delete_contacts");
+        let request = request.path_template("/contacts/bulk/delete");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1015,7 +1009,8 @@ impl<'a> BulkUpdateCompanies<'a> {
             reqwest::Method::PUT,
             "/companies/bulk".to_owned(),
         );
-        let request = request.operation("bulk_update_companies", "/companies/bulk");
+        let request = request.operation("bulk_update_companies");
+        let request = request.path_template("/companies/bulk");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1062,7 +1057,8 @@ impl<'a> BulkUpdateContacts<'a> {
         self,
     ) -> Result<Response<types::ContactsBulkJob>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/contacts/bulk".to_owned());
-        let request = request.operation("bulk_update_contacts", "/contacts/bulk");
+        let request = request.operation("bulk_update_contacts");
+        let request = request.path_template("/contacts/bulk");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1116,8 +1112,8 @@ impl<'a> CancelDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation("cancel_data_export", "/export/cancel/{job_identifier}");
+        let request = request.operation("cancel_data_export");
+        let request = request.path_template("/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1175,8 +1171,8 @@ impl<'a> ChangeTicketType<'a> {
                 path
             },
         );
-        let request = request
-            .operation("change_ticket_type", "/tickets/{ticket_id}/change_type");
+        let request = request.operation("change_ticket_type");
+        let request = request.path_template("/tickets/{ticket_id}/change_type");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1230,11 +1226,8 @@ impl<'a> CollectFinVoiceCallByExternalId<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "collect_fin_voice_call_by_external_id",
-                "/fin_voice/external_id/{external_id}",
-            );
+        let request = request.operation("collect_fin_voice_call_by_external_id");
+        let request = request.path_template("/fin_voice/external_id/{external_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1287,8 +1280,8 @@ impl<'a> CollectFinVoiceCallById<'a> {
                 path
             },
         );
-        let request = request
-            .operation("collect_fin_voice_call_by_id", "/fin_voice/collect/{id}");
+        let request = request.operation("collect_fin_voice_call_by_id");
+        let request = request.path_template("/fin_voice/collect/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1339,11 +1332,8 @@ impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "collect_fin_voice_call_by_phone_number",
-                "/fin_voice/phone_number/{phone_number}",
-            );
+        let request = request.operation("collect_fin_voice_call_by_phone_number");
+        let request = request.path_template("/fin_voice/phone_number/{phone_number}");
         let response = self.client.transport().execute(request, &self.options).await?;
         if response.body().is_empty() {
             Ok(response.empty().map(|()| serde_json::Value::Null))
@@ -1402,11 +1392,8 @@ impl<'a> CollectFinVoiceCallsByConversationId<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "collect_fin_voice_calls_by_conversation_id",
-                "/fin_voice/conversation/{conversation_id}",
-            );
+        let request = request.operation("collect_fin_voice_calls_by_conversation_id");
+        let request = request.path_template("/fin_voice/conversation/{conversation_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1470,11 +1457,9 @@ impl<'a> CollectProcedureAgentInput<'a> {
                 path
             },
         );
+        let request = request.operation("collect_procedure_agent_input");
         let request = request
-            .operation(
-                "collect_procedure_agent_input",
-                "/procedures/{conversation_id}/collect_agent_input",
-            );
+            .path_template("/procedures/{conversation_id}/collect_agent_input");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1533,8 +1518,8 @@ impl<'a> ConvertConversationToTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation("convert_conversation_to_ticket", "/conversations/{id}/convert");
+        let request = request.operation("convert_conversation_to_ticket");
+        let request = request.path_template("/conversations/{id}/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1579,7 +1564,8 @@ impl<'a> ConvertVisitor<'a> {
             reqwest::Method::POST,
             "/visitors/convert".to_owned(),
         );
-        let request = request.operation("convert_visitor", "/visitors/convert");
+        let request = request.operation("convert_visitor");
+        let request = request.path_template("/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1621,7 +1607,8 @@ impl<'a> CreateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
-        let request = request.operation("create_article", "/articles");
+        let request = request.operation("create_article");
+        let request = request.path_template("/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1663,7 +1650,8 @@ impl<'a> CreateAudience<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Audience>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/audiences".to_owned());
-        let request = request.operation("create_audience", "/audiences");
+        let request = request.operation("create_audience");
+        let request = request.path_template("/audiences");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1708,7 +1696,8 @@ impl<'a> CreateCollection<'a> {
             reqwest::Method::POST,
             "/help_center/collections".to_owned(),
         );
-        let request = request.operation("create_collection", "/help_center/collections");
+        let request = request.operation("create_collection");
+        let request = request.path_template("/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1767,8 +1756,8 @@ impl<'a> CreateCompanyNote<'a> {
                 path
             },
         );
-        let request = request
-            .operation("create_company_note", "/companies/{company_id}/notes");
+        let request = request.operation("create_company_note");
+        let request = request.path_template("/companies/{company_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1817,7 +1806,8 @@ impl<'a> CreateContact<'a> {
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
-        let request = request.operation("create_contact", "/contacts");
+        let request = request.operation("create_contact");
+        let request = request.path_template("/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1870,8 +1860,8 @@ impl<'a> CreateContentImportSource<'a> {
             reqwest::Method::POST,
             "/ai/content_import_sources".to_owned(),
         );
-        let request = request
-            .operation("create_content_import_source", "/ai/content_import_sources");
+        let request = request.operation("create_content_import_source");
+        let request = request.path_template("/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1921,7 +1911,8 @@ impl<'a> CreateContentSnippet<'a> {
             reqwest::Method::POST,
             "/content_snippets".to_owned(),
         );
-        let request = request.operation("create_content_snippet", "/content_snippets");
+        let request = request.operation("create_content_snippet");
+        let request = request.path_template("/content_snippets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1971,7 +1962,8 @@ impl<'a> CreateConversation<'a> {
             reqwest::Method::POST,
             "/conversations".to_owned(),
         );
-        let request = request.operation("create_conversation", "/conversations");
+        let request = request.operation("create_conversation");
+        let request = request.path_template("/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2021,8 +2013,8 @@ impl<'a> CreateConversationAttribute<'a> {
             reqwest::Method::POST,
             "/conversations/attributes".to_owned(),
         );
-        let request = request
-            .operation("create_conversation_attribute", "/conversations/attributes");
+        let request = request.operation("create_conversation_attribute");
+        let request = request.path_template("/conversations/attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2083,11 +2075,8 @@ impl<'a> CreateConversationAttributeOption<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "create_conversation_attribute_option",
-                "/conversations/attributes/{id}/options",
-            );
+        let request = request.operation("create_conversation_attribute_option");
+        let request = request.path_template("/conversations/attributes/{id}/options");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2156,11 +2145,9 @@ impl<'a> CreateCustomObjectInstances<'a> {
                 path
             },
         );
+        let request = request.operation("create_custom_object_instances");
         let request = request
-            .operation(
-                "create_custom_object_instances",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2213,7 +2200,8 @@ impl<'a> CreateDataAttribute<'a> {
             reqwest::Method::POST,
             "/data_attributes".to_owned(),
         );
-        let request = request.operation("create_data_attribute", "/data_attributes");
+        let request = request.operation("create_data_attribute");
+        let request = request.path_template("/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2263,7 +2251,8 @@ impl<'a> CreateDataConnector<'a> {
             reqwest::Method::POST,
             "/data_connectors".to_owned(),
         );
-        let request = request.operation("create_data_connector", "/data_connectors");
+        let request = request.operation("create_data_connector");
+        let request = request.path_template("/data_connectors");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2310,7 +2299,8 @@ impl<'a> CreateDataEvent<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
-        let request = request.operation("create_data_event", "/events");
+        let request = request.operation("create_data_event");
+        let request = request.path_template("/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2361,7 +2351,8 @@ impl<'a> CreateDataExport<'a> {
             reqwest::Method::POST,
             "/export/content/data".to_owned(),
         );
-        let request = request.operation("create_data_export", "/export/content/data");
+        let request = request.operation("create_data_export");
+        let request = request.path_template("/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2411,7 +2402,8 @@ impl<'a> CreateExternalPage<'a> {
             reqwest::Method::POST,
             "/ai/external_pages".to_owned(),
         );
-        let request = request.operation("create_external_page", "/ai/external_pages");
+        let request = request.operation("create_external_page");
+        let request = request.path_template("/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2453,7 +2445,8 @@ impl<'a> CreateFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
-        let request = request.operation("create_folder", "/folders");
+        let request = request.operation("create_folder");
+        let request = request.path_template("/folders");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2516,11 +2509,9 @@ impl<'a> CreateHelpCenterRedirect<'a> {
                 path
             },
         );
+        let request = request.operation("create_help_center_redirect");
         let request = request
-            .operation(
-                "create_help_center_redirect",
-                "/help_center/help_centers/{help_center_id}/redirects",
-            );
+            .path_template("/help_center/help_centers/{help_center_id}/redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2572,8 +2563,8 @@ impl<'a> CreateIdentityVerificationSecret<'a> {
             reqwest::Method::POST,
             "/secure_mode_secrets".to_owned(),
         );
-        let request = request
-            .operation("create_identity_verification_secret", "/secure_mode_secrets");
+        let request = request.operation("create_identity_verification_secret");
+        let request = request.path_template("/secure_mode_secrets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2623,7 +2614,8 @@ impl<'a> CreateInternalArticle<'a> {
             reqwest::Method::POST,
             "/internal_articles".to_owned(),
         );
-        let request = request.operation("create_internal_article", "/internal_articles");
+        let request = request.operation("create_internal_article");
+        let request = request.path_template("/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2670,7 +2662,8 @@ impl<'a> CreateMessage<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
-        let request = request.operation("create_message", "/messages");
+        let request = request.operation("create_message");
+        let request = request.path_template("/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2718,7 +2711,8 @@ impl<'a> CreateNewsItem<'a> {
             reqwest::Method::POST,
             "/news/news_items".to_owned(),
         );
-        let request = request.operation("create_news_item", "/news/news_items");
+        let request = request.operation("create_news_item");
+        let request = request.path_template("/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2773,7 +2767,8 @@ impl<'a> CreateNote<'a> {
                 path
             },
         );
-        let request = request.operation("create_note", "/contacts/{id}/notes");
+        let request = request.operation("create_note");
+        let request = request.path_template("/contacts/{id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2836,9 +2831,9 @@ impl<'a> CreateOfficeHoursException<'a> {
                 path
             },
         );
+        let request = request.operation("create_office_hours_exception");
         let request = request
-            .operation(
-                "create_office_hours_exception",
+            .path_template(
                 "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
             );
         let request = request.json(&self.body)?;
@@ -2890,8 +2885,8 @@ impl<'a> CreateOfficeHoursSchedule<'a> {
             reqwest::Method::POST,
             "/office_hours_schedules".to_owned(),
         );
-        let request = request
-            .operation("create_office_hours_schedule", "/office_hours_schedules");
+        let request = request.operation("create_office_hours_schedule");
+        let request = request.path_template("/office_hours_schedules");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2938,7 +2933,8 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
-        let request = request.operation("create_or_update_company", "/companies");
+        let request = request.operation("create_or_update_company");
+        let request = request.path_template("/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2991,7 +2987,8 @@ impl<'a> CreatePhoneSwitch<'a> {
             reqwest::Method::POST,
             "/phone_call_redirects".to_owned(),
         );
-        let request = request.operation("create_phone_switch", "/phone_call_redirects");
+        let request = request.operation("create_phone_switch");
+        let request = request.path_template("/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3040,7 +3037,8 @@ impl<'a> CreateTag<'a> {
         self,
     ) -> Result<Response<types::TagCreateResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
-        let request = request.operation("create_tag", "/tags");
+        let request = request.operation("create_tag");
+        let request = request.path_template("/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -3085,7 +3083,8 @@ impl<'a> CreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
-        let request = request.operation("create_ticket", "/tickets");
+        let request = request.operation("create_ticket");
+        let request = request.path_template("/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3127,7 +3126,8 @@ impl<'a> CreateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
-        let request = request.operation("create_ticket_type", "/ticket_types");
+        let request = request.operation("create_ticket_type");
+        let request = request.path_template("/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3190,11 +3190,8 @@ impl<'a> CreateTicketTypeAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "create_ticket_type_attribute",
-                "/ticket_types/{ticket_type_id}/attributes",
-            );
+        let request = request.operation("create_ticket_type_attribute");
+        let request = request.path_template("/ticket_types/{ticket_type_id}/attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3244,7 +3241,8 @@ impl<'a> DataEventSummaries<'a> {
             reqwest::Method::POST,
             "/events/summaries".to_owned(),
         );
-        let request = request.operation("data_event_summaries", "/events/summaries");
+        let request = request.operation("data_event_summaries");
+        let request = request.path_template("/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -3301,7 +3299,8 @@ impl<'a> DeleteArticle<'a> {
                 path
             },
         );
-        let request = request.operation("delete_article", "/articles/{id}");
+        let request = request.operation("delete_article");
+        let request = request.path_template("/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3352,7 +3351,8 @@ impl<'a> DeleteAudience<'a> {
                 path
             },
         );
-        let request = request.operation("delete_audience", "/audiences/{id}");
+        let request = request.operation("delete_audience");
+        let request = request.path_template("/audiences/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3405,8 +3405,8 @@ impl<'a> DeleteCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_collection", "/help_center/collections/{id}");
+        let request = request.operation("delete_collection");
+        let request = request.path_template("/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3459,7 +3459,8 @@ impl<'a> DeleteCompany<'a> {
                 path
             },
         );
-        let request = request.operation("delete_company", "/companies/{id}");
+        let request = request.operation("delete_company");
+        let request = request.path_template("/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3512,7 +3513,8 @@ impl<'a> DeleteContact<'a> {
                 path
             },
         );
-        let request = request.operation("delete_contact", "/contacts/{id}");
+        let request = request.operation("delete_contact");
+        let request = request.path_template("/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3563,11 +3565,8 @@ impl<'a> DeleteContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "delete_content_import_source",
-                "/ai/content_import_sources/{id}",
-            );
+        let request = request.operation("delete_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3618,8 +3617,8 @@ impl<'a> DeleteContentSnippet<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_content_snippet", "/content_snippets/{id}");
+        let request = request.operation("delete_content_snippet");
+        let request = request.path_template("/content_snippets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3679,7 +3678,8 @@ impl<'a> DeleteConversation<'a> {
                 path
             },
         );
-        let request = request.operation("delete_conversation", "/conversations/{id}");
+        let request = request.operation("delete_conversation");
+        let request = request.path_template("/conversations/{id}");
         let request = match &self.retain_metrics {
             Some(value) => request.query("retain_metrics", value),
             None => request,
@@ -3736,11 +3736,8 @@ impl<'a> DeleteConversationAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "delete_conversation_attribute",
-                "/conversations/attributes/{id}",
-            );
+        let request = request.operation("delete_conversation_attribute");
+        let request = request.path_template("/conversations/attributes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3799,11 +3796,9 @@ impl<'a> DeleteConversationAttributeOption<'a> {
                 path
             },
         );
+        let request = request.operation("delete_conversation_attribute_option");
         let request = request
-            .operation(
-                "delete_conversation_attribute_option",
-                "/conversations/attributes/{id}/options/{option_id}",
-            );
+            .path_template("/conversations/attributes/{id}/options/{option_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3868,9 +3863,9 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request.operation("delete_custom_object_instances_by_external_id");
         let request = request
-            .operation(
-                "delete_custom_object_instances_by_external_id",
+            .path_template(
                 "/custom_object_instances/{custom_object_type_identifier}/{id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3933,11 +3928,9 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request.operation("delete_custom_object_instances_by_id");
         let request = request
-            .operation(
-                "delete_custom_object_instances_by_id",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3992,8 +3985,8 @@ impl<'a> DeleteDataConnector<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_data_connector", "/data_connectors/{id}");
+        let request = request.operation("delete_data_connector");
+        let request = request.path_template("/data_connectors/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4046,8 +4039,8 @@ impl<'a> DeleteExternalPage<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_external_page", "/ai/external_pages/{id}");
+        let request = request.operation("delete_external_page");
+        let request = request.path_template("/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4100,7 +4093,8 @@ impl<'a> DeleteFolder<'a> {
                 path
             },
         );
-        let request = request.operation("delete_folder", "/folders/{id}");
+        let request = request.operation("delete_folder");
+        let request = request.path_template("/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4161,11 +4155,9 @@ impl<'a> DeleteHelpCenterRedirect<'a> {
                 path
             },
         );
+        let request = request.operation("delete_help_center_redirect");
         let request = request
-            .operation(
-                "delete_help_center_redirect",
-                "/help_center/help_centers/{help_center_id}/redirects/{id}",
-            );
+            .path_template("/help_center/help_centers/{help_center_id}/redirects/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4216,11 +4208,8 @@ impl<'a> DeleteIdentityVerificationSecret<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "delete_identity_verification_secret",
-                "/secure_mode_secrets/{id}",
-            );
+        let request = request.operation("delete_identity_verification_secret");
+        let request = request.path_template("/secure_mode_secrets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -4273,8 +4262,8 @@ impl<'a> DeleteInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_internal_article", "/internal_articles/{id}");
+        let request = request.operation("delete_internal_article");
+        let request = request.path_template("/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4327,7 +4316,8 @@ impl<'a> DeleteNewsItem<'a> {
                 path
             },
         );
-        let request = request.operation("delete_news_item", "/news/news_items/{id}");
+        let request = request.operation("delete_news_item");
+        let request = request.path_template("/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4392,9 +4382,9 @@ impl<'a> DeleteOfficeHoursException<'a> {
                 path
             },
         );
+        let request = request.operation("delete_office_hours_exception");
         let request = request
-            .operation(
-                "delete_office_hours_exception",
+            .path_template(
                 "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -4449,8 +4439,8 @@ impl<'a> DeleteOfficeHoursSchedule<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_office_hours_schedule", "/office_hours_schedules/{id}");
+        let request = request.operation("delete_office_hours_schedule");
+        let request = request.path_template("/office_hours_schedules/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4501,7 +4491,8 @@ impl<'a> DeleteTag<'a> {
                 path
             },
         );
-        let request = request.operation("delete_tag", "/tags/{id}");
+        let request = request.operation("delete_tag");
+        let request = request.path_template("/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -4554,7 +4545,8 @@ impl<'a> DeleteTicket<'a> {
                 path
             },
         );
-        let request = request.operation("delete_ticket", "/tickets/{id}");
+        let request = request.operation("delete_ticket");
+        let request = request.path_template("/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4611,11 +4603,8 @@ impl<'a> DetachContactFromACompany<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "detach_contact_from_a_company",
-                "/contacts/{contact_id}/companies/{id}",
-            );
+        let request = request.operation("detach_contact_from_a_company");
+        let request = request.path_template("/contacts/{contact_id}/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4683,11 +4672,9 @@ impl<'a> DetachContactFromConversation<'a> {
                 path
             },
         );
+        let request = request.operation("detach_contact_from_conversation");
         let request = request
-            .operation(
-                "detach_contact_from_conversation",
-                "/conversations/{conversation_id}/customers/{contact_id}",
-            );
+            .path_template("/conversations/{conversation_id}/customers/{contact_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4747,11 +4734,8 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "detach_subscription_type_to_contact",
-                "/contacts/{contact_id}/subscriptions/{id}",
-            );
+        let request = request.operation("detach_subscription_type_to_contact");
+        let request = request.path_template("/contacts/{contact_id}/subscriptions/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4808,8 +4792,8 @@ impl<'a> DetachTagFromArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation("detach_tag_from_article", "/articles/{article_id}/tags/{id}");
+        let request = request.operation("detach_tag_from_article");
+        let request = request.path_template("/articles/{article_id}/tags/{id}");
         let request = request.header("Intercom-Version", "preview")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4867,8 +4851,8 @@ impl<'a> DetachTagFromContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("detach_tag_from_contact", "/contacts/{contact_id}/tags/{id}");
+        let request = request.operation("detach_tag_from_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4931,11 +4915,9 @@ impl<'a> DetachTagFromContentSnippet<'a> {
                 path
             },
         );
+        let request = request.operation("detach_tag_from_content_snippet");
         let request = request
-            .operation(
-                "detach_tag_from_content_snippet",
-                "/content_snippets/{content_snippet_id}/tags/{id}",
-            );
+            .path_template("/content_snippets/{content_snippet_id}/tags/{id}");
         let request = request.header("Intercom-Version", "preview")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5002,11 +4984,9 @@ impl<'a> DetachTagFromConversation<'a> {
                 path
             },
         );
+        let request = request.operation("detach_tag_from_conversation");
         let request = request
-            .operation(
-                "detach_tag_from_conversation",
-                "/conversations/{conversation_id}/tags/{id}",
-            );
+            .path_template("/conversations/{conversation_id}/tags/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5066,11 +5046,9 @@ impl<'a> DetachTagFromInternalArticle<'a> {
                 path
             },
         );
+        let request = request.operation("detach_tag_from_internal_article");
         let request = request
-            .operation(
-                "detach_tag_from_internal_article",
-                "/internal_articles/{internal_article_id}/tags/{id}",
-            );
+            .path_template("/internal_articles/{internal_article_id}/tags/{id}");
         let request = request.header("Intercom-Version", "preview")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5135,8 +5113,8 @@ impl<'a> DetachTagFromTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{id}");
+        let request = request.operation("detach_tag_from_ticket");
+        let request = request.path_template("/tickets/{ticket_id}/tags/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5197,11 +5175,8 @@ impl<'a> DismissContactBanner<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "dismiss_contact_banner",
-                "/contacts/{id}/banners/{view_id}/dismiss",
-            );
+        let request = request.operation("dismiss_contact_banner");
+        let request = request.path_template("/contacts/{id}/banners/{view_id}/dismiss");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5254,11 +5229,8 @@ impl<'a> DownloadDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "download_data_export",
-                "/download/content/data/{job_identifier}",
-            );
+        let request = request.operation("download_data_export");
+        let request = request.path_template("/download/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -5302,7 +5274,8 @@ impl<'a> EnqueueCreateTicket<'a> {
             reqwest::Method::POST,
             "/tickets/enqueue".to_owned(),
         );
-        let request = request.operation("enqueue_create_ticket", "/tickets/enqueue");
+        let request = request.operation("enqueue_create_ticket");
+        let request = request.path_template("/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5349,7 +5322,8 @@ impl<'a> EscalateFinConversation<'a> {
         self,
     ) -> Result<Response<types::EscalateFinConversationResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/escalate".to_owned());
-        let request = request.operation("escalate_fin_conversation", "/fin/escalate");
+        let request = request.operation("escalate_fin_conversation");
+        let request = request.path_template("/fin/escalate");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5403,7 +5377,8 @@ impl<'a> ExportWorkflow<'a> {
                 path
             },
         );
-        let request = request.operation("export_workflow", "/export/workflows/{id}");
+        let request = request.operation("export_workflow");
+        let request = request.path_template("/export/workflows/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5454,7 +5429,8 @@ impl<'a> FindTag<'a> {
                 path
             },
         );
-        let request = request.operation("find_tag", "/tags/{id}");
+        let request = request.operation("find_tag");
+        let request = request.path_template("/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5507,8 +5483,8 @@ impl<'a> GetContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_content_import_source", "/ai/content_import_sources/{id}");
+        let request = request.operation("get_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5561,7 +5537,8 @@ impl<'a> GetContentSnippet<'a> {
                 path
             },
         );
-        let request = request.operation("get_content_snippet", "/content_snippets/{id}");
+        let request = request.operation("get_content_snippet");
+        let request = request.path_template("/content_snippets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5614,8 +5591,8 @@ impl<'a> GetConversationAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_conversation_attribute", "/conversations/attributes/{id}");
+        let request = request.operation("get_conversation_attribute");
+        let request = request.path_template("/conversations/attributes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5680,9 +5657,9 @@ impl<'a> GetCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request.operation("get_custom_object_instances_by_id");
         let request = request
-            .operation(
-                "get_custom_object_instances_by_id",
+            .path_template(
                 "/custom_object_instances/{custom_object_type_identifier}/{id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -5737,8 +5714,8 @@ impl<'a> GetDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_data_export", "/export/content/data/{job_identifier}");
+        let request = request.operation("get_data_export");
+        let request = request.path_template("/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5800,11 +5777,8 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "get_download_reporting_data_by_job_identifier",
-                "/download/reporting_data/{job_identifier}",
-            );
+        let request = request.operation("get_download_reporting_data_by_job_identifier");
+        let request = request.path_template("/download/reporting_data/{job_identifier}");
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.accept;
@@ -5874,11 +5848,8 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "get_export_reporting_data_by_job_identifier",
-                "/export/reporting_data/{job_identifier}",
-            );
+        let request = request.operation("get_export_reporting_data_by_job_identifier");
+        let request = request.path_template("/export/reporting_data/{job_identifier}");
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.client_id;
@@ -5928,11 +5899,8 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
             reqwest::Method::GET,
             "/export/reporting_data/get_datasets".to_owned(),
         );
-        let request = request
-            .operation(
-                "get_export_reporting_data_get_datasets",
-                "/export/reporting_data/get_datasets",
-            );
+        let request = request.operation("get_export_reporting_data_get_datasets");
+        let request = request.path_template("/export/reporting_data/get_datasets");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5985,7 +5953,8 @@ impl<'a> GetExternalPage<'a> {
                 path
             },
         );
-        let request = request.operation("get_external_page", "/ai/external_pages/{id}");
+        let request = request.operation("get_external_page");
+        let request = request.path_template("/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6036,7 +6005,8 @@ impl<'a> GetMacro<'a> {
                 path
             },
         );
-        let request = request.operation("get_macro", "/macros/{id}");
+        let request = request.operation("get_macro");
+        let request = request.path_template("/macros/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6101,9 +6071,9 @@ impl<'a> GetOfficeHoursException<'a> {
                 path
             },
         );
+        let request = request.operation("get_office_hours_exception");
         let request = request
-            .operation(
-                "get_office_hours_exception",
+            .path_template(
                 "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -6158,8 +6128,8 @@ impl<'a> GetOfficeHoursSchedule<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_office_hours_schedule", "/office_hours_schedules/{id}");
+        let request = request.operation("get_office_hours_schedule");
+        let request = request.path_template("/office_hours_schedules/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6220,7 +6190,8 @@ impl<'a> GetTeamMetrics<'a> {
                 path
             },
         );
-        let request = request.operation("get_team_metrics", "/teams/{team_id}/metrics");
+        let request = request.operation("get_team_metrics");
+        let request = request.path_template("/teams/{team_id}/metrics");
         let request = match &self.idle_threshold {
             Some(value) => request.query("idle_threshold", value),
             None => request,
@@ -6275,7 +6246,8 @@ impl<'a> GetTicket<'a> {
                 path
             },
         );
-        let request = request.operation("get_ticket", "/tickets/{id}");
+        let request = request.operation("get_ticket");
+        let request = request.path_template("/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6326,7 +6298,8 @@ impl<'a> GetTicketType<'a> {
                 path
             },
         );
-        let request = request.operation("get_ticket_type", "/ticket_types/{id}");
+        let request = request.operation("get_ticket_type");
+        let request = request.path_template("/ticket_types/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6386,8 +6359,8 @@ impl<'a> GetWhatsAppMessageStatus<'a> {
             reqwest::Method::GET,
             "/messages/status".to_owned(),
         );
-        let request = request
-            .operation("get_whats_app_message_status", "/messages/status");
+        let request = request.operation("get_whats_app_message_status");
+        let request = request.path_template("/messages/status");
         let value = &self.ruleset_id;
         let request = request.query("ruleset_id", value);
         let request = match &self.per_page {
@@ -6464,7 +6437,8 @@ impl<'a> IdentifyAdmin<'a> {
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
-        let request = request.operation("identify_admin", "/me");
+        let request = request.operation("identify_admin");
+        let request = request.path_template("/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6515,7 +6489,8 @@ impl<'a> JobsStatus<'a> {
                 path
             },
         );
-        let request = request.operation("jobs_status", "/jobs/status/{id}");
+        let request = request.operation("jobs_status");
+        let request = request.path_template("/jobs/status/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6575,11 +6550,8 @@ impl<'a> LinkConversationToTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "link_conversation_to_ticket",
-                "/tickets/{ticket_id}/linked_conversations",
-            );
+        let request = request.operation("link_conversation_to_ticket");
+        let request = request.path_template("/tickets/{ticket_id}/linked_conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6638,7 +6610,8 @@ impl<'a> LisDataAttributes<'a> {
             reqwest::Method::GET,
             "/data_attributes".to_owned(),
         );
-        let request = request.operation("lis_data_attributes", "/data_attributes");
+        let request = request.operation("lis_data_attributes");
+        let request = request.path_template("/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -6702,7 +6675,8 @@ impl<'a> LisDataEvents<'a> {
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
-        let request = request.operation("lis_data_events", "/events");
+        let request = request.operation("lis_data_events");
+        let request = request.path_template("/events");
         let value = &self.filter;
         let request = request
             .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
@@ -6755,11 +6729,8 @@ impl<'a> ListActivityLogEventTypes<'a> {
             reqwest::Method::GET,
             "/admins/activity_log_event_types".to_owned(),
         );
-        let request = request
-            .operation(
-                "list_activity_log_event_types",
-                "/admins/activity_log_event_types",
-            );
+        let request = request.operation("list_activity_log_event_types");
+        let request = request.path_template("/admins/activity_log_event_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6819,7 +6790,8 @@ impl<'a> ListActivityLogs<'a> {
             reqwest::Method::GET,
             "/admins/activity_logs".to_owned(),
         );
-        let request = request.operation("list_activity_logs", "/admins/activity_logs");
+        let request = request.operation("list_activity_logs");
+        let request = request.path_template("/admins/activity_logs");
         let value = &self.created_at_after;
         let request = request.query("created_at_after", value);
         let request = match &self.created_at_before {
@@ -6898,7 +6870,8 @@ impl<'a> ListAdmins<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
-        let request = request.operation("list_admins", "/admins");
+        let request = request.operation("list_admins");
+        let request = request.path_template("/admins");
         let request = match &self.display_avatar {
             Some(value) => request.query("display_avatar", value),
             None => request,
@@ -6953,8 +6926,8 @@ impl<'a> ListAllCollections<'a> {
             reqwest::Method::GET,
             "/help_center/collections".to_owned(),
         );
-        let request = request
-            .operation("list_all_collections", "/help_center/collections");
+        let request = request.operation("list_all_collections");
+        let request = request.path_template("/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7046,7 +7019,8 @@ impl<'a> ListAllCompanies<'a> {
             reqwest::Method::POST,
             "/companies/list".to_owned(),
         );
-        let request = request.operation("list_all_companies", "/companies/list");
+        let request = request.operation("list_all_companies");
+        let request = request.path_template("/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7156,8 +7130,8 @@ impl<'a> ListArticleVersions<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_article_versions", "/articles/{article_id}/versions");
+        let request = request.operation("list_article_versions");
+        let request = request.path_template("/articles/{article_id}/versions");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7240,7 +7214,8 @@ impl<'a> ListArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
-        let request = request.operation("list_articles", "/articles");
+        let request = request.operation("list_articles");
+        let request = request.path_template("/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7328,8 +7303,8 @@ impl<'a> ListAttachedContacts<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_attached_contacts", "/companies/{id}/contacts");
+        let request = request.operation("list_attached_contacts");
+        let request = request.path_template("/companies/{id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7410,11 +7385,8 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_attached_segments_for_companies",
-                "/companies/{id}/segments",
-            );
+        let request = request.operation("list_attached_segments_for_companies");
+        let request = request.path_template("/companies/{id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7469,7 +7441,8 @@ impl<'a> ListAudiences<'a> {
         self,
     ) -> Result<Response<types::AudienceList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/audiences".to_owned());
-        let request = request.operation("list_audiences", "/audiences");
+        let request = request.operation("list_audiences");
+        let request = request.path_template("/audiences");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7521,8 +7494,8 @@ impl<'a> ListAwayStatusReasons<'a> {
             reqwest::Method::GET,
             "/away_status_reasons".to_owned(),
         );
-        let request = request
-            .operation("list_away_status_reasons", "/away_status_reasons");
+        let request = request.operation("list_away_status_reasons");
+        let request = request.path_template("/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7561,7 +7534,8 @@ impl<'a> ListBrands<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
-        let request = request.operation("list_brands", "/brands");
+        let request = request.operation("list_brands");
+        let request = request.path_template("/brands");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7614,7 +7588,8 @@ impl<'a> ListCalls<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
-        let request = request.operation("list_calls", "/calls");
+        let request = request.operation("list_calls");
+        let request = request.path_template("/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7691,7 +7666,8 @@ impl<'a> ListCallsWithTranscripts<'a> {
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
-        let request = request.operation("list_calls_with_transcripts", "/calls/search");
+        let request = request.operation("list_calls_with_transcripts");
+        let request = request.path_template("/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7746,8 +7722,8 @@ impl<'a> ListCompaniesForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_companies_for_a_contact", "/contacts/{id}/companies");
+        let request = request.operation("list_companies_for_a_contact");
+        let request = request.path_template("/contacts/{id}/companies");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7806,8 +7782,8 @@ impl<'a> ListCompanyNotes<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_company_notes", "/companies/{company_id}/notes");
+        let request = request.operation("list_company_notes");
+        let request = request.path_template("/companies/{company_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7892,8 +7868,8 @@ impl<'a> ListContactActivities<'a> {
             reqwest::Method::GET,
             "/contacts/activities".to_owned(),
         );
-        let request = request
-            .operation("list_contact_activities", "/contacts/activities");
+        let request = request.operation("list_contact_activities");
+        let request = request.path_template("/contacts/activities");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -7976,8 +7952,8 @@ impl<'a> ListContactBanners<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_contact_banners", "/contacts/{id}/banners");
+        let request = request.operation("list_contact_banners");
+        let request = request.path_template("/contacts/{id}/banners");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8052,8 +8028,8 @@ impl<'a> ListContactMergeHistory<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_contact_merge_history", "/contacts/{id}/merge_history");
+        let request = request.operation("list_contact_merge_history");
+        let request = request.path_template("/contacts/{id}/merge_history");
         let request = match &self.cursor {
             Some(value) => request.query("cursor", value),
             None => request,
@@ -8120,7 +8096,8 @@ impl<'a> ListContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
-        let request = request.operation("list_contacts", "/contacts");
+        let request = request.operation("list_contacts");
+        let request = request.path_template("/contacts");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -8195,8 +8172,8 @@ impl<'a> ListContentImportSources<'a> {
             reqwest::Method::GET,
             "/ai/content_import_sources".to_owned(),
         );
-        let request = request
-            .operation("list_content_import_sources", "/ai/content_import_sources");
+        let request = request.operation("list_content_import_sources");
+        let request = request.path_template("/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8254,7 +8231,8 @@ impl<'a> ListContentSnippets<'a> {
             reqwest::Method::GET,
             "/content_snippets".to_owned(),
         );
-        let request = request.operation("list_content_snippets", "/content_snippets");
+        let request = request.operation("list_content_snippets");
+        let request = request.path_template("/content_snippets");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -8313,8 +8291,8 @@ impl<'a> ListConversationAttributes<'a> {
             reqwest::Method::GET,
             "/conversations/attributes".to_owned(),
         );
-        let request = request
-            .operation("list_conversation_attributes", "/conversations/attributes");
+        let request = request.operation("list_conversation_attributes");
+        let request = request.path_template("/conversations/attributes");
         let request = match &self.include_archived {
             Some(value) => request.query("include_archived", value),
             None => request,
@@ -8387,7 +8365,8 @@ impl<'a> ListConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
-        let request = request.operation("list_conversations", "/conversations");
+        let request = request.operation("list_conversations");
+        let request = request.path_template("/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8519,11 +8498,9 @@ impl<'a> ListCustomObjectInstances<'a> {
                 path
             },
         );
+        let request = request.operation("list_custom_object_instances");
         let request = request
-            .operation(
-                "list_custom_object_instances",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let request = match &self.references_contact_id {
             Some(value) => request.query("references_contact_id", value),
             None => request,
@@ -8683,11 +8660,9 @@ impl<'a> ListDataConnectorExecutionResults<'a> {
                 path
             },
         );
+        let request = request.operation("list_data_connector_execution_results");
         let request = request
-            .operation(
-                "list_data_connector_execution_results",
-                "/data_connectors/{data_connector_id}/execution_results",
-            );
+            .path_template("/data_connectors/{data_connector_id}/execution_results");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8799,7 +8774,8 @@ impl<'a> ListDataConnectors<'a> {
             reqwest::Method::GET,
             "/data_connectors".to_owned(),
         );
-        let request = request.operation("list_data_connectors", "/data_connectors");
+        let request = request.operation("list_data_connectors");
+        let request = request.path_template("/data_connectors");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -8895,8 +8871,8 @@ impl<'a> ListDeletedConversationIds<'a> {
             reqwest::Method::GET,
             "/conversations/deleted".to_owned(),
         );
-        let request = request
-            .operation("list_deleted_conversation_ids", "/conversations/deleted");
+        let request = request.operation("list_deleted_conversation_ids");
+        let request = request.path_template("/conversations/deleted");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -8970,7 +8946,8 @@ impl<'a> ListEmails<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
-        let request = request.operation("list_emails", "/emails");
+        let request = request.operation("list_emails");
+        let request = request.path_template("/emails");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9014,7 +8991,8 @@ impl<'a> ListExternalPages<'a> {
             reqwest::Method::GET,
             "/ai/external_pages".to_owned(),
         );
-        let request = request.operation("list_external_pages", "/ai/external_pages");
+        let request = request.operation("list_external_pages");
+        let request = request.path_template("/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9060,7 +9038,8 @@ impl<'a> ListFinCapabilities<'a> {
             reqwest::Method::POST,
             "/fin/capabilities".to_owned(),
         );
-        let request = request.operation("list_fin_capabilities", "/fin/capabilities");
+        let request = request.operation("list_fin_capabilities");
+        let request = request.path_template("/fin/capabilities");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9123,7 +9102,8 @@ impl<'a> ListFolders<'a> {
         self,
     ) -> Result<Response<types::ListFoldersResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
-        let request = request.operation("list_folders", "/folders");
+        let request = request.operation("list_folders");
+        let request = request.path_template("/folders");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -9212,8 +9192,8 @@ impl<'a> ListHandlingEvents<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_handling_events", "/conversations/{id}/handling_events");
+        let request = request.operation("list_handling_events");
+        let request = request.path_template("/conversations/{id}/handling_events");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9283,11 +9263,9 @@ impl<'a> ListHelpCenterRedirects<'a> {
                 path
             },
         );
+        let request = request.operation("list_help_center_redirects");
         let request = request
-            .operation(
-                "list_help_center_redirects",
-                "/help_center/help_centers/{help_center_id}/redirects",
-            );
+            .path_template("/help_center/help_centers/{help_center_id}/redirects");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -9362,8 +9340,8 @@ impl<'a> ListHelpCenters<'a> {
             reqwest::Method::GET,
             "/help_center/help_centers".to_owned(),
         );
-        let request = request
-            .operation("list_help_centers", "/help_center/help_centers");
+        let request = request.operation("list_help_centers");
+        let request = request.path_template("/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9407,8 +9385,8 @@ impl<'a> ListIdentityVerificationSecrets<'a> {
             reqwest::Method::GET,
             "/secure_mode_secrets".to_owned(),
         );
-        let request = request
-            .operation("list_identity_verification_secrets", "/secure_mode_secrets");
+        let request = request.operation("list_identity_verification_secrets");
+        let request = request.path_template("/secure_mode_secrets");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9459,7 +9437,8 @@ impl<'a> ListInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles".to_owned(),
         );
-        let request = request.operation("list_internal_articles", "/internal_articles");
+        let request = request.operation("list_internal_articles");
+        let request = request.path_template("/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9547,8 +9526,8 @@ impl<'a> ListLiveNewsfeedItems<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_live_newsfeed_items", "/news/newsfeeds/{id}/items");
+        let request = request.operation("list_live_newsfeed_items");
+        let request = request.path_template("/news/newsfeeds/{id}/items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9638,7 +9617,8 @@ impl<'a> ListMacros<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
-        let request = request.operation("list_macros", "/macros");
+        let request = request.operation("list_macros");
+        let request = request.path_template("/macros");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -9724,7 +9704,8 @@ impl<'a> ListNewsItems<'a> {
             reqwest::Method::GET,
             "/news/news_items".to_owned(),
         );
-        let request = request.operation("list_news_items", "/news/news_items");
+        let request = request.operation("list_news_items");
+        let request = request.path_template("/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9805,7 +9786,8 @@ impl<'a> ListNewsfeeds<'a> {
             reqwest::Method::GET,
             "/news/newsfeeds".to_owned(),
         );
-        let request = request.operation("list_newsfeeds", "/news/newsfeeds");
+        let request = request.operation("list_newsfeeds");
+        let request = request.path_template("/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9894,7 +9876,8 @@ impl<'a> ListNotes<'a> {
                 path
             },
         );
-        let request = request.operation("list_notes", "/contacts/{id}/notes");
+        let request = request.operation("list_notes");
+        let request = request.path_template("/contacts/{id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -9977,9 +9960,9 @@ impl<'a> ListOfficeHoursExceptions<'a> {
                 path
             },
         );
+        let request = request.operation("list_office_hours_exceptions");
         let request = request
-            .operation(
-                "list_office_hours_exceptions",
+            .path_template(
                 "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -10025,8 +10008,8 @@ impl<'a> ListOfficeHoursSchedules<'a> {
             reqwest::Method::GET,
             "/office_hours_schedules".to_owned(),
         );
-        let request = request
-            .operation("list_office_hours_schedules", "/office_hours_schedules");
+        let request = request.operation("list_office_hours_schedules");
+        let request = request.path_template("/office_hours_schedules");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10074,7 +10057,8 @@ impl<'a> ListSegments<'a> {
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
-        let request = request.operation("list_segments", "/segments");
+        let request = request.operation("list_segments");
+        let request = request.path_template("/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -10132,8 +10116,8 @@ impl<'a> ListSegmentsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
+        let request = request.operation("list_segments_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10201,11 +10185,8 @@ impl<'a> ListSideConversations<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_side_conversations",
-                "/conversations/{id}/side_conversations",
-            );
+        let request = request.operation("list_side_conversations");
+        let request = request.path_template("/conversations/{id}/side_conversations");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -10280,8 +10261,8 @@ impl<'a> ListSubscriptionTypes<'a> {
             reqwest::Method::GET,
             "/subscription_types".to_owned(),
         );
-        let request = request
-            .operation("list_subscription_types", "/subscription_types");
+        let request = request.operation("list_subscription_types");
+        let request = request.path_template("/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10335,11 +10316,8 @@ impl<'a> ListSubscriptionsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_subscriptions_for_a_contact",
-                "/contacts/{contact_id}/subscriptions",
-            );
+        let request = request.operation("list_subscriptions_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/subscriptions");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10378,7 +10356,8 @@ impl<'a> ListTags<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
-        let request = request.operation("list_tags", "/tags");
+        let request = request.operation("list_tags");
+        let request = request.path_template("/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10430,8 +10409,8 @@ impl<'a> ListTagsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
+        let request = request.operation("list_tags_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10470,7 +10449,8 @@ impl<'a> ListTeams<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
-        let request = request.operation("list_teams", "/teams");
+        let request = request.operation("list_teams");
+        let request = request.path_template("/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10511,7 +10491,8 @@ impl<'a> ListTicketStates<'a> {
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
-        let request = request.operation("list_ticket_states", "/ticket_states");
+        let request = request.operation("list_ticket_states");
+        let request = request.path_template("/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10552,7 +10533,8 @@ impl<'a> ListTicketTypes<'a> {
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
-        let request = request.operation("list_ticket_types", "/ticket_types");
+        let request = request.operation("list_ticket_types");
+        let request = request.path_template("/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10613,8 +10595,8 @@ impl<'a> ManageConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("manage_conversation", "/conversations/{id}/parts");
+        let request = request.operation("manage_conversation");
+        let request = request.path_template("/conversations/{id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10671,7 +10653,8 @@ impl<'a> MergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
         );
-        let request = request.operation("merge_contact", "/contacts/merge");
+        let request = request.operation("merge_contact");
+        let request = request.path_template("/contacts/merge");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -10736,8 +10719,8 @@ impl<'a> MergeConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("merge_conversation", "/conversations/{id}/merge");
+        let request = request.operation("merge_conversation");
+        let request = request.path_template("/conversations/{id}/merge");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10789,11 +10772,8 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
         );
-        let request = request
-            .operation(
-                "post_export_reporting_data_enqueue",
-                "/export/reporting_data/enqueue",
-            );
+        let request = request.operation("post_export_reporting_data_enqueue");
+        let request = request.path_template("/export/reporting_data/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10840,8 +10820,8 @@ impl<'a> PreviewMergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge/preview".to_owned(),
         );
-        let request = request
-            .operation("preview_merge_contact", "/contacts/merge/preview");
+        let request = request.operation("preview_merge_contact");
+        let request = request.path_template("/contacts/merge/preview");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10901,8 +10881,8 @@ impl<'a> PublishArticleDraft<'a> {
                 path
             },
         );
-        let request = request
-            .operation("publish_article_draft", "/articles/{id}/draft/publish");
+        let request = request.operation("publish_article_draft");
+        let request = request.path_template("/articles/{id}/draft/publish");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10957,7 +10937,8 @@ impl<'a> RedactConversation<'a> {
             reqwest::Method::POST,
             "/conversations/redact".to_owned(),
         );
-        let request = request.operation("redact_conversation", "/conversations/redact");
+        let request = request.operation("redact_conversation");
+        let request = request.path_template("/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11010,8 +10991,8 @@ impl<'a> RegisterFinVoiceCall<'a> {
             reqwest::Method::POST,
             "/fin_voice/register".to_owned(),
         );
-        let request = request
-            .operation("register_fin_voice_call", "/fin_voice/register");
+        let request = request.operation("register_fin_voice_call");
+        let request = request.path_template("/fin_voice/register");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -11073,8 +11054,8 @@ impl<'a> ReplyConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("reply_conversation", "/conversations/{id}/reply");
+        let request = request.operation("reply_conversation");
+        let request = request.path_template("/conversations/{id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11138,7 +11119,8 @@ impl<'a> ReplyTicket<'a> {
                 path
             },
         );
-        let request = request.operation("reply_ticket", "/tickets/{id}/reply");
+        let request = request.operation("reply_ticket");
+        let request = request.path_template("/tickets/{id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -11182,7 +11164,8 @@ impl<'a> ReplyToFin<'a> {
         self,
     ) -> Result<Response<types::ReplyToFinResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
-        let request = request.operation("reply_to_fin", "/fin/reply");
+        let request = request.operation("reply_to_fin");
+        let request = request.path_template("/fin/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -11234,7 +11217,8 @@ impl<'a> RetrieveACompanyById<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_a_company_by_id", "/companies/{id}");
+        let request = request.operation("retrieve_a_company_by_id");
+        let request = request.path_template("/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11285,7 +11269,8 @@ impl<'a> RetrieveAdmin<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_admin", "/admins/{id}");
+        let request = request.operation("retrieve_admin");
+        let request = request.path_template("/admins/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11336,7 +11321,8 @@ impl<'a> RetrieveArticle<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_article", "/articles/{id}");
+        let request = request.operation("retrieve_article");
+        let request = request.path_template("/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11388,8 +11374,8 @@ impl<'a> RetrieveArticleDraft<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_article_draft", "/articles/{id}/draft");
+        let request = request.operation("retrieve_article_draft");
+        let request = request.path_template("/articles/{id}/draft");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11455,11 +11441,8 @@ impl<'a> RetrieveArticleVersion<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "retrieve_article_version",
-                "/articles/{article_id}/versions/{id}",
-            );
+        let request = request.operation("retrieve_article_version");
+        let request = request.path_template("/articles/{article_id}/versions/{id}");
         let request = match &self.locale {
             Some(value) => request.query("locale", value),
             None => request,
@@ -11514,7 +11497,8 @@ impl<'a> RetrieveAudience<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_audience", "/audiences/{id}");
+        let request = request.operation("retrieve_audience");
+        let request = request.path_template("/audiences/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11565,7 +11549,8 @@ impl<'a> RetrieveBrand<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_brand", "/brands/{id}");
+        let request = request.operation("retrieve_brand");
+        let request = request.path_template("/brands/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11616,8 +11601,8 @@ impl<'a> RetrieveCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_collection", "/help_center/collections/{id}");
+        let request = request.operation("retrieve_collection");
+        let request = request.path_template("/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11700,7 +11685,8 @@ impl<'a> RetrieveCompany<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
-        let request = request.operation("retrieve_company", "/companies");
+        let request = request.operation("retrieve_company");
+        let request = request.path_template("/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -11835,7 +11821,8 @@ impl<'a> RetrieveConversation<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_conversation", "/conversations/{id}");
+        let request = request.operation("retrieve_conversation");
+        let request = request.path_template("/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -11918,8 +11905,8 @@ impl<'a> RetrieveDataConnector<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_data_connector", "/data_connectors/{id}");
+        let request = request.operation("retrieve_data_connector");
+        let request = request.path_template("/data_connectors/{id}");
         let request = match &self.state_version {
             Some(value) => request.query("state_version", value),
             None => request,
@@ -11976,7 +11963,8 @@ impl<'a> RetrieveEmail<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_email", "/emails/{id}");
+        let request = request.operation("retrieve_email");
+        let request = request.path_template("/emails/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12027,7 +12015,8 @@ impl<'a> RetrieveFolder<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_folder", "/folders/{id}");
+        let request = request.operation("retrieve_folder");
+        let request = request.path_template("/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12078,8 +12067,8 @@ impl<'a> RetrieveHelpCenter<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_help_center", "/help_center/help_centers/{id}");
+        let request = request.operation("retrieve_help_center");
+        let request = request.path_template("/help_center/help_centers/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12140,11 +12129,9 @@ impl<'a> RetrieveHelpCenterRedirect<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_help_center_redirect");
         let request = request
-            .operation(
-                "retrieve_help_center_redirect",
-                "/help_center/help_centers/{help_center_id}/redirects/{id}",
-            );
+            .path_template("/help_center/help_centers/{help_center_id}/redirects/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12197,8 +12184,8 @@ impl<'a> RetrieveInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_internal_article", "/internal_articles/{id}");
+        let request = request.operation("retrieve_internal_article");
+        let request = request.path_template("/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12249,7 +12236,8 @@ impl<'a> RetrieveNewsItem<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_news_item", "/news/news_items/{id}");
+        let request = request.operation("retrieve_news_item");
+        let request = request.path_template("/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12300,7 +12288,8 @@ impl<'a> RetrieveNewsfeed<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_newsfeed", "/news/newsfeeds/{id}");
+        let request = request.operation("retrieve_newsfeed");
+        let request = request.path_template("/news/newsfeeds/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12351,7 +12340,8 @@ impl<'a> RetrieveNote<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_note", "/notes/{id}");
+        let request = request.operation("retrieve_note");
+        let request = request.path_template("/notes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12402,7 +12392,8 @@ impl<'a> RetrieveSegment<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_segment", "/segments/{id}");
+        let request = request.operation("retrieve_segment");
+        let request = request.path_template("/segments/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12453,7 +12444,8 @@ impl<'a> RetrieveTeam<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_team", "/teams/{id}");
+        let request = request.operation("retrieve_team");
+        let request = request.path_template("/teams/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -12494,7 +12486,8 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
-        let request = request.operation("retrieve_visitor_with_user_id", "/visitors");
+        let request = request.operation("retrieve_visitor_with_user_id");
+        let request = request.path_template("/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -12542,8 +12535,8 @@ impl<'a> RetrieveWhatsAppMessageStatus<'a> {
             reqwest::Method::GET,
             "/messages/whatsapp/status".to_owned(),
         );
-        let request = request
-            .operation("retrieve_whats_app_message_status", "/messages/whatsapp/status");
+        let request = request.operation("retrieve_whats_app_message_status");
+        let request = request.path_template("/messages/whatsapp/status");
         let value = &self.message_id;
         let request = request.query("message_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -12605,8 +12598,8 @@ impl<'a> RunFinProcedure<'a> {
                 path
             },
         );
-        let request = request
-            .operation("run_fin_procedure", "/fin/procedures/{procedure_id}/run");
+        let request = request.operation("run_fin_procedure");
+        let request = request.path_template("/fin/procedures/{procedure_id}/run");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -12657,8 +12650,8 @@ impl<'a> ScrollOverAllCompanies<'a> {
             reqwest::Method::GET,
             "/companies/scroll".to_owned(),
         );
-        let request = request
-            .operation("scroll_over_all_companies", "/companies/scroll");
+        let request = request.operation("scroll_over_all_companies");
+        let request = request.path_template("/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
             None => request,
@@ -12729,8 +12722,8 @@ impl<'a> SearchActivityLogs<'a> {
             reqwest::Method::POST,
             "/admins/activity_logs/search".to_owned(),
         );
-        let request = request
-            .operation("search_activity_logs", "/admins/activity_logs/search");
+        let request = request.operation("search_activity_logs");
+        let request = request.path_template("/admins/activity_logs/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -12803,7 +12796,8 @@ impl<'a> SearchArticles<'a> {
             reqwest::Method::GET,
             "/articles/search".to_owned(),
         );
-        let request = request.operation("search_articles", "/articles/search");
+        let request = request.operation("search_articles");
+        let request = request.path_template("/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -12865,7 +12859,8 @@ impl<'a> SearchCompanies<'a> {
             reqwest::Method::POST,
             "/companies/search".to_owned(),
         );
-        let request = request.operation("search_companies", "/companies/search");
+        let request = request.operation("search_companies");
+        let request = request.path_template("/companies/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -12946,7 +12941,8 @@ impl<'a> SearchContacts<'a> {
             reqwest::Method::POST,
             "/contacts/search".to_owned(),
         );
-        let request = request.operation("search_contacts", "/contacts/search");
+        let request = request.operation("search_contacts");
+        let request = request.path_template("/contacts/search");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -13171,7 +13167,8 @@ impl<'a> SearchContent<'a> {
             reqwest::Method::GET,
             "/content/search".to_owned(),
         );
-        let request = request.operation("search_content", "/content/search");
+        let request = request.operation("search_content");
+        let request = request.path_template("/content/search");
         let request = match &self.query {
             Some(value) => request.query("query", value),
             None => request,
@@ -13399,7 +13396,8 @@ impl<'a> SearchConversations<'a> {
             reqwest::Method::POST,
             "/conversations/search".to_owned(),
         );
-        let request = request.operation("search_conversations", "/conversations/search");
+        let request = request.operation("search_conversations");
+        let request = request.path_template("/conversations/search");
         let request = match &self.include_monitors {
             Some(value) => request.query("include_monitors", value),
             None => request,
@@ -13486,8 +13484,8 @@ impl<'a> SearchInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles/search".to_owned(),
         );
-        let request = request
-            .operation("search_internal_articles", "/internal_articles/search");
+        let request = request.operation("search_internal_articles");
+        let request = request.path_template("/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
             None => request,
@@ -13535,7 +13533,8 @@ impl<'a> SearchTickets<'a> {
             reqwest::Method::POST,
             "/tickets/search".to_owned(),
         );
-        let request = request.operation("search_tickets", "/tickets/search");
+        let request = request.operation("search_tickets");
+        let request = request.path_template("/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -13621,7 +13620,8 @@ impl<'a> SetAwayAdmin<'a> {
                 path
             },
         );
-        let request = request.operation("set_away_admin", "/admins/{id}/away");
+        let request = request.operation("set_away_admin");
+        let request = request.path_template("/admins/{id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -13675,8 +13675,8 @@ impl<'a> ShowBulkCompaniesJob<'a> {
                 path
             },
         );
-        let request = request
-            .operation("show_bulk_companies_job", "/companies/bulk/{id}");
+        let request = request.operation("show_bulk_companies_job");
+        let request = request.path_template("/companies/bulk/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13729,8 +13729,8 @@ impl<'a> ShowBulkUpdateContactsJob<'a> {
                 path
             },
         );
-        let request = request
-            .operation("show_bulk_update_contacts_job", "/contacts/bulk/{id}");
+        let request = request.operation("show_bulk_update_contacts_job");
+        let request = request.path_template("/contacts/bulk/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13781,7 +13781,8 @@ impl<'a> ShowCall<'a> {
                 path
             },
         );
-        let request = request.operation("show_call", "/calls/{id}");
+        let request = request.operation("show_call");
+        let request = request.path_template("/calls/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -13835,7 +13836,8 @@ impl<'a> ShowCallRecording<'a> {
                 path
             },
         );
-        let request = request.operation("show_call_recording", "/calls/{id}/recording");
+        let request = request.operation("show_call_recording");
+        let request = request.path_template("/calls/{id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -13887,8 +13889,8 @@ impl<'a> ShowCallTranscript<'a> {
                 path
             },
         );
-        let request = request
-            .operation("show_call_transcript", "/calls/{id}/transcript");
+        let request = request.operation("show_call_transcript");
+        let request = request.path_template("/calls/{id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
@@ -13949,7 +13951,8 @@ impl<'a> ShowContact<'a> {
                 path
             },
         );
-        let request = request.operation("show_contact", "/contacts/{id}");
+        let request = request.operation("show_contact");
+        let request = request.path_template("/contacts/{id}");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -14013,11 +14016,9 @@ impl<'a> ShowContactByExternalId<'a> {
                 path
             },
         );
+        let request = request.operation("show_contact_by_external_id");
         let request = request
-            .operation(
-                "show_contact_by_external_id",
-                "/contacts/find_by_external_id/{external_id}",
-            );
+            .path_template("/contacts/find_by_external_id/{external_id}");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -14086,9 +14087,9 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
                 path
             },
         );
+        let request = request.operation("show_data_connector_execution_result");
         let request = request
-            .operation(
-                "show_data_connector_execution_result",
+            .path_template(
                 "/data_connectors/{data_connector_id}/execution_results/{id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -14149,7 +14150,8 @@ impl<'a> StageArticleDraft<'a> {
                 path
             },
         );
-        let request = request.operation("stage_article_draft", "/articles/{id}/draft");
+        let request = request.operation("stage_article_draft");
+        let request = request.path_template("/articles/{id}/draft");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14199,7 +14201,8 @@ impl<'a> StartFinConversation<'a> {
         self,
     ) -> Result<Response<types::StartFinConversationResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
-        let request = request.operation("start_fin_conversation", "/fin/start");
+        let request = request.operation("start_fin_conversation");
+        let request = request.path_template("/fin/start");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14243,7 +14246,8 @@ impl<'a> SubmitFinCsat<'a> {
         self,
     ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
-        let request = request.operation("submit_fin_csat", "/fin/csat");
+        let request = request.operation("submit_fin_csat");
+        let request = request.path_template("/fin/csat");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14298,7 +14302,8 @@ impl<'a> UnarchiveContact<'a> {
                 path
             },
         );
-        let request = request.operation("unarchive_contact", "/contacts/{id}/unarchive");
+        let request = request.operation("unarchive_contact");
+        let request = request.path_template("/contacts/{id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14357,11 +14362,9 @@ impl<'a> UnlinkConversationFromTicket<'a> {
                 path
             },
         );
+        let request = request.operation("unlink_conversation_from_ticket");
         let request = request
-            .operation(
-                "unlink_conversation_from_ticket",
-                "/tickets/{ticket_id}/linked_conversations/{id}",
-            );
+            .path_template("/tickets/{ticket_id}/linked_conversations/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14419,7 +14422,8 @@ impl<'a> UpdateArticle<'a> {
                 path
             },
         );
-        let request = request.operation("update_article", "/articles/{id}");
+        let request = request.operation("update_article");
+        let request = request.path_template("/articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14481,7 +14485,8 @@ impl<'a> UpdateAudience<'a> {
                 path
             },
         );
-        let request = request.operation("update_audience", "/audiences/{id}");
+        let request = request.operation("update_audience");
+        let request = request.path_template("/audiences/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14543,8 +14548,8 @@ impl<'a> UpdateCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_collection", "/help_center/collections/{id}");
+        let request = request.operation("update_collection");
+        let request = request.path_template("/help_center/collections/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -14599,7 +14604,8 @@ impl<'a> UpdateCompany<'a> {
                 path
             },
         );
-        let request = request.operation("update_company", "/companies/{id}");
+        let request = request.operation("update_company");
+        let request = request.path_template("/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14666,7 +14672,8 @@ impl<'a> UpdateContact<'a> {
                 path
             },
         );
-        let request = request.operation("update_contact", "/contacts/{id}");
+        let request = request.operation("update_contact");
+        let request = request.path_template("/contacts/{id}");
         let request = match &self.include_merge_history {
             Some(value) => request.query("include_merge_history", value),
             None => request,
@@ -14733,11 +14740,8 @@ impl<'a> UpdateContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "update_content_import_source",
-                "/ai/content_import_sources/{id}",
-            );
+        let request = request.operation("update_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14797,8 +14801,8 @@ impl<'a> UpdateContentSnippet<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_content_snippet", "/content_snippets/{id}");
+        let request = request.operation("update_content_snippet");
+        let request = request.path_template("/content_snippets/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -14866,7 +14870,8 @@ impl<'a> UpdateConversation<'a> {
                 path
             },
         );
-        let request = request.operation("update_conversation", "/conversations/{id}");
+        let request = request.operation("update_conversation");
+        let request = request.path_template("/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -14933,11 +14938,8 @@ impl<'a> UpdateConversationAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "update_conversation_attribute",
-                "/conversations/attributes/{id}",
-            );
+        let request = request.operation("update_conversation_attribute");
+        let request = request.path_template("/conversations/attributes/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -15004,11 +15006,9 @@ impl<'a> UpdateConversationAttributeOption<'a> {
                 path
             },
         );
+        let request = request.operation("update_conversation_attribute_option");
         let request = request
-            .operation(
-                "update_conversation_attribute_option",
-                "/conversations/attributes/{id}/options/{option_id}",
-            );
+            .path_template("/conversations/attributes/{id}/options/{option_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -15077,11 +15077,9 @@ impl<'a> UpdateConversationPart<'a> {
                 path
             },
         );
+        let request = request.operation("update_conversation_part");
         let request = request
-            .operation(
-                "update_conversation_part",
-                "/conversations/{conversation_id}/conversation_parts/{id}",
-            );
+            .path_template("/conversations/{conversation_id}/conversation_parts/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -15142,8 +15140,8 @@ impl<'a> UpdateDataAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_data_attribute", "/data_attributes/{id}");
+        let request = request.operation("update_data_attribute");
+        let request = request.path_template("/data_attributes/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15207,8 +15205,8 @@ impl<'a> UpdateDataConnector<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_data_connector", "/data_connectors/{id}");
+        let request = request.operation("update_data_connector");
+        let request = request.path_template("/data_connectors/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15271,8 +15269,8 @@ impl<'a> UpdateExternalPage<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_external_page", "/ai/external_pages/{id}");
+        let request = request.operation("update_external_page");
+        let request = request.path_template("/ai/external_pages/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -15330,7 +15328,8 @@ impl<'a> UpdateFolder<'a> {
                 path
             },
         );
-        let request = request.operation("update_folder", "/folders/{id}");
+        let request = request.operation("update_folder");
+        let request = request.path_template("/folders/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -15391,8 +15390,8 @@ impl<'a> UpdateInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_internal_article", "/internal_articles/{id}");
+        let request = request.operation("update_internal_article");
+        let request = request.path_template("/internal_articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15453,7 +15452,8 @@ impl<'a> UpdateNewsItem<'a> {
                 path
             },
         );
-        let request = request.operation("update_news_item", "/news/news_items/{id}");
+        let request = request.operation("update_news_item");
+        let request = request.path_template("/news/news_items/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -15526,9 +15526,9 @@ impl<'a> UpdateOfficeHoursException<'a> {
                 path
             },
         );
+        let request = request.operation("update_office_hours_exception");
         let request = request
-            .operation(
-                "update_office_hours_exception",
+            .path_template(
                 "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
             );
         let request = match &self.body {
@@ -15594,8 +15594,8 @@ impl<'a> UpdateOfficeHoursSchedule<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_office_hours_schedule", "/office_hours_schedules/{id}");
+        let request = request.operation("update_office_hours_schedule");
+        let request = request.path_template("/office_hours_schedules/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15656,7 +15656,8 @@ impl<'a> UpdateTeamMembers<'a> {
                 path
             },
         );
-        let request = request.operation("update_team_members", "/teams/{id}");
+        let request = request.operation("update_team_members");
+        let request = request.path_template("/teams/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -15715,7 +15716,8 @@ impl<'a> UpdateTicket<'a> {
                 path
             },
         );
-        let request = request.operation("update_ticket", "/tickets/{id}");
+        let request = request.operation("update_ticket");
+        let request = request.path_template("/tickets/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15777,7 +15779,8 @@ impl<'a> UpdateTicketType<'a> {
                 path
             },
         );
-        let request = request.operation("update_ticket_type", "/ticket_types/{id}");
+        let request = request.operation("update_ticket_type");
+        let request = request.path_template("/ticket_types/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15849,11 +15852,9 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request.operation("update_ticket_type_attribute");
         let request = request
-            .operation(
-                "update_ticket_type_attribute",
-                "/ticket_types/{ticket_type_id}/attributes/{id}",
-            );
+            .path_template("/ticket_types/{ticket_type_id}/attributes/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15903,7 +15904,8 @@ impl<'a> UpdateVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
-        let request = request.operation("update_visitor", "/visitors");
+        let request = request.operation("update_visitor");
+        let request = request.path_template("/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -15968,8 +15970,8 @@ impl<'a> UploadEcommerceCatalog<'a> {
                 path
             },
         );
-        let request = request
-            .operation("upload_ecommerce_catalog", "/ecommerce/connectors/{id}/catalog");
+        let request = request.operation("upload_ecommerce_catalog");
+        let request = request.path_template("/ecommerce/connectors/{id}/catalog");
         let request = request.header("Intercom-Version", "preview")?;
         let request = match &self.body {
             Some(body) => request.multipart(body.to_multipart()?),

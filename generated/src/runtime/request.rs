@@ -135,7 +135,22 @@ impl ApiRequest {
     }
 
     /// Names the operation this request performs (generated clients always do).
-    pub fn operation(mut self, name: &'static str, path_template: &'static str) -> Self {
+    pub fn operation(mut self, name: &'static str) -> Self {
+        let path_template = self
+            .operation
+            .map_or("", |operation| operation.path_template);
+        self.operation = Some(Operation {
+            name,
+            path_template,
+        });
+        self
+    }
+
+    /// The description's path template of the operation (generated clients always set it,
+    /// after [`ApiRequest::operation`]). A call of its own, so that a change to the template
+    /// changes one generated line.
+    pub fn path_template(mut self, path_template: &'static str) -> Self {
+        let name = self.operation.map_or("", |operation| operation.name);
         self.operation = Some(Operation {
             name,
             path_template,

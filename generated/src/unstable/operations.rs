@@ -45,7 +45,8 @@ impl<'a> ArchiveContact<'a> {
                 path
             },
         );
-        let request = request.operation("archive_contact", "/contacts/{id}/archive");
+        let request = request.operation("archive_contact");
+        let request = request.path_template("/contacts/{id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -103,8 +104,8 @@ impl<'a> AttachContactToACompany<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_contact_to_a_company", "/contacts/{id}/companies");
+        let request = request.operation("attach_contact_to_a_company");
+        let request = request.path_template("/contacts/{id}/companies");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -166,11 +167,8 @@ impl<'a> AttachContactToConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_contact_to_conversation",
-                "/conversations/{id}/customers",
-            );
+        let request = request.operation("attach_contact_to_conversation");
+        let request = request.path_template("/conversations/{id}/customers");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -234,11 +232,8 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_subscription_type_to_contact",
-                "/contacts/{contact_id}/subscriptions",
-            );
+        let request = request.operation("attach_subscription_type_to_contact");
+        let request = request.path_template("/contacts/{contact_id}/subscriptions");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -297,8 +292,8 @@ impl<'a> AttachTagToContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
+        let request = request.operation("attach_tag_to_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -359,11 +354,8 @@ impl<'a> AttachTagToConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_tag_to_conversation",
-                "/conversations/{conversation_id}/tags",
-            );
+        let request = request.operation("attach_tag_to_conversation");
+        let request = request.path_template("/conversations/{conversation_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -422,8 +414,8 @@ impl<'a> AttachTagToTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
+        let request = request.operation("attach_tag_to_ticket");
+        let request = request.path_template("/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -478,7 +470,8 @@ impl<'a> BlockContact<'a> {
                 path
             },
         );
-        let request = request.operation("block_contact", "/contacts/{id}/block");
+        let request = request.operation("block_contact");
+        let request = request.path_template("/contacts/{id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -531,8 +524,8 @@ impl<'a> CancelDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation("cancel_data_export", "/export/cancel/{job_identifier}");
+        let request = request.operation("cancel_data_export");
+        let request = request.path_template("/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -590,8 +583,8 @@ impl<'a> ChangeTicketType<'a> {
                 path
             },
         );
-        let request = request
-            .operation("change_ticket_type", "/tickets/{ticket_id}/change_type");
+        let request = request.operation("change_ticket_type");
+        let request = request.path_template("/tickets/{ticket_id}/change_type");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -645,11 +638,8 @@ impl<'a> CollectFinVoiceCallByExternalId<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "collect_fin_voice_call_by_external_id",
-                "/fin_voice/external_id/{external_id}",
-            );
+        let request = request.operation("collect_fin_voice_call_by_external_id");
+        let request = request.path_template("/fin_voice/external_id/{external_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -702,8 +692,8 @@ impl<'a> CollectFinVoiceCallById<'a> {
                 path
             },
         );
-        let request = request
-            .operation("collect_fin_voice_call_by_id", "/fin_voice/collect/{id}");
+        let request = request.operation("collect_fin_voice_call_by_id");
+        let request = request.path_template("/fin_voice/collect/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -754,11 +744,8 @@ impl<'a> CollectFinVoiceCallByPhoneNumber<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "collect_fin_voice_call_by_phone_number",
-                "/fin_voice/phone_number/{phone_number}",
-            );
+        let request = request.operation("collect_fin_voice_call_by_phone_number");
+        let request = request.path_template("/fin_voice/phone_number/{phone_number}");
         let response = self.client.transport().execute(request, &self.options).await?;
         if response.body().is_empty() {
             Ok(response.empty().map(|()| serde_json::Value::Null))
@@ -817,11 +804,8 @@ impl<'a> CollectFinVoiceCallsByConversationId<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "collect_fin_voice_calls_by_conversation_id",
-                "/fin_voice/conversation/{conversation_id}",
-            );
+        let request = request.operation("collect_fin_voice_calls_by_conversation_id");
+        let request = request.path_template("/fin_voice/conversation/{conversation_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -879,8 +863,8 @@ impl<'a> ConvertConversationToTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation("convert_conversation_to_ticket", "/conversations/{id}/convert");
+        let request = request.operation("convert_conversation_to_ticket");
+        let request = request.path_template("/conversations/{id}/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -925,7 +909,8 @@ impl<'a> ConvertVisitor<'a> {
             reqwest::Method::POST,
             "/visitors/convert".to_owned(),
         );
-        let request = request.operation("convert_visitor", "/visitors/convert");
+        let request = request.operation("convert_visitor");
+        let request = request.path_template("/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -967,7 +952,8 @@ impl<'a> CreateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
-        let request = request.operation("create_article", "/articles");
+        let request = request.operation("create_article");
+        let request = request.path_template("/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1012,7 +998,8 @@ impl<'a> CreateCollection<'a> {
             reqwest::Method::POST,
             "/help_center/collections".to_owned(),
         );
-        let request = request.operation("create_collection", "/help_center/collections");
+        let request = request.operation("create_collection");
+        let request = request.path_template("/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1071,8 +1058,8 @@ impl<'a> CreateCompanyNote<'a> {
                 path
             },
         );
-        let request = request
-            .operation("create_company_note", "/companies/{company_id}/notes");
+        let request = request.operation("create_company_note");
+        let request = request.path_template("/companies/{company_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1121,7 +1108,8 @@ impl<'a> CreateContact<'a> {
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
-        let request = request.operation("create_contact", "/contacts");
+        let request = request.operation("create_contact");
+        let request = request.path_template("/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1174,8 +1162,8 @@ impl<'a> CreateContentImportSource<'a> {
             reqwest::Method::POST,
             "/ai/content_import_sources".to_owned(),
         );
-        let request = request
-            .operation("create_content_import_source", "/ai/content_import_sources");
+        let request = request.operation("create_content_import_source");
+        let request = request.path_template("/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1225,7 +1213,8 @@ impl<'a> CreateContentSnippet<'a> {
             reqwest::Method::POST,
             "/content_snippets".to_owned(),
         );
-        let request = request.operation("create_content_snippet", "/content_snippets");
+        let request = request.operation("create_content_snippet");
+        let request = request.path_template("/content_snippets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1275,7 +1264,8 @@ impl<'a> CreateConversation<'a> {
             reqwest::Method::POST,
             "/conversations".to_owned(),
         );
-        let request = request.operation("create_conversation", "/conversations");
+        let request = request.operation("create_conversation");
+        let request = request.path_template("/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1344,11 +1334,9 @@ impl<'a> CreateCustomObjectInstances<'a> {
                 path
             },
         );
+        let request = request.operation("create_custom_object_instances");
         let request = request
-            .operation(
-                "create_custom_object_instances",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1401,7 +1389,8 @@ impl<'a> CreateDataAttribute<'a> {
             reqwest::Method::POST,
             "/data_attributes".to_owned(),
         );
-        let request = request.operation("create_data_attribute", "/data_attributes");
+        let request = request.operation("create_data_attribute");
+        let request = request.path_template("/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1451,7 +1440,8 @@ impl<'a> CreateDataConnector<'a> {
             reqwest::Method::POST,
             "/data_connectors".to_owned(),
         );
-        let request = request.operation("create_data_connector", "/data_connectors");
+        let request = request.operation("create_data_connector");
+        let request = request.path_template("/data_connectors");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1498,7 +1488,8 @@ impl<'a> CreateDataEvent<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
-        let request = request.operation("create_data_event", "/events");
+        let request = request.operation("create_data_event");
+        let request = request.path_template("/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1549,7 +1540,8 @@ impl<'a> CreateDataExport<'a> {
             reqwest::Method::POST,
             "/export/content/data".to_owned(),
         );
-        let request = request.operation("create_data_export", "/export/content/data");
+        let request = request.operation("create_data_export");
+        let request = request.path_template("/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1599,7 +1591,8 @@ impl<'a> CreateExternalPage<'a> {
             reqwest::Method::POST,
             "/ai/external_pages".to_owned(),
         );
-        let request = request.operation("create_external_page", "/ai/external_pages");
+        let request = request.operation("create_external_page");
+        let request = request.path_template("/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1641,7 +1634,8 @@ impl<'a> CreateFolder<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Folder>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
-        let request = request.operation("create_folder", "/folders");
+        let request = request.operation("create_folder");
+        let request = request.path_template("/folders");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1691,7 +1685,8 @@ impl<'a> CreateInternalArticle<'a> {
             reqwest::Method::POST,
             "/internal_articles".to_owned(),
         );
-        let request = request.operation("create_internal_article", "/internal_articles");
+        let request = request.operation("create_internal_article");
+        let request = request.path_template("/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1738,7 +1733,8 @@ impl<'a> CreateMessage<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
-        let request = request.operation("create_message", "/messages");
+        let request = request.operation("create_message");
+        let request = request.path_template("/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1786,7 +1782,8 @@ impl<'a> CreateNewsItem<'a> {
             reqwest::Method::POST,
             "/news/news_items".to_owned(),
         );
-        let request = request.operation("create_news_item", "/news/news_items");
+        let request = request.operation("create_news_item");
+        let request = request.path_template("/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1845,7 +1842,8 @@ impl<'a> CreateNote<'a> {
                 path
             },
         );
-        let request = request.operation("create_note", "/contacts/{id}/notes");
+        let request = request.operation("create_note");
+        let request = request.path_template("/contacts/{id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1892,7 +1890,8 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
-        let request = request.operation("create_or_update_company", "/companies");
+        let request = request.operation("create_or_update_company");
+        let request = request.path_template("/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1945,7 +1944,8 @@ impl<'a> CreatePhoneSwitch<'a> {
             reqwest::Method::POST,
             "/phone_call_redirects".to_owned(),
         );
-        let request = request.operation("create_phone_switch", "/phone_call_redirects");
+        let request = request.operation("create_phone_switch");
+        let request = request.path_template("/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1992,7 +1992,8 @@ impl<'a> CreateTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
-        let request = request.operation("create_tag", "/tags");
+        let request = request.operation("create_tag");
+        let request = request.path_template("/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2037,7 +2038,8 @@ impl<'a> CreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
-        let request = request.operation("create_ticket", "/tickets");
+        let request = request.operation("create_ticket");
+        let request = request.path_template("/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2079,7 +2081,8 @@ impl<'a> CreateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
-        let request = request.operation("create_ticket_type", "/ticket_types");
+        let request = request.operation("create_ticket_type");
+        let request = request.path_template("/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2142,11 +2145,8 @@ impl<'a> CreateTicketTypeAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "create_ticket_type_attribute",
-                "/ticket_types/{ticket_type_id}/attributes",
-            );
+        let request = request.operation("create_ticket_type_attribute");
+        let request = request.path_template("/ticket_types/{ticket_type_id}/attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2196,7 +2196,8 @@ impl<'a> DataEventSummaries<'a> {
             reqwest::Method::POST,
             "/events/summaries".to_owned(),
         );
-        let request = request.operation("data_event_summaries", "/events/summaries");
+        let request = request.operation("data_event_summaries");
+        let request = request.path_template("/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -2253,7 +2254,8 @@ impl<'a> DeleteArticle<'a> {
                 path
             },
         );
-        let request = request.operation("delete_article", "/articles/{id}");
+        let request = request.operation("delete_article");
+        let request = request.path_template("/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2306,8 +2308,8 @@ impl<'a> DeleteCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_collection", "/help_center/collections/{id}");
+        let request = request.operation("delete_collection");
+        let request = request.path_template("/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2360,7 +2362,8 @@ impl<'a> DeleteCompany<'a> {
                 path
             },
         );
-        let request = request.operation("delete_company", "/companies/{id}");
+        let request = request.operation("delete_company");
+        let request = request.path_template("/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2413,7 +2416,8 @@ impl<'a> DeleteContact<'a> {
                 path
             },
         );
-        let request = request.operation("delete_contact", "/contacts/{id}");
+        let request = request.operation("delete_contact");
+        let request = request.path_template("/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2464,11 +2468,8 @@ impl<'a> DeleteContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "delete_content_import_source",
-                "/ai/content_import_sources/{id}",
-            );
+        let request = request.operation("delete_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2528,7 +2529,8 @@ impl<'a> DeleteConversation<'a> {
                 path
             },
         );
-        let request = request.operation("delete_conversation", "/conversations/{id}");
+        let request = request.operation("delete_conversation");
+        let request = request.path_template("/conversations/{id}");
         let request = match &self.retain_metrics {
             Some(value) => request.query("retain_metrics", value),
             None => request,
@@ -2597,9 +2599,9 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request.operation("delete_custom_object_instances_by_external_id");
         let request = request
-            .operation(
-                "delete_custom_object_instances_by_external_id",
+            .path_template(
                 "/custom_object_instances/{custom_object_type_identifier}/{id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -2662,11 +2664,9 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request.operation("delete_custom_object_instances_by_id");
         let request = request
-            .operation(
-                "delete_custom_object_instances_by_id",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -2721,8 +2721,8 @@ impl<'a> DeleteDataConnector<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_data_connector", "/data_connectors/{id}");
+        let request = request.operation("delete_data_connector");
+        let request = request.path_template("/data_connectors/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2775,8 +2775,8 @@ impl<'a> DeleteExternalPage<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_external_page", "/ai/external_pages/{id}");
+        let request = request.operation("delete_external_page");
+        let request = request.path_template("/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2829,7 +2829,8 @@ impl<'a> DeleteFolder<'a> {
                 path
             },
         );
-        let request = request.operation("delete_folder", "/folders/{id}");
+        let request = request.operation("delete_folder");
+        let request = request.path_template("/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2882,8 +2883,8 @@ impl<'a> DeleteInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_internal_article", "/internal_articles/{id}");
+        let request = request.operation("delete_internal_article");
+        let request = request.path_template("/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2936,7 +2937,8 @@ impl<'a> DeleteNewsItem<'a> {
                 path
             },
         );
-        let request = request.operation("delete_news_item", "/news/news_items/{id}");
+        let request = request.operation("delete_news_item");
+        let request = request.path_template("/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2987,7 +2989,8 @@ impl<'a> DeleteTag<'a> {
                 path
             },
         );
-        let request = request.operation("delete_tag", "/tags/{id}");
+        let request = request.operation("delete_tag");
+        let request = request.path_template("/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3040,7 +3043,8 @@ impl<'a> DeleteTicket<'a> {
                 path
             },
         );
-        let request = request.operation("delete_ticket", "/tickets/{id}");
+        let request = request.operation("delete_ticket");
+        let request = request.path_template("/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3097,11 +3101,8 @@ impl<'a> DetachContactFromACompany<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "detach_contact_from_a_company",
-                "/contacts/{contact_id}/companies/{id}",
-            );
+        let request = request.operation("detach_contact_from_a_company");
+        let request = request.path_template("/contacts/{contact_id}/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3169,11 +3170,9 @@ impl<'a> DetachContactFromConversation<'a> {
                 path
             },
         );
+        let request = request.operation("detach_contact_from_conversation");
         let request = request
-            .operation(
-                "detach_contact_from_conversation",
-                "/conversations/{conversation_id}/customers/{contact_id}",
-            );
+            .path_template("/conversations/{conversation_id}/customers/{contact_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3233,11 +3232,8 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "detach_subscription_type_to_contact",
-                "/contacts/{contact_id}/subscriptions/{id}",
-            );
+        let request = request.operation("detach_subscription_type_to_contact");
+        let request = request.path_template("/contacts/{contact_id}/subscriptions/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3294,8 +3290,8 @@ impl<'a> DetachTagFromContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("detach_tag_from_contact", "/contacts/{contact_id}/tags/{id}");
+        let request = request.operation("detach_tag_from_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3361,11 +3357,9 @@ impl<'a> DetachTagFromConversation<'a> {
                 path
             },
         );
+        let request = request.operation("detach_tag_from_conversation");
         let request = request
-            .operation(
-                "detach_tag_from_conversation",
-                "/conversations/{conversation_id}/tags/{id}",
-            );
+            .path_template("/conversations/{conversation_id}/tags/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3430,8 +3424,8 @@ impl<'a> DetachTagFromTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{id}");
+        let request = request.operation("detach_tag_from_ticket");
+        let request = request.path_template("/tickets/{ticket_id}/tags/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3485,11 +3479,8 @@ impl<'a> DownloadDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "download_data_export",
-                "/download/content/data/{job_identifier}",
-            );
+        let request = request.operation("download_data_export");
+        let request = request.path_template("/download/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -3533,7 +3524,8 @@ impl<'a> EnqueueCreateTicket<'a> {
             reqwest::Method::POST,
             "/tickets/enqueue".to_owned(),
         );
-        let request = request.operation("enqueue_create_ticket", "/tickets/enqueue");
+        let request = request.operation("enqueue_create_ticket");
+        let request = request.path_template("/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3587,7 +3579,8 @@ impl<'a> ExportWorkflow<'a> {
                 path
             },
         );
-        let request = request.operation("export_workflow", "/export/workflows/{id}");
+        let request = request.operation("export_workflow");
+        let request = request.path_template("/export/workflows/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3638,7 +3631,8 @@ impl<'a> FindTag<'a> {
                 path
             },
         );
-        let request = request.operation("find_tag", "/tags/{id}");
+        let request = request.operation("find_tag");
+        let request = request.path_template("/tags/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3691,8 +3685,8 @@ impl<'a> GetContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_content_import_source", "/ai/content_import_sources/{id}");
+        let request = request.operation("get_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3745,7 +3739,8 @@ impl<'a> GetContentSnippet<'a> {
                 path
             },
         );
-        let request = request.operation("get_content_snippet", "/content_snippets/{id}");
+        let request = request.operation("get_content_snippet");
+        let request = request.path_template("/content_snippets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3806,11 +3801,9 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request.operation("get_custom_object_instances_by_external_id");
         let request = request
-            .operation(
-                "get_custom_object_instances_by_external_id",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3877,9 +3870,9 @@ impl<'a> GetCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request.operation("get_custom_object_instances_by_id");
         let request = request
-            .operation(
-                "get_custom_object_instances_by_id",
+            .path_template(
                 "/custom_object_instances/{custom_object_type_identifier}/{id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3934,8 +3927,8 @@ impl<'a> GetDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_data_export", "/export/content/data/{job_identifier}");
+        let request = request.operation("get_data_export");
+        let request = request.path_template("/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3997,11 +3990,8 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "get_download_reporting_data_by_job_identifier",
-                "/download/reporting_data/{job_identifier}",
-            );
+        let request = request.operation("get_download_reporting_data_by_job_identifier");
+        let request = request.path_template("/download/reporting_data/{job_identifier}");
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.accept;
@@ -4071,11 +4061,8 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "get_export_reporting_data_by_job_identifier",
-                "/export/reporting_data/{job_identifier}",
-            );
+        let request = request.operation("get_export_reporting_data_by_job_identifier");
+        let request = request.path_template("/export/reporting_data/{job_identifier}");
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.client_id;
@@ -4125,11 +4112,8 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
             reqwest::Method::GET,
             "/export/reporting_data/get_datasets".to_owned(),
         );
-        let request = request
-            .operation(
-                "get_export_reporting_data_get_datasets",
-                "/export/reporting_data/get_datasets",
-            );
+        let request = request.operation("get_export_reporting_data_get_datasets");
+        let request = request.path_template("/export/reporting_data/get_datasets");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4182,7 +4166,8 @@ impl<'a> GetExternalPage<'a> {
                 path
             },
         );
-        let request = request.operation("get_external_page", "/ai/external_pages/{id}");
+        let request = request.operation("get_external_page");
+        let request = request.path_template("/ai/external_pages/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4233,7 +4218,8 @@ impl<'a> GetMacro<'a> {
                 path
             },
         );
-        let request = request.operation("get_macro", "/macros/{id}");
+        let request = request.operation("get_macro");
+        let request = request.path_template("/macros/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4294,7 +4280,8 @@ impl<'a> GetTeamMetrics<'a> {
                 path
             },
         );
-        let request = request.operation("get_team_metrics", "/teams/{team_id}/metrics");
+        let request = request.operation("get_team_metrics");
+        let request = request.path_template("/teams/{team_id}/metrics");
         let request = match &self.idle_threshold {
             Some(value) => request.query("idle_threshold", value),
             None => request,
@@ -4349,7 +4336,8 @@ impl<'a> GetTicket<'a> {
                 path
             },
         );
-        let request = request.operation("get_ticket", "/tickets/{id}");
+        let request = request.operation("get_ticket");
+        let request = request.path_template("/tickets/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4400,7 +4388,8 @@ impl<'a> GetTicketType<'a> {
                 path
             },
         );
-        let request = request.operation("get_ticket_type", "/ticket_types/{id}");
+        let request = request.operation("get_ticket_type");
+        let request = request.path_template("/ticket_types/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4460,8 +4449,8 @@ impl<'a> GetWhatsAppMessageStatus<'a> {
             reqwest::Method::GET,
             "/messages/status".to_owned(),
         );
-        let request = request
-            .operation("get_whats_app_message_status", "/messages/status");
+        let request = request.operation("get_whats_app_message_status");
+        let request = request.path_template("/messages/status");
         let value = &self.ruleset_id;
         let request = request.query("ruleset_id", value);
         let request = match &self.per_page {
@@ -4538,7 +4527,8 @@ impl<'a> IdentifyAdmin<'a> {
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
-        let request = request.operation("identify_admin", "/me");
+        let request = request.operation("identify_admin");
+        let request = request.path_template("/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4589,7 +4579,8 @@ impl<'a> JobsStatus<'a> {
                 path
             },
         );
-        let request = request.operation("jobs_status", "/jobs/status/{id}");
+        let request = request.operation("jobs_status");
+        let request = request.path_template("/jobs/status/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4647,7 +4638,8 @@ impl<'a> LisDataAttributes<'a> {
             reqwest::Method::GET,
             "/data_attributes".to_owned(),
         );
-        let request = request.operation("lis_data_attributes", "/data_attributes");
+        let request = request.operation("lis_data_attributes");
+        let request = request.path_template("/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -4711,7 +4703,8 @@ impl<'a> LisDataEvents<'a> {
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
-        let request = request.operation("lis_data_events", "/events");
+        let request = request.operation("lis_data_events");
+        let request = request.path_template("/events");
         let value = &self.filter;
         let request = request
             .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
@@ -4764,11 +4757,8 @@ impl<'a> ListActivityLogEventTypes<'a> {
             reqwest::Method::GET,
             "/admins/activity_log_event_types".to_owned(),
         );
-        let request = request
-            .operation(
-                "list_activity_log_event_types",
-                "/admins/activity_log_event_types",
-            );
+        let request = request.operation("list_activity_log_event_types");
+        let request = request.path_template("/admins/activity_log_event_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4833,7 +4823,8 @@ impl<'a> ListActivityLogs<'a> {
             reqwest::Method::GET,
             "/admins/activity_logs".to_owned(),
         );
-        let request = request.operation("list_activity_logs", "/admins/activity_logs");
+        let request = request.operation("list_activity_logs");
+        let request = request.path_template("/admins/activity_logs");
         let request = match &self.created_at_after {
             Some(value) => request.query("created_at_after", value),
             None => request,
@@ -4907,7 +4898,8 @@ impl<'a> ListAdmins<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
-        let request = request.operation("list_admins", "/admins");
+        let request = request.operation("list_admins");
+        let request = request.path_template("/admins");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4958,8 +4950,8 @@ impl<'a> ListAllCollections<'a> {
             reqwest::Method::GET,
             "/help_center/collections".to_owned(),
         );
-        let request = request
-            .operation("list_all_collections", "/help_center/collections");
+        let request = request.operation("list_all_collections");
+        let request = request.path_template("/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5051,7 +5043,8 @@ impl<'a> ListAllCompanies<'a> {
             reqwest::Method::POST,
             "/companies/list".to_owned(),
         );
-        let request = request.operation("list_all_companies", "/companies/list");
+        let request = request.operation("list_all_companies");
+        let request = request.path_template("/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -5134,7 +5127,8 @@ impl<'a> ListArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
-        let request = request.operation("list_articles", "/articles");
+        let request = request.operation("list_articles");
+        let request = request.path_template("/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5222,8 +5216,8 @@ impl<'a> ListAttachedContacts<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_attached_contacts", "/companies/{id}/contacts");
+        let request = request.operation("list_attached_contacts");
+        let request = request.path_template("/companies/{id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5304,11 +5298,8 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_attached_segments_for_companies",
-                "/companies/{id}/segments",
-            );
+        let request = request.operation("list_attached_segments_for_companies");
+        let request = request.path_template("/companies/{id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5352,8 +5343,8 @@ impl<'a> ListAwayStatusReasons<'a> {
             reqwest::Method::GET,
             "/away_status_reasons".to_owned(),
         );
-        let request = request
-            .operation("list_away_status_reasons", "/away_status_reasons");
+        let request = request.operation("list_away_status_reasons");
+        let request = request.path_template("/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5392,7 +5383,8 @@ impl<'a> ListBrands<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::BrandList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
-        let request = request.operation("list_brands", "/brands");
+        let request = request.operation("list_brands");
+        let request = request.path_template("/brands");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5445,7 +5437,8 @@ impl<'a> ListCalls<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
-        let request = request.operation("list_calls", "/calls");
+        let request = request.operation("list_calls");
+        let request = request.path_template("/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -5522,7 +5515,8 @@ impl<'a> ListCallsWithTranscripts<'a> {
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
-        let request = request.operation("list_calls_with_transcripts", "/calls/search");
+        let request = request.operation("list_calls_with_transcripts");
+        let request = request.path_template("/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5577,8 +5571,8 @@ impl<'a> ListCompaniesForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_companies_for_a_contact", "/contacts/{id}/companies");
+        let request = request.operation("list_companies_for_a_contact");
+        let request = request.path_template("/contacts/{id}/companies");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5637,8 +5631,8 @@ impl<'a> ListCompanyNotes<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_company_notes", "/companies/{company_id}/notes");
+        let request = request.operation("list_company_notes");
+        let request = request.path_template("/companies/{company_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5713,7 +5707,8 @@ impl<'a> ListContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
-        let request = request.operation("list_contacts", "/contacts");
+        let request = request.operation("list_contacts");
+        let request = request.path_template("/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5784,8 +5779,8 @@ impl<'a> ListContentImportSources<'a> {
             reqwest::Method::GET,
             "/ai/content_import_sources".to_owned(),
         );
-        let request = request
-            .operation("list_content_import_sources", "/ai/content_import_sources");
+        let request = request.operation("list_content_import_sources");
+        let request = request.path_template("/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5843,7 +5838,8 @@ impl<'a> ListContentSnippets<'a> {
             reqwest::Method::GET,
             "/content_snippets".to_owned(),
         );
-        let request = request.operation("list_content_snippets", "/content_snippets");
+        let request = request.operation("list_content_snippets");
+        let request = request.path_template("/content_snippets");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -5906,7 +5902,8 @@ impl<'a> ListConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
-        let request = request.operation("list_conversations", "/conversations");
+        let request = request.operation("list_conversations");
+        let request = request.path_template("/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6063,11 +6060,9 @@ impl<'a> ListDataConnectorExecutionResults<'a> {
                 path
             },
         );
+        let request = request.operation("list_data_connector_execution_results");
         let request = request
-            .operation(
-                "list_data_connector_execution_results",
-                "/data_connectors/{data_connector_id}/execution_results",
-            );
+            .path_template("/data_connectors/{data_connector_id}/execution_results");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6183,7 +6178,8 @@ impl<'a> ListDataConnectors<'a> {
             reqwest::Method::GET,
             "/data_connectors".to_owned(),
         );
-        let request = request.operation("list_data_connectors", "/data_connectors");
+        let request = request.operation("list_data_connectors");
+        let request = request.path_template("/data_connectors");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6279,8 +6275,8 @@ impl<'a> ListDeletedConversationIds<'a> {
             reqwest::Method::GET,
             "/conversations/deleted".to_owned(),
         );
-        let request = request
-            .operation("list_deleted_conversation_ids", "/conversations/deleted");
+        let request = request.operation("list_deleted_conversation_ids");
+        let request = request.path_template("/conversations/deleted");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -6354,7 +6350,8 @@ impl<'a> ListEmails<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::EmailList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
-        let request = request.operation("list_emails", "/emails");
+        let request = request.operation("list_emails");
+        let request = request.path_template("/emails");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6398,7 +6395,8 @@ impl<'a> ListExternalPages<'a> {
             reqwest::Method::GET,
             "/ai/external_pages".to_owned(),
         );
-        let request = request.operation("list_external_pages", "/ai/external_pages");
+        let request = request.operation("list_external_pages");
+        let request = request.path_template("/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6460,7 +6458,8 @@ impl<'a> ListFolders<'a> {
         self,
     ) -> Result<Response<types::ListFoldersResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
-        let request = request.operation("list_folders", "/folders");
+        let request = request.operation("list_folders");
+        let request = request.path_template("/folders");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -6549,8 +6548,8 @@ impl<'a> ListHandlingEvents<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_handling_events", "/conversations/{id}/handling_events");
+        let request = request.operation("list_handling_events");
+        let request = request.path_template("/conversations/{id}/handling_events");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6594,8 +6593,8 @@ impl<'a> ListHelpCenters<'a> {
             reqwest::Method::GET,
             "/help_center/help_centers".to_owned(),
         );
-        let request = request
-            .operation("list_help_centers", "/help_center/help_centers");
+        let request = request.operation("list_help_centers");
+        let request = request.path_template("/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6646,7 +6645,8 @@ impl<'a> ListInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles".to_owned(),
         );
-        let request = request.operation("list_internal_articles", "/internal_articles");
+        let request = request.operation("list_internal_articles");
+        let request = request.path_template("/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6734,8 +6734,8 @@ impl<'a> ListLiveNewsfeedItems<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_live_newsfeed_items", "/news/newsfeeds/{id}/items");
+        let request = request.operation("list_live_newsfeed_items");
+        let request = request.path_template("/news/newsfeeds/{id}/items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6825,7 +6825,8 @@ impl<'a> ListMacros<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::MacroList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
-        let request = request.operation("list_macros", "/macros");
+        let request = request.operation("list_macros");
+        let request = request.path_template("/macros");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -6911,7 +6912,8 @@ impl<'a> ListNewsItems<'a> {
             reqwest::Method::GET,
             "/news/news_items".to_owned(),
         );
-        let request = request.operation("list_news_items", "/news/news_items");
+        let request = request.operation("list_news_items");
+        let request = request.path_template("/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -6992,7 +6994,8 @@ impl<'a> ListNewsfeeds<'a> {
             reqwest::Method::GET,
             "/news/newsfeeds".to_owned(),
         );
-        let request = request.operation("list_newsfeeds", "/news/newsfeeds");
+        let request = request.operation("list_newsfeeds");
+        let request = request.path_template("/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7081,7 +7084,8 @@ impl<'a> ListNotes<'a> {
                 path
             },
         );
-        let request = request.operation("list_notes", "/contacts/{id}/notes");
+        let request = request.operation("list_notes");
+        let request = request.path_template("/contacts/{id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -7156,7 +7160,8 @@ impl<'a> ListSegments<'a> {
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
-        let request = request.operation("list_segments", "/segments");
+        let request = request.operation("list_segments");
+        let request = request.path_template("/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -7214,8 +7219,8 @@ impl<'a> ListSegmentsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
+        let request = request.operation("list_segments_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7283,11 +7288,8 @@ impl<'a> ListSideConversations<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_side_conversations",
-                "/conversations/{id}/side_conversations",
-            );
+        let request = request.operation("list_side_conversations");
+        let request = request.path_template("/conversations/{id}/side_conversations");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -7362,8 +7364,8 @@ impl<'a> ListSubscriptionTypes<'a> {
             reqwest::Method::GET,
             "/subscription_types".to_owned(),
         );
-        let request = request
-            .operation("list_subscription_types", "/subscription_types");
+        let request = request.operation("list_subscription_types");
+        let request = request.path_template("/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7417,11 +7419,8 @@ impl<'a> ListSubscriptionsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_subscriptions_for_a_contact",
-                "/contacts/{contact_id}/subscriptions",
-            );
+        let request = request.operation("list_subscriptions_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/subscriptions");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7460,7 +7459,8 @@ impl<'a> ListTags<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
-        let request = request.operation("list_tags", "/tags");
+        let request = request.operation("list_tags");
+        let request = request.path_template("/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7512,8 +7512,8 @@ impl<'a> ListTagsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
+        let request = request.operation("list_tags_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7552,7 +7552,8 @@ impl<'a> ListTeams<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
-        let request = request.operation("list_teams", "/teams");
+        let request = request.operation("list_teams");
+        let request = request.path_template("/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7593,7 +7594,8 @@ impl<'a> ListTicketStates<'a> {
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
-        let request = request.operation("list_ticket_states", "/ticket_states");
+        let request = request.operation("list_ticket_states");
+        let request = request.path_template("/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7634,7 +7636,8 @@ impl<'a> ListTicketTypes<'a> {
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
-        let request = request.operation("list_ticket_types", "/ticket_types");
+        let request = request.operation("list_ticket_types");
+        let request = request.path_template("/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7695,8 +7698,8 @@ impl<'a> ManageConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("manage_conversation", "/conversations/{id}/parts");
+        let request = request.operation("manage_conversation");
+        let request = request.path_template("/conversations/{id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7751,7 +7754,8 @@ impl<'a> MergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
         );
-        let request = request.operation("merge_contact", "/contacts/merge");
+        let request = request.operation("merge_contact");
+        let request = request.path_template("/contacts/merge");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -7804,11 +7808,9 @@ impl<'a> NotifyAttributeCollected<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_attribute_collected".to_owned(),
         );
+        let request = request.operation("notify_attribute_collected");
         let request = request
-            .operation(
-                "notify_attribute_collected",
-                "/custom_channel_events/notify_attribute_collected",
-            );
+            .path_template("/custom_channel_events/notify_attribute_collected");
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7856,11 +7858,9 @@ impl<'a> NotifyNewConversation<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_new_conversation".to_owned(),
         );
+        let request = request.operation("notify_new_conversation");
         let request = request
-            .operation(
-                "notify_new_conversation",
-                "/custom_channel_events/notify_new_conversation",
-            );
+            .path_template("/custom_channel_events/notify_new_conversation");
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7908,11 +7908,8 @@ impl<'a> NotifyNewMessage<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_new_message".to_owned(),
         );
-        let request = request
-            .operation(
-                "notify_new_message",
-                "/custom_channel_events/notify_new_message",
-            );
+        let request = request.operation("notify_new_message");
+        let request = request.path_template("/custom_channel_events/notify_new_message");
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7963,11 +7960,9 @@ impl<'a> NotifyQuickReplySelected<'a> {
             reqwest::Method::POST,
             "/custom_channel_events/notify_quick_reply_selected".to_owned(),
         );
+        let request = request.operation("notify_quick_reply_selected");
         let request = request
-            .operation(
-                "notify_quick_reply_selected",
-                "/custom_channel_events/notify_quick_reply_selected",
-            );
+            .path_template("/custom_channel_events/notify_quick_reply_selected");
         let request = request.header("Intercom-Version", "unstable")?;
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -8020,11 +8015,8 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
         );
-        let request = request
-            .operation(
-                "post_export_reporting_data_enqueue",
-                "/export/reporting_data/enqueue",
-            );
+        let request = request.operation("post_export_reporting_data_enqueue");
+        let request = request.path_template("/export/reporting_data/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8076,7 +8068,8 @@ impl<'a> RedactConversation<'a> {
             reqwest::Method::POST,
             "/conversations/redact".to_owned(),
         );
-        let request = request.operation("redact_conversation", "/conversations/redact");
+        let request = request.operation("redact_conversation");
+        let request = request.path_template("/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8129,8 +8122,8 @@ impl<'a> RegisterFinVoiceCall<'a> {
             reqwest::Method::POST,
             "/fin_voice/register".to_owned(),
         );
-        let request = request
-            .operation("register_fin_voice_call", "/fin_voice/register");
+        let request = request.operation("register_fin_voice_call");
+        let request = request.path_template("/fin_voice/register");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8192,8 +8185,8 @@ impl<'a> ReplyConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("reply_conversation", "/conversations/{id}/reply");
+        let request = request.operation("reply_conversation");
+        let request = request.path_template("/conversations/{id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8257,7 +8250,8 @@ impl<'a> ReplyTicket<'a> {
                 path
             },
         );
-        let request = request.operation("reply_ticket", "/tickets/{id}/reply");
+        let request = request.operation("reply_ticket");
+        let request = request.path_template("/tickets/{id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8309,7 +8303,8 @@ impl<'a> RetrieveACompanyById<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_a_company_by_id", "/companies/{id}");
+        let request = request.operation("retrieve_a_company_by_id");
+        let request = request.path_template("/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8360,7 +8355,8 @@ impl<'a> RetrieveAdmin<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_admin", "/admins/{id}");
+        let request = request.operation("retrieve_admin");
+        let request = request.path_template("/admins/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8411,7 +8407,8 @@ impl<'a> RetrieveArticle<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_article", "/articles/{id}");
+        let request = request.operation("retrieve_article");
+        let request = request.path_template("/articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8462,7 +8459,8 @@ impl<'a> RetrieveBrand<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_brand", "/brands/{id}");
+        let request = request.operation("retrieve_brand");
+        let request = request.path_template("/brands/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8513,8 +8511,8 @@ impl<'a> RetrieveCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_collection", "/help_center/collections/{id}");
+        let request = request.operation("retrieve_collection");
+        let request = request.path_template("/help_center/collections/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8597,7 +8595,8 @@ impl<'a> RetrieveCompany<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
-        let request = request.operation("retrieve_company", "/companies");
+        let request = request.operation("retrieve_company");
+        let request = request.path_template("/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -8718,7 +8717,8 @@ impl<'a> RetrieveConversation<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_conversation", "/conversations/{id}");
+        let request = request.operation("retrieve_conversation");
+        let request = request.path_template("/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -8793,8 +8793,8 @@ impl<'a> RetrieveDataConnector<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_data_connector", "/data_connectors/{id}");
+        let request = request.operation("retrieve_data_connector");
+        let request = request.path_template("/data_connectors/{id}");
         let request = match &self.state_version {
             Some(value) => request.query("state_version", value),
             None => request,
@@ -8851,7 +8851,8 @@ impl<'a> RetrieveEmail<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_email", "/emails/{id}");
+        let request = request.operation("retrieve_email");
+        let request = request.path_template("/emails/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8902,7 +8903,8 @@ impl<'a> RetrieveFolder<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_folder", "/folders/{id}");
+        let request = request.operation("retrieve_folder");
+        let request = request.path_template("/folders/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8953,8 +8955,8 @@ impl<'a> RetrieveHelpCenter<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_help_center", "/help_center/help_centers/{id}");
+        let request = request.operation("retrieve_help_center");
+        let request = request.path_template("/help_center/help_centers/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9007,8 +9009,8 @@ impl<'a> RetrieveInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_internal_article", "/internal_articles/{id}");
+        let request = request.operation("retrieve_internal_article");
+        let request = request.path_template("/internal_articles/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9059,7 +9061,8 @@ impl<'a> RetrieveNewsItem<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_news_item", "/news/news_items/{id}");
+        let request = request.operation("retrieve_news_item");
+        let request = request.path_template("/news/news_items/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9110,7 +9113,8 @@ impl<'a> RetrieveNewsfeed<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_newsfeed", "/news/newsfeeds/{id}");
+        let request = request.operation("retrieve_newsfeed");
+        let request = request.path_template("/news/newsfeeds/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9161,7 +9165,8 @@ impl<'a> RetrieveNote<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_note", "/notes/{id}");
+        let request = request.operation("retrieve_note");
+        let request = request.path_template("/notes/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9212,7 +9217,8 @@ impl<'a> RetrieveSegment<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_segment", "/segments/{id}");
+        let request = request.operation("retrieve_segment");
+        let request = request.path_template("/segments/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9263,7 +9269,8 @@ impl<'a> RetrieveTeam<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_team", "/teams/{id}");
+        let request = request.operation("retrieve_team");
+        let request = request.path_template("/teams/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -9304,7 +9311,8 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
-        let request = request.operation("retrieve_visitor_with_user_id", "/visitors");
+        let request = request.operation("retrieve_visitor_with_user_id");
+        let request = request.path_template("/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -9352,8 +9360,8 @@ impl<'a> RetrieveWhatsAppMessageStatus<'a> {
             reqwest::Method::GET,
             "/messages/whatsapp/status".to_owned(),
         );
-        let request = request
-            .operation("retrieve_whats_app_message_status", "/messages/whatsapp/status");
+        let request = request.operation("retrieve_whats_app_message_status");
+        let request = request.path_template("/messages/whatsapp/status");
         let value = &self.message_id;
         let request = request.query("message_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -9405,8 +9413,8 @@ impl<'a> ScrollOverAllCompanies<'a> {
             reqwest::Method::GET,
             "/companies/scroll".to_owned(),
         );
-        let request = request
-            .operation("scroll_over_all_companies", "/companies/scroll");
+        let request = request.operation("scroll_over_all_companies");
+        let request = request.path_template("/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
             None => request,
@@ -9477,8 +9485,8 @@ impl<'a> SearchActivityLogs<'a> {
             reqwest::Method::POST,
             "/admins/activity_logs/search".to_owned(),
         );
-        let request = request
-            .operation("search_activity_logs", "/admins/activity_logs/search");
+        let request = request.operation("search_activity_logs");
+        let request = request.path_template("/admins/activity_logs/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9551,7 +9559,8 @@ impl<'a> SearchArticles<'a> {
             reqwest::Method::GET,
             "/articles/search".to_owned(),
         );
-        let request = request.operation("search_articles", "/articles/search");
+        let request = request.operation("search_articles");
+        let request = request.path_template("/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -9613,7 +9622,8 @@ impl<'a> SearchContacts<'a> {
             reqwest::Method::POST,
             "/contacts/search".to_owned(),
         );
-        let request = request.operation("search_contacts", "/contacts/search");
+        let request = request.operation("search_contacts");
+        let request = request.path_template("/contacts/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9687,7 +9697,8 @@ impl<'a> SearchConversations<'a> {
             reqwest::Method::POST,
             "/conversations/search".to_owned(),
         );
-        let request = request.operation("search_conversations", "/conversations/search");
+        let request = request.operation("search_conversations");
+        let request = request.path_template("/conversations/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9766,8 +9777,8 @@ impl<'a> SearchInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles/search".to_owned(),
         );
-        let request = request
-            .operation("search_internal_articles", "/internal_articles/search");
+        let request = request.operation("search_internal_articles");
+        let request = request.path_template("/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
             None => request,
@@ -9815,7 +9826,8 @@ impl<'a> SearchTickets<'a> {
             reqwest::Method::POST,
             "/tickets/search".to_owned(),
         );
-        let request = request.operation("search_tickets", "/tickets/search");
+        let request = request.operation("search_tickets");
+        let request = request.path_template("/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9901,7 +9913,8 @@ impl<'a> SetAwayAdmin<'a> {
                 path
             },
         );
-        let request = request.operation("set_away_admin", "/admins/{id}/away");
+        let request = request.operation("set_away_admin");
+        let request = request.path_template("/admins/{id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -9953,7 +9966,8 @@ impl<'a> ShowCall<'a> {
                 path
             },
         );
-        let request = request.operation("show_call", "/calls/{id}");
+        let request = request.operation("show_call");
+        let request = request.path_template("/calls/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10007,7 +10021,8 @@ impl<'a> ShowCallRecording<'a> {
                 path
             },
         );
-        let request = request.operation("show_call_recording", "/calls/{id}/recording");
+        let request = request.operation("show_call_recording");
+        let request = request.path_template("/calls/{id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -10059,8 +10074,8 @@ impl<'a> ShowCallTranscript<'a> {
                 path
             },
         );
-        let request = request
-            .operation("show_call_transcript", "/calls/{id}/transcript");
+        let request = request.operation("show_call_transcript");
+        let request = request.path_template("/calls/{id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
@@ -10114,7 +10129,8 @@ impl<'a> ShowContact<'a> {
                 path
             },
         );
-        let request = request.operation("show_contact", "/contacts/{id}");
+        let request = request.operation("show_contact");
+        let request = request.path_template("/contacts/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10167,11 +10183,9 @@ impl<'a> ShowContactByExternalId<'a> {
                 path
             },
         );
+        let request = request.operation("show_contact_by_external_id");
         let request = request
-            .operation(
-                "show_contact_by_external_id",
-                "/contacts/find_by_external_id/{external_id}",
-            );
+            .path_template("/contacts/find_by_external_id/{external_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10236,9 +10250,9 @@ impl<'a> ShowDataConnectorExecutionResult<'a> {
                 path
             },
         );
+        let request = request.operation("show_data_connector_execution_result");
         let request = request
-            .operation(
-                "show_data_connector_execution_result",
+            .path_template(
                 "/data_connectors/{data_connector_id}/execution_results/{id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -10294,7 +10308,8 @@ impl<'a> UnarchiveContact<'a> {
                 path
             },
         );
-        let request = request.operation("unarchive_contact", "/contacts/{id}/unarchive");
+        let request = request.operation("unarchive_contact");
+        let request = request.path_template("/contacts/{id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10352,7 +10367,8 @@ impl<'a> UpdateArticle<'a> {
                 path
             },
         );
-        let request = request.operation("update_article", "/articles/{id}");
+        let request = request.operation("update_article");
+        let request = request.path_template("/articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10414,8 +10430,8 @@ impl<'a> UpdateCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_collection", "/help_center/collections/{id}");
+        let request = request.operation("update_collection");
+        let request = request.path_template("/help_center/collections/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10470,7 +10486,8 @@ impl<'a> UpdateCompany<'a> {
                 path
             },
         );
-        let request = request.operation("update_company", "/companies/{id}");
+        let request = request.operation("update_company");
+        let request = request.path_template("/companies/{id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10530,7 +10547,8 @@ impl<'a> UpdateContact<'a> {
                 path
             },
         );
-        let request = request.operation("update_contact", "/contacts/{id}");
+        let request = request.operation("update_contact");
+        let request = request.path_template("/contacts/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10593,11 +10611,8 @@ impl<'a> UpdateContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "update_content_import_source",
-                "/ai/content_import_sources/{id}",
-            );
+        let request = request.operation("update_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10657,8 +10672,8 @@ impl<'a> UpdateContentSnippet<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_content_snippet", "/content_snippets/{id}");
+        let request = request.operation("update_content_snippet");
+        let request = request.path_template("/content_snippets/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10726,7 +10741,8 @@ impl<'a> UpdateConversation<'a> {
                 path
             },
         );
-        let request = request.operation("update_conversation", "/conversations/{id}");
+        let request = request.operation("update_conversation");
+        let request = request.path_template("/conversations/{id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -10802,11 +10818,9 @@ impl<'a> UpdateConversationPart<'a> {
                 path
             },
         );
+        let request = request.operation("update_conversation_part");
         let request = request
-            .operation(
-                "update_conversation_part",
-                "/conversations/{conversation_id}/conversation_parts/{id}",
-            );
+            .path_template("/conversations/{conversation_id}/conversation_parts/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -10867,8 +10881,8 @@ impl<'a> UpdateDataAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_data_attribute", "/data_attributes/{id}");
+        let request = request.operation("update_data_attribute");
+        let request = request.path_template("/data_attributes/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10932,8 +10946,8 @@ impl<'a> UpdateDataConnector<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_data_connector", "/data_connectors/{id}");
+        let request = request.operation("update_data_connector");
+        let request = request.path_template("/data_connectors/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -10996,8 +11010,8 @@ impl<'a> UpdateExternalPage<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_external_page", "/ai/external_pages/{id}");
+        let request = request.operation("update_external_page");
+        let request = request.path_template("/ai/external_pages/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -11055,7 +11069,8 @@ impl<'a> UpdateFolder<'a> {
                 path
             },
         );
-        let request = request.operation("update_folder", "/folders/{id}");
+        let request = request.operation("update_folder");
+        let request = request.path_template("/folders/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -11116,8 +11131,8 @@ impl<'a> UpdateInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_internal_article", "/internal_articles/{id}");
+        let request = request.operation("update_internal_article");
+        let request = request.path_template("/internal_articles/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11178,7 +11193,8 @@ impl<'a> UpdateNewsItem<'a> {
                 path
             },
         );
-        let request = request.operation("update_news_item", "/news/news_items/{id}");
+        let request = request.operation("update_news_item");
+        let request = request.path_template("/news/news_items/{id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -11237,7 +11253,8 @@ impl<'a> UpdateTicket<'a> {
                 path
             },
         );
-        let request = request.operation("update_ticket", "/tickets/{id}");
+        let request = request.operation("update_ticket");
+        let request = request.path_template("/tickets/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11299,7 +11316,8 @@ impl<'a> UpdateTicketType<'a> {
                 path
             },
         );
-        let request = request.operation("update_ticket_type", "/ticket_types/{id}");
+        let request = request.operation("update_ticket_type");
+        let request = request.path_template("/ticket_types/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11371,11 +11389,9 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request.operation("update_ticket_type_attribute");
         let request = request
-            .operation(
-                "update_ticket_type_attribute",
-                "/ticket_types/{ticket_type_id}/attributes/{id}",
-            );
+            .path_template("/ticket_types/{ticket_type_id}/attributes/{id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -11425,7 +11441,8 @@ impl<'a> UpdateVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
-        let request = request.operation("update_visitor", "/visitors");
+        let request = request.operation("update_visitor");
+        let request = request.path_template("/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,

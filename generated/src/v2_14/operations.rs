@@ -45,8 +45,8 @@ impl<'a> ArchiveContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("archive_contact", "/contacts/{contact_id}/archive");
+        let request = request.operation("archive_contact");
+        let request = request.path_template("/contacts/{contact_id}/archive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -104,11 +104,8 @@ impl<'a> AttachContactToACompany<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_contact_to_a_company",
-                "/contacts/{contact_id}/companies",
-            );
+        let request = request.operation("attach_contact_to_a_company");
+        let request = request.path_template("/contacts/{contact_id}/companies");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -172,11 +169,9 @@ impl<'a> AttachContactToConversation<'a> {
                 path
             },
         );
+        let request = request.operation("attach_contact_to_conversation");
         let request = request
-            .operation(
-                "attach_contact_to_conversation",
-                "/conversations/{conversation_id}/customers",
-            );
+            .path_template("/conversations/{conversation_id}/customers");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -240,11 +235,8 @@ impl<'a> AttachSubscriptionTypeToContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_subscription_type_to_contact",
-                "/contacts/{contact_id}/subscriptions",
-            );
+        let request = request.operation("attach_subscription_type_to_contact");
+        let request = request.path_template("/contacts/{contact_id}/subscriptions");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -303,8 +295,8 @@ impl<'a> AttachTagToContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_tag_to_contact", "/contacts/{contact_id}/tags");
+        let request = request.operation("attach_tag_to_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -365,11 +357,8 @@ impl<'a> AttachTagToConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "attach_tag_to_conversation",
-                "/conversations/{conversation_id}/tags",
-            );
+        let request = request.operation("attach_tag_to_conversation");
+        let request = request.path_template("/conversations/{conversation_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -428,8 +417,8 @@ impl<'a> AttachTagToTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation("attach_tag_to_ticket", "/tickets/{ticket_id}/tags");
+        let request = request.operation("attach_tag_to_ticket");
+        let request = request.path_template("/tickets/{ticket_id}/tags");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -484,7 +473,8 @@ impl<'a> BlockContact<'a> {
                 path
             },
         );
-        let request = request.operation("block_contact", "/contacts/{contact_id}/block");
+        let request = request.operation("block_contact");
+        let request = request.path_template("/contacts/{contact_id}/block");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -537,8 +527,8 @@ impl<'a> CancelDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation("cancel_data_export", "/export/cancel/{job_identifier}");
+        let request = request.operation("cancel_data_export");
+        let request = request.path_template("/export/cancel/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -598,11 +588,8 @@ impl<'a> ConvertConversationToTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "convert_conversation_to_ticket",
-                "/conversations/{conversation_id}/convert",
-            );
+        let request = request.operation("convert_conversation_to_ticket");
+        let request = request.path_template("/conversations/{conversation_id}/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -647,7 +634,8 @@ impl<'a> ConvertVisitor<'a> {
             reqwest::Method::POST,
             "/visitors/convert".to_owned(),
         );
-        let request = request.operation("convert_visitor", "/visitors/convert");
+        let request = request.operation("convert_visitor");
+        let request = request.path_template("/visitors/convert");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -689,7 +677,8 @@ impl<'a> CreateArticle<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Article>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
-        let request = request.operation("create_article", "/articles");
+        let request = request.operation("create_article");
+        let request = request.path_template("/articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -734,7 +723,8 @@ impl<'a> CreateCollection<'a> {
             reqwest::Method::POST,
             "/help_center/collections".to_owned(),
         );
-        let request = request.operation("create_collection", "/help_center/collections");
+        let request = request.operation("create_collection");
+        let request = request.path_template("/help_center/collections");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -783,7 +773,8 @@ impl<'a> CreateContact<'a> {
         self,
     ) -> Result<Response<types::CreateContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
-        let request = request.operation("create_contact", "/contacts");
+        let request = request.operation("create_contact");
+        let request = request.path_template("/contacts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -836,8 +827,8 @@ impl<'a> CreateContentImportSource<'a> {
             reqwest::Method::POST,
             "/ai/content_import_sources".to_owned(),
         );
-        let request = request
-            .operation("create_content_import_source", "/ai/content_import_sources");
+        let request = request.operation("create_content_import_source");
+        let request = request.path_template("/ai/content_import_sources");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -887,7 +878,8 @@ impl<'a> CreateConversation<'a> {
             reqwest::Method::POST,
             "/conversations".to_owned(),
         );
-        let request = request.operation("create_conversation", "/conversations");
+        let request = request.operation("create_conversation");
+        let request = request.path_template("/conversations");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -956,11 +948,9 @@ impl<'a> CreateCustomObjectInstances<'a> {
                 path
             },
         );
+        let request = request.operation("create_custom_object_instances");
         let request = request
-            .operation(
-                "create_custom_object_instances",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1013,7 +1003,8 @@ impl<'a> CreateDataAttribute<'a> {
             reqwest::Method::POST,
             "/data_attributes".to_owned(),
         );
-        let request = request.operation("create_data_attribute", "/data_attributes");
+        let request = request.operation("create_data_attribute");
+        let request = request.path_template("/data_attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1060,7 +1051,8 @@ impl<'a> CreateDataEvent<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
-        let request = request.operation("create_data_event", "/events");
+        let request = request.operation("create_data_event");
+        let request = request.path_template("/events");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1111,7 +1103,8 @@ impl<'a> CreateDataExport<'a> {
             reqwest::Method::POST,
             "/export/content/data".to_owned(),
         );
-        let request = request.operation("create_data_export", "/export/content/data");
+        let request = request.operation("create_data_export");
+        let request = request.path_template("/export/content/data");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1161,7 +1154,8 @@ impl<'a> CreateExternalPage<'a> {
             reqwest::Method::POST,
             "/ai/external_pages".to_owned(),
         );
-        let request = request.operation("create_external_page", "/ai/external_pages");
+        let request = request.operation("create_external_page");
+        let request = request.path_template("/ai/external_pages");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1211,7 +1205,8 @@ impl<'a> CreateInternalArticle<'a> {
             reqwest::Method::POST,
             "/internal_articles".to_owned(),
         );
-        let request = request.operation("create_internal_article", "/internal_articles");
+        let request = request.operation("create_internal_article");
+        let request = request.path_template("/internal_articles");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1258,7 +1253,8 @@ impl<'a> CreateMessage<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Message>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
-        let request = request.operation("create_message", "/messages");
+        let request = request.operation("create_message");
+        let request = request.path_template("/messages");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1306,7 +1302,8 @@ impl<'a> CreateNewsItem<'a> {
             reqwest::Method::POST,
             "/news/news_items".to_owned(),
         );
-        let request = request.operation("create_news_item", "/news/news_items");
+        let request = request.operation("create_news_item");
+        let request = request.path_template("/news/news_items");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1365,7 +1362,8 @@ impl<'a> CreateNote<'a> {
                 path
             },
         );
-        let request = request.operation("create_note", "/contacts/{contact_id}/notes");
+        let request = request.operation("create_note");
+        let request = request.path_template("/contacts/{contact_id}/notes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1412,7 +1410,8 @@ impl<'a> CreateOrUpdateCompany<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Company>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
-        let request = request.operation("create_or_update_company", "/companies");
+        let request = request.operation("create_or_update_company");
+        let request = request.path_template("/companies");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1465,7 +1464,8 @@ impl<'a> CreatePhoneSwitch<'a> {
             reqwest::Method::POST,
             "/phone_call_redirects".to_owned(),
         );
-        let request = request.operation("create_phone_switch", "/phone_call_redirects");
+        let request = request.operation("create_phone_switch");
+        let request = request.path_template("/phone_call_redirects");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1512,7 +1512,8 @@ impl<'a> CreateTag<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagBasic>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
-        let request = request.operation("create_tag", "/tags");
+        let request = request.operation("create_tag");
+        let request = request.path_template("/tags");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1557,7 +1558,8 @@ impl<'a> CreateTicket<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Ticket>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
-        let request = request.operation("create_ticket", "/tickets");
+        let request = request.operation("create_ticket");
+        let request = request.path_template("/tickets");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1599,7 +1601,8 @@ impl<'a> CreateTicketType<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TicketType>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
-        let request = request.operation("create_ticket_type", "/ticket_types");
+        let request = request.operation("create_ticket_type");
+        let request = request.path_template("/ticket_types");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1662,11 +1665,8 @@ impl<'a> CreateTicketTypeAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "create_ticket_type_attribute",
-                "/ticket_types/{ticket_type_id}/attributes",
-            );
+        let request = request.operation("create_ticket_type_attribute");
+        let request = request.path_template("/ticket_types/{ticket_type_id}/attributes");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -1716,7 +1716,8 @@ impl<'a> DataEventSummaries<'a> {
             reqwest::Method::POST,
             "/events/summaries".to_owned(),
         );
-        let request = request.operation("data_event_summaries", "/events/summaries");
+        let request = request.operation("data_event_summaries");
+        let request = request.path_template("/events/summaries");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -1773,7 +1774,8 @@ impl<'a> DeleteArticle<'a> {
                 path
             },
         );
-        let request = request.operation("delete_article", "/articles/{article_id}");
+        let request = request.operation("delete_article");
+        let request = request.path_template("/articles/{article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1826,8 +1828,8 @@ impl<'a> DeleteCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_collection", "/help_center/collections/{collection_id}");
+        let request = request.operation("delete_collection");
+        let request = request.path_template("/help_center/collections/{collection_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1880,7 +1882,8 @@ impl<'a> DeleteCompany<'a> {
                 path
             },
         );
-        let request = request.operation("delete_company", "/companies/{company_id}");
+        let request = request.operation("delete_company");
+        let request = request.path_template("/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1933,7 +1936,8 @@ impl<'a> DeleteContact<'a> {
                 path
             },
         );
-        let request = request.operation("delete_contact", "/contacts/{contact_id}");
+        let request = request.operation("delete_contact");
+        let request = request.path_template("/contacts/{contact_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1984,11 +1988,8 @@ impl<'a> DeleteContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "delete_content_import_source",
-                "/ai/content_import_sources/{source_id}",
-            );
+        let request = request.operation("delete_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{source_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2043,8 +2044,8 @@ impl<'a> DeleteConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_conversation", "/conversations/{conversation_id}");
+        let request = request.operation("delete_conversation");
+        let request = request.path_template("/conversations/{conversation_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2111,9 +2112,9 @@ impl<'a> DeleteCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request.operation("delete_custom_object_instances_by_external_id");
         let request = request
-            .operation(
-                "delete_custom_object_instances_by_external_id",
+            .path_template(
                 "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -2176,11 +2177,9 @@ impl<'a> DeleteCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request.operation("delete_custom_object_instances_by_id");
         let request = request
-            .operation(
-                "delete_custom_object_instances_by_id",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -2235,8 +2234,8 @@ impl<'a> DeleteExternalPage<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_external_page", "/ai/external_pages/{page_id}");
+        let request = request.operation("delete_external_page");
+        let request = request.path_template("/ai/external_pages/{page_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2291,11 +2290,8 @@ impl<'a> DeleteInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "delete_internal_article",
-                "/internal_articles/{internal_article_id}",
-            );
+        let request = request.operation("delete_internal_article");
+        let request = request.path_template("/internal_articles/{internal_article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2348,8 +2344,8 @@ impl<'a> DeleteNewsItem<'a> {
                 path
             },
         );
-        let request = request
-            .operation("delete_news_item", "/news/news_items/{news_item_id}");
+        let request = request.operation("delete_news_item");
+        let request = request.path_template("/news/news_items/{news_item_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2400,7 +2396,8 @@ impl<'a> DeleteTag<'a> {
                 path
             },
         );
-        let request = request.operation("delete_tag", "/tags/{tag_id}");
+        let request = request.operation("delete_tag");
+        let request = request.path_template("/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2453,7 +2450,8 @@ impl<'a> DeleteTicket<'a> {
                 path
             },
         );
-        let request = request.operation("delete_ticket", "/tickets/{ticket_id}");
+        let request = request.operation("delete_ticket");
+        let request = request.path_template("/tickets/{ticket_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2514,11 +2512,9 @@ impl<'a> DetachContactFromACompany<'a> {
                 path
             },
         );
+        let request = request.operation("detach_contact_from_a_company");
         let request = request
-            .operation(
-                "detach_contact_from_a_company",
-                "/contacts/{contact_id}/companies/{company_id}",
-            );
+            .path_template("/contacts/{contact_id}/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2586,11 +2582,9 @@ impl<'a> DetachContactFromConversation<'a> {
                 path
             },
         );
+        let request = request.operation("detach_contact_from_conversation");
         let request = request
-            .operation(
-                "detach_contact_from_conversation",
-                "/conversations/{conversation_id}/customers/{contact_id}",
-            );
+            .path_template("/conversations/{conversation_id}/customers/{contact_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2656,11 +2650,9 @@ impl<'a> DetachSubscriptionTypeToContact<'a> {
                 path
             },
         );
+        let request = request.operation("detach_subscription_type_to_contact");
         let request = request
-            .operation(
-                "detach_subscription_type_to_contact",
-                "/contacts/{contact_id}/subscriptions/{subscription_id}",
-            );
+            .path_template("/contacts/{contact_id}/subscriptions/{subscription_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2717,11 +2709,8 @@ impl<'a> DetachTagFromContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "detach_tag_from_contact",
-                "/contacts/{contact_id}/tags/{tag_id}",
-            );
+        let request = request.operation("detach_tag_from_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2787,11 +2776,9 @@ impl<'a> DetachTagFromConversation<'a> {
                 path
             },
         );
+        let request = request.operation("detach_tag_from_conversation");
         let request = request
-            .operation(
-                "detach_tag_from_conversation",
-                "/conversations/{conversation_id}/tags/{tag_id}",
-            );
+            .path_template("/conversations/{conversation_id}/tags/{tag_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2856,8 +2843,8 @@ impl<'a> DetachTagFromTicket<'a> {
                 path
             },
         );
-        let request = request
-            .operation("detach_tag_from_ticket", "/tickets/{ticket_id}/tags/{tag_id}");
+        let request = request.operation("detach_tag_from_ticket");
+        let request = request.path_template("/tickets/{ticket_id}/tags/{tag_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -2911,11 +2898,8 @@ impl<'a> DownloadDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "download_data_export",
-                "/download/content/data/{job_identifier}",
-            );
+        let request = request.operation("download_data_export");
+        let request = request.path_template("/download/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2959,7 +2943,8 @@ impl<'a> EnqueueCreateTicket<'a> {
             reqwest::Method::POST,
             "/tickets/enqueue".to_owned(),
         );
-        let request = request.operation("enqueue_create_ticket", "/tickets/enqueue");
+        let request = request.operation("enqueue_create_ticket");
+        let request = request.path_template("/tickets/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -3011,7 +2996,8 @@ impl<'a> FindTag<'a> {
                 path
             },
         );
-        let request = request.operation("find_tag", "/tags/{tag_id}");
+        let request = request.operation("find_tag");
+        let request = request.path_template("/tags/{tag_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3064,11 +3050,8 @@ impl<'a> GetContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "get_content_import_source",
-                "/ai/content_import_sources/{source_id}",
-            );
+        let request = request.operation("get_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{source_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3129,11 +3112,9 @@ impl<'a> GetCustomObjectInstancesByExternalId<'a> {
                 path
             },
         );
+        let request = request.operation("get_custom_object_instances_by_external_id");
         let request = request
-            .operation(
-                "get_custom_object_instances_by_external_id",
-                "/custom_object_instances/{custom_object_type_identifier}",
-            );
+            .path_template("/custom_object_instances/{custom_object_type_identifier}");
         let value = &self.external_id;
         let request = request.query("external_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3202,9 +3183,9 @@ impl<'a> GetCustomObjectInstancesById<'a> {
                 path
             },
         );
+        let request = request.operation("get_custom_object_instances_by_id");
         let request = request
-            .operation(
-                "get_custom_object_instances_by_id",
+            .path_template(
                 "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
             );
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -3259,8 +3240,8 @@ impl<'a> GetDataExport<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_data_export", "/export/content/data/{job_identifier}");
+        let request = request.operation("get_data_export");
+        let request = request.path_template("/export/content/data/{job_identifier}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3322,11 +3303,8 @@ impl<'a> GetDownloadReportingDataByJobIdentifier<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "get_download_reporting_data_by_job_identifier",
-                "/download/reporting_data/{job_identifier}",
-            );
+        let request = request.operation("get_download_reporting_data_by_job_identifier");
+        let request = request.path_template("/download/reporting_data/{job_identifier}");
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.accept;
@@ -3396,11 +3374,8 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "get_export_reporting_data_by_job_identifier",
-                "/export/reporting_data/{job_identifier}",
-            );
+        let request = request.operation("get_export_reporting_data_by_job_identifier");
+        let request = request.path_template("/export/reporting_data/{job_identifier}");
         let value = &self.app_id;
         let request = request.query("app_id", value);
         let value = &self.client_id;
@@ -3450,11 +3425,8 @@ impl<'a> GetExportReportingDataGetDatasets<'a> {
             reqwest::Method::GET,
             "/export/reporting_data/get_datasets".to_owned(),
         );
-        let request = request
-            .operation(
-                "get_export_reporting_data_get_datasets",
-                "/export/reporting_data/get_datasets",
-            );
+        let request = request.operation("get_export_reporting_data_get_datasets");
+        let request = request.path_template("/export/reporting_data/get_datasets");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3507,8 +3479,8 @@ impl<'a> GetExternalPage<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_external_page", "/ai/external_pages/{page_id}");
+        let request = request.operation("get_external_page");
+        let request = request.path_template("/ai/external_pages/{page_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3549,7 +3521,8 @@ impl<'a> GetIpAllowlist<'a> {
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned());
-        let request = request.operation("get_ip_allowlist", "/ip_allowlist");
+        let request = request.operation("get_ip_allowlist");
+        let request = request.path_template("/ip_allowlist");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3600,7 +3573,8 @@ impl<'a> GetTicket<'a> {
                 path
             },
         );
-        let request = request.operation("get_ticket", "/tickets/{ticket_id}");
+        let request = request.operation("get_ticket");
+        let request = request.path_template("/tickets/{ticket_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3653,8 +3627,8 @@ impl<'a> GetTicketType<'a> {
                 path
             },
         );
-        let request = request
-            .operation("get_ticket_type", "/ticket_types/{ticket_type_id}");
+        let request = request.operation("get_ticket_type");
+        let request = request.path_template("/ticket_types/{ticket_type_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3695,7 +3669,8 @@ impl<'a> IdentifyAdmin<'a> {
         self,
     ) -> Result<Response<types::AdminWithApp>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
-        let request = request.operation("identify_admin", "/me");
+        let request = request.operation("identify_admin");
+        let request = request.path_template("/me");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3746,7 +3721,8 @@ impl<'a> JobsStatus<'a> {
                 path
             },
         );
-        let request = request.operation("jobs_status", "/jobs/status/{job_id}");
+        let request = request.operation("jobs_status");
+        let request = request.path_template("/jobs/status/{job_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3804,7 +3780,8 @@ impl<'a> LisDataAttributes<'a> {
             reqwest::Method::GET,
             "/data_attributes".to_owned(),
         );
-        let request = request.operation("lis_data_attributes", "/data_attributes");
+        let request = request.operation("lis_data_attributes");
+        let request = request.path_template("/data_attributes");
         let request = match &self.model {
             Some(value) => request.query("model", value),
             None => request,
@@ -3868,7 +3845,8 @@ impl<'a> LisDataEvents<'a> {
         self,
     ) -> Result<Response<types::DataEventSummary>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
-        let request = request.operation("lis_data_events", "/events");
+        let request = request.operation("lis_data_events");
+        let request = request.path_template("/events");
         let value = &self.filter;
         let request = request
             .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
@@ -3937,7 +3915,8 @@ impl<'a> ListActivityLogs<'a> {
             reqwest::Method::GET,
             "/admins/activity_logs".to_owned(),
         );
-        let request = request.operation("list_activity_logs", "/admins/activity_logs");
+        let request = request.operation("list_activity_logs");
+        let request = request.path_template("/admins/activity_logs");
         let value = &self.created_at_after;
         let request = request.query("created_at_after", value);
         let request = match &self.created_at_before {
@@ -4016,7 +3995,8 @@ impl<'a> ListAdmins<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::AdminList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
-        let request = request.operation("list_admins", "/admins");
+        let request = request.operation("list_admins");
+        let request = request.path_template("/admins");
         let request = match &self.display_avatar {
             Some(value) => request.query("display_avatar", value),
             None => request,
@@ -4071,8 +4051,8 @@ impl<'a> ListAllCollections<'a> {
             reqwest::Method::GET,
             "/help_center/collections".to_owned(),
         );
-        let request = request
-            .operation("list_all_collections", "/help_center/collections");
+        let request = request.operation("list_all_collections");
+        let request = request.path_template("/help_center/collections");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4164,7 +4144,8 @@ impl<'a> ListAllCompanies<'a> {
             reqwest::Method::POST,
             "/companies/list".to_owned(),
         );
-        let request = request.operation("list_all_companies", "/companies/list");
+        let request = request.operation("list_all_companies");
+        let request = request.path_template("/companies/list");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -4247,7 +4228,8 @@ impl<'a> ListArticles<'a> {
         self,
     ) -> Result<Response<types::ArticleList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
-        let request = request.operation("list_articles", "/articles");
+        let request = request.operation("list_articles");
+        let request = request.path_template("/articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4335,8 +4317,8 @@ impl<'a> ListAttachedContacts<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_attached_contacts", "/companies/{company_id}/contacts");
+        let request = request.operation("list_attached_contacts");
+        let request = request.path_template("/companies/{company_id}/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4417,11 +4399,8 @@ impl<'a> ListAttachedSegmentsForCompanies<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_attached_segments_for_companies",
-                "/companies/{company_id}/segments",
-            );
+        let request = request.operation("list_attached_segments_for_companies");
+        let request = request.path_template("/companies/{company_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4465,8 +4444,8 @@ impl<'a> ListAwayStatusReasons<'a> {
             reqwest::Method::GET,
             "/away_status_reasons".to_owned(),
         );
-        let request = request
-            .operation("list_away_status_reasons", "/away_status_reasons");
+        let request = request.operation("list_away_status_reasons");
+        let request = request.path_template("/away_status_reasons");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4519,7 +4498,8 @@ impl<'a> ListCalls<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::CallList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
-        let request = request.operation("list_calls", "/calls");
+        let request = request.operation("list_calls");
+        let request = request.path_template("/calls");
         let request = match &self.page {
             Some(value) => request.query("page", value),
             None => request,
@@ -4596,7 +4576,8 @@ impl<'a> ListCallsWithTranscripts<'a> {
         self,
     ) -> Result<Response<types::ListCallsWithTranscriptsResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
-        let request = request.operation("list_calls_with_transcripts", "/calls/search");
+        let request = request.operation("list_calls_with_transcripts");
+        let request = request.path_template("/calls/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -4651,11 +4632,8 @@ impl<'a> ListCompaniesForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_companies_for_a_contact",
-                "/contacts/{contact_id}/companies",
-            );
+        let request = request.operation("list_companies_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/companies");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4703,7 +4681,8 @@ impl<'a> ListContacts<'a> {
         self,
     ) -> Result<Response<types::ContactList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
-        let request = request.operation("list_contacts", "/contacts");
+        let request = request.operation("list_contacts");
+        let request = request.path_template("/contacts");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -4774,8 +4753,8 @@ impl<'a> ListContentImportSources<'a> {
             reqwest::Method::GET,
             "/ai/content_import_sources".to_owned(),
         );
-        let request = request
-            .operation("list_content_import_sources", "/ai/content_import_sources");
+        let request = request.operation("list_content_import_sources");
+        let request = request.path_template("/ai/content_import_sources");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4830,7 +4809,8 @@ impl<'a> ListConversations<'a> {
         self,
     ) -> Result<Response<types::ConversationList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
-        let request = request.operation("list_conversations", "/conversations");
+        let request = request.operation("list_conversations");
+        let request = request.path_template("/conversations");
         let request = match &self.per_page {
             Some(value) => request.query("per_page", value),
             None => request,
@@ -4905,7 +4885,8 @@ impl<'a> ListExternalPages<'a> {
             reqwest::Method::GET,
             "/ai/external_pages".to_owned(),
         );
-        let request = request.operation("list_external_pages", "/ai/external_pages");
+        let request = request.operation("list_external_pages");
+        let request = request.path_template("/ai/external_pages");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -4949,8 +4930,8 @@ impl<'a> ListHelpCenters<'a> {
             reqwest::Method::GET,
             "/help_center/help_centers".to_owned(),
         );
-        let request = request
-            .operation("list_help_centers", "/help_center/help_centers");
+        let request = request.operation("list_help_centers");
+        let request = request.path_template("/help_center/help_centers");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5001,7 +4982,8 @@ impl<'a> ListInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles".to_owned(),
         );
-        let request = request.operation("list_internal_articles", "/internal_articles");
+        let request = request.operation("list_internal_articles");
+        let request = request.path_template("/internal_articles");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5089,11 +5071,8 @@ impl<'a> ListLiveNewsfeedItems<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_live_newsfeed_items",
-                "/news/newsfeeds/{newsfeed_id}/items",
-            );
+        let request = request.operation("list_live_newsfeed_items");
+        let request = request.path_template("/news/newsfeeds/{newsfeed_id}/items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5174,7 +5153,8 @@ impl<'a> ListNewsItems<'a> {
             reqwest::Method::GET,
             "/news/news_items".to_owned(),
         );
-        let request = request.operation("list_news_items", "/news/news_items");
+        let request = request.operation("list_news_items");
+        let request = request.path_template("/news/news_items");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5255,7 +5235,8 @@ impl<'a> ListNewsfeeds<'a> {
             reqwest::Method::GET,
             "/news/newsfeeds".to_owned(),
         );
-        let request = request.operation("list_newsfeeds", "/news/newsfeeds");
+        let request = request.operation("list_newsfeeds");
+        let request = request.path_template("/news/newsfeeds");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5344,7 +5325,8 @@ impl<'a> ListNotes<'a> {
                 path
             },
         );
-        let request = request.operation("list_notes", "/contacts/{contact_id}/notes");
+        let request = request.operation("list_notes");
+        let request = request.path_template("/contacts/{contact_id}/notes");
         let request = match &self.starting_after {
             Some(value) => request.query("starting_after", value),
             None => request,
@@ -5419,7 +5401,8 @@ impl<'a> ListSegments<'a> {
         self,
     ) -> Result<Response<types::SegmentList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
-        let request = request.operation("list_segments", "/segments");
+        let request = request.operation("list_segments");
+        let request = request.path_template("/segments");
         let request = match &self.include_count {
             Some(value) => request.query("include_count", value),
             None => request,
@@ -5477,8 +5460,8 @@ impl<'a> ListSegmentsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_segments_for_a_contact", "/contacts/{contact_id}/segments");
+        let request = request.operation("list_segments_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/segments");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5522,8 +5505,8 @@ impl<'a> ListSubscriptionTypes<'a> {
             reqwest::Method::GET,
             "/subscription_types".to_owned(),
         );
-        let request = request
-            .operation("list_subscription_types", "/subscription_types");
+        let request = request.operation("list_subscription_types");
+        let request = request.path_template("/subscription_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5577,11 +5560,8 @@ impl<'a> ListSubscriptionsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "list_subscriptions_for_a_contact",
-                "/contacts/{contact_id}/subscriptions",
-            );
+        let request = request.operation("list_subscriptions_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/subscriptions");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5620,7 +5600,8 @@ impl<'a> ListTags<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TagList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
-        let request = request.operation("list_tags", "/tags");
+        let request = request.operation("list_tags");
+        let request = request.path_template("/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5672,8 +5653,8 @@ impl<'a> ListTagsForAContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("list_tags_for_a_contact", "/contacts/{contact_id}/tags");
+        let request = request.operation("list_tags_for_a_contact");
+        let request = request.path_template("/contacts/{contact_id}/tags");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5712,7 +5693,8 @@ impl<'a> ListTeams<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::TeamList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
-        let request = request.operation("list_teams", "/teams");
+        let request = request.operation("list_teams");
+        let request = request.path_template("/teams");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5753,7 +5735,8 @@ impl<'a> ListTicketStates<'a> {
         self,
     ) -> Result<Response<types::TicketStateList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
-        let request = request.operation("list_ticket_states", "/ticket_states");
+        let request = request.operation("list_ticket_states");
+        let request = request.path_template("/ticket_states");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5794,7 +5777,8 @@ impl<'a> ListTicketTypes<'a> {
         self,
     ) -> Result<Response<types::TicketTypeList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
-        let request = request.operation("list_ticket_types", "/ticket_types");
+        let request = request.operation("list_ticket_types");
+        let request = request.path_template("/ticket_types");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5857,8 +5841,8 @@ impl<'a> ManageConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("manage_conversation", "/conversations/{conversation_id}/parts");
+        let request = request.operation("manage_conversation");
+        let request = request.path_template("/conversations/{conversation_id}/parts");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -5908,7 +5892,8 @@ impl<'a> MergeContact<'a> {
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
         );
-        let request = request.operation("merge_contact", "/contacts/merge");
+        let request = request.operation("merge_contact");
+        let request = request.path_template("/contacts/merge");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -5960,11 +5945,8 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
         );
-        let request = request
-            .operation(
-                "post_export_reporting_data_enqueue",
-                "/export/reporting_data/enqueue",
-            );
+        let request = request.operation("post_export_reporting_data_enqueue");
+        let request = request.path_template("/export/reporting_data/enqueue");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6016,7 +5998,8 @@ impl<'a> RedactConversation<'a> {
             reqwest::Method::POST,
             "/conversations/redact".to_owned(),
         );
-        let request = request.operation("redact_conversation", "/conversations/redact");
+        let request = request.operation("redact_conversation");
+        let request = request.path_template("/conversations/redact");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6083,8 +6066,8 @@ impl<'a> ReplyConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("reply_conversation", "/conversations/{conversation_id}/reply");
+        let request = request.operation("reply_conversation");
+        let request = request.path_template("/conversations/{conversation_id}/reply");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -6148,7 +6131,8 @@ impl<'a> ReplyTicket<'a> {
                 path
             },
         );
-        let request = request.operation("reply_ticket", "/tickets/{ticket_id}/reply");
+        let request = request.operation("reply_ticket");
+        let request = request.path_template("/tickets/{ticket_id}/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6192,7 +6176,8 @@ impl<'a> ReplyToFin<'a> {
         self,
     ) -> Result<Response<types::ReplyToFinResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
-        let request = request.operation("reply_to_fin", "/fin/reply");
+        let request = request.operation("reply_to_fin");
+        let request = request.path_template("/fin/reply");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -6244,8 +6229,8 @@ impl<'a> RetrieveACompanyById<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_a_company_by_id", "/companies/{company_id}");
+        let request = request.operation("retrieve_a_company_by_id");
+        let request = request.path_template("/companies/{company_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6296,7 +6281,8 @@ impl<'a> RetrieveAdmin<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_admin", "/admins/{admin_id}");
+        let request = request.operation("retrieve_admin");
+        let request = request.path_template("/admins/{admin_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6347,7 +6333,8 @@ impl<'a> RetrieveArticle<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_article", "/articles/{article_id}");
+        let request = request.operation("retrieve_article");
+        let request = request.path_template("/articles/{article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6398,11 +6385,8 @@ impl<'a> RetrieveCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "retrieve_collection",
-                "/help_center/collections/{collection_id}",
-            );
+        let request = request.operation("retrieve_collection");
+        let request = request.path_template("/help_center/collections/{collection_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6485,7 +6469,8 @@ impl<'a> RetrieveCompany<'a> {
         self,
     ) -> Result<Response<types::CompanyList>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
-        let request = request.operation("retrieve_company", "/companies");
+        let request = request.operation("retrieve_company");
+        let request = request.path_template("/companies");
         let request = match &self.name {
             Some(value) => request.query("name", value),
             None => request,
@@ -6601,8 +6586,8 @@ impl<'a> RetrieveConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_conversation", "/conversations/{conversation_id}");
+        let request = request.operation("retrieve_conversation");
+        let request = request.path_template("/conversations/{conversation_id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -6663,11 +6648,9 @@ impl<'a> RetrieveHelpCenter<'a> {
                 path
             },
         );
+        let request = request.operation("retrieve_help_center");
         let request = request
-            .operation(
-                "retrieve_help_center",
-                "/help_center/help_centers/{help_center_id}",
-            );
+            .path_template("/help_center/help_centers/{help_center_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6722,11 +6705,8 @@ impl<'a> RetrieveInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "retrieve_internal_article",
-                "/internal_articles/{internal_article_id}",
-            );
+        let request = request.operation("retrieve_internal_article");
+        let request = request.path_template("/internal_articles/{internal_article_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6777,8 +6757,8 @@ impl<'a> RetrieveNewsItem<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_news_item", "/news/news_items/{news_item_id}");
+        let request = request.operation("retrieve_news_item");
+        let request = request.path_template("/news/news_items/{news_item_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6829,8 +6809,8 @@ impl<'a> RetrieveNewsfeed<'a> {
                 path
             },
         );
-        let request = request
-            .operation("retrieve_newsfeed", "/news/newsfeeds/{newsfeed_id}");
+        let request = request.operation("retrieve_newsfeed");
+        let request = request.path_template("/news/newsfeeds/{newsfeed_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6881,7 +6861,8 @@ impl<'a> RetrieveNote<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_note", "/notes/{note_id}");
+        let request = request.operation("retrieve_note");
+        let request = request.path_template("/notes/{note_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6932,7 +6913,8 @@ impl<'a> RetrieveSegment<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_segment", "/segments/{segment_id}");
+        let request = request.operation("retrieve_segment");
+        let request = request.path_template("/segments/{segment_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6983,7 +6965,8 @@ impl<'a> RetrieveTeam<'a> {
                 path
             },
         );
-        let request = request.operation("retrieve_team", "/teams/{team_id}");
+        let request = request.operation("retrieve_team");
+        let request = request.path_template("/teams/{team_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7024,7 +7007,8 @@ impl<'a> RetrieveVisitorWithUserId<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
-        let request = request.operation("retrieve_visitor_with_user_id", "/visitors");
+        let request = request.operation("retrieve_visitor_with_user_id");
+        let request = request.path_template("/visitors");
         let value = &self.user_id;
         let request = request.query("user_id", value);
         let response = self.client.transport().execute(request, &self.options).await?;
@@ -7076,8 +7060,8 @@ impl<'a> ScrollOverAllCompanies<'a> {
             reqwest::Method::GET,
             "/companies/scroll".to_owned(),
         );
-        let request = request
-            .operation("scroll_over_all_companies", "/companies/scroll");
+        let request = request.operation("scroll_over_all_companies");
+        let request = request.path_template("/companies/scroll");
         let request = match &self.scroll_param {
             Some(value) => request.query("scroll_param", value),
             None => request,
@@ -7174,7 +7158,8 @@ impl<'a> SearchArticles<'a> {
             reqwest::Method::GET,
             "/articles/search".to_owned(),
         );
-        let request = request.operation("search_articles", "/articles/search");
+        let request = request.operation("search_articles");
+        let request = request.path_template("/articles/search");
         let request = match &self.phrase {
             Some(value) => request.query("phrase", value),
             None => request,
@@ -7236,7 +7221,8 @@ impl<'a> SearchContacts<'a> {
             reqwest::Method::POST,
             "/contacts/search".to_owned(),
         );
-        let request = request.operation("search_contacts", "/contacts/search");
+        let request = request.operation("search_contacts");
+        let request = request.path_template("/contacts/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7310,7 +7296,8 @@ impl<'a> SearchConversations<'a> {
             reqwest::Method::POST,
             "/conversations/search".to_owned(),
         );
-        let request = request.operation("search_conversations", "/conversations/search");
+        let request = request.operation("search_conversations");
+        let request = request.path_template("/conversations/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7389,8 +7376,8 @@ impl<'a> SearchInternalArticles<'a> {
             reqwest::Method::GET,
             "/internal_articles/search".to_owned(),
         );
-        let request = request
-            .operation("search_internal_articles", "/internal_articles/search");
+        let request = request.operation("search_internal_articles");
+        let request = request.path_template("/internal_articles/search");
         let request = match &self.folder_id {
             Some(value) => request.query("folder_id", value),
             None => request,
@@ -7438,7 +7425,8 @@ impl<'a> SearchTickets<'a> {
             reqwest::Method::POST,
             "/tickets/search".to_owned(),
         );
-        let request = request.operation("search_tickets", "/tickets/search");
+        let request = request.operation("search_tickets");
+        let request = request.path_template("/tickets/search");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7524,7 +7512,8 @@ impl<'a> SetAwayAdmin<'a> {
                 path
             },
         );
-        let request = request.operation("set_away_admin", "/admins/{admin_id}/away");
+        let request = request.operation("set_away_admin");
+        let request = request.path_template("/admins/{admin_id}/away");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7576,7 +7565,8 @@ impl<'a> ShowCall<'a> {
                 path
             },
         );
-        let request = request.operation("show_call", "/calls/{call_id}");
+        let request = request.operation("show_call");
+        let request = request.path_template("/calls/{call_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7630,8 +7620,8 @@ impl<'a> ShowCallRecording<'a> {
                 path
             },
         );
-        let request = request
-            .operation("show_call_recording", "/calls/{call_id}/recording");
+        let request = request.operation("show_call_recording");
+        let request = request.path_template("/calls/{call_id}/recording");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.redirect()
     }
@@ -7683,8 +7673,8 @@ impl<'a> ShowCallTranscript<'a> {
                 path
             },
         );
-        let request = request
-            .operation("show_call_transcript", "/calls/{call_id}/transcript");
+        let request = request.operation("show_call_transcript");
+        let request = request.path_template("/calls/{call_id}/transcript");
         let request = request.header("Accept", "text/plain")?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.text()
@@ -7738,7 +7728,8 @@ impl<'a> ShowContact<'a> {
                 path
             },
         );
-        let request = request.operation("show_contact", "/contacts/{contact_id}");
+        let request = request.operation("show_contact");
+        let request = request.path_template("/contacts/{contact_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7791,11 +7782,9 @@ impl<'a> ShowContactByExternalId<'a> {
                 path
             },
         );
+        let request = request.operation("show_contact_by_external_id");
         let request = request
-            .operation(
-                "show_contact_by_external_id",
-                "/contacts/find_by_external_id/{external_id}",
-            );
+            .path_template("/contacts/find_by_external_id/{external_id}");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7841,7 +7830,8 @@ impl<'a> StartFinConversation<'a> {
         self,
     ) -> Result<Response<types::StartFinConversationResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
-        let request = request.operation("start_fin_conversation", "/fin/start");
+        let request = request.operation("start_fin_conversation");
+        let request = request.path_template("/fin/start");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7885,7 +7875,8 @@ impl<'a> SubmitFinCsat<'a> {
         self,
     ) -> Result<Response<types::SubmitFinCsatResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
-        let request = request.operation("submit_fin_csat", "/fin/csat");
+        let request = request.operation("submit_fin_csat");
+        let request = request.path_template("/fin/csat");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -7940,8 +7931,8 @@ impl<'a> UnarchiveContact<'a> {
                 path
             },
         );
-        let request = request
-            .operation("unarchive_contact", "/contacts/{contact_id}/unarchive");
+        let request = request.operation("unarchive_contact");
+        let request = request.path_template("/contacts/{contact_id}/unarchive");
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7999,7 +7990,8 @@ impl<'a> UpdateArticle<'a> {
                 path
             },
         );
-        let request = request.operation("update_article", "/articles/{article_id}");
+        let request = request.operation("update_article");
+        let request = request.path_template("/articles/{article_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8061,8 +8053,8 @@ impl<'a> UpdateCollection<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_collection", "/help_center/collections/{collection_id}");
+        let request = request.operation("update_collection");
+        let request = request.path_template("/help_center/collections/{collection_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8124,7 +8116,8 @@ impl<'a> UpdateCompany<'a> {
                 path
             },
         );
-        let request = request.operation("update_company", "/companies/{company_id}");
+        let request = request.operation("update_company");
+        let request = request.path_template("/companies/{company_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8188,7 +8181,8 @@ impl<'a> UpdateContact<'a> {
                 path
             },
         );
-        let request = request.operation("update_contact", "/contacts/{contact_id}");
+        let request = request.operation("update_contact");
+        let request = request.path_template("/contacts/{contact_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8251,11 +8245,8 @@ impl<'a> UpdateContentImportSource<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "update_content_import_source",
-                "/ai/content_import_sources/{source_id}",
-            );
+        let request = request.operation("update_content_import_source");
+        let request = request.path_template("/ai/content_import_sources/{source_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8325,8 +8316,8 @@ impl<'a> UpdateConversation<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_conversation", "/conversations/{conversation_id}");
+        let request = request.operation("update_conversation");
+        let request = request.path_template("/conversations/{conversation_id}");
         let request = match &self.display_as {
             Some(value) => request.query("display_as", value),
             None => request,
@@ -8396,8 +8387,8 @@ impl<'a> UpdateDataAttribute<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_data_attribute", "/data_attributes/{data_attribute_id}");
+        let request = request.operation("update_data_attribute");
+        let request = request.path_template("/data_attributes/{data_attribute_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8460,8 +8451,8 @@ impl<'a> UpdateExternalPage<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_external_page", "/ai/external_pages/{page_id}");
+        let request = request.operation("update_external_page");
+        let request = request.path_template("/ai/external_pages/{page_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8524,11 +8515,8 @@ impl<'a> UpdateInternalArticle<'a> {
                 path
             },
         );
-        let request = request
-            .operation(
-                "update_internal_article",
-                "/internal_articles/{internal_article_id}",
-            );
+        let request = request.operation("update_internal_article");
+        let request = request.path_template("/internal_articles/{internal_article_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8580,7 +8568,8 @@ impl<'a> UpdateIpAllowlist<'a> {
         self,
     ) -> Result<Response<types::IpAllowlist>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned());
-        let request = request.operation("update_ip_allowlist", "/ip_allowlist");
+        let request = request.operation("update_ip_allowlist");
+        let request = request.path_template("/ip_allowlist");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8641,8 +8630,8 @@ impl<'a> UpdateNewsItem<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_news_item", "/news/news_items/{news_item_id}");
+        let request = request.operation("update_news_item");
+        let request = request.path_template("/news/news_items/{news_item_id}");
         let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
@@ -8701,7 +8690,8 @@ impl<'a> UpdateTicket<'a> {
                 path
             },
         );
-        let request = request.operation("update_ticket", "/tickets/{ticket_id}");
+        let request = request.operation("update_ticket");
+        let request = request.path_template("/tickets/{ticket_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8765,8 +8755,8 @@ impl<'a> UpdateTicketType<'a> {
                 path
             },
         );
-        let request = request
-            .operation("update_ticket_type", "/ticket_types/{ticket_type_id}");
+        let request = request.operation("update_ticket_type");
+        let request = request.path_template("/ticket_types/{ticket_type_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8842,11 +8832,9 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
                 path
             },
         );
+        let request = request.operation("update_ticket_type_attribute");
         let request = request
-            .operation(
-                "update_ticket_type_attribute",
-                "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
-            );
+            .path_template("/ticket_types/{ticket_type_id}/attributes/{attribute_id}");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,
@@ -8896,7 +8884,8 @@ impl<'a> UpdateVisitor<'a> {
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(self) -> Result<Response<types::Visitor>, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
-        let request = request.operation("update_visitor", "/visitors");
+        let request = request.operation("update_visitor");
+        let request = request.path_template("/visitors");
         let request = match &self.body {
             Some(body) => request.json(body)?,
             None => request,

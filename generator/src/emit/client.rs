@@ -426,7 +426,8 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
         /// rate limit) and raw bytes of the response.
         pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
             let request = ApiRequest::new(reqwest::Method::#method, #path);
-            let request = request.operation(#operation, #template);
+            let request = request.operation(#operation);
+            let request = request.path_template(#template);
             #(#query)*
             #(#headers)*
             #(#fixed_headers)*
