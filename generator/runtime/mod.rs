@@ -36,6 +36,7 @@
 
 mod body;
 mod client;
+pub mod enums;
 mod error;
 pub mod identity;
 pub mod lenient;

@@ -17,15 +17,35 @@
 //!
 //! Each generated struct is declared to this module with the crate-internal `object!` macro: its
 //! name, each field with its wire name, and the field that receives the other properties.
+//!
+//! Reading is one pass over the input ([`FromJson::read`]): each property is read straight into
+//! its field, and only a value that does not fit (or a property the struct does not declare) is
+//! collected as a [`Value`]. Nothing is buffered on the way, so a response costs about what a
+//! derived strict `Deserialize` costs.
 
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
-/// A type a struct field can have: how to tell whether a JSON value fits it, and how to read it.
+/// What reading a value for a field gave: the field's type, or the JSON as sent when it does
+/// not fit that type (the struct keeps it in its `additional_properties`).
+pub enum Read<T> {
+    /// The value, read as the field's type.
+    Fit(T),
+    /// The value as sent; it does not fit the field's type.
+    Misfit(Value),
+}
+
+/// A type a struct field can have: how to read it from JSON in one pass, and (for the few places
+/// that hold a [`Value`] already: union variants, flattened fields) how to tell whether a value
+/// fits it.
 pub trait FromJson: Sized {
     /// Whether `value` can be read as this type. Containers check every element before taking
     /// any, so a value that does not fit is kept whole.
@@ -33,6 +53,21 @@ pub trait FromJson: Sized {
 
     /// Reads a value for which [`fits`](FromJson::fits) holds.
     fn from_json(value: Value) -> Result<Self, serde_json::Error>;
+
+    /// Reads the next value of `deserializer` as this type, or as the [`Value`] it is when it
+    /// does not fit. Errors are the input's own (malformed JSON), or a misfit while reading
+    /// [`strict`]ly. The default reads a [`Value`] first; the types a response is mostly made of
+    /// (structs, scalars, containers) read directly.
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        if Self::fits(&value) {
+            Self::from_json(value)
+                .map(Read::Fit)
+                .map_err(de::Error::custom)
+        } else {
+            Ok(Read::Misfit(value))
+        }
+    }
 
     /// Whether the type is an `Option` (a property that may be absent).
     const OPTIONAL: bool = false;
@@ -104,6 +139,10 @@ impl FromJson for String {
             other => super::lenient::string(&other),
         }
     }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor::<Self>(PhantomData))
+    }
 }
 
 impl FromJson for i64 {
@@ -113,6 +152,10 @@ impl FromJson for i64 {
 
     fn from_json(value: Value) -> Result<Self, serde_json::Error> {
         super::lenient::integer(&value)
+    }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor::<Self>(PhantomData))
     }
 }
 
@@ -124,6 +167,10 @@ impl FromJson for f64 {
     fn from_json(value: Value) -> Result<Self, serde_json::Error> {
         super::lenient::number(&value)
     }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor::<Self>(PhantomData))
+    }
 }
 
 impl FromJson for bool {
@@ -133,6 +180,10 @@ impl FromJson for bool {
 
     fn from_json(value: Value) -> Result<Self, serde_json::Error> {
         bool::deserialize(value)
+    }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor::<Self>(PhantomData))
     }
 }
 
@@ -144,6 +195,10 @@ impl FromJson for Value {
     fn from_json(value: Value) -> Result<Self, serde_json::Error> {
         Ok(value)
     }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        Value::deserialize(deserializer).map(Read::Fit)
+    }
 }
 
 impl FromJson for Map<String, Value> {
@@ -153,6 +208,13 @@ impl FromJson for Map<String, Value> {
 
     fn from_json(value: Value) -> Result<Self, serde_json::Error> {
         Map::deserialize(value)
+    }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Object(entries) => Ok(Read::Fit(entries)),
+            other => Ok(Read::Misfit(other)),
+        }
     }
 }
 
@@ -166,6 +228,10 @@ impl<T: FromJson> FromJson for Option<T> {
             Value::Null => Ok(None),
             value => T::from_json(value).map(Some),
         }
+    }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        deserializer.deserialize_option(OptionVisitor::<T>(PhantomData))
     }
 
     const OPTIONAL: bool = true;
@@ -183,9 +249,18 @@ impl<T: FromJson> FromJson for Box<T> {
     fn from_json(value: Value) -> Result<Self, serde_json::Error> {
         T::from_json(value).map(Box::new)
     }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        Ok(match T::read(deserializer)? {
+            Read::Fit(value) => Read::Fit(Box::new(value)),
+            Read::Misfit(value) => Read::Misfit(value),
+        })
+    }
 }
 
-impl<T: FromJson> FromJson for Vec<T> {
+/// An element that does not fit makes the whole array a misfit: it is kept as JSON, the
+/// elements read before it written back as JSON.
+impl<T: FromJson + Serialize> FromJson for Vec<T> {
     fn fits(value: &Value) -> bool {
         value
             .as_array()
@@ -198,10 +273,14 @@ impl<T: FromJson> FromJson for Vec<T> {
             other => Err(mismatch(&other, "an array")),
         }
     }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        deserializer.deserialize_any(ArrayVisitor::<T>(PhantomData))
+    }
 }
 
 /// A map's `null` values are dropped (as if absent) unless its value type accepts `null`.
-impl<T: FromJson> FromJson for BTreeMap<String, T> {
+impl<T: FromJson + Serialize> FromJson for BTreeMap<String, T> {
     fn fits(value: &Value) -> bool {
         value.as_object().is_some_and(|entries| {
             entries
@@ -216,6 +295,337 @@ impl<T: FromJson> FromJson for BTreeMap<String, T> {
             other => Err(mismatch(&other, "an object")),
         }
     }
+
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Read<Self>, D::Error> {
+        deserializer.deserialize_any(MapVisitor::<T>(PhantomData))
+    }
+}
+
+/// Reads one value with [`FromJson::read`] (for `next_value_seed` and `next_element_seed`).
+struct ReadSeed<T>(PhantomData<T>);
+
+impl<'de, T: FromJson> DeserializeSeed<'de> for ReadSeed<T> {
+    type Value = Read<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Read<T>, D::Error> {
+        T::read(deserializer)
+    }
+}
+
+/// Implements the visitor methods for the JSON kinds a type does not accept: each gives the
+/// value as sent, as a [`Read::Misfit`].
+macro_rules! misfits {
+    (scalars) => {
+        fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+            Ok(Read::Misfit(Value::Bool(value)))
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+            Ok(Read::Misfit(Value::from(value)))
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+            Ok(Read::Misfit(Value::from(value)))
+        }
+
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+            Ok(Read::Misfit(Value::from(value)))
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(Read::Misfit(Value::String(value.to_owned())))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Read::Misfit(Value::Null))
+        }
+    };
+    (seq) => {
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            let seq = serde::de::value::SeqAccessDeserializer::new(seq);
+            <serde_json::Value as serde::Deserialize>::deserialize(seq)
+                .map($crate::runtime::object::Read::Misfit)
+        }
+    };
+    (map) => {
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let map = serde::de::value::MapAccessDeserializer::new(map);
+            <serde_json::Value as serde::Deserialize>::deserialize(map)
+                .map($crate::runtime::object::Read::Misfit)
+        }
+    };
+}
+
+pub(crate) use misfits;
+
+/// A scalar field type and its lenient conversions (see [`lenient`](super::lenient)): which
+/// JSON scalars it takes, and as what. `None` is a misfit.
+trait Scalar: Sized {
+    const EXPECTING: &'static str;
+
+    fn from_str(value: &str) -> Option<Self>;
+
+    fn from_string(value: String) -> Result<Self, String> {
+        Self::from_str(&value).ok_or(value)
+    }
+
+    fn from_i64(value: i64) -> Option<Self>;
+
+    fn from_u64(value: u64) -> Option<Self>;
+
+    fn from_f64(value: f64) -> Option<Self>;
+
+    fn from_bool(value: bool) -> Option<Self>;
+}
+
+/// Numbers and booleans are kept as their JSON text.
+impl Scalar for String {
+    const EXPECTING: &'static str = "a string";
+
+    fn from_str(value: &str) -> Option<Self> {
+        Some(value.to_owned())
+    }
+
+    fn from_string(value: String) -> Result<Self, String> {
+        Ok(value)
+    }
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value.to_string())
+    }
+
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value.to_string())
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(value.to_string())
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(value.to_string())
+    }
+}
+
+/// Integer-valued floats and numeric strings are integers.
+impl Scalar for i64 {
+    const EXPECTING: &'static str = "an integer";
+
+    fn from_str(value: &str) -> Option<Self> {
+        value.trim().parse().ok()
+    }
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value)
+    }
+
+    fn from_u64(value: u64) -> Option<Self> {
+        i64::try_from(value).ok()
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
+    }
+
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+}
+
+/// Numeric strings are numbers.
+impl Scalar for f64 {
+    const EXPECTING: &'static str = "a number";
+
+    fn from_str(value: &str) -> Option<Self> {
+        value.trim().parse().ok()
+    }
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value as f64)
+    }
+
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value as f64)
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(value)
+    }
+
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+}
+
+impl Scalar for bool {
+    const EXPECTING: &'static str = "a boolean";
+
+    fn from_str(_: &str) -> Option<Self> {
+        None
+    }
+
+    fn from_i64(_: i64) -> Option<Self> {
+        None
+    }
+
+    fn from_u64(_: u64) -> Option<Self> {
+        None
+    }
+
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(value)
+    }
+}
+
+struct ScalarVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Scalar> Visitor<'de> for ScalarVisitor<T> {
+    type Value = Read<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Read<T>, E> {
+        Ok(T::from_bool(value).map_or(Read::Misfit(Value::Bool(value)), Read::Fit))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Read<T>, E> {
+        Ok(T::from_i64(value).map_or_else(|| Read::Misfit(Value::from(value)), Read::Fit))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Read<T>, E> {
+        Ok(T::from_u64(value).map_or_else(|| Read::Misfit(Value::from(value)), Read::Fit))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Read<T>, E> {
+        Ok(T::from_f64(value).map_or_else(|| Read::Misfit(Value::from(value)), Read::Fit))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Read<T>, E> {
+        Ok(T::from_str(value)
+            .map_or_else(|| Read::Misfit(Value::String(value.to_owned())), Read::Fit))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Read<T>, E> {
+        Ok(
+            T::from_string(value)
+                .map_or_else(|value| Read::Misfit(Value::String(value)), Read::Fit),
+        )
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Read<T>, E> {
+        Ok(Read::Misfit(Value::Null))
+    }
+
+    misfits!(seq);
+    misfits!(map);
+}
+
+/// `null` is `None`; anything else is read as `T`.
+struct OptionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromJson> Visitor<'de> for OptionVisitor<T> {
+    type Value = Read<Option<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Read::Fit(None))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Read::Fit(None))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Ok(match T::read(deserializer)? {
+            Read::Fit(value) => Read::Fit(Some(value)),
+            Read::Misfit(value) => Read::Misfit(value),
+        })
+    }
+}
+
+struct ArrayVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromJson + Serialize> Visitor<'de> for ArrayVisitor<T> {
+    type Value = Read<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element_seed(ReadSeed::<T>(PhantomData))? {
+            match item {
+                Read::Fit(item) => items.push(item),
+                Read::Misfit(misfit) => {
+                    let mut values = to_values(&items).map_err(de::Error::custom)?;
+                    values.push(misfit);
+                    while let Some(value) = seq.next_element::<Value>()? {
+                        values.push(value);
+                    }
+                    return Ok(Read::Misfit(Value::Array(values)));
+                }
+            }
+        }
+        Ok(Read::Fit(items))
+    }
+
+    misfits!(scalars);
+    misfits!(map);
+}
+
+fn to_values<T: Serialize>(items: &[T]) -> Result<Vec<Value>, serde_json::Error> {
+    items.iter().map(serde_json::to_value).collect()
+}
+
+struct MapVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromJson + Serialize> Visitor<'de> for MapVisitor<T> {
+    type Value = Read<BTreeMap<String, T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = BTreeMap::new();
+        // `null`s dropped so far, to keep them if the map turns out not to fit.
+        let mut nulls = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match map.next_value_seed(ReadSeed::<T>(PhantomData))? {
+                Read::Fit(value) => {
+                    entries.insert(key, value);
+                }
+                Read::Misfit(Value::Null) => nulls.push(key),
+                Read::Misfit(misfit) => {
+                    let mut values = Map::new();
+                    for (key, value) in &entries {
+                        let value = serde_json::to_value(value).map_err(de::Error::custom)?;
+                        values.insert(key.clone(), value);
+                    }
+                    values.extend(nulls.into_iter().map(|key| (key, Value::Null)));
+                    values.insert(key, misfit);
+                    while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                        values.insert(key, value);
+                    }
+                    return Ok(Read::Misfit(Value::Object(values)));
+                }
+            }
+        }
+        Ok(Read::Fit(entries))
+    }
+
+    misfits!(scalars);
+    misfits!(seq);
 }
 
 fn typed_entries<T: FromJson>(
@@ -254,35 +664,157 @@ fn mismatch(value: &Value, expected: &str) -> serde_json::Error {
     error(format!("expected {expected}, found {found}"))
 }
 
-/// Takes the property `wire` out of `object` for a field of type `T`: its default when absent;
-/// when the value does not fit, the default too, and the value goes to `kept` under its key.
-/// When `strict` (see [`strict`]), both are errors instead.
-pub fn take<T: FromJson + Default>(
-    object: &mut Map<String, Value>,
-    wire: &str,
-    kept: &mut Map<String, Value>,
-    strict: bool,
-) -> Result<T, serde_json::Error> {
-    match object.remove(wire) {
-        None if strict && !T::OPTIONAL => Err(error(format!("missing field `{wire}`"))),
-        None => Ok(T::default()),
-        Some(value) if T::fits(&value) => T::from_json(value),
-        Some(value) if strict => Err(error(format!(
-            "field `{wire}`: {}",
-            mismatch(&value, "the declared type")
-        ))),
-        Some(value) => {
-            kept.insert(wire.to_owned(), value);
-            Ok(T::default())
+/// A generated struct, as [`ObjectVisitor`] reads it: property by property, into a default.
+pub trait Object: Default {
+    /// Reads the value of the property `key` into its field, when the struct declares it.
+    fn read_property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<Property, A::Error>;
+
+    /// The wire name of a required property (a field that is not an `Option`) for which
+    /// `was_read` does not hold.
+    fn missing_required(&self, was_read: &dyn Fn(&str) -> bool) -> Option<&'static str>;
+
+    /// Sets the field that receives the other properties.
+    fn set_rest(&mut self, rest: Map<String, Value>) -> Result<(), serde_json::Error>;
+}
+
+/// What [`Object::read_property`] did with a property.
+pub enum Property {
+    /// Read into its field.
+    Read,
+    /// Declared, but its value does not fit the field; here it is as sent.
+    Misfit(Value),
+    /// Not declared: its value is still to be read.
+    Undeclared,
+}
+
+/// Reads the next value of `map` into `field` (for [`Object::read_property`]).
+pub fn read_field<'de, T: FromJson, A: MapAccess<'de>>(
+    field: &mut T,
+    map: &mut A,
+) -> Result<Property, A::Error> {
+    Ok(match map.next_value_seed(ReadSeed::<T>(PhantomData))? {
+        Read::Fit(value) => {
+            *field = value;
+            Property::Read
         }
+        Read::Misfit(value) => Property::Misfit(value),
+    })
+}
+
+/// Whether a field's type is an `Option` (for [`Object::missing_required`]).
+pub fn is_optional<T: FromJson>(_: &T) -> bool {
+    T::OPTIONAL
+}
+
+/// A property name, borrowed from the input when it can be.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 
-/// Reads a JSON object, for a struct's `Deserialize`.
-pub fn read_object<'de, D: Deserializer<'de>>(
+/// Reads a generated struct from a JSON object in one pass (see the module's rules); anything
+/// but an object is a misfit.
+pub struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<T> ObjectVisitor<T> {
+    /// The visitor, for `deserialize_any` (any JSON can come where an object is declared).
+    pub fn new() -> Self {
+        ObjectVisitor(PhantomData)
+    }
+}
+
+impl<T> Default for ObjectVisitor<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = Read<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read<T>, A::Error> {
+        let strict = is_strict();
+        let mut object = T::default();
+        let mut rest = Map::new();
+        // Only a strict read needs to know which properties were there.
+        let mut read = Vec::new();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match object.read_property(&key, &mut map)? {
+                Property::Read if strict => read.push(key),
+                Property::Read => {}
+                Property::Misfit(value) if strict => {
+                    let problem = mismatch(&value, "the declared type");
+                    return Err(de::Error::custom(format!("field `{key}`: {problem}")));
+                }
+                Property::Misfit(value) => {
+                    rest.insert(key.into_owned(), value);
+                }
+                Property::Undeclared => {
+                    let value = map.next_value::<Value>()?;
+                    rest.insert(key.into_owned(), value);
+                }
+            }
+        }
+        if strict {
+            if let Some(wire) = object.missing_required(&|wire| read.iter().any(|key| key == wire))
+            {
+                return Err(de::Error::custom(format!("missing field `{wire}`")));
+            }
+        }
+        object.set_rest(rest).map_err(de::Error::custom)?;
+        Ok(Read::Fit(object))
+    }
+
+    misfits!(scalars);
+    misfits!(seq);
+}
+
+/// Reads a struct for its `Deserialize`: there, JSON that is not an object is an error.
+pub fn deserialize_object<'de, T: FromJson, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<Map<String, Value>, D::Error> {
-    Map::deserialize(deserializer)
+) -> Result<T, D::Error> {
+    match T::read(deserializer)? {
+        Read::Fit(object) => Ok(object),
+        Read::Misfit(value) => Err(de::Error::custom(mismatch(&value, "an object"))),
+    }
+}
+
+/// Reads a struct from a [`Value`] that is an object (for [`FromJson::from_json`]).
+pub fn object_from_json<T: FromJson>(value: Value) -> Result<T, serde_json::Error> {
+    deserialize_object(value)
 }
 
 /// The field that receives the properties a struct does not declare (and the declared ones
@@ -404,32 +936,55 @@ macro_rules! object {
             $crate::runtime::object::flattened_from, $crate::runtime::object::flattened_to);
     };
     (@impl $name:ident { $($field:ident: $wire:literal),* } $rest:ident, $from_rest:path, $to_rest:path) => {
+        impl $crate::runtime::object::Object for $name {
+            fn read_property<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<$crate::runtime::object::Property, A::Error> {
+                match key {
+                    $($wire => $crate::runtime::object::read_field(&mut self.$field, map),)*
+                    _ => Ok($crate::runtime::object::Property::Undeclared),
+                }
+            }
+
+            fn missing_required(&self, was_read: &dyn Fn(&str) -> bool) -> Option<&'static str> {
+                $(
+                    if !$crate::runtime::object::is_optional(&self.$field) && !was_read($wire) {
+                        return Some($wire);
+                    }
+                )*
+                None
+            }
+
+            fn set_rest(
+                &mut self,
+                rest: serde_json::Map<String, serde_json::Value>,
+            ) -> Result<(), serde_json::Error> {
+                self.$rest = $from_rest(rest)?;
+                Ok(())
+            }
+        }
+
         impl $crate::runtime::object::FromJson for $name {
             fn fits(value: &serde_json::Value) -> bool {
                 value.is_object()
             }
 
             fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-                let mut object = match value {
-                    serde_json::Value::Object(object) => object,
-                    other => return <Self as serde::Deserialize>::deserialize(other),
-                };
-                let mut kept = serde_json::Map::new();
-                let strict = $crate::runtime::object::is_strict();
-                $(
-                    let $field =
-                        $crate::runtime::object::take(&mut object, $wire, &mut kept, strict)?;
-                )*
-                object.append(&mut kept);
-                Ok(Self { $($field,)* $rest: $from_rest(object)? })
+                $crate::runtime::object::object_from_json(value)
+            }
+
+            fn read<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<$crate::runtime::object::Read<Self>, D::Error> {
+                deserializer.deserialize_any($crate::runtime::object::ObjectVisitor::new())
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let object = $crate::runtime::object::read_object(deserializer)?;
-                <Self as $crate::runtime::object::FromJson>::from_json(serde_json::Value::Object(object))
-                    .map_err(serde::de::Error::custom)
+                $crate::runtime::object::deserialize_object(deserializer)
             }
         }
 

@@ -183,212 +183,62 @@ pub enum ActivityLogActivityType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ActivityLogActivityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminConversationAssignmentLimitChange => {
-                "admin_conversation_assignment_limit_change"
-            }
-            Self::AdminTicketAssignmentLimitChange => {
-                "admin_ticket_assignment_limit_change"
-            }
-            Self::AdminAvatarChange => "admin_avatar_change",
-            Self::AdminAwayModeChange => "admin_away_mode_change",
-            Self::AdminDeletion => "admin_deletion",
-            Self::AdminDeprovisioned => "admin_deprovisioned",
-            Self::AdminImpersonationEnd => "admin_impersonation_end",
-            Self::AdminImpersonationStart => "admin_impersonation_start",
-            Self::AdminInviteChange => "admin_invite_change",
-            Self::AdminInviteCreation => "admin_invite_creation",
-            Self::AdminInviteDeletion => "admin_invite_deletion",
-            Self::AdminLoginFailure => "admin_login_failure",
-            Self::AdminLoginSuccess => "admin_login_success",
-            Self::AdminLogout => "admin_logout",
-            Self::AdminOccupancySettingChange => "admin_occupancy_setting_change",
-            Self::AdminOccupancyStateChange => "admin_occupancy_state_change",
-            Self::AdminPasswordResetRequest => "admin_password_reset_request",
-            Self::AdminPasswordResetSuccess => "admin_password_reset_success",
-            Self::AdminPermissionChange => "admin_permission_change",
-            Self::AdminProvisioned => "admin_provisioned",
-            Self::AdminTwoFactorAuthChange => "admin_two_factor_auth_change",
-            Self::AdminUnauthorizedSignInMethod => "admin_unauthorized_sign_in_method",
-            Self::AppAdminJoin => "app_admin_join",
-            Self::AppAuthenticationMethodChange => "app_authentication_method_change",
-            Self::AppDataDeletion => "app_data_deletion",
-            Self::AppDataExport => "app_data_export",
-            Self::AppGoogleSsoDomainChange => "app_google_sso_domain_change",
-            Self::AppIdentityVerificationChange => "app_identity_verification_change",
-            Self::AppNameChange => "app_name_change",
-            Self::AppOutboundAddressChange => "app_outbound_address_change",
-            Self::AppPackageInstallation => "app_package_installation",
-            Self::AppPackageTokenRegeneration => "app_package_token_regeneration",
-            Self::AppPackageUninstallation => "app_package_uninstallation",
-            Self::AppTeamCreation => "app_team_creation",
-            Self::AppTeamDeletion => "app_team_deletion",
-            Self::AppTeamMembershipModification => "app_team_membership_modification",
-            Self::AppTimezoneChange => "app_timezone_change",
-            Self::AppWebhookCreation => "app_webhook_creation",
-            Self::AppWebhookDeletion => "app_webhook_deletion",
-            Self::ArticlesInMessengerEnabledChange => {
-                "articles_in_messenger_enabled_change"
-            }
-            Self::BulkDelete => "bulk_delete",
-            Self::BulkExport => "bulk_export",
-            Self::CampaignDeletion => "campaign_deletion",
-            Self::CampaignStateChange => "campaign_state_change",
-            Self::ConversationPartDeletion => "conversation_part_deletion",
-            Self::ConversationPdfExport => "conversation_pdf_export",
-            Self::ConversationTopicChange => "conversation_topic_change",
-            Self::ConversationTopicCreation => "conversation_topic_creation",
-            Self::ConversationTopicDeletion => "conversation_topic_deletion",
-            Self::CustomerFacingNameChange => "customer_facing_name_change",
-            Self::HelpCenterSettingsChange => "help_center_settings_change",
-            Self::InboundConversationsChange => "inbound_conversations_change",
-            Self::InboxAccessChange => "inbox_access_change",
-            Self::InboxBulkAction => "inbox_bulk_action",
-            Self::MessageDeletion => "message_deletion",
-            Self::MessageStateChange => "message_state_change",
-            Self::MessengerLookAndFeelChange => "messenger_look_and_feel_change",
-            Self::MessengerSearchRequiredChange => "messenger_search_required_change",
-            Self::MessengerSpacesChange => "messenger_spaces_change",
-            Self::OfficeHoursChange => "office_hours_change",
-            Self::RoleChange => "role_change",
-            Self::RoleCreation => "role_creation",
-            Self::RoleDeletion => "role_deletion",
-            Self::RulesetActivationTitlePreview => "ruleset_activation_title_preview",
-            Self::RulesetCreation => "ruleset_creation",
-            Self::RulesetDeletion => "ruleset_deletion",
-            Self::SearchBrowseEnabledChange => "search_browse_enabled_change",
-            Self::SearchBrowseRequiredChange => "search_browse_required_change",
-            Self::SeatChange => "seat_change",
-            Self::SeatRevoke => "seat_revoke",
-            Self::SecuritySettingsChange => "security_settings_change",
-            Self::TemporaryExpectationChange => "temporary_expectation_change",
-            Self::UpfrontEmailCollectionChange => "upfront_email_collection_change",
-            Self::WelcomeMessageChange => "welcome_message_change",
-            Self::HideCsatFromAgentsSettingChange => {
-                "hide_csat_from_agents_setting_change"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ActivityLogActivityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin_conversation_assignment_limit_change" => {
-                Self::AdminConversationAssignmentLimitChange
-            }
-            "admin_ticket_assignment_limit_change" => {
-                Self::AdminTicketAssignmentLimitChange
-            }
-            "admin_avatar_change" => Self::AdminAvatarChange,
-            "admin_away_mode_change" => Self::AdminAwayModeChange,
-            "admin_deletion" => Self::AdminDeletion,
-            "admin_deprovisioned" => Self::AdminDeprovisioned,
-            "admin_impersonation_end" => Self::AdminImpersonationEnd,
-            "admin_impersonation_start" => Self::AdminImpersonationStart,
-            "admin_invite_change" => Self::AdminInviteChange,
-            "admin_invite_creation" => Self::AdminInviteCreation,
-            "admin_invite_deletion" => Self::AdminInviteDeletion,
-            "admin_login_failure" => Self::AdminLoginFailure,
-            "admin_login_success" => Self::AdminLoginSuccess,
-            "admin_logout" => Self::AdminLogout,
-            "admin_occupancy_setting_change" => Self::AdminOccupancySettingChange,
-            "admin_occupancy_state_change" => Self::AdminOccupancyStateChange,
-            "admin_password_reset_request" => Self::AdminPasswordResetRequest,
-            "admin_password_reset_success" => Self::AdminPasswordResetSuccess,
-            "admin_permission_change" => Self::AdminPermissionChange,
-            "admin_provisioned" => Self::AdminProvisioned,
-            "admin_two_factor_auth_change" => Self::AdminTwoFactorAuthChange,
-            "admin_unauthorized_sign_in_method" => Self::AdminUnauthorizedSignInMethod,
-            "app_admin_join" => Self::AppAdminJoin,
-            "app_authentication_method_change" => Self::AppAuthenticationMethodChange,
-            "app_data_deletion" => Self::AppDataDeletion,
-            "app_data_export" => Self::AppDataExport,
-            "app_google_sso_domain_change" => Self::AppGoogleSsoDomainChange,
-            "app_identity_verification_change" => Self::AppIdentityVerificationChange,
-            "app_name_change" => Self::AppNameChange,
-            "app_outbound_address_change" => Self::AppOutboundAddressChange,
-            "app_package_installation" => Self::AppPackageInstallation,
-            "app_package_token_regeneration" => Self::AppPackageTokenRegeneration,
-            "app_package_uninstallation" => Self::AppPackageUninstallation,
-            "app_team_creation" => Self::AppTeamCreation,
-            "app_team_deletion" => Self::AppTeamDeletion,
-            "app_team_membership_modification" => Self::AppTeamMembershipModification,
-            "app_timezone_change" => Self::AppTimezoneChange,
-            "app_webhook_creation" => Self::AppWebhookCreation,
-            "app_webhook_deletion" => Self::AppWebhookDeletion,
-            "articles_in_messenger_enabled_change" => {
-                Self::ArticlesInMessengerEnabledChange
-            }
-            "bulk_delete" => Self::BulkDelete,
-            "bulk_export" => Self::BulkExport,
-            "campaign_deletion" => Self::CampaignDeletion,
-            "campaign_state_change" => Self::CampaignStateChange,
-            "conversation_part_deletion" => Self::ConversationPartDeletion,
-            "conversation_pdf_export" => Self::ConversationPdfExport,
-            "conversation_topic_change" => Self::ConversationTopicChange,
-            "conversation_topic_creation" => Self::ConversationTopicCreation,
-            "conversation_topic_deletion" => Self::ConversationTopicDeletion,
-            "customer_facing_name_change" => Self::CustomerFacingNameChange,
-            "help_center_settings_change" => Self::HelpCenterSettingsChange,
-            "inbound_conversations_change" => Self::InboundConversationsChange,
-            "inbox_access_change" => Self::InboxAccessChange,
-            "inbox_bulk_action" => Self::InboxBulkAction,
-            "message_deletion" => Self::MessageDeletion,
-            "message_state_change" => Self::MessageStateChange,
-            "messenger_look_and_feel_change" => Self::MessengerLookAndFeelChange,
-            "messenger_search_required_change" => Self::MessengerSearchRequiredChange,
-            "messenger_spaces_change" => Self::MessengerSpacesChange,
-            "office_hours_change" => Self::OfficeHoursChange,
-            "role_change" => Self::RoleChange,
-            "role_creation" => Self::RoleCreation,
-            "role_deletion" => Self::RoleDeletion,
-            "ruleset_activation_title_preview" => Self::RulesetActivationTitlePreview,
-            "ruleset_creation" => Self::RulesetCreation,
-            "ruleset_deletion" => Self::RulesetDeletion,
-            "search_browse_enabled_change" => Self::SearchBrowseEnabledChange,
-            "search_browse_required_change" => Self::SearchBrowseRequiredChange,
-            "seat_change" => Self::SeatChange,
-            "seat_revoke" => Self::SeatRevoke,
-            "security_settings_change" => Self::SecuritySettingsChange,
-            "temporary_expectation_change" => Self::TemporaryExpectationChange,
-            "upfront_email_collection_change" => Self::UpfrontEmailCollectionChange,
-            "welcome_message_change" => Self::WelcomeMessageChange,
-            "hide_csat_from_agents_setting_change" => {
-                Self::HideCsatFromAgentsSettingChange
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ActivityLogActivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ActivityLogActivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ActivityLogActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ActivityLogActivityType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ActivityLogActivityType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ActivityLogActivityType { AdminConversationAssignmentLimitChange =
+    "admin_conversation_assignment_limit_change", AdminTicketAssignmentLimitChange =
+    "admin_ticket_assignment_limit_change", AdminAvatarChange = "admin_avatar_change",
+    AdminAwayModeChange = "admin_away_mode_change", AdminDeletion = "admin_deletion",
+    AdminDeprovisioned = "admin_deprovisioned", AdminImpersonationEnd =
+    "admin_impersonation_end", AdminImpersonationStart = "admin_impersonation_start",
+    AdminInviteChange = "admin_invite_change", AdminInviteCreation =
+    "admin_invite_creation", AdminInviteDeletion = "admin_invite_deletion",
+    AdminLoginFailure = "admin_login_failure", AdminLoginSuccess = "admin_login_success",
+    AdminLogout = "admin_logout", AdminOccupancySettingChange =
+    "admin_occupancy_setting_change", AdminOccupancyStateChange =
+    "admin_occupancy_state_change", AdminPasswordResetRequest =
+    "admin_password_reset_request", AdminPasswordResetSuccess =
+    "admin_password_reset_success", AdminPermissionChange = "admin_permission_change",
+    AdminProvisioned = "admin_provisioned", AdminTwoFactorAuthChange =
+    "admin_two_factor_auth_change", AdminUnauthorizedSignInMethod =
+    "admin_unauthorized_sign_in_method", AppAdminJoin = "app_admin_join",
+    AppAuthenticationMethodChange = "app_authentication_method_change", AppDataDeletion =
+    "app_data_deletion", AppDataExport = "app_data_export", AppGoogleSsoDomainChange =
+    "app_google_sso_domain_change", AppIdentityVerificationChange =
+    "app_identity_verification_change", AppNameChange = "app_name_change",
+    AppOutboundAddressChange = "app_outbound_address_change", AppPackageInstallation =
+    "app_package_installation", AppPackageTokenRegeneration =
+    "app_package_token_regeneration", AppPackageUninstallation =
+    "app_package_uninstallation", AppTeamCreation = "app_team_creation", AppTeamDeletion
+    = "app_team_deletion", AppTeamMembershipModification =
+    "app_team_membership_modification", AppTimezoneChange = "app_timezone_change",
+    AppWebhookCreation = "app_webhook_creation", AppWebhookDeletion =
+    "app_webhook_deletion", ArticlesInMessengerEnabledChange =
+    "articles_in_messenger_enabled_change", BulkDelete = "bulk_delete", BulkExport =
+    "bulk_export", CampaignDeletion = "campaign_deletion", CampaignStateChange =
+    "campaign_state_change", ConversationPartDeletion = "conversation_part_deletion",
+    ConversationPdfExport = "conversation_pdf_export", ConversationTopicChange =
+    "conversation_topic_change", ConversationTopicCreation =
+    "conversation_topic_creation", ConversationTopicDeletion =
+    "conversation_topic_deletion", CustomerFacingNameChange =
+    "customer_facing_name_change", HelpCenterSettingsChange =
+    "help_center_settings_change", InboundConversationsChange =
+    "inbound_conversations_change", InboxAccessChange = "inbox_access_change",
+    InboxBulkAction = "inbox_bulk_action", MessageDeletion = "message_deletion",
+    MessageStateChange = "message_state_change", MessengerLookAndFeelChange =
+    "messenger_look_and_feel_change", MessengerSearchRequiredChange =
+    "messenger_search_required_change", MessengerSpacesChange =
+    "messenger_spaces_change", OfficeHoursChange = "office_hours_change", RoleChange =
+    "role_change", RoleCreation = "role_creation", RoleDeletion = "role_deletion",
+    RulesetActivationTitlePreview = "ruleset_activation_title_preview", RulesetCreation =
+    "ruleset_creation", RulesetDeletion = "ruleset_deletion", SearchBrowseEnabledChange =
+    "search_browse_enabled_change", SearchBrowseRequiredChange =
+    "search_browse_required_change", SeatChange = "seat_change", SeatRevoke =
+    "seat_revoke", SecuritySettingsChange = "security_settings_change",
+    TemporaryExpectationChange = "temporary_expectation_change",
+    UpfrontEmailCollectionChange = "upfront_email_collection_change",
+    WelcomeMessageChange = "welcome_message_change", HideCsatFromAgentsSettingChange =
+    "hide_csat_from_agents_setting_change" }
+);
 /// Details about the Admin involved in the activity.
 ///
 /// Generated from `#/components/schemas/activity_log/properties/performed_by`.
@@ -706,53 +556,9 @@ pub enum AdminReplyConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AdminReplyConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Note => "note",
-            Self::QuickReply => "quick_reply",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AdminReplyConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            "note" => Self::Note,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AdminReplyConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AdminReplyConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AdminReplyConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AdminReplyConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AdminReplyConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AdminReplyConversationRequestMessageType { Comment = "comment", Note = "note",
+    QuickReply = "quick_reply" }
 );
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -763,49 +569,8 @@ pub enum AdminReplyConversationRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AdminReplyConversationRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AdminReplyConversationRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AdminReplyConversationRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AdminReplyConversationRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AdminReplyConversationRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AdminReplyConversationRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AdminReplyConversationRequestType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AdminReplyConversationRequestType { Admin = "admin" }
 );
 /// Payload of the request to reply on behalf of an admin
 ///
@@ -852,53 +617,9 @@ pub enum AdminReplyTicketRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AdminReplyTicketRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Note => "note",
-            Self::QuickReply => "quick_reply",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AdminReplyTicketRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            "note" => Self::Note,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AdminReplyTicketRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AdminReplyTicketRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AdminReplyTicketRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AdminReplyTicketRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AdminReplyTicketRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AdminReplyTicketRequestMessageType { Comment = "comment", Note = "note", QuickReply =
+    "quick_reply" }
 );
 /// Quick Reply Option
 ///
@@ -927,50 +648,7 @@ pub enum AdminReplyTicketRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AdminReplyTicketRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AdminReplyTicketRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AdminReplyTicketRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AdminReplyTicketRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AdminReplyTicketRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AdminReplyTicketRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AdminReplyTicketRequestType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(AdminReplyTicketRequestType { Admin = "admin" });
 /// Admins are the teammate accounts that have access to a workspace
 ///
 /// Generated from `#/components/schemas/admin_with_app`.
@@ -1100,50 +778,9 @@ pub enum AiAgentLastAnswerType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AiAgentLastAnswerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AiAnswer => "ai_answer",
-            Self::CustomAnswer => "custom_answer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AiAgentLastAnswerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ai_answer" => Self::AiAnswer,
-            "custom_answer" => Self::CustomAnswer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AiAgentLastAnswerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AiAgentLastAnswerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AiAgentLastAnswerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AiAgentLastAnswerType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AiAgentLastAnswerType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    AiAgentLastAnswerType { AiAnswer = "ai_answer", CustomAnswer = "custom_answer" }
+);
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/resolution_state`.
@@ -1163,56 +800,11 @@ pub enum AiAgentResolutionState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AiAgentResolutionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AssumedResolution => "assumed_resolution",
-            Self::ConfirmedResolution => "confirmed_resolution",
-            Self::Escalated => "escalated",
-            Self::NegativeFeedback => "negative_feedback",
-            Self::ProcedureHandoff => "procedure_handoff",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AiAgentResolutionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "assumed_resolution" => Self::AssumedResolution,
-            "confirmed_resolution" => Self::ConfirmedResolution,
-            "escalated" => Self::Escalated,
-            "negative_feedback" => Self::NegativeFeedback,
-            "procedure_handoff" => Self::ProcedureHandoff,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AiAgentResolutionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AiAgentResolutionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AiAgentResolutionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AiAgentResolutionState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AiAgentResolutionState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    AiAgentResolutionState { AssumedResolution = "assumed_resolution",
+    ConfirmedResolution = "confirmed_resolution", Escalated = "escalated",
+    NegativeFeedback = "negative_feedback", ProcedureHandoff = "procedure_handoff" }
+);
 /// The type of the source that triggered AI Agent involvement in the conversation.
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/source_type`.
@@ -1232,56 +824,11 @@ pub enum AiAgentSourceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AiAgentSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EssentialsPlanSetup => "essentials_plan_setup",
-            Self::Profile => "profile",
-            Self::Workflow => "workflow",
-            Self::WorkflowPreview => "workflow_preview",
-            Self::FinPreview => "fin_preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AiAgentSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "essentials_plan_setup" => Self::EssentialsPlanSetup,
-            "profile" => Self::Profile,
-            "workflow" => Self::Workflow,
-            "workflow_preview" => Self::WorkflowPreview,
-            "fin_preview" => Self::FinPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AiAgentSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AiAgentSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AiAgentSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AiAgentSourceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AiAgentSourceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    AiAgentSourceType { EssentialsPlanSetup = "essentials_plan_setup", Profile =
+    "profile", Workflow = "workflow", WorkflowPreview = "workflow_preview", FinPreview =
+    "fin_preview" }
+);
 /// Response containing information about a Fin Voice call
 ///
 /// Generated from `#/components/schemas/ai_call_response`.
@@ -1558,50 +1105,9 @@ pub enum ArticleContentState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleContentState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleContentState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleContentState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleContentState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleContentState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleContentState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleContentState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleContentState { Published = "published", Draft = "draft" }
+);
 /// The type of object - `article_content` .
 ///
 /// Generated from `#/components/schemas/article_content/properties/type`.
@@ -1613,48 +1119,9 @@ pub enum ArticleContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleContent => "article_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_content" => Self::ArticleContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleContentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleContentType { ArticleContent = "article_content" }
+);
 /// This will return a list of articles for the App.
 ///
 /// Generated from `#/components/schemas/article_list`.
@@ -1687,48 +1154,7 @@ pub enum ArticleListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ArticleListType { List = "list" });
 /// The data returned about your articles when you list them.
 ///
 /// Generated from `#/components/schemas/article_list_item`.
@@ -1833,59 +1259,10 @@ pub enum ArticleListItemHelpCenterAudience {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleListItemHelpCenterAudience {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Everyone => "everyone",
-            Self::AllUsers => "all_users",
-            Self::AllVisitors => "all_visitors",
-            Self::AllLeads => "all_leads",
-            Self::AllVisitorsAndLeads => "all_visitors_and_leads",
-            Self::Restricted => "restricted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleListItemHelpCenterAudience {
-    fn from(value: &str) -> Self {
-        match value {
-            "everyone" => Self::Everyone,
-            "all_users" => Self::AllUsers,
-            "all_visitors" => Self::AllVisitors,
-            "all_leads" => Self::AllLeads,
-            "all_visitors_and_leads" => Self::AllVisitorsAndLeads,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleListItemHelpCenterAudience {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleListItemHelpCenterAudience {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleListItemHelpCenterAudience {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleListItemHelpCenterAudience {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ArticleListItemHelpCenterAudience, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ArticleListItemHelpCenterAudience { Everyone = "everyone", AllUsers = "all_users",
+    AllVisitors = "all_visitors", AllLeads = "all_leads", AllVisitorsAndLeads =
+    "all_visitors_and_leads", Restricted = "restricted" }
 );
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 ///
@@ -1900,50 +1277,9 @@ pub enum ArticleListItemState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleListItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleListItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleListItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleListItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleListItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleListItemState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleListItemState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleListItemState { Published = "published", Draft = "draft" }
+);
 /// The type of object - `article`.
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
@@ -1955,48 +1291,7 @@ pub enum ArticleListItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleListItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleListItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleListItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleListItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleListItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleListItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleListItemType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ArticleListItemType { Article = "article" });
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
 ///
 /// Generated from `#/components/schemas/article_search_highlights`.
@@ -2051,51 +1346,9 @@ pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Highlight => "highlight",
-            Self::Plain => "plain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "highlight" => Self::Highlight,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ArticleSearchHighlightsHighlightedSummaryItemItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ArticleSearchHighlightsHighlightedSummaryItemItemType { Highlight = "highlight",
+    Plain = "plain" }
 );
 /// A highlighted article title.
 ///
@@ -2128,51 +1381,9 @@ pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleSearchHighlightsHighlightedTitleItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Highlight => "highlight",
-            Self::Plain => "plain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "highlight" => Self::Highlight,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ArticleSearchHighlightsHighlightedTitleItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ArticleSearchHighlightsHighlightedTitleItemType { Highlight = "highlight", Plain =
+    "plain" }
 );
 /// The results of an Article search
 ///
@@ -2224,48 +1435,7 @@ pub enum ArticleSearchResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleSearchResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleSearchResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleSearchResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleSearchResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleSearchResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleSearchResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleSearchResponseType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ArticleSearchResponseType { List = "list" });
 /// The statistics of an article.
 ///
 /// Generated from `#/components/schemas/article_statistics`.
@@ -2317,48 +1487,9 @@ pub enum ArticleStatisticsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleStatisticsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleStatistics => "article_statistics",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleStatisticsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_statistics" => Self::ArticleStatistics,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleStatisticsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleStatisticsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleStatisticsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleStatisticsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleStatisticsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleStatisticsType { ArticleStatistics = "article_statistics" }
+);
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
 ///
 /// Generated from `#/components/schemas/article_translated_content`.
@@ -2427,49 +1558,9 @@ pub enum ArticleTranslatedContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleTranslatedContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleTranslatedContent => "article_translated_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleTranslatedContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_translated_content" => Self::ArticleTranslatedContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleTranslatedContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleTranslatedContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleTranslatedContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleTranslatedContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ArticleTranslatedContentType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ArticleTranslatedContentType { ArticleTranslatedContent =
+    "article_translated_content" }
 );
 /// A historical version of an article, including its content.
 ///
@@ -2529,50 +1620,9 @@ pub enum ArticleVersionState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleVersionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleVersionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleVersionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleVersionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleVersionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleVersionState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleVersionState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleVersionState { Published = "published", Draft = "draft" }
+);
 /// String representing the object's type. Always has the value `article_version`.
 ///
 /// Generated from `#/components/schemas/article_version/properties/type`.
@@ -2584,48 +1634,9 @@ pub enum ArticleVersionType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleVersionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleVersion => "article_version",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleVersionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_version" => Self::ArticleVersion,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleVersionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleVersionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleVersionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleVersionType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleVersionType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleVersionType { ArticleVersion = "article_version" }
+);
 /// A paginated list of versions of an article.
 ///
 /// Generated from `#/components/schemas/article_version_list`.
@@ -2658,48 +1669,7 @@ pub enum ArticleVersionListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleVersionListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleVersionListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleVersionListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleVersionListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleVersionListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleVersionListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleVersionListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ArticleVersionListType { List = "list" });
 /// A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its `body` and `body_markdown`.
 ///
 /// Generated from `#/components/schemas/article_version_summary`.
@@ -2751,50 +1721,9 @@ pub enum ArticleVersionSummaryState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleVersionSummaryState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleVersionSummaryState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleVersionSummaryState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleVersionSummaryState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleVersionSummaryState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleVersionSummaryState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleVersionSummaryState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleVersionSummaryState { Published = "published", Draft = "draft" }
+);
 /// String representing the object's type. Always has the value `article_version`.
 ///
 /// Generated from `#/components/schemas/article_version_summary/properties/type`.
@@ -2806,48 +1735,9 @@ pub enum ArticleVersionSummaryType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleVersionSummaryType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleVersion => "article_version",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleVersionSummaryType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_version" => Self::ArticleVersion,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleVersionSummaryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleVersionSummaryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleVersionSummaryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleVersionSummaryType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleVersionSummaryType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleVersionSummaryType { ArticleVersion = "article_version" }
+);
 /// Payload of the request to assign a conversation
 ///
 /// Generated from `#/components/schemas/assign_conversation_request`.
@@ -2879,49 +1769,8 @@ pub enum AssignConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AssignConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assignment => "assignment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AssignConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "assignment" => Self::Assignment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AssignConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AssignConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AssignConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AssignConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AssignConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AssignConversationRequestMessageType { Assignment = "assignment" }
 );
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2934,51 +1783,8 @@ pub enum AssignConversationRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AssignConversationRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Team => "team",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AssignConversationRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "team" => Self::Team,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AssignConversationRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AssignConversationRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AssignConversationRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AssignConversationRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AssignConversationRequestType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AssignConversationRequestType { Admin = "admin", Team = "team" }
 );
 /// Payload of the request to assign a conversation
 ///
@@ -3112,48 +1918,7 @@ pub enum AudienceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AudienceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Audience => "audience",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AudienceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "audience" => Self::Audience,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AudienceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AudienceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AudienceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AudienceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AudienceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(AudienceType { Audience = "audience" });
 /// A paginated list of audience objects.
 ///
 /// Generated from `#/components/schemas/audience_list`.
@@ -3192,48 +1957,7 @@ pub enum AudienceListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AudienceListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AudienceListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AudienceListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AudienceListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AudienceListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AudienceListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AudienceListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(AudienceListType { List = "list" });
 /// Generated from `#/components/schemas/away_status_reason`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwayStatusReason {
@@ -3290,48 +2014,7 @@ pub enum AwayStatusReasonListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AwayStatusReasonListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AwayStatusReasonListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AwayStatusReasonListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AwayStatusReasonListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AwayStatusReasonListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AwayStatusReasonListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AwayStatusReasonListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(AwayStatusReasonListType { List = "list" });
 /// A banner the contact currently matches, with the content and view identifier needed to display and dismiss it.
 ///
 /// Generated from `#/components/schemas/banner`.
@@ -4139,49 +2822,8 @@ pub enum CloseConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CloseConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Close => "close",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CloseConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "close" => Self::Close,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CloseConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CloseConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CloseConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CloseConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CloseConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CloseConversationRequestMessageType { Close = "close" }
 );
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4192,50 +2834,7 @@ pub enum CloseConversationRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CloseConversationRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CloseConversationRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CloseConversationRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CloseConversationRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CloseConversationRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CloseConversationRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CloseConversationRequestType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CloseConversationRequestType { Admin = "admin" });
 /// Request body for submitting human-collected input to a HITL procedure step.
 ///
 /// Generated from `#/components/schemas/collect_agent_input_request`.
@@ -4344,48 +2943,7 @@ pub enum CollectionListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CollectionListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CollectionListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CollectionListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CollectionListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CollectionListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CollectionListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CollectionListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CollectionListType { List = "list" });
 /// A bulk job for creating, updating, or deleting companies asynchronously. Track the job status using the `state` field.
 ///
 /// Generated from `#/components/schemas/companies_bulk_job`.
@@ -4434,54 +2992,10 @@ pub enum CompaniesBulkJobState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompaniesBulkJobState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::CompletedWithErrors => "completed_with_errors",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompaniesBulkJobState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "completed" => Self::Completed,
-            "completed_with_errors" => Self::CompletedWithErrors,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompaniesBulkJobState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompaniesBulkJobState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompaniesBulkJobState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompaniesBulkJobState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompaniesBulkJobState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    CompaniesBulkJobState { Pending = "pending", Running = "running", Completed =
+    "completed", CompletedWithErrors = "completed_with_errors" }
+);
 /// Generated from `#/components/schemas/companies_bulk_job/properties/tasks/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJobTasksItem {
@@ -4524,55 +3038,9 @@ pub enum CompaniesBulkJobTasksItemState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompaniesBulkJobTasksItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::CompletedWithErrors => "completed_with_errors",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompaniesBulkJobTasksItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "completed" => Self::Completed,
-            "completed_with_errors" => Self::CompletedWithErrors,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompaniesBulkJobTasksItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompaniesBulkJobTasksItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompaniesBulkJobTasksItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompaniesBulkJobTasksItemState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CompaniesBulkJobTasksItemState, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CompaniesBulkJobTasksItemState { Pending = "pending", Running = "running", Completed
+    = "completed", CompletedWithErrors = "completed_with_errors" }
 );
 /// The type of the object.
 ///
@@ -4585,48 +3053,9 @@ pub enum CompaniesBulkJobType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompaniesBulkJobType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CompaniesBulkJob => "companies.bulk.job",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompaniesBulkJobType {
-    fn from(value: &str) -> Self {
-        match value {
-            "companies.bulk.job" => Self::CompaniesBulkJob,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompaniesBulkJobType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompaniesBulkJobType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompaniesBulkJobType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompaniesBulkJobType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompaniesBulkJobType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    CompaniesBulkJobType { CompaniesBulkJob = "companies.bulk.job" }
+);
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 ///
 /// Generated from `#/components/schemas/company`.
@@ -4712,48 +3141,7 @@ pub enum CompanyNotesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyNotesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoteList => "note.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyNotesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "note.list" => Self::NoteList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyNotesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyNotesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyNotesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyNotesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyNotesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyNotesType { NoteList = "note.list" });
 /// Generated from `#/components/schemas/company/properties/plan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
@@ -4798,48 +3186,9 @@ pub enum CompanySegmentsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanySegmentsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanySegmentsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanySegmentsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanySegmentsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanySegmentsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanySegmentsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanySegmentsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    CompanySegmentsType { SegmentList = "segment.list" }
+);
 /// The list of tags associated with the company
 ///
 /// Generated from `#/components/schemas/company/properties/tags`.
@@ -4867,48 +3216,7 @@ pub enum CompanyTagsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyTagsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyTagsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyTagsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyTagsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyTagsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyTagsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyTagsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyTagsType { TagList = "tag.list" });
 /// Value is `company`
 ///
 /// Generated from `#/components/schemas/company/properties/type`.
@@ -4920,48 +3228,7 @@ pub enum CompanyType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyType { Company = "company" });
 /// A list of Contact Objects
 ///
 /// Generated from `#/components/schemas/company_attached_contacts`.
@@ -4994,50 +3261,7 @@ pub enum CompanyAttachedContactsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyAttachedContactsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyAttachedContactsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyAttachedContactsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyAttachedContactsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyAttachedContactsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyAttachedContactsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CompanyAttachedContactsType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CompanyAttachedContactsType { List = "list" });
 /// A list of Segment Objects
 ///
 /// Generated from `#/components/schemas/company_attached_segments`.
@@ -5066,50 +3290,7 @@ pub enum CompanyAttachedSegmentsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyAttachedSegmentsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyAttachedSegmentsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyAttachedSegmentsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyAttachedSegmentsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyAttachedSegmentsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyAttachedSegmentsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CompanyAttachedSegmentsType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CompanyAttachedSegmentsType { List = "list" });
 /// An object containing data about the companies that a contact is associated with.
 ///
 /// Generated from `#/components/schemas/company_data`.
@@ -5140,48 +3321,7 @@ pub enum CompanyDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyDataType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyDataType { Company = "company" });
 /// This will return a list of companies for the App.
 ///
 /// Generated from `#/components/schemas/company_list`.
@@ -5214,48 +3354,7 @@ pub enum CompanyListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyListType { List = "list" });
 /// Notes allow you to annotate and comment on companies.
 ///
 /// Generated from `#/components/schemas/company_note`.
@@ -5331,48 +3430,7 @@ pub enum CompanyScrollType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyScrollType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyScrollType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyScrollType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyScrollType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyScrollType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyScrollType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyScrollType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyScrollType { List = "list" });
 /// Search for companies using Intercom's Search API.
 ///
 /// Generated from `#/components/schemas/company_search_request`.
@@ -5444,51 +3502,8 @@ pub enum CompanySearchRequestSortOrder {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanySearchRequestSortOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ascending => "ascending",
-            Self::Descending => "descending",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanySearchRequestSortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ascending" => Self::Ascending,
-            "descending" => Self::Descending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanySearchRequestSortOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanySearchRequestSortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanySearchRequestSortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanySearchRequestSortOrder {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CompanySearchRequestSortOrder, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CompanySearchRequestSortOrder { Ascending = "ascending", Descending = "descending" }
 );
 /// Contacts represent your leads and users in Intercom.
 ///
@@ -5680,56 +3695,11 @@ pub enum ContactActivityEventType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactActivityEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactCreated => "contact.created",
-            Self::ContactRoleUpdated => "contact.role_updated",
-            Self::ContactDeleted => "contact.deleted",
-            Self::ContactMerged => "contact.merged",
-            Self::ContactMergeFailed => "contact.merge_failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactActivityEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact.created" => Self::ContactCreated,
-            "contact.role_updated" => Self::ContactRoleUpdated,
-            "contact.deleted" => Self::ContactDeleted,
-            "contact.merged" => Self::ContactMerged,
-            "contact.merge_failed" => Self::ContactMergeFailed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactActivityEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactActivityEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactActivityEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactActivityEventType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactActivityEventType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContactActivityEventType { ContactCreated = "contact.created", ContactRoleUpdated =
+    "contact.role_updated", ContactDeleted = "contact.deleted", ContactMerged =
+    "contact.merged", ContactMergeFailed = "contact.merge_failed" }
+);
 /// Always contact_activity
 ///
 /// Generated from `#/components/schemas/contact_activity/properties/type`.
@@ -5741,48 +3711,9 @@ pub enum ContactActivityType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactActivityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactActivity => "contact_activity",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactActivityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact_activity" => Self::ContactActivity,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactActivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactActivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactActivityType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactActivityType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContactActivityType { ContactActivity = "contact_activity" }
+);
 /// A paginated list of contact activity events.
 ///
 /// Generated from `#/components/schemas/contact_activity_list`.
@@ -5847,50 +3778,7 @@ pub enum ContactActivityListPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactActivityListPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactActivityListPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactActivityListPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactActivityListPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactActivityListPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactActivityListPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactActivityListPagesType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(ContactActivityListPagesType { Pages = "pages" });
 /// Always list
 ///
 /// Generated from `#/components/schemas/contact_activity_list/properties/type`.
@@ -5902,48 +3790,7 @@ pub enum ContactActivityListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactActivityListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactActivityListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactActivityListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactActivityListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactActivityListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactActivityListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactActivityListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContactActivityListType { List = "list" });
 /// archived contact object
 ///
 /// Generated from `#/components/schemas/contact_archived`.
@@ -5998,50 +3845,7 @@ pub enum ContactAttachedCompaniesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactAttachedCompaniesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactAttachedCompaniesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactAttachedCompaniesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactAttachedCompaniesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactAttachedCompaniesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactAttachedCompaniesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactAttachedCompaniesType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(ContactAttachedCompaniesType { List = "list" });
 /// blocked contact object
 ///
 /// Generated from `#/components/schemas/contact_blocked`.
@@ -6140,48 +3944,7 @@ pub enum ContactListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContactListType { List = "list" });
 /// An object containing location meta data about a Intercom contact.
 ///
 /// Generated from `#/components/schemas/contact_location`.
@@ -6257,48 +4020,7 @@ pub enum ContactReferenceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactReferenceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactReferenceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactReferenceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactReferenceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactReferenceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactReferenceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContactReferenceType { Contact = "contact" });
 /// Contact Reply Base Object
 ///
 /// Generated from `#/components/schemas/contact_reply_base_request`.
@@ -6333,49 +4055,8 @@ pub enum ContactReplyBaseRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactReplyBaseRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactReplyBaseRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactReplyBaseRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactReplyBaseRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactReplyBaseRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactReplyBaseRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactReplyBaseRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContactReplyBaseRequestMessageType { Comment = "comment" }
 );
 /// Quick Reply Option
 ///
@@ -6404,50 +4085,7 @@ pub enum ContactReplyBaseRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactReplyBaseRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactReplyBaseRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactReplyBaseRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactReplyBaseRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactReplyBaseRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactReplyBaseRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactReplyBaseRequestType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(ContactReplyBaseRequestType { User = "user" });
 /// Contact Reply
 ///
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
@@ -6741,51 +4379,8 @@ pub enum ContactSearchRequestSortOrder {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactSearchRequestSortOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ascending => "ascending",
-            Self::Descending => "descending",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactSearchRequestSortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ascending" => Self::Ascending,
-            "descending" => Self::Descending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactSearchRequestSortOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactSearchRequestSortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactSearchRequestSortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactSearchRequestSortOrder {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactSearchRequestSortOrder, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContactSearchRequestSortOrder { Ascending = "ascending", Descending = "descending" }
 );
 /// A list of segments objects attached to a specific contact.
 ///
@@ -6815,48 +4410,7 @@ pub enum ContactSegmentsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactSegmentsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactSegmentsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactSegmentsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactSegmentsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactSegmentsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactSegmentsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactSegmentsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContactSegmentsType { List = "list" });
 /// An object containing social profiles that a contact has.
 ///
 /// Generated from `#/components/schemas/contact_social_profiles`.
@@ -6986,54 +4540,10 @@ pub enum ContactsBulkJobState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactsBulkJobState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::CompletedWithErrors => "completed_with_errors",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactsBulkJobState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "completed" => Self::Completed,
-            "completed_with_errors" => Self::CompletedWithErrors,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactsBulkJobState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactsBulkJobState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactsBulkJobState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactsBulkJobState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactsBulkJobState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContactsBulkJobState { Pending = "pending", Running = "running", Completed =
+    "completed", CompletedWithErrors = "completed_with_errors" }
+);
 /// Generated from `#/components/schemas/contacts_bulk_job/properties/tasks/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactsBulkJobTasksItem {
@@ -7076,55 +4586,9 @@ pub enum ContactsBulkJobTasksItemState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactsBulkJobTasksItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::CompletedWithErrors => "completed_with_errors",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactsBulkJobTasksItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "completed" => Self::Completed,
-            "completed_with_errors" => Self::CompletedWithErrors,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactsBulkJobTasksItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactsBulkJobTasksItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactsBulkJobTasksItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactsBulkJobTasksItemState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactsBulkJobTasksItemState, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContactsBulkJobTasksItemState { Pending = "pending", Running = "running", Completed =
+    "completed", CompletedWithErrors = "completed_with_errors" }
 );
 /// The type of the object.
 ///
@@ -7137,48 +4601,9 @@ pub enum ContactsBulkJobType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactsBulkJobType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactsBulkJob => "contacts.bulk.job",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactsBulkJobType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contacts.bulk.job" => Self::ContactsBulkJob,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactsBulkJobType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactsBulkJobType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactsBulkJobType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactsBulkJobType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactsBulkJobType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContactsBulkJobType { ContactsBulkJob = "contacts.bulk.job" }
+);
 /// Content Bulk Action Request Payload
 ///
 /// Generated from `#/components/schemas/content_bulk_action_request`.
@@ -7238,59 +4663,10 @@ pub enum ContentBulkActionRequestAction {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentBulkActionRequestAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Publish => "publish",
-            Self::Unpublish => "unpublish",
-            Self::Delete => "delete",
-            Self::SetAvailability => "set_availability",
-            Self::SetAudience => "set_audience",
-            Self::UpdateTags => "update_tags",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentBulkActionRequestAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "publish" => Self::Publish,
-            "unpublish" => Self::Unpublish,
-            "delete" => Self::Delete,
-            "set_availability" => Self::SetAvailability,
-            "set_audience" => Self::SetAudience,
-            "update_tags" => Self::UpdateTags,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentBulkActionRequestAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentBulkActionRequestAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentBulkActionRequestAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentBulkActionRequestAction {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentBulkActionRequestAction, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContentBulkActionRequestAction { Publish = "publish", Unpublish = "unpublish", Delete
+    = "delete", SetAvailability = "set_availability", SetAudience = "set_audience",
+    UpdateTags = "update_tags" }
 );
 /// Required when `action` is `set_audience`. Manages segment membership.
 ///
@@ -7366,59 +4742,11 @@ pub enum ContentBulkActionRequestContentIdsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentBulkActionRequestContentIdsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::ArticleContent => "article_content",
-            Self::ContentSnippet => "content_snippet",
-            Self::ExternalContent => "external_content",
-            Self::FileSourceContent => "file_source_content",
-            Self::InternalArticle => "internal_article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentBulkActionRequestContentIdsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            "article_content" => Self::ArticleContent,
-            "content_snippet" => Self::ContentSnippet,
-            "external_content" => Self::ExternalContent,
-            "file_source_content" => Self::FileSourceContent,
-            "internal_article" => Self::InternalArticle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentBulkActionRequestContentIdsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentBulkActionRequestContentIdsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentBulkActionRequestContentIdsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentBulkActionRequestContentIdsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentBulkActionRequestContentIdsItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContentBulkActionRequestContentIdsItemType { Article = "article", ArticleContent =
+    "article_content", ContentSnippet = "content_snippet", ExternalContent =
+    "external_content", FileSourceContent = "file_source_content", InternalArticle =
+    "internal_article" }
 );
 /// Required when `action` is `update_tags`. Applies and/or removes existing tags.
 /// Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs
@@ -7511,50 +4839,9 @@ pub enum ContentImportSourceStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentImportSourceStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentImportSourceStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentImportSourceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentImportSourceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentImportSourceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentImportSourceStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentImportSourceStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContentImportSourceStatus { Active = "active", Deactivated = "deactivated" }
+);
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/sync_behavior`.
@@ -7570,53 +4857,9 @@ pub enum ContentImportSourceSyncBehavior {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentImportSourceSyncBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Automatic => "automatic",
-            Self::Manual => "manual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentImportSourceSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            "automatic" => Self::Automatic,
-            "manual" => Self::Manual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentImportSourceSyncBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentImportSourceSyncBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentImportSourceSyncBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentImportSourceSyncBehavior {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentImportSourceSyncBehavior, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContentImportSourceSyncBehavior { Api = "api", Automatic = "automatic", Manual =
+    "manual" }
 );
 /// Always external_page
 ///
@@ -7629,48 +4872,9 @@ pub enum ContentImportSourceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentImportSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContentImportSource => "content_import_source",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentImportSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "content_import_source" => Self::ContentImportSource,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentImportSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentImportSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentImportSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentImportSourceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentImportSourceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContentImportSourceType { ContentImportSource = "content_import_source" }
+);
 /// This will return a list of the content import sources for the App.
 ///
 /// Generated from `#/components/schemas/content_import_sources_list`.
@@ -7703,50 +4907,7 @@ pub enum ContentImportSourcesListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentImportSourcesListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentImportSourcesListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentImportSourcesListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentImportSourcesListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentImportSourcesListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentImportSourcesListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentImportSourcesListType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(ContentImportSourcesListType { List = "list" });
 /// A single locale variant of a help center article returned from Knowledge Hub search.
 ///
 /// Generated from `#/components/schemas/content_search_article_content_item`.
@@ -7780,49 +4941,8 @@ pub enum ContentSearchArticleContentItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSearchArticleContentItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleContent => "article_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSearchArticleContentItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_content" => Self::ArticleContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSearchArticleContentItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSearchArticleContentItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSearchArticleContentItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSearchArticleContentItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentSearchArticleContentItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContentSearchArticleContentItemType { ArticleContent = "article_content" }
 );
 /// A help center article result from Knowledge Hub search, with one nested `article_content` entry per locale.
 ///
@@ -7857,49 +4977,8 @@ pub enum ContentSearchArticleItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSearchArticleItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSearchArticleItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSearchArticleItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSearchArticleItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSearchArticleItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSearchArticleItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentSearchArticleItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContentSearchArticleItemType { Article = "article" }
 );
 /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
 ///
@@ -7938,55 +5017,10 @@ pub enum ContentSearchDefaultItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSearchDefaultItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContentSnippet => "content_snippet",
-            Self::ExternalContent => "external_content",
-            Self::FileSourceContent => "file_source_content",
-            Self::InternalArticle => "internal_article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSearchDefaultItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "content_snippet" => Self::ContentSnippet,
-            "external_content" => Self::ExternalContent,
-            "file_source_content" => Self::FileSourceContent,
-            "internal_article" => Self::InternalArticle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSearchDefaultItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSearchDefaultItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSearchDefaultItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSearchDefaultItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentSearchDefaultItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContentSearchDefaultItemType { ContentSnippet = "content_snippet", ExternalContent =
+    "external_content", FileSourceContent = "file_source_content", InternalArticle =
+    "internal_article" }
 );
 /// A paginated list of Knowledge Hub content results matching a search query.
 ///
@@ -8045,50 +5079,7 @@ pub enum ContentSearchResponsePagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSearchResponsePagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSearchResponsePagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSearchResponsePagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSearchResponsePagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSearchResponsePagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSearchResponsePagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentSearchResponsePagesType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(ContentSearchResponsePagesType { Pages = "pages" });
 /// Always `list`.
 ///
 /// Generated from `#/components/schemas/content_search_response/properties/type`.
@@ -8100,48 +5091,7 @@ pub enum ContentSearchResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSearchResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSearchResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSearchResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSearchResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSearchResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSearchResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentSearchResponseType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContentSearchResponseType { List = "list" });
 /// A single search result. The `type` field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles.
 ///
 /// The variant is chosen by the value of `type`.
@@ -8315,48 +5265,7 @@ pub enum ContentSnippetListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSnippetListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSnippetListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSnippetListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSnippetListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSnippetListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSnippetListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentSnippetListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContentSnippetListType { List = "list" });
 /// The request payload for updating a content snippet. All fields are optional — only provided fields will be updated. `json_blocks` and `body_markdown` are mutually exclusive.
 ///
 /// Generated from `#/components/schemas/content_snippet_update_request`.
@@ -8431,56 +5340,11 @@ pub enum ContentSourceContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSourceContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "file",
-            Self::Article => "article",
-            Self::ExternalContent => "external_content",
-            Self::ContentSnippet => "content_snippet",
-            Self::WorkflowConnectorAction => "workflow_connector_action",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSourceContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            "article" => Self::Article,
-            "external_content" => Self::ExternalContent,
-            "content_snippet" => Self::ContentSnippet,
-            "workflow_connector_action" => Self::WorkflowConnectorAction,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSourceContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSourceContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSourceContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSourceContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentSourceContentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContentSourceContentType { File = "file", Article = "article", ExternalContent =
+    "external_content", ContentSnippet = "content_snippet", WorkflowConnectorAction =
+    "workflow_connector_action" }
+);
 /// Content Source List
 ///
 /// Generated from `#/components/schemas/content_sources_list`.
@@ -8509,48 +5373,9 @@ pub enum ContentSourcesListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSourcesListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContentSourceList => "content_source.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSourcesListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "content_source.list" => Self::ContentSourceList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSourcesListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSourcesListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSourcesListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSourcesListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentSourcesListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContentSourcesListType { ContentSourceList = "content_source.list" }
+);
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
 /// Generated from `#/components/schemas/conversation`.
@@ -8649,56 +5474,10 @@ pub enum ConversationPriority {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationPriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Urgent => "urgent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "urgent" => Self::Urgent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationPriority {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationPriority, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationPriority { None = "none", Low = "low", Medium = "medium", High = "high",
+    Urgent = "urgent" }
+);
 /// Can be set to "open", "closed" or "snoozed".
 ///
 /// Generated from `#/components/schemas/conversation/properties/state`.
@@ -8714,52 +5493,9 @@ pub enum ConversationState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationState {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationState { Open = "open", Closed = "closed", Snoozed = "snoozed" }
+);
 /// Properties of the attachment files in a conversation part
 ///
 /// Generated from `#/components/schemas/conversation_attachment_files`.
@@ -8906,63 +5642,10 @@ pub enum ConversationAttributeBaseDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeBaseDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::List => "list",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Relationship => "relationship",
-            Self::Files => "files",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeBaseDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "list" => Self::List,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "relationship" => Self::Relationship,
-            "files" => Self::Files,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeBaseDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeBaseDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeBaseDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeBaseDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeBaseDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeBaseDataType { String = "string", Integer = "integer", List =
+    "list", Decimal = "decimal", Boolean = "boolean", Datetime = "datetime", Relationship
+    = "relationship", Files = "files" }
 );
 /// Value is `conversation_attribute`.
 ///
@@ -8975,49 +5658,8 @@ pub enum ConversationAttributeBaseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeBaseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationAttribute => "conversation_attribute",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeBaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation_attribute" => Self::ConversationAttribute,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeBaseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeBaseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeBaseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeBaseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeBaseType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeBaseType { ConversationAttribute = "conversation_attribute" }
 );
 /// Conversation Attribute (Boolean)
 ///
@@ -9066,49 +5708,8 @@ pub enum ConversationAttributeBooleanTypeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeBooleanTypeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeBooleanTypeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "boolean" => Self::Boolean,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeBooleanTypeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeBooleanTypeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeBooleanTypeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeBooleanTypeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeBooleanTypeDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeBooleanTypeDataType { Boolean = "boolean" }
 );
 /// Conversation Attribute (Datetime)
 ///
@@ -9157,49 +5758,8 @@ pub enum ConversationAttributeDatetimeTypeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeDatetimeTypeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Datetime => "datetime",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeDatetimeTypeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "datetime" => Self::Datetime,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeDatetimeTypeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeDatetimeTypeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeDatetimeTypeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeDatetimeTypeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeDatetimeTypeDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeDatetimeTypeDataType { Datetime = "datetime" }
 );
 /// Conversation Attribute (Decimal)
 ///
@@ -9248,49 +5808,8 @@ pub enum ConversationAttributeDecimalTypeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeDecimalTypeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decimal => "decimal",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeDecimalTypeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "decimal" => Self::Decimal,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeDecimalTypeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeDecimalTypeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeDecimalTypeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeDecimalTypeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeDecimalTypeDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeDecimalTypeDataType { Decimal = "decimal" }
 );
 /// Conversation Attribute (Files)
 ///
@@ -9339,49 +5858,8 @@ pub enum ConversationAttributeFilesTypeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeFilesTypeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Files => "files",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeFilesTypeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "files" => Self::Files,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeFilesTypeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeFilesTypeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeFilesTypeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeFilesTypeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeFilesTypeDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeFilesTypeDataType { Files = "files" }
 );
 /// Conversation Attribute (Integer)
 ///
@@ -9430,49 +5908,8 @@ pub enum ConversationAttributeIntegerTypeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeIntegerTypeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Integer => "integer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeIntegerTypeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "integer" => Self::Integer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeIntegerTypeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeIntegerTypeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeIntegerTypeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeIntegerTypeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeIntegerTypeDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeIntegerTypeDataType { Integer = "integer" }
 );
 /// A list of all conversation attributes belonging to a workspace.
 ///
@@ -9503,49 +5940,8 @@ pub enum ConversationAttributeListTypeInline {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeListTypeInline {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeListTypeInline {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeListTypeInline {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeListTypeInline {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeListTypeInline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeListTypeInline {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeListTypeInline, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeListTypeInline { List = "list" }
 );
 /// Conversation Attribute (List)
 ///
@@ -9596,49 +5992,8 @@ pub enum ConversationAttributeListTypeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeListTypeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeListTypeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeListTypeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeListTypeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeListTypeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeListTypeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeListTypeDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeListTypeDataType { List = "list" }
 );
 /// A single option on a list-type conversation attribute.
 ///
@@ -9709,49 +6064,8 @@ pub enum ConversationAttributeRelationshipTypeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeRelationshipTypeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relationship => "relationship",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeRelationshipTypeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "relationship" => Self::Relationship,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeRelationshipTypeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeRelationshipTypeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeRelationshipTypeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeRelationshipTypeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeRelationshipTypeDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeRelationshipTypeDataType { Relationship = "relationship" }
 );
 /// Reference configuration for related objects.
 ///
@@ -9784,51 +6098,8 @@ pub enum ConversationAttributeRelationshipTypeReferenceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeRelationshipTypeReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::One => "one",
-            Self::Many => "many",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeRelationshipTypeReferenceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "one" => Self::One,
-            "many" => Self::Many,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeRelationshipTypeReferenceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeRelationshipTypeReferenceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeRelationshipTypeReferenceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeRelationshipTypeReferenceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeRelationshipTypeReferenceType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeRelationshipTypeReferenceType { One = "one", Many = "many" }
 );
 /// Conversation Attribute (String)
 ///
@@ -9879,49 +6150,8 @@ pub enum ConversationAttributeStringTypeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationAttributeStringTypeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationAttributeStringTypeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationAttributeStringTypeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationAttributeStringTypeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationAttributeStringTypeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationAttributeStringTypeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationAttributeStringTypeDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationAttributeStringTypeDataType { String = "string" }
 );
 /// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type `conversation_attribute_updated_by_admin`.
 ///
@@ -10118,48 +6348,9 @@ pub enum ConversationContactsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationContactsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationContactsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationContactsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationContactsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationContactsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationContactsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationContactsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationContactsType { ContactList = "contact.list" }
+);
 /// deleted conversation object
 ///
 /// Generated from `#/components/schemas/conversation_deleted`.
@@ -10191,48 +6382,9 @@ pub enum ConversationDeletedObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationDeletedObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationDeletedObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationDeletedObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationDeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationDeletedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationDeletedObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationDeletedObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationDeletedObject { Conversation = "conversation" }
+);
 /// A reference linking a conversation to a record in an external helpdesk or CRM system, surfaced for Fin Standalone workspaces.
 ///
 /// Generated from `#/components/schemas/conversation_external_reference`.
@@ -10300,48 +6452,9 @@ pub enum ConversationListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationList => "conversation.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation.list" => Self::ConversationList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationListType { ConversationList = "conversation.list" }
+);
 /// The data returned about your conversations when you list or search them.
 ///
 /// Generated from `#/components/schemas/conversation_list_item`.
@@ -10437,57 +6550,9 @@ pub enum ConversationListItemPriority {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationListItemPriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Urgent => "urgent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationListItemPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "urgent" => Self::Urgent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationListItemPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationListItemPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationListItemPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationListItemPriority {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationListItemPriority, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationListItemPriority { None = "none", Low = "low", Medium = "medium", High =
+    "high", Urgent = "urgent" }
 );
 /// Can be set to "open", "closed" or "snoozed".
 ///
@@ -10504,52 +6569,9 @@ pub enum ConversationListItemState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationListItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationListItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationListItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationListItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationListItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationListItemState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationListItemState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationListItemState { Open = "open", Closed = "closed", Snoozed = "snoozed" }
+);
 /// A QA monitor evaluation that flagged this conversation. Returned in the `monitor_evaluations` array on conversation responses when `include_monitors=true` is passed.
 ///
 /// Generated from `#/components/schemas/conversation_monitor_evaluation`.
@@ -10644,52 +6666,9 @@ pub enum ConversationPartState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationPartState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationPartState {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationPartState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationPartState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationPartState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationPartState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationPartState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationPartState { Open = "open", Closed = "closed", Snoozed = "snoozed" }
+);
 /// The author of this conversation part. Can be a Contact, Admin, or Bot.
 ///
 /// Generated from `#/components/schemas/conversation_part_author`.
@@ -10780,48 +6759,9 @@ pub enum ConversationPartsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationPartsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPartList => "conversation_part.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationPartsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation_part.list" => Self::ConversationPartList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationPartsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationPartsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationPartsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationPartsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationPartsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationPartsType { ConversationPartList = "conversation_part.list" }
+);
 /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 ///
 /// Generated from `#/components/schemas/conversation_rating`.
@@ -10977,51 +6917,8 @@ pub enum ConversationScorecardReviewedTeammateType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationScorecardReviewedTeammateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ai => "ai",
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationScorecardReviewedTeammateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ai" => Self::Ai,
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationScorecardReviewedTeammateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationScorecardReviewedTeammateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationScorecardReviewedTeammateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationScorecardReviewedTeammateType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationScorecardReviewedTeammateType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationScorecardReviewedTeammateType { Ai = "ai", Admin = "admin" }
 );
 /// Contains details about SLA applied by modern Operator workflows for conversation part type `conversation_sla_applied_by_rule`.
 ///
@@ -11144,55 +7041,9 @@ pub enum ConversationSlaPausedCurrentSlaStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationSlaPausedCurrentSlaStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Hit => "hit",
-            Self::Missed => "missed",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationSlaPausedCurrentSlaStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "hit" => Self::Hit,
-            "missed" => Self::Missed,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationSlaPausedCurrentSlaStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationSlaPausedCurrentSlaStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationSlaPausedCurrentSlaStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationSlaPausedCurrentSlaStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationSlaPausedCurrentSlaStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationSlaPausedCurrentSlaStatus { Active = "active", Hit = "hit", Missed =
+    "missed", Canceled = "canceled" }
 );
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11221,49 +7072,8 @@ pub enum ConversationSlaPausedSlaStatesValueStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationSlaPausedSlaStatesValueStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Paused => "paused",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationSlaPausedSlaStatesValueStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationSlaPausedSlaStatesValueStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationSlaPausedSlaStatesValueStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationSlaPausedSlaStatesValueStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationSlaPausedSlaStatesValueStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationSlaPausedSlaStatesValueStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationSlaPausedSlaStatesValueStatus { Paused = "paused" }
 );
 /// Contains basic SLA information when removed for conversation part type `conversation_sla_removed`.
 ///
@@ -11324,57 +7134,9 @@ pub enum ConversationSlaTargetMissedCurrentSlaStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationSlaTargetMissedCurrentSlaStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hit => "hit",
-            Self::Missed => "missed",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationSlaTargetMissedCurrentSlaStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "hit" => Self::Hit,
-            "missed" => Self::Missed,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationSlaTargetMissedCurrentSlaStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationSlaTargetMissedCurrentSlaStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationSlaTargetMissedCurrentSlaStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationSlaTargetMissedCurrentSlaStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationSlaTargetMissedCurrentSlaStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationSlaTargetMissedCurrentSlaStatus { Hit = "hit", Missed = "missed", Active
+    = "active", Paused = "paused", Canceled = "canceled" }
 );
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11409,55 +7171,9 @@ pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationSlaTargetMissedSlaStatesValueStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hit => "hit",
-            Self::Missed => "missed",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationSlaTargetMissedSlaStatesValueStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "hit" => Self::Hit,
-            "missed" => Self::Missed,
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationSlaTargetMissedSlaStatesValueStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationSlaTargetMissedSlaStatesValueStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValueStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationSlaTargetMissedSlaStatesValueStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationSlaTargetMissedSlaStatesValueStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationSlaTargetMissedSlaStatesValueStatus { Hit = "hit", Missed = "missed",
+    Active = "active", Paused = "paused" }
 );
 /// Which specific target was missed
 ///
@@ -11476,55 +7192,10 @@ pub enum ConversationSlaTargetMissedSlaTargetType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationSlaTargetMissedSlaTargetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirstReplyTime => "first_reply_time",
-            Self::NextReplyTime => "next_reply_time",
-            Self::ResolutionTime => "resolution_time",
-            Self::TimeToClose => "time_to_close",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationSlaTargetMissedSlaTargetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "first_reply_time" => Self::FirstReplyTime,
-            "next_reply_time" => Self::NextReplyTime,
-            "resolution_time" => Self::ResolutionTime,
-            "time_to_close" => Self::TimeToClose,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationSlaTargetMissedSlaTargetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationSlaTargetMissedSlaTargetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationSlaTargetMissedSlaTargetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationSlaTargetMissedSlaTargetType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationSlaTargetMissedSlaTargetType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationSlaTargetMissedSlaTargetType { FirstReplyTime = "first_reply_time",
+    NextReplyTime = "next_reply_time", ResolutionTime = "resolution_time", TimeToClose =
+    "time_to_close" }
 );
 /// Contains basic SLA information when unpaused for conversation part type `conversation_sla_unpaused`.
 ///
@@ -11896,50 +7567,9 @@ pub enum CreateArticleRequestState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateArticleRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateArticleRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateArticleRequestState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateArticleRequestState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateArticleRequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateArticleRequestState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CreateArticleRequestState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    CreateArticleRequestState { Published = "published", Draft = "draft" }
+);
 /// The request payload for creating an audience.
 ///
 /// Generated from `#/components/schemas/create_audience_request`.
@@ -12091,51 +7721,9 @@ pub enum CreateContentImportSourceRequestStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateContentImportSourceRequestStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateContentImportSourceRequestStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateContentImportSourceRequestStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateContentImportSourceRequestStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateContentImportSourceRequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateContentImportSourceRequestStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateContentImportSourceRequestStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateContentImportSourceRequestStatus { Active = "active", Deactivated =
+    "deactivated" }
 );
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
@@ -12148,49 +7736,8 @@ pub enum CreateContentImportSourceRequestSyncBehavior {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateContentImportSourceRequestSyncBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateContentImportSourceRequestSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateContentImportSourceRequestSyncBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateContentImportSourceRequestSyncBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateContentImportSourceRequestSyncBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateContentImportSourceRequestSyncBehavior {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateContentImportSourceRequestSyncBehavior, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateContentImportSourceRequestSyncBehavior { Api = "api" }
 );
 /// Create Conversation Attribute Request (Boolean)
 ///
@@ -12225,49 +7772,8 @@ pub enum CreateConversationAttributeBooleanRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeBooleanRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeBooleanRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "boolean" => Self::Boolean,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeBooleanRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeBooleanRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeBooleanRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeBooleanRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeBooleanRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeBooleanRequestDataType { Boolean = "boolean" }
 );
 /// Create Conversation Attribute Request (Datetime)
 ///
@@ -12302,49 +7808,8 @@ pub enum CreateConversationAttributeDatetimeRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeDatetimeRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Datetime => "datetime",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeDatetimeRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "datetime" => Self::Datetime,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeDatetimeRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeDatetimeRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeDatetimeRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeDatetimeRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeDatetimeRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeDatetimeRequestDataType { Datetime = "datetime" }
 );
 /// Create Conversation Attribute Request (Decimal)
 ///
@@ -12379,49 +7844,8 @@ pub enum CreateConversationAttributeDecimalRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeDecimalRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decimal => "decimal",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeDecimalRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "decimal" => Self::Decimal,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeDecimalRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeDecimalRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeDecimalRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeDecimalRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeDecimalRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeDecimalRequestDataType { Decimal = "decimal" }
 );
 /// Create Conversation Attribute Request (Files)
 ///
@@ -12456,49 +7880,8 @@ pub enum CreateConversationAttributeFilesRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeFilesRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Files => "files",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeFilesRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "files" => Self::Files,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeFilesRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeFilesRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeFilesRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeFilesRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeFilesRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeFilesRequestDataType { Files = "files" }
 );
 /// Create Conversation Attribute Request (Integer)
 ///
@@ -12533,49 +7916,8 @@ pub enum CreateConversationAttributeIntegerRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeIntegerRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Integer => "integer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeIntegerRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "integer" => Self::Integer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeIntegerRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeIntegerRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeIntegerRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeIntegerRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeIntegerRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeIntegerRequestDataType { Integer = "integer" }
 );
 /// Create Conversation Attribute Request (List)
 ///
@@ -12612,49 +7954,8 @@ pub enum CreateConversationAttributeListRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeListRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeListRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeListRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeListRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeListRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeListRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeListRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeListRequestDataType { List = "list" }
 );
 /// Payload for adding a new option to a list-type conversation attribute.
 ///
@@ -12707,49 +8008,9 @@ pub enum CreateConversationAttributeRelationshipRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeRelationshipRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relationship => "relationship",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeRelationshipRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "relationship" => Self::Relationship,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeRelationshipRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeRelationshipRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeRelationshipRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeRelationshipRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeRelationshipRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeRelationshipRequestDataType { Relationship =
+    "relationship" }
 );
 /// Reference configuration for related objects.
 ///
@@ -12782,53 +8043,9 @@ pub enum CreateConversationAttributeRelationshipRequestReferenceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeRelationshipRequestReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::One => "one",
-            Self::Many => "many",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeRelationshipRequestReferenceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "one" => Self::One,
-            "many" => Self::Many,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeRelationshipRequestReferenceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeRelationshipRequestReferenceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de>
-for CreateConversationAttributeRelationshipRequestReferenceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeRelationshipRequestReferenceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeRelationshipRequestReferenceType,
-    serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeRelationshipRequestReferenceType { One = "one", Many =
+    "many" }
 );
 /// Payload for creating a new conversation attribute.
 ///
@@ -12955,63 +8172,10 @@ pub enum CreateConversationAttributeRequestBaseDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeRequestBaseDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::List => "list",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Relationship => "relationship",
-            Self::Files => "files",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeRequestBaseDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "list" => Self::List,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "relationship" => Self::Relationship,
-            "files" => Self::Files,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeRequestBaseDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeRequestBaseDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeRequestBaseDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeRequestBaseDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeRequestBaseDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeRequestBaseDataType { String = "string", Integer =
+    "integer", List = "list", Decimal = "decimal", Boolean = "boolean", Datetime =
+    "datetime", Relationship = "relationship", Files = "files" }
 );
 /// Create Conversation Attribute Request (String)
 ///
@@ -13048,49 +8212,8 @@ pub enum CreateConversationAttributeStringRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationAttributeStringRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateConversationAttributeStringRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationAttributeStringRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationAttributeStringRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationAttributeStringRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationAttributeStringRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationAttributeStringRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateConversationAttributeStringRequestDataType { String = "string" }
 );
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
@@ -13149,53 +8272,9 @@ pub enum CreateConversationRequestFromType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationRequestFromType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lead => "lead",
-            Self::User => "user",
-            Self::Contact => "contact",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::enums::string_enum!(
+    CreateConversationRequestFromType { Lead = "lead", User = "user", Contact = "contact"
     }
-}
-impl From<&str> for CreateConversationRequestFromType {
-    fn from(value: &str) -> Self {
-        match value {
-            "lead" => Self::Lead,
-            "user" => Self::User,
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationRequestFromType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationRequestFromType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationRequestFromType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationRequestFromType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationRequestFromType, serde_json::Value::is_string
 );
 /// Create Data Attribute Request
 ///
@@ -13238,51 +8317,8 @@ pub enum CreateDataAttributeRequestModel {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataAttributeRequestModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataAttributeRequestModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataAttributeRequestModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataAttributeRequestModel, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataAttributeRequestModel { Contact = "contact", Company = "company" }
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13293,49 +8329,8 @@ pub enum CreateDataAttributeRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Options => "options",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataAttributeRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "options" => Self::Options,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataAttributeRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataAttributeRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataAttributeRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataAttributeRequestDataType { Options = "options" }
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13368,59 +8363,9 @@ pub enum CreateDataAttributeRequestDataTypeInline {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataTypeInline {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Float => "float",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Date => "date",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataAttributeRequestDataTypeInline {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "float" => Self::Float,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "date" => Self::Date,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataAttributeRequestDataTypeInline {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataAttributeRequestDataTypeInline {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataTypeInline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestDataTypeInline {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataAttributeRequestDataTypeInline, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataAttributeRequestDataTypeInline { String = "string", Integer = "integer",
+    Float = "float", Boolean = "boolean", Datetime = "datetime", Date = "date" }
 );
 /// You can create a data connector by providing the required parameters.
 ///
@@ -13482,53 +8427,9 @@ pub enum CreateDataConnectorRequestAudiencesItem {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataConnectorRequestAudiencesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Leads => "leads",
-            Self::Users => "users",
-            Self::Visitors => "visitors",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataConnectorRequestAudiencesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "leads" => Self::Leads,
-            "users" => Self::Users,
-            "visitors" => Self::Visitors,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataConnectorRequestAudiencesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataConnectorRequestAudiencesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataConnectorRequestAudiencesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataConnectorRequestAudiencesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataConnectorRequestAudiencesItem, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataConnectorRequestAudiencesItem { Leads = "leads", Users = "users", Visitors
+    = "visitors" }
 );
 /// Generated from `#/components/schemas/create_data_connector_request/properties/data_inputs/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13570,55 +8471,9 @@ pub enum CreateDataConnectorRequestDataInputsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataConnectorRequestDataInputsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataConnectorRequestDataInputsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataConnectorRequestDataInputsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataConnectorRequestDataInputsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataConnectorRequestDataInputsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataConnectorRequestDataInputsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataConnectorRequestDataInputsItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataConnectorRequestDataInputsItemType { String = "string", Integer =
+    "integer", Decimal = "decimal", Boolean = "boolean" }
 );
 /// Generated from `#/components/schemas/create_data_connector_request/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13655,57 +8510,9 @@ pub enum CreateDataConnectorRequestHttpMethod {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataConnectorRequestHttpMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "get",
-            Self::Post => "post",
-            Self::Put => "put",
-            Self::Delete => "delete",
-            Self::Patch => "patch",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataConnectorRequestHttpMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "get" => Self::Get,
-            "post" => Self::Post,
-            "put" => Self::Put,
-            "delete" => Self::Delete,
-            "patch" => Self::Patch,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataConnectorRequestHttpMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataConnectorRequestHttpMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataConnectorRequestHttpMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataConnectorRequestHttpMethod {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataConnectorRequestHttpMethod, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataConnectorRequestHttpMethod { Get = "get", Post = "post", Put = "put",
+    Delete = "delete", Patch = "patch" }
 );
 /// Create Data Event Request
 ///
@@ -13848,50 +8655,7 @@ pub enum CreateExternalPageRequestLocale {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateExternalPageRequestLocale {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateExternalPageRequestLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateExternalPageRequestLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateExternalPageRequestLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateExternalPageRequestLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateExternalPageRequestLocale {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateExternalPageRequestLocale, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CreateExternalPageRequestLocale { En = "en" });
 /// You can create a help center redirect.
 ///
 /// Generated from `#/components/schemas/create_help_center_redirect_request`.
@@ -13927,51 +8691,9 @@ pub enum CreateHelpCenterRedirectRequestTargetType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateHelpCenterRedirectRequestTargetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Collection => "collection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateHelpCenterRedirectRequestTargetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            "collection" => Self::Collection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateHelpCenterRedirectRequestTargetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateHelpCenterRedirectRequestTargetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateHelpCenterRedirectRequestTargetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateHelpCenterRedirectRequestTargetType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateHelpCenterRedirectRequestTargetType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateHelpCenterRedirectRequestTargetType { Article = "article", Collection =
+    "collection" }
 );
 /// Request payload for creating a new identity verification secret. At least one platform flag must be `true`.
 ///
@@ -14147,50 +8869,7 @@ pub enum CreateMessageRequestFromType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateMessageRequestFromType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateMessageRequestFromType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateMessageRequestFromType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateMessageRequestFromType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateMessageRequestFromType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateMessageRequestFromType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateMessageRequestFromType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CreateMessageRequestFromType { Admin = "admin" });
 /// The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/message_type`.
@@ -14210,57 +8889,9 @@ pub enum CreateMessageRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateMessageRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InApp => "in_app",
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Whatsapp => "whatsapp",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateMessageRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "in_app" => Self::InApp,
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            "whatsapp" => Self::Whatsapp,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateMessageRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateMessageRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateMessageRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateMessageRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateMessageRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateMessageRequestMessageType { InApp = "in_app", Email = "email", Sms = "sms",
+    Whatsapp = "whatsapp", Conversation = "conversation" }
 );
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -14321,51 +8952,9 @@ pub enum CreateOfficeHoursExceptionRequestExceptionType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateOfficeHoursExceptionRequestExceptionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Closed => "closed",
-            Self::CustomHours => "custom_hours",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateOfficeHoursExceptionRequestExceptionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "closed" => Self::Closed,
-            "custom_hours" => Self::CustomHours,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateOfficeHoursExceptionRequestExceptionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateOfficeHoursExceptionRequestExceptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateOfficeHoursExceptionRequestExceptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateOfficeHoursExceptionRequestExceptionType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateOfficeHoursExceptionRequestExceptionType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateOfficeHoursExceptionRequestExceptionType { Closed = "closed", CustomHours =
+    "custom_hours" }
 );
 /// The request payload for creating an office hours schedule.
 ///
@@ -14692,61 +9281,10 @@ pub enum CreateTicketTypeAttributeRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateTicketTypeAttributeRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::List => "list",
-            Self::Integer => "integer",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Files => "files",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateTicketTypeAttributeRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "list" => Self::List,
-            "integer" => Self::Integer,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "files" => Self::Files,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateTicketTypeAttributeRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateTicketTypeAttributeRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateTicketTypeAttributeRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateTicketTypeAttributeRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateTicketTypeAttributeRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateTicketTypeAttributeRequestDataType { String = "string", List = "list", Integer
+    = "integer", Decimal = "decimal", Boolean = "boolean", Datetime = "datetime", Files =
+    "files" }
 );
 /// The request payload for creating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
@@ -14792,53 +9330,9 @@ pub enum CreateTicketTypeRequestCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateTicketTypeRequestCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateTicketTypeRequestCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateTicketTypeRequestCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateTicketTypeRequestCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateTicketTypeRequestCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateTicketTypeRequestCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateTicketTypeRequestCategory, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateTicketTypeRequestCategory { Customer = "Customer", BackOffice = "Back-office",
+    Tracker = "Tracker" }
 );
 /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -14875,48 +9369,7 @@ pub enum CursorPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CursorPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CursorPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CursorPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CursorPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CursorPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CursorPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CursorPagesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CursorPagesType { Pages = "pages" });
 /// Contains details about final status of the completed action for conversation part type `custom_action_finished`.
 ///
 /// Generated from `#/components/schemas/custom_action_finished`.
@@ -14960,51 +9413,8 @@ pub enum CustomActionFinishedActionResult {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CustomActionFinishedActionResult {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CustomActionFinishedActionResult {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CustomActionFinishedActionResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CustomActionFinishedActionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CustomActionFinishedActionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CustomActionFinishedActionResult {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CustomActionFinishedActionResult, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CustomActionFinishedActionResult { Success = "success", Failed = "failed" }
 );
 /// Contains details about name of the action that was initiated for conversation part type `custom_action_started`.
 ///
@@ -15162,49 +9572,8 @@ pub enum CustomObjectInstancesPaginatedListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CustomObjectInstancesPaginatedListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CustomObjectInstancesPaginatedListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CustomObjectInstancesPaginatedListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CustomObjectInstancesPaginatedListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CustomObjectInstancesPaginatedListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CustomObjectInstancesPaginatedListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CustomObjectInstancesPaginatedListType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CustomObjectInstancesPaginatedListType { List = "list" }
 );
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -15347,58 +9716,10 @@ pub enum DataAttributeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataAttributeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Float => "float",
-            Self::Boolean => "boolean",
-            Self::Date => "date",
-            Self::Datetime => "datetime",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataAttributeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "float" => Self::Float,
-            "boolean" => Self::Boolean,
-            "date" => Self::Date,
-            "datetime" => Self::Datetime,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataAttributeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataAttributeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataAttributeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataAttributeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataAttributeDataType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataAttributeDataType { String = "string", Integer = "integer", Float = "float",
+    Boolean = "boolean", Date = "date", Datetime = "datetime" }
+);
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/model`.
@@ -15412,50 +9733,9 @@ pub enum DataAttributeModel {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataAttributeModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataAttributeModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataAttributeModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataAttributeModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataAttributeModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataAttributeModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataAttributeModel, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataAttributeModel { Contact = "contact", Company = "company" }
+);
 /// Value is `data_attribute`.
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
@@ -15467,48 +9747,9 @@ pub enum DataAttributeType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataAttributeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataAttribute => "data_attribute",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataAttributeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "data_attribute" => Self::DataAttribute,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataAttributeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataAttributeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataAttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataAttributeType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataAttributeType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataAttributeType { DataAttribute = "data_attribute" }
+);
 /// A list of all data attributes belonging to a workspace for contacts or companies.
 ///
 /// Generated from `#/components/schemas/data_attribute_list`.
@@ -15537,48 +9778,7 @@ pub enum DataAttributeListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataAttributeListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataAttributeListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataAttributeListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataAttributeListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataAttributeListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataAttributeListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataAttributeListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DataAttributeListType { List = "list" });
 /// A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents.
 ///
 /// Generated from `#/components/schemas/data_connector`.
@@ -15640,56 +9840,10 @@ pub enum DataConnectorHttpMethod {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorHttpMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "get",
-            Self::Post => "post",
-            Self::Put => "put",
-            Self::Delete => "delete",
-            Self::Patch => "patch",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorHttpMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "get" => Self::Get,
-            "post" => Self::Post,
-            "put" => Self::Put,
-            "delete" => Self::Delete,
-            "patch" => Self::Patch,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorHttpMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorHttpMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorHttpMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorHttpMethod {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataConnectorHttpMethod, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataConnectorHttpMethod { Get = "get", Post = "post", Put = "put", Delete = "delete",
+    Patch = "patch" }
+);
 /// The current state of the data connector.
 ///
 /// Generated from `#/components/schemas/data_connector/properties/state`.
@@ -15703,50 +9857,9 @@ pub enum DataConnectorState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataConnectorState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataConnectorState { Draft = "draft", Live = "live" }
+);
 /// The type of object - `data_connector`.
 ///
 /// Generated from `#/components/schemas/data_connector/properties/type`.
@@ -15758,48 +9871,9 @@ pub enum DataConnectorType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataConnector => "data_connector",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "data_connector" => Self::DataConnector,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataConnectorType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataConnectorType { DataConnector = "data_connector" }
+);
 /// Full detail view of a data connector, returned by `GET /data_connectors/{id}`.
 /// Includes configuration, data inputs, response fields, and object mappings.
 ///
@@ -15897,53 +9971,9 @@ pub enum DataConnectorDetailAudiencesItem {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailAudiencesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Users => "users",
-            Self::Leads => "leads",
-            Self::Visitors => "visitors",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailAudiencesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "users" => Self::Users,
-            "leads" => Self::Leads,
-            "visitors" => Self::Visitors,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailAudiencesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailAudiencesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailAudiencesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailAudiencesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailAudiencesItem, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailAudiencesItem { Users = "users", Leads = "leads", Visitors =
+    "visitors" }
 );
 /// The expected response format from the connector.
 ///
@@ -15958,51 +9988,9 @@ pub enum DataConnectorDetailConfigurationResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailConfigurationResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TestResponseType => "test_response_type",
-            Self::MockResponseType => "mock_response_type",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailConfigurationResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "test_response_type" => Self::TestResponseType,
-            "mock_response_type" => Self::MockResponseType,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailConfigurationResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailConfigurationResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailConfigurationResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailConfigurationResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailConfigurationResponseType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailConfigurationResponseType { TestResponseType =
+    "test_response_type", MockResponseType = "mock_response_type" }
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_inputs/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16044,55 +10032,9 @@ pub enum DataConnectorDetailDataInputsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailDataInputsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailDataInputsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailDataInputsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailDataInputsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailDataInputsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailDataInputsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailDataInputsItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailDataInputsItemType { String = "string", Integer = "integer",
+    Decimal = "decimal", Boolean = "boolean" }
 );
 /// The type of data transformation applied to the response.
 ///
@@ -16109,53 +10051,10 @@ pub enum DataConnectorDetailDataTransformationType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailDataTransformationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullAccess => "full_access",
-            Self::RedactedAccess => "redacted_access",
-            Self::CodeBlockTransformation => "code_block_transformation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailDataTransformationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "full_access" => Self::FullAccess,
-            "redacted_access" => Self::RedactedAccess,
-            "code_block_transformation" => Self::CodeBlockTransformation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailDataTransformationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailDataTransformationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailDataTransformationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailDataTransformationType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailDataTransformationType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailDataTransformationType { FullAccess = "full_access",
+    RedactedAccess = "redacted_access", CodeBlockTransformation =
+    "code_block_transformation" }
 );
 /// How the connector executes.
 ///
@@ -16170,51 +10069,9 @@ pub enum DataConnectorDetailExecutionType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailExecutionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServerSide => "server_side",
-            Self::ClientSide => "client_side",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailExecutionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "server_side" => Self::ServerSide,
-            "client_side" => Self::ClientSide,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailExecutionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailExecutionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailExecutionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailExecutionType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailExecutionType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailExecutionType { ServerSide = "server_side", ClientSide =
+    "client_side" }
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16251,57 +10108,9 @@ pub enum DataConnectorDetailHttpMethod {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailHttpMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "get",
-            Self::Post => "post",
-            Self::Put => "put",
-            Self::Delete => "delete",
-            Self::Patch => "patch",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailHttpMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "get" => Self::Get,
-            "post" => Self::Post,
-            "put" => Self::Put,
-            "delete" => Self::Delete,
-            "patch" => Self::Patch,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailHttpMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailHttpMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailHttpMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailHttpMethod {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailHttpMethod, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailHttpMethod { Get = "get", Post = "post", Put = "put", Delete =
+    "delete", Patch = "patch" }
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16357,56 +10166,9 @@ pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrimitiveMapping => "primitive_mapping",
-            Self::ContextMapping => "context_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str>
-for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "primitive_mapping" => Self::PrimitiveMapping,
-            "context_mapping" => Self::ContextMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display
-for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize
-for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de>
-for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType,
-    serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+    PrimitiveMapping = "primitive_mapping", ContextMapping = "context_mapping" }
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16419,51 +10181,9 @@ pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailObjectMappingsItemIntercomObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailObjectMappingsItemIntercomObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailObjectMappingsItemIntercomObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailObjectMappingsItemIntercomObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailObjectMappingsItemIntercomObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailObjectMappingsItemIntercomObjectType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailObjectMappingsItemIntercomObjectType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailObjectMappingsItemIntercomObjectType { Conversation =
+    "conversation", User = "user" }
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16493,57 +10213,9 @@ pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjec
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str>
-for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display
-for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize
-for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de>
-for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default
-for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
-    serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+    Conversation = "conversation", User = "user" }
 );
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16586,59 +10258,10 @@ pub enum DataConnectorDetailResponseFieldsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailResponseFieldsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown2 => "unknown",
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Decimal => "decimal",
-            Self::Datetime => "datetime",
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailResponseFieldsItemType { Unknown2 = "unknown", String = "string",
+    Integer = "integer", Decimal = "decimal", Datetime = "datetime", Boolean = "boolean"
     }
-}
-impl From<&str> for DataConnectorDetailResponseFieldsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "unknown" => Self::Unknown2,
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "decimal" => Self::Decimal,
-            "datetime" => Self::Datetime,
-            "boolean" => Self::Boolean,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailResponseFieldsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailResponseFieldsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailResponseFieldsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailResponseFieldsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorDetailResponseFieldsItemType, serde_json::Value::is_string
 );
 /// The current state of the data connector.
 ///
@@ -16653,50 +10276,9 @@ pub enum DataConnectorDetailState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataConnectorDetailState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailState { Draft = "draft", Live = "live" }
+);
 /// The type of object - `data_connector`.
 ///
 /// Generated from `#/components/schemas/data_connector_detail/properties/type`.
@@ -16708,48 +10290,9 @@ pub enum DataConnectorDetailType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorDetailType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataConnector => "data_connector",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorDetailType {
-    fn from(value: &str) -> Self {
-        match value {
-            "data_connector" => Self::DataConnector,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorDetailType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorDetailType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorDetailType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorDetailType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataConnectorDetailType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataConnectorDetailType { DataConnector = "data_connector" }
+);
 /// An execution result from a data connector HTTP request.
 ///
 /// Generated from `#/components/schemas/data_connector_execution_result`.
@@ -16834,81 +10377,16 @@ pub enum DataConnectorExecutionResultErrorType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorExecutionResultErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestConfigurationError => "request_configuration_error",
-            Self::FaradayError => "faraday_error",
-            Self::V3rdPartyError => "3rd_party_error",
-            Self::ResponseMappingError => "response_mapping_error",
-            Self::TokenRefreshError => "token_refresh_error",
-            Self::FinActionResponseFormattingError => {
-                "fin_action_response_formatting_error"
-            }
-            Self::FinActionIdentityVerificationError => {
-                "fin_action_identity_verification_error"
-            }
-            Self::EmailVerificationError => "email_verification_error",
-            Self::NonFinStandaloneActionIdentityVerificationError => {
-                "non_fin_standalone_action_identity_verification_error"
-            }
-            Self::RequestValidationError => "request_validation_error",
-            Self::ClientSideActionError => "client_side_action_error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorExecutionResultErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "request_configuration_error" => Self::RequestConfigurationError,
-            "faraday_error" => Self::FaradayError,
-            "3rd_party_error" => Self::V3rdPartyError,
-            "response_mapping_error" => Self::ResponseMappingError,
-            "token_refresh_error" => Self::TokenRefreshError,
-            "fin_action_response_formatting_error" => {
-                Self::FinActionResponseFormattingError
-            }
-            "fin_action_identity_verification_error" => {
-                Self::FinActionIdentityVerificationError
-            }
-            "email_verification_error" => Self::EmailVerificationError,
-            "non_fin_standalone_action_identity_verification_error" => {
-                Self::NonFinStandaloneActionIdentityVerificationError
-            }
-            "request_validation_error" => Self::RequestValidationError,
-            "client_side_action_error" => Self::ClientSideActionError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorExecutionResultErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorExecutionResultErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorExecutionResultErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorExecutionResultErrorType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorExecutionResultErrorType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorExecutionResultErrorType { RequestConfigurationError =
+    "request_configuration_error", FaradayError = "faraday_error", V3rdPartyError =
+    "3rd_party_error", ResponseMappingError = "response_mapping_error", TokenRefreshError
+    = "token_refresh_error", FinActionResponseFormattingError =
+    "fin_action_response_formatting_error", FinActionIdentityVerificationError =
+    "fin_action_identity_verification_error", EmailVerificationError =
+    "email_verification_error", NonFinStandaloneActionIdentityVerificationError =
+    "non_fin_standalone_action_identity_verification_error", RequestValidationError =
+    "request_validation_error", ClientSideActionError = "client_side_action_error" }
 );
 /// The HTTP method used for the request.
 ///
@@ -16929,57 +10407,9 @@ pub enum DataConnectorExecutionResultHttpMethod {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorExecutionResultHttpMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "get",
-            Self::Post => "post",
-            Self::Put => "put",
-            Self::Delete => "delete",
-            Self::Patch => "patch",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorExecutionResultHttpMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "get" => Self::Get,
-            "post" => Self::Post,
-            "put" => Self::Put,
-            "delete" => Self::Delete,
-            "patch" => Self::Patch,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorExecutionResultHttpMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorExecutionResultHttpMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorExecutionResultHttpMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorExecutionResultHttpMethod {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorExecutionResultHttpMethod, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorExecutionResultHttpMethod { Get = "get", Post = "post", Put = "put",
+    Delete = "delete", Patch = "patch" }
 );
 /// The type of source that triggered this execution.
 ///
@@ -17008,65 +10438,11 @@ pub enum DataConnectorExecutionResultSourceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorExecutionResultSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomBot => "custom_bot",
-            Self::InboundCustomBot => "inbound_custom_bot",
-            Self::ButtonCustomBot => "button_custom_bot",
-            Self::Answer => "answer",
-            Self::Workflow => "workflow",
-            Self::SavedReply => "saved_reply",
-            Self::TriggerableCustomBot => "triggerable_custom_bot",
-            Self::Inbox => "inbox",
-            Self::Fin => "fin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorExecutionResultSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "custom_bot" => Self::CustomBot,
-            "inbound_custom_bot" => Self::InboundCustomBot,
-            "button_custom_bot" => Self::ButtonCustomBot,
-            "answer" => Self::Answer,
-            "workflow" => Self::Workflow,
-            "saved_reply" => Self::SavedReply,
-            "triggerable_custom_bot" => Self::TriggerableCustomBot,
-            "inbox" => Self::Inbox,
-            "fin" => Self::Fin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorExecutionResultSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorExecutionResultSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorExecutionResultSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorExecutionResultSourceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorExecutionResultSourceType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorExecutionResultSourceType { CustomBot = "custom_bot", InboundCustomBot =
+    "inbound_custom_bot", ButtonCustomBot = "button_custom_bot", Answer = "answer",
+    Workflow = "workflow", SavedReply = "saved_reply", TriggerableCustomBot =
+    "triggerable_custom_bot", Inbox = "inbox", Fin = "fin" }
 );
 /// The type of object - `data_connector.execution`.
 ///
@@ -17079,49 +10455,9 @@ pub enum DataConnectorExecutionResultType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorExecutionResultType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataConnectorExecution => "data_connector.execution",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorExecutionResultType {
-    fn from(value: &str) -> Self {
-        match value {
-            "data_connector.execution" => Self::DataConnectorExecution,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorExecutionResultType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorExecutionResultType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorExecutionResultType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorExecutionResultType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorExecutionResultType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorExecutionResultType { DataConnectorExecution =
+    "data_connector.execution" }
 );
 /// A paginated list of data connector execution results.
 ///
@@ -17187,49 +10523,8 @@ pub enum DataConnectorExecutionResultListPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorExecutionResultListPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorExecutionResultListPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorExecutionResultListPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorExecutionResultListPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorExecutionResultListPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorExecutionResultListPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorExecutionResultListPagesType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorExecutionResultListPagesType { Pages = "pages" }
 );
 /// The type of object - `list`.
 ///
@@ -17242,49 +10537,8 @@ pub enum DataConnectorExecutionResultListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorExecutionResultListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorExecutionResultListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorExecutionResultListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorExecutionResultListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorExecutionResultListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorExecutionResultListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DataConnectorExecutionResultListType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DataConnectorExecutionResultListType { List = "list" }
 );
 /// A paginated list of data connectors.
 ///
@@ -17350,48 +10604,7 @@ pub enum DataConnectorListPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorListPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorListPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorListPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorListPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorListPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorListPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataConnectorListPagesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DataConnectorListPagesType { Pages = "pages" });
 /// The type of object - `list`.
 ///
 /// Generated from `#/components/schemas/data_connector_list/properties/type`.
@@ -17403,48 +10616,7 @@ pub enum DataConnectorListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataConnectorListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataConnectorListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataConnectorListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataConnectorListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataConnectorListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataConnectorListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataConnectorListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DataConnectorListType { List = "list" });
 /// Data events are used to notify Intercom of changes to your data.
 ///
 /// Generated from `#/components/schemas/data_event`.
@@ -17487,48 +10659,7 @@ pub enum DataEventType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataEventType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataEventType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DataEventType { Event = "event" });
 /// This will return a list of data events for the App.
 ///
 /// Generated from `#/components/schemas/data_event_list`.
@@ -17575,48 +10706,7 @@ pub enum DataEventListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataEventListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventList => "event.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataEventListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event.list" => Self::EventList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataEventListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataEventListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataEventListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataEventListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataEventListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DataEventListType { EventList = "event.list" });
 /// This will return a summary of data events for the App.
 ///
 /// Generated from `#/components/schemas/data_event_summary`.
@@ -17652,48 +10742,9 @@ pub enum DataEventSummaryType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataEventSummaryType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventSummary => "event.summary",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataEventSummaryType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event.summary" => Self::EventSummary,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataEventSummaryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataEventSummaryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataEventSummaryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataEventSummaryType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataEventSummaryType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataEventSummaryType { EventSummary = "event.summary" }
+);
 /// This will return a summary of a data event for the App.
 ///
 /// Generated from `#/components/schemas/data_event_summary_item`.
@@ -17762,58 +10813,10 @@ pub enum DataExportStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataExportStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::InProgress => "in_progress",
-            Self::Failed => "failed",
-            Self::Completed => "completed",
-            Self::NoData => "no_data",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataExportStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "in_progress" => Self::InProgress,
-            "failed" => Self::Failed,
-            "completed" => Self::Completed,
-            "no_data" => Self::NoData,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataExportStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataExportStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataExportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataExportStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataExportStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataExportStatus { Pending = "pending", InProgress = "in_progress", Failed =
+    "failed", Completed = "completed", NoData = "no_data", Canceled = "canceled" }
+);
 /// A CSV output file
 ///
 /// Generated from `#/components/schemas/data_export_csv`.
@@ -17943,48 +10946,7 @@ pub enum DeletedArticleObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedArticleObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedArticleObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedArticleObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedArticleObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedArticleObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedArticleObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DeletedArticleObjectObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DeletedArticleObjectObject { Article = "article" });
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/deleted_collection_object`.
@@ -18016,49 +10978,8 @@ pub enum DeletedCollectionObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedCollectionObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collection => "collection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedCollectionObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "collection" => Self::Collection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedCollectionObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedCollectionObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedCollectionObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedCollectionObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DeletedCollectionObjectObject, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DeletedCollectionObjectObject { Collection = "collection" }
 );
 /// Response returned when an object is deleted
 ///
@@ -18091,48 +11012,7 @@ pub enum DeletedCompanyObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedCompanyObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedCompanyObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedCompanyObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedCompanyObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedCompanyObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedCompanyObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DeletedCompanyObjectObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DeletedCompanyObjectObject { Company = "company" });
 /// A deleted conversation record containing its ID, metrics retained status and deletion timestamp.
 ///
 /// Generated from `#/components/schemas/deleted_conversation_item`.
@@ -18207,49 +11087,8 @@ pub enum DeletedDataConnectorObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedDataConnectorObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataConnector => "data_connector",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedDataConnectorObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "data_connector" => Self::DataConnector,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedDataConnectorObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedDataConnectorObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedDataConnectorObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedDataConnectorObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DeletedDataConnectorObjectObject, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DeletedDataConnectorObjectObject { DataConnector = "data_connector" }
 );
 /// Response returned when a folder is deleted
 ///
@@ -18282,48 +11121,7 @@ pub enum DeletedFolderObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedFolderObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Folder => "folder",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedFolderObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "folder" => Self::Folder,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedFolderObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedFolderObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedFolderObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedFolderObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DeletedFolderObjectObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DeletedFolderObjectObject { Folder = "folder" });
 /// Response returned when a redirect is deleted.
 ///
 /// Generated from `#/components/schemas/deleted_help_center_redirect_object`.
@@ -18355,49 +11153,8 @@ pub enum DeletedHelpCenterRedirectObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedHelpCenterRedirectObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HelpCenterRedirect => "help_center_redirect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedHelpCenterRedirectObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "help_center_redirect" => Self::HelpCenterRedirect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedHelpCenterRedirectObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedHelpCenterRedirectObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedHelpCenterRedirectObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedHelpCenterRedirectObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DeletedHelpCenterRedirectObjectObject, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DeletedHelpCenterRedirectObjectObject { HelpCenterRedirect = "help_center_redirect" }
 );
 /// Response returned when an object is deleted
 ///
@@ -18430,49 +11187,8 @@ pub enum DeletedInternalArticleObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedInternalArticleObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalArticle => "internal_article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedInternalArticleObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "internal_article" => Self::InternalArticle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedInternalArticleObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedInternalArticleObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedInternalArticleObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedInternalArticleObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DeletedInternalArticleObjectObject, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DeletedInternalArticleObjectObject { InternalArticle = "internal_article" }
 );
 /// Response returned when an object is deleted
 ///
@@ -18505,48 +11221,7 @@ pub enum DeletedObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DeletedObjectObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DeletedObjectObject { NewsItem = "news-item" });
 /// Generated from `#/components/schemas/detach_contact_from_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetachContactFromConversationRequest {
@@ -18754,49 +11429,8 @@ pub enum EcommerceCatalogUploadResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl EcommerceCatalogUploadResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Processing => "processing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for EcommerceCatalogUploadResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "processing" => Self::Processing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for EcommerceCatalogUploadResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for EcommerceCatalogUploadResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for EcommerceCatalogUploadResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for EcommerceCatalogUploadResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    EcommerceCatalogUploadResponseStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    EcommerceCatalogUploadResponseStatus { Processing = "processing" }
 );
 /// A product variant in an ecommerce catalog upload.
 ///
@@ -19092,48 +11726,7 @@ pub enum ExternalPageLocale {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ExternalPageLocale {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ExternalPageLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ExternalPageLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ExternalPageLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ExternalPageLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ExternalPageLocale {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ExternalPageLocale, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ExternalPageLocale { En = "en" });
 /// Always external_page
 ///
 /// Generated from `#/components/schemas/external_page/properties/type`.
@@ -19145,48 +11738,7 @@ pub enum ExternalPageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ExternalPageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalPage => "external_page",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ExternalPageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "external_page" => Self::ExternalPage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ExternalPageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ExternalPageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ExternalPageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ExternalPageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ExternalPageType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ExternalPageType { ExternalPage = "external_page" });
 /// This will return a list of external pages for the App.
 ///
 /// Generated from `#/components/schemas/external_pages_list`.
@@ -19219,48 +11771,7 @@ pub enum ExternalPagesListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ExternalPagesListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ExternalPagesListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ExternalPagesListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ExternalPagesListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ExternalPagesListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ExternalPagesListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ExternalPagesListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ExternalPagesListType { List = "list" });
 /// The value describing a file upload set for a custom attribute
 ///
 /// Generated from `#/components/schemas/file_attribute`.
@@ -19328,50 +11839,9 @@ pub enum FinAgentAttachmentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentAttachmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Url => "url",
-            Self::File => "file",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentAttachmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "url" => Self::Url,
-            "file" => Self::File,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentAttachmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentAttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentAttachmentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(FinAgentAttachmentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    FinAgentAttachmentType { Url = "url", File = "file" }
+);
 /// Contains error details if any user or conversation attribute updates failed.
 ///
 /// Generated from `#/components/schemas/fin_agent_attribute_errors`.
@@ -19528,57 +11998,9 @@ pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentCsatRequestedEventCsatOptionsItemKey {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentCsatRequestedEventCsatOptionsItemKey, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentCsatRequestedEventCsatOptionsItemKey { Terrible = "terrible", Bad = "bad", Ok
+    = "ok", Good = "good", Amazing = "amazing" }
 );
 /// The name of the event.
 ///
@@ -19591,49 +12013,8 @@ pub enum FinAgentCsatRequestedEventEventName {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentCsatRequestedEventEventName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CsatRequested => "csat_requested",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentCsatRequestedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "csat_requested" => Self::CsatRequested,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentCsatRequestedEventEventName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentCsatRequestedEventEventName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentCsatRequestedEventEventName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentCsatRequestedEventEventName {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentCsatRequestedEventEventName, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentCsatRequestedEventEventName { CsatRequested = "csat_requested" }
 );
 /// A message exchanged within a Fin Agent conversation.
 ///
@@ -19677,52 +12058,9 @@ pub enum FinAgentMessageAuthor {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentMessageAuthor {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Agent => "agent",
-            Self::Fin => "fin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentMessageAuthor {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "agent" => Self::Agent,
-            "fin" => Self::Fin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentMessageAuthor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentMessageAuthor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentMessageAuthor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentMessageAuthor {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(FinAgentMessageAuthor, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    FinAgentMessageAuthor { User = "user", Agent = "agent", Fin = "fin" }
+);
 /// Event fired when Fin replies to a user.
 /// The content of the response will be contained in the message object.
 /// Intermediate replies have status 'replying'; a separate fin_status_updated
@@ -19770,49 +12108,8 @@ pub enum FinAgentRepliedEventEventName {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentRepliedEventEventName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinReplied => "fin_replied",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentRepliedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_replied" => Self::FinReplied,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentRepliedEventEventName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentRepliedEventEventName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentRepliedEventEventName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentRepliedEventEventName {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentRepliedEventEventName, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentRepliedEventEventName { FinReplied = "fin_replied" }
 );
 /// Fin's answer to the user's query.
 ///
@@ -19847,50 +12144,7 @@ pub enum FinAgentRepliedEventMessageAuthor {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentRepliedEventMessageAuthor {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fin => "fin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentRepliedEventMessageAuthor {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin" => Self::Fin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentRepliedEventMessageAuthor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentRepliedEventMessageAuthor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentRepliedEventMessageAuthor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentRepliedEventMessageAuthor {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentRepliedEventMessageAuthor, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(FinAgentRepliedEventMessageAuthor { Fin = "fin" });
 /// Fin's current status.
 /// - replying: Intermediate reply part; more parts may follow
 /// - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done
@@ -19906,50 +12160,10 @@ pub enum FinAgentRepliedEventStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentRepliedEventStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Replying => "replying",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentRepliedEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "replying" => Self::Replying,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentRepliedEventStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentRepliedEventStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentRepliedEventStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentRepliedEventStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(FinAgentRepliedEventStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    FinAgentRepliedEventStatus { Replying = "replying", AwaitingUserReply =
+    "awaiting_user_reply" }
+);
 /// SSE-only event fired during streaming reply generation.
 /// Each chunk contains the full accumulated plain text of Fin's answer so far (cumulative, not a delta).
 /// Only delivered over SSE when streaming is enabled. Not available via webhooks.
@@ -19996,49 +12210,8 @@ pub enum FinAgentReplyChunkEventEventName {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentReplyChunkEventEventName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinReplyChunk => "fin_reply_chunk",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentReplyChunkEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_reply_chunk" => Self::FinReplyChunk,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentReplyChunkEventEventName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentReplyChunkEventEventName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentReplyChunkEventEventName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentReplyChunkEventEventName {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentReplyChunkEventEventName, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentReplyChunkEventEventName { FinReplyChunk = "fin_reply_chunk" }
 );
 /// Fin's current status (always 'replying' for this event).
 ///
@@ -20051,49 +12224,8 @@ pub enum FinAgentReplyChunkEventStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentReplyChunkEventStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Replying => "replying",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentReplyChunkEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "replying" => Self::Replying,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentReplyChunkEventStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentReplyChunkEventStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentReplyChunkEventStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentReplyChunkEventStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentReplyChunkEventStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentReplyChunkEventStatus { Replying = "replying" }
 );
 /// Optional settings to control Fin's behaviour for this request.
 ///
@@ -20177,49 +12309,8 @@ pub enum FinAgentStatusUpdatedEventEventName {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentStatusUpdatedEventEventName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinStatusUpdated => "fin_status_updated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentStatusUpdatedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_status_updated" => Self::FinStatusUpdated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentStatusUpdatedEventEventName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentStatusUpdatedEventEventName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentStatusUpdatedEventEventName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentStatusUpdatedEventEventName {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentStatusUpdatedEventEventName, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentStatusUpdatedEventEventName { FinStatusUpdated = "fin_status_updated" }
 );
 /// Fin's current status.
 /// - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond
@@ -20242,55 +12333,9 @@ pub enum FinAgentStatusUpdatedEventStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentStatusUpdatedEventStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentStatusUpdatedEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentStatusUpdatedEventStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentStatusUpdatedEventStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentStatusUpdatedEventStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentStatusUpdatedEventStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentStatusUpdatedEventStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentStatusUpdatedEventStatus { AwaitingUserReply = "awaiting_user_reply",
+    Escalated = "escalated", Resolved = "resolved", Complete = "complete" }
 );
 /// A user object representing the user in a Fin Agent conversation.
 ///
@@ -20379,48 +12424,7 @@ pub enum GroupContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl GroupContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupContent => "group_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GroupContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "group_content" => Self::GroupContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GroupContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GroupContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GroupContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GroupContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(GroupContentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(GroupContentType { GroupContent = "group_content" });
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 ///
 /// Generated from `#/components/schemas/group_translated_content`.
@@ -20489,48 +12493,9 @@ pub enum GroupTranslatedContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl GroupTranslatedContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupTranslatedContent => "group_translated_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GroupTranslatedContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "group_translated_content" => Self::GroupTranslatedContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GroupTranslatedContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GroupTranslatedContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GroupTranslatedContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GroupTranslatedContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(GroupTranslatedContentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    GroupTranslatedContentType { GroupTranslatedContent = "group_translated_content" }
+);
 /// A pause or resume event for a conversation
 ///
 /// Generated from `#/components/schemas/handling_event`.
@@ -20565,50 +12530,9 @@ pub enum HandlingEventType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl HandlingEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Paused => "paused",
-            Self::Resumed => "resumed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for HandlingEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "paused" => Self::Paused,
-            "resumed" => Self::Resumed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for HandlingEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for HandlingEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for HandlingEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for HandlingEventType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(HandlingEventType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    HandlingEventType { Paused = "paused", Resumed = "resumed" }
+);
 /// A list of handling events for a conversation
 ///
 /// Generated from `#/components/schemas/handling_event_list`.
@@ -20690,48 +12614,7 @@ pub enum HelpCenterListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl HelpCenterListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for HelpCenterListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for HelpCenterListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for HelpCenterListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for HelpCenterListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for HelpCenterListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(HelpCenterListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(HelpCenterListType { List = "list" });
 /// A redirect maps a source URL (`from_url`) to an article or collection within a
 /// help center, so that links to old or external URLs resolve to live content.
 ///
@@ -20780,51 +12663,8 @@ pub enum HelpCenterRedirectTargetType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl HelpCenterRedirectTargetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Collection => "collection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for HelpCenterRedirectTargetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            "collection" => Self::Collection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for HelpCenterRedirectTargetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for HelpCenterRedirectTargetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for HelpCenterRedirectTargetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for HelpCenterRedirectTargetType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    HelpCenterRedirectTargetType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    HelpCenterRedirectTargetType { Article = "article", Collection = "collection" }
 );
 /// The type of the object - `help_center_redirect`.
 ///
@@ -20837,48 +12677,9 @@ pub enum HelpCenterRedirectType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl HelpCenterRedirectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HelpCenterRedirect => "help_center_redirect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for HelpCenterRedirectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "help_center_redirect" => Self::HelpCenterRedirect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for HelpCenterRedirectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for HelpCenterRedirectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for HelpCenterRedirectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for HelpCenterRedirectType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(HelpCenterRedirectType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    HelpCenterRedirectType { HelpCenterRedirect = "help_center_redirect" }
+);
 /// This will return a list of redirects for the help center.
 ///
 /// Generated from `#/components/schemas/help_center_redirect_list`.
@@ -20911,48 +12712,7 @@ pub enum HelpCenterRedirectListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl HelpCenterRedirectListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for HelpCenterRedirectListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for HelpCenterRedirectListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for HelpCenterRedirectListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for HelpCenterRedirectListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for HelpCenterRedirectListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(HelpCenterRedirectListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(HelpCenterRedirectListType { List = "list" });
 /// Metadata for an HMAC secret used to sign `user_hash` values for Messenger identity verification. The `secret` field is intentionally omitted — it is only returned once, in the response to `POST /secure_mode_secrets`.
 ///
 /// Generated from `#/components/schemas/identity_verification_secret`.
@@ -21011,49 +12771,8 @@ pub enum IdentityVerificationSecretListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl IdentityVerificationSecretListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for IdentityVerificationSecretListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for IdentityVerificationSecretListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for IdentityVerificationSecretListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for IdentityVerificationSecretListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for IdentityVerificationSecretListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    IdentityVerificationSecretListType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    IdentityVerificationSecretListType { List = "list" }
 );
 /// Returned once, at creation time, from `POST /secure_mode_secrets`. Includes the raw `secret` field. Persist the secret immediately — it is never retrievable again.
 ///
@@ -21143,92 +12862,13 @@ pub enum IntercomVersion {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl IntercomVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1_0 => "1.0",
-            Self::V1_1 => "1.1",
-            Self::V1_2 => "1.2",
-            Self::V1_3 => "1.3",
-            Self::V1_4 => "1.4",
-            Self::V2_0 => "2.0",
-            Self::V2_1 => "2.1",
-            Self::V2_2 => "2.2",
-            Self::V2_3 => "2.3",
-            Self::V2_4 => "2.4",
-            Self::V2_5 => "2.5",
-            Self::V2_6 => "2.6",
-            Self::V2_7 => "2.7",
-            Self::V2_8 => "2.8",
-            Self::V2_9 => "2.9",
-            Self::V2_10 => "2.10",
-            Self::V2_11 => "2.11",
-            Self::V2_12 => "2.12",
-            Self::V2_13 => "2.13",
-            Self::V2_14 => "2.14",
-            Self::V2_15 => "2.15",
-            Self::V2_16 => "2.16",
-            Self::Preview => "Preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for IntercomVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "1.0" => Self::V1_0,
-            "1.1" => Self::V1_1,
-            "1.2" => Self::V1_2,
-            "1.3" => Self::V1_3,
-            "1.4" => Self::V1_4,
-            "2.0" => Self::V2_0,
-            "2.1" => Self::V2_1,
-            "2.2" => Self::V2_2,
-            "2.3" => Self::V2_3,
-            "2.4" => Self::V2_4,
-            "2.5" => Self::V2_5,
-            "2.6" => Self::V2_6,
-            "2.7" => Self::V2_7,
-            "2.8" => Self::V2_8,
-            "2.9" => Self::V2_9,
-            "2.10" => Self::V2_10,
-            "2.11" => Self::V2_11,
-            "2.12" => Self::V2_12,
-            "2.13" => Self::V2_13,
-            "2.14" => Self::V2_14,
-            "2.15" => Self::V2_15,
-            "2.16" => Self::V2_16,
-            "Preview" => Self::Preview,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for IntercomVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for IntercomVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for IntercomVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for IntercomVersion {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(IntercomVersion, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    IntercomVersion { V1_0 = "1.0", V1_1 = "1.1", V1_2 = "1.2", V1_3 = "1.3", V1_4 =
+    "1.4", V2_0 = "2.0", V2_1 = "2.1", V2_2 = "2.2", V2_3 = "2.3", V2_4 = "2.4", V2_5 =
+    "2.5", V2_6 = "2.6", V2_7 = "2.7", V2_8 = "2.8", V2_9 = "2.9", V2_10 = "2.10", V2_11
+    = "2.11", V2_12 = "2.12", V2_13 = "2.13", V2_14 = "2.14", V2_15 = "2.15", V2_16 =
+    "2.16", Preview = "Preview" }
+);
 /// Preview Intercom API version. Used for closed beta endpoints or other features under managed availability.
 ///
 /// Generated from `#/components/schemas/intercom_version_preview`.
@@ -21240,48 +12880,7 @@ pub enum IntercomVersionPreview {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl IntercomVersionPreview {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preview => "preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for IntercomVersionPreview {
-    fn from(value: &str) -> Self {
-        match value {
-            "preview" => Self::Preview,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for IntercomVersionPreview {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for IntercomVersionPreview {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for IntercomVersionPreview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for IntercomVersionPreview {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(IntercomVersionPreview, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(IntercomVersionPreview { Preview = "preview" });
 /// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
 ///
 /// Generated from `#/components/schemas/internal_article`.
@@ -21318,48 +12917,7 @@ pub enum InternalArticleListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl InternalArticleListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for InternalArticleListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for InternalArticleListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for InternalArticleListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for InternalArticleListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for InternalArticleListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(InternalArticleListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(InternalArticleListType { List = "list" });
 /// The data returned about your internal articles when you list them.
 ///
 /// Generated from `#/components/schemas/internal_article_list_item`.
@@ -21423,49 +12981,8 @@ pub enum InternalArticleListItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl InternalArticleListItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalArticle => "internal_article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for InternalArticleListItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "internal_article" => Self::InternalArticle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for InternalArticleListItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for InternalArticleListItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for InternalArticleListItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for InternalArticleListItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    InternalArticleListItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    InternalArticleListItemType { InternalArticle = "internal_article" }
 );
 /// The results of an Internal Article search
 ///
@@ -21515,50 +13032,7 @@ pub enum InternalArticleSearchResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl InternalArticleSearchResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for InternalArticleSearchResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for InternalArticleSearchResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for InternalArticleSearchResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for InternalArticleSearchResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for InternalArticleSearchResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    InternalArticleSearchResponseType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(InternalArticleSearchResponseType { List = "list" });
 /// Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports. You can check the status of your jobs to monitor their progress and ensure they are completed successfully.
 ///
 /// Generated from `#/components/schemas/jobs`.
@@ -21603,52 +13077,9 @@ pub enum JobsStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl JobsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for JobsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for JobsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for JobsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for JobsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for JobsStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(JobsStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    JobsStatus { Pending = "pending", Success = "success", Failed = "failed" }
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/jobs/properties/type`.
@@ -21660,48 +13091,7 @@ pub enum JobsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl JobsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Job => "job",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for JobsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "job" => Self::Job,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for JobsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for JobsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for JobsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for JobsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(JobsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(JobsType { Job = "job" });
 /// A linked conversation or ticket.
 ///
 /// Generated from `#/components/schemas/linked_object`.
@@ -21737,52 +13127,10 @@ pub enum LinkedObjectCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl LinkedObjectCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LinkedObjectCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LinkedObjectCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LinkedObjectCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LinkedObjectCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LinkedObjectCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LinkedObjectCategory, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    LinkedObjectCategory { Customer = "Customer", BackOffice = "Back-office", Tracker =
+    "Tracker" }
+);
 /// ticket or conversation
 ///
 /// Generated from `#/components/schemas/linked_object/properties/type`.
@@ -21796,50 +13144,9 @@ pub enum LinkedObjectType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl LinkedObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LinkedObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LinkedObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LinkedObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LinkedObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LinkedObjectType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LinkedObjectType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    LinkedObjectType { Ticket = "ticket", Conversation = "conversation" }
+);
 /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 ///
 /// Generated from `#/components/schemas/linked_object_list`.
@@ -21873,48 +13180,7 @@ pub enum LinkedObjectListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl LinkedObjectListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LinkedObjectListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LinkedObjectListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LinkedObjectListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LinkedObjectListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LinkedObjectListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LinkedObjectListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(LinkedObjectListType { List = "list" });
 /// A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations.
 ///
 /// Generated from `#/components/schemas/macro`.
@@ -21962,50 +13228,9 @@ pub enum MacroAvailableOnItem {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MacroAvailableOnItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inbox => "inbox",
-            Self::Messenger => "messenger",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MacroAvailableOnItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "inbox" => Self::Inbox,
-            "messenger" => Self::Messenger,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MacroAvailableOnItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MacroAvailableOnItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MacroAvailableOnItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MacroAvailableOnItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MacroAvailableOnItem, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    MacroAvailableOnItem { Inbox = "inbox", Messenger = "messenger" }
+);
 /// String representing the object's type. Always has the value `macro`.
 ///
 /// Generated from `#/components/schemas/macro/properties/type`.
@@ -22017,48 +13242,7 @@ pub enum MacroType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MacroType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Macro => "macro",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MacroType {
-    fn from(value: &str) -> Self {
-        match value {
-            "macro" => Self::Macro,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MacroType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MacroType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MacroType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MacroType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MacroType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(MacroType { Macro = "macro" });
 /// Who can view this macro.
 ///
 /// Generated from `#/components/schemas/macro/properties/visible_to`.
@@ -22072,50 +13256,9 @@ pub enum MacroVisibleTo {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MacroVisibleTo {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Everyone => "everyone",
-            Self::SpecificTeams => "specific_teams",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MacroVisibleTo {
-    fn from(value: &str) -> Self {
-        match value {
-            "everyone" => Self::Everyone,
-            "specific_teams" => Self::SpecificTeams,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MacroVisibleTo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MacroVisibleTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MacroVisibleTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MacroVisibleTo {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MacroVisibleTo, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    MacroVisibleTo { Everyone = "everyone", SpecificTeams = "specific_teams" }
+);
 /// A paginated list of macros (saved replies) in the workspace.
 ///
 /// Generated from `#/components/schemas/macro_list`.
@@ -22182,48 +13325,7 @@ pub enum MacroListPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MacroListPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MacroListPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MacroListPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MacroListPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MacroListPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MacroListPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MacroListPagesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(MacroListPagesType { Pages = "pages" });
 /// Always list
 ///
 /// Generated from `#/components/schemas/macro_list/properties/type`.
@@ -22235,48 +13337,7 @@ pub enum MacroListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MacroListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MacroListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MacroListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MacroListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MacroListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MacroListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MacroListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(MacroListType { List = "list" });
 /// Merge contact data.
 ///
 /// Generated from `#/components/schemas/merge_contacts_request`.
@@ -22349,51 +13410,8 @@ pub enum MergeHistoryItemSourceContactRole {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MergeHistoryItemSourceContactRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lead => "lead",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MergeHistoryItemSourceContactRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "lead" => Self::Lead,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MergeHistoryItemSourceContactRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MergeHistoryItemSourceContactRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MergeHistoryItemSourceContactRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MergeHistoryItemSourceContactRole {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    MergeHistoryItemSourceContactRole, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    MergeHistoryItemSourceContactRole { Lead = "lead", User = "user" }
 );
 /// A paginated list of merge history entries for a contact.
 ///
@@ -22428,48 +13446,7 @@ pub enum MergeHistoryListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MergeHistoryListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MergeHistoryListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MergeHistoryListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MergeHistoryListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MergeHistoryListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MergeHistoryListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MergeHistoryListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(MergeHistoryListType { List = "list" });
 /// Returned when the merge is allowed.
 ///
 /// Generated from `#/components/schemas/merge_preview_allowed`.
@@ -22527,53 +13504,9 @@ pub enum MergePreviewAttributeChangeOutcome {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MergePreviewAttributeChangeOutcome {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Adopted => "adopted",
-            Self::Discarded => "discarded",
-            Self::Merged => "merged",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MergePreviewAttributeChangeOutcome {
-    fn from(value: &str) -> Self {
-        match value {
-            "adopted" => Self::Adopted,
-            "discarded" => Self::Discarded,
-            "merged" => Self::Merged,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MergePreviewAttributeChangeOutcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MergePreviewAttributeChangeOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MergePreviewAttributeChangeOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MergePreviewAttributeChangeOutcome {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    MergePreviewAttributeChangeOutcome, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    MergePreviewAttributeChangeOutcome { Adopted = "adopted", Discarded = "discarded",
+    Merged = "merged" }
 );
 /// The attribute changes the merge would make to the surviving contact.
 ///
@@ -22647,56 +13580,12 @@ pub enum MergePreviewReasonCode {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MergePreviewReasonCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidMergeRolePair => "invalid_merge_role_pair",
-            Self::NoSharedIdentifier => "no_shared_identifier",
-            Self::FacebookUser => "facebook_user",
-            Self::ExternalLeadChannelNotAllowed => "external_lead_channel_not_allowed",
-            Self::MailingList => "mailing_list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MergePreviewReasonCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "invalid_merge_role_pair" => Self::InvalidMergeRolePair,
-            "no_shared_identifier" => Self::NoSharedIdentifier,
-            "facebook_user" => Self::FacebookUser,
-            "external_lead_channel_not_allowed" => Self::ExternalLeadChannelNotAllowed,
-            "mailing_list" => Self::MailingList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MergePreviewReasonCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MergePreviewReasonCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MergePreviewReasonCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MergePreviewReasonCode {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MergePreviewReasonCode, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    MergePreviewReasonCode { InvalidMergeRolePair = "invalid_merge_role_pair",
+    NoSharedIdentifier = "no_shared_identifier", FacebookUser = "facebook_user",
+    ExternalLeadChannelNotAllowed = "external_lead_channel_not_allowed", MailingList =
+    "mailing_list" }
+);
 /// Two counts per object type — `from`, how many are on the lead and would move to the surviving contact, and `into`, how many the surviving contact already has. Only types with reassignments are included, and both counts are always present on a type that is included.
 ///
 /// Generated from `#/components/schemas/merge_preview_reassignments`.
@@ -22922,58 +13811,10 @@ pub enum MessageMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MessageMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Inapp => "inapp",
-            Self::Facebook => "facebook",
-            Self::Twitter => "twitter",
-            Self::Sms => "sms",
-            Self::Whatsapp => "whatsapp",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MessageMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "inapp" => Self::Inapp,
-            "facebook" => Self::Facebook,
-            "twitter" => Self::Twitter,
-            "sms" => Self::Sms,
-            "whatsapp" => Self::Whatsapp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MessageMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MessageMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MessageMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MessageMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MessageMessageType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    MessageMessageType { Email = "email", Inapp = "inapp", Facebook = "facebook", Twitter
+    = "twitter", Sms = "sms", Whatsapp = "whatsapp" }
+);
 /// Generated from `#/components/schemas/metadata`.
 pub type Metadata = ConversationPartMetadata;
 /// Search using Intercoms Search APIs with more than one filter.
@@ -23006,51 +13847,8 @@ pub enum MultipleFilterSearchRequestOperator {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MultipleFilterSearchRequestOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MultipleFilterSearchRequestOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "AND" => Self::And,
-            "OR" => Self::Or,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MultipleFilterSearchRequestOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MultipleFilterSearchRequestOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MultipleFilterSearchRequestOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MultipleFilterSearchRequestOperator {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    MultipleFilterSearchRequestOperator, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    MultipleFilterSearchRequestOperator { And = "AND", Or = "OR" }
 );
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -23134,50 +13932,7 @@ pub enum NewsItemState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl NewsItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for NewsItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for NewsItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for NewsItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for NewsItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for NewsItemState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(NewsItemState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(NewsItemState { Draft = "draft", Live = "live" });
 /// The type of object.
 ///
 /// Generated from `#/components/schemas/news_item/properties/type`.
@@ -23189,48 +13944,7 @@ pub enum NewsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl NewsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for NewsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for NewsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for NewsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for NewsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for NewsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(NewsItemType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(NewsItemType { NewsItem = "news-item" });
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
 /// Generated from `#/components/schemas/news_item_request`.
@@ -23276,50 +13990,9 @@ pub enum NewsItemRequestState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl NewsItemRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for NewsItemRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for NewsItemRequestState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for NewsItemRequestState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for NewsItemRequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for NewsItemRequestState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(NewsItemRequestState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    NewsItemRequestState { Draft = "draft", Live = "live" }
+);
 /// A newsfeed is a collection of news items, targeted to a specific audience.
 ///
 /// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
@@ -23357,48 +14030,7 @@ pub enum NewsfeedType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl NewsfeedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Newsfeed => "newsfeed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for NewsfeedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "newsfeed" => Self::Newsfeed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for NewsfeedType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for NewsfeedType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for NewsfeedType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for NewsfeedType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(NewsfeedType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(NewsfeedType { Newsfeed = "newsfeed" });
 /// Assigns a news item to a newsfeed.
 ///
 /// Generated from `#/components/schemas/newsfeed_assignment`.
@@ -23549,51 +14181,8 @@ pub enum OfficeHoursExceptionExceptionType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl OfficeHoursExceptionExceptionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Closed => "closed",
-            Self::CustomHours => "custom_hours",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for OfficeHoursExceptionExceptionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "closed" => Self::Closed,
-            "custom_hours" => Self::CustomHours,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for OfficeHoursExceptionExceptionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for OfficeHoursExceptionExceptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for OfficeHoursExceptionExceptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for OfficeHoursExceptionExceptionType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    OfficeHoursExceptionExceptionType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    OfficeHoursExceptionExceptionType { Closed = "closed", CustomHours = "custom_hours" }
 );
 /// A list of office hours exceptions.
 ///
@@ -23708,49 +14297,8 @@ pub enum OpenConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl OpenConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for OpenConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for OpenConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for OpenConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for OpenConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for OpenConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    OpenConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    OpenConversationRequestMessageType { Open = "open" }
 );
 /// Contains details about name of the workflow for conversation part type `operator_workflow_event`.
 ///
@@ -23828,48 +14376,7 @@ pub enum PagesLinkType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl PagesLinkType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PagesLinkType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PagesLinkType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for PagesLinkType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for PagesLinkType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for PagesLinkType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(PagesLinkType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(PagesLinkType { Pages = "pages" });
 /// Paginated Response
 ///
 /// Generated from `#/components/schemas/paginated_response`.
@@ -23924,50 +14431,9 @@ pub enum PaginatedResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl PaginatedResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::ConversationList => "conversation.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaginatedResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            "conversation.list" => Self::ConversationList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PaginatedResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for PaginatedResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for PaginatedResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for PaginatedResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(PaginatedResponseType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    PaginatedResponseType { List = "list", ConversationList = "conversation.list" }
+);
 /// The file attached to a part
 ///
 /// Generated from `#/components/schemas/part_attachment`.
@@ -24023,48 +14489,9 @@ pub enum PhoneSwitchType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl PhoneSwitchType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneCallRedirect => "phone_call_redirect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PhoneSwitchType {
-    fn from(value: &str) -> Self {
-        match value {
-            "phone_call_redirect" => Self::PhoneCallRedirect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PhoneSwitchType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for PhoneSwitchType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for PhoneSwitchType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for PhoneSwitchType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(PhoneSwitchType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    PhoneSwitchType { PhoneCallRedirect = "phone_call_redirect" }
+);
 /// A condition used to filter contacts in an audience.
 ///
 /// Generated from `#/components/schemas/predicate`.
@@ -24124,57 +14551,9 @@ pub enum PriorityChangedCurrentPriority {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl PriorityChangedCurrentPriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Urgent => "urgent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PriorityChangedCurrentPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "urgent" => Self::Urgent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PriorityChangedCurrentPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for PriorityChangedCurrentPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for PriorityChangedCurrentPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for PriorityChangedCurrentPriority {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    PriorityChangedCurrentPriority, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    PriorityChangedCurrentPriority { None = "none", Low = "low", Medium = "medium", High
+    = "high", Urgent = "urgent" }
 );
 /// Previous priority level
 ///
@@ -24195,57 +14574,9 @@ pub enum PriorityChangedPreviousPriority {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl PriorityChangedPreviousPriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Urgent => "urgent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PriorityChangedPreviousPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "urgent" => Self::Urgent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PriorityChangedPreviousPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for PriorityChangedPreviousPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for PriorityChangedPreviousPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for PriorityChangedPreviousPriority {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    PriorityChangedPreviousPriority, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    PriorityChangedPreviousPriority { None = "none", Low = "low", Medium = "medium", High
+    = "high", Urgent = "urgent" }
 );
 /// Optional body for publishing a staged article draft. On a single-language
 /// workspace the body can be omitted. On a multilingual workspace, `locales`
@@ -24312,50 +14643,7 @@ pub enum RecipientType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RecipientType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Lead => "lead",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RecipientType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "lead" => Self::Lead,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RecipientType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RecipientType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RecipientType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RecipientType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(RecipientType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(RecipientType { User = "user", Lead = "lead" });
 /// The variant is chosen by the value of `type`.
 ///
 /// Generated from `#/components/schemas/redact_conversation_request`.
@@ -24429,51 +14717,9 @@ pub enum RedactConversationRequestRedactConversationPartRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RedactConversationRequestRedactConversationPartRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPart => "conversation_part",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RedactConversationRequestRedactConversationPartRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation_part" => Self::ConversationPart,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RedactConversationRequestRedactConversationPartRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RedactConversationRequestRedactConversationPartRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de>
-for RedactConversationRequestRedactConversationPartRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RedactConversationRequestRedactConversationPartRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RedactConversationRequestRedactConversationPartRequestType,
-    serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    RedactConversationRequestRedactConversationPartRequestType { ConversationPart =
+    "conversation_part" }
 );
 /// Payload of the request to redact a conversation source
 ///
@@ -24507,51 +14753,8 @@ pub enum RedactConversationRequestRedactConversationSourceRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RedactConversationRequestRedactConversationSourceRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RedactConversationRequestRedactConversationSourceRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "source" => Self::Source,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RedactConversationRequestRedactConversationSourceRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RedactConversationRequestRedactConversationSourceRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de>
-for RedactConversationRequestRedactConversationSourceRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RedactConversationRequestRedactConversationSourceRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RedactConversationRequestRedactConversationSourceRequestType,
-    serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    RedactConversationRequestRedactConversationSourceRequestType { Source = "source" }
 );
 /// reference to another object
 ///
@@ -24605,53 +14808,9 @@ pub enum RegisterFinVoiceCallRequestSource {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RegisterFinVoiceCallRequestSource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Five9 => "five9",
-            Self::ZoomPhone => "zoom_phone",
-            Self::AwsConnect => "aws_connect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RegisterFinVoiceCallRequestSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "five9" => Self::Five9,
-            "zoom_phone" => Self::ZoomPhone,
-            "aws_connect" => Self::AwsConnect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RegisterFinVoiceCallRequestSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RegisterFinVoiceCallRequestSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RegisterFinVoiceCallRequestSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RegisterFinVoiceCallRequestSource {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RegisterFinVoiceCallRequestSource, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    RegisterFinVoiceCallRequestSource { Five9 = "five9", ZoomPhone = "zoom_phone",
+    AwsConnect = "aws_connect" }
 );
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -24712,56 +14871,11 @@ pub enum SalesAgentOutcome {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SalesAgentOutcome {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Qualified => "qualified",
-            Self::Disqualified => "disqualified",
-            Self::ProductDiscovery => "product_discovery",
-            Self::EscalatedToSupport => "escalated_to_support",
-            Self::Spam => "spam",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SalesAgentOutcome {
-    fn from(value: &str) -> Self {
-        match value {
-            "qualified" => Self::Qualified,
-            "disqualified" => Self::Disqualified,
-            "product_discovery" => Self::ProductDiscovery,
-            "escalated_to_support" => Self::EscalatedToSupport,
-            "spam" => Self::Spam,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SalesAgentOutcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SalesAgentOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SalesAgentOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SalesAgentOutcome {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SalesAgentOutcome, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SalesAgentOutcome { Qualified = "qualified", Disqualified = "disqualified",
+    ProductDiscovery = "product_discovery", EscalatedToSupport = "escalated_to_support",
+    Spam = "spam" }
+);
 /// Search using Intercoms Search APIs.
 ///
 /// Generated from `#/components/schemas/search_request`.
@@ -24840,50 +14954,9 @@ pub enum SegmentPersonType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SegmentPersonType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SegmentPersonType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SegmentPersonType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SegmentPersonType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SegmentPersonType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SegmentPersonType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SegmentPersonType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SegmentPersonType { Contact = "contact", User = "user" }
+);
 /// The type of object.
 ///
 /// Generated from `#/components/schemas/segment/properties/type`.
@@ -24895,48 +14968,7 @@ pub enum SegmentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SegmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Segment => "segment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SegmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "segment" => Self::Segment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SegmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SegmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SegmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SegmentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SegmentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(SegmentType { Segment = "segment" });
 /// This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 ///
 /// Generated from `#/components/schemas/segment_list`.
@@ -24968,48 +15000,7 @@ pub enum SegmentListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SegmentListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SegmentListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SegmentListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SegmentListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SegmentListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SegmentListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SegmentListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(SegmentListType { SegmentList = "segment.list" });
 /// A paginated list of side conversations for a conversation.
 ///
 /// Generated from `#/components/schemas/side_conversation_list`.
@@ -25062,50 +15053,7 @@ pub enum SideConversationListPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SideConversationListPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SideConversationListPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SideConversationListPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SideConversationListPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SideConversationListPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SideConversationListPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SideConversationListPagesType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(SideConversationListPagesType { Pages = "pages" });
 /// The type of the response object.
 ///
 /// Generated from `#/components/schemas/side_conversation_list/properties/type`.
@@ -25117,48 +15065,9 @@ pub enum SideConversationListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SideConversationListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SideConversationList => "side_conversation.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SideConversationListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "side_conversation.list" => Self::SideConversationList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SideConversationListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SideConversationListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SideConversationListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SideConversationListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SideConversationListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SideConversationListType { SideConversationList = "side_conversation.list" }
+);
 /// A side conversation with its conversation parts.
 ///
 /// Generated from `#/components/schemas/side_conversation_summary`.
@@ -25245,71 +15154,10 @@ pub enum SingleFilterSearchRequestOperator {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SingleFilterSearchRequestOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eq => "=",
-            Self::NotEq => "!=",
-            Self::In => "IN",
-            Self::Nin => "NIN",
-            Self::Lt => "<",
-            Self::Le => "<=",
-            Self::Gt => ">",
-            Self::Ge => ">=",
-            Self::Contains => "~",
-            Self::NotContains => "!~",
-            Self::StartsWith => "^",
-            Self::EndsWith => "$",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SingleFilterSearchRequestOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "=" => Self::Eq,
-            "!=" => Self::NotEq,
-            "IN" => Self::In,
-            "NIN" => Self::Nin,
-            "<" => Self::Lt,
-            "<=" => Self::Le,
-            ">" => Self::Gt,
-            ">=" => Self::Ge,
-            "~" => Self::Contains,
-            "!~" => Self::NotContains,
-            "^" => Self::StartsWith,
-            "$" => Self::EndsWith,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SingleFilterSearchRequestOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SingleFilterSearchRequestOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SingleFilterSearchRequestOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SingleFilterSearchRequestOperator {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SingleFilterSearchRequestOperator, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SingleFilterSearchRequestOperator { Eq = "=", NotEq = "!=", In = "IN", Nin = "NIN",
+    Lt = "<", Le = "<=", Gt = ">", Ge = ">=", Contains = "~", NotContains = "!~",
+    StartsWith = "^", EndsWith = "$" }
 );
 /// The value that you want to search on.
 ///
@@ -25405,54 +15253,10 @@ pub enum SlaAppliedSlaStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SlaAppliedSlaStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hit => "hit",
-            Self::Missed => "missed",
-            Self::Cancelled => "cancelled",
-            Self::Active => "active",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SlaAppliedSlaStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "hit" => Self::Hit,
-            "missed" => Self::Missed,
-            "cancelled" => Self::Cancelled,
-            "active" => Self::Active,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SlaAppliedSlaStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SlaAppliedSlaStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SlaAppliedSlaStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SlaAppliedSlaStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SlaAppliedSlaStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SlaAppliedSlaStatus { Hit = "hit", Missed = "missed", Cancelled = "cancelled", Active
+    = "active" }
+);
 /// Payload of the request to snooze a conversation
 ///
 /// Generated from `#/components/schemas/snooze_conversation_request`.
@@ -25481,49 +15285,8 @@ pub enum SnoozeConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SnoozeConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Snoozed => "snoozed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SnoozeConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SnoozeConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SnoozeConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SnoozeConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SnoozeConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SnoozeConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SnoozeConversationRequestMessageType { Snoozed = "snoozed" }
 );
 /// Contains details about conversation snooze timing for conversation part type `snoozed`.
 ///
@@ -25645,51 +15408,8 @@ pub enum SubscriptionTypeConsentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubscriptionTypeConsentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OptOut => "opt_out",
-            Self::OptIn => "opt_in",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubscriptionTypeConsentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "opt_out" => Self::OptOut,
-            "opt_in" => Self::OptIn,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubscriptionTypeConsentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubscriptionTypeConsentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionTypeConsentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubscriptionTypeConsentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubscriptionTypeConsentType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SubscriptionTypeConsentType { OptOut = "opt_out", OptIn = "opt_in" }
 );
 /// Generated from `#/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25702,51 +15422,8 @@ pub enum SubscriptionTypeContentTypesItem {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubscriptionTypeContentTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::SmsMessage => "sms_message",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubscriptionTypeContentTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms_message" => Self::SmsMessage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubscriptionTypeContentTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubscriptionTypeContentTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionTypeContentTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubscriptionTypeContentTypesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubscriptionTypeContentTypesItem, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SubscriptionTypeContentTypesItem { Email = "email", SmsMessage = "sms_message" }
 );
 /// The state of the subscription type.
 ///
@@ -25763,52 +15440,9 @@ pub enum SubscriptionTypeState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubscriptionTypeState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Live => "live",
-            Self::Draft => "draft",
-            Self::Archived => "archived",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubscriptionTypeState {
-    fn from(value: &str) -> Self {
-        match value {
-            "live" => Self::Live,
-            "draft" => Self::Draft,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubscriptionTypeState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubscriptionTypeState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionTypeState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubscriptionTypeState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SubscriptionTypeState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SubscriptionTypeState { Live = "live", Draft = "draft", Archived = "archived" }
+);
 /// A list of subscription type objects.
 ///
 /// Generated from `#/components/schemas/subscription_type_list`.
@@ -25837,48 +15471,7 @@ pub enum SubscriptionTypeListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubscriptionTypeListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubscriptionTypeListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubscriptionTypeListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubscriptionTypeListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionTypeListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubscriptionTypeListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SubscriptionTypeListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(SubscriptionTypeListType { List = "list" });
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 ///
 /// Generated from `#/components/schemas/tag`.
@@ -26040,48 +15633,7 @@ pub enum TagListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TagListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TagListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TagListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TagListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TagListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TagListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TagListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TagListType { List = "list" });
 /// You can tag a list of users.
 ///
 /// Generated from `#/components/schemas/tag_multiple_users_request`.
@@ -26140,48 +15692,7 @@ pub enum TagsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TagsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TagsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TagsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TagsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TagsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TagsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TagsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TagsType { TagList = "tag.list" });
 /// Teams are groups of admins in Intercom.
 ///
 /// Generated from `#/components/schemas/team`.
@@ -26238,48 +15749,7 @@ pub enum TeamListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TeamListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TeamList => "team.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TeamListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "team.list" => Self::TeamList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TeamListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TeamListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TeamListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TeamListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TeamListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TeamListType { TeamList = "team.list" });
 /// Per-admin activity metrics within a team.
 ///
 /// Generated from `#/components/schemas/team_metric`.
@@ -26373,52 +15843,9 @@ pub enum TeammateReferenceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TeammateReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Team => "team",
-            Self::Bot => "bot",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TeammateReferenceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "team" => Self::Team,
-            "bot" => Self::Bot,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TeammateReferenceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TeammateReferenceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TeammateReferenceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TeammateReferenceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TeammateReferenceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TeammateReferenceType { Admin = "admin", Team = "team", Bot = "bot" }
+);
 /// Tickets are how you track requests from your users.
 ///
 /// Generated from `#/components/schemas/ticket`.
@@ -26486,52 +15913,10 @@ pub enum TicketCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketCategory, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketCategory { Customer = "Customer", BackOffice = "Back-office", Tracker =
+    "Tracker" }
+);
 /// Always ticket
 ///
 /// Generated from `#/components/schemas/ticket/properties/type`.
@@ -26543,48 +15928,7 @@ pub enum TicketTypeInline {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketTypeInline {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketTypeInline {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketTypeInline {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketTypeInline {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketTypeInline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketTypeInline {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketTypeInline, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketTypeInline { Ticket = "ticket" });
 /// The list of contacts affected by a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_contacts`.
@@ -26613,48 +15957,7 @@ pub enum TicketContactsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketContactsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketContactsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketContactsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketContactsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketContactsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketContactsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketContactsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketContactsType { ContactList = "contact.list" });
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 ///
 /// Generated from `#/components/schemas/ticket_custom_attributes`.
@@ -26721,48 +16024,7 @@ pub enum TicketDeletedObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketDeletedObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketDeletedObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketDeletedObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketDeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketDeletedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketDeletedObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketDeletedObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketDeletedObject { Ticket = "ticket" });
 /// Tickets are how you track requests from your users.
 ///
 /// Generated from `#/components/schemas/ticket_list`.
@@ -26795,48 +16057,7 @@ pub enum TicketListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketList => "ticket.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket.list" => Self::TicketList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketListType { TicketList = "ticket.list" });
 /// A Ticket Part represents a message in the ticket.
 ///
 /// Generated from `#/components/schemas/ticket_part`.
@@ -26903,55 +16124,9 @@ pub enum TicketPartPreviousTicketState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartPreviousTicketState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartPreviousTicketState {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartPreviousTicketState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartPreviousTicketState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartPreviousTicketState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartPreviousTicketState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    TicketPartPreviousTicketState, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    TicketPartPreviousTicketState { Submitted = "submitted", InProgress = "in_progress",
+    WaitingOnCustomer = "waiting_on_customer", Resolved = "resolved" }
 );
 /// The state of the ticket.
 ///
@@ -26970,54 +16145,10 @@ pub enum TicketPartTicketState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartTicketState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartTicketState {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartTicketState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartTicketState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartTicketState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartTicketState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketPartTicketState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketPartTicketState { Submitted = "submitted", InProgress = "in_progress",
+    WaitingOnCustomer = "waiting_on_customer", Resolved = "resolved" }
+);
 /// The updated attribute data of the ticket part. Only present for attribute update parts.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data`.
@@ -27067,49 +16198,8 @@ pub enum TicketPartUpdatedAttributeDataAttributeType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartUpdatedAttributeDataAttributeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Attribute => "attribute",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartUpdatedAttributeDataAttributeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "attribute" => Self::Attribute,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartUpdatedAttributeDataAttributeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartUpdatedAttributeDataAttributeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataAttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartUpdatedAttributeDataAttributeType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    TicketPartUpdatedAttributeDataAttributeType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    TicketPartUpdatedAttributeDataAttributeType { Attribute = "attribute" }
 );
 /// The new value of the attribute.
 ///
@@ -27188,49 +16278,8 @@ pub enum TicketPartUpdatedAttributeDataValueType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartUpdatedAttributeDataValueType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "value",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartUpdatedAttributeDataValueType {
-    fn from(value: &str) -> Self {
-        match value {
-            "value" => Self::Value,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartUpdatedAttributeDataValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartUpdatedAttributeDataValueType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartUpdatedAttributeDataValueType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    TicketPartUpdatedAttributeDataValueType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    TicketPartUpdatedAttributeDataValueType { Value = "value" }
 );
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
 ///
@@ -27271,54 +16320,9 @@ pub enum TicketPartAuthorType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartAuthorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Bot => "bot",
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartAuthorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "bot" => Self::Bot,
-            "team" => Self::Team,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartAuthorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartAuthorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartAuthorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartAuthorType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketPartAuthorType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketPartAuthorType { Admin = "admin", Bot = "bot", Team = "team", User = "user" }
+);
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 ///
 /// Generated from `#/components/schemas/ticket_parts`.
@@ -27346,48 +16350,9 @@ pub enum TicketPartsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPartList => "ticket_part.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket_part.list" => Self::TicketPartList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketPartsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketPartsType { TicketPartList = "ticket_part.list" }
+);
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 ///
 /// Generated from `#/components/schemas/ticket_reply`.
@@ -27438,52 +16403,10 @@ pub enum TicketReplyPartType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketReplyPartType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Note => "note",
-            Self::Comment => "comment",
-            Self::QuickReply => "quick_reply",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::enums::string_enum!(
+    TicketReplyPartType { Note = "note", Comment = "comment", QuickReply = "quick_reply"
     }
-}
-impl From<&str> for TicketReplyPartType {
-    fn from(value: &str) -> Self {
-        match value {
-            "note" => Self::Note,
-            "comment" => Self::Comment,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketReplyPartType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketReplyPartType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketReplyPartType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketReplyPartType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketReplyPartType, serde_json::Value::is_string);
+);
 /// Always ticket_part
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
@@ -27495,48 +16418,7 @@ pub enum TicketReplyType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketReplyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPart => "ticket_part",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketReplyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket_part" => Self::TicketPart,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketReplyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketReplyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketReplyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketReplyType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketReplyType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketReplyType { TicketPart = "ticket_part" });
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes`.
@@ -27611,54 +16493,10 @@ pub enum TicketStateCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketStateCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketStateCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketStateCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketStateCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketStateCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketStateCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketStateCategory, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketStateCategory { Submitted = "submitted", InProgress = "in_progress",
+    WaitingOnCustomer = "waiting_on_customer", Resolved = "resolved" }
+);
 /// A ticket state, used to define the state of a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed`.
@@ -27705,55 +16543,9 @@ pub enum TicketStateDetailedCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketStateDetailedCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketStateDetailedCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketStateDetailedCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketStateDetailedCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketStateDetailedCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketStateDetailedCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    TicketStateDetailedCategory, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    TicketStateDetailedCategory { Submitted = "submitted", InProgress = "in_progress",
+    WaitingOnCustomer = "waiting_on_customer", Resolved = "resolved" }
 );
 /// A list of ticket types associated with a given ticket state.
 ///
@@ -27845,52 +16637,10 @@ pub enum TicketTypeCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketTypeCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketTypeCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketTypeCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketTypeCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketTypeCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketTypeCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketTypeCategory, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketTypeCategory { Customer = "Customer", BackOffice = "Back-office", Tracker =
+    "Tracker" }
+);
 /// A list of ticket states associated with a given ticket type.
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/ticket_states`.
@@ -28128,50 +16878,9 @@ pub enum UpdateArticleRequestState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateArticleRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateArticleRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateArticleRequestState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateArticleRequestState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateArticleRequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateArticleRequestState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(UpdateArticleRequestState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    UpdateArticleRequestState { Published = "published", Draft = "draft" }
+);
 /// The request payload for updating an audience. All fields are optional — only provided fields will be updated.
 ///
 /// Generated from `#/components/schemas/update_audience_request`.
@@ -28323,51 +17032,9 @@ pub enum UpdateContentImportSourceRequestStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateContentImportSourceRequestStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateContentImportSourceRequestStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateContentImportSourceRequestStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateContentImportSourceRequestStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateContentImportSourceRequestStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateContentImportSourceRequestStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateContentImportSourceRequestStatus { Active = "active", Deactivated =
+    "deactivated" }
 );
 /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
 ///
@@ -28384,53 +17051,9 @@ pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateContentImportSourceRequestSyncBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Automated => "automated",
-            Self::Manual => "manual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateContentImportSourceRequestSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            "automated" => Self::Automated,
-            "manual" => Self::Manual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateContentImportSourceRequestSyncBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateContentImportSourceRequestSyncBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestSyncBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateContentImportSourceRequestSyncBehavior {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateContentImportSourceRequestSyncBehavior, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateContentImportSourceRequestSyncBehavior { Api = "api", Automated = "automated",
+    Manual = "manual" }
 );
 /// Payload for renaming a list option on a conversation attribute.
 ///
@@ -28506,51 +17129,8 @@ pub enum UpdateConversationAttributeRequestReferenceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateConversationAttributeRequestReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::One => "one",
-            Self::Many => "many",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateConversationAttributeRequestReferenceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "one" => Self::One,
-            "many" => Self::Many,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateConversationAttributeRequestReferenceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateConversationAttributeRequestReferenceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateConversationAttributeRequestReferenceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateConversationAttributeRequestReferenceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateConversationAttributeRequestReferenceType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateConversationAttributeRequestReferenceType { One = "one", Many = "many" }
 );
 /// Payload for updating a conversation part. Supports two operations:
 /// 1. Updating the send state of an external reply (requires `send_state` and `info_message`).
@@ -28627,57 +17207,9 @@ pub enum UpdateConversationRequestPriority {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateConversationRequestPriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Urgent => "urgent",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateConversationRequestPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "urgent" => Self::Urgent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateConversationRequestPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateConversationRequestPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateConversationRequestPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateConversationRequestPriority {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateConversationRequestPriority, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateConversationRequestPriority { None = "none", Low = "low", Medium = "medium",
+    High = "high", Urgent = "urgent" }
 );
 /// Update Data Attribute Request
 ///
@@ -28778,53 +17310,9 @@ pub enum UpdateDataConnectorRequestAudiencesItem {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateDataConnectorRequestAudiencesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Leads => "leads",
-            Self::Users => "users",
-            Self::Visitors => "visitors",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateDataConnectorRequestAudiencesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "leads" => Self::Leads,
-            "users" => Self::Users,
-            "visitors" => Self::Visitors,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateDataConnectorRequestAudiencesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateDataConnectorRequestAudiencesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateDataConnectorRequestAudiencesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateDataConnectorRequestAudiencesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateDataConnectorRequestAudiencesItem, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateDataConnectorRequestAudiencesItem { Leads = "leads", Users = "users", Visitors
+    = "visitors" }
 );
 /// Generated from `#/components/schemas/update_data_connector_request/properties/data_inputs/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28866,55 +17354,9 @@ pub enum UpdateDataConnectorRequestDataInputsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateDataConnectorRequestDataInputsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateDataConnectorRequestDataInputsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateDataConnectorRequestDataInputsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateDataConnectorRequestDataInputsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateDataConnectorRequestDataInputsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateDataConnectorRequestDataInputsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateDataConnectorRequestDataInputsItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateDataConnectorRequestDataInputsItemType { String = "string", Integer =
+    "integer", Decimal = "decimal", Boolean = "boolean" }
 );
 /// Generated from `#/components/schemas/update_data_connector_request/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28951,57 +17393,9 @@ pub enum UpdateDataConnectorRequestHttpMethod {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateDataConnectorRequestHttpMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "get",
-            Self::Post => "post",
-            Self::Put => "put",
-            Self::Delete => "delete",
-            Self::Patch => "patch",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateDataConnectorRequestHttpMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "get" => Self::Get,
-            "post" => Self::Post,
-            "put" => Self::Put,
-            "delete" => Self::Delete,
-            "patch" => Self::Patch,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateDataConnectorRequestHttpMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateDataConnectorRequestHttpMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateDataConnectorRequestHttpMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateDataConnectorRequestHttpMethod {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateDataConnectorRequestHttpMethod, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateDataConnectorRequestHttpMethod { Get = "get", Post = "post", Put = "put",
+    Delete = "delete", Patch = "patch" }
 );
 /// The desired state of the connector.
 ///
@@ -29016,51 +17410,8 @@ pub enum UpdateDataConnectorRequestState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateDataConnectorRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateDataConnectorRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateDataConnectorRequestState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateDataConnectorRequestState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateDataConnectorRequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateDataConnectorRequestState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateDataConnectorRequestState, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateDataConnectorRequestState { Draft = "draft", Live = "live" }
 );
 /// You can update an External Page in your Fin Content Library.
 ///
@@ -29112,50 +17463,7 @@ pub enum UpdateExternalPageRequestLocale {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateExternalPageRequestLocale {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateExternalPageRequestLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateExternalPageRequestLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateExternalPageRequestLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateExternalPageRequestLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateExternalPageRequestLocale {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateExternalPageRequestLocale, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(UpdateExternalPageRequestLocale { En = "en" });
 /// You can Update an Internal Article
 ///
 /// Generated from `#/components/schemas/update_internal_article_request`.
@@ -29231,51 +17539,9 @@ pub enum UpdateOfficeHoursExceptionRequestExceptionType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateOfficeHoursExceptionRequestExceptionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Closed => "closed",
-            Self::CustomHours => "custom_hours",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateOfficeHoursExceptionRequestExceptionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "closed" => Self::Closed,
-            "custom_hours" => Self::CustomHours,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateOfficeHoursExceptionRequestExceptionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateOfficeHoursExceptionRequestExceptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateOfficeHoursExceptionRequestExceptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateOfficeHoursExceptionRequestExceptionType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateOfficeHoursExceptionRequestExceptionType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateOfficeHoursExceptionRequestExceptionType { Closed = "closed", CustomHours =
+    "custom_hours" }
 );
 /// The request payload for updating an office hours schedule. Only the provided fields are updated.
 ///
@@ -29467,53 +17733,9 @@ pub enum UpdateTicketTypeRequestCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateTicketTypeRequestCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateTicketTypeRequestCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateTicketTypeRequestCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateTicketTypeRequestCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateTicketTypeRequestCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateTicketTypeRequestCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateTicketTypeRequestCategory, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateTicketTypeRequestCategory { Customer = "Customer", BackOffice = "Back-office",
+    Tracker = "Tracker" }
 );
 /// Update an existing visitor.
 ///
@@ -29667,48 +17889,9 @@ pub enum VisitorCompaniesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorCompaniesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CompanyList => "company.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorCompaniesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "company.list" => Self::CompanyList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorCompaniesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorCompaniesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorCompaniesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorCompaniesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorCompaniesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    VisitorCompaniesType { CompanyList = "company.list" }
+);
 /// Generated from `#/components/schemas/visitor/properties/location_data`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
@@ -29764,48 +17947,9 @@ pub enum VisitorSegmentsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorSegmentsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorSegmentsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorSegmentsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorSegmentsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorSegmentsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorSegmentsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorSegmentsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    VisitorSegmentsType { SegmentList = "segment.list" }
+);
 /// Generated from `#/components/schemas/visitor/properties/social_profiles`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
@@ -29832,48 +17976,9 @@ pub enum VisitorSocialProfilesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorSocialProfilesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SocialProfileList => "social_profile.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorSocialProfilesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "social_profile.list" => Self::SocialProfileList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorSocialProfilesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorSocialProfilesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorSocialProfilesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorSocialProfilesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorSocialProfilesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    VisitorSocialProfilesType { SocialProfileList = "social_profile.list" }
+);
 /// Generated from `#/components/schemas/visitor/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
@@ -29917,48 +18022,7 @@ pub enum VisitorTagsTagsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorTagsTagsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tag => "tag",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorTagsTagsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tag" => Self::Tag,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorTagsTagsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorTagsTagsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorTagsTagsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorTagsTagsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorTagsTagsItemType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(VisitorTagsTagsItemType { Tag = "tag" });
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
@@ -29970,48 +18034,7 @@ pub enum VisitorTagsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorTagsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorTagsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorTagsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorTagsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorTagsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorTagsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorTagsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(VisitorTagsType { TagList = "tag.list" });
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object`.
@@ -30043,48 +18066,7 @@ pub enum VisitorDeletedObjectType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorDeletedObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Visitor => "visitor",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorDeletedObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "visitor" => Self::Visitor,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorDeletedObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorDeletedObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorDeletedObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorDeletedObjectType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorDeletedObjectType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(VisitorDeletedObjectType { Visitor = "visitor" });
 /// The delivery status of a specific WhatsApp message.
 ///
 /// Generated from `#/components/schemas/whatsapp_message_status`.
@@ -30152,55 +18134,9 @@ pub enum WhatsappMessageStatusStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Read => "read",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "sent" => Self::Sent,
-            "delivered" => Self::Delivered,
-            "read" => Self::Read,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    WhatsappMessageStatusStatus { Sent = "sent", Delivered = "delivered", Read = "read",
+    Failed = "failed" }
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30269,55 +18205,9 @@ pub enum WhatsappMessageStatusListEventsItemStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusListEventsItemStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Read => "read",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusListEventsItemStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "sent" => Self::Sent,
-            "delivered" => Self::Delivered,
-            "read" => Self::Read,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusListEventsItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusListEventsItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusListEventsItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusListEventsItemStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusListEventsItemStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    WhatsappMessageStatusListEventsItemStatus { Sent = "sent", Delivered = "delivered",
+    Read = "read", Failed = "failed" }
 );
 /// Event type
 ///
@@ -30330,49 +18220,8 @@ pub enum WhatsappMessageStatusListEventsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusListEventsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BroadcastOutbound => "broadcast_outbound",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusListEventsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "broadcast_outbound" => Self::BroadcastOutbound,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusListEventsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusListEventsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusListEventsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusListEventsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusListEventsItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    WhatsappMessageStatusListEventsItemType { BroadcastOutbound = "broadcast_outbound" }
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30418,49 +18267,8 @@ pub enum WhatsappMessageStatusListPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusListPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusListPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusListPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusListPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusListPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusListPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusListPagesType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    WhatsappMessageStatusListPagesType { Pages = "pages" }
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30471,50 +18279,7 @@ pub enum WhatsappMessageStatusListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusListType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(WhatsappMessageStatusListType { List = "list" });
 /// A workflow export containing the complete workflow configuration.
 ///
 /// Generated from `#/components/schemas/workflow_export`.
@@ -30596,53 +18361,8 @@ pub enum WorkflowExportWorkflowState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WorkflowExportWorkflowState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Live => "live",
-            Self::Draft => "draft",
-            Self::Paused => "paused",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WorkflowExportWorkflowState {
-    fn from(value: &str) -> Self {
-        match value {
-            "live" => Self::Live,
-            "draft" => Self::Draft,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WorkflowExportWorkflowState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WorkflowExportWorkflowState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WorkflowExportWorkflowState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WorkflowExportWorkflowState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WorkflowExportWorkflowState, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    WorkflowExportWorkflowState { Live = "live", Draft = "draft", Paused = "paused" }
 );
 /// Generated from `#/paths/~1fin~1ask/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30705,54 +18425,10 @@ pub enum AskFinResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AskFinResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Replying => "replying",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AskFinResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "replying" => Self::Replying,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AskFinResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AskFinResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AskFinResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AskFinResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AskFinResponseStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    AskFinResponseStatus { Thinking = "thinking", Replying = "replying", Resolved =
+    "resolved", Complete = "complete" }
+);
 /// Generated from `#/paths/~1contacts~1{id}~1companies/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToACompanyBody {
@@ -31287,49 +18963,8 @@ pub enum EscalateFinConversationResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl EscalateFinConversationResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Escalated => "escalated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for EscalateFinConversationResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "escalated" => Self::Escalated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for EscalateFinConversationResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for EscalateFinConversationResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for EscalateFinConversationResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for EscalateFinConversationResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    EscalateFinConversationResponseStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    EscalateFinConversationResponseStatus { Escalated = "escalated" }
 );
 /// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31340,49 +18975,9 @@ pub enum GetDownloadReportingDataByJobIdentifierAccept {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl GetDownloadReportingDataByJobIdentifierAccept {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationOctetStream => "application/octet-stream",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn from(value: &str) -> Self {
-        match value {
-            "application/octet-stream" => Self::ApplicationOctetStream,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GetDownloadReportingDataByJobIdentifierAccept {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    GetDownloadReportingDataByJobIdentifierAccept { ApplicationOctetStream =
+    "application/octet-stream" }
 );
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31477,50 +19072,9 @@ pub enum LisDataAttributesModel {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl LisDataAttributesModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LisDataAttributesModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LisDataAttributesModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LisDataAttributesModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LisDataAttributesModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LisDataAttributesModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    LisDataAttributesModel { Contact = "contact", Company = "company" }
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema`.
@@ -31692,51 +19246,8 @@ pub enum ListContactMergeHistoryOrder {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ListContactMergeHistoryOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListContactMergeHistoryOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListContactMergeHistoryOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListContactMergeHistoryOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListContactMergeHistoryOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListContactMergeHistoryOrder {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListContactMergeHistoryOrder, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ListContactMergeHistoryOrder { Asc = "asc", Desc = "desc" }
 );
 /// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31749,51 +19260,8 @@ pub enum ListDataConnectorExecutionResultsSuccess {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ListDataConnectorExecutionResultsSuccess {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsSuccess {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsSuccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsSuccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsSuccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsSuccess {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsSuccess, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ListDataConnectorExecutionResultsSuccess { True = "true", False = "false" }
 );
 /// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31824,81 +19292,16 @@ pub enum ListDataConnectorExecutionResultsErrorType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ListDataConnectorExecutionResultsErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestConfigurationError => "request_configuration_error",
-            Self::FaradayError => "faraday_error",
-            Self::V3rdPartyError => "3rd_party_error",
-            Self::ResponseMappingError => "response_mapping_error",
-            Self::TokenRefreshError => "token_refresh_error",
-            Self::FinActionResponseFormattingError => {
-                "fin_action_response_formatting_error"
-            }
-            Self::FinActionIdentityVerificationError => {
-                "fin_action_identity_verification_error"
-            }
-            Self::EmailVerificationError => "email_verification_error",
-            Self::NonFinStandaloneActionIdentityVerificationError => {
-                "non_fin_standalone_action_identity_verification_error"
-            }
-            Self::RequestValidationError => "request_validation_error",
-            Self::ClientSideActionError => "client_side_action_error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "request_configuration_error" => Self::RequestConfigurationError,
-            "faraday_error" => Self::FaradayError,
-            "3rd_party_error" => Self::V3rdPartyError,
-            "response_mapping_error" => Self::ResponseMappingError,
-            "token_refresh_error" => Self::TokenRefreshError,
-            "fin_action_response_formatting_error" => {
-                Self::FinActionResponseFormattingError
-            }
-            "fin_action_identity_verification_error" => {
-                Self::FinActionIdentityVerificationError
-            }
-            "email_verification_error" => Self::EmailVerificationError,
-            "non_fin_standalone_action_identity_verification_error" => {
-                Self::NonFinStandaloneActionIdentityVerificationError
-            }
-            "request_validation_error" => Self::RequestValidationError,
-            "client_side_action_error" => Self::ClientSideActionError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsErrorType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsErrorType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ListDataConnectorExecutionResultsErrorType { RequestConfigurationError =
+    "request_configuration_error", FaradayError = "faraday_error", V3rdPartyError =
+    "3rd_party_error", ResponseMappingError = "response_mapping_error", TokenRefreshError
+    = "token_refresh_error", FinActionResponseFormattingError =
+    "fin_action_response_formatting_error", FinActionIdentityVerificationError =
+    "fin_action_identity_verification_error", EmailVerificationError =
+    "email_verification_error", NonFinStandaloneActionIdentityVerificationError =
+    "non_fin_standalone_action_identity_verification_error", RequestValidationError =
+    "request_validation_error", ClientSideActionError = "client_side_action_error" }
 );
 /// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31911,51 +19314,8 @@ pub enum ListDataConnectorExecutionResultsIncludeBodies {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ListDataConnectorExecutionResultsIncludeBodies {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListDataConnectorExecutionResultsIncludeBodies {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListDataConnectorExecutionResultsIncludeBodies {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListDataConnectorExecutionResultsIncludeBodies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListDataConnectorExecutionResultsIncludeBodies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListDataConnectorExecutionResultsIncludeBodies {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ListDataConnectorExecutionResultsIncludeBodies, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ListDataConnectorExecutionResultsIncludeBodies { True = "true", False = "false" }
 );
 /// Generated from `#/paths/~1fin~1capabilities/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32036,48 +19396,7 @@ pub enum ListFoldersResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ListFoldersResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ListFoldersResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ListFoldersResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ListFoldersResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ListFoldersResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ListFoldersResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ListFoldersResponseType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ListFoldersResponseType { List = "list" });
 /// The variant is chosen by the value of `message_type`.
 ///
 /// Generated from `#/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
@@ -32373,58 +19692,11 @@ pub enum ReplyToFinResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ReplyToFinResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Replying => "replying",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ReplyToFinResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "replying" => Self::Replying,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ReplyToFinResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ReplyToFinResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ReplyToFinResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ReplyToFinResponseStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ReplyToFinResponseStatus { Thinking = "thinking", Replying = "replying",
+    AwaitingUserReply = "awaiting_user_reply", Escalated = "escalated", Resolved =
+    "resolved", Complete = "complete" }
+);
 /// Generated from `#/paths/~1data_connectors~1{id}/get/parameters/2/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -32436,51 +19708,8 @@ pub enum RetrieveDataConnectorStateVersion {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RetrieveDataConnectorStateVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RetrieveDataConnectorStateVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RetrieveDataConnectorStateVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RetrieveDataConnectorStateVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RetrieveDataConnectorStateVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RetrieveDataConnectorStateVersion {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RetrieveDataConnectorStateVersion, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    RetrieveDataConnectorStateVersion { Draft = "draft", Live = "live" }
 );
 /// Generated from `#/paths/~1fin~1procedures~1{procedure_id}~1run/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32584,59 +19813,10 @@ pub enum RunFinProcedureResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RunFinProcedureResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Replying => "replying",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RunFinProcedureResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "replying" => Self::Replying,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RunFinProcedureResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RunFinProcedureResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RunFinProcedureResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RunFinProcedureResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RunFinProcedureResponseStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    RunFinProcedureResponseStatus { Thinking = "thinking", Replying = "replying",
+    AwaitingUserReply = "awaiting_user_reply", Escalated = "escalated", Resolved =
+    "resolved", Complete = "complete" }
 );
 /// Generated from `#/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32676,50 +19856,9 @@ pub enum SearchContentStatesItem {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SearchContentStatesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentStatesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentStatesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentStatesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentStatesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentStatesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SearchContentStatesItem, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SearchContentStatesItem { Published = "published", Draft = "draft" }
+);
 /// Generated from `#/paths/~1content~1search/get/parameters/7/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -32731,50 +19870,7 @@ pub enum SearchContentTagOperator {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SearchContentTagOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::In => "IN",
-            Self::Nin => "NIN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentTagOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "IN" => Self::In,
-            "NIN" => Self::Nin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentTagOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentTagOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentTagOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentTagOperator {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SearchContentTagOperator, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(SearchContentTagOperator { In = "IN", Nin = "NIN" });
 /// Generated from `#/paths/~1content~1search/get/parameters/10/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -32784,50 +19880,7 @@ pub enum SearchContentFolderEntityType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SearchContentFolderEntityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Folder => "folder",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentFolderEntityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "folder" => Self::Folder,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentFolderEntityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentFolderEntityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentFolderEntityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentFolderEntityType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SearchContentFolderEntityType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(SearchContentFolderEntityType { Folder = "folder" });
 /// Generated from `#/paths/~1content~1search/get/parameters/11/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -32845,57 +19898,10 @@ pub enum SearchContentContentTypesItem {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SearchContentContentTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Snippet => "snippet",
-            Self::ExternalContent => "external_content",
-            Self::FileSourceContent => "file_source_content",
-            Self::InternalArticle => "internal_article",
-            Self::Article => "article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentContentTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "snippet" => Self::Snippet,
-            "external_content" => Self::ExternalContent,
-            "file_source_content" => Self::FileSourceContent,
-            "internal_article" => Self::InternalArticle,
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentContentTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentContentTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentContentTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentContentTypesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SearchContentContentTypesItem, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SearchContentContentTypesItem { Snippet = "snippet", ExternalContent =
+    "external_content", FileSourceContent = "file_source_content", InternalArticle =
+    "internal_article", Article = "article" }
 );
 /// Generated from `#/paths/~1content~1search/get/parameters/12/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32908,50 +19914,9 @@ pub enum SearchContentCopilotState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SearchContentCopilotState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentCopilotState {
-    fn from(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentCopilotState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentCopilotState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentCopilotState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentCopilotState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SearchContentCopilotState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SearchContentCopilotState { On = "on", Off = "off" }
+);
 /// Generated from `#/paths/~1content~1search/get/parameters/13/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -32963,51 +19928,8 @@ pub enum SearchContentFinServiceState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SearchContentFinServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentFinServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentFinServiceState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentFinServiceState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentFinServiceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentFinServiceState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SearchContentFinServiceState, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SearchContentFinServiceState { On = "on", Off = "off" }
 );
 /// Generated from `#/paths/~1content~1search/get/parameters/14/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33020,50 +19942,9 @@ pub enum SearchContentFinSalesState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SearchContentFinSalesState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SearchContentFinSalesState {
-    fn from(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SearchContentFinSalesState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SearchContentFinSalesState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SearchContentFinSalesState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SearchContentFinSalesState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SearchContentFinSalesState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SearchContentFinSalesState { On = "on", Off = "off" }
+);
 /// Generated from `#/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetAwayAdminBody {
@@ -33394,59 +20275,10 @@ pub enum StartFinConversationResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl StartFinConversationResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::Replying => "replying",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for StartFinConversationResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "replying" => Self::Replying,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for StartFinConversationResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for StartFinConversationResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for StartFinConversationResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    StartFinConversationResponseStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    StartFinConversationResponseStatus { Thinking = "thinking", Replying = "replying",
+    AwaitingUserReply = "awaiting_user_reply", Escalated = "escalated", Resolved =
+    "resolved", Complete = "complete" }
 );
 /// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -33485,56 +20317,10 @@ pub enum SubmitFinCsatBodyRating {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubmitFinCsatBodyRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatBodyRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatBodyRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatBodyRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatBodyRating {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SubmitFinCsatBodyRating, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SubmitFinCsatBodyRating { Terrible = "terrible", Bad = "bad", Ok = "ok", Good =
+    "good", Amazing = "amazing" }
+);
 /// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatResponse {
@@ -33572,57 +20358,9 @@ pub enum SubmitFinCsatResponseRating {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubmitFinCsatResponseRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatResponseRating {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubmitFinCsatResponseRating, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SubmitFinCsatResponseRating { Terrible = "terrible", Bad = "bad", Ok = "ok", Good =
+    "good", Amazing = "amazing" }
 );
 /// The result of the submission.
 ///
@@ -33635,50 +20373,7 @@ pub enum SubmitFinCsatResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubmitFinCsatResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rated => "rated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "rated" => Self::Rated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubmitFinCsatResponseStatus, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(SubmitFinCsatResponseStatus { Rated = "rated" });
 /// Generated from `#/paths/~1contacts~1{id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactResponse {
@@ -33879,51 +20574,8 @@ pub enum UploadEcommerceCatalogBodyFinalize {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UploadEcommerceCatalogBodyFinalize {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UploadEcommerceCatalogBodyFinalize {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UploadEcommerceCatalogBodyFinalize {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UploadEcommerceCatalogBodyFinalize {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UploadEcommerceCatalogBodyFinalize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UploadEcommerceCatalogBodyFinalize {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UploadEcommerceCatalogBodyFinalize, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UploadEcommerceCatalogBodyFinalize { True = "true", False = "false" }
 );
 /// The parts of a `multipart/form-data` request body.
 ///

@@ -37,6 +37,7 @@
 
 mod body;
 mod client;
+pub mod enums;
 mod error;
 pub mod identity;
 pub mod lenient;

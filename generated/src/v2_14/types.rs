@@ -243,312 +243,88 @@ pub enum ActivityLogActivityType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ActivityLogActivityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminConversationAssignmentLimitChange => {
-                "admin_conversation_assignment_limit_change"
-            }
-            Self::AdminTicketAssignmentLimitChange => {
-                "admin_ticket_assignment_limit_change"
-            }
-            Self::AdminAvatarChange => "admin_avatar_change",
-            Self::AdminAwayModeChange => "admin_away_mode_change",
-            Self::AdminDeletion => "admin_deletion",
-            Self::AdminDeprovisioned => "admin_deprovisioned",
-            Self::AdminImpersonationEnd => "admin_impersonation_end",
-            Self::AdminImpersonationStart => "admin_impersonation_start",
-            Self::AdminImpersonationConsentApproved => {
-                "admin_impersonation_consent_approved"
-            }
-            Self::AdminImpersonationConsentRevoked => {
-                "admin_impersonation_consent_revoked"
-            }
-            Self::AdminInviteChange => "admin_invite_change",
-            Self::AdminInviteCreation => "admin_invite_creation",
-            Self::AdminInviteDeletion => "admin_invite_deletion",
-            Self::AdminLoginFailure => "admin_login_failure",
-            Self::AdminLoginSuccess => "admin_login_success",
-            Self::AdminLogout => "admin_logout",
-            Self::AdminOccupancySettingChange => "admin_occupancy_setting_change",
-            Self::AdminOccupancyStateChange => "admin_occupancy_state_change",
-            Self::AdminPasswordResetRequest => "admin_password_reset_request",
-            Self::AdminPasswordResetSuccess => "admin_password_reset_success",
-            Self::AdminPermissionChange => "admin_permission_change",
-            Self::AdminProvisioned => "admin_provisioned",
-            Self::AdminTwoFactorAuthChange => "admin_two_factor_auth_change",
-            Self::AdminUnauthorizedSignInMethod => "admin_unauthorized_sign_in_method",
-            Self::AppAdminJoin => "app_admin_join",
-            Self::AppAuthenticationMethodChange => "app_authentication_method_change",
-            Self::AppDataDeletion => "app_data_deletion",
-            Self::AppDataExport => "app_data_export",
-            Self::AppGoogleSsoDomainChange => "app_google_sso_domain_change",
-            Self::AppIdentityVerificationChange => "app_identity_verification_change",
-            Self::AppNameChange => "app_name_change",
-            Self::AppOutboundAddressChange => "app_outbound_address_change",
-            Self::AppPackageInstallation => "app_package_installation",
-            Self::AppPackageTokenRegeneration => "app_package_token_regeneration",
-            Self::AppPackageUninstallation => "app_package_uninstallation",
-            Self::AppTeamCreation => "app_team_creation",
-            Self::AppTeamDeletion => "app_team_deletion",
-            Self::AppTeamMembershipModification => "app_team_membership_modification",
-            Self::AppTimezoneChange => "app_timezone_change",
-            Self::AppWebhookCreation => "app_webhook_creation",
-            Self::AppWebhookDeletion => "app_webhook_deletion",
-            Self::ArticlesInMessengerEnabledChange => {
-                "articles_in_messenger_enabled_change"
-            }
-            Self::AutomaticAwayModeSettingChange => "automatic_away_mode_setting_change",
-            Self::BulkDelete => "bulk_delete",
-            Self::BulkExport => "bulk_export",
-            Self::CampaignDeletion => "campaign_deletion",
-            Self::CampaignStateChange => "campaign_state_change",
-            Self::ConversationPartDeletion => "conversation_part_deletion",
-            Self::ConversationPdfExport => "conversation_pdf_export",
-            Self::ConversationTopicChange => "conversation_topic_change",
-            Self::ConversationTopicCreation => "conversation_topic_creation",
-            Self::ConversationTopicDeletion => "conversation_topic_deletion",
-            Self::CustomAuthenticationTokenCreation => {
-                "custom_authentication_token_creation"
-            }
-            Self::CustomerFacingNameChange => "customer_facing_name_change",
-            Self::HelpCenterSettingsChange => "help_center_settings_change",
-            Self::InboundConversationsChange => "inbound_conversations_change",
-            Self::InboxAccessChange => "inbox_access_change",
-            Self::MacroCreation => "macro_creation",
-            Self::MacroDeletion => "macro_deletion",
-            Self::MacroUpdate => "macro_update",
-            Self::MacroUsageExport => "macro_usage_export",
-            Self::MaliciousDomainsSettingChange => "malicious_domains_setting_change",
-            Self::MessageDeletion => "message_deletion",
-            Self::MessageStateChange => "message_state_change",
-            Self::MessengerApiSecretCreation => "messenger_api_secret_creation",
-            Self::MessengerApiSecretDeletion => "messenger_api_secret_deletion",
-            Self::MessengerLookAndFeelChange => "messenger_look_and_feel_change",
-            Self::MessengerSearchRequiredChange => "messenger_search_required_change",
-            Self::MessengerSpacesChange => "messenger_spaces_change",
-            Self::OauthTokenRevocation => "oauth_token_revocation",
-            Self::OfficeHoursChange => "office_hours_change",
-            Self::RoleChange => "role_change",
-            Self::RoleCreation => "role_creation",
-            Self::RoleDeletion => "role_deletion",
-            Self::RulesetActivationTitlePreview => "ruleset_activation_title_preview",
-            Self::RulesetCreation => "ruleset_creation",
-            Self::RulesetDeletion => "ruleset_deletion",
-            Self::SearchBrowseEnabledChange => "search_browse_enabled_change",
-            Self::SearchBrowseRequiredChange => "search_browse_required_change",
-            Self::SeatChange => "seat_change",
-            Self::SeatRevoke => "seat_revoke",
-            Self::SecuritySettingsChange => "security_settings_change",
-            Self::SeriesCreation => "series_creation",
-            Self::SeriesDeletion => "series_deletion",
-            Self::SeriesSettingsUpdate => "series_settings_update",
-            Self::SeriesStatusChange => "series_status_change",
-            Self::SeriesUpdate => "series_update",
-            Self::StripInboundEmailLinksChange => "strip_inbound_email_links_change",
-            Self::TemporaryExpectationChange => "temporary_expectation_change",
-            Self::TeamAssignmentLimitChange => "team_assignment_limit_change",
-            Self::TrustedDomainsSettingChange => "trusted_domains_setting_change",
-            Self::UnassignUnsnoozedAtCapacitySettingChange => {
-                "unassign_unsnoozed_at_capacity_setting_change"
-            }
-            Self::UnassignUnsnoozedWhenAwaySettingChange => {
-                "unassign_unsnoozed_when_away_setting_change"
-            }
-            Self::UpfrontEmailCollectionChange => "upfront_email_collection_change",
-            Self::AllowedAttachmentFiletypesSettingChange => {
-                "allowed_attachment_filetypes_setting_change"
-            }
-            Self::AttachUploadsInlineSettingChange => {
-                "attach_uploads_inline_setting_change"
-            }
-            Self::TeammateGifsSettingChange => "teammate_gifs_setting_change",
-            Self::UserCameraAttachmentsSettingChange => {
-                "user_camera_attachments_setting_change"
-            }
-            Self::UserConversationAttachmentsSettingChange => {
-                "user_conversation_attachments_setting_change"
-            }
-            Self::UserFileAttachmentsSettingChange => {
-                "user_file_attachments_setting_change"
-            }
-            Self::UserGifsSettingChange => "user_gifs_setting_change",
-            Self::UserMediaAttachmentsSettingChange => {
-                "user_media_attachments_setting_change"
-            }
-            Self::UserVoiceNotesSettingChange => "user_voice_notes_setting_change",
-            Self::WelcomeMessageChange => "welcome_message_change",
-            Self::WorkspaceDeletionRequest => "workspace_deletion_request",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ActivityLogActivityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin_conversation_assignment_limit_change" => {
-                Self::AdminConversationAssignmentLimitChange
-            }
-            "admin_ticket_assignment_limit_change" => {
-                Self::AdminTicketAssignmentLimitChange
-            }
-            "admin_avatar_change" => Self::AdminAvatarChange,
-            "admin_away_mode_change" => Self::AdminAwayModeChange,
-            "admin_deletion" => Self::AdminDeletion,
-            "admin_deprovisioned" => Self::AdminDeprovisioned,
-            "admin_impersonation_end" => Self::AdminImpersonationEnd,
-            "admin_impersonation_start" => Self::AdminImpersonationStart,
-            "admin_impersonation_consent_approved" => {
-                Self::AdminImpersonationConsentApproved
-            }
-            "admin_impersonation_consent_revoked" => {
-                Self::AdminImpersonationConsentRevoked
-            }
-            "admin_invite_change" => Self::AdminInviteChange,
-            "admin_invite_creation" => Self::AdminInviteCreation,
-            "admin_invite_deletion" => Self::AdminInviteDeletion,
-            "admin_login_failure" => Self::AdminLoginFailure,
-            "admin_login_success" => Self::AdminLoginSuccess,
-            "admin_logout" => Self::AdminLogout,
-            "admin_occupancy_setting_change" => Self::AdminOccupancySettingChange,
-            "admin_occupancy_state_change" => Self::AdminOccupancyStateChange,
-            "admin_password_reset_request" => Self::AdminPasswordResetRequest,
-            "admin_password_reset_success" => Self::AdminPasswordResetSuccess,
-            "admin_permission_change" => Self::AdminPermissionChange,
-            "admin_provisioned" => Self::AdminProvisioned,
-            "admin_two_factor_auth_change" => Self::AdminTwoFactorAuthChange,
-            "admin_unauthorized_sign_in_method" => Self::AdminUnauthorizedSignInMethod,
-            "app_admin_join" => Self::AppAdminJoin,
-            "app_authentication_method_change" => Self::AppAuthenticationMethodChange,
-            "app_data_deletion" => Self::AppDataDeletion,
-            "app_data_export" => Self::AppDataExport,
-            "app_google_sso_domain_change" => Self::AppGoogleSsoDomainChange,
-            "app_identity_verification_change" => Self::AppIdentityVerificationChange,
-            "app_name_change" => Self::AppNameChange,
-            "app_outbound_address_change" => Self::AppOutboundAddressChange,
-            "app_package_installation" => Self::AppPackageInstallation,
-            "app_package_token_regeneration" => Self::AppPackageTokenRegeneration,
-            "app_package_uninstallation" => Self::AppPackageUninstallation,
-            "app_team_creation" => Self::AppTeamCreation,
-            "app_team_deletion" => Self::AppTeamDeletion,
-            "app_team_membership_modification" => Self::AppTeamMembershipModification,
-            "app_timezone_change" => Self::AppTimezoneChange,
-            "app_webhook_creation" => Self::AppWebhookCreation,
-            "app_webhook_deletion" => Self::AppWebhookDeletion,
-            "articles_in_messenger_enabled_change" => {
-                Self::ArticlesInMessengerEnabledChange
-            }
-            "automatic_away_mode_setting_change" => Self::AutomaticAwayModeSettingChange,
-            "bulk_delete" => Self::BulkDelete,
-            "bulk_export" => Self::BulkExport,
-            "campaign_deletion" => Self::CampaignDeletion,
-            "campaign_state_change" => Self::CampaignStateChange,
-            "conversation_part_deletion" => Self::ConversationPartDeletion,
-            "conversation_pdf_export" => Self::ConversationPdfExport,
-            "conversation_topic_change" => Self::ConversationTopicChange,
-            "conversation_topic_creation" => Self::ConversationTopicCreation,
-            "conversation_topic_deletion" => Self::ConversationTopicDeletion,
-            "custom_authentication_token_creation" => {
-                Self::CustomAuthenticationTokenCreation
-            }
-            "customer_facing_name_change" => Self::CustomerFacingNameChange,
-            "help_center_settings_change" => Self::HelpCenterSettingsChange,
-            "inbound_conversations_change" => Self::InboundConversationsChange,
-            "inbox_access_change" => Self::InboxAccessChange,
-            "macro_creation" => Self::MacroCreation,
-            "macro_deletion" => Self::MacroDeletion,
-            "macro_update" => Self::MacroUpdate,
-            "macro_usage_export" => Self::MacroUsageExport,
-            "malicious_domains_setting_change" => Self::MaliciousDomainsSettingChange,
-            "message_deletion" => Self::MessageDeletion,
-            "message_state_change" => Self::MessageStateChange,
-            "messenger_api_secret_creation" => Self::MessengerApiSecretCreation,
-            "messenger_api_secret_deletion" => Self::MessengerApiSecretDeletion,
-            "messenger_look_and_feel_change" => Self::MessengerLookAndFeelChange,
-            "messenger_search_required_change" => Self::MessengerSearchRequiredChange,
-            "messenger_spaces_change" => Self::MessengerSpacesChange,
-            "oauth_token_revocation" => Self::OauthTokenRevocation,
-            "office_hours_change" => Self::OfficeHoursChange,
-            "role_change" => Self::RoleChange,
-            "role_creation" => Self::RoleCreation,
-            "role_deletion" => Self::RoleDeletion,
-            "ruleset_activation_title_preview" => Self::RulesetActivationTitlePreview,
-            "ruleset_creation" => Self::RulesetCreation,
-            "ruleset_deletion" => Self::RulesetDeletion,
-            "search_browse_enabled_change" => Self::SearchBrowseEnabledChange,
-            "search_browse_required_change" => Self::SearchBrowseRequiredChange,
-            "seat_change" => Self::SeatChange,
-            "seat_revoke" => Self::SeatRevoke,
-            "security_settings_change" => Self::SecuritySettingsChange,
-            "series_creation" => Self::SeriesCreation,
-            "series_deletion" => Self::SeriesDeletion,
-            "series_settings_update" => Self::SeriesSettingsUpdate,
-            "series_status_change" => Self::SeriesStatusChange,
-            "series_update" => Self::SeriesUpdate,
-            "strip_inbound_email_links_change" => Self::StripInboundEmailLinksChange,
-            "temporary_expectation_change" => Self::TemporaryExpectationChange,
-            "team_assignment_limit_change" => Self::TeamAssignmentLimitChange,
-            "trusted_domains_setting_change" => Self::TrustedDomainsSettingChange,
-            "unassign_unsnoozed_at_capacity_setting_change" => {
-                Self::UnassignUnsnoozedAtCapacitySettingChange
-            }
-            "unassign_unsnoozed_when_away_setting_change" => {
-                Self::UnassignUnsnoozedWhenAwaySettingChange
-            }
-            "upfront_email_collection_change" => Self::UpfrontEmailCollectionChange,
-            "allowed_attachment_filetypes_setting_change" => {
-                Self::AllowedAttachmentFiletypesSettingChange
-            }
-            "attach_uploads_inline_setting_change" => {
-                Self::AttachUploadsInlineSettingChange
-            }
-            "teammate_gifs_setting_change" => Self::TeammateGifsSettingChange,
-            "user_camera_attachments_setting_change" => {
-                Self::UserCameraAttachmentsSettingChange
-            }
-            "user_conversation_attachments_setting_change" => {
-                Self::UserConversationAttachmentsSettingChange
-            }
-            "user_file_attachments_setting_change" => {
-                Self::UserFileAttachmentsSettingChange
-            }
-            "user_gifs_setting_change" => Self::UserGifsSettingChange,
-            "user_media_attachments_setting_change" => {
-                Self::UserMediaAttachmentsSettingChange
-            }
-            "user_voice_notes_setting_change" => Self::UserVoiceNotesSettingChange,
-            "welcome_message_change" => Self::WelcomeMessageChange,
-            "workspace_deletion_request" => Self::WorkspaceDeletionRequest,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ActivityLogActivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ActivityLogActivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ActivityLogActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ActivityLogActivityType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ActivityLogActivityType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ActivityLogActivityType { AdminConversationAssignmentLimitChange =
+    "admin_conversation_assignment_limit_change", AdminTicketAssignmentLimitChange =
+    "admin_ticket_assignment_limit_change", AdminAvatarChange = "admin_avatar_change",
+    AdminAwayModeChange = "admin_away_mode_change", AdminDeletion = "admin_deletion",
+    AdminDeprovisioned = "admin_deprovisioned", AdminImpersonationEnd =
+    "admin_impersonation_end", AdminImpersonationStart = "admin_impersonation_start",
+    AdminImpersonationConsentApproved = "admin_impersonation_consent_approved",
+    AdminImpersonationConsentRevoked = "admin_impersonation_consent_revoked",
+    AdminInviteChange = "admin_invite_change", AdminInviteCreation =
+    "admin_invite_creation", AdminInviteDeletion = "admin_invite_deletion",
+    AdminLoginFailure = "admin_login_failure", AdminLoginSuccess = "admin_login_success",
+    AdminLogout = "admin_logout", AdminOccupancySettingChange =
+    "admin_occupancy_setting_change", AdminOccupancyStateChange =
+    "admin_occupancy_state_change", AdminPasswordResetRequest =
+    "admin_password_reset_request", AdminPasswordResetSuccess =
+    "admin_password_reset_success", AdminPermissionChange = "admin_permission_change",
+    AdminProvisioned = "admin_provisioned", AdminTwoFactorAuthChange =
+    "admin_two_factor_auth_change", AdminUnauthorizedSignInMethod =
+    "admin_unauthorized_sign_in_method", AppAdminJoin = "app_admin_join",
+    AppAuthenticationMethodChange = "app_authentication_method_change", AppDataDeletion =
+    "app_data_deletion", AppDataExport = "app_data_export", AppGoogleSsoDomainChange =
+    "app_google_sso_domain_change", AppIdentityVerificationChange =
+    "app_identity_verification_change", AppNameChange = "app_name_change",
+    AppOutboundAddressChange = "app_outbound_address_change", AppPackageInstallation =
+    "app_package_installation", AppPackageTokenRegeneration =
+    "app_package_token_regeneration", AppPackageUninstallation =
+    "app_package_uninstallation", AppTeamCreation = "app_team_creation", AppTeamDeletion
+    = "app_team_deletion", AppTeamMembershipModification =
+    "app_team_membership_modification", AppTimezoneChange = "app_timezone_change",
+    AppWebhookCreation = "app_webhook_creation", AppWebhookDeletion =
+    "app_webhook_deletion", ArticlesInMessengerEnabledChange =
+    "articles_in_messenger_enabled_change", AutomaticAwayModeSettingChange =
+    "automatic_away_mode_setting_change", BulkDelete = "bulk_delete", BulkExport =
+    "bulk_export", CampaignDeletion = "campaign_deletion", CampaignStateChange =
+    "campaign_state_change", ConversationPartDeletion = "conversation_part_deletion",
+    ConversationPdfExport = "conversation_pdf_export", ConversationTopicChange =
+    "conversation_topic_change", ConversationTopicCreation =
+    "conversation_topic_creation", ConversationTopicDeletion =
+    "conversation_topic_deletion", CustomAuthenticationTokenCreation =
+    "custom_authentication_token_creation", CustomerFacingNameChange =
+    "customer_facing_name_change", HelpCenterSettingsChange =
+    "help_center_settings_change", InboundConversationsChange =
+    "inbound_conversations_change", InboxAccessChange = "inbox_access_change",
+    MacroCreation = "macro_creation", MacroDeletion = "macro_deletion", MacroUpdate =
+    "macro_update", MacroUsageExport = "macro_usage_export",
+    MaliciousDomainsSettingChange = "malicious_domains_setting_change", MessageDeletion =
+    "message_deletion", MessageStateChange = "message_state_change",
+    MessengerApiSecretCreation = "messenger_api_secret_creation",
+    MessengerApiSecretDeletion = "messenger_api_secret_deletion",
+    MessengerLookAndFeelChange = "messenger_look_and_feel_change",
+    MessengerSearchRequiredChange = "messenger_search_required_change",
+    MessengerSpacesChange = "messenger_spaces_change", OauthTokenRevocation =
+    "oauth_token_revocation", OfficeHoursChange = "office_hours_change", RoleChange =
+    "role_change", RoleCreation = "role_creation", RoleDeletion = "role_deletion",
+    RulesetActivationTitlePreview = "ruleset_activation_title_preview", RulesetCreation =
+    "ruleset_creation", RulesetDeletion = "ruleset_deletion", SearchBrowseEnabledChange =
+    "search_browse_enabled_change", SearchBrowseRequiredChange =
+    "search_browse_required_change", SeatChange = "seat_change", SeatRevoke =
+    "seat_revoke", SecuritySettingsChange = "security_settings_change", SeriesCreation =
+    "series_creation", SeriesDeletion = "series_deletion", SeriesSettingsUpdate =
+    "series_settings_update", SeriesStatusChange = "series_status_change", SeriesUpdate =
+    "series_update", StripInboundEmailLinksChange = "strip_inbound_email_links_change",
+    TemporaryExpectationChange = "temporary_expectation_change",
+    TeamAssignmentLimitChange = "team_assignment_limit_change",
+    TrustedDomainsSettingChange = "trusted_domains_setting_change",
+    UnassignUnsnoozedAtCapacitySettingChange =
+    "unassign_unsnoozed_at_capacity_setting_change",
+    UnassignUnsnoozedWhenAwaySettingChange =
+    "unassign_unsnoozed_when_away_setting_change", UpfrontEmailCollectionChange =
+    "upfront_email_collection_change", AllowedAttachmentFiletypesSettingChange =
+    "allowed_attachment_filetypes_setting_change", AttachUploadsInlineSettingChange =
+    "attach_uploads_inline_setting_change", TeammateGifsSettingChange =
+    "teammate_gifs_setting_change", UserCameraAttachmentsSettingChange =
+    "user_camera_attachments_setting_change", UserConversationAttachmentsSettingChange =
+    "user_conversation_attachments_setting_change", UserFileAttachmentsSettingChange =
+    "user_file_attachments_setting_change", UserGifsSettingChange =
+    "user_gifs_setting_change", UserMediaAttachmentsSettingChange =
+    "user_media_attachments_setting_change", UserVoiceNotesSettingChange =
+    "user_voice_notes_setting_change", WelcomeMessageChange = "welcome_message_change",
+    WorkspaceDeletionRequest = "workspace_deletion_request" }
+);
 /// Details about the Admin involved in the activity.
 ///
 /// Generated from `#/components/schemas/activity_log/properties/performed_by`.
@@ -837,53 +613,9 @@ pub enum AdminReplyConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AdminReplyConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Note => "note",
-            Self::QuickReply => "quick_reply",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AdminReplyConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            "note" => Self::Note,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AdminReplyConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AdminReplyConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AdminReplyConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AdminReplyConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AdminReplyConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AdminReplyConversationRequestMessageType { Comment = "comment", Note = "note",
+    QuickReply = "quick_reply" }
 );
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -894,49 +626,8 @@ pub enum AdminReplyConversationRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AdminReplyConversationRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AdminReplyConversationRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AdminReplyConversationRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AdminReplyConversationRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AdminReplyConversationRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AdminReplyConversationRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AdminReplyConversationRequestType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AdminReplyConversationRequestType { Admin = "admin" }
 );
 /// Payload of the request to reply on behalf of an admin
 ///
@@ -981,53 +672,9 @@ pub enum AdminReplyTicketRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AdminReplyTicketRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Note => "note",
-            Self::QuickReply => "quick_reply",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AdminReplyTicketRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            "note" => Self::Note,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AdminReplyTicketRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AdminReplyTicketRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AdminReplyTicketRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AdminReplyTicketRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AdminReplyTicketRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AdminReplyTicketRequestMessageType { Comment = "comment", Note = "note", QuickReply =
+    "quick_reply" }
 );
 /// Quick Reply Option
 ///
@@ -1056,50 +703,7 @@ pub enum AdminReplyTicketRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AdminReplyTicketRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AdminReplyTicketRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AdminReplyTicketRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AdminReplyTicketRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AdminReplyTicketRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AdminReplyTicketRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AdminReplyTicketRequestType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(AdminReplyTicketRequestType { Admin = "admin" });
 /// Admins are the teammate accounts that have access to a workspace
 ///
 /// Generated from `#/components/schemas/admin_with_app`.
@@ -1207,50 +811,9 @@ pub enum AiAgentLastAnswerType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AiAgentLastAnswerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AiAnswer => "ai_answer",
-            Self::CustomAnswer => "custom_answer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AiAgentLastAnswerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ai_answer" => Self::AiAnswer,
-            "custom_answer" => Self::CustomAnswer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AiAgentLastAnswerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AiAgentLastAnswerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AiAgentLastAnswerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AiAgentLastAnswerType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AiAgentLastAnswerType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    AiAgentLastAnswerType { AiAnswer = "ai_answer", CustomAnswer = "custom_answer" }
+);
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/resolution_state`.
@@ -1268,54 +831,11 @@ pub enum AiAgentResolutionState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AiAgentResolutionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AssumedResolution => "assumed_resolution",
-            Self::ConfirmedResolution => "confirmed_resolution",
-            Self::RoutedToTeam => "routed_to_team",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AiAgentResolutionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "assumed_resolution" => Self::AssumedResolution,
-            "confirmed_resolution" => Self::ConfirmedResolution,
-            "routed_to_team" => Self::RoutedToTeam,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AiAgentResolutionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AiAgentResolutionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AiAgentResolutionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AiAgentResolutionState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AiAgentResolutionState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    AiAgentResolutionState { AssumedResolution = "assumed_resolution",
+    ConfirmedResolution = "confirmed_resolution", RoutedToTeam = "routed_to_team",
+    Abandoned = "abandoned" }
+);
 /// The type of the source that triggered AI Agent involvement in the conversation.
 ///
 /// Generated from `#/components/schemas/ai_agent/properties/source_type`.
@@ -1335,56 +855,11 @@ pub enum AiAgentSourceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AiAgentSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EssentialsPlanSetup => "essentials_plan_setup",
-            Self::Profile => "profile",
-            Self::Workflow => "workflow",
-            Self::WorkflowPreview => "workflow_preview",
-            Self::FinPreview => "fin_preview",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AiAgentSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "essentials_plan_setup" => Self::EssentialsPlanSetup,
-            "profile" => Self::Profile,
-            "workflow" => Self::Workflow,
-            "workflow_preview" => Self::WorkflowPreview,
-            "fin_preview" => Self::FinPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AiAgentSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AiAgentSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AiAgentSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AiAgentSourceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AiAgentSourceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    AiAgentSourceType { EssentialsPlanSetup = "essentials_plan_setup", Profile =
+    "profile", Workflow = "workflow", WorkflowPreview = "workflow_preview", FinPreview =
+    "fin_preview" }
+);
 /// App is a workspace on Intercom
 ///
 /// Generated from `#/components/schemas/app`.
@@ -1515,50 +990,9 @@ pub enum ArticleContentState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleContentState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleContentState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleContentState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleContentState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleContentState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleContentState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleContentState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleContentState { Published = "published", Draft = "draft" }
+);
 /// The type of object - `article_content` .
 ///
 /// Generated from `#/components/schemas/article_content/properties/type`.
@@ -1570,48 +1004,9 @@ pub enum ArticleContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleContent => "article_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_content" => Self::ArticleContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleContentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleContentType { ArticleContent = "article_content" }
+);
 /// This will return a list of articles for the App.
 ///
 /// Generated from `#/components/schemas/article_list`.
@@ -1644,48 +1039,7 @@ pub enum ArticleListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ArticleListType { List = "list" });
 /// The data returned about your articles when you list them.
 ///
 /// Generated from `#/components/schemas/article_list_item`.
@@ -1753,50 +1107,9 @@ pub enum ArticleListItemState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleListItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleListItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleListItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleListItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleListItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleListItemState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleListItemState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleListItemState { Published = "published", Draft = "draft" }
+);
 /// The type of object - `article`.
 ///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
@@ -1808,48 +1121,7 @@ pub enum ArticleListItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleListItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleListItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleListItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleListItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleListItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleListItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleListItemType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ArticleListItemType { Article = "article" });
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
 ///
 /// Generated from `#/components/schemas/article_search_highlights`.
@@ -1904,51 +1176,9 @@ pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Highlight => "highlight",
-            Self::Plain => "plain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "highlight" => Self::Highlight,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleSearchHighlightsHighlightedSummaryItemItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ArticleSearchHighlightsHighlightedSummaryItemItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ArticleSearchHighlightsHighlightedSummaryItemItemType { Highlight = "highlight",
+    Plain = "plain" }
 );
 /// A highlighted article title.
 ///
@@ -1981,51 +1211,9 @@ pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleSearchHighlightsHighlightedTitleItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Highlight => "highlight",
-            Self::Plain => "plain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "highlight" => Self::Highlight,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleSearchHighlightsHighlightedTitleItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ArticleSearchHighlightsHighlightedTitleItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ArticleSearchHighlightsHighlightedTitleItemType { Highlight = "highlight", Plain =
+    "plain" }
 );
 /// The results of an Article search
 ///
@@ -2077,48 +1265,7 @@ pub enum ArticleSearchResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleSearchResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleSearchResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleSearchResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleSearchResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleSearchResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleSearchResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleSearchResponseType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ArticleSearchResponseType { List = "list" });
 /// The statistics of an article.
 ///
 /// Generated from `#/components/schemas/article_statistics`.
@@ -2163,48 +1310,9 @@ pub enum ArticleStatisticsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleStatisticsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleStatistics => "article_statistics",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleStatisticsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_statistics" => Self::ArticleStatistics,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleStatisticsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleStatisticsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleStatisticsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleStatisticsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ArticleStatisticsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ArticleStatisticsType { ArticleStatistics = "article_statistics" }
+);
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
 ///
 /// Generated from `#/components/schemas/article_translated_content`.
@@ -2273,49 +1381,9 @@ pub enum ArticleTranslatedContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ArticleTranslatedContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArticleTranslatedContent => "article_translated_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ArticleTranslatedContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "article_translated_content" => Self::ArticleTranslatedContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ArticleTranslatedContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ArticleTranslatedContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ArticleTranslatedContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ArticleTranslatedContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ArticleTranslatedContentType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ArticleTranslatedContentType { ArticleTranslatedContent =
+    "article_translated_content" }
 );
 /// Payload of the request to assign a conversation
 ///
@@ -2348,49 +1416,8 @@ pub enum AssignConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AssignConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assignment => "assignment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AssignConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "assignment" => Self::Assignment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AssignConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AssignConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AssignConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AssignConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AssignConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AssignConversationRequestMessageType { Assignment = "assignment" }
 );
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2403,51 +1430,8 @@ pub enum AssignConversationRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AssignConversationRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Team => "team",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AssignConversationRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "team" => Self::Team,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AssignConversationRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AssignConversationRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AssignConversationRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AssignConversationRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    AssignConversationRequestType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    AssignConversationRequestType { Admin = "admin", Team = "team" }
 );
 /// Payload of the request to assign a conversation
 ///
@@ -2597,48 +1581,7 @@ pub enum AwayStatusReasonListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl AwayStatusReasonListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for AwayStatusReasonListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for AwayStatusReasonListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AwayStatusReasonListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AwayStatusReasonListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for AwayStatusReasonListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(AwayStatusReasonListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(AwayStatusReasonListType { List = "list" });
 /// Represents a phone call in Intercom
 ///
 /// Generated from `#/components/schemas/call`.
@@ -2742,49 +1685,8 @@ pub enum CloseConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CloseConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Close => "close",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CloseConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "close" => Self::Close,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CloseConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CloseConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CloseConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CloseConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CloseConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CloseConversationRequestMessageType { Close = "close" }
 );
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2795,50 +1697,7 @@ pub enum CloseConversationRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CloseConversationRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CloseConversationRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CloseConversationRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CloseConversationRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CloseConversationRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CloseConversationRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CloseConversationRequestType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CloseConversationRequestType { Admin = "admin" });
 /// Collections are top level containers for Articles within the Help Center.
 ///
 /// Generated from `#/components/schemas/collection`.
@@ -2913,48 +1772,7 @@ pub enum CollectionListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CollectionListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CollectionListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CollectionListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CollectionListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CollectionListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CollectionListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CollectionListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CollectionListType { List = "list" });
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 ///
 /// Generated from `#/components/schemas/company`.
@@ -3055,48 +1873,9 @@ pub enum CompanySegmentsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanySegmentsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanySegmentsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanySegmentsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanySegmentsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanySegmentsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanySegmentsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanySegmentsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    CompanySegmentsType { SegmentList = "segment.list" }
+);
 /// The list of tags associated with the company
 ///
 /// Generated from `#/components/schemas/company/properties/tags`.
@@ -3124,48 +1903,7 @@ pub enum CompanyTagsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyTagsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyTagsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyTagsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyTagsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyTagsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyTagsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyTagsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyTagsType { TagList = "tag.list" });
 /// Value is `company`
 ///
 /// Generated from `#/components/schemas/company/properties/type`.
@@ -3177,48 +1915,7 @@ pub enum CompanyType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyType { Company = "company" });
 /// A list of Contact Objects
 ///
 /// Generated from `#/components/schemas/company_attached_contacts`.
@@ -3251,50 +1948,7 @@ pub enum CompanyAttachedContactsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyAttachedContactsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyAttachedContactsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyAttachedContactsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyAttachedContactsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyAttachedContactsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyAttachedContactsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CompanyAttachedContactsType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CompanyAttachedContactsType { List = "list" });
 /// A list of Segment Objects
 ///
 /// Generated from `#/components/schemas/company_attached_segments`.
@@ -3323,50 +1977,7 @@ pub enum CompanyAttachedSegmentsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyAttachedSegmentsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyAttachedSegmentsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyAttachedSegmentsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyAttachedSegmentsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyAttachedSegmentsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyAttachedSegmentsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CompanyAttachedSegmentsType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CompanyAttachedSegmentsType { List = "list" });
 /// An object containing data about the companies that a contact is associated with.
 ///
 /// Generated from `#/components/schemas/company_data`.
@@ -3397,48 +2008,7 @@ pub enum CompanyDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyDataType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyDataType { Company = "company" });
 /// This will return a list of companies for the App.
 ///
 /// Generated from `#/components/schemas/company_list`.
@@ -3471,48 +2041,7 @@ pub enum CompanyListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyListType { List = "list" });
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 ///
 /// Generated from `#/components/schemas/company_scroll`.
@@ -3546,48 +2075,7 @@ pub enum CompanyScrollType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CompanyScrollType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CompanyScrollType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CompanyScrollType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CompanyScrollType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CompanyScrollType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CompanyScrollType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CompanyScrollType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CompanyScrollType { List = "list" });
 /// Contacts represent your leads and users in Intercom.
 ///
 /// Generated from `#/components/schemas/contact`.
@@ -3772,50 +2260,7 @@ pub enum ContactAttachedCompaniesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactAttachedCompaniesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactAttachedCompaniesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactAttachedCompaniesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactAttachedCompaniesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactAttachedCompaniesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactAttachedCompaniesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactAttachedCompaniesType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(ContactAttachedCompaniesType { List = "list" });
 /// blocked contact object
 ///
 /// Generated from `#/components/schemas/contact_blocked`.
@@ -3914,48 +2359,7 @@ pub enum ContactListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContactListType { List = "list" });
 /// An object containing location meta data about a Intercom contact.
 ///
 /// Generated from `#/components/schemas/contact_location`.
@@ -4031,48 +2435,7 @@ pub enum ContactReferenceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactReferenceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactReferenceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactReferenceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactReferenceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactReferenceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactReferenceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContactReferenceType { Contact = "contact" });
 /// Contact Reply Base Object
 ///
 /// Generated from `#/components/schemas/contact_reply_base_request`.
@@ -4107,49 +2470,8 @@ pub enum ContactReplyBaseRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactReplyBaseRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comment => "comment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactReplyBaseRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "comment" => Self::Comment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactReplyBaseRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactReplyBaseRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactReplyBaseRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactReplyBaseRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactReplyBaseRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContactReplyBaseRequestMessageType { Comment = "comment" }
 );
 /// Quick Reply Option
 ///
@@ -4178,50 +2500,7 @@ pub enum ContactReplyBaseRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactReplyBaseRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactReplyBaseRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactReplyBaseRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactReplyBaseRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactReplyBaseRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactReplyBaseRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContactReplyBaseRequestType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(ContactReplyBaseRequestType { User = "user" });
 /// Contact Reply
 ///
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
@@ -4472,48 +2751,7 @@ pub enum ContactSegmentsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContactSegmentsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContactSegmentsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContactSegmentsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContactSegmentsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContactSegmentsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContactSegmentsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContactSegmentsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ContactSegmentsType { List = "list" });
 /// An object containing social profiles that a contact has.
 ///
 /// Generated from `#/components/schemas/contact_social_profiles`.
@@ -4643,50 +2881,9 @@ pub enum ContentImportSourceStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentImportSourceStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentImportSourceStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentImportSourceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentImportSourceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentImportSourceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentImportSourceStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentImportSourceStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContentImportSourceStatus { Active = "active", Deactivated = "deactivated" }
+);
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
 /// Generated from `#/components/schemas/content_import_source/properties/sync_behavior`.
@@ -4702,53 +2899,9 @@ pub enum ContentImportSourceSyncBehavior {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentImportSourceSyncBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Automatic => "automatic",
-            Self::Manual => "manual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentImportSourceSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            "automatic" => Self::Automatic,
-            "manual" => Self::Manual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentImportSourceSyncBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentImportSourceSyncBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentImportSourceSyncBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentImportSourceSyncBehavior {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentImportSourceSyncBehavior, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ContentImportSourceSyncBehavior { Api = "api", Automatic = "automatic", Manual =
+    "manual" }
 );
 /// Always external_page
 ///
@@ -4761,48 +2914,9 @@ pub enum ContentImportSourceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentImportSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContentImportSource => "content_import_source",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentImportSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "content_import_source" => Self::ContentImportSource,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentImportSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentImportSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentImportSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentImportSourceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentImportSourceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContentImportSourceType { ContentImportSource = "content_import_source" }
+);
 /// This will return a list of the content import sources for the App.
 ///
 /// Generated from `#/components/schemas/content_import_sources_list`.
@@ -4835,50 +2949,7 @@ pub enum ContentImportSourcesListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentImportSourcesListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentImportSourcesListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentImportSourcesListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentImportSourcesListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentImportSourcesListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentImportSourcesListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ContentImportSourcesListType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(ContentImportSourcesListType { List = "list" });
 /// The content source used by AI Agent in the conversation.
 ///
 /// Generated from `#/components/schemas/content_source`.
@@ -4920,56 +2991,11 @@ pub enum ContentSourceContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSourceContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "file",
-            Self::Article => "article",
-            Self::ExternalContent => "external_content",
-            Self::ContentSnippet => "content_snippet",
-            Self::WorkflowConnectorAction => "workflow_connector_action",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSourceContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            "article" => Self::Article,
-            "external_content" => Self::ExternalContent,
-            "content_snippet" => Self::ContentSnippet,
-            "workflow_connector_action" => Self::WorkflowConnectorAction,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSourceContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSourceContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSourceContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSourceContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentSourceContentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContentSourceContentType { File = "file", Article = "article", ExternalContent =
+    "external_content", ContentSnippet = "content_snippet", WorkflowConnectorAction =
+    "workflow_connector_action" }
+);
 /// Content Source List
 ///
 /// Generated from `#/components/schemas/content_sources_list`.
@@ -4998,48 +3024,9 @@ pub enum ContentSourcesListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ContentSourcesListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContentSourceList => "content_source.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ContentSourcesListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "content_source.list" => Self::ContentSourceList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ContentSourcesListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ContentSourcesListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ContentSourcesListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ContentSourcesListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ContentSourcesListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ContentSourcesListType { ContentSourceList = "content_source.list" }
+);
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
 /// Generated from `#/components/schemas/conversation`.
@@ -5116,50 +3103,9 @@ pub enum ConversationPriority {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationPriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Priority => "priority",
-            Self::NotPriority => "not_priority",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationPriority {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationPriority, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationPriority { Priority = "priority", NotPriority = "not_priority" }
+);
 /// Can be set to "open", "closed" or "snoozed".
 ///
 /// Generated from `#/components/schemas/conversation/properties/state`.
@@ -5175,52 +3121,9 @@ pub enum ConversationState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationState {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationState { Open = "open", Closed = "closed", Snoozed = "snoozed" }
+);
 /// Properties of the attachment files in a conversation part
 ///
 /// Generated from `#/components/schemas/conversation_attachment_files`.
@@ -5370,48 +3273,9 @@ pub enum ConversationContactsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationContactsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationContactsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationContactsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationContactsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationContactsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationContactsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationContactsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationContactsType { ContactList = "contact.list" }
+);
 /// deleted conversation object
 ///
 /// Generated from `#/components/schemas/conversation_deleted`.
@@ -5443,48 +3307,9 @@ pub enum ConversationDeletedObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationDeletedObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationDeletedObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationDeletedObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationDeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationDeletedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationDeletedObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationDeletedObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationDeletedObject { Conversation = "conversation" }
+);
 /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 ///
 /// Generated from `#/components/schemas/conversation_first_contact_reply`.
@@ -5534,48 +3359,9 @@ pub enum ConversationListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationList => "conversation.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation.list" => Self::ConversationList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationListType { ConversationList = "conversation.list" }
+);
 /// The data returned about your conversations when you list or search them.
 ///
 /// Generated from `#/components/schemas/conversation_list_item`.
@@ -5650,51 +3436,8 @@ pub enum ConversationListItemPriority {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationListItemPriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Priority => "priority",
-            Self::NotPriority => "not_priority",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationListItemPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "priority" => Self::Priority,
-            "not_priority" => Self::NotPriority,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationListItemPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationListItemPriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationListItemPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationListItemPriority {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    ConversationListItemPriority, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    ConversationListItemPriority { Priority = "priority", NotPriority = "not_priority" }
 );
 /// Can be set to "open", "closed" or "snoozed".
 ///
@@ -5711,52 +3454,9 @@ pub enum ConversationListItemState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationListItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationListItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationListItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationListItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationListItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationListItemState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationListItemState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationListItemState { Open = "open", Closed = "closed", Snoozed = "snoozed" }
+);
 /// A Conversation Part represents a message in the conversation.
 ///
 /// Generated from `#/components/schemas/conversation_part`.
@@ -5822,52 +3522,9 @@ pub enum ConversationPartState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationPartState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationPartState {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationPartState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationPartState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationPartState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationPartState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationPartState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationPartState { Open = "open", Closed = "closed", Snoozed = "snoozed" }
+);
 /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
 ///
 /// Generated from `#/components/schemas/conversation_part_author`.
@@ -5958,48 +3615,9 @@ pub enum ConversationPartsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationPartsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPartList => "conversation_part.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationPartsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation_part.list" => Self::ConversationPartList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationPartsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationPartsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationPartsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationPartsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationPartsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationPartsType { ConversationPartList = "conversation_part.list" }
+);
 /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 ///
 /// Generated from `#/components/schemas/conversation_rating`.
@@ -6106,66 +3724,12 @@ pub enum ConversationSourceType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ConversationSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Email => "email",
-            Self::Facebook => "facebook",
-            Self::Instagram => "instagram",
-            Self::PhoneCall => "phone_call",
-            Self::PhoneSwitch => "phone_switch",
-            Self::Push => "push",
-            Self::Sms => "sms",
-            Self::Twitter => "twitter",
-            Self::Whatsapp => "whatsapp",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ConversationSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            "email" => Self::Email,
-            "facebook" => Self::Facebook,
-            "instagram" => Self::Instagram,
-            "phone_call" => Self::PhoneCall,
-            "phone_switch" => Self::PhoneSwitch,
-            "push" => Self::Push,
-            "sms" => Self::Sms,
-            "twitter" => Self::Twitter,
-            "whatsapp" => Self::Whatsapp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ConversationSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ConversationSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ConversationSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ConversationSourceType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ConversationSourceType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ConversationSourceType { Conversation = "conversation", Email = "email", Facebook =
+    "facebook", Instagram = "instagram", PhoneCall = "phone_call", PhoneSwitch =
+    "phone_switch", Push = "push", Sms = "sms", Twitter = "twitter", Whatsapp =
+    "whatsapp" }
+);
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 ///
 /// Generated from `#/components/schemas/conversation_statistics`.
@@ -6384,50 +3948,9 @@ pub enum CreateArticleRequestState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateArticleRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateArticleRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateArticleRequestState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateArticleRequestState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateArticleRequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateArticleRequestState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CreateArticleRequestState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    CreateArticleRequestState { Published = "published", Draft = "draft" }
+);
 /// You can create a collection
 ///
 /// Generated from `#/components/schemas/create_collection_request`.
@@ -6528,51 +4051,9 @@ pub enum CreateContentImportSourceRequestStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateContentImportSourceRequestStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateContentImportSourceRequestStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateContentImportSourceRequestStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateContentImportSourceRequestStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateContentImportSourceRequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateContentImportSourceRequestStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateContentImportSourceRequestStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateContentImportSourceRequestStatus { Active = "active", Deactivated =
+    "deactivated" }
 );
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
@@ -6585,49 +4066,8 @@ pub enum CreateContentImportSourceRequestSyncBehavior {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateContentImportSourceRequestSyncBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateContentImportSourceRequestSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateContentImportSourceRequestSyncBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateContentImportSourceRequestSyncBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateContentImportSourceRequestSyncBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateContentImportSourceRequestSyncBehavior {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateContentImportSourceRequestSyncBehavior, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateContentImportSourceRequestSyncBehavior { Api = "api" }
 );
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
@@ -6684,53 +4124,9 @@ pub enum CreateConversationRequestFromType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateConversationRequestFromType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lead => "lead",
-            Self::User => "user",
-            Self::Contact => "contact",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::enums::string_enum!(
+    CreateConversationRequestFromType { Lead = "lead", User = "user", Contact = "contact"
     }
-}
-impl From<&str> for CreateConversationRequestFromType {
-    fn from(value: &str) -> Self {
-        match value {
-            "lead" => Self::Lead,
-            "user" => Self::User,
-            "contact" => Self::Contact,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateConversationRequestFromType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateConversationRequestFromType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateConversationRequestFromType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateConversationRequestFromType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateConversationRequestFromType, serde_json::Value::is_string
 );
 /// Create Data Attribute Request
 ///
@@ -6773,51 +4169,8 @@ pub enum CreateDataAttributeRequestModel {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataAttributeRequestModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataAttributeRequestModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataAttributeRequestModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataAttributeRequestModel, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataAttributeRequestModel { Contact = "contact", Company = "company" }
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6828,49 +4181,8 @@ pub enum CreateDataAttributeRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Options => "options",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataAttributeRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "options" => Self::Options,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataAttributeRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataAttributeRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataAttributeRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataAttributeRequestDataType { Options = "options" }
 );
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6903,59 +4215,9 @@ pub enum CreateDataAttributeRequestDataTypeInline {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateDataAttributeRequestDataTypeInline {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Float => "float",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Date => "date",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateDataAttributeRequestDataTypeInline {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "float" => Self::Float,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "date" => Self::Date,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateDataAttributeRequestDataTypeInline {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateDataAttributeRequestDataTypeInline {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateDataAttributeRequestDataTypeInline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateDataAttributeRequestDataTypeInline {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateDataAttributeRequestDataTypeInline, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateDataAttributeRequestDataTypeInline { String = "string", Integer = "integer",
+    Float = "float", Boolean = "boolean", Datetime = "datetime", Date = "date" }
 );
 /// Create Data Event Request
 ///
@@ -7093,50 +4355,7 @@ pub enum CreateExternalPageRequestLocale {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateExternalPageRequestLocale {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateExternalPageRequestLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateExternalPageRequestLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateExternalPageRequestLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateExternalPageRequestLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateExternalPageRequestLocale {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateExternalPageRequestLocale, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CreateExternalPageRequestLocale { En = "en" });
 /// You can create an Internal Article
 ///
 /// Generated from `#/components/schemas/create_internal_article_request`.
@@ -7267,50 +4486,7 @@ pub enum CreateMessageRequestFromType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateMessageRequestFromType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateMessageRequestFromType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateMessageRequestFromType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateMessageRequestFromType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateMessageRequestFromType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateMessageRequestFromType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateMessageRequestFromType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(CreateMessageRequestFromType { Admin = "admin" });
 /// The kind of message being created. Values: `in_app` or `email`.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/message_type`.
@@ -7326,53 +4502,9 @@ pub enum CreateMessageRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateMessageRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InApp => "in_app",
-            Self::Email => "email",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateMessageRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "in_app" => Self::InApp,
-            "email" => Self::Email,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateMessageRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateMessageRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateMessageRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateMessageRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateMessageRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateMessageRequestMessageType { InApp = "in_app", Email = "email", Conversation =
+    "conversation" }
 );
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -7697,61 +4829,10 @@ pub enum CreateTicketTypeAttributeRequestDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateTicketTypeAttributeRequestDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::List => "list",
-            Self::Integer => "integer",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Files => "files",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateTicketTypeAttributeRequestDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "list" => Self::List,
-            "integer" => Self::Integer,
-            "decimal" => Self::Decimal,
-            "boolean" => Self::Boolean,
-            "datetime" => Self::Datetime,
-            "files" => Self::Files,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateTicketTypeAttributeRequestDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateTicketTypeAttributeRequestDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateTicketTypeAttributeRequestDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateTicketTypeAttributeRequestDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateTicketTypeAttributeRequestDataType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateTicketTypeAttributeRequestDataType { String = "string", List = "list", Integer
+    = "integer", Decimal = "decimal", Boolean = "boolean", Datetime = "datetime", Files =
+    "files" }
 );
 /// The request payload for creating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
@@ -7797,53 +4878,9 @@ pub enum CreateTicketTypeRequestCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CreateTicketTypeRequestCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateTicketTypeRequestCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CreateTicketTypeRequestCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateTicketTypeRequestCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateTicketTypeRequestCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CreateTicketTypeRequestCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CreateTicketTypeRequestCategory, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CreateTicketTypeRequestCategory { Customer = "Customer", BackOffice = "Back-office",
+    Tracker = "Tracker" }
 );
 /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
 /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
@@ -7880,48 +4917,7 @@ pub enum CursorPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CursorPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CursorPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CursorPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CursorPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CursorPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CursorPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(CursorPagesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(CursorPagesType { Pages = "pages" });
 /// Contains details about final status of the completed action for conversation part type `custom_action_finished`.
 ///
 /// Generated from `#/components/schemas/custom_action_finished`.
@@ -7965,51 +4961,8 @@ pub enum CustomActionFinishedActionResult {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl CustomActionFinishedActionResult {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CustomActionFinishedActionResult {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for CustomActionFinishedActionResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CustomActionFinishedActionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CustomActionFinishedActionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for CustomActionFinishedActionResult {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    CustomActionFinishedActionResult, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    CustomActionFinishedActionResult { Success = "success", Failed = "failed" }
 );
 /// Contains details about name of the action that was initiated for conversation part type `custom_action_started`.
 ///
@@ -8274,56 +5227,10 @@ pub enum DataAttributeDataType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataAttributeDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Float => "float",
-            Self::Boolean => "boolean",
-            Self::Date => "date",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataAttributeDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "string" => Self::String,
-            "integer" => Self::Integer,
-            "float" => Self::Float,
-            "boolean" => Self::Boolean,
-            "date" => Self::Date,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataAttributeDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataAttributeDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataAttributeDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataAttributeDataType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataAttributeDataType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataAttributeDataType { String = "string", Integer = "integer", Float = "float",
+    Boolean = "boolean", Date = "date" }
+);
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/model`.
@@ -8337,50 +5244,9 @@ pub enum DataAttributeModel {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataAttributeModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataAttributeModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataAttributeModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataAttributeModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataAttributeModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataAttributeModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataAttributeModel, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataAttributeModel { Contact = "contact", Company = "company" }
+);
 /// Value is `data_attribute`.
 ///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
@@ -8392,48 +5258,9 @@ pub enum DataAttributeType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataAttributeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataAttribute => "data_attribute",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataAttributeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "data_attribute" => Self::DataAttribute,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataAttributeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataAttributeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataAttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataAttributeType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataAttributeType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataAttributeType { DataAttribute = "data_attribute" }
+);
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 ///
 /// Generated from `#/components/schemas/data_attribute_list`.
@@ -8462,48 +5289,7 @@ pub enum DataAttributeListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataAttributeListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataAttributeListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataAttributeListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataAttributeListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataAttributeListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataAttributeListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataAttributeListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DataAttributeListType { List = "list" });
 /// Data events are used to notify Intercom of changes to your data.
 ///
 /// Generated from `#/components/schemas/data_event`.
@@ -8546,48 +5332,7 @@ pub enum DataEventType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataEventType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataEventType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DataEventType { Event = "event" });
 /// This will return a list of data events for the App.
 ///
 /// Generated from `#/components/schemas/data_event_list`.
@@ -8634,48 +5379,7 @@ pub enum DataEventListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataEventListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventList => "event.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataEventListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event.list" => Self::EventList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataEventListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataEventListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataEventListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataEventListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataEventListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DataEventListType { EventList = "event.list" });
 /// This will return a summary of data events for the App.
 ///
 /// Generated from `#/components/schemas/data_event_summary`.
@@ -8711,48 +5415,9 @@ pub enum DataEventSummaryType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataEventSummaryType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventSummary => "event.summary",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataEventSummaryType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event.summary" => Self::EventSummary,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataEventSummaryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataEventSummaryType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataEventSummaryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataEventSummaryType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataEventSummaryType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataEventSummaryType { EventSummary = "event.summary" }
+);
 /// This will return a summary of a data event for the App.
 ///
 /// Generated from `#/components/schemas/data_event_summary_item`.
@@ -8821,58 +5486,10 @@ pub enum DataExportStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DataExportStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::InProgress => "in_progress",
-            Self::Failed => "failed",
-            Self::Completed => "completed",
-            Self::NoData => "no_data",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DataExportStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "in_progress" => Self::InProgress,
-            "failed" => Self::Failed,
-            "completed" => Self::Completed,
-            "no_data" => Self::NoData,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DataExportStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DataExportStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DataExportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DataExportStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DataExportStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    DataExportStatus { Pending = "pending", InProgress = "in_progress", Failed =
+    "failed", Completed = "completed", NoData = "no_data", Canceled = "canceled" }
+);
 /// A CSV output file
 ///
 /// Generated from `#/components/schemas/data_export_csv`.
@@ -9002,48 +5619,7 @@ pub enum DeletedArticleObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedArticleObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedArticleObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "article" => Self::Article,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedArticleObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedArticleObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedArticleObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedArticleObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DeletedArticleObjectObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DeletedArticleObjectObject { Article = "article" });
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/deleted_collection_object`.
@@ -9075,49 +5651,8 @@ pub enum DeletedCollectionObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedCollectionObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collection => "collection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedCollectionObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "collection" => Self::Collection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedCollectionObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedCollectionObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedCollectionObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedCollectionObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DeletedCollectionObjectObject, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DeletedCollectionObjectObject { Collection = "collection" }
 );
 /// Response returned when an object is deleted
 ///
@@ -9150,48 +5685,7 @@ pub enum DeletedCompanyObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedCompanyObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedCompanyObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedCompanyObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedCompanyObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedCompanyObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedCompanyObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DeletedCompanyObjectObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DeletedCompanyObjectObject { Company = "company" });
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/deleted_internal_article_object`.
@@ -9223,49 +5717,8 @@ pub enum DeletedInternalArticleObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedInternalArticleObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalArticle => "internal_article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedInternalArticleObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "internal_article" => Self::InternalArticle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedInternalArticleObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedInternalArticleObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedInternalArticleObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedInternalArticleObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    DeletedInternalArticleObjectObject, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    DeletedInternalArticleObjectObject { InternalArticle = "internal_article" }
 );
 /// Response returned when an object is deleted
 ///
@@ -9298,48 +5751,7 @@ pub enum DeletedObjectObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl DeletedObjectObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for DeletedObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for DeletedObjectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for DeletedObjectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for DeletedObjectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for DeletedObjectObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(DeletedObjectObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(DeletedObjectObject { NewsItem = "news-item" });
 /// Generated from `#/components/schemas/detach_contact_from_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetachContactFromConversationRequest {
@@ -9521,48 +5933,7 @@ pub enum ExternalPageLocale {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ExternalPageLocale {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ExternalPageLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ExternalPageLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ExternalPageLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ExternalPageLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ExternalPageLocale {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ExternalPageLocale, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ExternalPageLocale { En = "en" });
 /// Always external_page
 ///
 /// Generated from `#/components/schemas/external_page/properties/type`.
@@ -9574,48 +5945,7 @@ pub enum ExternalPageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ExternalPageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalPage => "external_page",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ExternalPageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "external_page" => Self::ExternalPage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ExternalPageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ExternalPageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ExternalPageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ExternalPageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ExternalPageType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ExternalPageType { ExternalPage = "external_page" });
 /// This will return a list of external pages for the App.
 ///
 /// Generated from `#/components/schemas/external_pages_list`.
@@ -9648,48 +5978,7 @@ pub enum ExternalPagesListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ExternalPagesListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ExternalPagesListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ExternalPagesListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ExternalPagesListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ExternalPagesListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ExternalPagesListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ExternalPagesListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(ExternalPagesListType { List = "list" });
 /// The value describing a file upload set for a custom attribute
 ///
 /// Generated from `#/components/schemas/file_attribute`.
@@ -9757,50 +6046,9 @@ pub enum FinAgentAttachmentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentAttachmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Url => "url",
-            Self::File => "file",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentAttachmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "url" => Self::Url,
-            "file" => Self::File,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentAttachmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentAttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentAttachmentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(FinAgentAttachmentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    FinAgentAttachmentType { Url = "url", File = "file" }
+);
 /// Contains error details if any user or conversation attribute updates failed.
 ///
 /// Generated from `#/components/schemas/fin_agent_attribute_errors`.
@@ -9957,57 +6205,9 @@ pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentCsatRequestedEventCsatOptionsItemKey {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentCsatRequestedEventCsatOptionsItemKey, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentCsatRequestedEventCsatOptionsItemKey { Terrible = "terrible", Bad = "bad", Ok
+    = "ok", Good = "good", Amazing = "amazing" }
 );
 /// The name of the event.
 ///
@@ -10020,49 +6220,8 @@ pub enum FinAgentCsatRequestedEventEventName {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentCsatRequestedEventEventName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CsatRequested => "csat_requested",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentCsatRequestedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "csat_requested" => Self::CsatRequested,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentCsatRequestedEventEventName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentCsatRequestedEventEventName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentCsatRequestedEventEventName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentCsatRequestedEventEventName {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentCsatRequestedEventEventName, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentCsatRequestedEventEventName { CsatRequested = "csat_requested" }
 );
 /// A message exchanged within a Fin Agent conversation.
 ///
@@ -10106,52 +6265,9 @@ pub enum FinAgentMessageAuthor {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentMessageAuthor {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Agent => "agent",
-            Self::Fin => "fin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentMessageAuthor {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "agent" => Self::Agent,
-            "fin" => Self::Fin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentMessageAuthor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentMessageAuthor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentMessageAuthor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentMessageAuthor {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(FinAgentMessageAuthor, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    FinAgentMessageAuthor { User = "user", Agent = "agent", Fin = "fin" }
+);
 /// Event fired when Fin replies to a user.
 /// Delivered via webhooks or SSE. The content of the response will be contained in the message object.
 /// Fin's status will update to 'awaiting_user_reply'.
@@ -10196,49 +6312,8 @@ pub enum FinAgentRepliedEventEventName {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentRepliedEventEventName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinReplied => "fin_replied",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentRepliedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_replied" => Self::FinReplied,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentRepliedEventEventName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentRepliedEventEventName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentRepliedEventEventName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentRepliedEventEventName {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentRepliedEventEventName, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentRepliedEventEventName { FinReplied = "fin_replied" }
 );
 /// Fin's answer to the user's query.
 ///
@@ -10273,50 +6348,7 @@ pub enum FinAgentRepliedEventMessageAuthor {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentRepliedEventMessageAuthor {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fin => "fin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentRepliedEventMessageAuthor {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin" => Self::Fin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentRepliedEventMessageAuthor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentRepliedEventMessageAuthor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentRepliedEventMessageAuthor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentRepliedEventMessageAuthor {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentRepliedEventMessageAuthor, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(FinAgentRepliedEventMessageAuthor { Fin = "fin" });
 /// Fin's current status (always 'awaiting_user_reply' for this event).
 ///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/status`.
@@ -10328,48 +6360,9 @@ pub enum FinAgentRepliedEventStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentRepliedEventStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentRepliedEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentRepliedEventStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentRepliedEventStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentRepliedEventStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentRepliedEventStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(FinAgentRepliedEventStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    FinAgentRepliedEventStatus { AwaitingUserReply = "awaiting_user_reply" }
+);
 /// SSE-only event fired during streaming reply generation.
 /// Each chunk contains the full accumulated plain text of Fin's answer so far (cumulative, not a delta).
 /// Only delivered over SSE when streaming is enabled. Not available via webhooks.
@@ -10416,49 +6409,8 @@ pub enum FinAgentReplyChunkEventEventName {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentReplyChunkEventEventName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinReplyChunk => "fin_reply_chunk",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentReplyChunkEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_reply_chunk" => Self::FinReplyChunk,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentReplyChunkEventEventName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentReplyChunkEventEventName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentReplyChunkEventEventName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentReplyChunkEventEventName {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentReplyChunkEventEventName, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentReplyChunkEventEventName { FinReplyChunk = "fin_reply_chunk" }
 );
 /// Fin's current status (always 'replying' for this event).
 ///
@@ -10471,49 +6423,8 @@ pub enum FinAgentReplyChunkEventStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentReplyChunkEventStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Replying => "replying",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentReplyChunkEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "replying" => Self::Replying,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentReplyChunkEventStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentReplyChunkEventStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentReplyChunkEventStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentReplyChunkEventStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentReplyChunkEventStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentReplyChunkEventStatus { Replying = "replying" }
 );
 /// Event fired when Fin's status changes during a conversation.
 /// Delivered via webhooks or SSE. Fin will report its status to the client via this event.
@@ -10564,49 +6475,8 @@ pub enum FinAgentStatusUpdatedEventEventName {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentStatusUpdatedEventEventName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinStatusUpdated => "fin_status_updated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentStatusUpdatedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_status_updated" => Self::FinStatusUpdated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentStatusUpdatedEventEventName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentStatusUpdatedEventEventName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentStatusUpdatedEventEventName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentStatusUpdatedEventEventName {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentStatusUpdatedEventEventName, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentStatusUpdatedEventEventName { FinStatusUpdated = "fin_status_updated" }
 );
 /// Fin's current status.
 /// - escalated: The conversation has been escalated to a human
@@ -10626,53 +6496,9 @@ pub enum FinAgentStatusUpdatedEventStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl FinAgentStatusUpdatedEventStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for FinAgentStatusUpdatedEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for FinAgentStatusUpdatedEventStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FinAgentStatusUpdatedEventStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FinAgentStatusUpdatedEventStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for FinAgentStatusUpdatedEventStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    FinAgentStatusUpdatedEventStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    FinAgentStatusUpdatedEventStatus { Escalated = "escalated", Resolved = "resolved",
+    Complete = "complete" }
 );
 /// A user object representing the user in a Fin Agent conversation.
 ///
@@ -10730,48 +6556,7 @@ pub enum GroupContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl GroupContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupContent => "group_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GroupContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "group_content" => Self::GroupContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GroupContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GroupContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GroupContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GroupContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(GroupContentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(GroupContentType { GroupContent = "group_content" });
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 ///
 /// Generated from `#/components/schemas/group_translated_content`.
@@ -10840,48 +6625,9 @@ pub enum GroupTranslatedContentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl GroupTranslatedContentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupTranslatedContent => "group_translated_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GroupTranslatedContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "group_translated_content" => Self::GroupTranslatedContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GroupTranslatedContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GroupTranslatedContentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GroupTranslatedContentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GroupTranslatedContentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(GroupTranslatedContentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    GroupTranslatedContentType { GroupTranslatedContent = "group_translated_content" }
+);
 /// Help Centers contain collections
 ///
 /// Generated from `#/components/schemas/help_center`.
@@ -10944,48 +6690,7 @@ pub enum HelpCenterListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl HelpCenterListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for HelpCenterListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for HelpCenterListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for HelpCenterListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for HelpCenterListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for HelpCenterListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(HelpCenterListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(HelpCenterListType { List = "list" });
 /// Intercom API version.
 /// By default, it's equal to the version set in the app package.
 ///
@@ -11036,86 +6741,12 @@ pub enum IntercomVersion {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl IntercomVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1_0 => "1.0",
-            Self::V1_1 => "1.1",
-            Self::V1_2 => "1.2",
-            Self::V1_3 => "1.3",
-            Self::V1_4 => "1.4",
-            Self::V2_0 => "2.0",
-            Self::V2_1 => "2.1",
-            Self::V2_2 => "2.2",
-            Self::V2_3 => "2.3",
-            Self::V2_4 => "2.4",
-            Self::V2_5 => "2.5",
-            Self::V2_6 => "2.6",
-            Self::V2_7 => "2.7",
-            Self::V2_8 => "2.8",
-            Self::V2_9 => "2.9",
-            Self::V2_10 => "2.10",
-            Self::V2_11 => "2.11",
-            Self::V2_12 => "2.12",
-            Self::V2_13 => "2.13",
-            Self::V2_14 => "2.14",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for IntercomVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "1.0" => Self::V1_0,
-            "1.1" => Self::V1_1,
-            "1.2" => Self::V1_2,
-            "1.3" => Self::V1_3,
-            "1.4" => Self::V1_4,
-            "2.0" => Self::V2_0,
-            "2.1" => Self::V2_1,
-            "2.2" => Self::V2_2,
-            "2.3" => Self::V2_3,
-            "2.4" => Self::V2_4,
-            "2.5" => Self::V2_5,
-            "2.6" => Self::V2_6,
-            "2.7" => Self::V2_7,
-            "2.8" => Self::V2_8,
-            "2.9" => Self::V2_9,
-            "2.10" => Self::V2_10,
-            "2.11" => Self::V2_11,
-            "2.12" => Self::V2_12,
-            "2.13" => Self::V2_13,
-            "2.14" => Self::V2_14,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for IntercomVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for IntercomVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for IntercomVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for IntercomVersion {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(IntercomVersion, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    IntercomVersion { V1_0 = "1.0", V1_1 = "1.1", V1_2 = "1.2", V1_3 = "1.3", V1_4 =
+    "1.4", V2_0 = "2.0", V2_1 = "2.1", V2_2 = "2.2", V2_3 = "2.3", V2_4 = "2.4", V2_5 =
+    "2.5", V2_6 = "2.6", V2_7 = "2.7", V2_8 = "2.8", V2_9 = "2.9", V2_10 = "2.10", V2_11
+    = "2.11", V2_12 = "2.12", V2_13 = "2.13", V2_14 = "2.14" }
+);
 /// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
 ///
 /// Generated from `#/components/schemas/internal_article`.
@@ -11152,48 +6783,7 @@ pub enum InternalArticleListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl InternalArticleListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for InternalArticleListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for InternalArticleListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for InternalArticleListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for InternalArticleListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for InternalArticleListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(InternalArticleListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(InternalArticleListType { List = "list" });
 /// The data returned about your internal articles when you list them.
 ///
 /// Generated from `#/components/schemas/internal_article_list_item`.
@@ -11240,49 +6830,8 @@ pub enum InternalArticleListItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl InternalArticleListItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalArticle => "internal_article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for InternalArticleListItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "internal_article" => Self::InternalArticle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for InternalArticleListItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for InternalArticleListItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for InternalArticleListItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for InternalArticleListItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    InternalArticleListItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    InternalArticleListItemType { InternalArticle = "internal_article" }
 );
 /// The results of an Internal Article search
 ///
@@ -11332,50 +6881,7 @@ pub enum InternalArticleSearchResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl InternalArticleSearchResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for InternalArticleSearchResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for InternalArticleSearchResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for InternalArticleSearchResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for InternalArticleSearchResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for InternalArticleSearchResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    InternalArticleSearchResponseType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(InternalArticleSearchResponseType { List = "list" });
 /// IP allowlist settings for the workspace.
 ///
 /// Generated from `#/components/schemas/ip_allowlist`.
@@ -11443,52 +6949,9 @@ pub enum JobsStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl JobsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for JobsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for JobsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for JobsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for JobsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for JobsStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(JobsStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    JobsStatus { Pending = "pending", Success = "success", Failed = "failed" }
+);
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/jobs/properties/type`.
@@ -11500,48 +6963,7 @@ pub enum JobsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl JobsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Job => "job",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for JobsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "job" => Self::Job,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for JobsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for JobsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for JobsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for JobsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(JobsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(JobsType { Job = "job" });
 /// A linked conversation or ticket.
 ///
 /// Generated from `#/components/schemas/linked_object`.
@@ -11577,52 +6999,10 @@ pub enum LinkedObjectCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl LinkedObjectCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LinkedObjectCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LinkedObjectCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LinkedObjectCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LinkedObjectCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LinkedObjectCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LinkedObjectCategory, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    LinkedObjectCategory { Customer = "Customer", BackOffice = "Back-office", Tracker =
+    "Tracker" }
+);
 /// ticket or conversation
 ///
 /// Generated from `#/components/schemas/linked_object/properties/type`.
@@ -11636,50 +7016,9 @@ pub enum LinkedObjectType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl LinkedObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LinkedObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LinkedObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LinkedObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LinkedObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LinkedObjectType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LinkedObjectType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    LinkedObjectType { Ticket = "ticket", Conversation = "conversation" }
+);
 /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 ///
 /// Generated from `#/components/schemas/linked_object_list`.
@@ -11713,48 +7052,7 @@ pub enum LinkedObjectListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl LinkedObjectListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LinkedObjectListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LinkedObjectListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LinkedObjectListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LinkedObjectListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LinkedObjectListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LinkedObjectListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(LinkedObjectListType { List = "list" });
 /// Merge contact data.
 ///
 /// Generated from `#/components/schemas/merge_contacts_request`.
@@ -11818,54 +7116,10 @@ pub enum MessageMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MessageMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Inapp => "inapp",
-            Self::Facebook => "facebook",
-            Self::Twitter => "twitter",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MessageMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "inapp" => Self::Inapp,
-            "facebook" => Self::Facebook,
-            "twitter" => Self::Twitter,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MessageMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MessageMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MessageMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MessageMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(MessageMessageType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    MessageMessageType { Email = "email", Inapp = "inapp", Facebook = "facebook", Twitter
+    = "twitter" }
+);
 /// Generated from `#/components/schemas/metadata`.
 pub type Metadata = ConversationPartMetadata;
 /// Search using Intercoms Search APIs with more than one filter.
@@ -11898,51 +7152,8 @@ pub enum MultipleFilterSearchRequestOperator {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl MultipleFilterSearchRequestOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for MultipleFilterSearchRequestOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "AND" => Self::And,
-            "OR" => Self::Or,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for MultipleFilterSearchRequestOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for MultipleFilterSearchRequestOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for MultipleFilterSearchRequestOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for MultipleFilterSearchRequestOperator {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    MultipleFilterSearchRequestOperator, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    MultipleFilterSearchRequestOperator { And = "AND", Or = "OR" }
 );
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
@@ -12026,50 +7237,7 @@ pub enum NewsItemState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl NewsItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for NewsItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for NewsItemState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for NewsItemState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for NewsItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for NewsItemState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(NewsItemState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(NewsItemState { Draft = "draft", Live = "live" });
 /// The type of object.
 ///
 /// Generated from `#/components/schemas/news_item/properties/type`.
@@ -12081,48 +7249,7 @@ pub enum NewsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl NewsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for NewsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for NewsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for NewsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for NewsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for NewsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(NewsItemType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(NewsItemType { NewsItem = "news-item" });
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
 /// Generated from `#/components/schemas/news_item_request`.
@@ -12168,50 +7295,9 @@ pub enum NewsItemRequestState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl NewsItemRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for NewsItemRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for NewsItemRequestState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for NewsItemRequestState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for NewsItemRequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for NewsItemRequestState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(NewsItemRequestState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    NewsItemRequestState { Draft = "draft", Live = "live" }
+);
 /// A newsfeed is a collection of news items, targeted to a specific audience.
 ///
 /// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
@@ -12249,48 +7335,7 @@ pub enum NewsfeedType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl NewsfeedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Newsfeed => "newsfeed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for NewsfeedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "newsfeed" => Self::Newsfeed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for NewsfeedType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for NewsfeedType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for NewsfeedType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for NewsfeedType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(NewsfeedType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(NewsfeedType { Newsfeed = "newsfeed" });
 /// Assigns a news item to a newsfeed.
 ///
 /// Generated from `#/components/schemas/newsfeed_assignment`.
@@ -12398,49 +7443,8 @@ pub enum OpenConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl OpenConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for OpenConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for OpenConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for OpenConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for OpenConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for OpenConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    OpenConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    OpenConversationRequestMessageType { Open = "open" }
 );
 /// Contains details about name of the workflow for conversation part type `operator_workflow_event`.
 ///
@@ -12518,48 +7522,7 @@ pub enum PagesLinkType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl PagesLinkType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PagesLinkType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PagesLinkType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for PagesLinkType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for PagesLinkType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for PagesLinkType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(PagesLinkType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(PagesLinkType { Pages = "pages" });
 /// Paginated Response
 ///
 /// Generated from `#/components/schemas/paginated_response`.
@@ -12614,50 +7577,9 @@ pub enum PaginatedResponseType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl PaginatedResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::ConversationList => "conversation.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PaginatedResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            "conversation.list" => Self::ConversationList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PaginatedResponseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for PaginatedResponseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for PaginatedResponseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for PaginatedResponseType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(PaginatedResponseType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    PaginatedResponseType { List = "list", ConversationList = "conversation.list" }
+);
 /// The file attached to a part
 ///
 /// Generated from `#/components/schemas/part_attachment`.
@@ -12713,48 +7635,9 @@ pub enum PhoneSwitchType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl PhoneSwitchType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneCallRedirect => "phone_call_redirect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PhoneSwitchType {
-    fn from(value: &str) -> Self {
-        match value {
-            "phone_call_redirect" => Self::PhoneCallRedirect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PhoneSwitchType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for PhoneSwitchType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for PhoneSwitchType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for PhoneSwitchType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(PhoneSwitchType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    PhoneSwitchType { PhoneCallRedirect = "phone_call_redirect" }
+);
 /// Quick Reply Option
 ///
 /// Generated from `#/components/schemas/quick_reply_option`.
@@ -12802,50 +7685,7 @@ pub enum RecipientType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RecipientType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Lead => "lead",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RecipientType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "lead" => Self::Lead,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RecipientType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RecipientType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for RecipientType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RecipientType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(RecipientType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(RecipientType { User = "user", Lead = "lead" });
 /// The variant is chosen by the value of `type`.
 ///
 /// Generated from `#/components/schemas/redact_conversation_request`.
@@ -12919,51 +7759,9 @@ pub enum RedactConversationRequestRedactConversationPartRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RedactConversationRequestRedactConversationPartRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConversationPart => "conversation_part",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RedactConversationRequestRedactConversationPartRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation_part" => Self::ConversationPart,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RedactConversationRequestRedactConversationPartRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RedactConversationRequestRedactConversationPartRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de>
-for RedactConversationRequestRedactConversationPartRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RedactConversationRequestRedactConversationPartRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RedactConversationRequestRedactConversationPartRequestType,
-    serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    RedactConversationRequestRedactConversationPartRequestType { ConversationPart =
+    "conversation_part" }
 );
 /// Payload of the request to redact a conversation source
 ///
@@ -12997,51 +7795,8 @@ pub enum RedactConversationRequestRedactConversationSourceRequestType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl RedactConversationRequestRedactConversationSourceRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for RedactConversationRequestRedactConversationSourceRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "source" => Self::Source,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for RedactConversationRequestRedactConversationSourceRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for RedactConversationRequestRedactConversationSourceRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de>
-for RedactConversationRequestRedactConversationSourceRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for RedactConversationRequestRedactConversationSourceRequestType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    RedactConversationRequestRedactConversationSourceRequestType,
-    serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    RedactConversationRequestRedactConversationSourceRequestType { Source = "source" }
 );
 /// reference to another object
 ///
@@ -13156,50 +7911,9 @@ pub enum SegmentPersonType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SegmentPersonType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SegmentPersonType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SegmentPersonType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SegmentPersonType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SegmentPersonType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SegmentPersonType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SegmentPersonType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SegmentPersonType { Contact = "contact", User = "user" }
+);
 /// The type of object.
 ///
 /// Generated from `#/components/schemas/segment/properties/type`.
@@ -13211,48 +7925,7 @@ pub enum SegmentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SegmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Segment => "segment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SegmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "segment" => Self::Segment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SegmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SegmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SegmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SegmentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SegmentType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(SegmentType { Segment = "segment" });
 /// This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 ///
 /// Generated from `#/components/schemas/segment_list`.
@@ -13284,48 +7957,7 @@ pub enum SegmentListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SegmentListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SegmentListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SegmentListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SegmentListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SegmentListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SegmentListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SegmentListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(SegmentListType { SegmentList = "segment.list" });
 /// Search using Intercoms Search APIs with a single filter.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request`.
@@ -13389,71 +8021,10 @@ pub enum SingleFilterSearchRequestOperator {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SingleFilterSearchRequestOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eq => "=",
-            Self::NotEq => "!=",
-            Self::In => "IN",
-            Self::Nin => "NIN",
-            Self::Lt => "<",
-            Self::Le => "<=",
-            Self::Gt => ">",
-            Self::Ge => ">=",
-            Self::Contains => "~",
-            Self::NotContains => "!~",
-            Self::StartsWith => "^",
-            Self::EndsWith => "$",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SingleFilterSearchRequestOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "=" => Self::Eq,
-            "!=" => Self::NotEq,
-            "IN" => Self::In,
-            "NIN" => Self::Nin,
-            "<" => Self::Lt,
-            "<=" => Self::Le,
-            ">" => Self::Gt,
-            ">=" => Self::Ge,
-            "~" => Self::Contains,
-            "!~" => Self::NotContains,
-            "^" => Self::StartsWith,
-            "$" => Self::EndsWith,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SingleFilterSearchRequestOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SingleFilterSearchRequestOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SingleFilterSearchRequestOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SingleFilterSearchRequestOperator {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SingleFilterSearchRequestOperator, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SingleFilterSearchRequestOperator { Eq = "=", NotEq = "!=", In = "IN", Nin = "NIN",
+    Lt = "<", Le = "<=", Gt = ">", Ge = ">=", Contains = "~", NotContains = "!~",
+    StartsWith = "^", EndsWith = "$" }
 );
 /// The value that you want to search on.
 ///
@@ -13549,54 +8120,10 @@ pub enum SlaAppliedSlaStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SlaAppliedSlaStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hit => "hit",
-            Self::Missed => "missed",
-            Self::Cancelled => "cancelled",
-            Self::Active => "active",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SlaAppliedSlaStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "hit" => Self::Hit,
-            "missed" => Self::Missed,
-            "cancelled" => Self::Cancelled,
-            "active" => Self::Active,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SlaAppliedSlaStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SlaAppliedSlaStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SlaAppliedSlaStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SlaAppliedSlaStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SlaAppliedSlaStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SlaAppliedSlaStatus { Hit = "hit", Missed = "missed", Cancelled = "cancelled", Active
+    = "active" }
+);
 /// Payload of the request to snooze a conversation
 ///
 /// Generated from `#/components/schemas/snooze_conversation_request`.
@@ -13625,49 +8152,8 @@ pub enum SnoozeConversationRequestMessageType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SnoozeConversationRequestMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Snoozed => "snoozed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SnoozeConversationRequestMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "snoozed" => Self::Snoozed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SnoozeConversationRequestMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SnoozeConversationRequestMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SnoozeConversationRequestMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SnoozeConversationRequestMessageType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SnoozeConversationRequestMessageType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SnoozeConversationRequestMessageType { Snoozed = "snoozed" }
 );
 /// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.
 ///
@@ -13748,51 +8234,8 @@ pub enum SubscriptionTypeConsentType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubscriptionTypeConsentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OptOut => "opt_out",
-            Self::OptIn => "opt_in",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubscriptionTypeConsentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "opt_out" => Self::OptOut,
-            "opt_in" => Self::OptIn,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubscriptionTypeConsentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubscriptionTypeConsentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionTypeConsentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubscriptionTypeConsentType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubscriptionTypeConsentType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SubscriptionTypeConsentType { OptOut = "opt_out", OptIn = "opt_in" }
 );
 /// Generated from `#/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13805,51 +8248,8 @@ pub enum SubscriptionTypeContentTypesItem {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubscriptionTypeContentTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::SmsMessage => "sms_message",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubscriptionTypeContentTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms_message" => Self::SmsMessage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubscriptionTypeContentTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubscriptionTypeContentTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionTypeContentTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubscriptionTypeContentTypesItem {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubscriptionTypeContentTypesItem, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SubscriptionTypeContentTypesItem { Email = "email", SmsMessage = "sms_message" }
 );
 /// The state of the subscription type.
 ///
@@ -13866,52 +8266,9 @@ pub enum SubscriptionTypeState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubscriptionTypeState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Live => "live",
-            Self::Draft => "draft",
-            Self::Archived => "archived",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubscriptionTypeState {
-    fn from(value: &str) -> Self {
-        match value {
-            "live" => Self::Live,
-            "draft" => Self::Draft,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubscriptionTypeState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubscriptionTypeState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionTypeState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubscriptionTypeState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SubscriptionTypeState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SubscriptionTypeState { Live = "live", Draft = "draft", Archived = "archived" }
+);
 /// A list of subscription type objects.
 ///
 /// Generated from `#/components/schemas/subscription_type_list`.
@@ -13940,48 +8297,7 @@ pub enum SubscriptionTypeListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubscriptionTypeListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubscriptionTypeListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubscriptionTypeListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubscriptionTypeListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubscriptionTypeListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubscriptionTypeListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SubscriptionTypeListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(SubscriptionTypeListType { List = "list" });
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 ///
 /// Generated from `#/components/schemas/tag`.
@@ -14087,48 +8403,7 @@ pub enum TagListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TagListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TagListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TagListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TagListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TagListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TagListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TagListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TagListType { List = "list" });
 /// You can tag a list of users.
 ///
 /// Generated from `#/components/schemas/tag_multiple_users_request`.
@@ -14187,48 +8462,7 @@ pub enum TagsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TagsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TagsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TagsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TagsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TagsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TagsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TagsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TagsType { TagList = "tag.list" });
 /// Teams are groups of admins in Intercom.
 ///
 /// Generated from `#/components/schemas/team`.
@@ -14285,48 +8519,7 @@ pub enum TeamListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TeamListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TeamList => "team.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TeamListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "team.list" => Self::TeamList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TeamListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TeamListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TeamListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TeamListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TeamListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TeamListType { TeamList = "team.list" });
 /// Admin priority levels for teams
 ///
 /// Generated from `#/components/schemas/team_priority_level`.
@@ -14409,52 +8602,10 @@ pub enum TicketCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketCategory, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketCategory { Customer = "Customer", BackOffice = "Back-office", Tracker =
+    "Tracker" }
+);
 /// Always ticket
 ///
 /// Generated from `#/components/schemas/ticket/properties/type`.
@@ -14466,48 +8617,7 @@ pub enum TicketTypeInline {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketTypeInline {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketTypeInline {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketTypeInline {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketTypeInline {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketTypeInline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketTypeInline {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketTypeInline, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketTypeInline { Ticket = "ticket" });
 /// The list of contacts affected by a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_contacts`.
@@ -14536,48 +8646,7 @@ pub enum TicketContactsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketContactsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContactList => "contact.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketContactsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact.list" => Self::ContactList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketContactsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketContactsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketContactsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketContactsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketContactsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketContactsType { ContactList = "contact.list" });
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 ///
 /// Generated from `#/components/schemas/ticket_custom_attributes`.
@@ -14644,48 +8713,7 @@ pub enum TicketDeletedObject {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketDeletedObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketDeletedObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketDeletedObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketDeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketDeletedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketDeletedObject {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketDeletedObject, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketDeletedObject { Ticket = "ticket" });
 /// Tickets are how you track requests from your users.
 ///
 /// Generated from `#/components/schemas/ticket_list`.
@@ -14718,48 +8746,7 @@ pub enum TicketListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketList => "ticket.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket.list" => Self::TicketList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketListType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketListType { TicketList = "ticket.list" });
 /// A Ticket Part represents a message in the ticket.
 ///
 /// Generated from `#/components/schemas/ticket_part`.
@@ -14823,55 +8810,9 @@ pub enum TicketPartPreviousTicketState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartPreviousTicketState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartPreviousTicketState {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartPreviousTicketState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartPreviousTicketState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartPreviousTicketState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartPreviousTicketState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    TicketPartPreviousTicketState, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    TicketPartPreviousTicketState { Submitted = "submitted", InProgress = "in_progress",
+    WaitingOnCustomer = "waiting_on_customer", Resolved = "resolved" }
 );
 /// The state of the ticket.
 ///
@@ -14890,54 +8831,10 @@ pub enum TicketPartTicketState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartTicketState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartTicketState {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartTicketState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartTicketState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartTicketState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartTicketState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketPartTicketState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketPartTicketState { Submitted = "submitted", InProgress = "in_progress",
+    WaitingOnCustomer = "waiting_on_customer", Resolved = "resolved" }
+);
 /// The updated attribute data of the ticket part. Only present for attribute update parts.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data`.
@@ -14987,49 +8884,8 @@ pub enum TicketPartUpdatedAttributeDataAttributeType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartUpdatedAttributeDataAttributeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Attribute => "attribute",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartUpdatedAttributeDataAttributeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "attribute" => Self::Attribute,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartUpdatedAttributeDataAttributeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartUpdatedAttributeDataAttributeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataAttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartUpdatedAttributeDataAttributeType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    TicketPartUpdatedAttributeDataAttributeType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    TicketPartUpdatedAttributeDataAttributeType { Attribute = "attribute" }
 );
 /// The new value of the attribute.
 ///
@@ -15108,49 +8964,8 @@ pub enum TicketPartUpdatedAttributeDataValueType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartUpdatedAttributeDataValueType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "value",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartUpdatedAttributeDataValueType {
-    fn from(value: &str) -> Self {
-        match value {
-            "value" => Self::Value,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartUpdatedAttributeDataValueType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartUpdatedAttributeDataValueType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartUpdatedAttributeDataValueType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    TicketPartUpdatedAttributeDataValueType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    TicketPartUpdatedAttributeDataValueType { Value = "value" }
 );
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
 ///
@@ -15191,54 +9006,9 @@ pub enum TicketPartAuthorType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartAuthorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Bot => "bot",
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartAuthorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "bot" => Self::Bot,
-            "team" => Self::Team,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartAuthorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartAuthorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartAuthorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartAuthorType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketPartAuthorType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketPartAuthorType { Admin = "admin", Bot = "bot", Team = "team", User = "user" }
+);
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 ///
 /// Generated from `#/components/schemas/ticket_parts`.
@@ -15266,48 +9036,9 @@ pub enum TicketPartsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketPartsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPartList => "ticket_part.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketPartsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket_part.list" => Self::TicketPartList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketPartsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketPartsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketPartsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketPartsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketPartsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketPartsType { TicketPartList = "ticket_part.list" }
+);
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 ///
 /// Generated from `#/components/schemas/ticket_reply`.
@@ -15355,52 +9086,10 @@ pub enum TicketReplyPartType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketReplyPartType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Note => "note",
-            Self::Comment => "comment",
-            Self::QuickReply => "quick_reply",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::enums::string_enum!(
+    TicketReplyPartType { Note = "note", Comment = "comment", QuickReply = "quick_reply"
     }
-}
-impl From<&str> for TicketReplyPartType {
-    fn from(value: &str) -> Self {
-        match value {
-            "note" => Self::Note,
-            "comment" => Self::Comment,
-            "quick_reply" => Self::QuickReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketReplyPartType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketReplyPartType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketReplyPartType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketReplyPartType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketReplyPartType, serde_json::Value::is_string);
+);
 /// Always ticket_part
 ///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
@@ -15412,48 +9101,7 @@ pub enum TicketReplyType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketReplyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPart => "ticket_part",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketReplyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket_part" => Self::TicketPart,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketReplyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketReplyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketReplyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketReplyType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketReplyType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(TicketReplyType { TicketPart = "ticket_part" });
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes`.
@@ -15528,54 +9176,10 @@ pub enum TicketStateCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketStateCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketStateCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketStateCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketStateCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketStateCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketStateCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketStateCategory, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketStateCategory { Submitted = "submitted", InProgress = "in_progress",
+    WaitingOnCustomer = "waiting_on_customer", Resolved = "resolved" }
+);
 /// A ticket state, used to define the state of a ticket.
 ///
 /// Generated from `#/components/schemas/ticket_state_detailed`.
@@ -15622,55 +9226,9 @@ pub enum TicketStateDetailedCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketStateDetailedCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketStateDetailedCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketStateDetailedCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketStateDetailedCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketStateDetailedCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketStateDetailedCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    TicketStateDetailedCategory, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    TicketStateDetailedCategory { Submitted = "submitted", InProgress = "in_progress",
+    WaitingOnCustomer = "waiting_on_customer", Resolved = "resolved" }
 );
 /// A list of ticket types associated with a given ticket state.
 ///
@@ -15762,52 +9320,10 @@ pub enum TicketTypeCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl TicketTypeCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for TicketTypeCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TicketTypeCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TicketTypeCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TicketTypeCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for TicketTypeCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(TicketTypeCategory, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    TicketTypeCategory { Customer = "Customer", BackOffice = "Back-office", Tracker =
+    "Tracker" }
+);
 /// A list of ticket states associated with a given ticket type.
 ///
 /// Generated from `#/components/schemas/ticket_type/properties/ticket_states`.
@@ -16022,50 +9538,9 @@ pub enum UpdateArticleRequestState {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateArticleRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateArticleRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateArticleRequestState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateArticleRequestState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateArticleRequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateArticleRequestState {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(UpdateArticleRequestState, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    UpdateArticleRequestState { Published = "published", Draft = "draft" }
+);
 /// You can update a collection
 ///
 /// Generated from `#/components/schemas/update_collection_request`.
@@ -16190,51 +9665,9 @@ pub enum UpdateContentImportSourceRequestStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateContentImportSourceRequestStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateContentImportSourceRequestStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateContentImportSourceRequestStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateContentImportSourceRequestStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateContentImportSourceRequestStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateContentImportSourceRequestStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateContentImportSourceRequestStatus { Active = "active", Deactivated =
+    "deactivated" }
 );
 /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
 ///
@@ -16251,53 +9684,9 @@ pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateContentImportSourceRequestSyncBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Automated => "automated",
-            Self::Manual => "manual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateContentImportSourceRequestSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            "automated" => Self::Automated,
-            "manual" => Self::Manual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateContentImportSourceRequestSyncBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateContentImportSourceRequestSyncBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestSyncBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateContentImportSourceRequestSyncBehavior {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateContentImportSourceRequestSyncBehavior, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateContentImportSourceRequestSyncBehavior { Api = "api", Automated = "automated",
+    Manual = "manual" }
 );
 /// Payload of the request to update a conversation
 ///
@@ -16401,50 +9790,7 @@ pub enum UpdateExternalPageRequestLocale {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateExternalPageRequestLocale {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateExternalPageRequestLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateExternalPageRequestLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateExternalPageRequestLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateExternalPageRequestLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateExternalPageRequestLocale {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateExternalPageRequestLocale, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(UpdateExternalPageRequestLocale { En = "en" });
 /// You can Update an Internal Article
 ///
 /// Generated from `#/components/schemas/update_internal_article_request`.
@@ -16592,53 +9938,9 @@ pub enum UpdateTicketTypeRequestCategory {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl UpdateTicketTypeRequestCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for UpdateTicketTypeRequestCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Customer" => Self::Customer,
-            "Back-office" => Self::BackOffice,
-            "Tracker" => Self::Tracker,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for UpdateTicketTypeRequestCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for UpdateTicketTypeRequestCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for UpdateTicketTypeRequestCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for UpdateTicketTypeRequestCategory {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    UpdateTicketTypeRequestCategory, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    UpdateTicketTypeRequestCategory { Customer = "Customer", BackOffice = "Back-office",
+    Tracker = "Tracker" }
 );
 /// Update an existing visitor.
 ///
@@ -16792,48 +10094,9 @@ pub enum VisitorCompaniesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorCompaniesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CompanyList => "company.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorCompaniesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "company.list" => Self::CompanyList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorCompaniesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorCompaniesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorCompaniesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorCompaniesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorCompaniesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    VisitorCompaniesType { CompanyList = "company.list" }
+);
 /// Generated from `#/components/schemas/visitor/properties/location_data`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
@@ -16889,48 +10152,9 @@ pub enum VisitorSegmentsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorSegmentsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SegmentList => "segment.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorSegmentsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "segment.list" => Self::SegmentList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorSegmentsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorSegmentsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorSegmentsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorSegmentsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorSegmentsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    VisitorSegmentsType { SegmentList = "segment.list" }
+);
 /// Generated from `#/components/schemas/visitor/properties/social_profiles`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
@@ -16957,48 +10181,9 @@ pub enum VisitorSocialProfilesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorSocialProfilesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SocialProfileList => "social_profile.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorSocialProfilesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "social_profile.list" => Self::SocialProfileList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorSocialProfilesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorSocialProfilesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorSocialProfilesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorSocialProfilesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorSocialProfilesType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    VisitorSocialProfilesType { SocialProfileList = "social_profile.list" }
+);
 /// Generated from `#/components/schemas/visitor/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
@@ -17042,48 +10227,7 @@ pub enum VisitorTagsTagsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorTagsTagsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tag => "tag",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorTagsTagsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tag" => Self::Tag,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorTagsTagsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorTagsTagsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorTagsTagsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorTagsTagsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorTagsTagsItemType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(VisitorTagsTagsItemType { Tag = "tag" });
 /// The type of the object
 ///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
@@ -17095,48 +10239,7 @@ pub enum VisitorTagsType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorTagsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagList => "tag.list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorTagsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "tag.list" => Self::TagList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorTagsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorTagsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorTagsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorTagsType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorTagsType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(VisitorTagsType { TagList = "tag.list" });
 /// Response returned when an object is deleted
 ///
 /// Generated from `#/components/schemas/visitor_deleted_object`.
@@ -17168,48 +10271,7 @@ pub enum VisitorDeletedObjectType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl VisitorDeletedObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Visitor => "visitor",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VisitorDeletedObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "visitor" => Self::Visitor,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VisitorDeletedObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for VisitorDeletedObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for VisitorDeletedObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for VisitorDeletedObjectType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(VisitorDeletedObjectType, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(VisitorDeletedObjectType { Visitor = "visitor" });
 /// Generated from `#/components/schemas/whatsapp_message_status_list`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusList {
@@ -17277,55 +10339,9 @@ pub enum WhatsappMessageStatusListEventsItemStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusListEventsItemStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Read => "read",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusListEventsItemStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "sent" => Self::Sent,
-            "delivered" => Self::Delivered,
-            "read" => Self::Read,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusListEventsItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusListEventsItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusListEventsItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusListEventsItemStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusListEventsItemStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    WhatsappMessageStatusListEventsItemStatus { Sent = "sent", Delivered = "delivered",
+    Read = "read", Failed = "failed" }
 );
 /// Event type
 ///
@@ -17338,49 +10354,8 @@ pub enum WhatsappMessageStatusListEventsItemType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusListEventsItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BroadcastOutbound => "broadcast_outbound",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusListEventsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "broadcast_outbound" => Self::BroadcastOutbound,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusListEventsItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusListEventsItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusListEventsItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusListEventsItemType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusListEventsItemType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    WhatsappMessageStatusListEventsItemType { BroadcastOutbound = "broadcast_outbound" }
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17426,49 +10401,8 @@ pub enum WhatsappMessageStatusListPagesType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusListPagesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pages => "pages",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusListPagesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pages" => Self::Pages,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusListPagesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusListPagesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusListPagesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusListPagesType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusListPagesType, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    WhatsappMessageStatusListPagesType { Pages = "pages" }
 );
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17479,50 +10413,7 @@ pub enum WhatsappMessageStatusListType {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl WhatsappMessageStatusListType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for WhatsappMessageStatusListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for WhatsappMessageStatusListType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for WhatsappMessageStatusListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for WhatsappMessageStatusListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for WhatsappMessageStatusListType {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    WhatsappMessageStatusListType, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(WhatsappMessageStatusListType { List = "list" });
 /// Generated from `#/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToACompanyBody {
@@ -17880,49 +10771,9 @@ pub enum GetDownloadReportingDataByJobIdentifierAccept {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl GetDownloadReportingDataByJobIdentifierAccept {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationOctetStream => "application/octet-stream",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn from(value: &str) -> Self {
-        match value {
-            "application/octet-stream" => Self::ApplicationOctetStream,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetDownloadReportingDataByJobIdentifierAccept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetDownloadReportingDataByJobIdentifierAccept {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetDownloadReportingDataByJobIdentifierAccept {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for GetDownloadReportingDataByJobIdentifierAccept {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    GetDownloadReportingDataByJobIdentifierAccept, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    GetDownloadReportingDataByJobIdentifierAccept { ApplicationOctetStream =
+    "application/octet-stream" }
 );
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18002,52 +10853,10 @@ pub enum LisDataAttributesModel {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl LisDataAttributesModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LisDataAttributesModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LisDataAttributesModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LisDataAttributesModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LisDataAttributesModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LisDataAttributesModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    LisDataAttributesModel { Contact = "contact", Company = "company", Conversation =
+    "conversation" }
+);
 /// An untagged union: the first variant (in this order) that the JSON fits is chosen.
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema`.
@@ -18485,56 +11294,11 @@ pub enum ReplyToFinResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl ReplyToFinResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for ReplyToFinResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ReplyToFinResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for ReplyToFinResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for ReplyToFinResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for ReplyToFinResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(ReplyToFinResponseStatus, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    ReplyToFinResponseStatus { Thinking = "thinking", AwaitingUserReply =
+    "awaiting_user_reply", Escalated = "escalated", Resolved = "resolved", Complete =
+    "complete" }
+);
 /// Generated from `#/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetAwayAdminBody {
@@ -18853,57 +11617,10 @@ pub enum StartFinConversationResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl StartFinConversationResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for StartFinConversationResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for StartFinConversationResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for StartFinConversationResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for StartFinConversationResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for StartFinConversationResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    StartFinConversationResponseStatus, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    StartFinConversationResponseStatus { Thinking = "thinking", AwaitingUserReply =
+    "awaiting_user_reply", Escalated = "escalated", Resolved = "resolved", Complete =
+    "complete" }
 );
 /// Generated from `#/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18942,56 +11659,10 @@ pub enum SubmitFinCsatBodyRating {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubmitFinCsatBodyRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatBodyRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatBodyRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatBodyRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatBodyRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatBodyRating {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(SubmitFinCsatBodyRating, serde_json::Value::is_string);
+crate::runtime::enums::string_enum!(
+    SubmitFinCsatBodyRating { Terrible = "terrible", Bad = "bad", Ok = "ok", Good =
+    "good", Amazing = "amazing" }
+);
 /// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatResponse {
@@ -19029,57 +11700,9 @@ pub enum SubmitFinCsatResponseRating {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubmitFinCsatResponseRating {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseRating {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatResponseRating {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubmitFinCsatResponseRating, serde_json::Value::is_string
+crate::runtime::enums::string_enum!(
+    SubmitFinCsatResponseRating { Terrible = "terrible", Bad = "bad", Ok = "ok", Good =
+    "good", Amazing = "amazing" }
 );
 /// The result of the submission.
 ///
@@ -19092,50 +11715,7 @@ pub enum SubmitFinCsatResponseStatus {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-impl SubmitFinCsatResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rated => "rated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for SubmitFinCsatResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "rated" => Self::Rated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for SubmitFinCsatResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SubmitFinCsatResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SubmitFinCsatResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for SubmitFinCsatResponseStatus {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(
-    SubmitFinCsatResponseStatus, serde_json::Value::is_string
-);
+crate::runtime::enums::string_enum!(SubmitFinCsatResponseStatus { Rated = "rated" });
 /// Generated from `#/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactResponse {

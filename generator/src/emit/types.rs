@@ -221,24 +221,21 @@ fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
         .iter()
         .map(|v| format!(" `{}`", display_value(&v.value)))
         .collect();
-    let (unknown_ty, derives, fits) = match e.repr {
+    let (unknown_ty, derives) = match e.repr {
         EnumRepr::String => (
             quote!(String),
             quote!(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord),
-            quote!(serde_json::Value::is_string),
         ),
         EnumRepr::Integer => (
             quote!(i64),
             quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord),
-            quote!(serde_json::Value::is_i64),
         ),
         EnumRepr::Mixed => (
             quote!(serde_json::Value),
             quote!(Debug, Clone, PartialEq, Eq),
-            quote!(crate::runtime::object::any),
         ),
     };
-    let conversions = enum_conversions(&name, e, &variants);
+    let impls = enum_impls(&name, e, &variants);
     quote! {
         #docs
         #[derive(#derives)]
@@ -248,14 +245,7 @@ fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
             /// A value this version of the crate does not know; kept as sent.
             Unknown(#unknown_ty),
         }
-        #conversions
-        /// An empty unknown value: what a required field the server left out holds.
-        impl Default for #name {
-            fn default() -> Self {
-                Self::Unknown(Default::default())
-            }
-        }
-        crate::runtime::object::value!(#name, #fits);
+        #impls
     }
 }
 
@@ -266,92 +256,23 @@ fn display_value(value: &EnumValue) -> String {
     }
 }
 
-fn enum_conversions(
-    name: &proc_macro2::Ident,
-    e: &Enum,
-    variants: &[proc_macro2::Ident],
-) -> TokenStream {
+/// String and integer enums get their impls from the runtime's macros (see
+/// `runtime::enums`); the rare mixed enums are written out.
+fn enum_impls(name: &proc_macro2::Ident, e: &Enum, variants: &[proc_macro2::Ident]) -> TokenStream {
     match e.repr {
         EnumRepr::String => {
-            let values: Vec<String> = e.variants.iter().map(|v| display_value(&v.value)).collect();
+            let values = e.variants.iter().map(|v| display_value(&v.value));
             quote! {
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( Self::#variants => #values, )*
-                            Self::Unknown(value) => value,
-                        }
-                    }
-                }
-                impl From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        match value {
-                            #( #values => Self::#variants, )*
-                            other => Self::Unknown(other.to_owned()),
-                        }
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                impl Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = String::deserialize(deserializer)?;
-                        Ok(Self::from(value.as_str()))
-                    }
-                }
+                crate::runtime::enums::string_enum!(#name { #( #variants = #values ),* });
             }
         }
         EnumRepr::Integer => {
-            let values: Vec<i64> = e
-                .variants
-                .iter()
-                .map(|v| match v.value {
-                    EnumValue::Integer(i) => i,
-                    EnumValue::String(_) => 0,
-                })
-                .collect();
+            let values = e.variants.iter().map(|v| match v.value {
+                EnumValue::Integer(i) => proc_macro2::Literal::i64_unsuffixed(i),
+                EnumValue::String(_) => proc_macro2::Literal::i64_unsuffixed(0),
+            });
             quote! {
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn value(&self) -> i64 {
-                        match self {
-                            #( Self::#variants => #values, )*
-                            Self::Unknown(value) => *value,
-                        }
-                    }
-                }
-                impl From<i64> for #name {
-                    fn from(value: i64) -> Self {
-                        match value {
-                            #( #values => Self::#variants, )*
-                            other => Self::Unknown(other),
-                        }
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(f, "{}", self.value())
-                    }
-                }
-                impl Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.value())
-                    }
-                }
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        i64::deserialize(deserializer).map(Self::from)
-                    }
-                }
+                crate::runtime::enums::integer_enum!(#name { #( #variants = #values ),* });
             }
         }
         EnumRepr::Mixed => {
@@ -402,6 +323,13 @@ fn enum_conversions(
                         serde_json::Value::deserialize(deserializer).map(Self::from)
                     }
                 }
+                /// An empty unknown value: what a required field the server left out holds.
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::Unknown(Default::default())
+                    }
+                }
+                crate::runtime::object::value!(#name, crate::runtime::object::any);
             }
         }
     }
