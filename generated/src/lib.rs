@@ -77,6 +77,10 @@
     clippy::too_many_arguments
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#[cfg_attr(
+    not(feature = "all-resources"),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 pub mod runtime;
 pub use runtime::{
     ApiError, ByteStream, ClientBuilder, Error, Multipart, RateLimit, Redirect, Region,

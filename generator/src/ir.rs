@@ -25,6 +25,29 @@ pub struct Api {
     /// The description's success-response example of each operation that has a success
     /// response, in operation order (the `test-util` mock's default answers).
     pub response_examples: Vec<ResponseExample>,
+    /// The item kinds of the runtime's webhook notifications and this version's type for each.
+    pub webhook_items: Vec<WebhookItem>,
+}
+
+/// The cargo feature of the typed webhook items (`{version}::webhooks::Item`), a resource like
+/// the tags' features: the types the items reach are compiled with it.
+pub const WEBHOOKS_FEATURE: &str = "webhooks";
+
+/// The feature of the types that no operation and no webhook item reaches (and of what they
+/// reach), a resource like the tags' features.
+pub const OTHER_SCHEMAS_FEATURE: &str = "other-schemas";
+
+/// The feature that turns every resource on (part of the crate's default features).
+pub const ALL_RESOURCES_FEATURE: &str = "all-resources";
+
+/// One associated type of `runtime::webhooks::ItemTypes`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookItem {
+    /// The associated type's name (`Contact`, `Conversation`, ...).
+    pub kind: String,
+    /// The generated type for items of this kind; `None` when the description has no schema for
+    /// it (the item is then any JSON).
+    pub type_name: Option<String>,
 }
 
 /// An operation's first success status and the description's example body for it.
@@ -59,6 +82,12 @@ pub struct TypeDef {
     /// Rustdoc (already converted from the spec's Markdown/Markdoc).
     pub docs: Option<String>,
     pub kind: TypeKind,
+    /// The cargo features (resources) that compile this type: those of every operation that
+    /// reaches it (through parameters, bodies, responses, transitively), and
+    /// [`WEBHOOKS_FEATURE`] when a webhook item reaches it, [`OTHER_SCHEMAS_FEATURE`] when a
+    /// type that nothing else reaches does. Sorted, without duplicates; never empty once
+    /// lowered (empty would mean compiled whatever the features).
+    pub resources: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -250,6 +279,10 @@ pub struct Operation {
     pub summary: Option<String>,
     pub docs: Option<String>,
     pub tags: Vec<String>,
+    /// The cargo features (resources) that compile this operation: one per tag, kebab-case
+    /// (`Data Connectors` becomes `data-connectors`); `untagged` for an operation without tags.
+    /// The method exists when any of them is on.
+    pub resources: Vec<String>,
     pub deprecated: bool,
     pub params: Vec<Param>,
     /// Headers whose only allowed value the description fixes for this operation (e.g. an

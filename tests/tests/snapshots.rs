@@ -56,6 +56,41 @@ snapshot_fixture!(pagination);
 snapshot_fixture!(bodies);
 snapshot_fixture!(references);
 
+/// Cargo features per resource: the manifest's features and the `cfg` of every item.
+#[test]
+fn resources() {
+    let spec = root().join("tests/fixtures/resources.yaml");
+    let inputs = [VersionInput {
+        module: "api".to_owned(),
+        default: true,
+        spec,
+        patches: Vec::new(),
+    }];
+    let files =
+        generate_crate("fixture", "0.0.0", "fixture", None, &inputs).expect("fixture generates");
+    let file = |path: &str| {
+        let contents = files
+            .iter()
+            .find(|f| f.path == path)
+            .map_or("", |f| f.contents.as_str());
+        format!("==> {path} <==\n{contents}")
+    };
+    let manifest = file("Cargo.toml");
+    let features: String = manifest
+        .lines()
+        .skip_while(|line| *line != "[features]")
+        .take_while(|line| !line.is_empty())
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let parts = [
+        features,
+        file("src/api/types.rs"),
+        file("src/api/mod.rs"),
+        file("src/api/webhooks.rs"),
+    ];
+    insta::assert_snapshot!(parts.join("\n"));
+}
+
 /// What the description gets wrong is degraded, not refused: each place is a warning that names
 /// its JSON pointer, and the generated module's docs list them.
 #[test]

@@ -23,15 +23,9 @@ pub fn expected_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
     Ok(generation(root, false)?.files)
 }
 
-/// One generation of generated/: its files and what it records (version, changelog, report).
-pub struct Generation {
-    pub files: Vec<OutputFile>,
-    pub release: Release,
-}
-
-/// Generates every file from the shipped, pinned descriptions (obtaining any that are missing
-/// from specs/cache/), deciding the crate version and changelog from the recorded sources.
-pub fn generation(root: &Path, deny_warnings: bool) -> anyhow::Result<Generation> {
+/// The shipped versions' pins and their lowered modules (the first is the default version),
+/// from the pinned descriptions (obtaining any that are missing) with the overlay applied.
+pub fn shipped_modules(root: &Path) -> anyhow::Result<(Vec<Pin>, Vec<emit::VersionModule>)> {
     let pins = pins::load(root)?;
     let overlay = load_overlay(root)?;
     let shipped: Vec<&Pin> = pins.version.iter().filter(|p| p.ship).collect();
@@ -55,8 +49,23 @@ pub fn generation(root: &Path, deny_warnings: bool) -> anyhow::Result<Generation
         });
     }
     let modules = intercom_codegen::lower_versions(&inputs)?;
+    let shipped = shipped.into_iter().cloned().collect();
+    Ok((shipped, modules))
+}
+
+/// One generation of generated/: its files and what it records (version, changelog, report).
+pub struct Generation {
+    pub files: Vec<OutputFile>,
+    pub release: Release,
+}
+
+/// Generates every file from the shipped, pinned descriptions (obtaining any that are missing
+/// from specs/cache/), deciding the crate version and changelog from the recorded sources.
+pub fn generation(root: &Path, deny_warnings: bool) -> anyhow::Result<Generation> {
+    let (shipped, modules) = shipped_modules(root)?;
     report_warnings(&modules, deny_warnings)?;
-    let sources: Vec<Source> = shipped.iter().map(|pin| Source::of(pin)).collect();
+    let overlay = load_overlay(root)?;
+    let sources: Vec<Source> = shipped.iter().map(Source::of).collect();
     let release = release::plan(root, &sources, &modules, |source| {
         release::lower_source(root, source, &overlay)
     })?;

@@ -1,5 +1,6 @@
 //! The project's automation, as a library so that tests can run the same code as `cargo xtask`.
 
+pub mod bench;
 pub mod changes;
 pub mod codegen;
 pub mod msrv;

@@ -6,6 +6,7 @@
 //! - `cargo xtask changes OLD NEW [--out FILE]`: API change report between two spec files or git revisions.
 //! - `cargo xtask generate --spec FILE --out DIR`: turn any OpenAPI 3.0 description into a standalone crate.
 //! - `cargo xtask test` / `cargo xtask lint`: every test / every lint, as CI runs them.
+//! - `cargo xtask bench [--runs N] [--progenitor]`: generation, size, build and decode measurements.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -73,12 +74,28 @@ enum Command {
     Lint,
     /// Generate each non-shipped pinned version into target/other-versions/ and compile it.
     OtherVersions,
+    /// Measure generation, generated lines, the generated crate's check and build time (all
+    /// resources and three) and decode time; not part of CI.
+    Bench {
+        /// Rounds of each compared pair of measurements.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Also measure progenitor 0.15.1 on the same description, side by side.
+        #[arg(long)]
+        progenitor: bool,
+    },
+    /// Generation time and peak memory, in this process (run by `bench` from a release build).
+    #[command(hide = true)]
+    BenchCodegen {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Check the generated crate's rust-version against its dependencies and build it with
     /// that toolchain.
     Msrv,
 }
 
-use xtask::{changes, codegen, msrv, pins, specs, tasks};
+use xtask::{bench, changes, codegen, msrv, pins, specs, tasks};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -102,6 +119,8 @@ fn main() -> ExitCode {
         Command::Lint => tasks::lint(&root),
         Command::OtherVersions => tasks::other_versions(&root),
         Command::Msrv => msrv::msrv(&root),
+        Command::Bench { runs, progenitor } => bench::bench(&root, runs, progenitor),
+        Command::BenchCodegen { runs } => bench::bench_codegen(&root, runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 use crate::codegen::generate;
 use crate::pins;
 use anyhow::{bail, Context};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
@@ -17,7 +18,8 @@ pub fn test(root: &Path) -> anyhow::Result<()> {
 }
 
 /// Formatting, clippy with warnings denied, and rustdoc with warnings denied, for the workspace
-/// and for the generated crate with each version alone and each TLS choice.
+/// and for the generated crate with each version alone, each TLS choice, and the default
+/// version with each resource alone.
 pub fn lint(root: &Path) -> anyhow::Result<()> {
     cargo(root, &["fmt", "--all", "--check"], &[])?;
     cargo(
@@ -34,21 +36,26 @@ pub fn lint(root: &Path) -> anyhow::Result<()> {
         &[],
     )?;
     // Each TLS choice compiles different code: none, the default, the platform's roots
-    // (native-tls is in the --all-features run above).
-    for features in [
-        "v2_14",
-        "unstable",
-        "preview",
-        "v2_14,rustls-webpki-roots,tracing",
-        "unstable,rustls-platform-roots,test-util",
-    ] {
+    // (native-tls is in the --all-features run above). Then the default version with no
+    // resource, with each resource alone and with three (`resource_feature_sets`).
+    let mut feature_sets: Vec<String> = [
+        "v2_14,all-resources",
+        "unstable,all-resources",
+        "preview,all-resources",
+        "v2_14,all-resources,rustls-webpki-roots,tracing",
+        "unstable,all-resources,rustls-platform-roots,test-util",
+    ]
+    .map(str::to_owned)
+    .into();
+    feature_sets.extend(resource_feature_sets(root)?);
+    for features in &feature_sets {
         let args = [
             "clippy",
             "-p",
             "intercom-api",
             "--no-default-features",
             "--features",
-            features,
+            features.as_str(),
             "--",
             "-D",
             "warnings",
@@ -61,6 +68,36 @@ pub fn lint(root: &Path) -> anyhow::Result<()> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )
 }
+
+/// The default version's feature sets that compile different parts of it: no resource, each
+/// resource alone (with `test-util`, so the mock's examples are compiled too), and the three
+/// resources of the README's slim example.
+fn resource_feature_sets(root: &Path) -> anyhow::Result<Vec<String>> {
+    let (_, modules) = crate::codegen::shipped_modules(root)?;
+    let Some(module) = modules.iter().find(|m| m.default) else {
+        return Ok(Vec::new());
+    };
+    let api = &module.api;
+    let resources: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .flat_map(|op| op.resources.iter())
+        .chain(api.types.iter().flat_map(|def| def.resources.iter()))
+        .map(String::as_str)
+        .collect();
+    let version = &module.module;
+    let mut sets = vec![version.clone()];
+    sets.extend(
+        resources
+            .iter()
+            .map(|resource| format!("{version},{resource},test-util")),
+    );
+    sets.push(format!("{version},{SLIM_EXAMPLE}"));
+    Ok(sets)
+}
+
+/// The resources of the README's slim dependency (also measured by `cargo xtask bench`).
+pub const SLIM_EXAMPLE: &str = "contacts,conversations,tickets";
 
 /// Generates every pinned description marked `compile_check` into its own crate under
 /// target/other-versions/ and type-checks it (`cargo check`), sharing one target directory.

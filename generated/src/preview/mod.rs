@@ -41,6 +41,7 @@ impl Client {
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.transport.last_rate_limit()
     }
+    #[cfg(feature = "contacts")]
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{id}/archive`
@@ -50,6 +51,7 @@ impl Client {
     ) -> operations::ArchiveContact<'_> {
         operations::ArchiveContact::new(self, id.into())
     }
+    #[cfg(feature = "fin-agent")]
     /// Ask Fin a single, self-contained question and receive one informational answer.
     ///
     /// Unlike a conversation, `/fin/ask` is non-conversational: Fin will not ask follow-up
@@ -64,6 +66,7 @@ impl Client {
     pub fn ask_fin(&self, body: types::AskFinBody) -> operations::AskFin<'_> {
         operations::AskFin::new(self, body)
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can attach a company to a single contact.
     ///
     /// `POST /contacts/{id}/companies`
@@ -74,6 +77,7 @@ impl Client {
     ) -> operations::AttachContactToACompany<'_> {
         operations::AttachContactToACompany::new(self, id.into(), body)
     }
+    #[cfg(feature = "conversation-participants")]
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
     /// > **Warning: Contacts without an email**
@@ -87,6 +91,7 @@ impl Client {
     ) -> operations::AttachContactToConversation<'_> {
         operations::AttachContactToConversation::new(self, id.into())
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
     ///
     /// 1.Attaching a contact to an opt-out subscription type will opt that user out from receiving messages related to that subscription type.
@@ -103,6 +108,7 @@ impl Client {
     ) -> operations::AttachSubscriptionTypeToContact<'_> {
         operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
     }
+    #[cfg(any(feature = "articles", feature = "tags"))]
     /// Apply an existing tag to an article. Returns the tag that was applied.
     ///
     /// The tag must already exist in the workspace (create tags with the Tags API),
@@ -119,6 +125,7 @@ impl Client {
     ) -> operations::AttachTagToArticle<'_> {
         operations::AttachTagToArticle::new(self, article_id, body)
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/tags`
@@ -129,6 +136,7 @@ impl Client {
     ) -> operations::AttachTagToContact<'_> {
         operations::AttachTagToContact::new(self, contact_id.into(), body)
     }
+    #[cfg(any(feature = "content-snippets", feature = "tags"))]
     /// Apply an existing tag to a content snippet. Returns the tag that was applied.
     ///
     /// The tag must already exist in the workspace (create tags with the Tags API),
@@ -145,6 +153,7 @@ impl Client {
     ) -> operations::AttachTagToContentSnippet<'_> {
         operations::AttachTagToContentSnippet::new(self, content_snippet_id.into(), body)
     }
+    #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
     /// `POST /conversations/{conversation_id}/tags`
@@ -155,6 +164,7 @@ impl Client {
     ) -> operations::AttachTagToConversation<'_> {
         operations::AttachTagToConversation::new(self, conversation_id.into(), body)
     }
+    #[cfg(any(feature = "internal-articles", feature = "tags"))]
     /// Apply an existing tag to an internal article. Returns the tag that was applied.
     ///
     /// The tag must already exist in the workspace (create tags with the Tags API),
@@ -171,6 +181,7 @@ impl Client {
     ) -> operations::AttachTagToInternalArticle<'_> {
         operations::AttachTagToInternalArticle::new(self, internal_article_id, body)
     }
+    #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
     /// `POST /tickets/{ticket_id}/tags`
@@ -181,6 +192,7 @@ impl Client {
     ) -> operations::AttachTagToTicket<'_> {
         operations::AttachTagToTicket::new(self, ticket_id.into(), body)
     }
+    #[cfg(feature = "contacts")]
     /// Block a single contact.
     /// **Note:** conversations of the contact will also be archived during the process.
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
@@ -189,6 +201,7 @@ impl Client {
     pub fn block_contact(&self, id: impl Into<String>) -> operations::BlockContact<'_> {
         operations::BlockContact::new(self, id.into())
     }
+    #[cfg(feature = "content")]
     /// Asynchronously run a bulk action over up to 1,000 Knowledge Hub content items.
     ///
     /// Six actions are supported:
@@ -216,6 +229,7 @@ impl Client {
     ) -> operations::BulkContentActions<'_> {
         operations::BulkContentActions::new(self, body)
     }
+    #[cfg(feature = "companies")]
     /// You can bulk create or update companies by submitting an array of company objects. Each company is matched on the `company_id` you have defined for it: a new company is created if none exists with that `company_id`, otherwise the matching company is updated. This mirrors the single [Create or update a company](/docs/references/preview/rest-api/api.intercom.io/companies/createorupdatecompany) endpoint.
     ///
     /// The endpoint creates an async job that processes the items in the background. Use the returned job ID with `GET /companies/bulk/{id}` to check the job status.
@@ -236,6 +250,7 @@ impl Client {
     ) -> operations::BulkCreateCompanies<'_> {
         operations::BulkCreateCompanies::new(self, body)
     }
+    #[cfg(feature = "contacts")]
     /// You can bulk create contacts by submitting an array of contact objects. This is a **strict create** and never updates an existing contact.
     ///
     /// The endpoint creates an async job that processes the items in the background. Use the returned job ID with `GET /contacts/bulk/{id}` to check the job status.
@@ -261,6 +276,7 @@ impl Client {
     ) -> operations::BulkCreateContacts<'_> {
         operations::BulkCreateContacts::new(self, body)
     }
+    #[cfg(feature = "companies")]
     /// You can bulk delete companies by submitting an array of companies, each identified by its Intercom company `id`. Deleting a company detaches all of its associated contacts but keeps the company record itself — the same archival behaviour as the single [Delete a company](/docs/references/preview/rest-api/api.intercom.io/companies/deletecompany) endpoint.
     ///
     /// The endpoint creates an async job that processes the deletes in the background. Use the returned job ID with `GET /companies/bulk/{id}` to check the job status.
@@ -277,6 +293,7 @@ impl Client {
     ) -> operations::BulkDeleteCompanies<'_> {
         operations::BulkDeleteCompanies::new(self, body)
     }
+    #[cfg(feature = "contacts")]
     /// You can delete contacts in bulk by submitting an array of contact `id`s.
     ///
     /// The endpoint creates an async job that processes the deletes in the background. Use the returned job ID with `GET /contacts/bulk/{id}` to check the job status.
@@ -297,6 +314,7 @@ impl Client {
     ) -> operations::BulkDeleteContacts<'_> {
         operations::BulkDeleteContacts::new(self, body)
     }
+    #[cfg(feature = "companies")]
     /// You can bulk update companies by submitting an array of company objects with the fields to update. Each company must include an `id` field identifying the company to update by its Intercom company `id`. An unknown `id` fails that item and never creates a company.
     ///
     /// Only the fields listed in the request schema below can be set. Any other fields in a company object are ignored.
@@ -315,6 +333,7 @@ impl Client {
     ) -> operations::BulkUpdateCompanies<'_> {
         operations::BulkUpdateCompanies::new(self, body)
     }
+    #[cfg(feature = "contacts")]
     /// You can bulk update contacts by submitting an array of contact objects with the fields to update. Each contact must include an `id` field identifying the contact to update. You can also add or remove tags on each contact by including a `tags` object.
     ///
     /// Only the fields listed in the request schema below can be set. Any other fields in a contact object are ignored.
@@ -334,6 +353,7 @@ impl Client {
     ) -> operations::BulkUpdateContacts<'_> {
         operations::BulkUpdateContacts::new(self, body)
     }
+    #[cfg(feature = "data-export")]
     /// You can cancel your job
     ///
     /// `POST /export/cancel/{job_identifier}`
@@ -343,6 +363,7 @@ impl Client {
     ) -> operations::CancelDataExport<'_> {
         operations::CancelDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "tickets")]
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
     ///
     /// `POST /tickets/{ticket_id}/change_type`
@@ -353,6 +374,7 @@ impl Client {
     ) -> operations::ChangeTicketType<'_> {
         operations::ChangeTicketType::new(self, ticket_id.into(), body)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the external call identifier.
     ///
     /// `GET /fin_voice/external_id/{external_id}`
@@ -362,6 +384,7 @@ impl Client {
     ) -> operations::CollectFinVoiceCallByExternalId<'_> {
         operations::CollectFinVoiceCallByExternalId::new(self, external_id.into())
     }
+    #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the external reference ID.
     ///
     /// `GET /fin_voice/collect/{id}`
@@ -371,6 +394,7 @@ impl Client {
     ) -> operations::CollectFinVoiceCallById<'_> {
         operations::CollectFinVoiceCallById::new(self, id)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the phone number.
     ///
     /// Returns the most recent matched call for the given phone number, ordered by creation date.
@@ -382,6 +406,7 @@ impl Client {
     ) -> operations::CollectFinVoiceCallByPhoneNumber<'_> {
         operations::CollectFinVoiceCallByPhoneNumber::new(self, phone_number.into())
     }
+    #[cfg(feature = "calls")]
     /// Retrieve information about Fin Voice calls associated with a conversation.
     ///
     /// Returns all matched calls for the given conversation ID. A conversation may have multiple associated calls.
@@ -396,6 +421,7 @@ impl Client {
             conversation_id.into(),
         )
     }
+    #[cfg(feature = "procedures")]
     /// Submit human-collected input to a Fin Procedure that is paused at a Human in the Loop (HITL) step.
     ///
     /// When a procedure reaches a HITL step with the API channel enabled, Intercom sends a `procedure.hitl_notification.created` webhook. Use the `callback_url` from that webhook payload to call this endpoint with the collected attribute values.
@@ -418,6 +444,7 @@ impl Client {
     ) -> operations::CollectProcedureAgentInput<'_> {
         operations::CollectProcedureAgentInput::new(self, conversation_id.into(), body)
     }
+    #[cfg(feature = "conversations")]
     /// You can convert a conversation to a ticket.
     ///
     /// `POST /conversations/{id}/convert`
@@ -428,6 +455,7 @@ impl Client {
     ) -> operations::ConvertConversationToTicket<'_> {
         operations::ConvertConversationToTicket::new(self, id, body)
     }
+    #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
     ///
     /// > 📘 What happens upon a visitor being converted?
@@ -441,6 +469,7 @@ impl Client {
     ) -> operations::ConvertVisitor<'_> {
         operations::ConvertVisitor::new(self, body)
     }
+    #[cfg(feature = "articles")]
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
     ///
     /// > 📘 Tags cannot be managed via the Articles API
@@ -454,6 +483,7 @@ impl Client {
     ) -> operations::CreateArticle<'_> {
         operations::CreateArticle::new(self, body)
     }
+    #[cfg(feature = "audiences")]
     /// You can create a new audience by making a POST request to `https://api.intercom.io/audiences`.
     ///
     /// `POST /audiences`
@@ -463,6 +493,7 @@ impl Client {
     ) -> operations::CreateAudience<'_> {
         operations::CreateAudience::new(self, body)
     }
+    #[cfg(feature = "help-center")]
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
@@ -472,6 +503,7 @@ impl Client {
     ) -> operations::CreateCollection<'_> {
         operations::CreateCollection::new(self, body)
     }
+    #[cfg(any(feature = "companies", feature = "notes"))]
     /// You can add a note to a single company.
     ///
     /// `POST /companies/{company_id}/notes`
@@ -482,12 +514,14 @@ impl Client {
     ) -> operations::CreateCompanyNote<'_> {
         operations::CreateCompanyNote::new(self, company_id.into(), body)
     }
+    #[cfg(feature = "contacts")]
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
     pub fn create_contact(&self) -> operations::CreateContact<'_> {
         operations::CreateContact::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
     /// `POST /ai/content_import_sources`
@@ -497,6 +531,7 @@ impl Client {
     ) -> operations::CreateContentImportSource<'_> {
         operations::CreateContentImportSource::new(self, body)
     }
+    #[cfg(feature = "content-snippets")]
     /// You can create a new content snippet.
     ///
     /// `POST /content_snippets`
@@ -506,6 +541,7 @@ impl Client {
     ) -> operations::CreateContentSnippet<'_> {
         operations::CreateContentSnippet::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can create a conversation that has been initiated by a contact (ie. user or lead).
     /// The conversation can be an in-app message only.
     ///
@@ -523,6 +559,7 @@ impl Client {
     ) -> operations::CreateConversation<'_> {
         operations::CreateConversation::new(self, body)
     }
+    #[cfg(feature = "conversations-attributes")]
     /// Create a new conversation attribute.
     ///
     /// `POST /conversations/attributes`
@@ -532,6 +569,7 @@ impl Client {
     ) -> operations::CreateConversationAttribute<'_> {
         operations::CreateConversationAttribute::new(self, body)
     }
+    #[cfg(feature = "conversations-attributes")]
     /// Add a new option to a list-type conversation attribute. Returns the full attribute with the updated options array.
     ///
     /// `POST /conversations/attributes/{id}/options`
@@ -542,6 +580,7 @@ impl Client {
     ) -> operations::CreateConversationAttributeOption<'_> {
         operations::CreateConversationAttributeOption::new(self, id, body)
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Create or update a custom object instance
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}`
@@ -554,6 +593,7 @@ impl Client {
             custom_object_type_identifier.into(),
         )
     }
+    #[cfg(feature = "data-attributes")]
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
@@ -563,6 +603,7 @@ impl Client {
     ) -> operations::CreateDataAttribute<'_> {
         operations::CreateDataAttribute::new(self, body)
     }
+    #[cfg(feature = "data-connectors")]
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
     ///
     /// `POST /data_connectors`
@@ -572,6 +613,7 @@ impl Client {
     ) -> operations::CreateDataConnector<'_> {
         operations::CreateDataConnector::new(self, body)
     }
+    #[cfg(feature = "data-events")]
     /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
     ///
     /// When using the JavaScript API, [adding the code to your app](http://docs.intercom.io/configuring-Intercom/tracking-user-events-in-your-app) makes the Events API available. Once added, you can submit an event using the `trackEvent` method. This will associate the event with the Lead or currently logged-in user or logged-out visitor/lead and send it to Intercom. The final parameter is a map that can be used to send optional metadata about the event.
@@ -617,6 +659,7 @@ impl Client {
     pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
         operations::CreateDataEvent::new(self)
     }
+    #[cfg(feature = "data-export")]
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
     ///
     /// This endpoint exports **message delivery and engagement data** for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more). The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces). It does not export raw message or conversation content.
@@ -642,6 +685,7 @@ impl Client {
     ) -> operations::CreateDataExport<'_> {
         operations::CreateDataExport::new(self, body)
     }
+    #[cfg(feature = "ai-content")]
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
@@ -651,6 +695,7 @@ impl Client {
     ) -> operations::CreateExternalPage<'_> {
         operations::CreateExternalPage::new(self, body)
     }
+    #[cfg(feature = "folders")]
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
     ///
     /// `POST /folders`
@@ -660,6 +705,7 @@ impl Client {
     ) -> operations::CreateFolder<'_> {
         operations::CreateFolder::new(self, body)
     }
+    #[cfg(feature = "help-center")]
     /// You can create a new URL redirect by making a POST request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects`.
     ///
     /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
@@ -672,6 +718,7 @@ impl Client {
     ) -> operations::CreateHelpCenterRedirect<'_> {
         operations::CreateHelpCenterRedirect::new(self, help_center_id.into(), body)
     }
+    #[cfg(feature = "identity-verification-secrets")]
     /// Creates a new identity verification secret for your workspace. Intercom generates a 256-bit, cryptographically random value server-side and returns it once in the response.
     ///
     /// **This is the only opportunity to capture the secret.** Store it in your secure configuration immediately. The `secret` field is omitted from all subsequent responses (including `GET /secure_mode_secrets`) — if you lose it, you must rotate a new secret in and delete this one.
@@ -685,6 +732,7 @@ impl Client {
     ) -> operations::CreateIdentityVerificationSecret<'_> {
         operations::CreateIdentityVerificationSecret::new(self, body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
@@ -694,6 +742,7 @@ impl Client {
     ) -> operations::CreateInternalArticle<'_> {
         operations::CreateInternalArticle::new(self, body)
     }
+    #[cfg(feature = "messages")]
     /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message, an email, sms or whatsapp.
     ///
     /// > 🚧 Sending for visitors
@@ -710,6 +759,7 @@ impl Client {
     pub fn create_message(&self) -> operations::CreateMessage<'_> {
         operations::CreateMessage::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can create a news item
     ///
     /// `POST /news/news_items`
@@ -719,6 +769,7 @@ impl Client {
     ) -> operations::CreateNewsItem<'_> {
         operations::CreateNewsItem::new(self, body)
     }
+    #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{id}/notes`
@@ -729,6 +780,7 @@ impl Client {
     ) -> operations::CreateNote<'_> {
         operations::CreateNote::new(self, id, body)
     }
+    #[cfg(feature = "office-hours")]
     /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
     ///
     /// `POST /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`
@@ -743,6 +795,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(feature = "office-hours")]
     /// You can create a new office hours schedule for the workspace.
     ///
     /// `POST /office_hours_schedules`
@@ -752,6 +805,7 @@ impl Client {
     ) -> operations::CreateOfficeHoursSchedule<'_> {
         operations::CreateOfficeHoursSchedule::new(self, body)
     }
+    #[cfg(feature = "companies")]
     /// You can create or update a company.
     ///
     /// Companies will be only visible in Intercom when there is at least one associated user.
@@ -766,6 +820,7 @@ impl Client {
     pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
         operations::CreateOrUpdateCompany::new(self)
     }
+    #[cfg(feature = "switch")]
     /// You can use the API to deflect phone calls to the Intercom Messenger.
     /// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
     ///
@@ -778,6 +833,7 @@ impl Client {
     ) -> operations::CreatePhoneSwitch<'_> {
         operations::CreatePhoneSwitch::new(self, body)
     }
+    #[cfg(feature = "tags")]
     /// You can use this endpoint to perform the following operations:
     ///
     /// **1. Create a new tag:** You can create a new tag by passing in the tag name as specified in "Create or Update Tag Request Payload" described below.
@@ -796,6 +852,7 @@ impl Client {
     pub fn create_tag(&self) -> operations::CreateTag<'_> {
         operations::CreateTag::new(self)
     }
+    #[cfg(feature = "tickets")]
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
@@ -805,6 +862,7 @@ impl Client {
     ) -> operations::CreateTicket<'_> {
         operations::CreateTicket::new(self, body)
     }
+    #[cfg(feature = "ticket-types")]
     /// You can create a new ticket type.
     /// > 📘 Creating ticket types.
     /// >
@@ -818,6 +876,7 @@ impl Client {
     ) -> operations::CreateTicketType<'_> {
         operations::CreateTicketType::new(self, body)
     }
+    #[cfg(feature = "ticket-type-attributes")]
     /// You can create a new attribute for a ticket type.
     ///
     /// `POST /ticket_types/{ticket_type_id}/attributes`
@@ -828,18 +887,21 @@ impl Client {
     ) -> operations::CreateTicketTypeAttribute<'_> {
         operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
     }
+    #[cfg(feature = "data-events")]
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
     pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
         operations::DataEventSummaries::new(self)
     }
+    #[cfg(feature = "articles")]
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
     pub fn delete_article(&self, id: i64) -> operations::DeleteArticle<'_> {
         operations::DeleteArticle::new(self, id)
     }
+    #[cfg(feature = "audiences")]
     /// You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `DELETE /audiences/{id}`
@@ -849,12 +911,14 @@ impl Client {
     ) -> operations::DeleteAudience<'_> {
         operations::DeleteAudience::new(self, id.into())
     }
+    #[cfg(feature = "help-center")]
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
     pub fn delete_collection(&self, id: i64) -> operations::DeleteCollection<'_> {
         operations::DeleteCollection::new(self, id)
     }
+    #[cfg(feature = "companies")]
     /// Delete a single company.
     ///
     /// This endpoint does not permanently remove the company. It archives the company record and detaches any contacts attached to it; the contacts themselves are not deleted. A `company.deleted` webhook is sent once archival completes.
@@ -872,6 +936,7 @@ impl Client {
     ) -> operations::DeleteCompany<'_> {
         operations::DeleteCompany::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{id}`
@@ -881,6 +946,7 @@ impl Client {
     ) -> operations::DeleteContact<'_> {
         operations::DeleteContact::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
     /// `DELETE /ai/content_import_sources/{id}`
@@ -890,6 +956,7 @@ impl Client {
     ) -> operations::DeleteContentImportSource<'_> {
         operations::DeleteContentImportSource::new(self, id.into())
     }
+    #[cfg(feature = "content-snippets")]
     /// You can delete a single content snippet by its id.
     ///
     /// `DELETE /content_snippets/{id}`
@@ -899,6 +966,7 @@ impl Client {
     ) -> operations::DeleteContentSnippet<'_> {
         operations::DeleteContentSnippet::new(self, id.into())
     }
+    #[cfg(feature = "conversations")]
     /// > **Warning: Irreversible operation**
     /// >
     /// > Deleting a conversation is permanent and cannot be reversed.
@@ -919,6 +987,7 @@ impl Client {
     pub fn delete_conversation(&self, id: i64) -> operations::DeleteConversation<'_> {
         operations::DeleteConversation::new(self, id)
     }
+    #[cfg(feature = "conversations-attributes")]
     /// Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
     ///
     /// `DELETE /conversations/attributes/{id}`
@@ -928,6 +997,7 @@ impl Client {
     ) -> operations::DeleteConversationAttribute<'_> {
         operations::DeleteConversationAttribute::new(self, id)
     }
+    #[cfg(feature = "conversations-attributes")]
     /// Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
     ///
     /// `DELETE /conversations/attributes/{id}/options/{option_id}`
@@ -938,6 +1008,7 @@ impl Client {
     ) -> operations::DeleteConversationAttributeOption<'_> {
         operations::DeleteConversationAttributeOption::new(self, id, option_id.into())
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`
@@ -952,6 +1023,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance by external_id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
@@ -966,6 +1038,7 @@ impl Client {
             external_id.into(),
         )
     }
+    #[cfg(feature = "data-connectors")]
     /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
     ///
     /// `DELETE /data_connectors/{id}`
@@ -975,6 +1048,7 @@ impl Client {
     ) -> operations::DeleteDataConnector<'_> {
         operations::DeleteDataConnector::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
     /// `DELETE /ai/external_pages/{id}`
@@ -984,12 +1058,14 @@ impl Client {
     ) -> operations::DeleteExternalPage<'_> {
         operations::DeleteExternalPage::new(self, id.into())
     }
+    #[cfg(feature = "folders")]
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
     pub fn delete_folder(&self, id: i64) -> operations::DeleteFolder<'_> {
         operations::DeleteFolder::new(self, id)
     }
+    #[cfg(feature = "help-center")]
     /// You can delete a single redirect by making a DELETE request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
     ///
     /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
@@ -1002,6 +1078,7 @@ impl Client {
     ) -> operations::DeleteHelpCenterRedirect<'_> {
         operations::DeleteHelpCenterRedirect::new(self, help_center_id.into(), id.into())
     }
+    #[cfg(feature = "identity-verification-secrets")]
     /// Soft-deletes an identity verification secret. After deletion, any `user_hash` values signed with that secret will no longer verify — Messenger sessions depending on it will be rejected on their next request. Use this to complete a rotation: create a new secret, roll it out, then delete the old one.
     ///
     /// `DELETE /secure_mode_secrets/{id}`
@@ -1011,6 +1088,7 @@ impl Client {
     ) -> operations::DeleteIdentityVerificationSecret<'_> {
         operations::DeleteIdentityVerificationSecret::new(self, id.into())
     }
+    #[cfg(feature = "internal-articles")]
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `DELETE /internal_articles/{id}`
@@ -1020,12 +1098,14 @@ impl Client {
     ) -> operations::DeleteInternalArticle<'_> {
         operations::DeleteInternalArticle::new(self, id)
     }
+    #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
     pub fn delete_news_item(&self, id: i64) -> operations::DeleteNewsItem<'_> {
         operations::DeleteNewsItem::new(self, id)
     }
+    #[cfg(feature = "office-hours")]
     /// You can delete a single office hours exception.
     ///
     /// `DELETE /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
@@ -1040,6 +1120,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "office-hours")]
     /// You can delete a single office hours schedule.
     ///
     /// `DELETE /office_hours_schedules/{id}`
@@ -1049,12 +1130,14 @@ impl Client {
     ) -> operations::DeleteOfficeHoursSchedule<'_> {
         operations::DeleteOfficeHoursSchedule::new(self, id.into())
     }
+    #[cfg(feature = "tags")]
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{id}`
     pub fn delete_tag(&self, id: impl Into<String>) -> operations::DeleteTag<'_> {
         operations::DeleteTag::new(self, id.into())
     }
+    #[cfg(feature = "tickets")]
     /// > **Warning: Irreversible operation**
     /// >
     /// > Deleting a ticket is permanent and cannot be reversed.
@@ -1065,6 +1148,7 @@ impl Client {
     pub fn delete_ticket(&self, id: impl Into<String>) -> operations::DeleteTicket<'_> {
         operations::DeleteTicket::new(self, id.into())
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can detach a company from a single contact.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}`
@@ -1075,6 +1159,7 @@ impl Client {
     ) -> operations::DetachContactFromACompany<'_> {
         operations::DetachContactFromACompany::new(self, contact_id.into(), id.into())
     }
+    #[cfg(feature = "conversation-participants")]
     /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
     ///
     /// > **Warning: Removing the last participant**
@@ -1095,6 +1180,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{id}`
@@ -1109,6 +1195,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(any(feature = "articles", feature = "tags"))]
     /// Remove a tag from an article. Returns the tag that was removed, with null
     /// `applied_at` and `applied_by`.
     ///
@@ -1125,6 +1212,7 @@ impl Client {
     ) -> operations::DetachTagFromArticle<'_> {
         operations::DetachTagFromArticle::new(self, article_id, id.into())
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{id}`
@@ -1135,6 +1223,7 @@ impl Client {
     ) -> operations::DetachTagFromContact<'_> {
         operations::DetachTagFromContact::new(self, contact_id.into(), id.into())
     }
+    #[cfg(any(feature = "content-snippets", feature = "tags"))]
     /// Remove a tag from a content snippet. Returns the tag that was removed, with
     /// null `applied_at` and `applied_by`.
     ///
@@ -1155,6 +1244,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{id}`
@@ -1171,6 +1261,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(any(feature = "internal-articles", feature = "tags"))]
     /// Remove a tag from an internal article. Returns the tag that was removed, with
     /// null `applied_at` and `applied_by`.
     ///
@@ -1191,6 +1282,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{id}`
@@ -1202,6 +1294,7 @@ impl Client {
     ) -> operations::DetachTagFromTicket<'_> {
         operations::DetachTagFromTicket::new(self, ticket_id.into(), id.into(), body)
     }
+    #[cfg(any(feature = "banners", feature = "contacts"))]
     /// Records that a contact has dismissed a banner. Dismissals are shared across
     /// surfaces, so a banner dismissed through this endpoint will also stop appearing
     /// in the web Messenger for that contact, and vice versa.
@@ -1217,6 +1310,7 @@ impl Client {
     ) -> operations::DismissContactBanner<'_> {
         operations::DismissContactBanner::new(self, id.into(), view_id.into())
     }
+    #[cfg(feature = "data-export")]
     /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
     ///
     /// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
@@ -1232,6 +1326,7 @@ impl Client {
     ) -> operations::DownloadDataExport<'_> {
         operations::DownloadDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "tickets")]
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
@@ -1241,6 +1336,7 @@ impl Client {
     ) -> operations::EnqueueCreateTicket<'_> {
         operations::EnqueueCreateTicket::new(self, body)
     }
+    #[cfg(feature = "fin-agent")]
     /// Hand a conversation off to a human teammate. If you use the Intercom Helpdesk, the
     /// handoff lands in your team inbox.
     ///
@@ -1280,6 +1376,7 @@ impl Client {
     ) -> operations::EscalateFinConversation<'_> {
         operations::EscalateFinConversation::new(self, body)
     }
+    #[cfg(feature = "workflows")]
     /// Export a workflow configuration by its ID. This endpoint returns the complete workflow definition including its steps, targeting rules, and attributes.
     ///
     /// This endpoint is designed for EU Data Act compliance, allowing customers to export their workflow configurations.
@@ -1295,6 +1392,7 @@ impl Client {
     ) -> operations::ExportWorkflow<'_> {
         operations::ExportWorkflow::new(self, id.into())
     }
+    #[cfg(feature = "tags")]
     /// You can fetch the details of tags that are on the workspace by their id.
     /// This will return a tag object.
     ///
@@ -1302,6 +1400,7 @@ impl Client {
     pub fn find_tag(&self, id: impl Into<String>) -> operations::FindTag<'_> {
         operations::FindTag::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// Retrieve a content import source
     ///
     /// `GET /ai/content_import_sources/{id}`
@@ -1311,6 +1410,7 @@ impl Client {
     ) -> operations::GetContentImportSource<'_> {
         operations::GetContentImportSource::new(self, id.into())
     }
+    #[cfg(feature = "content-snippets")]
     /// You can fetch a single content snippet by its id.
     ///
     /// `GET /content_snippets/{id}`
@@ -1320,6 +1420,7 @@ impl Client {
     ) -> operations::GetContentSnippet<'_> {
         operations::GetContentSnippet::new(self, id.into())
     }
+    #[cfg(feature = "conversations-attributes")]
     /// Retrieve a single conversation attribute by ID.
     ///
     /// `GET /conversations/attributes/{id}`
@@ -1329,6 +1430,7 @@ impl Client {
     ) -> operations::GetConversationAttribute<'_> {
         operations::GetConversationAttribute::new(self, id)
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}/{id}`
@@ -1343,6 +1445,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "data-export")]
     /// You can view the status of your job by sending a `GET` request to the URL
     /// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
     ///
@@ -1356,6 +1459,7 @@ impl Client {
     ) -> operations::GetDataExport<'_> {
         operations::GetDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "reporting-data-export")]
     /// Download the data from a completed reporting data export job.
     ///
     /// > Octet header required
@@ -1376,6 +1480,7 @@ impl Client {
             job_identifier.into(),
         )
     }
+    #[cfg(feature = "reporting-data-export")]
     /// Get export job status
     ///
     /// `GET /export/reporting_data/{job_identifier}`
@@ -1392,6 +1497,7 @@ impl Client {
             job_identifier.into(),
         )
     }
+    #[cfg(feature = "reporting-data-export")]
     /// List available datasets and attributes
     ///
     /// `GET /export/reporting_data/get_datasets`
@@ -1400,6 +1506,7 @@ impl Client {
     ) -> operations::GetExportReportingDataGetDatasets<'_> {
         operations::GetExportReportingDataGetDatasets::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve an external page.
     ///
     /// `GET /ai/external_pages/{id}`
@@ -1409,6 +1516,7 @@ impl Client {
     ) -> operations::GetExternalPage<'_> {
         operations::GetExternalPage::new(self, id.into())
     }
+    #[cfg(feature = "macros")]
     /// You can fetch a single macro (saved reply) by its ID. The macro will only be returned if it is visible to the authenticated user based on its visibility settings.
     ///
     /// **Visibility Rules**
@@ -1431,6 +1539,7 @@ impl Client {
     pub fn get_macro(&self, id: impl Into<String>) -> operations::GetMacro<'_> {
         operations::GetMacro::new(self, id.into())
     }
+    #[cfg(feature = "office-hours")]
     /// You can fetch the details of a single office hours exception.
     ///
     /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
@@ -1445,6 +1554,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "office-hours")]
     /// You can fetch the details of a single office hours schedule.
     ///
     /// `GET /office_hours_schedules/{id}`
@@ -1454,6 +1564,7 @@ impl Client {
     ) -> operations::GetOfficeHoursSchedule<'_> {
         operations::GetOfficeHoursSchedule::new(self, id.into())
     }
+    #[cfg(feature = "teams")]
     /// Returns real-time activity metrics for admins in the specified team. For each admin, the response includes counts of open, idle, and snoozed conversations.
     ///
     /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
@@ -1465,12 +1576,14 @@ impl Client {
     ) -> operations::GetTeamMetrics<'_> {
         operations::GetTeamMetrics::new(self, team_id.into())
     }
+    #[cfg(feature = "tickets")]
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}`
     pub fn get_ticket(&self, id: impl Into<String>) -> operations::GetTicket<'_> {
         operations::GetTicket::new(self, id.into())
     }
+    #[cfg(feature = "ticket-types")]
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{id}`
@@ -1480,6 +1593,7 @@ impl Client {
     ) -> operations::GetTicketType<'_> {
         operations::GetTicketType::new(self, id.into())
     }
+    #[cfg(any(feature = "messages", feature = "whatsapp"))]
     /// Retrieves statuses of messages sent from the Outbound module. Currently, this API only supports WhatsApp messages.
     ///
     /// This endpoint returns paginated status events for WhatsApp messages sent via the Outbound module, providing
@@ -1494,6 +1608,7 @@ impl Client {
     ) -> operations::GetWhatsAppMessageStatus<'_> {
         operations::GetWhatsAppMessageStatus::new(self, ruleset_id.into())
     }
+    #[cfg(feature = "admins")]
     /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
     ///
     /// > 🚧 Single Sign On
@@ -1504,12 +1619,14 @@ impl Client {
     pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
         operations::IdentifyAdmin::new(self)
     }
+    #[cfg(feature = "jobs")]
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{id}`
     pub fn jobs_status(&self, id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, id.into())
     }
+    #[cfg(feature = "tickets")]
     /// Link a conversation to an existing tracker ticket. The conversation can be
     /// a regular conversation or one that has been converted into a customer ticket.
     ///
@@ -1531,6 +1648,7 @@ impl Client {
     ) -> operations::LinkConversationToTicket<'_> {
         operations::LinkConversationToTicket::new(self, ticket_id.into(), body)
     }
+    #[cfg(feature = "data-attributes")]
     /// You can fetch a list of all data attributes belonging to a workspace for contacts or companies.
     ///
     /// > **Warning: Conversation attributes removed**
@@ -1541,6 +1659,7 @@ impl Client {
     pub fn lis_data_attributes(&self) -> operations::LisDataAttributes<'_> {
         operations::LisDataAttributes::new(self)
     }
+    #[cfg(feature = "data-events")]
     /// > 🚧
     /// >
     /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
@@ -1563,6 +1682,7 @@ impl Client {
     ) -> operations::LisDataEvents<'_> {
         operations::LisDataEvents::new(self, filter, type_.into())
     }
+    #[cfg(feature = "admins")]
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
     ///
     /// `GET /admins/activity_log_event_types`
@@ -1571,6 +1691,7 @@ impl Client {
     ) -> operations::ListActivityLogEventTypes<'_> {
         operations::ListActivityLogEventTypes::new(self)
     }
+    #[cfg(feature = "admins")]
     /// You can get a log of activities by all admins in an app.
     ///
     /// `GET /admins/activity_logs`
@@ -1582,12 +1703,14 @@ impl Client {
     ) -> operations::ListActivityLogs<'_> {
         operations::ListActivityLogs::new(self, created_at_after.into())
     }
+    #[cfg(feature = "admins")]
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
     pub fn list_admins(&self) -> operations::ListAdmins<'_> {
         operations::ListAdmins::new(self)
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
     ///
     /// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
@@ -1598,6 +1721,7 @@ impl Client {
     pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
         operations::ListAllCollections::new(self)
     }
+    #[cfg(feature = "companies")]
     /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
     ///
     /// Note that the API does not include companies who have no associated users in list responses.
@@ -1614,6 +1738,7 @@ impl Client {
     pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
         operations::ListAllCompanies::new(self)
     }
+    #[cfg(feature = "articles")]
     /// Fetch the version history of an article by making a GET request to
     /// `https://api.intercom.io/articles/<article_id>/versions`. Versions are
     /// returned newest-first as a paginated list of metadata. Use
@@ -1631,6 +1756,7 @@ impl Client {
     ) -> operations::ListArticleVersions<'_> {
         operations::ListArticleVersions::new(self, article_id)
     }
+    #[cfg(feature = "articles")]
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
     ///
     /// > 📘 How are the articles sorted and ordered?
@@ -1643,6 +1769,7 @@ impl Client {
     pub fn list_articles(&self) -> operations::ListArticles<'_> {
         operations::ListArticles::new(self)
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of all contacts that belong to a company.
     ///
     /// `GET /companies/{id}/contacts`
@@ -1654,6 +1781,7 @@ impl Client {
     ) -> operations::ListAttachedContacts<'_> {
         operations::ListAttachedContacts::new(self, id.into())
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a list of all segments that belong to a company.
     ///
     /// `GET /companies/{id}/segments`
@@ -1663,18 +1791,21 @@ impl Client {
     ) -> operations::ListAttachedSegmentsForCompanies<'_> {
         operations::ListAttachedSegmentsForCompanies::new(self, id.into())
     }
+    #[cfg(feature = "audiences")]
     /// You can fetch a list of all audiences for the workspace.
     ///
     /// `GET /audiences`
     pub fn list_audiences(&self) -> operations::ListAudiences<'_> {
         operations::ListAudiences::new(self)
     }
+    #[cfg(feature = "away-status-reasons")]
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
     pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
         operations::ListAwayStatusReasons::new(self)
     }
+    #[cfg(feature = "brands")]
     /// Retrieves all brands for the workspace, including the default brand.
     /// The default brand id always matches the workspace
     ///
@@ -1682,6 +1813,7 @@ impl Client {
     pub fn list_brands(&self) -> operations::ListBrands<'_> {
         operations::ListBrands::new(self)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve a paginated list of calls.
     ///
     /// `GET /calls`
@@ -1690,6 +1822,7 @@ impl Client {
     pub fn list_calls(&self) -> operations::ListCalls<'_> {
         operations::ListCalls::new(self)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve calls by a list of conversation ids and include transcripts when available.
     /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
     ///
@@ -1700,6 +1833,7 @@ impl Client {
     ) -> operations::ListCallsWithTranscripts<'_> {
         operations::ListCallsWithTranscripts::new(self, body)
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of companies that are associated to a contact.
     ///
     /// `GET /contacts/{id}/companies`
@@ -1709,6 +1843,7 @@ impl Client {
     ) -> operations::ListCompaniesForAContact<'_> {
         operations::ListCompaniesForAContact::new(self, id.into())
     }
+    #[cfg(any(feature = "companies", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a company.
     ///
     /// `GET /companies/{company_id}/notes`
@@ -1720,6 +1855,7 @@ impl Client {
     ) -> operations::ListCompanyNotes<'_> {
         operations::ListCompanyNotes::new(self, company_id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch a list of contact activity events for your workspace, such as when contacts are created, role updated, merged, or deleted. Events are returned oldest first.
     ///
     /// > **Warning: Pagination**
@@ -1733,6 +1869,7 @@ impl Client {
     pub fn list_contact_activities(&self) -> operations::ListContactActivities<'_> {
         operations::ListContactActivities::new(self)
     }
+    #[cfg(any(feature = "banners", feature = "contacts"))]
     /// Returns the banners a contact currently matches, so you can display them on
     /// surfaces outside the Messenger (native mobile apps, kiosks, embedded tools).
     ///
@@ -1748,6 +1885,7 @@ impl Client {
     ) -> operations::ListContactBanners<'_> {
         operations::ListContactBanners::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// Retrieve the paginated list of contacts that have been merged into a given contact.
     ///
     /// Only available for contacts with a `user` role. Returns a `404` if the contact is not found or has a `lead` role.
@@ -1759,6 +1897,7 @@ impl Client {
     ) -> operations::ListContactMergeHistory<'_> {
         operations::ListContactMergeHistory::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
     /// > **Info: Merged contacts**
     /// >
@@ -1775,6 +1914,7 @@ impl Client {
     pub fn list_contacts(&self) -> operations::ListContacts<'_> {
         operations::ListContacts::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all content import sources for a workspace.
     ///
     /// `GET /ai/content_import_sources`
@@ -1783,12 +1923,14 @@ impl Client {
     ) -> operations::ListContentImportSources<'_> {
         operations::ListContentImportSources::new(self)
     }
+    #[cfg(feature = "content-snippets")]
     /// You can fetch a list of all content snippets for a workspace.
     ///
     /// `GET /content_snippets`
     pub fn list_content_snippets(&self) -> operations::ListContentSnippets<'_> {
         operations::ListContentSnippets::new(self)
     }
+    #[cfg(feature = "conversations-attributes")]
     /// You can fetch a list of all conversation attributes for your workspace.
     ///
     /// `GET /conversations/attributes`
@@ -1797,6 +1939,7 @@ impl Client {
     ) -> operations::ListConversationAttributes<'_> {
         operations::ListConversationAttributes::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// You can fetch a list of all conversations.
     ///
     /// You can optionally request the result page size and the cursor to start after to fetch the result.
@@ -1811,6 +1954,7 @@ impl Client {
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
     }
+    #[cfg(feature = "custom-object-instances")]
     /// List instances of a custom object type. Three modes are supported:
     /// - **No filter** — returns all instances for the type.
     /// - **`references_contact_id`** — returns instances associated with the given contact.
@@ -1830,6 +1974,7 @@ impl Client {
             custom_object_type_identifier.into(),
         )
     }
+    #[cfg(feature = "data-connectors")]
     /// Retrieve paginated execution logs for a specific data connector.
     /// Results from the last hour are returned by default. Use `start_ts` and `end_ts` to customize the time range.
     ///
@@ -1847,6 +1992,7 @@ impl Client {
             data_connector_id.into(),
         )
     }
+    #[cfg(feature = "data-connectors")]
     /// Returns a paginated list of all data connectors for the workspace, ordered by most recently updated first. Data connectors allow workflows and AI agents to make HTTP requests to external APIs.
     ///
     /// `GET /data_connectors`
@@ -1855,6 +2001,7 @@ impl Client {
     pub fn list_data_connectors(&self) -> operations::ListDataConnectors<'_> {
         operations::ListDataConnectors::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// List all deleted conversation IDs.
     ///
     /// > **Warning: Pagination**
@@ -1869,18 +2016,21 @@ impl Client {
     ) -> operations::ListDeletedConversationIds<'_> {
         operations::ListDeletedConversationIds::new(self)
     }
+    #[cfg(feature = "emails")]
     /// Lists all sender email address settings for the workspace
     ///
     /// `GET /emails`
     pub fn list_emails(&self) -> operations::ListEmails<'_> {
         operations::ListEmails::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
     pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
         operations::ListExternalPages::new(self)
     }
+    #[cfg(feature = "fin-agent")]
     /// Return a machine-readable, per-user list of what Fin can do for a given end user, so an
     /// orchestrating agent can decide which endpoint to call.
     ///
@@ -1895,6 +2045,7 @@ impl Client {
     ) -> operations::ListFinCapabilities<'_> {
         operations::ListFinCapabilities::new(self, body)
     }
+    #[cfg(feature = "folders")]
     /// You can fetch a list of all folders for organizing content by making a GET request to `https://api.intercom.io/folders`.
     ///
     /// `GET /folders`
@@ -1903,6 +2054,7 @@ impl Client {
     pub fn list_folders(&self) -> operations::ListFolders<'_> {
         operations::ListFolders::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// List all pause/resume events for a conversation. These events track when teammates paused or resumed handling a conversation.
     ///
     /// Requires the `read_conversations` OAuth scope.
@@ -1914,6 +2066,7 @@ impl Client {
     ) -> operations::ListHandlingEvents<'_> {
         operations::ListHandlingEvents::new(self, id.into())
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch a list of all URL redirects for a help center by making a GET request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects`.
     ///
     /// Redirects are returned in descending order on the `updated_at` attribute.
@@ -1929,12 +2082,14 @@ impl Client {
     ) -> operations::ListHelpCenterRedirects<'_> {
         operations::ListHelpCenterRedirects::new(self, help_center_id.into())
     }
+    #[cfg(feature = "help-center")]
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
     pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
         operations::ListHelpCenters::new(self)
     }
+    #[cfg(feature = "identity-verification-secrets")]
     /// Returns the identity verification secrets configured for your workspace.
     ///
     /// Each entry includes metadata only — the HMAC signing material itself is **never** returned by this endpoint. The raw secret is only available once, in the response to `POST /secure_mode_secrets`. Persist it at that moment.
@@ -1945,6 +2100,7 @@ impl Client {
     ) -> operations::ListIdentityVerificationSecrets<'_> {
         operations::ListIdentityVerificationSecrets::new(self)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
     ///
     /// `GET /internal_articles`
@@ -1953,6 +2109,7 @@ impl Client {
     pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
         operations::ListInternalArticles::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all news items that are live on a given newsfeed
     ///
     /// `GET /news/newsfeeds/{id}/items`
@@ -1964,6 +2121,7 @@ impl Client {
     ) -> operations::ListLiveNewsfeedItems<'_> {
         operations::ListLiveNewsfeedItems::new(self, id.into())
     }
+    #[cfg(feature = "macros")]
     /// You can fetch a list of all macros (saved replies) in your workspace for use in automating responses.
     ///
     /// The macros are returned in descending order by updated_at.
@@ -1984,6 +2142,7 @@ impl Client {
     pub fn list_macros(&self) -> operations::ListMacros<'_> {
         operations::ListMacros::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all news items
     ///
     /// `GET /news/news_items`
@@ -1992,6 +2151,7 @@ impl Client {
     pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
         operations::ListNewsItems::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all newsfeeds
     ///
     /// `GET /news/newsfeeds`
@@ -2000,6 +2160,7 @@ impl Client {
     pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
         operations::ListNewsfeeds::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{id}/notes`
@@ -2008,6 +2169,7 @@ impl Client {
     pub fn list_notes(&self, id: i64) -> operations::ListNotes<'_> {
         operations::ListNotes::new(self, id)
     }
+    #[cfg(feature = "office-hours")]
     /// You can fetch a list of all exceptions for an office hours schedule.
     ///
     /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`
@@ -2017,6 +2179,7 @@ impl Client {
     ) -> operations::ListOfficeHoursExceptions<'_> {
         operations::ListOfficeHoursExceptions::new(self, office_hours_schedule_id.into())
     }
+    #[cfg(feature = "office-hours")]
     /// You can fetch a list of all office hours schedules for the workspace.
     ///
     /// `GET /office_hours_schedules`
@@ -2025,12 +2188,14 @@ impl Client {
     ) -> operations::ListOfficeHoursSchedules<'_> {
         operations::ListOfficeHoursSchedules::new(self)
     }
+    #[cfg(feature = "segments")]
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
     pub fn list_segments(&self) -> operations::ListSegments<'_> {
         operations::ListSegments::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "segments"))]
     /// You can fetch a list of segments that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/segments`
@@ -2040,6 +2205,7 @@ impl Client {
     ) -> operations::ListSegmentsForAContact<'_> {
         operations::ListSegmentsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "conversations")]
     /// List side conversations for a given conversation. Side conversations are internal threads created by teammates from within a conversation.
     ///
     /// Each side conversation includes its conversation parts (messages). Results are paginated.
@@ -2055,12 +2221,14 @@ impl Client {
     ) -> operations::ListSideConversations<'_> {
         operations::ListSideConversations::new(self, id.into())
     }
+    #[cfg(feature = "subscription-types")]
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
     pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
         operations::ListSubscriptionTypes::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
     /// This will return a list of Subscription Type objects that the contact is associated with.
     ///
@@ -2078,12 +2246,14 @@ impl Client {
     ) -> operations::ListSubscriptionsForAContact<'_> {
         operations::ListSubscriptionsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "tags")]
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
     pub fn list_tags(&self) -> operations::ListTags<'_> {
         operations::ListTags::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
     /// `GET /contacts/{contact_id}/tags`
@@ -2093,24 +2263,28 @@ impl Client {
     ) -> operations::ListTagsForAContact<'_> {
         operations::ListTagsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "teams")]
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
     pub fn list_teams(&self) -> operations::ListTeams<'_> {
         operations::ListTeams::new(self)
     }
+    #[cfg(feature = "ticket-states")]
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
     pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
         operations::ListTicketStates::new(self)
     }
+    #[cfg(feature = "ticket-types")]
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
     pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
         operations::ListTicketTypes::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// For managing conversations you can:
     /// - Close a conversation
     /// - Snooze a conversation to reopen on a future date
@@ -2124,6 +2298,7 @@ impl Client {
     ) -> operations::ManageConversation<'_> {
         operations::ManageConversation::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
     /// > **Warning: Merged contacts are not retrievable via the API**
@@ -2142,6 +2317,7 @@ impl Client {
     ) -> operations::MergeContact<'_> {
         operations::MergeContact::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// Merge a secondary (source) conversation into a primary (target) conversation.
     /// The secondary conversation is closed and linked to the primary, which
     /// becomes the surviving thread. Returns the primary conversation on success.
@@ -2157,6 +2333,7 @@ impl Client {
     ) -> operations::MergeConversation<'_> {
         operations::MergeConversation::new(self, id.into(), body)
     }
+    #[cfg(feature = "reporting-data-export")]
     /// For the **conversation** dataset, from the Preview version this export returns all conversations, including those that never received a user reply. Earlier versions return only conversations that received at least one user reply. Other datasets are unaffected.
     ///
     /// `POST /export/reporting_data/enqueue`
@@ -2166,6 +2343,7 @@ impl Client {
     ) -> operations::PostExportReportingDataEnqueue<'_> {
         operations::PostExportReportingDataEnqueue::new(self, body)
     }
+    #[cfg(feature = "contacts")]
     /// Preview the result of merging one contact into another without applying the merge. This is a read-only dry run: it reports whether the merge is allowed and, if so, exactly what would change, **without modifying any data**.
     ///
     /// Send the same `from` (a `lead`) and `into` (a `user`) contact IDs you would pass to [Merge a lead and a user](/docs/references/preview/rest-api/api.intercom.io/contacts/mergecontact).
@@ -2194,6 +2372,7 @@ impl Client {
     ) -> operations::PreviewMergeContact<'_> {
         operations::PreviewMergeContact::new(self, body)
     }
+    #[cfg(feature = "articles")]
     /// Publish a staged draft by making a POST request to
     /// `https://api.intercom.io/articles/<id>/draft/publish`, promoting the draft
     /// content to live.
@@ -2209,6 +2388,7 @@ impl Client {
     pub fn publish_article_draft(&self, id: i64) -> operations::PublishArticleDraft<'_> {
         operations::PublishArticleDraft::new(self, id)
     }
+    #[cfg(feature = "conversation-parts")]
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
     ///
     /// > **Info: Redacting parts and messages**
@@ -2219,6 +2399,7 @@ impl Client {
     pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
         operations::RedactConversation::new(self)
     }
+    #[cfg(feature = "calls")]
     /// Register a Fin Voice call with Intercom. This endpoint creates an external reference
     /// that links an external call identifier to an Intercom call and conversation.
     ///
@@ -2234,6 +2415,7 @@ impl Client {
     ) -> operations::RegisterFinVoiceCall<'_> {
         operations::RegisterFinVoiceCall::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// > **Warning: Bot replies to inbound email**
@@ -2249,6 +2431,7 @@ impl Client {
     ) -> operations::ReplyConversation<'_> {
         operations::ReplyConversation::new(self, id.into())
     }
+    #[cfg(feature = "tickets")]
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{id}/reply`
@@ -2259,6 +2442,7 @@ impl Client {
     ) -> operations::ReplyTicket<'_> {
         operations::ReplyTicket::new(self, id.into(), body)
     }
+    #[cfg(feature = "fin-agent")]
     /// Send a follow-up message in an existing conversation. When Fin needs more information to
     /// complete an action, it sets the conversation to `awaiting_user_reply` — send the user's
     /// response so Fin can continue.
@@ -2270,6 +2454,7 @@ impl Client {
     ) -> operations::ReplyToFin<'_> {
         operations::ReplyToFin::new(self, body)
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a single company.
     ///
     /// `GET /companies/{id}`
@@ -2279,18 +2464,21 @@ impl Client {
     ) -> operations::RetrieveACompanyById<'_> {
         operations::RetrieveACompanyById::new(self, id.into())
     }
+    #[cfg(feature = "admins")]
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
     pub fn retrieve_admin(&self, id: i64) -> operations::RetrieveAdmin<'_> {
         operations::RetrieveAdmin::new(self, id)
     }
+    #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
     pub fn retrieve_article(&self, id: i64) -> operations::RetrieveArticle<'_> {
         operations::RetrieveArticle::new(self, id)
     }
+    #[cfg(feature = "articles")]
     /// Fetch the staged draft of a published article by making a GET request to
     /// `https://api.intercom.io/articles/<id>/draft`. The response is the article
     /// rendered with its draft content, leaving the live article untouched.
@@ -2307,6 +2495,7 @@ impl Client {
     ) -> operations::RetrieveArticleDraft<'_> {
         operations::RetrieveArticleDraft::new(self, id)
     }
+    #[cfg(feature = "articles")]
     /// Fetch a single prior version of an article, including its body content,
     /// by making a GET request to
     /// `https://api.intercom.io/articles/<article_id>/versions/<id>`. Returns
@@ -2322,6 +2511,7 @@ impl Client {
     ) -> operations::RetrieveArticleVersion<'_> {
         operations::RetrieveArticleVersion::new(self, article_id, id.into())
     }
+    #[cfg(feature = "audiences")]
     /// You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `GET /audiences/{id}`
@@ -2331,6 +2521,7 @@ impl Client {
     ) -> operations::RetrieveAudience<'_> {
         operations::RetrieveAudience::new(self, id.into())
     }
+    #[cfg(feature = "brands")]
     /// Fetches a specific brand by its unique identifier
     ///
     /// `GET /brands/{id}`
@@ -2340,12 +2531,14 @@ impl Client {
     ) -> operations::RetrieveBrand<'_> {
         operations::RetrieveBrand::new(self, id.into())
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
     pub fn retrieve_collection(&self, id: i64) -> operations::RetrieveCollection<'_> {
         operations::RetrieveCollection::new(self, id)
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
     ///
     /// `https://api.intercom.io/companies?name={name}`
@@ -2364,6 +2557,7 @@ impl Client {
     pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
         operations::RetrieveCompany::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// You can fetch the details of a single conversation.
     ///
     /// This will return a single Conversation model with all its conversation parts.
@@ -2381,6 +2575,7 @@ impl Client {
     ) -> operations::RetrieveConversation<'_> {
         operations::RetrieveConversation::new(self, id)
     }
+    #[cfg(feature = "data-connectors")]
     /// You can retrieve the full detail of a single data connector by its ID.
     ///
     /// The response includes configuration, data inputs, response fields, and object mappings.
@@ -2392,6 +2587,7 @@ impl Client {
     ) -> operations::RetrieveDataConnector<'_> {
         operations::RetrieveDataConnector::new(self, id.into())
     }
+    #[cfg(feature = "emails")]
     /// Fetches a specific email setting by its unique identifier
     ///
     /// `GET /emails/{id}`
@@ -2401,18 +2597,21 @@ impl Client {
     ) -> operations::RetrieveEmail<'_> {
         operations::RetrieveEmail::new(self, id.into())
     }
+    #[cfg(feature = "folders")]
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
     pub fn retrieve_folder(&self, id: i64) -> operations::RetrieveFolder<'_> {
         operations::RetrieveFolder::new(self, id)
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
     pub fn retrieve_help_center(&self, id: i64) -> operations::RetrieveHelpCenter<'_> {
         operations::RetrieveHelpCenter::new(self, id)
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch the details of a single redirect by making a GET request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
     ///
     /// Requires the `read_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
@@ -2429,6 +2628,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "internal-articles")]
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `GET /internal_articles/{id}`
@@ -2438,12 +2638,14 @@ impl Client {
     ) -> operations::RetrieveInternalArticle<'_> {
         operations::RetrieveInternalArticle::new(self, id)
     }
+    #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
     pub fn retrieve_news_item(&self, id: i64) -> operations::RetrieveNewsItem<'_> {
         operations::RetrieveNewsItem::new(self, id)
     }
+    #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{id}`
@@ -2453,12 +2655,14 @@ impl Client {
     ) -> operations::RetrieveNewsfeed<'_> {
         operations::RetrieveNewsfeed::new(self, id.into())
     }
+    #[cfg(feature = "notes")]
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
     pub fn retrieve_note(&self, id: i64) -> operations::RetrieveNote<'_> {
         operations::RetrieveNote::new(self, id)
     }
+    #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{id}`
@@ -2468,12 +2672,14 @@ impl Client {
     ) -> operations::RetrieveSegment<'_> {
         operations::RetrieveSegment::new(self, id.into())
     }
+    #[cfg(feature = "teams")]
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{id}`
     pub fn retrieve_team(&self, id: impl Into<String>) -> operations::RetrieveTeam<'_> {
         operations::RetrieveTeam::new(self, id.into())
     }
+    #[cfg(feature = "visitors")]
     /// You can fetch the details of a single visitor.
     ///
     /// `GET /visitors`
@@ -2483,6 +2689,7 @@ impl Client {
     ) -> operations::RetrieveVisitorWithUserId<'_> {
         operations::RetrieveVisitorWithUserId::new(self, user_id.into())
     }
+    #[cfg(any(feature = "messages", feature = "whatsapp"))]
     /// Retrieves the delivery status of a specific WhatsApp message by its message ID.
     ///
     /// Returns the current status, conversation details, and any error information if the message failed to deliver.
@@ -2494,6 +2701,7 @@ impl Client {
     ) -> operations::RetrieveWhatsAppMessageStatus<'_> {
         operations::RetrieveWhatsAppMessageStatus::new(self, message_id.into())
     }
+    #[cfg(feature = "fin-agent")]
     /// Deterministically run a specific procedure on a new conversation. Calling this endpoint
     /// guarantees that the named procedure runs — there is no non-deterministic routing.
     ///
@@ -2509,6 +2717,7 @@ impl Client {
     ) -> operations::RunFinProcedure<'_> {
         operations::RunFinProcedure::new(self, procedure_id.into(), body)
     }
+    #[cfg(feature = "companies")]
     /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
     ///
     /// - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
@@ -2532,6 +2741,7 @@ impl Client {
     pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
         operations::ScrollOverAllCompanies::new(self)
     }
+    #[cfg(feature = "admins")]
     /// Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
     ///
     /// `POST /admins/activity_logs/search`
@@ -2541,12 +2751,14 @@ impl Client {
     ) -> operations::SearchActivityLogs<'_> {
         operations::SearchActivityLogs::new(self, body)
     }
+    #[cfg(feature = "articles")]
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
     pub fn search_articles(&self) -> operations::SearchArticles<'_> {
         operations::SearchArticles::new(self)
     }
+    #[cfg(feature = "companies")]
     /// You can search for companies by the value of their attributes in order to fetch exactly the companies you want.
     ///
     /// To search for companies, send a `POST` request to `https://api.intercom.io/companies/search`, with a query object in the body defining your filters.
@@ -2623,6 +2835,7 @@ impl Client {
     ) -> operations::SearchCompanies<'_> {
         operations::SearchCompanies::new(self, body)
     }
+    #[cfg(feature = "contacts")]
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
     ///
     /// To search for contacts, you need to send a `POST` request to `https://api.intercom.io/contacts/search`.
@@ -2762,6 +2975,7 @@ impl Client {
     ) -> operations::SearchContacts<'_> {
         operations::SearchContacts::new(self, body)
     }
+    #[cfg(feature = "content")]
     /// Search the knowledge base contents — articles, snippets, external pages, uploaded files, and internal articles — using a keyword query.
     ///
     /// Each result row has a `type` discriminator. Most types (`content_snippet`, `external_content`, `file_source_content`, `internal_article`) return a flat `{ type, id, title }` shape. Help center articles return a nested shape with a `contents[]` array, one entry per locale.
@@ -2774,6 +2988,7 @@ impl Client {
     pub fn search_content(&self) -> operations::SearchContent<'_> {
         operations::SearchContent::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
     ///
     /// To search for conversations, you need to send a `POST` request to `https://api.intercom.io/conversations/search`.
@@ -2884,12 +3099,14 @@ impl Client {
     ) -> operations::SearchConversations<'_> {
         operations::SearchConversations::new(self, body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
     pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
         operations::SearchInternalArticles::new(self)
     }
+    #[cfg(feature = "tickets")]
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
     ///
     /// To search for tickets, you send a `POST` request to `https://api.intercom.io/tickets/search`.
@@ -2969,6 +3186,7 @@ impl Client {
     ) -> operations::SearchTickets<'_> {
         operations::SearchTickets::new(self, body)
     }
+    #[cfg(feature = "admins")]
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{id}/away`
@@ -2979,6 +3197,7 @@ impl Client {
     ) -> operations::SetAwayAdmin<'_> {
         operations::SetAwayAdmin::new(self, id, body)
     }
+    #[cfg(feature = "companies")]
     /// You can check the status of a bulk companies job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
     ///
     /// `GET /companies/bulk/{id}`
@@ -2988,6 +3207,7 @@ impl Client {
     ) -> operations::ShowBulkCompaniesJob<'_> {
         operations::ShowBulkCompaniesJob::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can check the status of a bulk contact update job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
     ///
     /// `GET /contacts/bulk/{id}`
@@ -2997,12 +3217,14 @@ impl Client {
     ) -> operations::ShowBulkUpdateContactsJob<'_> {
         operations::ShowBulkUpdateContactsJob::new(self, id.into())
     }
+    #[cfg(feature = "calls")]
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{id}`
     pub fn show_call(&self, id: impl Into<String>) -> operations::ShowCall<'_> {
         operations::ShowCall::new(self, id.into())
     }
+    #[cfg(feature = "calls")]
     /// Redirects to a signed URL for the call's recording if it exists.
     ///
     /// `GET /calls/{id}/recording`
@@ -3012,6 +3234,7 @@ impl Client {
     ) -> operations::ShowCallRecording<'_> {
         operations::ShowCallRecording::new(self, id.into())
     }
+    #[cfg(feature = "calls")]
     /// Returns the transcript for the specified call as a downloadable text file.
     ///
     /// `GET /calls/{id}/transcript`
@@ -3021,6 +3244,7 @@ impl Client {
     ) -> operations::ShowCallTranscript<'_> {
         operations::ShowCallTranscript::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact.
     ///
     /// > **Info: Merged contacts return 410 Gone**
@@ -3046,6 +3270,7 @@ impl Client {
     pub fn show_contact(&self, id: impl Into<String>) -> operations::ShowContact<'_> {
         operations::ShowContact::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
     ///
     /// > **Info: Merged contacts return 410 Gone**
@@ -3059,6 +3284,7 @@ impl Client {
     ) -> operations::ShowContactByExternalId<'_> {
         operations::ShowContactByExternalId::new(self, external_id.into())
     }
+    #[cfg(feature = "data-connectors")]
     /// Retrieve details for a specific data connector execution result.
     /// Always includes request/response bodies and the sanitised request URL.
     ///
@@ -3074,6 +3300,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "articles")]
     /// Stage changes to a published article as a draft by making a PUT request to
     /// `https://api.intercom.io/articles/<id>/draft`. The live article remains
     /// unchanged until the draft is published.
@@ -3091,6 +3318,7 @@ impl Client {
     pub fn stage_article_draft(&self, id: i64) -> operations::StageArticleDraft<'_> {
         operations::StageArticleDraft::new(self, id)
     }
+    #[cfg(feature = "fin-agent")]
     /// > **Info: Legacy — conversational mode**
     /// >
     /// > `/fin/start` powers the conversational model, where your own UI drives a back-and-forth with Fin. This endpoint is no longer actively developed and is maintained only for existing integrations — new functionality lands on the orchestration endpoints.
@@ -3112,6 +3340,7 @@ impl Client {
     ) -> operations::StartFinConversation<'_> {
         operations::StartFinConversation::new(self, body)
     }
+    #[cfg(feature = "fin-agent")]
     /// Record a customer's satisfaction rating for a conversation, with an optional free-text
     /// remark.
     ///
@@ -3133,6 +3362,7 @@ impl Client {
     ) -> operations::SubmitFinCsat<'_> {
         operations::SubmitFinCsat::new(self, body)
     }
+    #[cfg(feature = "contacts")]
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{id}/unarchive`
@@ -3142,6 +3372,7 @@ impl Client {
     ) -> operations::UnarchiveContact<'_> {
         operations::UnarchiveContact::new(self, id.into())
     }
+    #[cfg(feature = "tickets")]
     /// Unlink a conversation (or converted customer ticket) from a tracker ticket
     /// it is currently linked to. The ticket in the path must be a tracker ticket.
     /// This returns the conversation that was unlinked.
@@ -3156,6 +3387,7 @@ impl Client {
     ) -> operations::UnlinkConversationFromTicket<'_> {
         operations::UnlinkConversationFromTicket::new(self, ticket_id.into(), id.into())
     }
+    #[cfg(feature = "articles")]
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
     ///
     /// > 📘 Tags cannot be managed via the Articles API
@@ -3166,6 +3398,7 @@ impl Client {
     pub fn update_article(&self, id: i64) -> operations::UpdateArticle<'_> {
         operations::UpdateArticle::new(self, id)
     }
+    #[cfg(feature = "audiences")]
     /// You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `PUT /audiences/{id}`
@@ -3175,12 +3408,14 @@ impl Client {
     ) -> operations::UpdateAudience<'_> {
         operations::UpdateAudience::new(self, id.into())
     }
+    #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}`
     pub fn update_collection(&self, id: i64) -> operations::UpdateCollection<'_> {
         operations::UpdateCollection::new(self, id)
     }
+    #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
     ///
     /// > **Warning: Using `company_id`**
@@ -3194,6 +3429,7 @@ impl Client {
     ) -> operations::UpdateCompany<'_> {
         operations::UpdateCompany::new(self, id.into())
     }
+    #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
     /// You can update an existing contact (ie. user or lead).
     ///
     /// > **Info**
@@ -3209,6 +3445,7 @@ impl Client {
     ) -> operations::UpdateContact<'_> {
         operations::UpdateContact::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// You can update an existing content import source.
     ///
     /// `PUT /ai/content_import_sources/{id}`
@@ -3219,6 +3456,7 @@ impl Client {
     ) -> operations::UpdateContentImportSource<'_> {
         operations::UpdateContentImportSource::new(self, id.into(), body)
     }
+    #[cfg(feature = "content-snippets")]
     /// You can update an existing content snippet.
     ///
     /// `PUT /content_snippets/{id}`
@@ -3229,6 +3467,7 @@ impl Client {
     ) -> operations::UpdateContentSnippet<'_> {
         operations::UpdateContentSnippet::new(self, id.into(), body)
     }
+    #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
     /// You can update an existing conversation.
     ///
     /// > **Info: Replying and other actions**
@@ -3254,6 +3493,7 @@ impl Client {
     pub fn update_conversation(&self, id: i64) -> operations::UpdateConversation<'_> {
         operations::UpdateConversation::new(self, id)
     }
+    #[cfg(feature = "conversations-attributes")]
     /// Update an existing conversation attribute.
     ///
     /// `PUT /conversations/attributes/{id}`
@@ -3264,6 +3504,7 @@ impl Client {
     ) -> operations::UpdateConversationAttribute<'_> {
         operations::UpdateConversationAttribute::new(self, id, body)
     }
+    #[cfg(feature = "conversations-attributes")]
     /// Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
     ///
     /// `PUT /conversations/attributes/{id}/options/{option_id}`
@@ -3280,6 +3521,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(feature = "conversation-parts")]
     /// You can update properties of a conversation part. Currently supports updating the send state of an external reply or marking a part as seen by an admin.
     ///
     /// > **Warning: Experimental**
@@ -3300,6 +3542,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(feature = "data-attributes")]
     /// You can update a data attribute.
     ///
     /// > 🚧 Updating the data type is not possible
@@ -3310,6 +3553,7 @@ impl Client {
     pub fn update_data_attribute(&self, id: i64) -> operations::UpdateDataAttribute<'_> {
         operations::UpdateDataAttribute::new(self, id)
     }
+    #[cfg(feature = "data-connectors")]
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
     ///
     /// `PATCH /data_connectors/{id}`
@@ -3319,6 +3563,7 @@ impl Client {
     ) -> operations::UpdateDataConnector<'_> {
         operations::UpdateDataConnector::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
     ///
     /// `PUT /ai/external_pages/{id}`
@@ -3329,6 +3574,7 @@ impl Client {
     ) -> operations::UpdateExternalPage<'_> {
         operations::UpdateExternalPage::new(self, id.into(), body)
     }
+    #[cfg(feature = "folders")]
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `PUT /folders/{id}`
@@ -3339,6 +3585,7 @@ impl Client {
     ) -> operations::UpdateFolder<'_> {
         operations::UpdateFolder::new(self, id, body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `PUT /internal_articles/{id}`
@@ -3348,6 +3595,7 @@ impl Client {
     ) -> operations::UpdateInternalArticle<'_> {
         operations::UpdateInternalArticle::new(self, id)
     }
+    #[cfg(feature = "news")]
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}`
@@ -3358,6 +3606,7 @@ impl Client {
     ) -> operations::UpdateNewsItem<'_> {
         operations::UpdateNewsItem::new(self, id, body)
     }
+    #[cfg(feature = "office-hours")]
     /// You can update an existing office hours exception.
     ///
     /// `PUT /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
@@ -3372,6 +3621,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "office-hours")]
     /// You can update an existing office hours schedule.
     ///
     /// `PUT /office_hours_schedules/{id}`
@@ -3381,6 +3631,7 @@ impl Client {
     ) -> operations::UpdateOfficeHoursSchedule<'_> {
         operations::UpdateOfficeHoursSchedule::new(self, id.into())
     }
+    #[cfg(feature = "teams")]
     /// You can replace the set of teammates who belong to a team. Send the full list of
     /// teammates the team should end up with — any teammate currently on the team and
     /// missing from the list is removed. This makes the endpoint safe to call on a
@@ -3399,12 +3650,14 @@ impl Client {
     ) -> operations::UpdateTeamMembers<'_> {
         operations::UpdateTeamMembers::new(self, id.into(), body)
     }
+    #[cfg(feature = "tickets")]
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}`
     pub fn update_ticket(&self, id: impl Into<String>) -> operations::UpdateTicket<'_> {
         operations::UpdateTicket::new(self, id.into())
     }
+    #[cfg(feature = "ticket-types")]
     /// You can update a ticket type.
     ///
     /// > 📘 Updating a ticket type.
@@ -3418,6 +3671,7 @@ impl Client {
     ) -> operations::UpdateTicketType<'_> {
         operations::UpdateTicketType::new(self, id.into())
     }
+    #[cfg(feature = "ticket-type-attributes")]
     /// You can update an existing attribute for a ticket type.
     ///
     /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}`
@@ -3432,6 +3686,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "visitors")]
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
     ///
     /// **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.
@@ -3442,6 +3697,7 @@ impl Client {
     pub fn update_visitor(&self) -> operations::UpdateVisitor<'_> {
         operations::UpdateVisitor::new(self)
     }
+    #[cfg(feature = "ecommerce-connectors")]
     /// Upload a product catalog to an ecommerce connector. The catalog must be a JSON
     /// array of product objects. There are two upload modes:
     ///

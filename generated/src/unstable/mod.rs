@@ -41,6 +41,7 @@ impl Client {
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.transport.last_rate_limit()
     }
+    #[cfg(feature = "contacts")]
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{id}/archive`
@@ -50,6 +51,7 @@ impl Client {
     ) -> operations::ArchiveContact<'_> {
         operations::ArchiveContact::new(self, id.into())
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can attach a company to a single contact.
     ///
     /// `POST /contacts/{id}/companies`
@@ -60,6 +62,7 @@ impl Client {
     ) -> operations::AttachContactToACompany<'_> {
         operations::AttachContactToACompany::new(self, id.into(), body)
     }
+    #[cfg(feature = "conversations")]
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
     /// > **Warning: Contacts without an email**
@@ -73,6 +76,7 @@ impl Client {
     ) -> operations::AttachContactToConversation<'_> {
         operations::AttachContactToConversation::new(self, id.into())
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
     ///
     /// 1.Attaching a contact to an opt-out subscription type will opt that user out from receiving messages related to that subscription type.
@@ -89,6 +93,7 @@ impl Client {
     ) -> operations::AttachSubscriptionTypeToContact<'_> {
         operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/tags`
@@ -99,6 +104,7 @@ impl Client {
     ) -> operations::AttachTagToContact<'_> {
         operations::AttachTagToContact::new(self, contact_id.into(), body)
     }
+    #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
     /// `POST /conversations/{conversation_id}/tags`
@@ -109,6 +115,7 @@ impl Client {
     ) -> operations::AttachTagToConversation<'_> {
         operations::AttachTagToConversation::new(self, conversation_id.into(), body)
     }
+    #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
     /// `POST /tickets/{ticket_id}/tags`
@@ -119,6 +126,7 @@ impl Client {
     ) -> operations::AttachTagToTicket<'_> {
         operations::AttachTagToTicket::new(self, ticket_id.into(), body)
     }
+    #[cfg(feature = "contacts")]
     /// Block a single contact.
     /// **Note:** conversations of the contact will also be archived during the process.
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
@@ -127,6 +135,7 @@ impl Client {
     pub fn block_contact(&self, id: impl Into<String>) -> operations::BlockContact<'_> {
         operations::BlockContact::new(self, id.into())
     }
+    #[cfg(feature = "data-export")]
     /// You can cancel your job
     ///
     /// `POST /export/cancel/{job_identifier}`
@@ -136,6 +145,7 @@ impl Client {
     ) -> operations::CancelDataExport<'_> {
         operations::CancelDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "tickets")]
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
     ///
     /// `POST /tickets/{ticket_id}/change_type`
@@ -146,6 +156,7 @@ impl Client {
     ) -> operations::ChangeTicketType<'_> {
         operations::ChangeTicketType::new(self, ticket_id.into(), body)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the external call identifier.
     ///
     /// `GET /fin_voice/external_id/{external_id}`
@@ -155,6 +166,7 @@ impl Client {
     ) -> operations::CollectFinVoiceCallByExternalId<'_> {
         operations::CollectFinVoiceCallByExternalId::new(self, external_id.into())
     }
+    #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the external reference ID.
     ///
     /// `GET /fin_voice/collect/{id}`
@@ -164,6 +176,7 @@ impl Client {
     ) -> operations::CollectFinVoiceCallById<'_> {
         operations::CollectFinVoiceCallById::new(self, id)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the phone number.
     ///
     /// Returns the most recent matched call for the given phone number, ordered by creation date.
@@ -175,6 +188,7 @@ impl Client {
     ) -> operations::CollectFinVoiceCallByPhoneNumber<'_> {
         operations::CollectFinVoiceCallByPhoneNumber::new(self, phone_number.into())
     }
+    #[cfg(feature = "calls")]
     /// Retrieve information about Fin Voice calls associated with a conversation.
     ///
     /// Returns all matched calls for the given conversation ID. A conversation may have multiple associated calls.
@@ -189,6 +203,7 @@ impl Client {
             conversation_id.into(),
         )
     }
+    #[cfg(feature = "conversations")]
     /// You can convert a conversation to a ticket.
     ///
     /// `POST /conversations/{id}/convert`
@@ -199,6 +214,7 @@ impl Client {
     ) -> operations::ConvertConversationToTicket<'_> {
         operations::ConvertConversationToTicket::new(self, id, body)
     }
+    #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
     ///
     /// > 📘 What happens upon a visitor being converted?
@@ -212,6 +228,7 @@ impl Client {
     ) -> operations::ConvertVisitor<'_> {
         operations::ConvertVisitor::new(self, body)
     }
+    #[cfg(feature = "articles")]
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
     ///
     /// > 📘 Tags cannot be managed via the Articles API
@@ -225,6 +242,7 @@ impl Client {
     ) -> operations::CreateArticle<'_> {
         operations::CreateArticle::new(self, body)
     }
+    #[cfg(feature = "help-center")]
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
@@ -234,6 +252,7 @@ impl Client {
     ) -> operations::CreateCollection<'_> {
         operations::CreateCollection::new(self, body)
     }
+    #[cfg(any(feature = "companies", feature = "notes"))]
     /// You can add a note to a single company.
     ///
     /// `POST /companies/{company_id}/notes`
@@ -244,12 +263,14 @@ impl Client {
     ) -> operations::CreateCompanyNote<'_> {
         operations::CreateCompanyNote::new(self, company_id.into(), body)
     }
+    #[cfg(feature = "contacts")]
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
     pub fn create_contact(&self) -> operations::CreateContact<'_> {
         operations::CreateContact::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
     /// `POST /ai/content_import_sources`
@@ -259,6 +280,7 @@ impl Client {
     ) -> operations::CreateContentImportSource<'_> {
         operations::CreateContentImportSource::new(self, body)
     }
+    #[cfg(feature = "content-snippets")]
     /// You can create a new content snippet.
     ///
     /// `POST /content_snippets`
@@ -268,6 +290,7 @@ impl Client {
     ) -> operations::CreateContentSnippet<'_> {
         operations::CreateContentSnippet::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can create a conversation that has been initiated by a contact (ie. user or lead).
     /// The conversation can be an in-app message only.
     ///
@@ -285,6 +308,7 @@ impl Client {
     ) -> operations::CreateConversation<'_> {
         operations::CreateConversation::new(self, body)
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Create or update a custom object instance
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}`
@@ -297,6 +321,7 @@ impl Client {
             custom_object_type_identifier.into(),
         )
     }
+    #[cfg(feature = "data-attributes")]
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
@@ -306,6 +331,7 @@ impl Client {
     ) -> operations::CreateDataAttribute<'_> {
         operations::CreateDataAttribute::new(self, body)
     }
+    #[cfg(feature = "data-connectors")]
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
     ///
     /// `POST /data_connectors`
@@ -315,6 +341,7 @@ impl Client {
     ) -> operations::CreateDataConnector<'_> {
         operations::CreateDataConnector::new(self, body)
     }
+    #[cfg(feature = "data-events")]
     /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
     ///
     /// When using the JavaScript API, [adding the code to your app](http://docs.intercom.io/configuring-Intercom/tracking-user-events-in-your-app) makes the Events API available. Once added, you can submit an event using the `trackEvent` method. This will associate the event with the Lead or currently logged-in user or logged-out visitor/lead and send it to Intercom. The final parameter is a map that can be used to send optional metadata about the event.
@@ -360,6 +387,7 @@ impl Client {
     pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
         operations::CreateDataEvent::new(self)
     }
+    #[cfg(feature = "data-export")]
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
     ///
     /// The only parameters you need to provide are the range of dates that you want exported.
@@ -383,6 +411,7 @@ impl Client {
     ) -> operations::CreateDataExport<'_> {
         operations::CreateDataExport::new(self, body)
     }
+    #[cfg(feature = "ai-content")]
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
@@ -392,6 +421,7 @@ impl Client {
     ) -> operations::CreateExternalPage<'_> {
         operations::CreateExternalPage::new(self, body)
     }
+    #[cfg(feature = "folders")]
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
     ///
     /// `POST /folders`
@@ -401,6 +431,7 @@ impl Client {
     ) -> operations::CreateFolder<'_> {
         operations::CreateFolder::new(self, body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
@@ -410,6 +441,7 @@ impl Client {
     ) -> operations::CreateInternalArticle<'_> {
         operations::CreateInternalArticle::new(self, body)
     }
+    #[cfg(feature = "messages")]
     /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message, an email, sms or whatsapp.
     ///
     /// > 🚧 Sending for visitors
@@ -426,6 +458,7 @@ impl Client {
     pub fn create_message(&self) -> operations::CreateMessage<'_> {
         operations::CreateMessage::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can create a news item
     ///
     /// `POST /news/news_items`
@@ -435,6 +468,7 @@ impl Client {
     ) -> operations::CreateNewsItem<'_> {
         operations::CreateNewsItem::new(self, body)
     }
+    #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{id}/notes`
@@ -445,6 +479,7 @@ impl Client {
     ) -> operations::CreateNote<'_> {
         operations::CreateNote::new(self, id.into(), body)
     }
+    #[cfg(feature = "companies")]
     /// You can create or update a company.
     ///
     /// Companies will be only visible in Intercom when there is at least one associated user.
@@ -459,6 +494,7 @@ impl Client {
     pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
         operations::CreateOrUpdateCompany::new(self)
     }
+    #[cfg(feature = "switch")]
     /// You can use the API to deflect phone calls to the Intercom Messenger.
     /// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
     ///
@@ -471,6 +507,7 @@ impl Client {
     ) -> operations::CreatePhoneSwitch<'_> {
         operations::CreatePhoneSwitch::new(self, body)
     }
+    #[cfg(feature = "tags")]
     /// You can use this endpoint to perform the following operations:
     ///
     /// **1. Create a new tag:** You can create a new tag by passing in the tag name as specified in "Create or Update Tag Request Payload" described below.
@@ -489,6 +526,7 @@ impl Client {
     pub fn create_tag(&self) -> operations::CreateTag<'_> {
         operations::CreateTag::new(self)
     }
+    #[cfg(feature = "tickets")]
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
@@ -498,6 +536,7 @@ impl Client {
     ) -> operations::CreateTicket<'_> {
         operations::CreateTicket::new(self, body)
     }
+    #[cfg(feature = "ticket-types")]
     /// You can create a new ticket type.
     /// > 📘 Creating ticket types.
     /// >
@@ -511,6 +550,7 @@ impl Client {
     ) -> operations::CreateTicketType<'_> {
         operations::CreateTicketType::new(self, body)
     }
+    #[cfg(feature = "ticket-type-attributes")]
     /// You can create a new attribute for a ticket type.
     ///
     /// `POST /ticket_types/{ticket_type_id}/attributes`
@@ -521,24 +561,28 @@ impl Client {
     ) -> operations::CreateTicketTypeAttribute<'_> {
         operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
     }
+    #[cfg(feature = "data-events")]
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
     pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
         operations::DataEventSummaries::new(self)
     }
+    #[cfg(feature = "articles")]
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
     pub fn delete_article(&self, id: i64) -> operations::DeleteArticle<'_> {
         operations::DeleteArticle::new(self, id)
     }
+    #[cfg(feature = "help-center")]
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
     pub fn delete_collection(&self, id: i64) -> operations::DeleteCollection<'_> {
         operations::DeleteCollection::new(self, id)
     }
+    #[cfg(feature = "companies")]
     /// You can delete a single company.
     ///
     /// `DELETE /companies/{id}`
@@ -548,6 +592,7 @@ impl Client {
     ) -> operations::DeleteCompany<'_> {
         operations::DeleteCompany::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{id}`
@@ -557,6 +602,7 @@ impl Client {
     ) -> operations::DeleteContact<'_> {
         operations::DeleteContact::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
     /// `DELETE /ai/content_import_sources/{id}`
@@ -566,6 +612,7 @@ impl Client {
     ) -> operations::DeleteContentImportSource<'_> {
         operations::DeleteContentImportSource::new(self, id.into())
     }
+    #[cfg(feature = "conversations")]
     /// > **Warning: Irreversible operation**
     /// >
     /// > Deleting a conversation is permanent and cannot be reversed.
@@ -586,6 +633,7 @@ impl Client {
     pub fn delete_conversation(&self, id: i64) -> operations::DeleteConversation<'_> {
         operations::DeleteConversation::new(self, id)
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`
@@ -600,6 +648,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance by external_id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
@@ -614,6 +663,7 @@ impl Client {
             external_id.into(),
         )
     }
+    #[cfg(feature = "data-connectors")]
     /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
     ///
     /// `DELETE /data_connectors/{id}`
@@ -623,6 +673,7 @@ impl Client {
     ) -> operations::DeleteDataConnector<'_> {
         operations::DeleteDataConnector::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
     /// `DELETE /ai/external_pages/{id}`
@@ -632,12 +683,14 @@ impl Client {
     ) -> operations::DeleteExternalPage<'_> {
         operations::DeleteExternalPage::new(self, id.into())
     }
+    #[cfg(feature = "folders")]
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
     pub fn delete_folder(&self, id: i64) -> operations::DeleteFolder<'_> {
         operations::DeleteFolder::new(self, id)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `DELETE /internal_articles/{id}`
@@ -647,18 +700,21 @@ impl Client {
     ) -> operations::DeleteInternalArticle<'_> {
         operations::DeleteInternalArticle::new(self, id)
     }
+    #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
     pub fn delete_news_item(&self, id: i64) -> operations::DeleteNewsItem<'_> {
         operations::DeleteNewsItem::new(self, id)
     }
+    #[cfg(feature = "tags")]
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{id}`
     pub fn delete_tag(&self, id: impl Into<String>) -> operations::DeleteTag<'_> {
         operations::DeleteTag::new(self, id.into())
     }
+    #[cfg(feature = "tickets")]
     /// > **Warning: Irreversible operation**
     /// >
     /// > Deleting a ticket is permanent and cannot be reversed.
@@ -669,6 +725,7 @@ impl Client {
     pub fn delete_ticket(&self, id: impl Into<String>) -> operations::DeleteTicket<'_> {
         operations::DeleteTicket::new(self, id.into())
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can detach a company from a single contact.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}`
@@ -679,6 +736,7 @@ impl Client {
     ) -> operations::DetachContactFromACompany<'_> {
         operations::DetachContactFromACompany::new(self, contact_id.into(), id.into())
     }
+    #[cfg(feature = "conversations")]
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
     /// > **Warning: Contacts without an email**
@@ -699,6 +757,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{id}`
@@ -713,6 +772,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{id}`
@@ -723,6 +783,7 @@ impl Client {
     ) -> operations::DetachTagFromContact<'_> {
         operations::DetachTagFromContact::new(self, contact_id.into(), id.into())
     }
+    #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{id}`
@@ -739,6 +800,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{id}`
@@ -750,6 +812,7 @@ impl Client {
     ) -> operations::DetachTagFromTicket<'_> {
         operations::DetachTagFromTicket::new(self, ticket_id.into(), id.into(), body)
     }
+    #[cfg(feature = "data-export")]
     /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
     ///
     /// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
@@ -765,6 +828,7 @@ impl Client {
     ) -> operations::DownloadDataExport<'_> {
         operations::DownloadDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "tickets")]
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
@@ -774,6 +838,7 @@ impl Client {
     ) -> operations::EnqueueCreateTicket<'_> {
         operations::EnqueueCreateTicket::new(self, body)
     }
+    #[cfg(feature = "workflows")]
     /// Export a workflow configuration by its ID. This endpoint returns the complete workflow definition including its steps, targeting rules, and attributes.
     ///
     /// This endpoint is designed for EU Data Act compliance, allowing customers to export their workflow configurations.
@@ -789,6 +854,7 @@ impl Client {
     ) -> operations::ExportWorkflow<'_> {
         operations::ExportWorkflow::new(self, id.into())
     }
+    #[cfg(feature = "tags")]
     /// You can fetch the details of tags that are on the workspace by their id.
     /// This will return a tag object.
     ///
@@ -796,6 +862,7 @@ impl Client {
     pub fn find_tag(&self, id: impl Into<String>) -> operations::FindTag<'_> {
         operations::FindTag::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// Retrieve a content import source
     ///
     /// `GET /ai/content_import_sources/{id}`
@@ -805,6 +872,7 @@ impl Client {
     ) -> operations::GetContentImportSource<'_> {
         operations::GetContentImportSource::new(self, id.into())
     }
+    #[cfg(feature = "content-snippets")]
     /// You can fetch a single content snippet by its id.
     ///
     /// `GET /content_snippets/{id}`
@@ -814,6 +882,7 @@ impl Client {
     ) -> operations::GetContentSnippet<'_> {
         operations::GetContentSnippet::new(self, id.into())
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by external_id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}`
@@ -828,6 +897,7 @@ impl Client {
             external_id.into(),
         )
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}/{id}`
@@ -842,6 +912,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "data-export")]
     /// You can view the status of your job by sending a `GET` request to the URL
     /// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
     ///
@@ -855,6 +926,7 @@ impl Client {
     ) -> operations::GetDataExport<'_> {
         operations::GetDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "export")]
     /// Download the data from a completed reporting data export job.
     ///
     /// > Octet header required
@@ -875,6 +947,7 @@ impl Client {
             job_identifier.into(),
         )
     }
+    #[cfg(feature = "export")]
     /// Get export job status
     ///
     /// `GET /export/reporting_data/{job_identifier}`
@@ -891,6 +964,7 @@ impl Client {
             job_identifier.into(),
         )
     }
+    #[cfg(feature = "export")]
     /// List available datasets and attributes
     ///
     /// `GET /export/reporting_data/get_datasets`
@@ -899,6 +973,7 @@ impl Client {
     ) -> operations::GetExportReportingDataGetDatasets<'_> {
         operations::GetExportReportingDataGetDatasets::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve an external page.
     ///
     /// `GET /ai/external_pages/{id}`
@@ -908,6 +983,7 @@ impl Client {
     ) -> operations::GetExternalPage<'_> {
         operations::GetExternalPage::new(self, id.into())
     }
+    #[cfg(feature = "macros")]
     /// You can fetch a single macro (saved reply) by its ID. The macro will only be returned if it is visible to the authenticated user based on its visibility settings.
     ///
     /// **Visibility Rules**
@@ -930,6 +1006,7 @@ impl Client {
     pub fn get_macro(&self, id: impl Into<String>) -> operations::GetMacro<'_> {
         operations::GetMacro::new(self, id.into())
     }
+    #[cfg(feature = "teams")]
     /// Returns real-time activity metrics for admins in the specified team. For each admin, the response includes counts of open, idle, and snoozed conversations.
     ///
     /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
@@ -941,12 +1018,14 @@ impl Client {
     ) -> operations::GetTeamMetrics<'_> {
         operations::GetTeamMetrics::new(self, team_id.into())
     }
+    #[cfg(feature = "tickets")]
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}`
     pub fn get_ticket(&self, id: impl Into<String>) -> operations::GetTicket<'_> {
         operations::GetTicket::new(self, id.into())
     }
+    #[cfg(feature = "ticket-types")]
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{id}`
@@ -956,6 +1035,7 @@ impl Client {
     ) -> operations::GetTicketType<'_> {
         operations::GetTicketType::new(self, id.into())
     }
+    #[cfg(any(feature = "messages", feature = "whatsapp"))]
     /// Retrieves statuses of messages sent from the Outbound module. Currently, this API only supports WhatsApp messages.
     ///
     /// This endpoint returns paginated status events for WhatsApp messages sent via the Outbound module, providing
@@ -970,6 +1050,7 @@ impl Client {
     ) -> operations::GetWhatsAppMessageStatus<'_> {
         operations::GetWhatsAppMessageStatus::new(self, ruleset_id.into())
     }
+    #[cfg(feature = "admins")]
     /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
     ///
     /// > 🚧 Single Sign On
@@ -980,18 +1061,21 @@ impl Client {
     pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
         operations::IdentifyAdmin::new(self)
     }
+    #[cfg(feature = "jobs")]
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{id}`
     pub fn jobs_status(&self, id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, id.into())
     }
+    #[cfg(feature = "data-attributes")]
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes`
     pub fn lis_data_attributes(&self) -> operations::LisDataAttributes<'_> {
         operations::LisDataAttributes::new(self)
     }
+    #[cfg(feature = "data-events")]
     /// > 🚧
     /// >
     /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
@@ -1014,6 +1098,7 @@ impl Client {
     ) -> operations::LisDataEvents<'_> {
         operations::LisDataEvents::new(self, filter, type_.into())
     }
+    #[cfg(feature = "admins")]
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
     ///
     /// `GET /admins/activity_log_event_types`
@@ -1022,6 +1107,7 @@ impl Client {
     ) -> operations::ListActivityLogEventTypes<'_> {
         operations::ListActivityLogEventTypes::new(self)
     }
+    #[cfg(feature = "admins")]
     /// You can get a log of activities by all admins in an app.
     ///
     /// `GET /admins/activity_logs`
@@ -1030,12 +1116,14 @@ impl Client {
     pub fn list_activity_logs(&self) -> operations::ListActivityLogs<'_> {
         operations::ListActivityLogs::new(self)
     }
+    #[cfg(feature = "admins")]
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
     pub fn list_admins(&self) -> operations::ListAdmins<'_> {
         operations::ListAdmins::new(self)
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
     ///
     /// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
@@ -1046,6 +1134,7 @@ impl Client {
     pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
         operations::ListAllCollections::new(self)
     }
+    #[cfg(feature = "companies")]
     /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
     ///
     /// Note that the API does not include companies who have no associated users in list responses.
@@ -1062,6 +1151,7 @@ impl Client {
     pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
         operations::ListAllCompanies::new(self)
     }
+    #[cfg(feature = "articles")]
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
     ///
     /// > 📘 How are the articles sorted and ordered?
@@ -1074,6 +1164,7 @@ impl Client {
     pub fn list_articles(&self) -> operations::ListArticles<'_> {
         operations::ListArticles::new(self)
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of all contacts that belong to a company.
     ///
     /// `GET /companies/{id}/contacts`
@@ -1085,6 +1176,7 @@ impl Client {
     ) -> operations::ListAttachedContacts<'_> {
         operations::ListAttachedContacts::new(self, id.into())
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a list of all segments that belong to a company.
     ///
     /// `GET /companies/{id}/segments`
@@ -1094,12 +1186,14 @@ impl Client {
     ) -> operations::ListAttachedSegmentsForCompanies<'_> {
         operations::ListAttachedSegmentsForCompanies::new(self, id.into())
     }
+    #[cfg(feature = "away-status-reasons")]
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
     pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
         operations::ListAwayStatusReasons::new(self)
     }
+    #[cfg(feature = "brands")]
     /// Retrieves all brands for the workspace, including the default brand.
     /// The default brand id always matches the workspace
     ///
@@ -1107,6 +1201,7 @@ impl Client {
     pub fn list_brands(&self) -> operations::ListBrands<'_> {
         operations::ListBrands::new(self)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve a paginated list of calls.
     ///
     /// `GET /calls`
@@ -1115,6 +1210,7 @@ impl Client {
     pub fn list_calls(&self) -> operations::ListCalls<'_> {
         operations::ListCalls::new(self)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve calls by a list of conversation ids and include transcripts when available.
     /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
     ///
@@ -1125,6 +1221,7 @@ impl Client {
     ) -> operations::ListCallsWithTranscripts<'_> {
         operations::ListCallsWithTranscripts::new(self, body)
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of companies that are associated to a contact.
     ///
     /// `GET /contacts/{id}/companies`
@@ -1134,6 +1231,7 @@ impl Client {
     ) -> operations::ListCompaniesForAContact<'_> {
         operations::ListCompaniesForAContact::new(self, id.into())
     }
+    #[cfg(any(feature = "companies", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a company.
     ///
     /// `GET /companies/{company_id}/notes`
@@ -1145,6 +1243,7 @@ impl Client {
     ) -> operations::ListCompanyNotes<'_> {
         operations::ListCompanyNotes::new(self, company_id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
     /// > **Warning: Pagination**
     /// >
@@ -1157,6 +1256,7 @@ impl Client {
     pub fn list_contacts(&self) -> operations::ListContacts<'_> {
         operations::ListContacts::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all content import sources for a workspace.
     ///
     /// `GET /ai/content_import_sources`
@@ -1165,12 +1265,14 @@ impl Client {
     ) -> operations::ListContentImportSources<'_> {
         operations::ListContentImportSources::new(self)
     }
+    #[cfg(feature = "content-snippets")]
     /// You can fetch a list of all content snippets for a workspace.
     ///
     /// `GET /content_snippets`
     pub fn list_content_snippets(&self) -> operations::ListContentSnippets<'_> {
         operations::ListContentSnippets::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// You can fetch a list of all conversations.
     ///
     /// You can optionally request the result page size and the cursor to start after to fetch the result.
@@ -1185,6 +1287,7 @@ impl Client {
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
     }
+    #[cfg(feature = "data-connectors")]
     /// Retrieve paginated execution logs for a specific data connector.
     /// Results from the last hour are returned by default. Use `start_ts` and `end_ts` to customize the time range.
     ///
@@ -1204,6 +1307,7 @@ impl Client {
             data_connector_id.into(),
         )
     }
+    #[cfg(feature = "data-connectors")]
     /// Returns a paginated list of all data connectors for the workspace, ordered by most recently updated first. Data connectors allow workflows and AI agents to make HTTP requests to external APIs.
     ///
     /// `GET /data_connectors`
@@ -1212,6 +1316,7 @@ impl Client {
     pub fn list_data_connectors(&self) -> operations::ListDataConnectors<'_> {
         operations::ListDataConnectors::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// List all deleted conversation IDs.
     ///
     /// > **Warning: Pagination**
@@ -1226,18 +1331,21 @@ impl Client {
     ) -> operations::ListDeletedConversationIds<'_> {
         operations::ListDeletedConversationIds::new(self)
     }
+    #[cfg(feature = "emails")]
     /// Lists all sender email address settings for the workspace
     ///
     /// `GET /emails`
     pub fn list_emails(&self) -> operations::ListEmails<'_> {
         operations::ListEmails::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
     pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
         operations::ListExternalPages::new(self)
     }
+    #[cfg(feature = "folders")]
     /// You can fetch a list of all folders for organizing content by making a GET request to `https://api.intercom.io/folders`.
     ///
     /// `GET /folders`
@@ -1246,6 +1354,7 @@ impl Client {
     pub fn list_folders(&self) -> operations::ListFolders<'_> {
         operations::ListFolders::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// List all pause/resume events for a conversation. These events track when teammates paused or resumed handling a conversation.
     ///
     /// Requires the `read_conversations` OAuth scope.
@@ -1257,12 +1366,14 @@ impl Client {
     ) -> operations::ListHandlingEvents<'_> {
         operations::ListHandlingEvents::new(self, id.into())
     }
+    #[cfg(feature = "help-center")]
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
     pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
         operations::ListHelpCenters::new(self)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
     ///
     /// `GET /internal_articles`
@@ -1271,6 +1382,7 @@ impl Client {
     pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
         operations::ListInternalArticles::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all news items that are live on a given newsfeed
     ///
     /// `GET /news/newsfeeds/{id}/items`
@@ -1282,6 +1394,7 @@ impl Client {
     ) -> operations::ListLiveNewsfeedItems<'_> {
         operations::ListLiveNewsfeedItems::new(self, id.into())
     }
+    #[cfg(feature = "macros")]
     /// You can fetch a list of all macros (saved replies) in your workspace for use in automating responses.
     ///
     /// The macros are returned in descending order by updated_at.
@@ -1302,6 +1415,7 @@ impl Client {
     pub fn list_macros(&self) -> operations::ListMacros<'_> {
         operations::ListMacros::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all news items
     ///
     /// `GET /news/news_items`
@@ -1310,6 +1424,7 @@ impl Client {
     pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
         operations::ListNewsItems::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all newsfeeds
     ///
     /// `GET /news/newsfeeds`
@@ -1318,6 +1433,7 @@ impl Client {
     pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
         operations::ListNewsfeeds::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{id}/notes`
@@ -1326,12 +1442,14 @@ impl Client {
     pub fn list_notes(&self, id: impl Into<String>) -> operations::ListNotes<'_> {
         operations::ListNotes::new(self, id.into())
     }
+    #[cfg(feature = "segments")]
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
     pub fn list_segments(&self) -> operations::ListSegments<'_> {
         operations::ListSegments::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "segments"))]
     /// You can fetch a list of segments that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/segments`
@@ -1341,6 +1459,7 @@ impl Client {
     ) -> operations::ListSegmentsForAContact<'_> {
         operations::ListSegmentsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "conversations")]
     /// List side conversations for a given conversation. Side conversations are internal threads created by teammates from within a conversation.
     ///
     /// Each side conversation includes its conversation parts (messages). Results are paginated.
@@ -1356,12 +1475,14 @@ impl Client {
     ) -> operations::ListSideConversations<'_> {
         operations::ListSideConversations::new(self, id.into())
     }
+    #[cfg(feature = "subscription-types")]
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
     pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
         operations::ListSubscriptionTypes::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
     /// This will return a list of Subscription Type objects that the contact is associated with.
     ///
@@ -1377,12 +1498,14 @@ impl Client {
     ) -> operations::ListSubscriptionsForAContact<'_> {
         operations::ListSubscriptionsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "tags")]
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
     pub fn list_tags(&self) -> operations::ListTags<'_> {
         operations::ListTags::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
     /// `GET /contacts/{contact_id}/tags`
@@ -1392,24 +1515,28 @@ impl Client {
     ) -> operations::ListTagsForAContact<'_> {
         operations::ListTagsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "teams")]
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
     pub fn list_teams(&self) -> operations::ListTeams<'_> {
         operations::ListTeams::new(self)
     }
+    #[cfg(feature = "ticket-states")]
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
     pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
         operations::ListTicketStates::new(self)
     }
+    #[cfg(feature = "ticket-types")]
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
     pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
         operations::ListTicketTypes::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// For managing conversations you can:
     /// - Close a conversation
     /// - Snooze a conversation to reopen on a future date
@@ -1423,12 +1550,14 @@ impl Client {
     ) -> operations::ManageConversation<'_> {
         operations::ManageConversation::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
     /// `POST /contacts/merge`
     pub fn merge_contact(&self) -> operations::MergeContact<'_> {
         operations::MergeContact::new(self)
     }
+    #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a user provided a response to an attribute collector in your custom channel/platform. This allows Intercom to process the attribute and trigger any relevant workflow automations.
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
@@ -1439,6 +1568,7 @@ impl Client {
     ) -> operations::NotifyAttributeCollected<'_> {
         operations::NotifyAttributeCollected::new(self, body)
     }
+    #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a new conversation was created in your custom channel/platform. This triggers conversation creation and workflow automations within Intercom for your custom channel integration.
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
@@ -1449,6 +1579,7 @@ impl Client {
     ) -> operations::NotifyNewConversation<'_> {
         operations::NotifyNewConversation::new(self, body)
     }
+    #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a new message was sent in a conversation on your custom channel/platform. This allows Intercom to process the message and trigger any relevant workflow automations.
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
@@ -1459,6 +1590,7 @@ impl Client {
     ) -> operations::NotifyNewMessage<'_> {
         operations::NotifyNewMessage::new(self, body)
     }
+    #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a user selected a quick reply option in your custom channel/platform. This allows Intercom to process the response and trigger any relevant workflow automations.
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
@@ -1469,6 +1601,7 @@ impl Client {
     ) -> operations::NotifyQuickReplySelected<'_> {
         operations::NotifyQuickReplySelected::new(self, body)
     }
+    #[cfg(feature = "export")]
     /// Enqueue a new reporting data export job
     ///
     /// `POST /export/reporting_data/enqueue`
@@ -1478,6 +1611,7 @@ impl Client {
     ) -> operations::PostExportReportingDataEnqueue<'_> {
         operations::PostExportReportingDataEnqueue::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
     ///
     /// > **Info: Redacting parts and messages**
@@ -1488,6 +1622,7 @@ impl Client {
     pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
         operations::RedactConversation::new(self)
     }
+    #[cfg(feature = "calls")]
     /// Register a Fin Voice call with Intercom. This endpoint creates an external reference
     /// that links an external call identifier to an Intercom call and conversation.
     ///
@@ -1503,6 +1638,7 @@ impl Client {
     ) -> operations::RegisterFinVoiceCall<'_> {
         operations::RegisterFinVoiceCall::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /conversations/{id}/reply`
@@ -1512,6 +1648,7 @@ impl Client {
     ) -> operations::ReplyConversation<'_> {
         operations::ReplyConversation::new(self, id.into())
     }
+    #[cfg(feature = "tickets")]
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{id}/reply`
@@ -1522,6 +1659,7 @@ impl Client {
     ) -> operations::ReplyTicket<'_> {
         operations::ReplyTicket::new(self, id.into(), body)
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a single company.
     ///
     /// `GET /companies/{id}`
@@ -1531,18 +1669,21 @@ impl Client {
     ) -> operations::RetrieveACompanyById<'_> {
         operations::RetrieveACompanyById::new(self, id.into())
     }
+    #[cfg(feature = "admins")]
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
     pub fn retrieve_admin(&self, id: i64) -> operations::RetrieveAdmin<'_> {
         operations::RetrieveAdmin::new(self, id)
     }
+    #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
     pub fn retrieve_article(&self, id: i64) -> operations::RetrieveArticle<'_> {
         operations::RetrieveArticle::new(self, id)
     }
+    #[cfg(feature = "brands")]
     /// Fetches a specific brand by its unique identifier
     ///
     /// `GET /brands/{id}`
@@ -1552,12 +1693,14 @@ impl Client {
     ) -> operations::RetrieveBrand<'_> {
         operations::RetrieveBrand::new(self, id.into())
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
     pub fn retrieve_collection(&self, id: i64) -> operations::RetrieveCollection<'_> {
         operations::RetrieveCollection::new(self, id)
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
     ///
     /// `https://api.intercom.io/companies?name={name}`
@@ -1576,6 +1719,7 @@ impl Client {
     pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
         operations::RetrieveCompany::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// You can fetch the details of a single conversation.
     ///
     /// This will return a single Conversation model with all its conversation parts.
@@ -1593,6 +1737,7 @@ impl Client {
     ) -> operations::RetrieveConversation<'_> {
         operations::RetrieveConversation::new(self, id)
     }
+    #[cfg(feature = "data-connectors")]
     /// You can retrieve the full detail of a single data connector by its ID.
     ///
     /// The response includes configuration, data inputs, response fields, and object mappings.
@@ -1604,6 +1749,7 @@ impl Client {
     ) -> operations::RetrieveDataConnector<'_> {
         operations::RetrieveDataConnector::new(self, id.into())
     }
+    #[cfg(feature = "emails")]
     /// Fetches a specific email setting by its unique identifier
     ///
     /// `GET /emails/{id}`
@@ -1613,18 +1759,21 @@ impl Client {
     ) -> operations::RetrieveEmail<'_> {
         operations::RetrieveEmail::new(self, id.into())
     }
+    #[cfg(feature = "folders")]
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
     pub fn retrieve_folder(&self, id: i64) -> operations::RetrieveFolder<'_> {
         operations::RetrieveFolder::new(self, id)
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
     pub fn retrieve_help_center(&self, id: i64) -> operations::RetrieveHelpCenter<'_> {
         operations::RetrieveHelpCenter::new(self, id)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `GET /internal_articles/{id}`
@@ -1634,12 +1783,14 @@ impl Client {
     ) -> operations::RetrieveInternalArticle<'_> {
         operations::RetrieveInternalArticle::new(self, id)
     }
+    #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
     pub fn retrieve_news_item(&self, id: i64) -> operations::RetrieveNewsItem<'_> {
         operations::RetrieveNewsItem::new(self, id)
     }
+    #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{id}`
@@ -1649,12 +1800,14 @@ impl Client {
     ) -> operations::RetrieveNewsfeed<'_> {
         operations::RetrieveNewsfeed::new(self, id.into())
     }
+    #[cfg(feature = "notes")]
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
     pub fn retrieve_note(&self, id: i64) -> operations::RetrieveNote<'_> {
         operations::RetrieveNote::new(self, id)
     }
+    #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{id}`
@@ -1664,12 +1817,14 @@ impl Client {
     ) -> operations::RetrieveSegment<'_> {
         operations::RetrieveSegment::new(self, id.into())
     }
+    #[cfg(feature = "teams")]
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{id}`
     pub fn retrieve_team(&self, id: impl Into<String>) -> operations::RetrieveTeam<'_> {
         operations::RetrieveTeam::new(self, id.into())
     }
+    #[cfg(feature = "visitors")]
     /// You can fetch the details of a single visitor.
     ///
     /// `GET /visitors`
@@ -1679,6 +1834,7 @@ impl Client {
     ) -> operations::RetrieveVisitorWithUserId<'_> {
         operations::RetrieveVisitorWithUserId::new(self, user_id.into())
     }
+    #[cfg(any(feature = "messages", feature = "whatsapp"))]
     /// Retrieves the delivery status of a specific WhatsApp message by its message ID.
     ///
     /// Returns the current status, conversation details, and any error information if the message failed to deliver.
@@ -1690,6 +1846,7 @@ impl Client {
     ) -> operations::RetrieveWhatsAppMessageStatus<'_> {
         operations::RetrieveWhatsAppMessageStatus::new(self, message_id.into())
     }
+    #[cfg(feature = "companies")]
     /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
     ///
     /// - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
@@ -1713,6 +1870,7 @@ impl Client {
     pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
         operations::ScrollOverAllCompanies::new(self)
     }
+    #[cfg(feature = "admins")]
     /// Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
     ///
     /// `POST /admins/activity_logs/search`
@@ -1722,12 +1880,14 @@ impl Client {
     ) -> operations::SearchActivityLogs<'_> {
         operations::SearchActivityLogs::new(self, body)
     }
+    #[cfg(feature = "articles")]
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
     pub fn search_articles(&self) -> operations::SearchArticles<'_> {
         operations::SearchArticles::new(self)
     }
+    #[cfg(feature = "contacts")]
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
     ///
     /// To search for contacts, you need to send a `POST` request to `https://api.intercom.io/contacts/search`.
@@ -1846,6 +2006,7 @@ impl Client {
     ) -> operations::SearchContacts<'_> {
         operations::SearchContacts::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
     ///
     /// To search for conversations, you need to send a `POST` request to `https://api.intercom.io/conversations/search`.
@@ -1956,12 +2117,14 @@ impl Client {
     ) -> operations::SearchConversations<'_> {
         operations::SearchConversations::new(self, body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
     pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
         operations::SearchInternalArticles::new(self)
     }
+    #[cfg(feature = "tickets")]
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
     ///
     /// To search for tickets, you send a `POST` request to `https://api.intercom.io/tickets/search`.
@@ -2041,6 +2204,7 @@ impl Client {
     ) -> operations::SearchTickets<'_> {
         operations::SearchTickets::new(self, body)
     }
+    #[cfg(feature = "admins")]
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{id}/away`
@@ -2051,12 +2215,14 @@ impl Client {
     ) -> operations::SetAwayAdmin<'_> {
         operations::SetAwayAdmin::new(self, id, body)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{id}`
     pub fn show_call(&self, id: impl Into<String>) -> operations::ShowCall<'_> {
         operations::ShowCall::new(self, id.into())
     }
+    #[cfg(feature = "calls")]
     /// Redirects to a signed URL for the call's recording if it exists.
     ///
     /// `GET /calls/{id}/recording`
@@ -2066,6 +2232,7 @@ impl Client {
     ) -> operations::ShowCallRecording<'_> {
         operations::ShowCallRecording::new(self, id.into())
     }
+    #[cfg(feature = "calls")]
     /// Returns the transcript for the specified call as a downloadable text file.
     ///
     /// `GET /calls/{id}/transcript`
@@ -2075,12 +2242,14 @@ impl Client {
     ) -> operations::ShowCallTranscript<'_> {
         operations::ShowCallTranscript::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact.
     ///
     /// `GET /contacts/{id}`
     pub fn show_contact(&self, id: impl Into<String>) -> operations::ShowContact<'_> {
         operations::ShowContact::new(self, id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
     ///
     /// `GET /contacts/find_by_external_id/{external_id}`
@@ -2090,6 +2259,7 @@ impl Client {
     ) -> operations::ShowContactByExternalId<'_> {
         operations::ShowContactByExternalId::new(self, external_id.into())
     }
+    #[cfg(feature = "data-connectors")]
     /// Retrieve details for a specific data connector execution result.
     /// Always includes request/response bodies and the sanitised request URL.
     ///
@@ -2105,6 +2275,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "contacts")]
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{id}/unarchive`
@@ -2114,6 +2285,7 @@ impl Client {
     ) -> operations::UnarchiveContact<'_> {
         operations::UnarchiveContact::new(self, id.into())
     }
+    #[cfg(feature = "articles")]
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
     ///
     /// > 📘 Tags cannot be managed via the Articles API
@@ -2124,12 +2296,14 @@ impl Client {
     pub fn update_article(&self, id: i64) -> operations::UpdateArticle<'_> {
         operations::UpdateArticle::new(self, id)
     }
+    #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}`
     pub fn update_collection(&self, id: i64) -> operations::UpdateCollection<'_> {
         operations::UpdateCollection::new(self, id)
     }
+    #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
     ///
     /// > **Warning: Using `company_id`**
@@ -2143,6 +2317,7 @@ impl Client {
     ) -> operations::UpdateCompany<'_> {
         operations::UpdateCompany::new(self, id.into())
     }
+    #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
     /// You can update an existing contact (ie. user or lead).
     ///
     /// > **Info**
@@ -2158,6 +2333,7 @@ impl Client {
     ) -> operations::UpdateContact<'_> {
         operations::UpdateContact::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// You can update an existing content import source.
     ///
     /// `PUT /ai/content_import_sources/{id}`
@@ -2168,6 +2344,7 @@ impl Client {
     ) -> operations::UpdateContentImportSource<'_> {
         operations::UpdateContentImportSource::new(self, id.into(), body)
     }
+    #[cfg(feature = "content-snippets")]
     /// You can update an existing content snippet.
     ///
     /// `PUT /content_snippets/{id}`
@@ -2178,6 +2355,7 @@ impl Client {
     ) -> operations::UpdateContentSnippet<'_> {
         operations::UpdateContentSnippet::new(self, id.into(), body)
     }
+    #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
     /// You can update an existing conversation.
     ///
     /// > **Info: Replying and other actions**
@@ -2194,6 +2372,7 @@ impl Client {
     pub fn update_conversation(&self, id: i64) -> operations::UpdateConversation<'_> {
         operations::UpdateConversation::new(self, id)
     }
+    #[cfg(feature = "conversations")]
     /// You can update properties of a conversation part. Currently supports updating the send state of an external reply or marking a part as seen by an admin.
     ///
     /// > **Warning: Experimental**
@@ -2214,6 +2393,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(feature = "data-attributes")]
     /// You can update a data attribute.
     ///
     /// > 🚧 Updating the data type is not possible
@@ -2224,6 +2404,7 @@ impl Client {
     pub fn update_data_attribute(&self, id: i64) -> operations::UpdateDataAttribute<'_> {
         operations::UpdateDataAttribute::new(self, id)
     }
+    #[cfg(feature = "data-connectors")]
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
     ///
     /// `PATCH /data_connectors/{id}`
@@ -2233,6 +2414,7 @@ impl Client {
     ) -> operations::UpdateDataConnector<'_> {
         operations::UpdateDataConnector::new(self, id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
     ///
     /// `PUT /ai/external_pages/{id}`
@@ -2243,6 +2425,7 @@ impl Client {
     ) -> operations::UpdateExternalPage<'_> {
         operations::UpdateExternalPage::new(self, id.into(), body)
     }
+    #[cfg(feature = "folders")]
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `PUT /folders/{id}`
@@ -2253,6 +2436,7 @@ impl Client {
     ) -> operations::UpdateFolder<'_> {
         operations::UpdateFolder::new(self, id, body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `PUT /internal_articles/{id}`
@@ -2262,6 +2446,7 @@ impl Client {
     ) -> operations::UpdateInternalArticle<'_> {
         operations::UpdateInternalArticle::new(self, id)
     }
+    #[cfg(feature = "news")]
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}`
@@ -2272,12 +2457,14 @@ impl Client {
     ) -> operations::UpdateNewsItem<'_> {
         operations::UpdateNewsItem::new(self, id, body)
     }
+    #[cfg(feature = "tickets")]
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}`
     pub fn update_ticket(&self, id: impl Into<String>) -> operations::UpdateTicket<'_> {
         operations::UpdateTicket::new(self, id.into())
     }
+    #[cfg(feature = "ticket-types")]
     /// You can update a ticket type.
     ///
     /// > 📘 Updating a ticket type.
@@ -2291,6 +2478,7 @@ impl Client {
     ) -> operations::UpdateTicketType<'_> {
         operations::UpdateTicketType::new(self, id.into())
     }
+    #[cfg(feature = "ticket-type-attributes")]
     /// You can update an existing attribute for a ticket type.
     ///
     /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}`
@@ -2305,6 +2493,7 @@ impl Client {
             id.into(),
         )
     }
+    #[cfg(feature = "visitors")]
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
     ///
     /// **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.

@@ -41,6 +41,7 @@ impl Client {
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.transport.last_rate_limit()
     }
+    #[cfg(feature = "contacts")]
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{contact_id}/archive`
@@ -50,6 +51,7 @@ impl Client {
     ) -> operations::ArchiveContact<'_> {
         operations::ArchiveContact::new(self, contact_id.into())
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can attach a company to a single contact.
     ///
     /// `POST /contacts/{contact_id}/companies`
@@ -60,6 +62,7 @@ impl Client {
     ) -> operations::AttachContactToACompany<'_> {
         operations::AttachContactToACompany::new(self, contact_id.into(), body)
     }
+    #[cfg(feature = "conversations")]
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
     ///
     /// > **Warning: Contacts without an email**
@@ -73,6 +76,7 @@ impl Client {
     ) -> operations::AttachContactToConversation<'_> {
         operations::AttachContactToConversation::new(self, conversation_id.into())
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
     ///
     /// 1.Attaching a contact to an opt-out subscription type will opt that user out from receiving messages related to that subscription type.
@@ -89,6 +93,7 @@ impl Client {
     ) -> operations::AttachSubscriptionTypeToContact<'_> {
         operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/tags`
@@ -99,6 +104,7 @@ impl Client {
     ) -> operations::AttachTagToContact<'_> {
         operations::AttachTagToContact::new(self, contact_id.into(), body)
     }
+    #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
     /// `POST /conversations/{conversation_id}/tags`
@@ -109,6 +115,7 @@ impl Client {
     ) -> operations::AttachTagToConversation<'_> {
         operations::AttachTagToConversation::new(self, conversation_id.into(), body)
     }
+    #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
     /// `POST /tickets/{ticket_id}/tags`
@@ -119,6 +126,7 @@ impl Client {
     ) -> operations::AttachTagToTicket<'_> {
         operations::AttachTagToTicket::new(self, ticket_id.into(), body)
     }
+    #[cfg(feature = "contacts")]
     /// Block a single contact.
     /// **Note:** conversations of the contact will also be archived during the process.
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
@@ -130,6 +138,7 @@ impl Client {
     ) -> operations::BlockContact<'_> {
         operations::BlockContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "data-export")]
     /// You can cancel your job
     ///
     /// `POST /export/cancel/{job_identifier}`
@@ -139,6 +148,7 @@ impl Client {
     ) -> operations::CancelDataExport<'_> {
         operations::CancelDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "conversations")]
     /// You can convert a conversation to a ticket.
     ///
     /// `POST /conversations/{conversation_id}/convert`
@@ -149,6 +159,7 @@ impl Client {
     ) -> operations::ConvertConversationToTicket<'_> {
         operations::ConvertConversationToTicket::new(self, conversation_id, body)
     }
+    #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
     ///
     /// > 📘 What happens upon a visitor being converted?
@@ -162,6 +173,7 @@ impl Client {
     ) -> operations::ConvertVisitor<'_> {
         operations::ConvertVisitor::new(self, body)
     }
+    #[cfg(feature = "articles")]
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
     ///
     /// > 📘 Tags cannot be managed via the Articles API
@@ -175,6 +187,7 @@ impl Client {
     ) -> operations::CreateArticle<'_> {
         operations::CreateArticle::new(self, body)
     }
+    #[cfg(feature = "help-center")]
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
@@ -184,12 +197,14 @@ impl Client {
     ) -> operations::CreateCollection<'_> {
         operations::CreateCollection::new(self, body)
     }
+    #[cfg(feature = "contacts")]
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
     pub fn create_contact(&self) -> operations::CreateContact<'_> {
         operations::CreateContact::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
     /// `POST /ai/content_import_sources`
@@ -199,6 +214,7 @@ impl Client {
     ) -> operations::CreateContentImportSource<'_> {
         operations::CreateContentImportSource::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can create a conversation that has been initiated by a contact (ie. user or lead).
     /// The conversation can be an in-app message only.
     ///
@@ -216,6 +232,7 @@ impl Client {
     ) -> operations::CreateConversation<'_> {
         operations::CreateConversation::new(self, body)
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Create or update a custom object instance
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}`
@@ -228,6 +245,7 @@ impl Client {
             custom_object_type_identifier.into(),
         )
     }
+    #[cfg(feature = "data-attributes")]
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
@@ -237,6 +255,7 @@ impl Client {
     ) -> operations::CreateDataAttribute<'_> {
         operations::CreateDataAttribute::new(self, body)
     }
+    #[cfg(feature = "data-events")]
     /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
     ///
     /// When using the JavaScript API, [adding the code to your app](http://docs.intercom.io/configuring-Intercom/tracking-user-events-in-your-app) makes the Events API available. Once added, you can submit an event using the `trackEvent` method. This will associate the event with the Lead or currently logged-in user or logged-out visitor/lead and send it to Intercom. The final parameter is a map that can be used to send optional metadata about the event.
@@ -282,6 +301,7 @@ impl Client {
     pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
         operations::CreateDataEvent::new(self)
     }
+    #[cfg(feature = "data-export")]
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
     ///
     /// This endpoint exports **message delivery and engagement data** for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more). The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces). It does not export raw message or conversation content.
@@ -307,6 +327,7 @@ impl Client {
     ) -> operations::CreateDataExport<'_> {
         operations::CreateDataExport::new(self, body)
     }
+    #[cfg(feature = "ai-content")]
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
@@ -316,6 +337,7 @@ impl Client {
     ) -> operations::CreateExternalPage<'_> {
         operations::CreateExternalPage::new(self, body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
@@ -325,6 +347,7 @@ impl Client {
     ) -> operations::CreateInternalArticle<'_> {
         operations::CreateInternalArticle::new(self, body)
     }
+    #[cfg(feature = "messages")]
     /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message or an email.
     ///
     /// > 🚧 Sending for visitors
@@ -341,6 +364,7 @@ impl Client {
     pub fn create_message(&self) -> operations::CreateMessage<'_> {
         operations::CreateMessage::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can create a news item
     ///
     /// `POST /news/news_items`
@@ -350,6 +374,7 @@ impl Client {
     ) -> operations::CreateNewsItem<'_> {
         operations::CreateNewsItem::new(self, body)
     }
+    #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{contact_id}/notes`
@@ -360,6 +385,7 @@ impl Client {
     ) -> operations::CreateNote<'_> {
         operations::CreateNote::new(self, contact_id.into(), body)
     }
+    #[cfg(feature = "companies")]
     /// You can create or update a company.
     ///
     /// Companies will be only visible in Intercom when there is at least one associated user.
@@ -374,6 +400,7 @@ impl Client {
     pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
         operations::CreateOrUpdateCompany::new(self)
     }
+    #[cfg(feature = "switch")]
     /// You can use the API to deflect phone calls to the Intercom Messenger.
     /// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
     ///
@@ -386,6 +413,7 @@ impl Client {
     ) -> operations::CreatePhoneSwitch<'_> {
         operations::CreatePhoneSwitch::new(self, body)
     }
+    #[cfg(feature = "tags")]
     /// You can use this endpoint to perform the following operations:
     ///
     /// **1. Create a new tag:** You can create a new tag by passing in the tag name as specified in "Create or Update Tag Request Payload" described below.
@@ -404,6 +432,7 @@ impl Client {
     pub fn create_tag(&self) -> operations::CreateTag<'_> {
         operations::CreateTag::new(self)
     }
+    #[cfg(feature = "tickets")]
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
@@ -413,6 +442,7 @@ impl Client {
     ) -> operations::CreateTicket<'_> {
         operations::CreateTicket::new(self, body)
     }
+    #[cfg(feature = "ticket-types")]
     /// You can create a new ticket type.
     /// > 📘 Creating ticket types.
     /// >
@@ -426,6 +456,7 @@ impl Client {
     ) -> operations::CreateTicketType<'_> {
         operations::CreateTicketType::new(self, body)
     }
+    #[cfg(feature = "ticket-type-attributes")]
     /// You can create a new attribute for a ticket type.
     ///
     /// `POST /ticket_types/{ticket_type_id}/attributes`
@@ -436,18 +467,21 @@ impl Client {
     ) -> operations::CreateTicketTypeAttribute<'_> {
         operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
     }
+    #[cfg(feature = "data-events")]
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
     pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
         operations::DataEventSummaries::new(self)
     }
+    #[cfg(feature = "articles")]
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{article_id}`
     pub fn delete_article(&self, article_id: i64) -> operations::DeleteArticle<'_> {
         operations::DeleteArticle::new(self, article_id)
     }
+    #[cfg(feature = "help-center")]
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{collection_id}`
@@ -457,6 +491,7 @@ impl Client {
     ) -> operations::DeleteCollection<'_> {
         operations::DeleteCollection::new(self, collection_id)
     }
+    #[cfg(feature = "companies")]
     /// Delete a single company.
     ///
     /// This endpoint does not permanently remove the company. It archives the company record and detaches any contacts attached to it; the contacts themselves are not deleted. A `company.deleted` webhook is sent once archival completes.
@@ -474,6 +509,7 @@ impl Client {
     ) -> operations::DeleteCompany<'_> {
         operations::DeleteCompany::new(self, company_id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{contact_id}`
@@ -483,6 +519,7 @@ impl Client {
     ) -> operations::DeleteContact<'_> {
         operations::DeleteContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
     /// `DELETE /ai/content_import_sources/{source_id}`
@@ -492,6 +529,7 @@ impl Client {
     ) -> operations::DeleteContentImportSource<'_> {
         operations::DeleteContentImportSource::new(self, source_id.into())
     }
+    #[cfg(feature = "conversations")]
     /// > **Warning: Irreversible operation**
     /// >
     /// > Deleting a conversation is permanent and cannot be reversed.
@@ -505,6 +543,7 @@ impl Client {
     ) -> operations::DeleteConversation<'_> {
         operations::DeleteConversation::new(self, conversation_id)
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`
@@ -519,6 +558,7 @@ impl Client {
             custom_object_instance_id.into(),
         )
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance by external_id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
@@ -533,6 +573,7 @@ impl Client {
             external_id.into(),
         )
     }
+    #[cfg(feature = "ai-content")]
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
     /// `DELETE /ai/external_pages/{page_id}`
@@ -542,6 +583,7 @@ impl Client {
     ) -> operations::DeleteExternalPage<'_> {
         operations::DeleteExternalPage::new(self, page_id.into())
     }
+    #[cfg(feature = "internal-articles")]
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `DELETE /internal_articles/{internal_article_id}`
@@ -551,18 +593,21 @@ impl Client {
     ) -> operations::DeleteInternalArticle<'_> {
         operations::DeleteInternalArticle::new(self, internal_article_id)
     }
+    #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{news_item_id}`
     pub fn delete_news_item(&self, news_item_id: i64) -> operations::DeleteNewsItem<'_> {
         operations::DeleteNewsItem::new(self, news_item_id)
     }
+    #[cfg(feature = "tags")]
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{tag_id}`
     pub fn delete_tag(&self, tag_id: impl Into<String>) -> operations::DeleteTag<'_> {
         operations::DeleteTag::new(self, tag_id.into())
     }
+    #[cfg(feature = "tickets")]
     /// > **Warning: Irreversible operation**
     /// >
     /// > Deleting a ticket is permanent and cannot be reversed.
@@ -576,6 +621,7 @@ impl Client {
     ) -> operations::DeleteTicket<'_> {
         operations::DeleteTicket::new(self, ticket_id.into())
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can detach a company from a single contact.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{company_id}`
@@ -590,6 +636,7 @@ impl Client {
             company_id.into(),
         )
     }
+    #[cfg(feature = "conversations")]
     /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
     ///
     /// > **Warning: Removing the last participant**
@@ -610,6 +657,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`
@@ -624,6 +672,7 @@ impl Client {
             subscription_id.into(),
         )
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{tag_id}`
@@ -634,6 +683,7 @@ impl Client {
     ) -> operations::DetachTagFromContact<'_> {
         operations::DetachTagFromContact::new(self, contact_id.into(), tag_id.into())
     }
+    #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{tag_id}`
@@ -650,6 +700,7 @@ impl Client {
             body,
         )
     }
+    #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{tag_id}`
@@ -661,6 +712,7 @@ impl Client {
     ) -> operations::DetachTagFromTicket<'_> {
         operations::DetachTagFromTicket::new(self, ticket_id.into(), tag_id.into(), body)
     }
+    #[cfg(feature = "data-export")]
     /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
     ///
     /// Your exported message data will be streamed continuously back down to you in a gzipped CSV format.
@@ -676,6 +728,7 @@ impl Client {
     ) -> operations::DownloadDataExport<'_> {
         operations::DownloadDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "tickets")]
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
@@ -685,6 +738,7 @@ impl Client {
     ) -> operations::EnqueueCreateTicket<'_> {
         operations::EnqueueCreateTicket::new(self, body)
     }
+    #[cfg(feature = "tags")]
     /// You can fetch the details of tags that are on the workspace by their id.
     /// This will return a tag object.
     ///
@@ -692,6 +746,7 @@ impl Client {
     pub fn find_tag(&self, tag_id: impl Into<String>) -> operations::FindTag<'_> {
         operations::FindTag::new(self, tag_id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// Retrieve a content import source
     ///
     /// `GET /ai/content_import_sources/{source_id}`
@@ -701,6 +756,7 @@ impl Client {
     ) -> operations::GetContentImportSource<'_> {
         operations::GetContentImportSource::new(self, source_id.into())
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by external_id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}`
@@ -715,6 +771,7 @@ impl Client {
             external_id.into(),
         )
     }
+    #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`
@@ -729,6 +786,7 @@ impl Client {
             custom_object_instance_id.into(),
         )
     }
+    #[cfg(feature = "data-export")]
     /// You can view the status of your job by sending a `GET` request to the URL
     /// `https://api.intercom.io/export/content/data/{job_identifier}` - the `{job_identifier}` is the value returned in the response when you first created the export job. More on it can be seen in the Export Job Model.
     ///
@@ -742,6 +800,7 @@ impl Client {
     ) -> operations::GetDataExport<'_> {
         operations::GetDataExport::new(self, job_identifier.into())
     }
+    #[cfg(feature = "reporting-data-export")]
     /// Download the data from a completed reporting data export job.
     ///
     /// > Octet header required
@@ -762,6 +821,7 @@ impl Client {
             job_identifier.into(),
         )
     }
+    #[cfg(feature = "reporting-data-export")]
     /// Get export job status
     ///
     /// `GET /export/reporting_data/{job_identifier}`
@@ -778,6 +838,7 @@ impl Client {
             job_identifier.into(),
         )
     }
+    #[cfg(feature = "reporting-data-export")]
     /// List available datasets and attributes
     ///
     /// `GET /export/reporting_data/get_datasets`
@@ -786,6 +847,7 @@ impl Client {
     ) -> operations::GetExportReportingDataGetDatasets<'_> {
         operations::GetExportReportingDataGetDatasets::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve an external page.
     ///
     /// `GET /ai/external_pages/{page_id}`
@@ -795,18 +857,21 @@ impl Client {
     ) -> operations::GetExternalPage<'_> {
         operations::GetExternalPage::new(self, page_id.into())
     }
+    #[cfg(feature = "ip-allowlist")]
     /// Retrieve the current IP allowlist configuration for the workspace.
     ///
     /// `GET /ip_allowlist`
     pub fn get_ip_allowlist(&self) -> operations::GetIpAllowlist<'_> {
         operations::GetIpAllowlist::new(self)
     }
+    #[cfg(feature = "tickets")]
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{ticket_id}`
     pub fn get_ticket(&self, ticket_id: impl Into<String>) -> operations::GetTicket<'_> {
         operations::GetTicket::new(self, ticket_id.into())
     }
+    #[cfg(feature = "ticket-types")]
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{ticket_type_id}`
@@ -816,6 +881,7 @@ impl Client {
     ) -> operations::GetTicketType<'_> {
         operations::GetTicketType::new(self, ticket_type_id.into())
     }
+    #[cfg(feature = "admins")]
     /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
     ///
     /// > 🚧 Single Sign On
@@ -826,18 +892,21 @@ impl Client {
     pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
         operations::IdentifyAdmin::new(self)
     }
+    #[cfg(feature = "jobs")]
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{job_id}`
     pub fn jobs_status(&self, job_id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, job_id.into())
     }
+    #[cfg(feature = "data-attributes")]
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes`
     pub fn lis_data_attributes(&self) -> operations::LisDataAttributes<'_> {
         operations::LisDataAttributes::new(self)
     }
+    #[cfg(feature = "data-events")]
     /// > 🚧
     /// >
     /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
@@ -860,6 +929,7 @@ impl Client {
     ) -> operations::LisDataEvents<'_> {
         operations::LisDataEvents::new(self, filter, type_.into())
     }
+    #[cfg(feature = "admins")]
     /// You can get a log of activities by all admins in an app.
     ///
     /// `GET /admins/activity_logs`
@@ -871,12 +941,14 @@ impl Client {
     ) -> operations::ListActivityLogs<'_> {
         operations::ListActivityLogs::new(self, created_at_after.into())
     }
+    #[cfg(feature = "admins")]
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
     pub fn list_admins(&self) -> operations::ListAdmins<'_> {
         operations::ListAdmins::new(self)
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
     ///
     /// Collections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated collections first.
@@ -887,6 +959,7 @@ impl Client {
     pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
         operations::ListAllCollections::new(self)
     }
+    #[cfg(feature = "companies")]
     /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
     ///
     /// Note that the API does not include companies who have no associated users in list responses.
@@ -903,6 +976,7 @@ impl Client {
     pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
         operations::ListAllCompanies::new(self)
     }
+    #[cfg(feature = "articles")]
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
     ///
     /// > 📘 How are the articles sorted and ordered?
@@ -915,6 +989,7 @@ impl Client {
     pub fn list_articles(&self) -> operations::ListArticles<'_> {
         operations::ListArticles::new(self)
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of all contacts that belong to a company.
     ///
     /// `GET /companies/{company_id}/contacts`
@@ -926,6 +1001,7 @@ impl Client {
     ) -> operations::ListAttachedContacts<'_> {
         operations::ListAttachedContacts::new(self, company_id.into())
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a list of all segments that belong to a company.
     ///
     /// `GET /companies/{company_id}/segments`
@@ -935,12 +1011,14 @@ impl Client {
     ) -> operations::ListAttachedSegmentsForCompanies<'_> {
         operations::ListAttachedSegmentsForCompanies::new(self, company_id.into())
     }
+    #[cfg(feature = "away-status-reasons")]
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
     pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
         operations::ListAwayStatusReasons::new(self)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve a paginated list of calls.
     ///
     /// `GET /calls`
@@ -949,6 +1027,7 @@ impl Client {
     pub fn list_calls(&self) -> operations::ListCalls<'_> {
         operations::ListCalls::new(self)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve calls by a list of conversation ids and include transcripts when available.
     /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
     ///
@@ -959,6 +1038,7 @@ impl Client {
     ) -> operations::ListCallsWithTranscripts<'_> {
         operations::ListCallsWithTranscripts::new(self, body)
     }
+    #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of companies that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/companies`
@@ -968,6 +1048,7 @@ impl Client {
     ) -> operations::ListCompaniesForAContact<'_> {
         operations::ListCompaniesForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
     /// > **Info: Merged contacts**
     /// >
@@ -984,6 +1065,7 @@ impl Client {
     pub fn list_contacts(&self) -> operations::ListContacts<'_> {
         operations::ListContacts::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all content import sources for a workspace.
     ///
     /// `GET /ai/content_import_sources`
@@ -992,6 +1074,7 @@ impl Client {
     ) -> operations::ListContentImportSources<'_> {
         operations::ListContentImportSources::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// You can fetch a list of all conversations.
     ///
     /// You can optionally request the result page size and the cursor to start after to fetch the result.
@@ -1006,18 +1089,21 @@ impl Client {
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
     }
+    #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
     pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
         operations::ListExternalPages::new(self)
     }
+    #[cfg(feature = "help-center")]
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
     pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
         operations::ListHelpCenters::new(self)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
     ///
     /// `GET /internal_articles`
@@ -1026,6 +1112,7 @@ impl Client {
     pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
         operations::ListInternalArticles::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all news items that are live on a given newsfeed
     ///
     /// `GET /news/newsfeeds/{newsfeed_id}/items`
@@ -1037,6 +1124,7 @@ impl Client {
     ) -> operations::ListLiveNewsfeedItems<'_> {
         operations::ListLiveNewsfeedItems::new(self, newsfeed_id.into())
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all news items
     ///
     /// `GET /news/news_items`
@@ -1045,6 +1133,7 @@ impl Client {
     pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
         operations::ListNewsItems::new(self)
     }
+    #[cfg(feature = "news")]
     /// You can fetch a list of all newsfeeds
     ///
     /// `GET /news/newsfeeds`
@@ -1053,6 +1142,7 @@ impl Client {
     pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
         operations::ListNewsfeeds::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/notes`
@@ -1064,12 +1154,14 @@ impl Client {
     ) -> operations::ListNotes<'_> {
         operations::ListNotes::new(self, contact_id.into())
     }
+    #[cfg(feature = "segments")]
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
     pub fn list_segments(&self) -> operations::ListSegments<'_> {
         operations::ListSegments::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "segments"))]
     /// You can fetch a list of segments that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/segments`
@@ -1079,12 +1171,14 @@ impl Client {
     ) -> operations::ListSegmentsForAContact<'_> {
         operations::ListSegmentsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "subscription-types")]
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
     pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
         operations::ListSubscriptionTypes::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
     /// This will return a list of Subscription Type objects that the contact is associated with.
     ///
@@ -1102,12 +1196,14 @@ impl Client {
     ) -> operations::ListSubscriptionsForAContact<'_> {
         operations::ListSubscriptionsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "tags")]
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
     pub fn list_tags(&self) -> operations::ListTags<'_> {
         operations::ListTags::new(self)
     }
+    #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
     /// `GET /contacts/{contact_id}/tags`
@@ -1117,24 +1213,28 @@ impl Client {
     ) -> operations::ListTagsForAContact<'_> {
         operations::ListTagsForAContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "teams")]
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
     pub fn list_teams(&self) -> operations::ListTeams<'_> {
         operations::ListTeams::new(self)
     }
+    #[cfg(feature = "ticket-states")]
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
     pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
         operations::ListTicketStates::new(self)
     }
+    #[cfg(feature = "ticket-types")]
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
     pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
         operations::ListTicketTypes::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// For managing conversations you can:
     /// - Close a conversation
     /// - Snooze a conversation to reopen on a future date
@@ -1148,6 +1248,7 @@ impl Client {
     ) -> operations::ManageConversation<'_> {
         operations::ManageConversation::new(self, conversation_id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
     /// > **Warning: Merged contacts are not retrievable via the API**
@@ -1166,6 +1267,7 @@ impl Client {
     ) -> operations::MergeContact<'_> {
         operations::MergeContact::new(self, body)
     }
+    #[cfg(feature = "reporting-data-export")]
     /// Enqueue a new reporting data export job
     ///
     /// `POST /export/reporting_data/enqueue`
@@ -1175,6 +1277,7 @@ impl Client {
     ) -> operations::PostExportReportingDataEnqueue<'_> {
         operations::PostExportReportingDataEnqueue::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
     ///
     /// > **Info: Redacting parts and messages**
@@ -1185,6 +1288,7 @@ impl Client {
     pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
         operations::RedactConversation::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// > **Warning: Bot replies to inbound email**
@@ -1200,6 +1304,7 @@ impl Client {
     ) -> operations::ReplyConversation<'_> {
         operations::ReplyConversation::new(self, conversation_id.into())
     }
+    #[cfg(feature = "tickets")]
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{ticket_id}/reply`
@@ -1210,6 +1315,7 @@ impl Client {
     ) -> operations::ReplyTicket<'_> {
         operations::ReplyTicket::new(self, ticket_id.into(), body)
     }
+    #[cfg(feature = "fin-agent")]
     /// Once Fin has returned a response to a user's message, its status will be `awaiting_user_reply`.
     ///
     /// If a user replies, use this endpoint to send this response to Fin.
@@ -1225,6 +1331,7 @@ impl Client {
     ) -> operations::ReplyToFin<'_> {
         operations::ReplyToFin::new(self, body)
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a single company.
     ///
     /// `GET /companies/{company_id}`
@@ -1234,18 +1341,21 @@ impl Client {
     ) -> operations::RetrieveACompanyById<'_> {
         operations::RetrieveACompanyById::new(self, company_id.into())
     }
+    #[cfg(feature = "admins")]
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{admin_id}`
     pub fn retrieve_admin(&self, admin_id: i64) -> operations::RetrieveAdmin<'_> {
         operations::RetrieveAdmin::new(self, admin_id)
     }
+    #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{article_id}`
     pub fn retrieve_article(&self, article_id: i64) -> operations::RetrieveArticle<'_> {
         operations::RetrieveArticle::new(self, article_id)
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{collection_id}`
@@ -1255,6 +1365,7 @@ impl Client {
     ) -> operations::RetrieveCollection<'_> {
         operations::RetrieveCollection::new(self, collection_id)
     }
+    #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
     ///
     /// `https://api.intercom.io/companies?name={name}`
@@ -1273,6 +1384,7 @@ impl Client {
     pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
         operations::RetrieveCompany::new(self)
     }
+    #[cfg(feature = "conversations")]
     /// You can fetch the details of a single conversation.
     ///
     /// This will return a single Conversation model with all its conversation parts.
@@ -1290,6 +1402,7 @@ impl Client {
     ) -> operations::RetrieveConversation<'_> {
         operations::RetrieveConversation::new(self, conversation_id)
     }
+    #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{help_center_id}`
@@ -1299,6 +1412,7 @@ impl Client {
     ) -> operations::RetrieveHelpCenter<'_> {
         operations::RetrieveHelpCenter::new(self, help_center_id)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `GET /internal_articles/{internal_article_id}`
@@ -1308,6 +1422,7 @@ impl Client {
     ) -> operations::RetrieveInternalArticle<'_> {
         operations::RetrieveInternalArticle::new(self, internal_article_id)
     }
+    #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{news_item_id}`
@@ -1317,6 +1432,7 @@ impl Client {
     ) -> operations::RetrieveNewsItem<'_> {
         operations::RetrieveNewsItem::new(self, news_item_id)
     }
+    #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{newsfeed_id}`
@@ -1326,12 +1442,14 @@ impl Client {
     ) -> operations::RetrieveNewsfeed<'_> {
         operations::RetrieveNewsfeed::new(self, newsfeed_id.into())
     }
+    #[cfg(feature = "notes")]
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{note_id}`
     pub fn retrieve_note(&self, note_id: i64) -> operations::RetrieveNote<'_> {
         operations::RetrieveNote::new(self, note_id)
     }
+    #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{segment_id}`
@@ -1341,6 +1459,7 @@ impl Client {
     ) -> operations::RetrieveSegment<'_> {
         operations::RetrieveSegment::new(self, segment_id.into())
     }
+    #[cfg(feature = "teams")]
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{team_id}`
@@ -1350,6 +1469,7 @@ impl Client {
     ) -> operations::RetrieveTeam<'_> {
         operations::RetrieveTeam::new(self, team_id.into())
     }
+    #[cfg(feature = "visitors")]
     /// You can fetch the details of a single visitor.
     ///
     /// `GET /visitors`
@@ -1359,6 +1479,7 @@ impl Client {
     ) -> operations::RetrieveVisitorWithUserId<'_> {
         operations::RetrieveVisitorWithUserId::new(self, user_id.into())
     }
+    #[cfg(feature = "companies")]
     /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
     ///
     /// - Each app can only have 1 scroll open at a time. You'll get an error message if you try to have more than one open per app.
@@ -1382,12 +1503,14 @@ impl Client {
     pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
         operations::ScrollOverAllCompanies::new(self)
     }
+    #[cfg(feature = "articles")]
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
     pub fn search_articles(&self) -> operations::SearchArticles<'_> {
         operations::SearchArticles::new(self)
     }
+    #[cfg(feature = "contacts")]
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
     ///
     /// To search for contacts, you need to send a `POST` request to `https://api.intercom.io/contacts/search`.
@@ -1528,6 +1651,7 @@ impl Client {
     ) -> operations::SearchContacts<'_> {
         operations::SearchContacts::new(self, body)
     }
+    #[cfg(feature = "conversations")]
     /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
     ///
     /// To search for conversations, you need to send a `POST` request to `https://api.intercom.io/conversations/search`.
@@ -1638,12 +1762,14 @@ impl Client {
     ) -> operations::SearchConversations<'_> {
         operations::SearchConversations::new(self, body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
     pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
         operations::SearchInternalArticles::new(self)
     }
+    #[cfg(feature = "tickets")]
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
     ///
     /// To search for tickets, you send a `POST` request to `https://api.intercom.io/tickets/search`.
@@ -1723,6 +1849,7 @@ impl Client {
     ) -> operations::SearchTickets<'_> {
         operations::SearchTickets::new(self, body)
     }
+    #[cfg(feature = "admins")]
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{admin_id}/away`
@@ -1733,12 +1860,14 @@ impl Client {
     ) -> operations::SetAwayAdmin<'_> {
         operations::SetAwayAdmin::new(self, admin_id, body)
     }
+    #[cfg(feature = "calls")]
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{call_id}`
     pub fn show_call(&self, call_id: impl Into<String>) -> operations::ShowCall<'_> {
         operations::ShowCall::new(self, call_id.into())
     }
+    #[cfg(feature = "calls")]
     /// Redirects to a signed URL for the call's recording if it exists.
     ///
     /// `GET /calls/{call_id}/recording`
@@ -1748,6 +1877,7 @@ impl Client {
     ) -> operations::ShowCallRecording<'_> {
         operations::ShowCallRecording::new(self, call_id.into())
     }
+    #[cfg(feature = "calls")]
     /// Returns the transcript for the specified call as a downloadable text file.
     ///
     /// `GET /calls/{call_id}/transcript`
@@ -1757,6 +1887,7 @@ impl Client {
     ) -> operations::ShowCallTranscript<'_> {
         operations::ShowCallTranscript::new(self, call_id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact.
     ///
     /// > **Warning: Merged contacts**
@@ -1770,6 +1901,7 @@ impl Client {
     ) -> operations::ShowContact<'_> {
         operations::ShowContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
     ///
     /// `GET /contacts/find_by_external_id/{external_id}`
@@ -1779,6 +1911,7 @@ impl Client {
     ) -> operations::ShowContactByExternalId<'_> {
         operations::ShowContactByExternalId::new(self, external_id.into())
     }
+    #[cfg(feature = "fin-agent")]
     /// Initialize Fin by passing it the user's message along with conversation history and user details.
     ///
     /// These additional pieces of context will be used by Fin to provide a better and more contextual answer to the user.
@@ -1798,6 +1931,7 @@ impl Client {
     ) -> operations::StartFinConversation<'_> {
         operations::StartFinConversation::new(self, body)
     }
+    #[cfg(feature = "fin-agent")]
     /// Record a customer's satisfaction rating for a conversation, with an optional free-text
     /// remark.
     ///
@@ -1823,6 +1957,7 @@ impl Client {
     ) -> operations::SubmitFinCsat<'_> {
         operations::SubmitFinCsat::new(self, body)
     }
+    #[cfg(feature = "contacts")]
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{contact_id}/unarchive`
@@ -1832,6 +1967,7 @@ impl Client {
     ) -> operations::UnarchiveContact<'_> {
         operations::UnarchiveContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "articles")]
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
     ///
     /// > 📘 Tags cannot be managed via the Articles API
@@ -1842,6 +1978,7 @@ impl Client {
     pub fn update_article(&self, article_id: i64) -> operations::UpdateArticle<'_> {
         operations::UpdateArticle::new(self, article_id)
     }
+    #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{collection_id}`
@@ -1851,6 +1988,7 @@ impl Client {
     ) -> operations::UpdateCollection<'_> {
         operations::UpdateCollection::new(self, collection_id)
     }
+    #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
     ///
     /// > **Warning: Using `company_id`**
@@ -1864,6 +2002,7 @@ impl Client {
     ) -> operations::UpdateCompany<'_> {
         operations::UpdateCompany::new(self, company_id.into())
     }
+    #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
     /// You can update an existing contact (ie. user or lead).
     ///
     /// > **Info**
@@ -1879,6 +2018,7 @@ impl Client {
     ) -> operations::UpdateContact<'_> {
         operations::UpdateContact::new(self, contact_id.into())
     }
+    #[cfg(feature = "ai-content")]
     /// You can update an existing content import source.
     ///
     /// `PUT /ai/content_import_sources/{source_id}`
@@ -1889,6 +2029,7 @@ impl Client {
     ) -> operations::UpdateContentImportSource<'_> {
         operations::UpdateContentImportSource::new(self, source_id.into(), body)
     }
+    #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
     /// You can update an existing conversation.
     ///
     /// > **Info: Replying and other actions**
@@ -1912,6 +2053,7 @@ impl Client {
     ) -> operations::UpdateConversation<'_> {
         operations::UpdateConversation::new(self, conversation_id)
     }
+    #[cfg(feature = "data-attributes")]
     /// You can update a data attribute.
     ///
     /// > 🚧 Updating the data type is not possible
@@ -1925,6 +2067,7 @@ impl Client {
     ) -> operations::UpdateDataAttribute<'_> {
         operations::UpdateDataAttribute::new(self, data_attribute_id)
     }
+    #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
     ///
     /// `PUT /ai/external_pages/{page_id}`
@@ -1935,6 +2078,7 @@ impl Client {
     ) -> operations::UpdateExternalPage<'_> {
         operations::UpdateExternalPage::new(self, page_id.into(), body)
     }
+    #[cfg(feature = "internal-articles")]
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `PUT /internal_articles/{internal_article_id}`
@@ -1944,6 +2088,7 @@ impl Client {
     ) -> operations::UpdateInternalArticle<'_> {
         operations::UpdateInternalArticle::new(self, internal_article_id)
     }
+    #[cfg(feature = "ip-allowlist")]
     /// Update the IP allowlist configuration for the workspace.
     ///
     /// > **Warning: Lockout Protection**
@@ -1954,6 +2099,7 @@ impl Client {
     pub fn update_ip_allowlist(&self) -> operations::UpdateIpAllowlist<'_> {
         operations::UpdateIpAllowlist::new(self)
     }
+    #[cfg(feature = "news")]
     /// Update a news item
     ///
     /// `PUT /news/news_items/{news_item_id}`
@@ -1964,6 +2110,7 @@ impl Client {
     ) -> operations::UpdateNewsItem<'_> {
         operations::UpdateNewsItem::new(self, news_item_id, body)
     }
+    #[cfg(feature = "tickets")]
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{ticket_id}`
@@ -1973,6 +2120,7 @@ impl Client {
     ) -> operations::UpdateTicket<'_> {
         operations::UpdateTicket::new(self, ticket_id.into())
     }
+    #[cfg(feature = "ticket-types")]
     /// You can update a ticket type.
     ///
     /// > 📘 Updating a ticket type.
@@ -1986,6 +2134,7 @@ impl Client {
     ) -> operations::UpdateTicketType<'_> {
         operations::UpdateTicketType::new(self, ticket_type_id.into())
     }
+    #[cfg(feature = "ticket-type-attributes")]
     /// You can update an existing attribute for a ticket type.
     ///
     /// `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`
@@ -2000,6 +2149,7 @@ impl Client {
             attribute_id.into(),
         )
     }
+    #[cfg(feature = "visitors")]
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
     ///
     /// **Option 1.** You can update a visitor by passing in the `user_id` of the visitor in the Request body.

@@ -1,6 +1,6 @@
 //! Emits a version module's `Client` and one request builder per operation.
 
-use super::tokens::{doc_attrs, ident, type_tokens, uses_path, Scope};
+use super::tokens::{cfg_features, doc_attrs, ident, type_tokens, uses_path, with_cfg, Scope};
 use crate::ir::{
     Api, BodyEncoding, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param,
     ParamLocation, ParamSerialization, ParamStyle, PathSegment, RequestBody, SuccessResponse,
@@ -13,7 +13,11 @@ use quote::quote;
 /// The version module's root: the version constant and the `Client` with one method per operation.
 pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
     let version = &api.version;
-    let methods = api.operations.iter().map(client_method);
+    let methods = api.operations.iter().map(|op| {
+        let cfg = cfg_features(&op.resources);
+        let method = client_method(op);
+        quote!(#cfg #method)
+    });
     let module_doc = format!(" {version_doc}");
     quote! {
         #![doc = #module_doc]
@@ -181,7 +185,11 @@ fn method_name(method: HttpMethod) -> &'static str {
 
 /// The `operations` module: one request builder per operation.
 pub fn operations_module(api: &Api) -> TokenStream {
-    let builders: TokenStream = api.operations.iter().map(builder).collect();
+    let builders: TokenStream = api
+        .operations
+        .iter()
+        .map(|op| with_cfg(&cfg_features(&op.resources), builder(op)))
+        .collect();
     // Only what the builders use is imported: a description without operations, or whose
     // operations name no schema, must not leave `unused_imports` warnings.
     let parent = if uses_path(&builders, "types") {
@@ -196,8 +204,11 @@ pub fn operations_module(api: &Api) -> TokenStream {
     let imports = (!api.operations.is_empty()).then(|| {
         // The same list lowering keeps builder names away from.
         let runtime = OPERATIONS_RUNTIME_IMPORTS.iter().map(|name| ident(name));
+        // With only some resources' features on, only some builders (or none) are compiled.
         quote! {
+            #[allow(unused_imports)]
             #parent
+            #[allow(unused_imports)]
             use crate::runtime::{#(#runtime),*};
         }
     });

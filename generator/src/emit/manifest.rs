@@ -1,6 +1,8 @@
 //! The generated crate's Cargo.toml (TOML, not Rust).
 
 use super::{CrateSpec, GENERATED_NOTICE};
+use crate::ir::{ALL_RESOURCES_FEATURE, OTHER_SCHEMAS_FEATURE, WEBHOOKS_FEATURE};
+use std::collections::BTreeSet;
 
 /// The oldest Rust the generated crate builds with, dependencies included: the newest
 /// `rust-version` among the crates a fresh resolve picks (`.ci/run` checks it with that toolchain).
@@ -51,6 +53,30 @@ fn description(spec: &CrateSpec) -> String {
     }
 }
 
+/// The resources' features of every version (lowering names them: `Operation::resources`,
+/// `TypeDef::resources`), sorted. A resource named like a version module is that module's
+/// feature (the manifest cannot list a feature twice).
+fn resource_features(spec: &CrateSpec) -> Vec<String> {
+    let mut resources: BTreeSet<&str> = BTreeSet::new();
+    for module in &spec.modules {
+        let api = &module.api;
+        resources.extend(
+            api.operations
+                .iter()
+                .flat_map(|op| op.resources.iter().map(String::as_str)),
+        );
+        resources.extend(
+            api.types
+                .iter()
+                .flat_map(|def| def.resources.iter().map(String::as_str)),
+        );
+        resources.insert(WEBHOOKS_FEATURE);
+        resources.insert(OTHER_SCHEMAS_FEATURE);
+    }
+    resources.retain(|r| !spec.modules.iter().any(|m| m.module == *r));
+    resources.into_iter().map(str::to_owned).collect()
+}
+
 pub fn cargo_toml(spec: &CrateSpec) -> String {
     let mut defaults: Vec<String> = spec
         .modules
@@ -58,12 +84,19 @@ pub fn cargo_toml(spec: &CrateSpec) -> String {
         .filter(|m| m.default)
         .map(|m| format!("\"{}\"", m.module))
         .collect();
+    defaults.push(format!("\"{ALL_RESOURCES_FEATURE}\""));
     defaults.push("\"rustls-webpki-roots\"".to_owned());
-    let features: String = spec
+    let mut features: String = spec
         .modules
         .iter()
         .map(|m| format!("{} = []\n", m.module))
         .collect();
+    let resources = resource_features(spec);
+    let all: Vec<String> = resources.iter().map(|r| format!("\"{r}\"")).collect();
+    features.push_str(&format!("{ALL_RESOURCES_FEATURE} = [{}]\n", all.join(", ")));
+    for resource in &resources {
+        features.push_str(&format!("{resource} = []\n"));
+    }
     format!(
         "# {GENERATED_NOTICE}\n[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = \"{}\"\nedition = \"2021\"\nlicense = \"MIT\"\nrust-version = \"{RUST_VERSION}\"\n\n[package.metadata.docs.rs]\nall-features = true\n\n[features]\ndefault = [{}]\n{features}{FEATURES}\n[dependencies]\n{DEPENDENCIES}",
         spec.package,

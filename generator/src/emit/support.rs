@@ -2,38 +2,27 @@
 //! item types (`webhooks.rs`) and the description's response examples for the `test-util` mock
 //! (`examples.rs`).
 
-use super::tokens::ident;
-use crate::ir::{Api, TypeDef};
+use super::tokens::{cfg_features, ident, with_cfg};
+use crate::ir::{Api, WEBHOOKS_FEATURE};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The item kinds of `runtime::webhooks::ItemTypes`, by the item's `type` value, which is also
-/// the name of the component schema that describes it.
-const WEBHOOK_ITEMS: &[(&str, &str)] = &[
-    ("Contact", "contact"),
-    ("Conversation", "conversation"),
-    ("Ticket", "ticket"),
-    ("Company", "company"),
-    ("Admin", "admin"),
-];
-
 /// `webhooks.rs`: this version's types for webhook items (`serde_json::Value` for an item kind
-/// the description has no schema for).
+/// the description has no schema for), compiled with the `webhooks` feature.
 pub fn webhooks_module(api: &Api) -> TokenStream {
-    let associated = WEBHOOK_ITEMS.iter().map(|(kind, schema)| {
-        let kind = ident(kind);
-        let ty = match component(&api.types, schema) {
-            Some(def) => {
-                let name = ident(&def.name);
+    let associated = api.webhook_items.iter().map(|item| {
+        let kind = ident(&item.kind);
+        let ty = match &item.type_name {
+            Some(name) => {
+                let name = ident(name);
                 quote!(super::types::#name)
             }
             None => quote!(serde_json::Value),
         };
         quote!(type #kind = #ty;)
     });
-    quote! {
-        //! Webhook items typed with this version's schemas; see [`crate::webhooks`].
-
+    let cfg = cfg_features(&[WEBHOOKS_FEATURE.to_owned()]);
+    let items = quote! {
         /// This version's item types, for [`Notification::item`](crate::webhooks::Notification::item).
         #[derive(Debug, Clone, Copy)]
         pub struct Types;
@@ -45,12 +34,14 @@ pub fn webhooks_module(api: &Api) -> TokenStream {
         /// A webhook item typed with this version's schemas:
         /// `let item: Item = notification.item()?;`.
         pub type Item = crate::webhooks::Item<Types>;
-    }
-}
+    };
+    let items = with_cfg(&cfg, items);
+    quote! {
+        //! Webhook items typed with this version's schemas (with the `webhooks` feature); see
+        //! [`crate::webhooks`].
 
-fn component<'a>(types: &'a [TypeDef], schema: &str) -> Option<&'a TypeDef> {
-    let origin = format!("#/components/schemas/{schema}");
-    types.iter().find(|def| def.origin == origin)
+        #items
+    }
 }
 
 /// `examples.rs` (compiled with the `test-util` feature): the description's success examples,

@@ -93,3 +93,27 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Binary => quote!(crate::runtime::Upload),
     }
 }
+
+/// `#[cfg(...)]` for an item compiled with any of `features`; nothing when the list is empty
+/// (the item is compiled whatever the features).
+pub fn cfg_features(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [feature] => quote!(#[cfg(feature = #feature)]),
+        _ => quote!(#[cfg(any(#(feature = #features),*))]),
+    }
+}
+
+/// `items` (module-level items) with the attribute `cfg` added to each of them.
+pub fn with_cfg(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return items;
+    }
+    let Ok(file) = syn::parse2::<syn::File>(items.clone()) else {
+        // Not items: emission reports the unparsable tokens when it parses the whole file.
+        return items;
+    };
+    // An outer attribute in front of an item's own attributes applies to the item.
+    let items = file.items.iter().map(|item| quote!(#cfg #item));
+    quote!(#(#items)*)
+}

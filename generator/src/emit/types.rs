@@ -1,6 +1,6 @@
 //! Emits the `types` module of one API version: structs, enums, untagged unions and aliases.
 
-use super::tokens::{doc_attrs, ident, type_tokens, uses_ident, Scope};
+use super::tokens::{cfg_features, doc_attrs, ident, type_tokens, uses_ident, with_cfg, Scope};
 use crate::ir::{
     Discriminator, Enum, EnumRepr, EnumValue, ExtraProperties, Field, Form, PartKind, Struct,
     TypeDef, TypeKind, TypeRef, Union,
@@ -9,14 +9,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
-    let items: TokenStream = types.iter().map(type_def).collect();
+    let items: TokenStream = types
+        .iter()
+        .map(|def| with_cfg(&cfg_features(&def.resources), type_def(def)))
+        .collect();
     // Aliases alone use neither trait: an unused import would be a warning.
     let serde = ["Deserialize", "Serialize"]
         .into_iter()
         .filter(|name| uses_ident(&items, name))
         .map(ident)
         .collect::<Vec<_>>();
-    let import = (!serde.is_empty()).then(|| quote!(use serde::{#(#serde),*};));
+    // With only some resources' features on, the types that use them may all be left out.
+    let import = (!serde.is_empty()).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use serde::{#(#serde),*};
+        }
+    });
     quote! {
         //! Request and response types of this API version, one per schema of the description.
         #import

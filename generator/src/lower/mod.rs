@@ -6,6 +6,7 @@
 mod examples;
 mod operation;
 mod pagination;
+mod resources;
 mod schema;
 mod type_index;
 mod unions;
@@ -46,6 +47,8 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
         require_bodies_with_required_fields(operation, &index);
         pagination::detect(operation, &index);
     }
+    let webhook_items = resources::webhook_items(&types);
+    resources::assign(&mut types, &operations, &webhook_items);
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -61,6 +64,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
         response_examples: examples::response_examples(spec, &operations),
         operations,
         warnings,
+        webhook_items,
     })
 }
 

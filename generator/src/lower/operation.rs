@@ -112,6 +112,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             summary: operation.summary.as_deref().and_then(rustdoc),
             docs,
             tags: operation.tags.clone(),
+            resources: super::resources::operation_resources(&operation.tags),
             deprecated: operation.deprecated,
             params,
             fixed_headers,
@@ -378,6 +379,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             origin: pointer.to_owned(),
             docs: Some("The parts of a `multipart/form-data` request body.".to_owned()),
             kind: TypeKind::Form(Form { parts }),
+            resources: Vec::new(),
         });
         Ok(TypeRef::Named(name))
     }

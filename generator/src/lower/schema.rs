@@ -149,6 +149,7 @@ impl<'a> SchemaLowerer<'a> {
                         origin: pointer,
                         docs: None,
                         kind,
+                        resources: Vec::new(),
                     },
                 );
                 self.done.insert(raw);
@@ -171,6 +172,7 @@ impl<'a> SchemaLowerer<'a> {
             origin: pointer,
             docs: type_docs(&view),
             kind,
+            resources: Vec::new(),
         };
         self.slots[index].insert(0, def);
         self.done.insert(raw);
@@ -199,6 +201,7 @@ impl<'a> SchemaLowerer<'a> {
                             origin: pointer.to_owned(),
                             docs: type_docs(&view),
                             kind,
+                            resources: Vec::new(),
                         };
                         self.slots[self.current_slot].insert(position, def);
                         Ok(Lowered {
@@ -571,6 +574,7 @@ impl<'a> SchemaLowerer<'a> {
             origin: pointer.to_owned(),
             docs: None,
             kind,
+            resources: Vec::new(),
         };
         self.slots[self.current_slot].insert(position, def);
         TypeRef::Named(claimed)

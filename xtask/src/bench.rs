@@ -1,0 +1,557 @@
+//! `cargo xtask bench`: what the generated code costs, measured side by side on this machine.
+//!
+//! - generation of the shipped versions (release build of xtask; median time and peak memory),
+//! - generated lines per version,
+//! - crate-only `cargo check` and debug `cargo build` of a standalone 2.14 crate (from
+//!   `generate`, dependencies built first, `CARGO_INCREMENTAL=0`, `touch src/lib.rs`) with all
+//!   resources and with three (`tasks::SLIM_EXAMPLE`),
+//! - decode time of 20,000 contacts (the `decode_compare` bench of intercom-tests).
+//!
+//! Measurements that are compared alternate (A B A B ...); the report gives medians and the
+//! median of the per-round ratios, since a shared machine is noisy. Build outputs go to
+//! target/bench/. Not run in CI: these are measurements, not tests.
+
+use crate::codegen::{expected_files, generate};
+use crate::tasks::SLIM_EXAMPLE;
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The standalone crate's version module (and feature).
+const MODULE: &str = "v2_14";
+
+/// Runs every measurement; `runs` rounds of each compared pair.
+pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
+    let runs = runs.max(1);
+    crate::specs::obtain_all(root, None)?;
+    let mut report = Vec::new();
+
+    println!("== generation (release xtask, {runs} runs)");
+    cargo(root, &["build", "--quiet", "--release", "-p", "xtask"])?;
+    let xtask = root.join("target/release/xtask");
+    let output = Command::new(&xtask)
+        .args(["bench-codegen", "--runs", &runs.max(3).to_string()])
+        .current_dir(root)
+        .output()
+        .context("cannot run the release xtask")?;
+    if !output.status.success() {
+        bail!(
+            "bench-codegen failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let line = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    report.push(format!(
+        "| generation of the shipped versions (release) | {line} |"
+    ));
+
+    println!("== generated lines");
+    for (module, lines) in generated_lines(root)? {
+        report.push(format!("| generated lines, `{module}` | {lines} |"));
+    }
+
+    println!("== crate-only check and build of a standalone {MODULE} crate");
+    let dir = root.join("target/bench/ours");
+    let spec = root.join("specs/cache/2.14.yaml");
+    standalone_crate(root, &spec, &dir)?;
+    let target = root.join("target/bench/target");
+    let all = Variant {
+        name: "all resources",
+        manifest: dir.join("Cargo.toml"),
+        args: Vec::new(),
+    };
+    let three = Variant {
+        name: "three resources",
+        manifest: dir.join("Cargo.toml"),
+        args: vec![
+            "--no-default-features".to_owned(),
+            "--features".to_owned(),
+            format!("{MODULE},{SLIM_EXAMPLE},rustls-webpki-roots"),
+        ],
+    };
+    for step in ["check", "build"] {
+        let [a, b] = alternate(step, &all, &three, &target, runs)?;
+        report.push(format!(
+            "| crate-only `cargo {step}`, {MODULE}, all resources | {} |",
+            seconds(median(&a))
+        ));
+        report.push(format!(
+            "| crate-only `cargo {step}`, {MODULE}, three resources ({SLIM_EXAMPLE}) | {} (three / all = {:.2}) |",
+            seconds(median(&b)),
+            median_ratio(&b, &a)
+        ));
+    }
+
+    if progenitor {
+        println!("== progenitor {PROGENITOR_VERSION}");
+        match bench_progenitor(root, runs, &all) {
+            Ok(rows) => report.extend(rows),
+            Err(error) => report.push(format!(
+                "| progenitor {PROGENITOR_VERSION} | not measured: {} |",
+                format!("{error:#}").replace(['\n', '|'], " ")
+            )),
+        }
+    }
+
+    println!("== decode (release)");
+    let decode = cargo_output(
+        root,
+        &[
+            "bench",
+            "--quiet",
+            "-p",
+            "intercom-tests",
+            "--bench",
+            "decode_compare",
+        ],
+        &[("DECODE_ROUNDS", &(runs * 5).max(11).to_string())],
+    )?;
+
+    println!();
+    println!("| measure | result |");
+    println!("|---|---|");
+    for row in &report {
+        println!("{row}");
+    }
+    println!();
+    print!("{decode}");
+    Ok(())
+}
+
+/// `xtask bench-codegen`: generates every file of generated/ in-process `runs` times (nothing
+/// is written) and prints the median time and the process's peak resident memory.
+pub fn bench_codegen(root: &Path, runs: usize) -> anyhow::Result<()> {
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let files = expected_files(root)?;
+        times.push(start.elapsed());
+        std::hint::black_box(files);
+    }
+    let peak = peak_memory().map_or_else(
+        || "peak memory not available on this system".to_owned(),
+        |kib| format!("peak memory {:.0} MiB", kib as f64 / 1024.0),
+    );
+    println!(
+        "median {:.3} s of {} runs, {peak}",
+        median(&times).as_secs_f64(),
+        times.len()
+    );
+    Ok(())
+}
+
+/// The process's peak resident set size in KiB (Linux: `VmHWM` in /proc/self/status).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Lines of each version module under generated/src/ (and of the shared runtime).
+fn generated_lines(root: &Path) -> anyhow::Result<Vec<(String, usize)>> {
+    let src = root.join("generated/src");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&src)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    let mut counts = Vec::new();
+    for dir in dirs {
+        let mut lines = 0;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .collect();
+        files.sort();
+        for file in files {
+            lines += std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?
+                .lines()
+                .count();
+        }
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        counts.push((name, lines));
+    }
+    Ok(counts)
+}
+
+/// A standalone crate generated from `spec` into `dir`, its own workspace, with the project's
+/// lock file (so both sides build the same dependency versions).
+fn standalone_crate(root: &Path, spec: &Path, dir: &Path) -> anyhow::Result<()> {
+    generate(spec, dir, "intercom-api", MODULE, false)?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .context("cannot copy Cargo.lock")?;
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest)?;
+    if !text.contains("[workspace]") {
+        text.push_str("\n[workspace]\n");
+        std::fs::write(&manifest, text)?;
+    }
+    Ok(())
+}
+
+/// One way to build a crate: its manifest and the feature arguments.
+pub struct Variant {
+    pub name: &'static str,
+    pub manifest: PathBuf,
+    pub args: Vec<String>,
+}
+
+/// Builds the dependencies of both variants, then times `cargo {step}` of each crate alone,
+/// alternating A B A B, `runs` times each.
+pub fn alternate(
+    step: &str,
+    a: &Variant,
+    b: &Variant,
+    target: &Path,
+    runs: usize,
+) -> anyhow::Result<[Vec<Duration>; 2]> {
+    for variant in [a, b] {
+        println!("building the dependencies of {} ({step})", variant.name);
+        cargo_step(step, variant, target)?;
+    }
+    let mut times = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        for (i, variant) in [a, b].into_iter().enumerate() {
+            let lib = variant
+                .manifest
+                .parent()
+                .map(|dir| dir.join("src/lib.rs"))
+                .context("manifest without a directory")?;
+            touch(&lib)?;
+            let elapsed = cargo_step(step, variant, target)?;
+            println!(
+                "  run {}: {} {}: {:.1} s",
+                run + 1,
+                variant.name,
+                step,
+                elapsed.as_secs_f64()
+            );
+            times[i].push(elapsed);
+        }
+    }
+    Ok(times)
+}
+
+fn cargo_step(step: &str, variant: &Variant, target: &Path) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    let status = Command::new(env!("CARGO"))
+        .args([step, "--quiet", "--manifest-path"])
+        .arg(&variant.manifest)
+        .args(&variant.args)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
+        .status()
+        .context("cannot run cargo")?;
+    let elapsed = start.elapsed();
+    if !status.success() {
+        bail!("`cargo {step}` of {} failed", variant.manifest.display());
+    }
+    Ok(elapsed)
+}
+
+/// Sets a file's modification time to now by rewriting it unchanged.
+fn touch(path: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    match sorted.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+    }
+}
+
+/// The median of the round-by-round ratios `a[i] / b[i]`.
+pub fn median_ratio(a: &[Duration], b: &[Duration]) -> f64 {
+    let mut ratios: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(a, b)| a.as_secs_f64() / b.as_secs_f64().max(f64::EPSILON))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    match ratios.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => ratios[n / 2],
+        n => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
+    }
+}
+
+pub fn seconds(duration: Duration) -> String {
+    format!("{:.1} s", duration.as_secs_f64())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
+    let mut command = Command::new(env!("CARGO"));
+    command.args(args).current_dir(root);
+    if !command.status().context("cannot run cargo")?.success() {
+        bail!("`cargo {}` failed", args.join(" "));
+    }
+    Ok(())
+}
+
+fn cargo_output(root: &Path, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<String> {
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(root)
+        .envs(env.iter().copied())
+        .output()
+        .context("cannot run cargo")?;
+    if !output.status.success() {
+        bail!(
+            "`cargo {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// progenitor's release measured against: the CLI is installed into target/bench/.
+const PROGENITOR_VERSION: &str = "0.15.1";
+
+/// `--progenitor`: progenitor's crate for the same 2.14 description (after the edits it needs)
+/// against ours, check and build alternating, and strict decode side by side.
+fn bench_progenitor(root: &Path, runs: usize, ours: &Variant) -> anyhow::Result<Vec<String>> {
+    let base = root.join("target/bench/progenitor");
+    let cli_root = root.join("target/bench/progenitor-cli");
+    let cli = cli_root.join("bin/cargo-progenitor");
+    if !cli.exists() {
+        println!(
+            "installing cargo-progenitor {PROGENITOR_VERSION} into {}",
+            cli_root.display()
+        );
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "install",
+                "cargo-progenitor",
+                "--version",
+                PROGENITOR_VERSION,
+                "--locked",
+                "--root",
+            ])
+            .arg(&cli_root)
+            .status()
+            .context("cannot run cargo install")?;
+        if !status.success() {
+            bail!("cannot install cargo-progenitor {PROGENITOR_VERSION}");
+        }
+    }
+    std::fs::create_dir_all(&base)?;
+    let text = std::fs::read_to_string(root.join("specs/cache/2.14.yaml"))?;
+    let mut spec = intercom_codegen::load::yaml_to_json(&text)?;
+    let edits = progenitor_edits(&mut spec);
+    println!("edits to the description for progenitor:");
+    for edit in &edits {
+        println!("  - {edit}");
+    }
+    let spec_path = base.join("2.14.json");
+    std::fs::write(&spec_path, serde_json::to_vec_pretty(&spec)?)?;
+    let out = base.join("crate");
+    let _ = std::fs::remove_dir_all(&out);
+    let started = Instant::now();
+    let output = Command::new(&cli)
+        .args(["progenitor", "-i"])
+        .arg(&spec_path)
+        .arg("-o")
+        .arg(&out)
+        .args(["-n", "intercom-progenitor", "-v", "0.1.0"])
+        .output()
+        .context("cannot run cargo-progenitor")?;
+    let generation = started.elapsed();
+    if !output.status.success() {
+        bail!(
+            "progenitor refuses the edited description: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let manifest = out.join("Cargo.toml");
+    let mut manifest_text = std::fs::read_to_string(&manifest)?;
+    if !manifest_text.contains("[workspace]") {
+        manifest_text.push_str("\n[workspace]\n");
+        std::fs::write(&manifest, manifest_text)?;
+    }
+    let theirs = Variant {
+        name: "progenitor",
+        manifest,
+        args: Vec::new(),
+    };
+    let target = root.join("target/bench/target");
+    let mut rows = vec![format!(
+        "| progenitor {PROGENITOR_VERSION}: generation of 2.14 (CLI, one run, debug-free release install) | {:.2} s ({} edits to the description) |",
+        generation.as_secs_f64(),
+        edits.len()
+    )];
+    for step in ["check", "build"] {
+        let [a, b] = alternate(step, ours, &theirs, &target, runs)?;
+        rows.push(format!(
+            "| crate-only `cargo {step}`: ours (all resources) / progenitor | {} / {} = {:.2} |",
+            seconds(median(&a)),
+            seconds(median(&b)),
+            median_ratio(&a, &b)
+        ));
+    }
+    Ok(rows)
+}
+
+/// Rewrites the description where progenitor 0.15.1 refuses it (each found by the panic it
+/// gives); returns what was changed. None of it touches the contact list's shape.
+///
+/// - operations without `operationId` get one made of the method and path;
+/// - string enums with a value that has no letter or digit (`=`, `!=`, `<`...) become plain
+///   strings (typify cannot name the variants);
+/// - media types without a schema get `{}` (progenitor: "media type encoding, no schema");
+/// - only the first success response is kept, and error responses lose their content
+///   (progenitor takes one success type and one error type per operation);
+/// - a path template parameter the operation does not declare is declared as a string.
+fn progenitor_edits(spec: &mut serde_json::Value) -> Vec<String> {
+    use serde_json::{json, Value};
+    let mut edits = Vec::new();
+    plain_symbol_enums(spec, "", &mut edits);
+    let methods = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return edits;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let shared: Vec<Value> = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for method in methods {
+            let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let at = format!("`{} {path}`", method.to_uppercase());
+            if !operation.contains_key("operationId") {
+                let id = format!("{method}{}", path.replace(['/', '{', '}', '-'], "_"));
+                edits.push(format!("{at}: operationId `{id}` added"));
+                operation.insert("operationId".to_owned(), id.into());
+            }
+            if let Some(content) = operation
+                .get_mut("requestBody")
+                .and_then(|body| body.get_mut("content"))
+                .and_then(Value::as_object_mut)
+            {
+                for (media, object) in content.iter_mut() {
+                    if let Some(object) = object.as_object_mut() {
+                        if !object.contains_key("schema") {
+                            object.insert("schema".to_owned(), json!({}));
+                            edits.push(format!("{at}: body `{media}` without schema: `{{}}`"));
+                        }
+                    }
+                }
+            }
+            if let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+            {
+                let mut success_seen = false;
+                let codes: Vec<String> = responses.keys().cloned().collect();
+                for code in codes {
+                    if code.starts_with('2') {
+                        if success_seen {
+                            responses.remove(&code);
+                            edits.push(format!("{at}: second success response {code} removed"));
+                        }
+                        success_seen = true;
+                    } else if let Some(response) =
+                        responses.get_mut(&code).and_then(Value::as_object_mut)
+                    {
+                        response.remove("content");
+                    }
+                }
+                for (code, response) in responses.iter_mut() {
+                    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
+                    else {
+                        continue;
+                    };
+                    for (media, object) in content.iter_mut() {
+                        if let Some(object) = object.as_object_mut() {
+                            if !object.contains_key("schema") {
+                                object.insert("schema".to_owned(), json!({}));
+                                edits.push(format!(
+                                    "{at}: response {code} `{media}` without schema: `{{}}`"
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            let declared: Vec<String> = shared
+                .iter()
+                .chain(
+                    operation
+                        .get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                )
+                .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+                .collect();
+            let missing: Vec<String> = path
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+                .filter(|name| !declared.contains(name))
+                .collect();
+            for name in missing {
+                let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
+                if let Some(parameters) = parameters.as_array_mut() {
+                    parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+                    edits.push(format!("{at}: path parameter `{name}` declared"));
+                }
+            }
+        }
+    }
+    edits
+}
+
+/// Removes `enum` from string enums with a value that has no letter or digit.
+fn plain_symbol_enums(value: &mut serde_json::Value, pointer: &str, edits: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(object) => {
+            let symbolic = object
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|values| {
+                    values.iter().any(|v| {
+                        v.as_str()
+                            .is_some_and(|s| !s.chars().any(|c| c.is_ascii_alphanumeric()))
+                    })
+                });
+            if symbolic {
+                object.remove("enum");
+                edits.push(format!("`{pointer}`: enum of symbols made a plain string"));
+            }
+            for (key, child) in object.iter_mut() {
+                plain_symbol_enums(child, &format!("{pointer}/{key}"), edits);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter_mut().enumerate() {
+                plain_symbol_enums(child, &format!("{pointer}/{index}"), edits);
+            }
+        }
+        _ => {}
+    }
+}
