@@ -743,8 +743,7 @@ async fn empty_responses_return_unit() -> TestResult {
         ..Default::default()
     };
     let response: intercom_api::Response<()> = client
-        .create_data_event()
-        .body(event)
+        .create_data_event(event)
         .send_with_response()
         .await?;
     assert_eq!(response.status(), StatusCode::ACCEPTED);

@@ -169,22 +169,21 @@ impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
 pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::AttachContactToConversationRequest>,
+    body: types::AttachContactToConversationRequest,
     options: RequestOptions,
 }
 impl<'a> AttachContactToConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::AttachContactToConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -214,10 +213,7 @@ impl<'a> AttachContactToConversation<'a> {
         );
         let request = request.operation("attach_contact_to_conversation");
         let request = request.path_template("/conversations/{id}/customers");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1775,21 +1771,16 @@ impl<'a> std::future::IntoFuture for CreateCompanyNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContact<'a> {
     client: &'a Client,
-    body: Option<types::CreateContactRequest>,
+    body: types::CreateContactRequest,
     options: RequestOptions,
 }
 impl<'a> CreateContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateContactRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1808,10 +1799,7 @@ impl<'a> CreateContact<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
         let request = request.path_template("/contacts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2095,28 +2083,21 @@ impl<'a> std::future::IntoFuture for CreateConversationAttributeOption<'a> {
 pub struct CreateCustomObjectInstances<'a> {
     client: &'a Client,
     custom_object_type_identifier: String,
-    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
+    body: types::CreateOrUpdateCustomObjectInstanceRequest,
     options: RequestOptions,
 }
 impl<'a> CreateCustomObjectInstances<'a> {
     pub(super) fn new(
         client: &'a Client,
         custom_object_type_identifier: String,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> Self {
         Self {
             client,
             custom_object_type_identifier,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(
-        mut self,
-        body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2148,10 +2129,7 @@ impl<'a> CreateCustomObjectInstances<'a> {
         let request = request.operation("create_custom_object_instances");
         let request = request
             .path_template("/custom_object_instances/{custom_object_type_identifier}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2270,21 +2248,16 @@ impl<'a> std::future::IntoFuture for CreateDataConnector<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataEvent<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventRequest>,
+    body: types::CreateDataEventRequest,
     options: RequestOptions,
 }
 impl<'a> CreateDataEvent<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateDataEventRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2301,10 +2274,7 @@ impl<'a> CreateDataEvent<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = request.operation("create_data_event");
         let request = request.path_template("/events");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2633,21 +2603,16 @@ impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMessage<'a> {
     client: &'a Client,
-    body: Option<types::CreateMessageRequest>,
+    body: types::CreateMessageRequest,
     options: RequestOptions,
 }
 impl<'a> CreateMessage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateMessageRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2664,10 +2629,7 @@ impl<'a> CreateMessage<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = request.operation("create_message");
         let request = request.path_template("/messages");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2904,21 +2866,19 @@ impl<'a> std::future::IntoFuture for CreateOfficeHoursSchedule<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateOrUpdateCompany<'a> {
     client: &'a Client,
-    body: Option<types::CreateOrUpdateCompanyRequest>,
+    body: types::CreateOrUpdateCompanyRequest,
     options: RequestOptions,
 }
 impl<'a> CreateOrUpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2935,10 +2895,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = request.operation("create_or_update_company");
         let request = request.path_template("/companies");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3006,21 +2963,16 @@ impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTag<'a> {
     client: &'a Client,
-    body: Option<types::CreateTagBody>,
+    body: types::CreateTagBody,
     options: RequestOptions,
 }
 impl<'a> CreateTag<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTagBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTagBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3039,10 +2991,7 @@ impl<'a> CreateTag<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = request.operation("create_tag");
         let request = request.path_template("/tags");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3209,21 +3158,19 @@ impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DataEventSummaries<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventSummariesRequest>,
+    body: types::CreateDataEventSummariesRequest,
     options: RequestOptions,
 }
 impl<'a> DataEventSummaries<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3243,10 +3190,7 @@ impl<'a> DataEventSummaries<'a> {
         );
         let request = request.operation("data_event_summaries");
         let request = request.path_template("/events/summaries");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -10552,22 +10496,21 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
 pub struct ManageConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ManageConversationBody>,
+    body: types::ManageConversationBody,
     options: RequestOptions,
 }
 impl<'a> ManageConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ManageConversationBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10597,10 +10540,7 @@ impl<'a> ManageConversation<'a> {
         );
         let request = request.operation("manage_conversation");
         let request = request.path_template("/conversations/{id}/parts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10840,22 +10780,21 @@ impl<'a> std::future::IntoFuture for PreviewMergeContact<'a> {
 pub struct PublishArticleDraft<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::PublishArticleDraftRequest>,
+    body: types::PublishArticleDraftRequest,
     options: RequestOptions,
 }
 impl<'a> PublishArticleDraft<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::PublishArticleDraftRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::PublishArticleDraftRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10883,10 +10822,7 @@ impl<'a> PublishArticleDraft<'a> {
         );
         let request = request.operation("publish_article_draft");
         let request = request.path_template("/articles/{id}/draft/publish");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10903,21 +10839,19 @@ impl<'a> std::future::IntoFuture for PublishArticleDraft<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedactConversation<'a> {
     client: &'a Client,
-    body: Option<types::RedactConversationRequest>,
+    body: types::RedactConversationRequest,
     options: RequestOptions,
 }
 impl<'a> RedactConversation<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::RedactConversationRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10939,10 +10873,7 @@ impl<'a> RedactConversation<'a> {
         );
         let request = request.operation("redact_conversation");
         let request = request.path_template("/conversations/redact");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11011,22 +10942,21 @@ impl<'a> std::future::IntoFuture for RegisterFinVoiceCall<'a> {
 pub struct ReplyConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ReplyConversationRequest>,
+    body: types::ReplyConversationRequest,
     options: RequestOptions,
 }
 impl<'a> ReplyConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ReplyConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11056,10 +10986,7 @@ impl<'a> ReplyConversation<'a> {
         );
         let request = request.operation("reply_conversation");
         let request = request.path_template("/conversations/{id}/reply");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14109,22 +14036,21 @@ impl<'a> std::future::IntoFuture for ShowDataConnectorExecutionResult<'a> {
 pub struct StageArticleDraft<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateArticleRequest>,
+    body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
 impl<'a> StageArticleDraft<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -14152,10 +14078,7 @@ impl<'a> StageArticleDraft<'a> {
         );
         let request = request.operation("stage_article_draft");
         let request = request.path_template("/articles/{id}/draft");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14382,22 +14305,21 @@ impl<'a> std::future::IntoFuture for UnlinkConversationFromTicket<'a> {
 pub struct UpdateArticle<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateArticleRequest>,
+    body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -14424,10 +14346,7 @@ impl<'a> UpdateArticle<'a> {
         );
         let request = request.operation("update_article");
         let request = request.path_template("/articles/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14445,22 +14364,21 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
 pub struct UpdateAudience<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateAudienceRequest>,
+    body: types::UpdateAudienceRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateAudience<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateAudienceRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateAudienceRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -14487,10 +14405,7 @@ impl<'a> UpdateAudience<'a> {
         );
         let request = request.operation("update_audience");
         let request = request.path_template("/audiences/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14508,22 +14423,21 @@ impl<'a> std::future::IntoFuture for UpdateAudience<'a> {
 pub struct UpdateCollection<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateCollectionRequest>,
+    body: types::UpdateCollectionRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateCollectionRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -14550,10 +14464,7 @@ impl<'a> UpdateCollection<'a> {
         );
         let request = request.operation("update_collection");
         let request = request.path_template("/help_center/collections/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14623,28 +14534,27 @@ impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
 pub struct UpdateContact<'a> {
     client: &'a Client,
     id: String,
+    body: types::UpdateContactRequest,
     include_merge_history: Option<bool>,
-    body: Option<types::UpdateContactRequest>,
     options: RequestOptions,
 }
 impl<'a> UpdateContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateContactRequest,
+    ) -> Self {
         Self {
             client,
             id,
+            body,
             include_merge_history: None,
-            body: None,
             options: RequestOptions::default(),
         }
     }
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(mut self, value: bool) -> Self {
         self.include_merge_history = Some(value);
-        self
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateContactRequest) -> Self {
-        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -14678,10 +14588,7 @@ impl<'a> UpdateContact<'a> {
             Some(value) => request.query("include_merge_history", value),
             None => request,
         };
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14821,28 +14728,27 @@ impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
 pub struct UpdateConversation<'a> {
     client: &'a Client,
     id: i64,
+    body: types::UpdateConversationRequest,
     display_as: Option<String>,
-    body: Option<types::UpdateConversationRequest>,
     options: RequestOptions,
 }
 impl<'a> UpdateConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
+            body,
             display_as: None,
-            body: None,
             options: RequestOptions::default(),
         }
     }
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
-        self
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateConversationRequest) -> Self {
-        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -14876,10 +14782,7 @@ impl<'a> UpdateConversation<'a> {
             Some(value) => request.query("display_as", value),
             None => request,
         };
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15098,22 +15001,21 @@ impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateDataAttributeRequest>,
+    body: types::UpdateDataAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateDataAttribute<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateDataAttributeRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15142,10 +15044,7 @@ impl<'a> UpdateDataAttribute<'a> {
         );
         let request = request.operation("update_data_attribute");
         let request = request.path_template("/data_attributes/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15163,22 +15062,21 @@ impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
 pub struct UpdateDataConnector<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateDataConnectorRequest>,
+    body: types::UpdateDataConnectorRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateDataConnector<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateDataConnectorRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataConnectorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15207,10 +15105,7 @@ impl<'a> UpdateDataConnector<'a> {
         );
         let request = request.operation("update_data_connector");
         let request = request.path_template("/data_connectors/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15348,22 +15243,21 @@ impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
 pub struct UpdateInternalArticle<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateInternalArticleRequest>,
+    body: types::UpdateInternalArticleRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateInternalArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateInternalArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15392,10 +15286,7 @@ impl<'a> UpdateInternalArticle<'a> {
         );
         let request = request.operation("update_internal_article");
         let request = request.path_template("/internal_articles/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15473,7 +15364,7 @@ pub struct UpdateOfficeHoursException<'a> {
     client: &'a Client,
     office_hours_schedule_id: String,
     id: String,
-    body: Option<types::UpdateOfficeHoursExceptionRequest>,
+    body: types::UpdateOfficeHoursExceptionRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateOfficeHoursException<'a> {
@@ -15481,19 +15372,15 @@ impl<'a> UpdateOfficeHoursException<'a> {
         client: &'a Client,
         office_hours_schedule_id: String,
         id: String,
+        body: types::UpdateOfficeHoursExceptionRequest,
     ) -> Self {
         Self {
             client,
             office_hours_schedule_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateOfficeHoursExceptionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15531,10 +15418,7 @@ impl<'a> UpdateOfficeHoursException<'a> {
             .path_template(
                 "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
             );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15552,22 +15436,21 @@ impl<'a> std::future::IntoFuture for UpdateOfficeHoursException<'a> {
 pub struct UpdateOfficeHoursSchedule<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateOfficeHoursScheduleRequest>,
+    body: types::UpdateOfficeHoursScheduleRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateOfficeHoursSchedule<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateOfficeHoursScheduleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateOfficeHoursScheduleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15596,10 +15479,7 @@ impl<'a> UpdateOfficeHoursSchedule<'a> {
         );
         let request = request.operation("update_office_hours_schedule");
         let request = request.path_template("/office_hours_schedules/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15676,22 +15556,21 @@ impl<'a> std::future::IntoFuture for UpdateTeamMembers<'a> {
 pub struct UpdateTicket<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateTicketBody>,
+    body: types::UpdateTicketBody,
     options: RequestOptions,
 }
 impl<'a> UpdateTicket<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateTicketBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15718,10 +15597,7 @@ impl<'a> UpdateTicket<'a> {
         );
         let request = request.operation("update_ticket");
         let request = request.path_template("/tickets/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15739,22 +15615,21 @@ impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
 pub struct UpdateTicketType<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateTicketTypeRequest>,
+    body: types::UpdateTicketTypeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateTicketType<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateTicketTypeRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15781,10 +15656,7 @@ impl<'a> UpdateTicketType<'a> {
         );
         let request = request.operation("update_ticket_type");
         let request = request.path_template("/ticket_types/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15803,23 +15675,23 @@ pub struct UpdateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
     id: String,
-    body: Option<types::UpdateTicketTypeAttributeRequest>,
+    body: types::UpdateTicketTypeAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateTicketTypeAttribute<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        id: String,
+        body: types::UpdateTicketTypeAttributeRequest,
+    ) -> Self {
         Self {
             client,
             ticket_type_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15855,10 +15727,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         let request = request.operation("update_ticket_type_attribute");
         let request = request
             .path_template("/ticket_types/{ticket_type_id}/attributes/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15875,21 +15744,16 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVisitor<'a> {
     client: &'a Client,
-    body: Option<types::UpdateVisitorRequest>,
+    body: types::UpdateVisitorRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateVisitor<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::UpdateVisitorRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateVisitorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15906,10 +15770,7 @@ impl<'a> UpdateVisitor<'a> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = request.operation("update_visitor");
         let request = request.path_template("/visitors");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15927,22 +15788,21 @@ impl<'a> std::future::IntoFuture for UpdateVisitor<'a> {
 pub struct UploadEcommerceCatalog<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UploadEcommerceCatalogBody>,
+    body: types::UploadEcommerceCatalogBody,
     options: RequestOptions,
 }
 impl<'a> UploadEcommerceCatalog<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UploadEcommerceCatalogBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UploadEcommerceCatalogBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15973,10 +15833,7 @@ impl<'a> UploadEcommerceCatalog<'a> {
         let request = request.operation("upload_ecommerce_catalog");
         let request = request.path_template("/ecommerce/connectors/{id}/catalog");
         let request = request.header("Intercom-Version", "preview")?;
-        let request = match &self.body {
-            Some(body) => request.multipart(body.to_multipart()?),
-            None => request,
-        };
+        let request = request.multipart(self.body.to_multipart()?);
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }

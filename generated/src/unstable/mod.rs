@@ -70,8 +70,9 @@ impl Client {
     pub fn attach_contact_to_conversation(
         &self,
         id: impl Into<String>,
+        body: types::AttachContactToConversationRequest,
     ) -> operations::AttachContactToConversation<'_> {
-        operations::AttachContactToConversation::new(self, id.into())
+        operations::AttachContactToConversation::new(self, id.into(), body)
     }
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
     ///
@@ -247,8 +248,11 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
-    pub fn create_contact(&self) -> operations::CreateContact<'_> {
-        operations::CreateContact::new(self)
+    pub fn create_contact(
+        &self,
+        body: types::CreateContactRequest,
+    ) -> operations::CreateContact<'_> {
+        operations::CreateContact::new(self, body)
     }
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
@@ -291,10 +295,12 @@ impl Client {
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> operations::CreateCustomObjectInstances<'_> {
         operations::CreateCustomObjectInstances::new(
             self,
             custom_object_type_identifier.into(),
+            body,
         )
     }
     /// You can create a data attributes for a `contact` or a `company`.
@@ -357,8 +363,11 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
-    pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
-        operations::CreateDataEvent::new(self)
+    pub fn create_data_event(
+        &self,
+        body: types::CreateDataEventRequest,
+    ) -> operations::CreateDataEvent<'_> {
+        operations::CreateDataEvent::new(self, body)
     }
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
     ///
@@ -423,8 +432,11 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
-    pub fn create_message(&self) -> operations::CreateMessage<'_> {
-        operations::CreateMessage::new(self)
+    pub fn create_message(
+        &self,
+        body: types::CreateMessageRequest,
+    ) -> operations::CreateMessage<'_> {
+        operations::CreateMessage::new(self, body)
     }
     /// You can create a news item
     ///
@@ -456,8 +468,11 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
-    pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
-        operations::CreateOrUpdateCompany::new(self)
+    pub fn create_or_update_company(
+        &self,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> operations::CreateOrUpdateCompany<'_> {
+        operations::CreateOrUpdateCompany::new(self, body)
     }
     /// You can use the API to deflect phone calls to the Intercom Messenger.
     /// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
@@ -486,8 +501,8 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
-    pub fn create_tag(&self) -> operations::CreateTag<'_> {
-        operations::CreateTag::new(self)
+    pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
+        operations::CreateTag::new(self, body)
     }
     /// You can create a new ticket.
     ///
@@ -524,8 +539,11 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
-    pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
-        operations::DataEventSummaries::new(self)
+    pub fn data_event_summaries(
+        &self,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> operations::DataEventSummaries<'_> {
+        operations::DataEventSummaries::new(self, body)
     }
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
@@ -1420,14 +1438,18 @@ impl Client {
     pub fn manage_conversation(
         &self,
         id: impl Into<String>,
+        body: types::ManageConversationBody,
     ) -> operations::ManageConversation<'_> {
-        operations::ManageConversation::new(self, id.into())
+        operations::ManageConversation::new(self, id.into(), body)
     }
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
     /// `POST /contacts/merge`
-    pub fn merge_contact(&self) -> operations::MergeContact<'_> {
-        operations::MergeContact::new(self)
+    pub fn merge_contact(
+        &self,
+        body: types::MergeContactsRequest,
+    ) -> operations::MergeContact<'_> {
+        operations::MergeContact::new(self, body)
     }
     /// Notifies Intercom that a user provided a response to an attribute collector in your custom channel/platform. This allows Intercom to process the attribute and trigger any relevant workflow automations.
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
@@ -1485,8 +1507,11 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
-    pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
-        operations::RedactConversation::new(self)
+    pub fn redact_conversation(
+        &self,
+        body: types::RedactConversationRequest,
+    ) -> operations::RedactConversation<'_> {
+        operations::RedactConversation::new(self, body)
     }
     /// Register a Fin Voice call with Intercom. This endpoint creates an external reference
     /// that links an external call identifier to an Intercom call and conversation.
@@ -1509,8 +1534,9 @@ impl Client {
     pub fn reply_conversation(
         &self,
         id: impl Into<String>,
+        body: types::ReplyConversationRequest,
     ) -> operations::ReplyConversation<'_> {
-        operations::ReplyConversation::new(self, id.into())
+        operations::ReplyConversation::new(self, id.into(), body)
     }
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
@@ -2121,14 +2147,22 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{id}`
-    pub fn update_article(&self, id: i64) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, id)
+    pub fn update_article(
+        &self,
+        id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> operations::UpdateArticle<'_> {
+        operations::UpdateArticle::new(self, id, body)
     }
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}`
-    pub fn update_collection(&self, id: i64) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, id)
+    pub fn update_collection(
+        &self,
+        id: i64,
+        body: types::UpdateCollectionRequest,
+    ) -> operations::UpdateCollection<'_> {
+        operations::UpdateCollection::new(self, id, body)
     }
     /// You can update a single company using the Intercom provisioned `id`.
     ///
@@ -2155,8 +2189,9 @@ impl Client {
     pub fn update_contact(
         &self,
         id: impl Into<String>,
+        body: types::UpdateContactRequest,
     ) -> operations::UpdateContact<'_> {
-        operations::UpdateContact::new(self, id.into())
+        operations::UpdateContact::new(self, id.into(), body)
     }
     /// You can update an existing content import source.
     ///
@@ -2191,8 +2226,12 @@ impl Client {
     /// > See _`update a conversation with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /conversations/{id}`
-    pub fn update_conversation(&self, id: i64) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, id)
+    pub fn update_conversation(
+        &self,
+        id: i64,
+        body: types::UpdateConversationRequest,
+    ) -> operations::UpdateConversation<'_> {
+        operations::UpdateConversation::new(self, id, body)
     }
     /// You can update properties of a conversation part. Currently supports updating the send state of an external reply or marking a part as seen by an admin.
     ///
@@ -2221,8 +2260,12 @@ impl Client {
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
     /// `PUT /data_attributes/{id}`
-    pub fn update_data_attribute(&self, id: i64) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, id)
+    pub fn update_data_attribute(
+        &self,
+        id: i64,
+        body: types::UpdateDataAttributeRequest,
+    ) -> operations::UpdateDataAttribute<'_> {
+        operations::UpdateDataAttribute::new(self, id, body)
     }
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
     ///
@@ -2230,8 +2273,9 @@ impl Client {
     pub fn update_data_connector(
         &self,
         id: impl Into<String>,
+        body: types::UpdateDataConnectorRequest,
     ) -> operations::UpdateDataConnector<'_> {
-        operations::UpdateDataConnector::new(self, id.into())
+        operations::UpdateDataConnector::new(self, id.into(), body)
     }
     /// You can update an existing external page (if it was created via the API).
     ///
@@ -2259,8 +2303,9 @@ impl Client {
     pub fn update_internal_article(
         &self,
         id: i64,
+        body: types::UpdateInternalArticleRequest,
     ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, id)
+        operations::UpdateInternalArticle::new(self, id, body)
     }
     /// Update a news item
     ///
@@ -2275,8 +2320,12 @@ impl Client {
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}`
-    pub fn update_ticket(&self, id: impl Into<String>) -> operations::UpdateTicket<'_> {
-        operations::UpdateTicket::new(self, id.into())
+    pub fn update_ticket(
+        &self,
+        id: impl Into<String>,
+        body: types::UpdateTicketBody,
+    ) -> operations::UpdateTicket<'_> {
+        operations::UpdateTicket::new(self, id.into(), body)
     }
     /// You can update a ticket type.
     ///
@@ -2288,8 +2337,9 @@ impl Client {
     pub fn update_ticket_type(
         &self,
         id: impl Into<String>,
+        body: types::UpdateTicketTypeRequest,
     ) -> operations::UpdateTicketType<'_> {
-        operations::UpdateTicketType::new(self, id.into())
+        operations::UpdateTicketType::new(self, id.into(), body)
     }
     /// You can update an existing attribute for a ticket type.
     ///
@@ -2298,11 +2348,13 @@ impl Client {
         &self,
         ticket_type_id: impl Into<String>,
         id: impl Into<String>,
+        body: types::UpdateTicketTypeAttributeRequest,
     ) -> operations::UpdateTicketTypeAttribute<'_> {
         operations::UpdateTicketTypeAttribute::new(
             self,
             ticket_type_id.into(),
             id.into(),
+            body,
         )
     }
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
@@ -2312,8 +2364,11 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
-    pub fn update_visitor(&self) -> operations::UpdateVisitor<'_> {
-        operations::UpdateVisitor::new(self)
+    pub fn update_visitor(
+        &self,
+        body: types::UpdateVisitorRequest,
+    ) -> operations::UpdateVisitor<'_> {
+        operations::UpdateVisitor::new(self, body)
     }
 }
 impl From<Transport> for Client {

@@ -124,22 +124,21 @@ impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
 pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::AttachContactToConversationRequest>,
+    body: types::AttachContactToConversationRequest,
     options: RequestOptions,
 }
 impl<'a> AttachContactToConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::AttachContactToConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -169,10 +168,7 @@ impl<'a> AttachContactToConversation<'a> {
         );
         let request = request.operation("attach_contact_to_conversation");
         let request = request.path_template("/conversations/{id}/customers");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1077,21 +1073,16 @@ impl<'a> std::future::IntoFuture for CreateCompanyNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContact<'a> {
     client: &'a Client,
-    body: Option<types::CreateContactRequest>,
+    body: types::CreateContactRequest,
     options: RequestOptions,
 }
 impl<'a> CreateContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateContactRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1110,10 +1101,7 @@ impl<'a> CreateContact<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
         let request = request.path_template("/contacts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1284,28 +1272,21 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
 pub struct CreateCustomObjectInstances<'a> {
     client: &'a Client,
     custom_object_type_identifier: String,
-    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
+    body: types::CreateOrUpdateCustomObjectInstanceRequest,
     options: RequestOptions,
 }
 impl<'a> CreateCustomObjectInstances<'a> {
     pub(super) fn new(
         client: &'a Client,
         custom_object_type_identifier: String,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> Self {
         Self {
             client,
             custom_object_type_identifier,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(
-        mut self,
-        body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1337,10 +1318,7 @@ impl<'a> CreateCustomObjectInstances<'a> {
         let request = request.operation("create_custom_object_instances");
         let request = request
             .path_template("/custom_object_instances/{custom_object_type_identifier}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1459,21 +1437,16 @@ impl<'a> std::future::IntoFuture for CreateDataConnector<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataEvent<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventRequest>,
+    body: types::CreateDataEventRequest,
     options: RequestOptions,
 }
 impl<'a> CreateDataEvent<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateDataEventRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1490,10 +1463,7 @@ impl<'a> CreateDataEvent<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = request.operation("create_data_event");
         let request = request.path_template("/events");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -1704,21 +1674,16 @@ impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMessage<'a> {
     client: &'a Client,
-    body: Option<types::CreateMessageRequest>,
+    body: types::CreateMessageRequest,
     options: RequestOptions,
 }
 impl<'a> CreateMessage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateMessageRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1735,10 +1700,7 @@ impl<'a> CreateMessage<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = request.operation("create_message");
         let request = request.path_template("/messages");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1861,21 +1823,19 @@ impl<'a> std::future::IntoFuture for CreateNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateOrUpdateCompany<'a> {
     client: &'a Client,
-    body: Option<types::CreateOrUpdateCompanyRequest>,
+    body: types::CreateOrUpdateCompanyRequest,
     options: RequestOptions,
 }
 impl<'a> CreateOrUpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1892,10 +1852,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = request.operation("create_or_update_company");
         let request = request.path_template("/companies");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1963,21 +1920,16 @@ impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTag<'a> {
     client: &'a Client,
-    body: Option<types::CreateTagBody>,
+    body: types::CreateTagBody,
     options: RequestOptions,
 }
 impl<'a> CreateTag<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTagBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTagBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1994,10 +1946,7 @@ impl<'a> CreateTag<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = request.operation("create_tag");
         let request = request.path_template("/tags");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2164,21 +2113,19 @@ impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DataEventSummaries<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventSummariesRequest>,
+    body: types::CreateDataEventSummariesRequest,
     options: RequestOptions,
 }
 impl<'a> DataEventSummaries<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2198,10 +2145,7 @@ impl<'a> DataEventSummaries<'a> {
         );
         let request = request.operation("data_event_summaries");
         let request = request.path_template("/events/summaries");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -7655,22 +7599,21 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
 pub struct ManageConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ManageConversationBody>,
+    body: types::ManageConversationBody,
     options: RequestOptions,
 }
 impl<'a> ManageConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ManageConversationBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7700,10 +7643,7 @@ impl<'a> ManageConversation<'a> {
         );
         let request = request.operation("manage_conversation");
         let request = request.path_template("/conversations/{id}/parts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7720,21 +7660,16 @@ impl<'a> std::future::IntoFuture for ManageConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MergeContact<'a> {
     client: &'a Client,
-    body: Option<types::MergeContactsRequest>,
+    body: types::MergeContactsRequest,
     options: RequestOptions,
 }
 impl<'a> MergeContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::MergeContactsRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::MergeContactsRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7756,10 +7691,7 @@ impl<'a> MergeContact<'a> {
         );
         let request = request.operation("merge_contact");
         let request = request.path_template("/contacts/merge");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8034,21 +7966,19 @@ impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedactConversation<'a> {
     client: &'a Client,
-    body: Option<types::RedactConversationRequest>,
+    body: types::RedactConversationRequest,
     options: RequestOptions,
 }
 impl<'a> RedactConversation<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::RedactConversationRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8070,10 +8000,7 @@ impl<'a> RedactConversation<'a> {
         );
         let request = request.operation("redact_conversation");
         let request = request.path_template("/conversations/redact");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8142,22 +8069,21 @@ impl<'a> std::future::IntoFuture for RegisterFinVoiceCall<'a> {
 pub struct ReplyConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ReplyConversationRequest>,
+    body: types::ReplyConversationRequest,
     options: RequestOptions,
 }
 impl<'a> ReplyConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ReplyConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8187,10 +8113,7 @@ impl<'a> ReplyConversation<'a> {
         );
         let request = request.operation("reply_conversation");
         let request = request.path_template("/conversations/{id}/reply");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10327,22 +10250,21 @@ impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
 pub struct UpdateArticle<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateArticleRequest>,
+    body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10369,10 +10291,7 @@ impl<'a> UpdateArticle<'a> {
         );
         let request = request.operation("update_article");
         let request = request.path_template("/articles/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10390,22 +10309,21 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
 pub struct UpdateCollection<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateCollectionRequest>,
+    body: types::UpdateCollectionRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateCollectionRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10432,10 +10350,7 @@ impl<'a> UpdateCollection<'a> {
         );
         let request = request.operation("update_collection");
         let request = request.path_template("/help_center/collections/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10505,22 +10420,21 @@ impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
 pub struct UpdateContact<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateContactRequest>,
+    body: types::UpdateContactRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateContactRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateContactRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10549,10 +10463,7 @@ impl<'a> UpdateContact<'a> {
         );
         let request = request.operation("update_contact");
         let request = request.path_template("/contacts/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10692,28 +10603,27 @@ impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
 pub struct UpdateConversation<'a> {
     client: &'a Client,
     id: i64,
+    body: types::UpdateConversationRequest,
     display_as: Option<String>,
-    body: Option<types::UpdateConversationRequest>,
     options: RequestOptions,
 }
 impl<'a> UpdateConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
+            body,
             display_as: None,
-            body: None,
             options: RequestOptions::default(),
         }
     }
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
-        self
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateConversationRequest) -> Self {
-        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -10747,10 +10657,7 @@ impl<'a> UpdateConversation<'a> {
             Some(value) => request.query("display_as", value),
             None => request,
         };
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10839,22 +10746,21 @@ impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateDataAttributeRequest>,
+    body: types::UpdateDataAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateDataAttribute<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateDataAttributeRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10883,10 +10789,7 @@ impl<'a> UpdateDataAttribute<'a> {
         );
         let request = request.operation("update_data_attribute");
         let request = request.path_template("/data_attributes/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10904,22 +10807,21 @@ impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
 pub struct UpdateDataConnector<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateDataConnectorRequest>,
+    body: types::UpdateDataConnectorRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateDataConnector<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateDataConnectorRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataConnectorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10948,10 +10850,7 @@ impl<'a> UpdateDataConnector<'a> {
         );
         let request = request.operation("update_data_connector");
         let request = request.path_template("/data_connectors/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11089,22 +10988,21 @@ impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
 pub struct UpdateInternalArticle<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateInternalArticleRequest>,
+    body: types::UpdateInternalArticleRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateInternalArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateInternalArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11133,10 +11031,7 @@ impl<'a> UpdateInternalArticle<'a> {
         );
         let request = request.operation("update_internal_article");
         let request = request.path_template("/internal_articles/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11213,22 +11108,21 @@ impl<'a> std::future::IntoFuture for UpdateNewsItem<'a> {
 pub struct UpdateTicket<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateTicketBody>,
+    body: types::UpdateTicketBody,
     options: RequestOptions,
 }
 impl<'a> UpdateTicket<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateTicketBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11255,10 +11149,7 @@ impl<'a> UpdateTicket<'a> {
         );
         let request = request.operation("update_ticket");
         let request = request.path_template("/tickets/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11276,22 +11167,21 @@ impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
 pub struct UpdateTicketType<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateTicketTypeRequest>,
+    body: types::UpdateTicketTypeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateTicketType<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateTicketTypeRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11318,10 +11208,7 @@ impl<'a> UpdateTicketType<'a> {
         );
         let request = request.operation("update_ticket_type");
         let request = request.path_template("/ticket_types/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11340,23 +11227,23 @@ pub struct UpdateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
     id: String,
-    body: Option<types::UpdateTicketTypeAttributeRequest>,
+    body: types::UpdateTicketTypeAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateTicketTypeAttribute<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        id: String,
+        body: types::UpdateTicketTypeAttributeRequest,
+    ) -> Self {
         Self {
             client,
             ticket_type_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11392,10 +11279,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         let request = request.operation("update_ticket_type_attribute");
         let request = request
             .path_template("/ticket_types/{ticket_type_id}/attributes/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11412,21 +11296,16 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVisitor<'a> {
     client: &'a Client,
-    body: Option<types::UpdateVisitorRequest>,
+    body: types::UpdateVisitorRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateVisitor<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::UpdateVisitorRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateVisitorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11443,10 +11322,7 @@ impl<'a> UpdateVisitor<'a> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = request.operation("update_visitor");
         let request = request.path_template("/visitors");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }

@@ -70,8 +70,9 @@ impl Client {
     pub fn attach_contact_to_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: types::AttachContactToConversationRequest,
     ) -> operations::AttachContactToConversation<'_> {
-        operations::AttachContactToConversation::new(self, conversation_id.into())
+        operations::AttachContactToConversation::new(self, conversation_id.into(), body)
     }
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
     ///
@@ -187,8 +188,11 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
-    pub fn create_contact(&self) -> operations::CreateContact<'_> {
-        operations::CreateContact::new(self)
+    pub fn create_contact(
+        &self,
+        body: types::CreateContactRequest,
+    ) -> operations::CreateContact<'_> {
+        operations::CreateContact::new(self, body)
     }
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
@@ -222,10 +226,12 @@ impl Client {
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> operations::CreateCustomObjectInstances<'_> {
         operations::CreateCustomObjectInstances::new(
             self,
             custom_object_type_identifier.into(),
+            body,
         )
     }
     /// You can create a data attributes for a `contact` or a `company`.
@@ -279,8 +285,11 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
-    pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
-        operations::CreateDataEvent::new(self)
+    pub fn create_data_event(
+        &self,
+        body: types::CreateDataEventRequest,
+    ) -> operations::CreateDataEvent<'_> {
+        operations::CreateDataEvent::new(self, body)
     }
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
     ///
@@ -338,8 +347,11 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
-    pub fn create_message(&self) -> operations::CreateMessage<'_> {
-        operations::CreateMessage::new(self)
+    pub fn create_message(
+        &self,
+        body: types::CreateMessageRequest,
+    ) -> operations::CreateMessage<'_> {
+        operations::CreateMessage::new(self, body)
     }
     /// You can create a news item
     ///
@@ -371,8 +383,11 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
-    pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
-        operations::CreateOrUpdateCompany::new(self)
+    pub fn create_or_update_company(
+        &self,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> operations::CreateOrUpdateCompany<'_> {
+        operations::CreateOrUpdateCompany::new(self, body)
     }
     /// You can use the API to deflect phone calls to the Intercom Messenger.
     /// Calling this endpoint will send an SMS with a link to the Messenger to the phone number specified.
@@ -401,8 +416,8 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
-    pub fn create_tag(&self) -> operations::CreateTag<'_> {
-        operations::CreateTag::new(self)
+    pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
+        operations::CreateTag::new(self, body)
     }
     /// You can create a new ticket.
     ///
@@ -439,8 +454,11 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
-    pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
-        operations::DataEventSummaries::new(self)
+    pub fn data_event_summaries(
+        &self,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> operations::DataEventSummaries<'_> {
+        operations::DataEventSummaries::new(self, body)
     }
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
@@ -1145,8 +1163,9 @@ impl Client {
     pub fn manage_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: types::ManageConversationBody,
     ) -> operations::ManageConversation<'_> {
-        operations::ManageConversation::new(self, conversation_id.into())
+        operations::ManageConversation::new(self, conversation_id.into(), body)
     }
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
@@ -1182,8 +1201,11 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
-    pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
-        operations::RedactConversation::new(self)
+    pub fn redact_conversation(
+        &self,
+        body: types::RedactConversationRequest,
+    ) -> operations::RedactConversation<'_> {
+        operations::RedactConversation::new(self, body)
     }
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
@@ -1197,8 +1219,9 @@ impl Client {
     pub fn reply_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: types::ReplyConversationRequest,
     ) -> operations::ReplyConversation<'_> {
-        operations::ReplyConversation::new(self, conversation_id.into())
+        operations::ReplyConversation::new(self, conversation_id.into(), body)
     }
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
@@ -1839,8 +1862,12 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{article_id}`
-    pub fn update_article(&self, article_id: i64) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, article_id)
+    pub fn update_article(
+        &self,
+        article_id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> operations::UpdateArticle<'_> {
+        operations::UpdateArticle::new(self, article_id, body)
     }
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
@@ -1848,8 +1875,9 @@ impl Client {
     pub fn update_collection(
         &self,
         collection_id: i64,
+        body: types::UpdateCollectionRequest,
     ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, collection_id)
+        operations::UpdateCollection::new(self, collection_id, body)
     }
     /// You can update a single company using the Intercom provisioned `id`.
     ///
@@ -1861,8 +1889,9 @@ impl Client {
     pub fn update_company(
         &self,
         company_id: impl Into<String>,
+        body: types::UpdateCompanyRequest,
     ) -> operations::UpdateCompany<'_> {
-        operations::UpdateCompany::new(self, company_id.into())
+        operations::UpdateCompany::new(self, company_id.into(), body)
     }
     /// You can update an existing contact (ie. user or lead).
     ///
@@ -1876,8 +1905,9 @@ impl Client {
     pub fn update_contact(
         &self,
         contact_id: impl Into<String>,
+        body: types::UpdateContactRequest,
     ) -> operations::UpdateContact<'_> {
-        operations::UpdateContact::new(self, contact_id.into())
+        operations::UpdateContact::new(self, contact_id.into(), body)
     }
     /// You can update an existing content import source.
     ///
@@ -1909,8 +1939,9 @@ impl Client {
     pub fn update_conversation(
         &self,
         conversation_id: i64,
+        body: types::UpdateConversationRequest,
     ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, conversation_id)
+        operations::UpdateConversation::new(self, conversation_id, body)
     }
     /// You can update a data attribute.
     ///
@@ -1922,8 +1953,9 @@ impl Client {
     pub fn update_data_attribute(
         &self,
         data_attribute_id: i64,
+        body: types::UpdateDataAttributeRequest,
     ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, data_attribute_id)
+        operations::UpdateDataAttribute::new(self, data_attribute_id, body)
     }
     /// You can update an existing external page (if it was created via the API).
     ///
@@ -1941,8 +1973,9 @@ impl Client {
     pub fn update_internal_article(
         &self,
         internal_article_id: i64,
+        body: types::UpdateInternalArticleRequest,
     ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, internal_article_id)
+        operations::UpdateInternalArticle::new(self, internal_article_id, body)
     }
     /// Update the IP allowlist configuration for the workspace.
     ///
@@ -1951,8 +1984,11 @@ impl Client {
     /// > The API will reject updates that would lock out the caller's IP address. Ensure your current IP is included in the allowlist when enabling the feature.
     ///
     /// `PUT /ip_allowlist`
-    pub fn update_ip_allowlist(&self) -> operations::UpdateIpAllowlist<'_> {
-        operations::UpdateIpAllowlist::new(self)
+    pub fn update_ip_allowlist(
+        &self,
+        body: types::IpAllowlist,
+    ) -> operations::UpdateIpAllowlist<'_> {
+        operations::UpdateIpAllowlist::new(self, body)
     }
     /// Update a news item
     ///
@@ -1970,8 +2006,9 @@ impl Client {
     pub fn update_ticket(
         &self,
         ticket_id: impl Into<String>,
+        body: types::UpdateTicketBody,
     ) -> operations::UpdateTicket<'_> {
-        operations::UpdateTicket::new(self, ticket_id.into())
+        operations::UpdateTicket::new(self, ticket_id.into(), body)
     }
     /// You can update a ticket type.
     ///
@@ -1983,8 +2020,9 @@ impl Client {
     pub fn update_ticket_type(
         &self,
         ticket_type_id: impl Into<String>,
+        body: types::UpdateTicketTypeRequest,
     ) -> operations::UpdateTicketType<'_> {
-        operations::UpdateTicketType::new(self, ticket_type_id.into())
+        operations::UpdateTicketType::new(self, ticket_type_id.into(), body)
     }
     /// You can update an existing attribute for a ticket type.
     ///
@@ -1993,11 +2031,13 @@ impl Client {
         &self,
         ticket_type_id: impl Into<String>,
         attribute_id: impl Into<String>,
+        body: types::UpdateTicketTypeAttributeRequest,
     ) -> operations::UpdateTicketTypeAttribute<'_> {
         operations::UpdateTicketTypeAttribute::new(
             self,
             ticket_type_id.into(),
             attribute_id.into(),
+            body,
         )
     }
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
@@ -2007,8 +2047,11 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
-    pub fn update_visitor(&self) -> operations::UpdateVisitor<'_> {
-        operations::UpdateVisitor::new(self)
+    pub fn update_visitor(
+        &self,
+        body: types::UpdateVisitorRequest,
+    ) -> operations::UpdateVisitor<'_> {
+        operations::UpdateVisitor::new(self, body)
     }
 }
 impl From<Transport> for Client {

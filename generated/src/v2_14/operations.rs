@@ -124,22 +124,21 @@ impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
 pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    body: Option<types::AttachContactToConversationRequest>,
+    body: types::AttachContactToConversationRequest,
     options: RequestOptions,
 }
 impl<'a> AttachContactToConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        body: types::AttachContactToConversationRequest,
+    ) -> Self {
         Self {
             client,
             conversation_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -172,10 +171,7 @@ impl<'a> AttachContactToConversation<'a> {
         let request = request.operation("attach_contact_to_conversation");
         let request = request
             .path_template("/conversations/{conversation_id}/customers");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -742,21 +738,16 @@ impl<'a> std::future::IntoFuture for CreateCollection<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContact<'a> {
     client: &'a Client,
-    body: Option<types::CreateContactRequest>,
+    body: types::CreateContactRequest,
     options: RequestOptions,
 }
 impl<'a> CreateContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateContactRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -775,10 +766,7 @@ impl<'a> CreateContact<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
         let request = request.path_template("/contacts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -898,28 +886,21 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
 pub struct CreateCustomObjectInstances<'a> {
     client: &'a Client,
     custom_object_type_identifier: String,
-    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
+    body: types::CreateOrUpdateCustomObjectInstanceRequest,
     options: RequestOptions,
 }
 impl<'a> CreateCustomObjectInstances<'a> {
     pub(super) fn new(
         client: &'a Client,
         custom_object_type_identifier: String,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> Self {
         Self {
             client,
             custom_object_type_identifier,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(
-        mut self,
-        body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -951,10 +932,7 @@ impl<'a> CreateCustomObjectInstances<'a> {
         let request = request.operation("create_custom_object_instances");
         let request = request
             .path_template("/custom_object_instances/{custom_object_type_identifier}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1022,21 +1000,16 @@ impl<'a> std::future::IntoFuture for CreateDataAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataEvent<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventRequest>,
+    body: types::CreateDataEventRequest,
     options: RequestOptions,
 }
 impl<'a> CreateDataEvent<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateDataEventRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1053,10 +1026,7 @@ impl<'a> CreateDataEvent<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = request.operation("create_data_event");
         let request = request.path_template("/events");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -1224,21 +1194,16 @@ impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMessage<'a> {
     client: &'a Client,
-    body: Option<types::CreateMessageRequest>,
+    body: types::CreateMessageRequest,
     options: RequestOptions,
 }
 impl<'a> CreateMessage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateMessageRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1255,10 +1220,7 @@ impl<'a> CreateMessage<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = request.operation("create_message");
         let request = request.path_template("/messages");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1381,21 +1343,19 @@ impl<'a> std::future::IntoFuture for CreateNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateOrUpdateCompany<'a> {
     client: &'a Client,
-    body: Option<types::CreateOrUpdateCompanyRequest>,
+    body: types::CreateOrUpdateCompanyRequest,
     options: RequestOptions,
 }
 impl<'a> CreateOrUpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1412,10 +1372,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = request.operation("create_or_update_company");
         let request = request.path_template("/companies");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1483,21 +1440,16 @@ impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTag<'a> {
     client: &'a Client,
-    body: Option<types::CreateTagBody>,
+    body: types::CreateTagBody,
     options: RequestOptions,
 }
 impl<'a> CreateTag<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTagBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTagBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1514,10 +1466,7 @@ impl<'a> CreateTag<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = request.operation("create_tag");
         let request = request.path_template("/tags");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1684,21 +1633,19 @@ impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DataEventSummaries<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventSummariesRequest>,
+    body: types::CreateDataEventSummariesRequest,
     options: RequestOptions,
 }
 impl<'a> DataEventSummaries<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1718,10 +1665,7 @@ impl<'a> DataEventSummaries<'a> {
         );
         let request = request.operation("data_event_summaries");
         let request = request.path_template("/events/summaries");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -5796,22 +5740,21 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
 pub struct ManageConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    body: Option<types::ManageConversationBody>,
+    body: types::ManageConversationBody,
     options: RequestOptions,
 }
 impl<'a> ManageConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        body: types::ManageConversationBody,
+    ) -> Self {
         Self {
             client,
             conversation_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -5843,10 +5786,7 @@ impl<'a> ManageConversation<'a> {
         );
         let request = request.operation("manage_conversation");
         let request = request.path_template("/conversations/{conversation_id}/parts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -5964,21 +5904,19 @@ impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedactConversation<'a> {
     client: &'a Client,
-    body: Option<types::RedactConversationRequest>,
+    body: types::RedactConversationRequest,
     options: RequestOptions,
 }
 impl<'a> RedactConversation<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::RedactConversationRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -6000,10 +5938,7 @@ impl<'a> RedactConversation<'a> {
         );
         let request = request.operation("redact_conversation");
         let request = request.path_template("/conversations/redact");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -6021,22 +5956,21 @@ impl<'a> std::future::IntoFuture for RedactConversation<'a> {
 pub struct ReplyConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    body: Option<types::ReplyConversationRequest>,
+    body: types::ReplyConversationRequest,
     options: RequestOptions,
 }
 impl<'a> ReplyConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: String,
+        body: types::ReplyConversationRequest,
+    ) -> Self {
         Self {
             client,
             conversation_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -6068,10 +6002,7 @@ impl<'a> ReplyConversation<'a> {
         );
         let request = request.operation("reply_conversation");
         let request = request.path_template("/conversations/{conversation_id}/reply");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -7950,22 +7881,21 @@ impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
 pub struct UpdateArticle<'a> {
     client: &'a Client,
     article_id: i64,
-    body: Option<types::UpdateArticleRequest>,
+    body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateArticle<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        article_id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> Self {
         Self {
             client,
             article_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -7992,10 +7922,7 @@ impl<'a> UpdateArticle<'a> {
         );
         let request = request.operation("update_article");
         let request = request.path_template("/articles/{article_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8013,22 +7940,21 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
 pub struct UpdateCollection<'a> {
     client: &'a Client,
     collection_id: i64,
-    body: Option<types::UpdateCollectionRequest>,
+    body: types::UpdateCollectionRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateCollection<'a> {
-    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        collection_id: i64,
+        body: types::UpdateCollectionRequest,
+    ) -> Self {
         Self {
             client,
             collection_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8055,10 +7981,7 @@ impl<'a> UpdateCollection<'a> {
         );
         let request = request.operation("update_collection");
         let request = request.path_template("/help_center/collections/{collection_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8076,22 +7999,21 @@ impl<'a> std::future::IntoFuture for UpdateCollection<'a> {
 pub struct UpdateCompany<'a> {
     client: &'a Client,
     company_id: String,
-    body: Option<types::UpdateCompanyRequest>,
+    body: types::UpdateCompanyRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client, company_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        company_id: String,
+        body: types::UpdateCompanyRequest,
+    ) -> Self {
         Self {
             client,
             company_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateCompanyRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8118,10 +8040,7 @@ impl<'a> UpdateCompany<'a> {
         );
         let request = request.operation("update_company");
         let request = request.path_template("/companies/{company_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8139,22 +8058,21 @@ impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
 pub struct UpdateContact<'a> {
     client: &'a Client,
     contact_id: String,
-    body: Option<types::UpdateContactRequest>,
+    body: types::UpdateContactRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateContact<'a> {
-    pub(super) fn new(client: &'a Client, contact_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        contact_id: String,
+        body: types::UpdateContactRequest,
+    ) -> Self {
         Self {
             client,
             contact_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateContactRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8183,10 +8101,7 @@ impl<'a> UpdateContact<'a> {
         );
         let request = request.operation("update_contact");
         let request = request.path_template("/contacts/{contact_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8265,28 +8180,27 @@ impl<'a> std::future::IntoFuture for UpdateContentImportSource<'a> {
 pub struct UpdateConversation<'a> {
     client: &'a Client,
     conversation_id: i64,
+    body: types::UpdateConversationRequest,
     display_as: Option<String>,
-    body: Option<types::UpdateConversationRequest>,
     options: RequestOptions,
 }
 impl<'a> UpdateConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        conversation_id: i64,
+        body: types::UpdateConversationRequest,
+    ) -> Self {
         Self {
             client,
             conversation_id,
+            body,
             display_as: None,
-            body: None,
             options: RequestOptions::default(),
         }
     }
     /// Set to plaintext to retrieve conversation messages in plain text.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
-        self
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateConversationRequest) -> Self {
-        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -8322,10 +8236,7 @@ impl<'a> UpdateConversation<'a> {
             Some(value) => request.query("display_as", value),
             None => request,
         };
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8343,22 +8254,21 @@ impl<'a> std::future::IntoFuture for UpdateConversation<'a> {
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
     data_attribute_id: i64,
-    body: Option<types::UpdateDataAttributeRequest>,
+    body: types::UpdateDataAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateDataAttribute<'a> {
-    pub(super) fn new(client: &'a Client, data_attribute_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        data_attribute_id: i64,
+        body: types::UpdateDataAttributeRequest,
+    ) -> Self {
         Self {
             client,
             data_attribute_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8389,10 +8299,7 @@ impl<'a> UpdateDataAttribute<'a> {
         );
         let request = request.operation("update_data_attribute");
         let request = request.path_template("/data_attributes/{data_attribute_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8471,22 +8378,21 @@ impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
 pub struct UpdateInternalArticle<'a> {
     client: &'a Client,
     internal_article_id: i64,
-    body: Option<types::UpdateInternalArticleRequest>,
+    body: types::UpdateInternalArticleRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, internal_article_id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        internal_article_id: i64,
+        body: types::UpdateInternalArticleRequest,
+    ) -> Self {
         Self {
             client,
             internal_article_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateInternalArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8517,10 +8423,7 @@ impl<'a> UpdateInternalArticle<'a> {
         );
         let request = request.operation("update_internal_article");
         let request = request.path_template("/internal_articles/{internal_article_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8537,21 +8440,16 @@ impl<'a> std::future::IntoFuture for UpdateInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateIpAllowlist<'a> {
     client: &'a Client,
-    body: Option<types::IpAllowlist>,
+    body: types::IpAllowlist,
     options: RequestOptions,
 }
 impl<'a> UpdateIpAllowlist<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::IpAllowlist) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::IpAllowlist) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8570,10 +8468,7 @@ impl<'a> UpdateIpAllowlist<'a> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned());
         let request = request.operation("update_ip_allowlist");
         let request = request.path_template("/ip_allowlist");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8650,22 +8545,21 @@ impl<'a> std::future::IntoFuture for UpdateNewsItem<'a> {
 pub struct UpdateTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    body: Option<types::UpdateTicketBody>,
+    body: types::UpdateTicketBody,
     options: RequestOptions,
 }
 impl<'a> UpdateTicket<'a> {
-    pub(super) fn new(client: &'a Client, ticket_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_id: String,
+        body: types::UpdateTicketBody,
+    ) -> Self {
         Self {
             client,
             ticket_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8692,10 +8586,7 @@ impl<'a> UpdateTicket<'a> {
         );
         let request = request.operation("update_ticket");
         let request = request.path_template("/tickets/{ticket_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8713,22 +8604,21 @@ impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
 pub struct UpdateTicketType<'a> {
     client: &'a Client,
     ticket_type_id: String,
-    body: Option<types::UpdateTicketTypeRequest>,
+    body: types::UpdateTicketTypeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateTicketType<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        body: types::UpdateTicketTypeRequest,
+    ) -> Self {
         Self {
             client,
             ticket_type_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8757,10 +8647,7 @@ impl<'a> UpdateTicketType<'a> {
         );
         let request = request.operation("update_ticket_type");
         let request = request.path_template("/ticket_types/{ticket_type_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8779,7 +8666,7 @@ pub struct UpdateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
     attribute_id: String,
-    body: Option<types::UpdateTicketTypeAttributeRequest>,
+    body: types::UpdateTicketTypeAttributeRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateTicketTypeAttribute<'a> {
@@ -8787,19 +8674,15 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         client: &'a Client,
         ticket_type_id: String,
         attribute_id: String,
+        body: types::UpdateTicketTypeAttributeRequest,
     ) -> Self {
         Self {
             client,
             ticket_type_id,
             attribute_id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8835,10 +8718,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         let request = request.operation("update_ticket_type_attribute");
         let request = request
             .path_template("/ticket_types/{ticket_type_id}/attributes/{attribute_id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8855,21 +8735,16 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVisitor<'a> {
     client: &'a Client,
-    body: Option<types::UpdateVisitorRequest>,
+    body: types::UpdateVisitorRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateVisitor<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::UpdateVisitorRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateVisitorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8886,10 +8761,7 @@ impl<'a> UpdateVisitor<'a> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = request.operation("update_visitor");
         let request = request.path_template("/visitors");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }

@@ -356,18 +356,26 @@ fn has_default(ty: &TypeRef, known: &BTreeSet<String>) -> bool {
     }
 }
 
-/// A body whose schema has required properties cannot be left out, whatever `requestBody.required`
-/// says (the search endpoints leave it false): such a body is a required argument of the method.
+/// When the body is a method argument rather than an optional setter. A body that nothing but a
+/// deliberate value can satisfy cannot be left out, whatever `requestBody.required` says
+/// (Intercom never sets it): a struct with required properties or with groups of which one must
+/// be set, or a union (the caller has to choose one of its shapes; no body would fit none). And
+/// the body of a write (`POST`, `PUT`, `PATCH`) is the operation's input: it is an argument too,
+/// so a call can never send an empty body by omission (`Default::default()` says so explicitly).
 fn require_bodies_with_required_fields(
     operation: &mut crate::ir::Operation,
     types: &type_index::TypeIndex<'_>,
 ) {
+    let write = matches!(
+        operation.method,
+        crate::ir::HttpMethod::Post | crate::ir::HttpMethod::Put | crate::ir::HttpMethod::Patch
+    );
     if let Some(body) = operation.body.as_mut() {
-        if !body.required
-            && types
-                .structure(&body.ty)
-                .is_some_and(|s| s.fields.iter().any(|f| !f.is_optional()))
-        {
+        let has_required_field = types.structure(&body.ty).is_some_and(|s| {
+            s.fields.iter().any(|f| !f.is_optional()) || !s.at_least_one_of.is_empty()
+        });
+        let is_union = types.union(&body.ty).is_some();
+        if !body.required && (write || has_required_field || is_union) {
             body.required = true;
         }
     }

@@ -1,6 +1,6 @@
 //! Looking types up by name once lowering is done, through aliases and boxes.
 
-use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
 use std::collections::HashMap;
 
 pub struct TypeIndex<'t> {
@@ -45,6 +45,14 @@ impl<'t> TypeIndex<'t> {
     pub fn structure(&self, ty: &TypeRef) -> Option<&'t Struct> {
         match self.end(ty)? {
             End::Definition(TypeKind::Struct(found)) => Some(found),
+            _ => None,
+        }
+    }
+
+    /// The untagged union a type reference ends at.
+    pub fn union(&self, ty: &TypeRef) -> Option<&'t Union> {
+        match self.end(ty)? {
+            End::Definition(TypeKind::Union(found)) => Some(found),
             _ => None,
         }
     }

@@ -776,13 +776,10 @@ pub async fn call(
         }
         "attach_contact_to_conversation" => {
             let request = client
-                .attach_contact_to_conversation(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::AttachContactToConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .attach_contact_to_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::AttachContactToConversationRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1086,11 +1083,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_contact" => {
-            let request = client.create_contact();
-            let request = match args.optional_body::<types::CreateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_contact(args.body::<types::CreateContactRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1155,13 +1149,8 @@ pub async fn call(
             let request = client
                 .create_custom_object_instances(
                     args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -1191,11 +1180,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_event" => {
-            let request = client.create_data_event();
-            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_data_event(args.body::<types::CreateDataEventRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1263,11 +1249,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_message" => {
-            let request = client.create_message();
-            let request = match args.optional_body::<types::CreateMessageRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_message(args.body::<types::CreateMessageRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1319,13 +1302,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_or_update_company" => {
-            let request = client.create_or_update_company();
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_or_update_company(
+                    args.body::<types::CreateOrUpdateCompanyRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1342,11 +1322,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_tag" => {
-            let request = client.create_tag();
-            let request = match args.optional_body::<types::CreateTagBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client.create_tag(args.body::<types::CreateTagBody>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1383,13 +1359,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "data_event_summaries" => {
-            let request = client.data_event_summaries();
-            let request = match args
-                .optional_body::<types::CreateDataEventSummariesRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .data_event_summaries(
+                    args.body::<types::CreateDataEventSummariesRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2765,11 +2738,10 @@ pub async fn call(
         }
         "manage_conversation" => {
             let request = client
-                .manage_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ManageConversationBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .manage_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ManageConversationBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2824,13 +2796,10 @@ pub async fn call(
         }
         "publish_article_draft" => {
             let request = client
-                .publish_article_draft(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::PublishArticleDraftRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .publish_article_draft(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::PublishArticleDraftRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2838,12 +2807,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "redact_conversation" => {
-            let request = client.redact_conversation();
-            let request = match args.optional_body::<types::RedactConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .redact_conversation(args.body::<types::RedactConversationRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -2863,12 +2828,10 @@ pub async fn call(
         }
         "reply_conversation" => {
             let request = client
-                .reply_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ReplyConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .reply_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ReplyConversationRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3488,11 +3451,10 @@ pub async fn call(
         }
         "stage_article_draft" => {
             let request = client
-                .stage_article_draft(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .stage_article_draft(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3539,11 +3501,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_article" => {
-            let request = client.update_article(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_article(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3551,11 +3513,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_audience" => {
-            let request = client.update_audience(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateAudienceRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_audience(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateAudienceRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3563,11 +3525,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_collection" => {
-            let request = client.update_collection(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_collection(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateCollectionRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3583,14 +3545,14 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_contact" => {
-            let request = client.update_contact(args.required::<String>("path", "id")?);
+            let request = client
+                .update_contact(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateContactRequest>()?,
+                );
             let request = match args.optional::<bool>("query", "include_merge_history")?
             {
                 Some(value) => request.include_merge_history(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateContactRequest>()? {
-                Some(value) => request.body(value),
                 None => request,
             };
             let response = request
@@ -3625,14 +3587,12 @@ pub async fn call(
         }
         "update_conversation" => {
             let request = client
-                .update_conversation(args.required::<i64>("path", "id")?);
+                .update_conversation(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateConversationRequest>()?,
+                );
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateConversationRequest>()?
-            {
-                Some(value) => request.body(value),
                 None => request,
             };
             let response = request
@@ -3681,13 +3641,10 @@ pub async fn call(
         }
         "update_data_attribute" => {
             let request = client
-                .update_data_attribute(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateDataAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_data_attribute(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateDataAttributeRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3696,13 +3653,10 @@ pub async fn call(
         }
         "update_data_connector" => {
             let request = client
-                .update_data_connector(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateDataConnectorRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_data_connector(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateDataConnectorRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3735,13 +3689,10 @@ pub async fn call(
         }
         "update_internal_article" => {
             let request = client
-                .update_internal_article(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateInternalArticleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_internal_article(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateInternalArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3765,13 +3716,8 @@ pub async fn call(
                 .update_office_hours_exception(
                     args.required::<String>("path", "office_hours_schedule_id")?,
                     args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateOfficeHoursExceptionRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateOfficeHoursExceptionRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -3780,13 +3726,10 @@ pub async fn call(
         }
         "update_office_hours_schedule" => {
             let request = client
-                .update_office_hours_schedule(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateOfficeHoursScheduleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_office_hours_schedule(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateOfficeHoursScheduleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3806,11 +3749,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket" => {
-            let request = client.update_ticket(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateTicketBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_ticket(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3819,11 +3762,10 @@ pub async fn call(
         }
         "update_ticket_type" => {
             let request = client
-                .update_ticket_type(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateTicketTypeRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_ticket_type(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketTypeRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3835,13 +3777,8 @@ pub async fn call(
                 .update_ticket_type_attribute(
                     args.required::<String>("path", "ticket_type_id")?,
                     args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketTypeAttributeRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateTicketTypeAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -3849,11 +3786,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_visitor" => {
-            let request = client.update_visitor();
-            let request = match args.optional_body::<types::UpdateVisitorRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_visitor(args.body::<types::UpdateVisitorRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -3862,19 +3796,19 @@ pub async fn call(
         }
         "upload_ecommerce_catalog" => {
             let request = client
-                .upload_ecommerce_catalog(args.required::<String>("path", "id")?);
-            let request = match Some(types::UploadEcommerceCatalogBody {
-                catalog: Some(args.file_part("catalog")),
-                finalize: args
-                    .optional_form_part::<
-                        types::UploadEcommerceCatalogBodyFinalize,
-                    >("finalize")?,
-                import_job_id: args.optional_form_part::<String>("import_job_id")?,
-                part_number: args.optional_form_part::<i64>("part_number")?,
-            }) {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .upload_ecommerce_catalog(
+                    args.required::<String>("path", "id")?,
+                    types::UploadEcommerceCatalogBody {
+                        catalog: Some(args.file_part("catalog")),
+                        finalize: args
+                            .optional_form_part::<
+                                types::UploadEcommerceCatalogBodyFinalize,
+                            >("finalize")?,
+                        import_job_id: args
+                            .optional_form_part::<String>("import_job_id")?,
+                        part_number: args.optional_form_part::<i64>("part_number")?,
+                    },
+                );
             let response = request
                 .send_with_response()
                 .await

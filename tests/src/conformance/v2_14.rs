@@ -422,13 +422,8 @@ pub async fn call(
             let request = client
                 .attach_contact_to_conversation(
                     args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::AttachContactToConversationRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::AttachContactToConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -541,11 +536,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_contact" => {
-            let request = client.create_contact();
-            let request = match args.optional_body::<types::CreateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_contact(args.body::<types::CreateContactRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -576,13 +568,8 @@ pub async fn call(
             let request = client
                 .create_custom_object_instances(
                     args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -601,11 +588,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_event" => {
-            let request = client.create_data_event();
-            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_data_event(args.body::<types::CreateDataEventRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -642,11 +626,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_message" => {
-            let request = client.create_message();
-            let request = match args.optional_body::<types::CreateMessageRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_message(args.body::<types::CreateMessageRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -675,13 +656,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_or_update_company" => {
-            let request = client.create_or_update_company();
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_or_update_company(
+                    args.body::<types::CreateOrUpdateCompanyRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -698,11 +676,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_tag" => {
-            let request = client.create_tag();
-            let request = match args.optional_body::<types::CreateTagBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client.create_tag(args.body::<types::CreateTagBody>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -739,13 +713,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "data_event_summaries" => {
-            let request = client.data_event_summaries();
-            let request = match args
-                .optional_body::<types::CreateDataEventSummariesRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .data_event_summaries(
+                    args.body::<types::CreateDataEventSummariesRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1495,11 +1466,8 @@ pub async fn call(
             let request = client
                 .manage_conversation(
                     args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::ManageConversationBody>()?,
                 );
-            let request = match args.optional_body::<types::ManageConversationBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -1527,12 +1495,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "redact_conversation" => {
-            let request = client.redact_conversation();
-            let request = match args.optional_body::<types::RedactConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .redact_conversation(args.body::<types::RedactConversationRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1541,12 +1505,10 @@ pub async fn call(
         }
         "reply_conversation" => {
             let request = client
-                .reply_conversation(args.required::<String>("path", "conversation_id")?);
-            let request = match args.optional_body::<types::ReplyConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .reply_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::ReplyConversationRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1895,11 +1857,10 @@ pub async fn call(
         }
         "update_article" => {
             let request = client
-                .update_article(args.required::<i64>("path", "article_id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_article(
+                    args.required::<i64>("path", "article_id")?,
+                    args.body::<types::UpdateArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1908,11 +1869,10 @@ pub async fn call(
         }
         "update_collection" => {
             let request = client
-                .update_collection(args.required::<i64>("path", "collection_id")?);
-            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_collection(
+                    args.required::<i64>("path", "collection_id")?,
+                    args.body::<types::UpdateCollectionRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1921,11 +1881,10 @@ pub async fn call(
         }
         "update_company" => {
             let request = client
-                .update_company(args.required::<String>("path", "company_id")?);
-            let request = match args.optional_body::<types::UpdateCompanyRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_company(
+                    args.required::<String>("path", "company_id")?,
+                    args.body::<types::UpdateCompanyRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1934,11 +1893,10 @@ pub async fn call(
         }
         "update_contact" => {
             let request = client
-                .update_contact(args.required::<String>("path", "contact_id")?);
-            let request = match args.optional_body::<types::UpdateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::UpdateContactRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1959,14 +1917,12 @@ pub async fn call(
         }
         "update_conversation" => {
             let request = client
-                .update_conversation(args.required::<i64>("path", "conversation_id")?);
+                .update_conversation(
+                    args.required::<i64>("path", "conversation_id")?,
+                    args.body::<types::UpdateConversationRequest>()?,
+                );
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateConversationRequest>()?
-            {
-                Some(value) => request.body(value),
                 None => request,
             };
             let response = request
@@ -1979,13 +1935,8 @@ pub async fn call(
             let request = client
                 .update_data_attribute(
                     args.required::<i64>("path", "data_attribute_id")?,
+                    args.body::<types::UpdateDataAttributeRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateDataAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -2008,13 +1959,8 @@ pub async fn call(
             let request = client
                 .update_internal_article(
                     args.required::<i64>("path", "internal_article_id")?,
+                    args.body::<types::UpdateInternalArticleRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateInternalArticleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -2022,11 +1968,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ip_allowlist" => {
-            let request = client.update_ip_allowlist();
-            let request = match args.optional_body::<types::IpAllowlist>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client.update_ip_allowlist(args.body::<types::IpAllowlist>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -2047,11 +1989,10 @@ pub async fn call(
         }
         "update_ticket" => {
             let request = client
-                .update_ticket(args.required::<String>("path", "ticket_id")?);
-            let request = match args.optional_body::<types::UpdateTicketBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::UpdateTicketBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2060,11 +2001,10 @@ pub async fn call(
         }
         "update_ticket_type" => {
             let request = client
-                .update_ticket_type(args.required::<String>("path", "ticket_type_id")?);
-            let request = match args.optional_body::<types::UpdateTicketTypeRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_ticket_type(
+                    args.required::<String>("path", "ticket_type_id")?,
+                    args.body::<types::UpdateTicketTypeRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2076,13 +2016,8 @@ pub async fn call(
                 .update_ticket_type_attribute(
                     args.required::<String>("path", "ticket_type_id")?,
                     args.required::<String>("path", "attribute_id")?,
+                    args.body::<types::UpdateTicketTypeAttributeRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateTicketTypeAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -2090,11 +2025,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_visitor" => {
-            let request = client.update_visitor();
-            let request = match args.optional_body::<types::UpdateVisitorRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_visitor(args.body::<types::UpdateVisitorRequest>()?);
             let response = request
                 .send_with_response()
                 .await
