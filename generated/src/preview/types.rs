@@ -2997,21 +2997,66 @@ crate::runtime::object::object!(
     AttachContactToConversationRequest { admin_id : "admin_id", customer : "customer", }
     kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(AttachContactToConversationRequestCustomerUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for AttachContactToConversationRequestCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserId)
+                }
+                1 => crate::runtime::object::strict(value.clone()).map(Self::UserId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for AttachContactToConversationRequestCustomer {
     fn default() -> Self {
@@ -5391,19 +5436,77 @@ crate::runtime::object::object!(
     CompanySearchRequest { pagination : "pagination", query : "query", sort : "sort", }
     kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/company_search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CompanySearchRequestQuery {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CompanySearchRequestQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["field", "operator", "value"],
+                required: &[],
+                enums: &[
+                    (
+                        "operator",
+                        &[
+                            "=",
+                            "!=",
+                            "IN",
+                            "NIN",
+                            "<",
+                            "<=",
+                            ">",
+                            ">=",
+                            "~",
+                            "!~",
+                            "^",
+                            "$",
+                        ],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["operator", "value"],
+                required: &[],
+                enums: &[("operator", &["AND", "OR"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::SingleFilterSearchRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MultipleFilterSearchRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CompanySearchRequestQuery {
     fn default() -> Self {
@@ -6450,19 +6553,101 @@ crate::runtime::object::value!(
 );
 /// Contact Reply
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/contact_reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyConversationRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyEmailRequest(ContactReplyEmailRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
+}
+impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "intercom_user_id",
+                ],
+                required: &["body", "message_type", "type", "intercom_user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "email",
+                ],
+                required: &["body", "message_type", "type", "email"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "user_id",
+                ],
+                required: &["body", "message_type", "type", "user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyIntercomUserIdRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyEmailRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyUserIdRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(
+            serde::de::Error::custom(
+                "the JSON fits no variant of `ContactReplyConversationRequest`",
+            ),
+        )
+    }
 }
 impl Default for ContactReplyConversationRequest {
     fn default() -> Self {
@@ -6590,19 +6775,98 @@ crate::runtime::object::object!(
 );
 /// Contact Reply on ticket
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyTicketRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
+}
+impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "intercom_user_id",
+                ],
+                required: &["body", "message_type", "type", "intercom_user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "user_id",
+                ],
+                required: &["body", "message_type", "type", "user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "email",
+                ],
+                required: &["body", "message_type", "type", "email"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketIntercomUserIdRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketUserIdRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketEmailRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(
+            serde::de::Error::custom(
+                "the JSON fits no variant of `ContactReplyTicketRequest`",
+            ),
+        )
+    }
 }
 impl Default for ContactReplyTicketRequest {
     fn default() -> Self {
@@ -6688,19 +6952,77 @@ crate::runtime::object::object!(
     ContactSearchRequest { pagination : "pagination", query : "query", sort : "sort", }
     kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/contact_search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactSearchRequestQuery {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ContactSearchRequestQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["field", "operator", "value"],
+                required: &[],
+                enums: &[
+                    (
+                        "operator",
+                        &[
+                            "=",
+                            "!=",
+                            "IN",
+                            "NIN",
+                            "<",
+                            "<=",
+                            ">",
+                            ">=",
+                            "~",
+                            "!~",
+                            "^",
+                            "$",
+                        ],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["operator", "value"],
+                required: &[],
+                enums: &[("operator", &["AND", "OR"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::SingleFilterSearchRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MultipleFilterSearchRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for ContactSearchRequestQuery {
     fn default() -> Self {
@@ -12056,19 +12378,62 @@ crate::runtime::object::object!(
 );
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/audience_ids`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateContentImportSourceRequestAudienceIds {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Integer,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::IntegerList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateContentImportSourceRequestAudienceIds {
     fn default() -> Self {
@@ -14077,20 +14442,63 @@ crate::runtime::object::object!(
     "from", message_type : "message_type", subject : "subject", template : "template", to
     : "to", } kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestBcc {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The BCC recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateMessageRequestBcc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateMessageRequestBcc {
     fn default() -> Self {
@@ -14098,20 +14506,63 @@ impl Default for CreateMessageRequestBcc {
     }
 }
 crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object::any);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestCc {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The CC recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateMessageRequestCc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateMessageRequestCc {
     fn default() -> Self {
@@ -14262,20 +14713,63 @@ impl Default for CreateMessageRequestMessageType {
 crate::runtime::object::value!(
     CreateMessageRequestMessageType, serde_json::Value::is_string
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestTo {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateMessageRequestTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateMessageRequestTo {
     fn default() -> Self {
@@ -14483,19 +14977,72 @@ crate::runtime::object::object!(
 );
 /// Create Ticket Reply Request Payload
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_reply_with_comment_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateTicketReplyWithCommentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_files",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "cross_post",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyTicketRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateTicketReplyWithCommentRequest {
     fn default() -> Self {
@@ -14553,21 +15100,63 @@ crate::runtime::object::object!(
     CreateTicketRequestAssignment { admin_assignee_id : "admin_assignee_id",
     team_assignee_id : "team_assignee_id", } kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ExternalId(CreateTicketRequestContactsItemExternalId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id"],
+                required: &["id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["external_id"],
+                required: &["external_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Id),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::ExternalId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateTicketRequestContactsItem {
     fn default() -> Self {
@@ -15037,23 +15626,76 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/custom_attributes`.
 pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesValue>;
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Datetime(Datetime),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomObjectInstanceList(CustomObjectInstanceList),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["instances", "type"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Datetime),
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomObjectInstanceList)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CustomAttributesValue {
     fn default() -> Self {
@@ -15206,21 +15848,66 @@ impl Default for CustomObjectInstancesPaginatedListType {
 crate::runtime::object::value!(
     CustomObjectInstancesPaginatedListType, serde_json::Value::is_string
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/customer_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomerRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(CustomerRequestUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CustomerRequestEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CustomerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserId)
+                }
+                1 => crate::runtime::object::strict(value.clone()).map(Self::UserId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CustomerRequest {
     fn default() -> Self {
@@ -17890,19 +18577,53 @@ crate::runtime::object::object!(
     "series_title", user_external_id : "user_external_id", user_id : "user_id", } kept
     additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/datetime`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// A date and time as UNIX timestamp notation.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+}
+impl<'de> Deserialize<'de> for Datetime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(serde::de::Error::custom("the JSON fits no variant of `Datetime`"))
+    }
 }
 impl Default for Datetime {
     fn default() -> Self {
@@ -18647,19 +19368,62 @@ crate::runtime::object::object!(
 /// a pre-formatted string (e.g. `"Clothing > T-Shirts"`) or as an array of path segments
 /// (e.g. `["Clothing", "T-Shirts"]`). Array segments are joined with ` > `.
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ecommerce_catalog_product/properties/category_path`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EcommerceCatalogProductCategoryPath {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     StringList(Vec<String>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for EcommerceCatalogProductCategoryPath {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::String,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::StringList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for EcommerceCatalogProductCategoryPath {
     fn default() -> Self {
@@ -18669,19 +19433,53 @@ impl Default for EcommerceCatalogProductCategoryPath {
 crate::runtime::object::value!(
     EcommerceCatalogProductCategoryPath, crate ::runtime::object::any
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ecommerce_catalog_product/properties/collections/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EcommerceCatalogProductCollectionsItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Object(EcommerceCatalogProductCollectionsItemObject),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for EcommerceCatalogProductCollectionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["title"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Object),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for EcommerceCatalogProductCollectionsItem {
     fn default() -> Self {
@@ -18980,47 +19778,261 @@ crate::runtime::object::object!(
 );
 /// Event details of Workflow & actions
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/event_details`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EventDetails {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByUser(ConversationAttributeUpdatedByUser),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionStarted(CustomActionStarted),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionFinished(CustomActionFinished),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     OperatorWorkflowEvent(OperatorWorkflowEvent),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationTagsUpdated(ConversationTagsUpdated),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Snoozed(Snoozed),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     PriorityChanged(PriorityChanged),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaAppliedByRule(ConversationSlaAppliedByRule),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaAppliedByWorkflow(ConversationSlaAppliedByWorkflow),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaTargetMissed(ConversationSlaTargetMissed),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaPaused(ConversationSlaPaused),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaUnpaused(ConversationSlaUnpaused),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaRemoved(ConversationSlaRemoved),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CallSummary(CallSummary),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for EventDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value", "workflow"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["action"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["action"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["event", "workflow"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["tags_added", "tags_removed"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["custom_until_time", "until"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["current_priority", "previous_priority"],
+                required: &[],
+                enums: &[
+                    ("current_priority", &["none", "low", "medium", "high", "urgent"]),
+                    ("previous_priority", &["none", "low", "medium", "high", "urgent"]),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_definition", "sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_definition", "sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "current_sla_status",
+                    "sla_name",
+                    "sla_states",
+                    "sla_target_type",
+                ],
+                required: &[],
+                enums: &[
+                    (
+                        "current_sla_status",
+                        &["hit", "missed", "active", "paused", "canceled"],
+                    ),
+                    (
+                        "sla_target_type",
+                        &[
+                            "first_reply_time",
+                            "next_reply_time",
+                            "resolution_time",
+                            "time_to_close",
+                        ],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["current_sla_status", "sla_name", "sla_states"],
+                required: &[],
+                enums: &[
+                    ("current_sla_status", &["active", "hit", "missed", "canceled"]),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["call_id"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByWorkflow)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByAdmin)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByUser)
+                }
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomActionStarted)
+                }
+                4 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomActionFinished)
+                }
+                5 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::OperatorWorkflowEvent)
+                }
+                6 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationTagsUpdated)
+                }
+                7 => crate::runtime::object::strict(value.clone()).map(Self::Snoozed),
+                8 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::PriorityChanged)
+                }
+                9 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaAppliedByRule)
+                }
+                10 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaAppliedByWorkflow)
+                }
+                11 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaTargetMissed)
+                }
+                12 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaPaused)
+                }
+                13 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaUnpaused)
+                }
+                14 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaRemoved)
+                }
+                15 => {
+                    crate::runtime::object::strict(value.clone()).map(Self::CallSummary)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for EventDetails {
     fn default() -> Self {
@@ -22836,19 +23848,59 @@ crate::runtime::object::object!(
 );
 /// The result of a merge preview. Either the merge is allowed (with a summary of the changes) or it is not (with reasons).
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/merge_preview_response`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MergePreviewResponse {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MergePreviewAllowed(MergePreviewAllowed),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MergePreviewBlocked(MergePreviewBlocked),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for MergePreviewResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["allowed", "summary"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["allowed", "reasons"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MergePreviewAllowed)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MergePreviewBlocked)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for MergePreviewResponse {
     fn default() -> Self {
@@ -23052,21 +24104,97 @@ impl Default for MultipleFilterSearchRequestOperator {
 crate::runtime::object::value!(
     MultipleFilterSearchRequestOperator, serde_json::Value::is_string
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
     /// Add a single filter field.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(Vec<SingleFilterSearchRequest>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for MultipleFilterSearchRequestValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["operator", "value"],
+                        required: &[],
+                        enums: &[("operator", &["AND", "OR"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["field", "operator", "value"],
+                        required: &[],
+                        enums: &[
+                            (
+                                "operator",
+                                &[
+                                    "=",
+                                    "!=",
+                                    "IN",
+                                    "NIN",
+                                    "<",
+                                    "<=",
+                                    ">",
+                                    ">=",
+                                    "~",
+                                    "!~",
+                                    "^",
+                                    "$",
+                                ],
+                            ),
+                        ],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MultipleFilterSearchRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::SingleFilterSearchRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for MultipleFilterSearchRequestValue {
     fn default() -> Self {
@@ -23891,19 +25019,68 @@ crate::runtime::object::object!(
     PaginatedResponse { data : "data", pages : "pages", total_count : "total_count",
     type_ : "type", } kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum PaginatedResponseDataItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Newsfeed(Newsfeed),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "body",
+                    "cover_image_url",
+                    "created_at",
+                    "deliver_silently",
+                    "id",
+                    "labels",
+                    "newsfeed_assignments",
+                    "reactions",
+                    "sender_id",
+                    "state",
+                    "title",
+                    "type",
+                    "updated_at",
+                    "workspace_id",
+                ],
+                required: &[],
+                enums: &[("state", &["draft", "live"]), ("type", &["news-item"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["created_at", "id", "name", "type", "updated_at"],
+                required: &[],
+                enums: &[("type", &["newsfeed"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::NewsItem),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Newsfeed),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for PaginatedResponseDataItem {
     fn default() -> Self {
@@ -24653,19 +25830,73 @@ impl Default for RegisterFinVoiceCallRequestSource {
 crate::runtime::object::value!(
     RegisterFinVoiceCallRequestSource, serde_json::Value::is_string
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyConversationRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyConversationRequest(AdminReplyConversationRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ReplyConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_files",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "skip_notifications",
+                    "skip_unsnooze",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyConversationRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyConversationRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for ReplyConversationRequest {
     fn default() -> Self {
@@ -24778,19 +26009,77 @@ crate::runtime::object::object!(
     SearchRequest { pagination : "pagination", query : "query", } kept
     additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SearchRequestQuery {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for SearchRequestQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["field", "operator", "value"],
+                required: &[],
+                enums: &[
+                    (
+                        "operator",
+                        &[
+                            "=",
+                            "!=",
+                            "IN",
+                            "NIN",
+                            "<",
+                            "<=",
+                            ">",
+                            ">=",
+                            "~",
+                            "!~",
+                            "^",
+                            "$",
+                        ],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["operator", "value"],
+                required: &[],
+                enums: &[("operator", &["AND", "OR"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::SingleFilterSearchRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MultipleFilterSearchRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for SearchRequestQuery {
     fn default() -> Self {
@@ -25313,23 +26602,82 @@ crate::runtime::object::value!(
 );
 /// The value that you want to search on.
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Boolean,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Boolean),
+                3 => crate::runtime::object::strict(value.clone()).map(Self::ValueList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for SingleFilterSearchRequestValue {
     fn default() -> Self {
@@ -25339,19 +26687,53 @@ impl Default for SingleFilterSearchRequestValue {
 crate::runtime::object::value!(
     SingleFilterSearchRequestValue, crate ::runtime::object::any
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/3/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValueValueListItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for SingleFilterSearchRequestValueValueListItem {
     fn default() -> Self {
@@ -26662,25 +28044,103 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
     TicketCustomAttributesValue,
 >;
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketCustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     FileAttribute(FileAttribute),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketCustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Number,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Boolean,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "content_type",
+                    "filesize",
+                    "height",
+                    "name",
+                    "type",
+                    "url",
+                    "width",
+                ],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Number),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Boolean),
+                3 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                4 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::FileAttribute)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketCustomAttributesValue {
     fn default() -> Self {
@@ -27129,21 +28589,64 @@ crate::runtime::object::object!(
     TicketPartUpdatedAttributeDataValue { id : "id", label : "label", type_ : "type", }
     kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file IDs for file attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Integer,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::IntegerList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketPartUpdatedAttributeDataValueId {
     fn default() -> Self {
@@ -27153,21 +28656,64 @@ impl Default for TicketPartUpdatedAttributeDataValueId {
 crate::runtime::object::value!(
     TicketPartUpdatedAttributeDataValueId, crate ::runtime::object::any
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file names for file attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     StringList(Vec<String>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::String,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::StringList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketPartUpdatedAttributeDataValueLabel {
     fn default() -> Self {
@@ -27544,23 +29090,82 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     TicketRequestCustomAttributesValue,
 >;
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Number,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Boolean,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Number),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Boolean),
+                3 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketRequestCustomAttributesValue {
     fn default() -> Self {
@@ -28288,19 +29893,62 @@ crate::runtime::object::object!(
 );
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/update_content_import_source_request/properties/audience_ids`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UpdateContentImportSourceRequestAudienceIds {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestAudienceIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Integer,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::IntegerList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for UpdateContentImportSourceRequestAudienceIds {
     fn default() -> Self {
@@ -31088,23 +32736,85 @@ crate::runtime::object::object!(
     CreateNoteBody { admin_id : "admin_id", body : "body", contact_id : "contact_id", }
     kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTagBody {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagCompanyRequest(TagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UntagCompanyRequest(UntagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagMultipleUsersRequest(TagMultipleUsersRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateTagBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "name"],
+                required: &["name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["companies", "name"],
+                required: &["companies", "name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["companies", "name"],
+                required: &["companies", "name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["name", "users"],
+                required: &["name", "users"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CreateOrUpdateTagRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::TagCompanyRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::UntagCompanyRequest)
+                }
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::TagMultipleUsersRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateTagBody {
     fn default() -> Self {
@@ -31521,21 +33231,72 @@ impl Default for LisDataAttributesModel {
     }
 }
 crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum LisDataEventsFilter {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for LisDataEventsFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::UserIdQueryParameter)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserIdQueryParameter)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::EmailQueryParameter)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for LisDataEventsFilter {
     fn default() -> Self {
@@ -32288,19 +34049,72 @@ pub struct ReplyTicketBody {
 crate::runtime::object::object!(
     ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyTicketBodyVariant {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ReplyTicketBodyVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_files",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "cross_post",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyTicketRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for ReplyTicketBodyVariant {
     fn default() -> Self {

@@ -50,6 +50,7 @@ mod telemetry;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod tls;
+pub mod union;
 pub mod webhooks;
 
 pub use body::{ByteStream, Multipart, Upload};

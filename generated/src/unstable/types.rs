@@ -2366,21 +2366,66 @@ crate::runtime::object::object!(
     AttachContactToConversationRequest { admin_id : "admin_id", customer : "customer", }
     kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(AttachContactToConversationRequestCustomerUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for AttachContactToConversationRequestCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserId)
+                }
+                1 => crate::runtime::object::strict(value.clone()).map(Self::UserId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for AttachContactToConversationRequestCustomer {
     fn default() -> Self {
@@ -4237,19 +4282,101 @@ crate::runtime::object::value!(
 );
 /// Contact Reply
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/contact_reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyConversationRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyEmailRequest(ContactReplyEmailRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
+}
+impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "intercom_user_id",
+                ],
+                required: &["body", "message_type", "type", "intercom_user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "email",
+                ],
+                required: &["body", "message_type", "type", "email"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "user_id",
+                ],
+                required: &["body", "message_type", "type", "user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyIntercomUserIdRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyEmailRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyUserIdRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(
+            serde::de::Error::custom(
+                "the JSON fits no variant of `ContactReplyConversationRequest`",
+            ),
+        )
+    }
 }
 impl Default for ContactReplyConversationRequest {
     fn default() -> Self {
@@ -4377,19 +4504,98 @@ crate::runtime::object::object!(
 );
 /// Contact Reply on ticket
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyTicketRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
+}
+impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "intercom_user_id",
+                ],
+                required: &["body", "message_type", "type", "intercom_user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "user_id",
+                ],
+                required: &["body", "message_type", "type", "user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "email",
+                ],
+                required: &["body", "message_type", "type", "email"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketIntercomUserIdRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketUserIdRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketEmailRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(
+            serde::de::Error::custom(
+                "the JSON fits no variant of `ContactReplyTicketRequest`",
+            ),
+        )
+    }
 }
 impl Default for ContactReplyTicketRequest {
     fn default() -> Self {
@@ -8242,20 +8448,63 @@ crate::runtime::object::object!(
     "from", message_type : "message_type", subject : "subject", template : "template", to
     : "to", } kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestBcc {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The BCC recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateMessageRequestBcc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateMessageRequestBcc {
     fn default() -> Self {
@@ -8263,20 +8512,63 @@ impl Default for CreateMessageRequestBcc {
     }
 }
 crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object::any);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestCc {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The CC recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateMessageRequestCc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateMessageRequestCc {
     fn default() -> Self {
@@ -8427,20 +8719,63 @@ impl Default for CreateMessageRequestMessageType {
 crate::runtime::object::value!(
     CreateMessageRequestMessageType, serde_json::Value::is_string
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestTo {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateMessageRequestTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateMessageRequestTo {
     fn default() -> Self {
@@ -8544,19 +8879,70 @@ crate::runtime::object::object!(
 );
 /// Create Ticket Reply Request Payload
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_reply_with_comment_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateTicketReplyWithCommentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyTicketRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateTicketReplyWithCommentRequest {
     fn default() -> Self {
@@ -8614,21 +9000,63 @@ crate::runtime::object::object!(
     CreateTicketRequestAssignment { admin_assignee_id : "admin_assignee_id",
     team_assignee_id : "team_assignee_id", } kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ExternalId(CreateTicketRequestContactsItemExternalId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id"],
+                required: &["id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["external_id"],
+                required: &["external_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Id),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::ExternalId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateTicketRequestContactsItem {
     fn default() -> Self {
@@ -9098,23 +9526,76 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/custom_attributes`.
 pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesValue>;
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Datetime(Datetime),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomObjectInstanceList(CustomObjectInstanceList),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["instances", "type"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Datetime),
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomObjectInstanceList)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CustomAttributesValue {
     fn default() -> Self {
@@ -9327,21 +9808,66 @@ crate::runtime::object::object!(
     CustomObjectInstanceList { instances : "instances", type_ : "type", } kept
     additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/customer_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomerRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(CustomerRequestUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CustomerRequestEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CustomerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserId)
+                }
+                1 => crate::runtime::object::strict(value.clone()).map(Self::UserId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CustomerRequest {
     fn default() -> Self {
@@ -12007,19 +12533,53 @@ crate::runtime::object::object!(
     "series_title", user_external_id : "user_external_id", user_id : "user_id", } kept
     additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/datetime`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// A date and time as UNIX timestamp notation.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+}
+impl<'de> Deserialize<'de> for Datetime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(serde::de::Error::custom("the JSON fits no variant of `Datetime`"))
+    }
 }
 impl Default for Datetime {
     fn default() -> Self {
@@ -12735,45 +13295,249 @@ crate::runtime::object::object!(
 );
 /// Event details of Workflow & actions
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/event_details`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EventDetails {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByUser(ConversationAttributeUpdatedByUser),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionStarted(CustomActionStarted),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionFinished(CustomActionFinished),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     OperatorWorkflowEvent(OperatorWorkflowEvent),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationTagsUpdated(ConversationTagsUpdated),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Snoozed(Snoozed),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     PriorityChanged(PriorityChanged),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaAppliedByRule(ConversationSlaAppliedByRule),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaAppliedByWorkflow(ConversationSlaAppliedByWorkflow),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaTargetMissed(ConversationSlaTargetMissed),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaPaused(ConversationSlaPaused),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaUnpaused(ConversationSlaUnpaused),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaRemoved(ConversationSlaRemoved),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for EventDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value", "workflow"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["action"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["action"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["event", "workflow"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["tags_added", "tags_removed"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["custom_until_time", "until"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["current_priority", "previous_priority"],
+                required: &[],
+                enums: &[
+                    ("current_priority", &["priority", "not_priority"]),
+                    ("previous_priority", &["priority", "not_priority"]),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_definition", "sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_definition", "sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "current_sla_status",
+                    "sla_name",
+                    "sla_states",
+                    "sla_target_type",
+                ],
+                required: &[],
+                enums: &[
+                    (
+                        "current_sla_status",
+                        &["hit", "missed", "active", "paused", "canceled"],
+                    ),
+                    (
+                        "sla_target_type",
+                        &[
+                            "first_reply_time",
+                            "next_reply_time",
+                            "resolution_time",
+                            "time_to_close",
+                        ],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["current_sla_status", "sla_name", "sla_states"],
+                required: &[],
+                enums: &[
+                    ("current_sla_status", &["active", "hit", "missed", "canceled"]),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByWorkflow)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByAdmin)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByUser)
+                }
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomActionStarted)
+                }
+                4 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomActionFinished)
+                }
+                5 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::OperatorWorkflowEvent)
+                }
+                6 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationTagsUpdated)
+                }
+                7 => crate::runtime::object::strict(value.clone()).map(Self::Snoozed),
+                8 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::PriorityChanged)
+                }
+                9 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaAppliedByRule)
+                }
+                10 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaAppliedByWorkflow)
+                }
+                11 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaTargetMissed)
+                }
+                12 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaPaused)
+                }
+                13 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaUnpaused)
+                }
+                14 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaRemoved)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for EventDetails {
     fn default() -> Self {
@@ -14815,21 +15579,84 @@ impl Default for MultipleFilterSearchRequestOperator {
 crate::runtime::object::value!(
     MultipleFilterSearchRequestOperator, serde_json::Value::is_string
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
     /// Add a single filter field.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(Vec<SingleFilterSearchRequest>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for MultipleFilterSearchRequestValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["operator", "value"],
+                        required: &[],
+                        enums: &[("operator", &["AND", "OR"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["field", "operator", "value"],
+                        required: &[],
+                        enums: &[
+                            (
+                                "operator",
+                                &["=", "!=", "IN", "NIN", "<", ">", "~", "!~", "^", "$"],
+                            ),
+                        ],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MultipleFilterSearchRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::SingleFilterSearchRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for MultipleFilterSearchRequestValue {
     fn default() -> Self {
@@ -15471,19 +16298,68 @@ crate::runtime::object::object!(
     PaginatedResponse { data : "data", pages : "pages", total_count : "total_count",
     type_ : "type", } kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum PaginatedResponseDataItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Newsfeed(Newsfeed),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "body",
+                    "cover_image_url",
+                    "created_at",
+                    "deliver_silently",
+                    "id",
+                    "labels",
+                    "newsfeed_assignments",
+                    "reactions",
+                    "sender_id",
+                    "state",
+                    "title",
+                    "type",
+                    "updated_at",
+                    "workspace_id",
+                ],
+                required: &[],
+                enums: &[("state", &["draft", "live"]), ("type", &["news-item"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["created_at", "id", "name", "type", "updated_at"],
+                required: &[],
+                enums: &[("type", &["newsfeed"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::NewsItem),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Newsfeed),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for PaginatedResponseDataItem {
     fn default() -> Self {
@@ -16169,19 +17045,71 @@ impl Default for RegisterFinVoiceCallRequestSource {
 crate::runtime::object::value!(
     RegisterFinVoiceCallRequestSource, serde_json::Value::is_string
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyConversationRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyConversationRequest(AdminReplyConversationRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ReplyConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_files",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyConversationRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyConversationRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for ReplyConversationRequest {
     fn default() -> Self {
@@ -16205,19 +17133,64 @@ crate::runtime::object::object!(
     SearchRequest { pagination : "pagination", query : "query", } kept
     additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SearchRequestQuery {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for SearchRequestQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["field", "operator", "value"],
+                required: &[],
+                enums: &[
+                    (
+                        "operator",
+                        &["=", "!=", "IN", "NIN", "<", ">", "~", "!~", "^", "$"],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["operator", "value"],
+                required: &[],
+                enums: &[("operator", &["AND", "OR"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::SingleFilterSearchRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MultipleFilterSearchRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for SearchRequestQuery {
     fn default() -> Self {
@@ -16720,21 +17693,72 @@ crate::runtime::object::value!(
 );
 /// The value that you want to search on.
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::ValueList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for SingleFilterSearchRequestValue {
     fn default() -> Self {
@@ -16744,19 +17768,53 @@ impl Default for SingleFilterSearchRequestValue {
 crate::runtime::object::value!(
     SingleFilterSearchRequestValue, crate ::runtime::object::any
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/2/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValueValueListItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for SingleFilterSearchRequestValueValueListItem {
     fn default() -> Self {
@@ -17879,19 +18937,64 @@ impl Default for TicketCategory {
 crate::runtime::object::value!(TicketCategory, serde_json::Value::is_string);
 /// The state of the ticket; some responses send only the state's category as a string.
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket/properties/ticket_state`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketTicketState {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TicketState(TicketState),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Category(String),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketTicketState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "category",
+                    "external_label",
+                    "id",
+                    "internal_label",
+                    "type",
+                ],
+                required: &[],
+                enums: &[
+                    (
+                        "category",
+                        &["submitted", "in_progress", "waiting_on_customer", "resolved"],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::TicketState),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Category),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketTicketState {
     fn default() -> Self {
@@ -18029,25 +19132,103 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
     TicketCustomAttributesValue,
 >;
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketCustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     FileAttribute(FileAttribute),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketCustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Number,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Boolean,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "content_type",
+                    "filesize",
+                    "height",
+                    "name",
+                    "type",
+                    "url",
+                    "width",
+                ],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Number),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Boolean),
+                3 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                4 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::FileAttribute)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketCustomAttributesValue {
     fn default() -> Self {
@@ -18493,21 +19674,64 @@ crate::runtime::object::object!(
     TicketPartUpdatedAttributeDataValue { id : "id", label : "label", type_ : "type", }
     kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file IDs for file attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Integer,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::IntegerList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketPartUpdatedAttributeDataValueId {
     fn default() -> Self {
@@ -18517,21 +19741,64 @@ impl Default for TicketPartUpdatedAttributeDataValueId {
 crate::runtime::object::value!(
     TicketPartUpdatedAttributeDataValueId, crate ::runtime::object::any
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file names for file attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     StringList(Vec<String>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::String,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::StringList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketPartUpdatedAttributeDataValueLabel {
     fn default() -> Self {
@@ -18905,23 +20172,82 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     TicketRequestCustomAttributesValue,
 >;
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Number,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Boolean,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Number),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Boolean),
+                3 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for TicketRequestCustomAttributesValue {
     fn default() -> Self {
@@ -21851,23 +23177,85 @@ crate::runtime::object::object!(
     CreateNoteBody { admin_id : "admin_id", body : "body", contact_id : "contact_id", }
     kept additional_properties
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTagBody {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagCompanyRequest(TagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UntagCompanyRequest(UntagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagMultipleUsersRequest(TagMultipleUsersRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for CreateTagBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "name"],
+                required: &["name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["companies", "name"],
+                required: &["companies", "name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["companies", "name"],
+                required: &["companies", "name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["name", "users"],
+                required: &["name", "users"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CreateOrUpdateTagRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::TagCompanyRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::UntagCompanyRequest)
+                }
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::TagMultipleUsersRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for CreateTagBody {
     fn default() -> Self {
@@ -22147,21 +23535,72 @@ impl Default for LisDataAttributesModel {
     }
 }
 crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum LisDataEventsFilter {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for LisDataEventsFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::UserIdQueryParameter)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserIdQueryParameter)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::EmailQueryParameter)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for LisDataEventsFilter {
     fn default() -> Self {
@@ -22909,19 +24348,70 @@ pub struct ReplyTicketBody {
 crate::runtime::object::object!(
     ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
 );
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyTicketBodyVariant {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ReplyTicketBodyVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyTicketRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 impl Default for ReplyTicketBodyVariant {
     fn default() -> Self {

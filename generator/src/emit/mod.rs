@@ -37,6 +37,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("telemetry.rs", include_str!("../../runtime/telemetry.rs")),
     ("test_util.rs", include_str!("../../runtime/test_util.rs")),
     ("tls.rs", include_str!("../../runtime/tls.rs")),
+    ("union.rs", include_str!("../../runtime/union.rs")),
     ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
 ];
 

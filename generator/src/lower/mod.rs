@@ -40,6 +40,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     box_recursive_fields(&mut types);
     unions::drop_nested_fallbacks(&mut types);
     unions::find_discriminators(&mut types);
+    unions::describe_shapes(&mut types);
     mark_defaultable(&mut types);
     let index = type_index::TypeIndex::new(&types);
     for operation in &mut operations {

@@ -707,6 +707,7 @@ impl<'a> SchemaLowerer<'a> {
                 name: label,
                 ty: lowered.ty,
                 docs,
+                shape: Default::default(),
             });
         }
         let discriminator = view
@@ -716,6 +717,7 @@ impl<'a> SchemaLowerer<'a> {
             name: FALLBACK_VARIANT.to_owned(),
             ty: TypeRef::Json,
             docs: Some("JSON that fits none of the variants above, kept as sent.".to_owned()),
+            shape: Default::default(),
         });
         Ok(Shape::Named(TypeKind::Union(Union {
             variants,
