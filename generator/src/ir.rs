@@ -115,6 +115,10 @@ pub struct Struct {
     pub extra: ExtraProperties,
     /// Groups of fields of which at least one must be set (the "anyOf of required" shape).
     pub at_least_one_of: Vec<Vec<String>>,
+    /// The body of a search endpoint (an operation paginated by a cursor in its body): the
+    /// field (Rust name) that holds the query, so the struct is built from a
+    /// `runtime::search::Query` (`From`), its other fields left at their defaults.
+    pub search_query: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -80,3 +80,61 @@ fn nested_queries_keep_their_variants() {
         .iter()
         .all(|q| q.operator == Some(MultipleFilterSearchRequestOperator::And)));
 }
+
+/// The query builder: two filters joined by AND, as the body of `search_contacts`.
+#[tokio::test(flavor = "current_thread")]
+async fn the_query_builder_is_a_search_body() -> Result<(), intercom_api::Error> {
+    use intercom_api::search::{Filter, Query};
+    use intercom_api::test_util::{MockApi, MockResponse};
+    use intercom_api::v2_14::types::SearchRequest;
+
+    let mock = MockApi::new();
+    let client: intercom_api::v2_14::Client = mock.client();
+    mock.on(
+        "search_contacts",
+        MockResponse::json(200, json!({"type": "list", "data": [], "total_count": 0})),
+    );
+    let query = Query::and([
+        Filter::eq("email", "a@b.c"),
+        Filter::gt("created_at", 1_700_000_000),
+    ]);
+    client.search_contacts(query.clone().into()).await?;
+    let sent = &mock.requests_to("search_contacts")[0];
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).expect("a JSON body");
+    assert_eq!(body, json!({"query": query.to_json()}));
+    let SearchRequest { query, .. } = SearchRequest::from(query);
+    assert!(matches!(
+        query,
+        SearchRequestQuery::MultipleFilterSearchRequest(_)
+    ));
+    let single = SearchRequest::from(Filter::contains("name", "Ann"));
+    assert!(matches!(
+        single.query,
+        SearchRequestQuery::SingleFilterSearchRequest(_)
+    ));
+    Ok(())
+}
+
+/// A transport shared between the clients of two versions sends each client's version.
+#[tokio::test(flavor = "current_thread")]
+async fn a_shared_transport_sends_each_clients_version() -> Result<(), intercom_api::Error> {
+    use intercom_api::test_util::MockApi;
+    let mock = MockApi::new();
+    let v2_14: intercom_api::v2_14::Client = mock.client();
+    let unstable = intercom_api::unstable::Client::from(v2_14.transport().clone());
+    assert_eq!(unstable.transport().api_version(), "Unstable");
+    unstable.list_tags().await?;
+    v2_14.list_tags().await?;
+    let versions: Vec<String> = mock
+        .requests_to("list_tags")
+        .iter()
+        .map(|r| {
+            r.headers["intercom-version"]
+                .to_str()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(versions, ["Unstable", "2.14"]);
+    Ok(())
+}

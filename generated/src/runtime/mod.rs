@@ -45,6 +45,7 @@ mod pagination;
 mod request;
 mod response;
 mod retry;
+pub mod search;
 pub mod style;
 mod telemetry;
 #[cfg(feature = "test-util")]

@@ -17133,6 +17133,21 @@ crate::runtime::object::object!(
     SearchRequest { pagination : "pagination", query : "query", } kept
     additional_properties
 );
+/// The search query as the request body, its other fields at their defaults.
+impl From<crate::runtime::search::Query> for SearchRequest {
+    fn from(query: crate::runtime::search::Query) -> Self {
+        let query = serde::Deserialize::deserialize(query.to_json()).unwrap_or_default();
+        Self {
+            query: query,
+            ..Default::default()
+        }
+    }
+}
+impl From<crate::runtime::search::Filter> for SearchRequest {
+    fn from(filter: crate::runtime::search::Filter) -> Self {
+        crate::runtime::search::Query::from(filter).into()
+    }
+}
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/search_request/properties/query`.

@@ -21,8 +21,11 @@ impl Client {
     ///
     /// # Panics
     ///
-    /// When the TLS backend cannot be initialised, as `reqwest::Client::new` does; use
-    /// [`Client::builder`] to handle that as an error.
+    /// When `token` is empty or blank (e.g. an unset environment variable read with
+    /// `unwrap_or_default`), or the TLS backend cannot be initialised (as
+    /// `reqwest::Client::new` does). [`Client::builder`] returns both as an
+    /// [`Error::Config`](crate::Error::Config) instead, and `.token_from_env()` reads
+    /// `INTERCOM_API_KEY` with an error that names it when it is unset.
     pub fn new(token: impl Into<String>) -> Self {
         match Self::builder().token(token).build() {
             Ok(client) => client,
@@ -2054,8 +2057,12 @@ impl Client {
         operations::UpdateVisitor::new(self, body)
     }
 }
+/// Shares the transport (connection pool, token, region, retries, rate limit); requests
+/// send this module's `Intercom-Version` unless the builder set one explicitly.
 impl From<Transport> for Client {
     fn from(transport: Transport) -> Self {
-        Self { transport }
+        Self {
+            transport: transport.for_module_version(API_VERSION),
+        }
     }
 }

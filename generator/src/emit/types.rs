@@ -140,6 +140,34 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
         }
         None => (extra_field(&s.extra), quote!(kept additional_properties)),
     };
+    let search = s
+        .search_query
+        .as_ref()
+        .filter(|_| s.defaultable)
+        .and_then(|field| s.fields.iter().find(|f| &f.name == field))
+        .map(|field| {
+            let member = ident(&field.name);
+            let value = if field.is_optional() {
+                quote!(Some(query))
+            } else {
+                quote!(query)
+            };
+            quote! {
+                /// The search query as the request body, its other fields at their defaults.
+                impl From<crate::runtime::search::Query> for #name {
+                    fn from(query: crate::runtime::search::Query) -> Self {
+                        // The query's type is a union with a fallback: every JSON decodes.
+                        let query = serde::Deserialize::deserialize(query.to_json()).unwrap_or_default();
+                        Self { #member: #value, ..Default::default() }
+                    }
+                }
+                impl From<crate::runtime::search::Filter> for #name {
+                    fn from(filter: crate::runtime::search::Filter) -> Self {
+                        crate::runtime::search::Query::from(filter).into()
+                    }
+                }
+            }
+        });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -148,6 +176,7 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
             #extra
         }
         crate::runtime::object::object!(#name { #(#declared,)* } #rest);
+        #search
     }
 }
 

@@ -47,6 +47,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
         require_bodies_with_required_fields(operation, &index);
         pagination::detect(operation, &index);
     }
+    mark_search_queries(&operations, &mut types);
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -354,6 +355,46 @@ fn has_default(ty: &TypeRef, known: &BTreeSet<String>) -> bool {
         TypeRef::Boxed(inner) => has_default(inner, known),
         TypeRef::Binary => false,
         _ => true,
+    }
+}
+
+/// A search endpoint (paginated by a cursor in its body) takes a body with a required `query`
+/// that is a union with a fallback (one filter, or an `AND`/`OR` of queries): that body type is
+/// built from a `runtime::search::Query` (see `Struct::search_query`).
+fn mark_search_queries(operations: &[crate::ir::Operation], types: &mut [TypeDef]) {
+    let found: Vec<(String, String)> = {
+        let index = type_index::TypeIndex::new(types);
+        operations
+            .iter()
+            .filter(|op| {
+                matches!(
+                    op.pagination.as_ref().map(|p| &p.style),
+                    Some(crate::ir::PaginationStyle::BodyCursor { .. })
+                )
+            })
+            .filter_map(|op| {
+                let body = op.body.as_ref()?;
+                let TypeRef::Named(name) = &body.ty else {
+                    return None;
+                };
+                let query = index.structure(&body.ty)?.fields.iter().find(|f| {
+                    f.wire_name == "query"
+                        && index
+                            .union(&f.ty)
+                            .is_some_and(|u| u.variants.iter().any(|v| v.ty == TypeRef::Json))
+                })?;
+                Some((name.clone(), query.name.clone()))
+            })
+            .collect()
+    };
+    for (name, field) in found {
+        if let Some(TypeKind::Struct(s)) = types
+            .iter_mut()
+            .find(|t| t.name == name)
+            .map(|t| &mut t.kind)
+        {
+            s.search_query = Some(field);
+        }
     }
 }
 

@@ -369,6 +369,7 @@ impl<'a> SchemaLowerer<'a> {
             defaultable: false,
             extra,
             at_least_one_of: Vec::new(),
+            search_query: None,
         })
     }
 
@@ -517,6 +518,7 @@ impl<'a> SchemaLowerer<'a> {
             defaultable: false,
             extra,
             at_least_one_of: Vec::new(),
+            search_query: None,
         })))
     }
 
@@ -552,6 +554,7 @@ impl<'a> SchemaLowerer<'a> {
                 defaultable: false,
                 extra: ExtraProperties::Keep,
                 at_least_one_of: Vec::new(),
+                search_query: None,
             }),
             TypeRef::Named(target) => match self.resolve_alias(target) {
                 Some(TypeKind::Struct(found)) => MemberPart::Object(found.clone()),
@@ -779,6 +782,7 @@ impl<'a> SchemaLowerer<'a> {
             defaultable: false,
             extra: ExtraProperties::Flattened,
             at_least_one_of: Vec::new(),
+            search_query: None,
         }))
     }
 
