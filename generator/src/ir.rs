@@ -301,6 +301,9 @@ pub struct Operation {
     /// The `Accept` header to send when it is not `application/json` (the runtime's default).
     pub accept: Option<String>,
     pub pagination: Option<Pagination>,
+    /// The upstream name (from `operationId`) when it was a typo that lowering corrected: kept
+    /// as a deprecated alias method.
+    pub renamed_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6508,139 +6508,6 @@ impl<'a> std::future::IntoFuture for LinkConversationToTicket<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataAttributes<'a> {
-    client: &'a Client,
-    model: Option<types::LisDataAttributesModel>,
-    include_archived: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> LisDataAttributes<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            model: None,
-            include_archived: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Specify the data attribute model to return. For conversation attributes, use `GET /conversations/attributes` instead.
-    pub fn model(mut self, value: types::LisDataAttributesModel) -> Self {
-        self.model = Some(value);
-        self
-    }
-    /// Include archived attributes in the list. By default we return only non archived data attributes.
-    pub fn include_archived(mut self, value: bool) -> Self {
-        self.include_archived = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataAttributeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_attributes".to_owned(),
-        );
-        let request = request.operation("lis_data_attributes");
-        let request = request.path_template("/data_attributes");
-        let request = match &self.model {
-            Some(value) => request.query("model", value),
-            None => request,
-        };
-        let request = match &self.include_archived {
-            Some(value) => request.query("include_archived", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
-    type Output = Result<types::DataAttributeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`Client::lis_data_events`]: `GET /events`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataEvents<'a> {
-    client: &'a Client,
-    filter: types::LisDataEventsFilter,
-    type_: String,
-    summary: Option<bool>,
-    options: RequestOptions,
-}
-impl<'a> LisDataEvents<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        filter: types::LisDataEventsFilter,
-        type_: String,
-    ) -> Self {
-        Self {
-            client,
-            filter,
-            type_,
-            summary: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// summary flag
-    pub fn summary(mut self, value: bool) -> Self {
-        self.summary = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
-        let request = request.operation("lis_data_events");
-        let request = request.path_template("/events");
-        let value = &self.filter;
-        let request = request
-            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
-        let value = &self.type_;
-        let request = request.query("type", value);
-        let request = match &self.summary {
-            Some(value) => request.query("summary", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
-    type Output = Result<types::DataEventSummary, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 /// Request builder for [`Client::list_activity_log_event_types`]: `GET /admins/activity_log_event_types`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -8502,6 +8369,73 @@ impl<'a> std::future::IntoFuture for ListCustomObjectInstances<'a> {
         Box::pin(self.send())
     }
 }
+/// Request builder for [`Client::list_data_attributes`]: `GET /data_attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListDataAttributes<'a> {
+    client: &'a Client,
+    model: Option<types::ListDataAttributesModel>,
+    include_archived: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> ListDataAttributes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            model: None,
+            include_archived: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Specify the data attribute model to return. For conversation attributes, use `GET /conversations/attributes` instead.
+    pub fn model(mut self, value: types::ListDataAttributesModel) -> Self {
+        self.model = Some(value);
+        self
+    }
+    /// Include archived attributes in the list. By default we return only non archived data attributes.
+    pub fn include_archived(mut self, value: bool) -> Self {
+        self.include_archived = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataAttributeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.operation("list_data_attributes");
+        let request = request.path_template("/data_attributes");
+        let request = match &self.model {
+            Some(value) => request.query("model", value),
+            None => request,
+        };
+        let request = match &self.include_archived {
+            Some(value) => request.query("include_archived", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListDataAttributes<'a> {
+    type Output = Result<types::DataAttributeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`Client::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -8757,6 +8691,72 @@ impl<'a> ListDataConnectors<'a> {
 }
 impl<'a> std::future::IntoFuture for ListDataConnectors<'a> {
     type Output = Result<types::DataConnectorList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Request builder for [`Client::list_data_events`]: `GET /events`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListDataEvents<'a> {
+    client: &'a Client,
+    filter: types::ListDataEventsFilter,
+    type_: String,
+    summary: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> ListDataEvents<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        filter: types::ListDataEventsFilter,
+        type_: String,
+    ) -> Self {
+        Self {
+            client,
+            filter,
+            type_,
+            summary: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// summary flag
+    pub fn summary(mut self, value: bool) -> Self {
+        self.summary = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataEventSummary>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = request.operation("list_data_events");
+        let request = request.path_template("/events");
+        let value = &self.filter;
+        let request = request
+            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
+        let value = &self.type_;
+        let request = request.query("type", value);
+        let request = match &self.summary {
+            Some(value) => request.query("summary", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+impl<'a> std::future::IntoFuture for ListDataEvents<'a> {
+    type Output = Result<types::DataEventSummary, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -853,34 +853,6 @@ impl Client {
     pub fn jobs_status(&self, job_id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, job_id.into())
     }
-    /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
-    ///
-    /// `GET /data_attributes`
-    pub fn lis_data_attributes(&self) -> operations::LisDataAttributes<'_> {
-        operations::LisDataAttributes::new(self)
-    }
-    /// > 🚧
-    /// >
-    /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
-    ///
-    /// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
-    ///
-    /// - `https://api.intercom.io/events?type=user&user_id={user_id}`
-    /// - `https://api.intercom.io/events?type=user&email={email}`
-    /// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
-    ///
-    /// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
-    ///
-    /// You can optionally define the result page size as well with the `per_page` parameter.
-    ///
-    /// `GET /events`
-    pub fn lis_data_events(
-        &self,
-        filter: types::LisDataEventsFilter,
-        type_: impl Into<String>,
-    ) -> operations::LisDataEvents<'_> {
-        operations::LisDataEvents::new(self, filter, type_.into())
-    }
     /// You can get a log of activities by all admins in an app.
     ///
     /// `GET /admins/activity_logs`
@@ -1026,6 +998,50 @@ impl Client {
     /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
+    }
+    /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
+    ///
+    /// `GET /data_attributes`
+    pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+        operations::ListDataAttributes::new(self)
+    }
+    /// The upstream name of [`Client::list_data_attributes`].
+    #[deprecated(
+        note = "renamed to `list_data_attributes` (the upstream name is a typo)"
+    )]
+    pub fn lis_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+        self.list_data_attributes()
+    }
+    /// > 🚧
+    /// >
+    /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
+    ///
+    /// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
+    ///
+    /// - `https://api.intercom.io/events?type=user&user_id={user_id}`
+    /// - `https://api.intercom.io/events?type=user&email={email}`
+    /// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
+    ///
+    /// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
+    ///
+    /// You can optionally define the result page size as well with the `per_page` parameter.
+    ///
+    /// `GET /events`
+    pub fn list_data_events(
+        &self,
+        filter: types::ListDataEventsFilter,
+        type_: impl Into<String>,
+    ) -> operations::ListDataEvents<'_> {
+        operations::ListDataEvents::new(self, filter, type_.into())
+    }
+    /// The upstream name of [`Client::list_data_events`].
+    #[deprecated(note = "renamed to `list_data_events` (the upstream name is a typo)")]
+    pub fn lis_data_events(
+        &self,
+        filter: types::ListDataEventsFilter,
+        type_: impl Into<String>,
+    ) -> operations::ListDataEvents<'_> {
+        self.list_data_events(filter, type_)
     }
     /// You can retrieve a list of all external pages for a workspace.
     ///

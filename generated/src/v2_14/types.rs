@@ -19251,183 +19251,6 @@ crate::runtime::object::object!(
     GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
     "name", } kept additional_properties
 );
-/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LisDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-impl LisDataAttributesModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for LisDataAttributesModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "contact" => Self::Contact,
-            "company" => Self::Company,
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for LisDataAttributesModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for LisDataAttributesModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for LisDataAttributesModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// An empty unknown value: what a required field the server left out holds.
-impl Default for LisDataAttributesModel {
-    fn default() -> Self {
-        Self::Unknown(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataAttributesModel, serde_json::Value::is_string);
-/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum LisDataEventsFilter {
-    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-impl<'de> Deserialize<'de> for LisDataEventsFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const SHAPES: &[crate::runtime::union::Shape] = &[
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Object,
-                declared: &["user_id"],
-                required: &["user_id"],
-                enums: &[],
-                open: false,
-                items: None,
-            },
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Object,
-                declared: &["intercom_user_id"],
-                required: &["intercom_user_id"],
-                enums: &[],
-                open: false,
-                items: None,
-            },
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Object,
-                declared: &["email"],
-                required: &["email"],
-                enums: &[],
-                open: false,
-                items: None,
-            },
-        ];
-        for index in crate::runtime::union::ranked(&value, SHAPES) {
-            let decoded: Result<Self, serde_json::Error> = match index {
-                0 => {
-                    crate::runtime::object::strict(value.clone())
-                        .map(Self::UserIdQueryParameter)
-                }
-                1 => {
-                    crate::runtime::object::strict(value.clone())
-                        .map(Self::IntercomUserIdQueryParameter)
-                }
-                2 => {
-                    crate::runtime::object::strict(value.clone())
-                        .map(Self::EmailQueryParameter)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(Self::Other(value))
-    }
-}
-impl Default for LisDataEventsFilter {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
-/// user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterUserIdQueryParameter {
-    pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
-    additional_properties
-);
-/// intercom_user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
-    pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
-    "intercom_user_id", } kept additional_properties
-);
-/// email query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterEmailQueryParameter {
-    pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-crate::runtime::object::object!(
-    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
-    additional_properties
-);
 /// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsBody {
@@ -19510,6 +19333,183 @@ crate::runtime::object::object!(
     "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
     transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
     transcript : "transcript", transcript_status : "transcript_status", } kept
+    additional_properties
+);
+/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// `conversation`
+    Conversation,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+impl ListDataAttributesModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Conversation => "conversation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ListDataAttributesModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for ListDataAttributesModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for ListDataAttributesModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for ListDataAttributesModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+/// An empty unknown value: what a required field the server left out holds.
+impl Default for ListDataAttributesModel {
+    fn default() -> Self {
+        Self::Unknown(Default::default())
+    }
+}
+crate::runtime::object::value!(ListDataAttributesModel, serde_json::Value::is_string);
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ListDataEventsFilter {
+    UserIdQueryParameter(ListDataEventsFilterUserIdQueryParameter),
+    IntercomUserIdQueryParameter(ListDataEventsFilterIntercomUserIdQueryParameter),
+    EmailQueryParameter(ListDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+impl<'de> Deserialize<'de> for ListDataEventsFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::UserIdQueryParameter)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserIdQueryParameter)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::EmailQueryParameter)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
+}
+impl Default for ListDataEventsFilter {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+crate::runtime::object::value!(ListDataEventsFilter, crate ::runtime::object::any);
+/// user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDataEventsFilterUserIdQueryParameter {
+    pub user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
+    additional_properties
+);
+/// intercom_user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDataEventsFilterIntercomUserIdQueryParameter {
+    pub intercom_user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
+    "intercom_user_id", } kept additional_properties
+);
+/// email query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDataEventsFilterEmailQueryParameter {
+    pub email: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::object!(
+    ListDataEventsFilterEmailQueryParameter { email : "email", } kept
     additional_properties
 );
 /// The variant is chosen by the value of `message_type`.

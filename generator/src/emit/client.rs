@@ -113,11 +113,26 @@ fn client_method(op: &Operation) -> TokenStream {
         Some(&endpoint),
         stream_doc.as_deref(),
     ]);
+    let args: Vec<TokenStream> = args.collect();
+    let alias = op.renamed_from.as_ref().map(|old| {
+        let old = ident(old);
+        let names = required.iter().map(|input| ident(&input.name));
+        let note = format!("renamed to `{}` (the upstream name is a typo)", op.name);
+        let doc = format!(" The upstream name of [`Client::{}`].", op.name);
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub fn #old(&self, #(#args),*) -> operations::#builder<'_> {
+                self.#name(#(#names),*)
+            }
+        }
+    });
     quote! {
         #docs
         pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
             operations::#builder::new(self, #(#values),*)
         }
+        #alias
     }
 }
 

@@ -212,8 +212,6 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "link_conversation_to_ticket" => {
             Some(crate::roundtrip::<types::Conversation>(body))
         }
-        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
-        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_activity_log_event_types" => {
             Some(crate::roundtrip::<types::ActivityLogEventTypeList>(body))
         }
@@ -265,12 +263,16 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "list_custom_object_instances" => {
             Some(crate::roundtrip::<types::CustomObjectInstancesPaginatedList>(body))
         }
+        "list_data_attributes" => {
+            Some(crate::roundtrip::<types::DataAttributeList>(body))
+        }
         "list_data_connector_execution_results" => {
             Some(crate::roundtrip::<types::DataConnectorExecutionResultList>(body))
         }
         "list_data_connectors" => {
             Some(crate::roundtrip::<types::DataConnectorList>(body))
         }
+        "list_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_deleted_conversation_ids" => {
             Some(crate::roundtrip::<types::DeletedConversationList>(body))
         }
@@ -1957,40 +1959,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "lis_data_attributes" => {
-            let request = client.lis_data_attributes();
-            let request = match args
-                .optional::<types::LisDataAttributesModel>("query", "model")?
-            {
-                Some(value) => request.model(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_events" => {
-            let request = client
-                .lis_data_events(
-                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
-                    args.required::<String>("query", "type")?,
-                );
-            let request = match args.optional::<bool>("query", "summary")? {
-                Some(value) => request.summary(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_activity_log_event_types" => {
             let request = client.list_activity_log_event_types();
             let response = request
@@ -2360,6 +2328,24 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
+        "list_data_attributes" => {
+            let request = client.list_data_attributes();
+            let request = match args
+                .optional::<types::ListDataAttributesModel>("query", "model")?
+            {
+                Some(value) => request.model(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
         "list_data_connector_execution_results" => {
             let request = client
                 .list_data_connector_execution_results(
@@ -2419,6 +2405,22 @@ pub async fn call(
             };
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_data_events" => {
+            let request = client
+                .list_data_events(
+                    args.required::<types::ListDataEventsFilter>("query", "filter")?,
+                    args.required::<String>("query", "type")?,
+                );
+            let request = match args.optional::<bool>("query", "summary")? {
+                Some(value) => request.summary(value),
                 None => request,
             };
             let response = request

@@ -114,8 +114,6 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "get_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
         "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
         "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
-        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
         "list_admins" => Some(crate::roundtrip::<types::AdminList>(body)),
         "list_all_collections" => Some(crate::roundtrip::<types::CollectionList>(body)),
@@ -142,6 +140,10 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::ContentImportSourcesList>(body))
         }
         "list_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "list_data_attributes" => {
+            Some(crate::roundtrip::<types::DataAttributeList>(body))
+        }
+        "list_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_external_pages" => Some(crate::roundtrip::<types::ExternalPagesList>(body)),
         "list_help_centers" => Some(crate::roundtrip::<types::HelpCenterList>(body)),
         "list_internal_articles" => {
@@ -1084,40 +1086,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "lis_data_attributes" => {
-            let request = client.lis_data_attributes();
-            let request = match args
-                .optional::<types::LisDataAttributesModel>("query", "model")?
-            {
-                Some(value) => request.model(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_events" => {
-            let request = client
-                .lis_data_events(
-                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
-                    args.required::<String>("query", "type")?,
-                );
-            let request = match args.optional::<bool>("query", "summary")? {
-                Some(value) => request.summary(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_activity_logs" => {
             let request = client
                 .list_activity_logs(
@@ -1291,6 +1259,40 @@ pub async fn call(
             };
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_data_attributes" => {
+            let request = client.list_data_attributes();
+            let request = match args
+                .optional::<types::ListDataAttributesModel>("query", "model")?
+            {
+                Some(value) => request.model(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_data_events" => {
+            let request = client
+                .list_data_events(
+                    args.required::<types::ListDataEventsFilter>("query", "filter")?,
+                    args.required::<String>("query", "type")?,
+                );
+            let request = match args.optional::<bool>("query", "summary")? {
+                Some(value) => request.summary(value),
                 None => request,
             };
             let response = request
