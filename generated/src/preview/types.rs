@@ -5439,9 +5439,10 @@ crate::runtime::object::object!(
 /// The search query as the request body, its other fields at their defaults.
 impl From<crate::runtime::search::Query> for CompanySearchRequest {
     fn from(query: crate::runtime::search::Query) -> Self {
-        let query = serde::Deserialize::deserialize(query.to_json()).unwrap_or_default();
+        let decoded = serde::Deserialize::deserialize(query.to_json())
+            .unwrap_or_default();
         Self {
-            query: query,
+            query: decoded,
             ..Default::default()
         }
     }
@@ -6970,9 +6971,10 @@ crate::runtime::object::object!(
 /// The search query as the request body, its other fields at their defaults.
 impl From<crate::runtime::search::Query> for ContactSearchRequest {
     fn from(query: crate::runtime::search::Query) -> Self {
-        let query = serde::Deserialize::deserialize(query.to_json()).unwrap_or_default();
+        let decoded = serde::Deserialize::deserialize(query.to_json())
+            .unwrap_or_default();
         Self {
-            query: query,
+            query: decoded,
             ..Default::default()
         }
     }
@@ -26042,9 +26044,10 @@ crate::runtime::object::object!(
 /// The search query as the request body, its other fields at their defaults.
 impl From<crate::runtime::search::Query> for SearchRequest {
     fn from(query: crate::runtime::search::Query) -> Self {
-        let query = serde::Deserialize::deserialize(query.to_json()).unwrap_or_default();
+        let decoded = serde::Deserialize::deserialize(query.to_json())
+            .unwrap_or_default();
         Self {
-            query: query,
+            query: decoded,
             ..Default::default()
         }
     }

@@ -148,16 +148,16 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
         .map(|field| {
             let member = ident(&field.name);
             let value = if field.is_optional() {
-                quote!(Some(query))
+                quote!(Some(decoded))
             } else {
-                quote!(query)
+                quote!(decoded)
             };
             quote! {
                 /// The search query as the request body, its other fields at their defaults.
                 impl From<crate::runtime::search::Query> for #name {
                     fn from(query: crate::runtime::search::Query) -> Self {
                         // The query's type is a union with a fallback: every JSON decodes.
-                        let query = serde::Deserialize::deserialize(query.to_json()).unwrap_or_default();
+                        let decoded = serde::Deserialize::deserialize(query.to_json()).unwrap_or_default();
                         Self { #member: #value, ..Default::default() }
                     }
                 }
