@@ -86,7 +86,7 @@ pub use runtime::{
     ApiError, ByteStream, ClientBuilder, Error, Multipart, RateLimit, Redirect, Region,
     RequestOptions, Response, RetryPolicy, Upload,
 };
-pub use runtime::{identity, webhooks};
+pub use runtime::{identity, search, webhooks};
 #[cfg(feature = "test-util")]
 pub use runtime::test_util;
 pub use bytes;

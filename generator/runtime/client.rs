@@ -224,6 +224,7 @@ impl<C: From<Transport>> ClientBuilder<C> {
             })?;
         authorization.set_sensitive(true);
 
+        let api_version_explicit = self.api_version.is_some();
         let api_version = self
             .api_version
             .unwrap_or_else(|| self.default_api_version.to_owned());
@@ -272,11 +273,13 @@ impl<C: From<Transport>> ClientBuilder<C> {
         };
 
         Ok(C::from(Transport {
+            module_version: None,
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 authorization,
                 api_version,
+                api_version_explicit,
                 user_agent,
                 user_agent_header,
                 timeout: self.timeout,
@@ -337,6 +340,8 @@ struct Inner {
     base_url: String,
     authorization: HeaderValue,
     api_version: String,
+    /// Set with [`ClientBuilder::api_version`] rather than the version module's default.
+    api_version_explicit: bool,
     user_agent: String,
     user_agent_header: HeaderValue,
     timeout: Duration,
@@ -355,6 +360,9 @@ struct Inner {
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
+    /// The version module this handle belongs to, when its `Intercom-Version` is sent instead
+    /// of the builder's default (see [`Transport::for_module_version`]).
+    module_version: Option<&'static str>,
 }
 
 impl fmt::Debug for Transport {
@@ -493,7 +501,16 @@ impl Transport {
 
     /// The `Intercom-Version` sent by default.
     pub fn api_version(&self) -> &str {
-        &self.inner.api_version
+        self.module_version.unwrap_or(&self.inner.api_version)
+    }
+
+    /// This transport for a version module's client: unless the builder set an
+    /// `Intercom-Version` explicitly ([`ClientBuilder::api_version`]), requests send `version`,
+    /// the module's own, so a transport shared between the clients of two versions (same
+    /// connection pool, token, region and retries) sends each client's version.
+    pub fn for_module_version(mut self, version: &'static str) -> Self {
+        self.module_version = (!self.inner.api_version_explicit).then_some(version);
+        self
     }
 
     /// The base URL requests are sent to (without trailing slash).
@@ -550,7 +567,7 @@ impl Transport {
         headers.insert(AUTHORIZATION, inner.authorization.clone());
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, inner.user_agent_header.clone());
-        let version = options.api_version.as_deref().unwrap_or(&inner.api_version);
+        let version = options.api_version.as_deref().unwrap_or(self.api_version());
         let (name, value) = parse_header(INTERCOM_VERSION, version)?;
         headers.insert(name, value);
         let mut previous = None;

@@ -45,11 +45,13 @@ mod pagination;
 mod request;
 mod response;
 mod retry;
+pub mod search;
 pub mod style;
 mod telemetry;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod tls;
+pub mod union;
 pub mod webhooks;
 
 pub use body::{ByteStream, Multipart, Upload};

@@ -144,6 +144,10 @@ pub struct Struct {
     pub extra: ExtraProperties,
     /// Groups of fields of which at least one must be set (the "anyOf of required" shape).
     pub at_least_one_of: Vec<Vec<String>>,
+    /// The body of a search endpoint (an operation paginated by a cursor in its body): the
+    /// field (Rust name) that holds the query, so the struct is built from a
+    /// `runtime::search::Query` (`From`), its other fields left at their defaults.
+    pub search_query: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -210,8 +214,8 @@ pub enum EnumValue {
     Integer(i64),
 }
 
-/// An untagged union (`oneOf`/`anyOf` without a discriminator): the first variant that parses
-/// wins. Lowering ends every union with an `Other` variant holding any JSON that fits none of
+/// An untagged union (`oneOf`/`anyOf` without a discriminator): of the variants the JSON
+/// decodes into, the one it fits best wins (see [`VariantShape`]; ties go to the first). Lowering ends every union with an `Other` variant holding any JSON that fits none of
 /// the declared ones, so a value the description did not foresee does not fail the response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
@@ -239,6 +243,43 @@ pub struct UnionVariant {
     pub name: String,
     pub ty: TypeRef,
     pub docs: Option<String>,
+    /// What the variant's JSON looks like, to rank the variants a value decodes into (filled by
+    /// `lower::unions::describe_shapes` once every type is known).
+    pub shape: VariantShape,
+}
+
+/// The JSON a union variant expects, as far as it tells variants apart: a value is read as the
+/// variant it fits best (its JSON kind first, then no required property missing, no enum value
+/// the variant does not know, no undeclared property, most declared properties present), so
+/// `{"operator": "AND", "value": [..]}` is a multiple-filter query even though the
+/// single-filter variant, all of whose properties are optional, would also accept it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VariantShape {
+    pub kind: JsonKind,
+    /// Object variants: the declared properties (wire names). Empty for other kinds.
+    pub declared: Vec<String>,
+    /// Object variants: the required properties.
+    pub required: Vec<String>,
+    /// Object variants: properties whose type is a string enum, with the values it knows.
+    pub enums: Vec<(String, Vec<String>)>,
+    /// Whether the object keeps undeclared properties by design (a typed
+    /// `additionalProperties` or a flattened field): then they are no sign of a misfit.
+    pub open: bool,
+    /// Array variants: the shape of the items (each item is ranked, and the fits add up).
+    pub items: Option<Box<VariantShape>>,
+}
+
+/// The kind of JSON value a variant reads without leniency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JsonKind {
+    #[default]
+    Any,
+    Object,
+    Array,
+    String,
+    Integer,
+    Number,
+    Boolean,
 }
 
 /// A reference to a type, as it appears in a field, parameter or response.
@@ -293,6 +334,9 @@ pub struct Operation {
     /// The `Accept` header to send when it is not `application/json` (the runtime's default).
     pub accept: Option<String>,
     pub pagination: Option<Pagination>,
+    /// The upstream name (from `operationId`) when it was a typo that lowering corrected: kept
+    /// as a deprecated alias method.
+    pub renamed_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -54,18 +54,35 @@ pub struct DecodeFailure {
 /// A decoded and re-encoded document, or why it did not decode.
 pub type Roundtrip = Result<Value, DecodeFailure>;
 
-/// Decodes `body` as `T` and encodes it back to JSON.
-pub fn roundtrip<T: DeserializeOwned + serde::Serialize>(body: &str) -> Roundtrip {
+/// Decodes `body` as `T` and encodes it back to JSON; the encoding must decode to the same `T`.
+pub fn roundtrip<T: DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug>(
+    body: &str,
+) -> Roundtrip {
     let deserializer = &mut serde_json::Deserializer::from_str(body);
     let value: T =
         serde_path_to_error::deserialize(deserializer).map_err(|error| DecodeFailure {
             path: error.path().to_string(),
             message: error.inner().to_string(),
         })?;
-    serde_json::to_value(&value).map_err(|error| DecodeFailure {
+    let encoded = serde_json::to_value(&value).map_err(|error| DecodeFailure {
         path: String::new(),
         message: error.to_string(),
-    })
+    })?;
+    // Decoded again from its own encoding, the value must come back the same: every untagged
+    // union picks the same variant (the best fit for the JSON, not an accident of order).
+    let again: T = serde_path_to_error::deserialize(&encoded).map_err(|error| DecodeFailure {
+        path: error.path().to_string(),
+        message: format!("its own encoding does not decode: {}", error.inner()),
+    })?;
+    if again != value {
+        return Err(DecodeFailure {
+            path: String::new(),
+            message: format!(
+                "decoded again from its own encoding, the value differs (a union chose another variant):\n{value:?}\n{again:?}"
+            ),
+        });
+    }
+    Ok(encoded)
 }
 
 /// Arguments for one call, by wire name: path, query and header values, and a body.

@@ -742,11 +742,8 @@ async fn empty_responses_return_unit() -> TestResult {
         metadata: Some([("invitee_email".to_owned(), "pi@example.org".to_owned())].into()),
         ..Default::default()
     };
-    let response: intercom_api::Response<()> = client
-        .create_data_event()
-        .body(event)
-        .send_with_response()
-        .await?;
+    let response: intercom_api::Response<()> =
+        client.create_data_event(event).send_with_response().await?;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     assert!(response.body().is_empty());
     let deleted: Result<(), Error> = client.delete_tag("17513").await;

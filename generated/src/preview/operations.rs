@@ -181,23 +181,22 @@ impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
 pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::AttachContactToConversationRequest>,
+    body: types::AttachContactToConversationRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "conversation-participants")]
 impl<'a> AttachContactToConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::AttachContactToConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -227,10 +226,7 @@ impl<'a> AttachContactToConversation<'a> {
         );
         let request = request.operation("attach_contact_to_conversation");
         let request = request.path_template("/conversations/{id}/customers");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1874,22 +1870,17 @@ impl<'a> std::future::IntoFuture for CreateCompanyNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContact<'a> {
     client: &'a Client,
-    body: Option<types::CreateContactRequest>,
+    body: types::CreateContactRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "contacts")]
 impl<'a> CreateContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateContactRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1908,10 +1899,7 @@ impl<'a> CreateContact<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
         let request = request.path_template("/contacts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2212,7 +2200,7 @@ impl<'a> std::future::IntoFuture for CreateConversationAttributeOption<'a> {
 pub struct CreateCustomObjectInstances<'a> {
     client: &'a Client,
     custom_object_type_identifier: String,
-    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
+    body: types::CreateOrUpdateCustomObjectInstanceRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "custom-object-instances")]
@@ -2220,21 +2208,14 @@ impl<'a> CreateCustomObjectInstances<'a> {
     pub(super) fn new(
         client: &'a Client,
         custom_object_type_identifier: String,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> Self {
         Self {
             client,
             custom_object_type_identifier,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(
-        mut self,
-        body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2266,10 +2247,7 @@ impl<'a> CreateCustomObjectInstances<'a> {
         let request = request.operation("create_custom_object_instances");
         let request = request
             .path_template("/custom_object_instances/{custom_object_type_identifier}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2396,22 +2374,17 @@ impl<'a> std::future::IntoFuture for CreateDataConnector<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataEvent<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventRequest>,
+    body: types::CreateDataEventRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "data-events")]
 impl<'a> CreateDataEvent<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateDataEventRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2428,10 +2401,7 @@ impl<'a> CreateDataEvent<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = request.operation("create_data_event");
         let request = request.path_template("/events");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -2780,22 +2750,17 @@ impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMessage<'a> {
     client: &'a Client,
-    body: Option<types::CreateMessageRequest>,
+    body: types::CreateMessageRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "messages")]
 impl<'a> CreateMessage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateMessageRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2812,10 +2777,7 @@ impl<'a> CreateMessage<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = request.operation("create_message");
         let request = request.path_template("/messages");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3066,22 +3028,20 @@ impl<'a> std::future::IntoFuture for CreateOfficeHoursSchedule<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateOrUpdateCompany<'a> {
     client: &'a Client,
-    body: Option<types::CreateOrUpdateCompanyRequest>,
+    body: types::CreateOrUpdateCompanyRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "companies")]
 impl<'a> CreateOrUpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3098,10 +3058,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = request.operation("create_or_update_company");
         let request = request.path_template("/companies");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3174,22 +3131,17 @@ impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTag<'a> {
     client: &'a Client,
-    body: Option<types::CreateTagBody>,
+    body: types::CreateTagBody,
     options: RequestOptions,
 }
 #[cfg(feature = "tags")]
 impl<'a> CreateTag<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTagBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTagBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3208,10 +3160,7 @@ impl<'a> CreateTag<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = request.operation("create_tag");
         let request = request.path_template("/tags");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -3389,22 +3338,20 @@ impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DataEventSummaries<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventSummariesRequest>,
+    body: types::CreateDataEventSummariesRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "data-events")]
 impl<'a> DataEventSummaries<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -3424,10 +3371,7 @@ impl<'a> DataEventSummaries<'a> {
         );
         let request = request.operation("data_event_summaries");
         let request = request.path_template("/events/summaries");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -6917,145 +6861,6 @@ impl<'a> std::future::IntoFuture for LinkConversationToTicket<'a> {
         Box::pin(self.send())
     }
 }
-#[cfg(feature = "data-attributes")]
-/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataAttributes<'a> {
-    client: &'a Client,
-    model: Option<types::LisDataAttributesModel>,
-    include_archived: Option<bool>,
-    options: RequestOptions,
-}
-#[cfg(feature = "data-attributes")]
-impl<'a> LisDataAttributes<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            model: None,
-            include_archived: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Specify the data attribute model to return. For conversation attributes, use `GET /conversations/attributes` instead.
-    pub fn model(mut self, value: types::LisDataAttributesModel) -> Self {
-        self.model = Some(value);
-        self
-    }
-    /// Include archived attributes in the list. By default we return only non archived data attributes.
-    pub fn include_archived(mut self, value: bool) -> Self {
-        self.include_archived = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataAttributeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_attributes".to_owned(),
-        );
-        let request = request.operation("lis_data_attributes");
-        let request = request.path_template("/data_attributes");
-        let request = match &self.model {
-            Some(value) => request.query("model", value),
-            None => request,
-        };
-        let request = match &self.include_archived {
-            Some(value) => request.query("include_archived", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-#[cfg(feature = "data-attributes")]
-impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
-    type Output = Result<types::DataAttributeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-#[cfg(feature = "data-events")]
-/// Request builder for [`Client::lis_data_events`]: `GET /events`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataEvents<'a> {
-    client: &'a Client,
-    filter: types::LisDataEventsFilter,
-    type_: String,
-    summary: Option<bool>,
-    options: RequestOptions,
-}
-#[cfg(feature = "data-events")]
-impl<'a> LisDataEvents<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        filter: types::LisDataEventsFilter,
-        type_: String,
-    ) -> Self {
-        Self {
-            client,
-            filter,
-            type_,
-            summary: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// summary flag
-    pub fn summary(mut self, value: bool) -> Self {
-        self.summary = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
-        let request = request.operation("lis_data_events");
-        let request = request.path_template("/events");
-        let value = &self.filter;
-        let request = request
-            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
-        let value = &self.type_;
-        let request = request.query("type", value);
-        let request = match &self.summary {
-            Some(value) => request.query("summary", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-#[cfg(feature = "data-events")]
-impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
-    type Output = Result<types::DataEventSummary, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 #[cfg(feature = "admins")]
 /// Request builder for [`Client::list_activity_log_event_types`]: `GET /admins/activity_log_event_types`.
 #[derive(Debug, Clone)]
@@ -8992,6 +8797,76 @@ impl<'a> std::future::IntoFuture for ListCustomObjectInstances<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "data-attributes")]
+/// Request builder for [`Client::list_data_attributes`]: `GET /data_attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListDataAttributes<'a> {
+    client: &'a Client,
+    model: Option<types::ListDataAttributesModel>,
+    include_archived: Option<bool>,
+    options: RequestOptions,
+}
+#[cfg(feature = "data-attributes")]
+impl<'a> ListDataAttributes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            model: None,
+            include_archived: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Specify the data attribute model to return. For conversation attributes, use `GET /conversations/attributes` instead.
+    pub fn model(mut self, value: types::ListDataAttributesModel) -> Self {
+        self.model = Some(value);
+        self
+    }
+    /// Include archived attributes in the list. By default we return only non archived data attributes.
+    pub fn include_archived(mut self, value: bool) -> Self {
+        self.include_archived = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataAttributeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.operation("list_data_attributes");
+        let request = request.path_template("/data_attributes");
+        let request = match &self.model {
+            Some(value) => request.query("model", value),
+            None => request,
+        };
+        let request = match &self.include_archived {
+            Some(value) => request.query("include_archived", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+#[cfg(feature = "data-attributes")]
+impl<'a> std::future::IntoFuture for ListDataAttributes<'a> {
+    type Output = Result<types::DataAttributeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 #[cfg(feature = "data-connectors")]
 /// Request builder for [`Client::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`.
 #[derive(Debug, Clone)]
@@ -9253,6 +9128,75 @@ impl<'a> ListDataConnectors<'a> {
 #[cfg(feature = "data-connectors")]
 impl<'a> std::future::IntoFuture for ListDataConnectors<'a> {
     type Output = Result<types::DataConnectorList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+#[cfg(feature = "data-events")]
+/// Request builder for [`Client::list_data_events`]: `GET /events`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListDataEvents<'a> {
+    client: &'a Client,
+    filter: types::ListDataEventsFilter,
+    type_: String,
+    summary: Option<bool>,
+    options: RequestOptions,
+}
+#[cfg(feature = "data-events")]
+impl<'a> ListDataEvents<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        filter: types::ListDataEventsFilter,
+        type_: String,
+    ) -> Self {
+        Self {
+            client,
+            filter,
+            type_,
+            summary: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// summary flag
+    pub fn summary(mut self, value: bool) -> Self {
+        self.summary = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataEventSummary>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = request.operation("list_data_events");
+        let request = request.path_template("/events");
+        let value = &self.filter;
+        let request = request
+            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
+        let value = &self.type_;
+        let request = request.query("type", value);
+        let request = match &self.summary {
+            Some(value) => request.query("summary", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+#[cfg(feature = "data-events")]
+impl<'a> std::future::IntoFuture for ListDataEvents<'a> {
+    type Output = Result<types::DataEventSummary, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11074,23 +11018,22 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
 pub struct ManageConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ManageConversationBody>,
+    body: types::ManageConversationBody,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> ManageConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ManageConversationBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11120,10 +11063,7 @@ impl<'a> ManageConversation<'a> {
         );
         let request = request.operation("manage_conversation");
         let request = request.path_template("/conversations/{id}/parts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11377,23 +11317,22 @@ impl<'a> std::future::IntoFuture for PreviewMergeContact<'a> {
 pub struct PublishArticleDraft<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::PublishArticleDraftRequest>,
+    body: types::PublishArticleDraftRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> PublishArticleDraft<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::PublishArticleDraftRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::PublishArticleDraftRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11421,10 +11360,7 @@ impl<'a> PublishArticleDraft<'a> {
         );
         let request = request.operation("publish_article_draft");
         let request = request.path_template("/articles/{id}/draft/publish");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11443,22 +11379,20 @@ impl<'a> std::future::IntoFuture for PublishArticleDraft<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedactConversation<'a> {
     client: &'a Client,
-    body: Option<types::RedactConversationRequest>,
+    body: types::RedactConversationRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "conversation-parts")]
 impl<'a> RedactConversation<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::RedactConversationRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11480,10 +11414,7 @@ impl<'a> RedactConversation<'a> {
         );
         let request = request.operation("redact_conversation");
         let request = request.path_template("/conversations/redact");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11557,23 +11488,22 @@ impl<'a> std::future::IntoFuture for RegisterFinVoiceCall<'a> {
 pub struct ReplyConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ReplyConversationRequest>,
+    body: types::ReplyConversationRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> ReplyConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ReplyConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11603,10 +11533,7 @@ impl<'a> ReplyConversation<'a> {
         );
         let request = request.operation("reply_conversation");
         let request = request.path_template("/conversations/{id}/reply");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -14790,23 +14717,22 @@ impl<'a> std::future::IntoFuture for ShowDataConnectorExecutionResult<'a> {
 pub struct StageArticleDraft<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateArticleRequest>,
+    body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> StageArticleDraft<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -14834,10 +14760,7 @@ impl<'a> StageArticleDraft<'a> {
         );
         let request = request.operation("stage_article_draft");
         let request = request.path_template("/articles/{id}/draft");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15078,23 +15001,22 @@ impl<'a> std::future::IntoFuture for UnlinkConversationFromTicket<'a> {
 pub struct UpdateArticle<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateArticleRequest>,
+    body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> UpdateArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15121,10 +15043,7 @@ impl<'a> UpdateArticle<'a> {
         );
         let request = request.operation("update_article");
         let request = request.path_template("/articles/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15144,23 +15063,22 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
 pub struct UpdateAudience<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateAudienceRequest>,
+    body: types::UpdateAudienceRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "audiences")]
 impl<'a> UpdateAudience<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateAudienceRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateAudienceRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15187,10 +15105,7 @@ impl<'a> UpdateAudience<'a> {
         );
         let request = request.operation("update_audience");
         let request = request.path_template("/audiences/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15210,23 +15125,22 @@ impl<'a> std::future::IntoFuture for UpdateAudience<'a> {
 pub struct UpdateCollection<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateCollectionRequest>,
+    body: types::UpdateCollectionRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> UpdateCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateCollectionRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15253,10 +15167,7 @@ impl<'a> UpdateCollection<'a> {
         );
         let request = request.operation("update_collection");
         let request = request.path_template("/help_center/collections/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15331,29 +15242,28 @@ impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
 pub struct UpdateContact<'a> {
     client: &'a Client,
     id: String,
+    body: types::UpdateContactRequest,
     include_merge_history: Option<bool>,
-    body: Option<types::UpdateContactRequest>,
     options: RequestOptions,
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl<'a> UpdateContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateContactRequest,
+    ) -> Self {
         Self {
             client,
             id,
+            body,
             include_merge_history: None,
-            body: None,
             options: RequestOptions::default(),
         }
     }
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(mut self, value: bool) -> Self {
         self.include_merge_history = Some(value);
-        self
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateContactRequest) -> Self {
-        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -15387,10 +15297,7 @@ impl<'a> UpdateContact<'a> {
             Some(value) => request.query("include_merge_history", value),
             None => request,
         };
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15538,29 +15445,28 @@ impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
 pub struct UpdateConversation<'a> {
     client: &'a Client,
     id: i64,
+    body: types::UpdateConversationRequest,
     display_as: Option<String>,
-    body: Option<types::UpdateConversationRequest>,
     options: RequestOptions,
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl<'a> UpdateConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
+            body,
             display_as: None,
-            body: None,
             options: RequestOptions::default(),
         }
     }
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
-        self
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateConversationRequest) -> Self {
-        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -15594,10 +15500,7 @@ impl<'a> UpdateConversation<'a> {
             Some(value) => request.query("display_as", value),
             None => request,
         };
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15827,23 +15730,22 @@ impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateDataAttributeRequest>,
+    body: types::UpdateDataAttributeRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "data-attributes")]
 impl<'a> UpdateDataAttribute<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateDataAttributeRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15872,10 +15774,7 @@ impl<'a> UpdateDataAttribute<'a> {
         );
         let request = request.operation("update_data_attribute");
         let request = request.path_template("/data_attributes/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -15895,23 +15794,22 @@ impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
 pub struct UpdateDataConnector<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateDataConnectorRequest>,
+    body: types::UpdateDataConnectorRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "data-connectors")]
 impl<'a> UpdateDataConnector<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateDataConnectorRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataConnectorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -15940,10 +15838,7 @@ impl<'a> UpdateDataConnector<'a> {
         );
         let request = request.operation("update_data_connector");
         let request = request.path_template("/data_connectors/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -16089,23 +15984,22 @@ impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
 pub struct UpdateInternalArticle<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateInternalArticleRequest>,
+    body: types::UpdateInternalArticleRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
 impl<'a> UpdateInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateInternalArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateInternalArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -16134,10 +16028,7 @@ impl<'a> UpdateInternalArticle<'a> {
         );
         let request = request.operation("update_internal_article");
         let request = request.path_template("/internal_articles/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -16220,7 +16111,7 @@ pub struct UpdateOfficeHoursException<'a> {
     client: &'a Client,
     office_hours_schedule_id: String,
     id: String,
-    body: Option<types::UpdateOfficeHoursExceptionRequest>,
+    body: types::UpdateOfficeHoursExceptionRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "office-hours")]
@@ -16229,19 +16120,15 @@ impl<'a> UpdateOfficeHoursException<'a> {
         client: &'a Client,
         office_hours_schedule_id: String,
         id: String,
+        body: types::UpdateOfficeHoursExceptionRequest,
     ) -> Self {
         Self {
             client,
             office_hours_schedule_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateOfficeHoursExceptionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -16279,10 +16166,7 @@ impl<'a> UpdateOfficeHoursException<'a> {
             .path_template(
                 "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
             );
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -16302,23 +16186,22 @@ impl<'a> std::future::IntoFuture for UpdateOfficeHoursException<'a> {
 pub struct UpdateOfficeHoursSchedule<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateOfficeHoursScheduleRequest>,
+    body: types::UpdateOfficeHoursScheduleRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "office-hours")]
 impl<'a> UpdateOfficeHoursSchedule<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateOfficeHoursScheduleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateOfficeHoursScheduleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -16347,10 +16230,7 @@ impl<'a> UpdateOfficeHoursSchedule<'a> {
         );
         let request = request.operation("update_office_hours_schedule");
         let request = request.path_template("/office_hours_schedules/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -16432,23 +16312,22 @@ impl<'a> std::future::IntoFuture for UpdateTeamMembers<'a> {
 pub struct UpdateTicket<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateTicketBody>,
+    body: types::UpdateTicketBody,
     options: RequestOptions,
 }
 #[cfg(feature = "tickets")]
 impl<'a> UpdateTicket<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateTicketBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -16475,10 +16354,7 @@ impl<'a> UpdateTicket<'a> {
         );
         let request = request.operation("update_ticket");
         let request = request.path_template("/tickets/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -16498,23 +16374,22 @@ impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
 pub struct UpdateTicketType<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateTicketTypeRequest>,
+    body: types::UpdateTicketTypeRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "ticket-types")]
 impl<'a> UpdateTicketType<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateTicketTypeRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -16541,10 +16416,7 @@ impl<'a> UpdateTicketType<'a> {
         );
         let request = request.operation("update_ticket_type");
         let request = request.path_template("/ticket_types/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -16565,24 +16437,24 @@ pub struct UpdateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
     id: String,
-    body: Option<types::UpdateTicketTypeAttributeRequest>,
+    body: types::UpdateTicketTypeAttributeRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "ticket-type-attributes")]
 impl<'a> UpdateTicketTypeAttribute<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        id: String,
+        body: types::UpdateTicketTypeAttributeRequest,
+    ) -> Self {
         Self {
             client,
             ticket_type_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -16618,10 +16490,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         let request = request.operation("update_ticket_type_attribute");
         let request = request
             .path_template("/ticket_types/{ticket_type_id}/attributes/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -16640,22 +16509,17 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVisitor<'a> {
     client: &'a Client,
-    body: Option<types::UpdateVisitorRequest>,
+    body: types::UpdateVisitorRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "visitors")]
 impl<'a> UpdateVisitor<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::UpdateVisitorRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateVisitorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -16672,10 +16536,7 @@ impl<'a> UpdateVisitor<'a> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = request.operation("update_visitor");
         let request = request.path_template("/visitors");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -16695,23 +16556,22 @@ impl<'a> std::future::IntoFuture for UpdateVisitor<'a> {
 pub struct UploadEcommerceCatalog<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UploadEcommerceCatalogBody>,
+    body: types::UploadEcommerceCatalogBody,
     options: RequestOptions,
 }
 #[cfg(feature = "ecommerce-connectors")]
 impl<'a> UploadEcommerceCatalog<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UploadEcommerceCatalogBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UploadEcommerceCatalogBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -16742,10 +16602,7 @@ impl<'a> UploadEcommerceCatalog<'a> {
         let request = request.operation("upload_ecommerce_catalog");
         let request = request.path_template("/ecommerce/connectors/{id}/catalog");
         let request = request.header("Intercom-Version", "preview")?;
-        let request = match &self.body {
-            Some(body) => request.multipart(body.to_multipart()?),
-            None => request,
-        };
+        let request = request.multipart(self.body.to_multipart()?);
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }

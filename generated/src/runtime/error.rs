@@ -131,6 +131,11 @@ impl Error {
         }
     }
 
+    /// Whether the API answered that the resource does not exist (`404`).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
     /// Whether the server rejected the call because of rate limiting (`429`).
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)

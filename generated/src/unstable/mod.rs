@@ -21,8 +21,11 @@ impl Client {
     ///
     /// # Panics
     ///
-    /// When the TLS backend cannot be initialised, as `reqwest::Client::new` does; use
-    /// [`Client::builder`] to handle that as an error.
+    /// When `token` is empty or blank (e.g. an unset environment variable read with
+    /// `unwrap_or_default`), or the TLS backend cannot be initialised (as
+    /// `reqwest::Client::new` does). [`Client::builder`] returns both as an
+    /// [`Error::Config`](crate::Error::Config) instead, and `.token_from_env()` reads
+    /// `INTERCOM_API_KEY` with an error that names it when it is unset.
     pub fn new(token: impl Into<String>) -> Self {
         match Self::builder().token(token).build() {
             Ok(client) => client,
@@ -73,8 +76,9 @@ impl Client {
     pub fn attach_contact_to_conversation(
         &self,
         id: impl Into<String>,
+        body: types::AttachContactToConversationRequest,
     ) -> operations::AttachContactToConversation<'_> {
-        operations::AttachContactToConversation::new(self, id.into())
+        operations::AttachContactToConversation::new(self, id.into(), body)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
@@ -267,8 +271,11 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
-    pub fn create_contact(&self) -> operations::CreateContact<'_> {
-        operations::CreateContact::new(self)
+    pub fn create_contact(
+        &self,
+        body: types::CreateContactRequest,
+    ) -> operations::CreateContact<'_> {
+        operations::CreateContact::new(self, body)
     }
     #[cfg(feature = "ai-content")]
     /// You can create a new content import source by sending a POST request to this endpoint.
@@ -315,10 +322,12 @@ impl Client {
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> operations::CreateCustomObjectInstances<'_> {
         operations::CreateCustomObjectInstances::new(
             self,
             custom_object_type_identifier.into(),
+            body,
         )
     }
     #[cfg(feature = "data-attributes")]
@@ -384,8 +393,11 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
-    pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
-        operations::CreateDataEvent::new(self)
+    pub fn create_data_event(
+        &self,
+        body: types::CreateDataEventRequest,
+    ) -> operations::CreateDataEvent<'_> {
+        operations::CreateDataEvent::new(self, body)
     }
     #[cfg(feature = "data-export")]
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
@@ -455,8 +467,11 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
-    pub fn create_message(&self) -> operations::CreateMessage<'_> {
-        operations::CreateMessage::new(self)
+    pub fn create_message(
+        &self,
+        body: types::CreateMessageRequest,
+    ) -> operations::CreateMessage<'_> {
+        operations::CreateMessage::new(self, body)
     }
     #[cfg(feature = "news")]
     /// You can create a news item
@@ -491,8 +506,11 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
-    pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
-        operations::CreateOrUpdateCompany::new(self)
+    pub fn create_or_update_company(
+        &self,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> operations::CreateOrUpdateCompany<'_> {
+        operations::CreateOrUpdateCompany::new(self, body)
     }
     #[cfg(feature = "switch")]
     /// You can use the API to deflect phone calls to the Intercom Messenger.
@@ -523,8 +541,8 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
-    pub fn create_tag(&self) -> operations::CreateTag<'_> {
-        operations::CreateTag::new(self)
+    pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
+        operations::CreateTag::new(self, body)
     }
     #[cfg(feature = "tickets")]
     /// You can create a new ticket.
@@ -565,8 +583,11 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
-    pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
-        operations::DataEventSummaries::new(self)
+    pub fn data_event_summaries(
+        &self,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> operations::DataEventSummaries<'_> {
+        operations::DataEventSummaries::new(self, body)
     }
     #[cfg(feature = "articles")]
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
@@ -1068,36 +1089,6 @@ impl Client {
     pub fn jobs_status(&self, id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, id.into())
     }
-    #[cfg(feature = "data-attributes")]
-    /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
-    ///
-    /// `GET /data_attributes`
-    pub fn lis_data_attributes(&self) -> operations::LisDataAttributes<'_> {
-        operations::LisDataAttributes::new(self)
-    }
-    #[cfg(feature = "data-events")]
-    /// > 🚧
-    /// >
-    /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
-    ///
-    /// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
-    ///
-    /// - `https://api.intercom.io/events?type=user&user_id={user_id}`
-    /// - `https://api.intercom.io/events?type=user&email={email}`
-    /// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
-    ///
-    /// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
-    ///
-    /// You can optionally define the result page size as well with the `per_page` parameter.
-    ///
-    /// `GET /events`
-    pub fn lis_data_events(
-        &self,
-        filter: types::LisDataEventsFilter,
-        type_: impl Into<String>,
-    ) -> operations::LisDataEvents<'_> {
-        operations::LisDataEvents::new(self, filter, type_.into())
-    }
     #[cfg(feature = "admins")]
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
     ///
@@ -1287,6 +1278,20 @@ impl Client {
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
     }
+    #[cfg(feature = "data-attributes")]
+    /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
+    ///
+    /// `GET /data_attributes`
+    pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+        operations::ListDataAttributes::new(self)
+    }
+    /// The upstream name of [`Client::list_data_attributes`].
+    #[deprecated(
+        note = "renamed to `list_data_attributes` (the upstream name is a typo)"
+    )]
+    pub fn lis_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+        self.list_data_attributes()
+    }
     #[cfg(feature = "data-connectors")]
     /// Retrieve paginated execution logs for a specific data connector.
     /// Results from the last hour are returned by default. Use `start_ts` and `end_ts` to customize the time range.
@@ -1315,6 +1320,38 @@ impl Client {
     /// Paginated: [`ListDataConnectors::into_stream`](operations::ListDataConnectors::into_stream) yields every item across pages.
     pub fn list_data_connectors(&self) -> operations::ListDataConnectors<'_> {
         operations::ListDataConnectors::new(self)
+    }
+    #[cfg(feature = "data-events")]
+    /// > 🚧
+    /// >
+    /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
+    ///
+    /// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
+    ///
+    /// - `https://api.intercom.io/events?type=user&user_id={user_id}`
+    /// - `https://api.intercom.io/events?type=user&email={email}`
+    /// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
+    ///
+    /// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
+    ///
+    /// You can optionally define the result page size as well with the `per_page` parameter.
+    ///
+    /// `GET /events`
+    pub fn list_data_events(
+        &self,
+        filter: types::ListDataEventsFilter,
+        type_: impl Into<String>,
+    ) -> operations::ListDataEvents<'_> {
+        operations::ListDataEvents::new(self, filter, type_.into())
+    }
+    /// The upstream name of [`Client::list_data_events`].
+    #[deprecated(note = "renamed to `list_data_events` (the upstream name is a typo)")]
+    pub fn lis_data_events(
+        &self,
+        filter: types::ListDataEventsFilter,
+        type_: impl Into<String>,
+    ) -> operations::ListDataEvents<'_> {
+        self.list_data_events(filter, type_)
     }
     #[cfg(feature = "conversations")]
     /// List all deleted conversation IDs.
@@ -1547,15 +1584,19 @@ impl Client {
     pub fn manage_conversation(
         &self,
         id: impl Into<String>,
+        body: types::ManageConversationBody,
     ) -> operations::ManageConversation<'_> {
-        operations::ManageConversation::new(self, id.into())
+        operations::ManageConversation::new(self, id.into(), body)
     }
     #[cfg(feature = "contacts")]
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
     /// `POST /contacts/merge`
-    pub fn merge_contact(&self) -> operations::MergeContact<'_> {
-        operations::MergeContact::new(self)
+    pub fn merge_contact(
+        &self,
+        body: types::MergeContactsRequest,
+    ) -> operations::MergeContact<'_> {
+        operations::MergeContact::new(self, body)
     }
     #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a user provided a response to an attribute collector in your custom channel/platform. This allows Intercom to process the attribute and trigger any relevant workflow automations.
@@ -1619,8 +1660,11 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
-    pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
-        operations::RedactConversation::new(self)
+    pub fn redact_conversation(
+        &self,
+        body: types::RedactConversationRequest,
+    ) -> operations::RedactConversation<'_> {
+        operations::RedactConversation::new(self, body)
     }
     #[cfg(feature = "calls")]
     /// Register a Fin Voice call with Intercom. This endpoint creates an external reference
@@ -1645,8 +1689,9 @@ impl Client {
     pub fn reply_conversation(
         &self,
         id: impl Into<String>,
+        body: types::ReplyConversationRequest,
     ) -> operations::ReplyConversation<'_> {
-        operations::ReplyConversation::new(self, id.into())
+        operations::ReplyConversation::new(self, id.into(), body)
     }
     #[cfg(feature = "tickets")]
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -2293,15 +2338,23 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{id}`
-    pub fn update_article(&self, id: i64) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, id)
+    pub fn update_article(
+        &self,
+        id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> operations::UpdateArticle<'_> {
+        operations::UpdateArticle::new(self, id, body)
     }
     #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}`
-    pub fn update_collection(&self, id: i64) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, id)
+    pub fn update_collection(
+        &self,
+        id: i64,
+        body: types::UpdateCollectionRequest,
+    ) -> operations::UpdateCollection<'_> {
+        operations::UpdateCollection::new(self, id, body)
     }
     #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
@@ -2330,8 +2383,9 @@ impl Client {
     pub fn update_contact(
         &self,
         id: impl Into<String>,
+        body: types::UpdateContactRequest,
     ) -> operations::UpdateContact<'_> {
-        operations::UpdateContact::new(self, id.into())
+        operations::UpdateContact::new(self, id.into(), body)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing content import source.
@@ -2369,8 +2423,12 @@ impl Client {
     /// > See _`update a conversation with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /conversations/{id}`
-    pub fn update_conversation(&self, id: i64) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, id)
+    pub fn update_conversation(
+        &self,
+        id: i64,
+        body: types::UpdateConversationRequest,
+    ) -> operations::UpdateConversation<'_> {
+        operations::UpdateConversation::new(self, id, body)
     }
     #[cfg(feature = "conversations")]
     /// You can update properties of a conversation part. Currently supports updating the send state of an external reply or marking a part as seen by an admin.
@@ -2401,8 +2459,12 @@ impl Client {
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
     /// `PUT /data_attributes/{id}`
-    pub fn update_data_attribute(&self, id: i64) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, id)
+    pub fn update_data_attribute(
+        &self,
+        id: i64,
+        body: types::UpdateDataAttributeRequest,
+    ) -> operations::UpdateDataAttribute<'_> {
+        operations::UpdateDataAttribute::new(self, id, body)
     }
     #[cfg(feature = "data-connectors")]
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
@@ -2411,8 +2473,9 @@ impl Client {
     pub fn update_data_connector(
         &self,
         id: impl Into<String>,
+        body: types::UpdateDataConnectorRequest,
     ) -> operations::UpdateDataConnector<'_> {
-        operations::UpdateDataConnector::new(self, id.into())
+        operations::UpdateDataConnector::new(self, id.into(), body)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
@@ -2443,8 +2506,9 @@ impl Client {
     pub fn update_internal_article(
         &self,
         id: i64,
+        body: types::UpdateInternalArticleRequest,
     ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, id)
+        operations::UpdateInternalArticle::new(self, id, body)
     }
     #[cfg(feature = "news")]
     /// Update a news item
@@ -2461,8 +2525,12 @@ impl Client {
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}`
-    pub fn update_ticket(&self, id: impl Into<String>) -> operations::UpdateTicket<'_> {
-        operations::UpdateTicket::new(self, id.into())
+    pub fn update_ticket(
+        &self,
+        id: impl Into<String>,
+        body: types::UpdateTicketBody,
+    ) -> operations::UpdateTicket<'_> {
+        operations::UpdateTicket::new(self, id.into(), body)
     }
     #[cfg(feature = "ticket-types")]
     /// You can update a ticket type.
@@ -2475,8 +2543,9 @@ impl Client {
     pub fn update_ticket_type(
         &self,
         id: impl Into<String>,
+        body: types::UpdateTicketTypeRequest,
     ) -> operations::UpdateTicketType<'_> {
-        operations::UpdateTicketType::new(self, id.into())
+        operations::UpdateTicketType::new(self, id.into(), body)
     }
     #[cfg(feature = "ticket-type-attributes")]
     /// You can update an existing attribute for a ticket type.
@@ -2486,11 +2555,13 @@ impl Client {
         &self,
         ticket_type_id: impl Into<String>,
         id: impl Into<String>,
+        body: types::UpdateTicketTypeAttributeRequest,
     ) -> operations::UpdateTicketTypeAttribute<'_> {
         operations::UpdateTicketTypeAttribute::new(
             self,
             ticket_type_id.into(),
             id.into(),
+            body,
         )
     }
     #[cfg(feature = "visitors")]
@@ -2501,12 +2572,19 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
-    pub fn update_visitor(&self) -> operations::UpdateVisitor<'_> {
-        operations::UpdateVisitor::new(self)
+    pub fn update_visitor(
+        &self,
+        body: types::UpdateVisitorRequest,
+    ) -> operations::UpdateVisitor<'_> {
+        operations::UpdateVisitor::new(self, body)
     }
 }
+/// Shares the transport (connection pool, token, region, retries, rate limit); requests
+/// send this module's `Intercom-Version` unless the builder set one explicitly.
 impl From<Transport> for Client {
     fn from(transport: Transport) -> Self {
-        Self { transport }
+        Self {
+            transport: transport.for_module_version(API_VERSION),
+        }
     }
 }

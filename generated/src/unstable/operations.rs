@@ -133,23 +133,22 @@ impl<'a> std::future::IntoFuture for AttachContactToACompany<'a> {
 pub struct AttachContactToConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::AttachContactToConversationRequest>,
+    body: types::AttachContactToConversationRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> AttachContactToConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::AttachContactToConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::AttachContactToConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -179,10 +178,7 @@ impl<'a> AttachContactToConversation<'a> {
         );
         let request = request.operation("attach_contact_to_conversation");
         let request = request.path_template("/conversations/{id}/customers");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1137,22 +1133,17 @@ impl<'a> std::future::IntoFuture for CreateCompanyNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContact<'a> {
     client: &'a Client,
-    body: Option<types::CreateContactRequest>,
+    body: types::CreateContactRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "contacts")]
 impl<'a> CreateContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateContactRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateContactRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1171,10 +1162,7 @@ impl<'a> CreateContact<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
         let request = request.path_template("/contacts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1356,7 +1344,7 @@ impl<'a> std::future::IntoFuture for CreateConversation<'a> {
 pub struct CreateCustomObjectInstances<'a> {
     client: &'a Client,
     custom_object_type_identifier: String,
-    body: Option<types::CreateOrUpdateCustomObjectInstanceRequest>,
+    body: types::CreateOrUpdateCustomObjectInstanceRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "custom-object-instances")]
@@ -1364,21 +1352,14 @@ impl<'a> CreateCustomObjectInstances<'a> {
     pub(super) fn new(
         client: &'a Client,
         custom_object_type_identifier: String,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> Self {
         Self {
             client,
             custom_object_type_identifier,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(
-        mut self,
-        body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1410,10 +1391,7 @@ impl<'a> CreateCustomObjectInstances<'a> {
         let request = request.operation("create_custom_object_instances");
         let request = request
             .path_template("/custom_object_instances/{custom_object_type_identifier}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1540,22 +1518,17 @@ impl<'a> std::future::IntoFuture for CreateDataConnector<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateDataEvent<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventRequest>,
+    body: types::CreateDataEventRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "data-events")]
 impl<'a> CreateDataEvent<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateDataEventRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1572,10 +1545,7 @@ impl<'a> CreateDataEvent<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = request.operation("create_data_event");
         let request = request.path_template("/events");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -1800,22 +1770,17 @@ impl<'a> std::future::IntoFuture for CreateInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateMessage<'a> {
     client: &'a Client,
-    body: Option<types::CreateMessageRequest>,
+    body: types::CreateMessageRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "messages")]
 impl<'a> CreateMessage<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateMessageRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateMessageRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1832,10 +1797,7 @@ impl<'a> CreateMessage<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = request.operation("create_message");
         let request = request.path_template("/messages");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -1966,22 +1928,20 @@ impl<'a> std::future::IntoFuture for CreateNote<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateOrUpdateCompany<'a> {
     client: &'a Client,
-    body: Option<types::CreateOrUpdateCompanyRequest>,
+    body: types::CreateOrUpdateCompanyRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "companies")]
 impl<'a> CreateOrUpdateCompany<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateOrUpdateCompanyRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -1998,10 +1958,7 @@ impl<'a> CreateOrUpdateCompany<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = request.operation("create_or_update_company");
         let request = request.path_template("/companies");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2074,22 +2031,17 @@ impl<'a> std::future::IntoFuture for CreatePhoneSwitch<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTag<'a> {
     client: &'a Client,
-    body: Option<types::CreateTagBody>,
+    body: types::CreateTagBody,
     options: RequestOptions,
 }
 #[cfg(feature = "tags")]
 impl<'a> CreateTag<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTagBody) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateTagBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2106,10 +2058,7 @@ impl<'a> CreateTag<'a> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = request.operation("create_tag");
         let request = request.path_template("/tags");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -2287,22 +2236,20 @@ impl<'a> std::future::IntoFuture for CreateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DataEventSummaries<'a> {
     client: &'a Client,
-    body: Option<types::CreateDataEventSummariesRequest>,
+    body: types::CreateDataEventSummariesRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "data-events")]
 impl<'a> DataEventSummaries<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::CreateDataEventSummariesRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -2322,10 +2269,7 @@ impl<'a> DataEventSummaries<'a> {
         );
         let request = request.operation("data_event_summaries");
         let request = request.path_template("/events/summaries");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         Ok(response.empty())
     }
@@ -4840,145 +4784,6 @@ impl<'a> std::future::IntoFuture for JobsStatus<'a> {
         Box::pin(self.send())
     }
 }
-#[cfg(feature = "data-attributes")]
-/// Request builder for [`Client::lis_data_attributes`]: `GET /data_attributes`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataAttributes<'a> {
-    client: &'a Client,
-    model: Option<types::LisDataAttributesModel>,
-    include_archived: Option<bool>,
-    options: RequestOptions,
-}
-#[cfg(feature = "data-attributes")]
-impl<'a> LisDataAttributes<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
-        Self {
-            client,
-            model: None,
-            include_archived: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// Specify the data attribute model to return.
-    pub fn model(mut self, value: types::LisDataAttributesModel) -> Self {
-        self.model = Some(value);
-        self
-    }
-    /// Include archived attributes in the list. By default we return only non archived data attributes.
-    pub fn include_archived(mut self, value: bool) -> Self {
-        self.include_archived = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataAttributeList>, Error> {
-        let request = ApiRequest::new(
-            reqwest::Method::GET,
-            "/data_attributes".to_owned(),
-        );
-        let request = request.operation("lis_data_attributes");
-        let request = request.path_template("/data_attributes");
-        let request = match &self.model {
-            Some(value) => request.query("model", value),
-            None => request,
-        };
-        let request = match &self.include_archived {
-            Some(value) => request.query("include_archived", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-#[cfg(feature = "data-attributes")]
-impl<'a> std::future::IntoFuture for LisDataAttributes<'a> {
-    type Output = Result<types::DataAttributeList, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-#[cfg(feature = "data-events")]
-/// Request builder for [`Client::lis_data_events`]: `GET /events`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LisDataEvents<'a> {
-    client: &'a Client,
-    filter: types::LisDataEventsFilter,
-    type_: String,
-    summary: Option<bool>,
-    options: RequestOptions,
-}
-#[cfg(feature = "data-events")]
-impl<'a> LisDataEvents<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        filter: types::LisDataEventsFilter,
-        type_: String,
-    ) -> Self {
-        Self {
-            client,
-            filter,
-            type_,
-            summary: None,
-            options: RequestOptions::default(),
-        }
-    }
-    /// summary flag
-    pub fn summary(mut self, value: bool) -> Self {
-        self.summary = Some(value);
-        self
-    }
-    /// Per-request settings: timeout, retries, extra headers, API version.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
-        self.send_with_response().await.map(Response::into_data)
-    }
-    /// Sends the request and returns the decoded body with the status, headers (request id,
-    /// rate limit) and raw bytes of the response.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<types::DataEventSummary>, Error> {
-        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
-        let request = request.operation("lis_data_events");
-        let request = request.path_template("/events");
-        let value = &self.filter;
-        let request = request
-            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
-        let value = &self.type_;
-        let request = request.query("type", value);
-        let request = match &self.summary {
-            Some(value) => request.query("summary", value),
-            None => request,
-        };
-        let response = self.client.transport().execute(request, &self.options).await?;
-        response.json()
-    }
-}
-#[cfg(feature = "data-events")]
-impl<'a> std::future::IntoFuture for LisDataEvents<'a> {
-    type Output = Result<types::DataEventSummary, Error>;
-    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
 #[cfg(feature = "admins")]
 /// Request builder for [`Client::list_activity_log_event_types`]: `GET /admins/activity_log_event_types`.
 #[derive(Debug, Clone)]
@@ -6254,6 +6059,76 @@ impl<'a> std::future::IntoFuture for ListConversations<'a> {
         Box::pin(self.send())
     }
 }
+#[cfg(feature = "data-attributes")]
+/// Request builder for [`Client::list_data_attributes`]: `GET /data_attributes`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListDataAttributes<'a> {
+    client: &'a Client,
+    model: Option<types::ListDataAttributesModel>,
+    include_archived: Option<bool>,
+    options: RequestOptions,
+}
+#[cfg(feature = "data-attributes")]
+impl<'a> ListDataAttributes<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            model: None,
+            include_archived: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// Specify the data attribute model to return.
+    pub fn model(mut self, value: types::ListDataAttributesModel) -> Self {
+        self.model = Some(value);
+        self
+    }
+    /// Include archived attributes in the list. By default we return only non archived data attributes.
+    pub fn include_archived(mut self, value: bool) -> Self {
+        self.include_archived = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataAttributeList, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataAttributeList>, Error> {
+        let request = ApiRequest::new(
+            reqwest::Method::GET,
+            "/data_attributes".to_owned(),
+        );
+        let request = request.operation("list_data_attributes");
+        let request = request.path_template("/data_attributes");
+        let request = match &self.model {
+            Some(value) => request.query("model", value),
+            None => request,
+        };
+        let request = match &self.include_archived {
+            Some(value) => request.query("include_archived", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+#[cfg(feature = "data-attributes")]
+impl<'a> std::future::IntoFuture for ListDataAttributes<'a> {
+    type Output = Result<types::DataAttributeList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 #[cfg(feature = "data-connectors")]
 /// Request builder for [`Client::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`.
 #[derive(Debug, Clone)]
@@ -6531,6 +6406,75 @@ impl<'a> ListDataConnectors<'a> {
 #[cfg(feature = "data-connectors")]
 impl<'a> std::future::IntoFuture for ListDataConnectors<'a> {
     type Output = Result<types::DataConnectorList, Error>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+#[cfg(feature = "data-events")]
+/// Request builder for [`Client::list_data_events`]: `GET /events`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListDataEvents<'a> {
+    client: &'a Client,
+    filter: types::ListDataEventsFilter,
+    type_: String,
+    summary: Option<bool>,
+    options: RequestOptions,
+}
+#[cfg(feature = "data-events")]
+impl<'a> ListDataEvents<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        filter: types::ListDataEventsFilter,
+        type_: String,
+    ) -> Self {
+        Self {
+            client,
+            filter,
+            type_,
+            summary: None,
+            options: RequestOptions::default(),
+        }
+    }
+    /// summary flag
+    pub fn summary(mut self, value: bool) -> Self {
+        self.summary = Some(value);
+        self
+    }
+    /// Per-request settings: timeout, retries, extra headers, API version.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the decoded response body.
+    pub async fn send(self) -> Result<types::DataEventSummary, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+    /// Sends the request and returns the decoded body with the status, headers (request id,
+    /// rate limit) and raw bytes of the response.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<types::DataEventSummary>, Error> {
+        let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
+        let request = request.operation("list_data_events");
+        let request = request.path_template("/events");
+        let value = &self.filter;
+        let request = request
+            .query_styled("filter", crate::runtime::style::Style::Form, true, value)?;
+        let value = &self.type_;
+        let request = request.query("type", value);
+        let request = match &self.summary {
+            Some(value) => request.query("summary", value),
+            None => request,
+        };
+        let response = self.client.transport().execute(request, &self.options).await?;
+        response.json()
+    }
+}
+#[cfg(feature = "data-events")]
+impl<'a> std::future::IntoFuture for ListDataEvents<'a> {
+    type Output = Result<types::DataEventSummary, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -8036,23 +7980,22 @@ impl<'a> std::future::IntoFuture for ListTicketTypes<'a> {
 pub struct ManageConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ManageConversationBody>,
+    body: types::ManageConversationBody,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> ManageConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ManageConversationBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ManageConversationBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8082,10 +8025,7 @@ impl<'a> ManageConversation<'a> {
         );
         let request = request.operation("manage_conversation");
         let request = request.path_template("/conversations/{id}/parts");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8104,22 +8044,17 @@ impl<'a> std::future::IntoFuture for ManageConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MergeContact<'a> {
     client: &'a Client,
-    body: Option<types::MergeContactsRequest>,
+    body: types::MergeContactsRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "contacts")]
 impl<'a> MergeContact<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::MergeContactsRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::MergeContactsRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8141,10 +8076,7 @@ impl<'a> MergeContact<'a> {
         );
         let request = request.operation("merge_contact");
         let request = request.path_template("/contacts/merge");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8436,22 +8368,20 @@ impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedactConversation<'a> {
     client: &'a Client,
-    body: Option<types::RedactConversationRequest>,
+    body: types::RedactConversationRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> RedactConversation<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        body: types::RedactConversationRequest,
+    ) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::RedactConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8473,10 +8403,7 @@ impl<'a> RedactConversation<'a> {
         );
         let request = request.operation("redact_conversation");
         let request = request.path_template("/conversations/redact");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -8550,23 +8477,22 @@ impl<'a> std::future::IntoFuture for RegisterFinVoiceCall<'a> {
 pub struct ReplyConversation<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::ReplyConversationRequest>,
+    body: types::ReplyConversationRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> ReplyConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::ReplyConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::ReplyConversationRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -8596,10 +8522,7 @@ impl<'a> ReplyConversation<'a> {
         );
         let request = request.operation("reply_conversation");
         let request = request.path_template("/conversations/{id}/reply");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10843,23 +10766,22 @@ impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
 pub struct UpdateArticle<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateArticleRequest>,
+    body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> UpdateArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10886,10 +10808,7 @@ impl<'a> UpdateArticle<'a> {
         );
         let request = request.operation("update_article");
         let request = request.path_template("/articles/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -10909,23 +10828,22 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
 pub struct UpdateCollection<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateCollectionRequest>,
+    body: types::UpdateCollectionRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> UpdateCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateCollectionRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateCollectionRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -10952,10 +10870,7 @@ impl<'a> UpdateCollection<'a> {
         );
         let request = request.operation("update_collection");
         let request = request.path_template("/help_center/collections/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11030,23 +10945,22 @@ impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
 pub struct UpdateContact<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateContactRequest>,
+    body: types::UpdateContactRequest,
     options: RequestOptions,
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl<'a> UpdateContact<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateContactRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateContactRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11075,10 +10989,7 @@ impl<'a> UpdateContact<'a> {
         );
         let request = request.operation("update_contact");
         let request = request.path_template("/contacts/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11226,29 +11137,28 @@ impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
 pub struct UpdateConversation<'a> {
     client: &'a Client,
     id: i64,
+    body: types::UpdateConversationRequest,
     display_as: Option<String>,
-    body: Option<types::UpdateConversationRequest>,
     options: RequestOptions,
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl<'a> UpdateConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateConversationRequest,
+    ) -> Self {
         Self {
             client,
             id,
+            body,
             display_as: None,
-            body: None,
             options: RequestOptions::default(),
         }
     }
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
-        self
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateConversationRequest) -> Self {
-        self.body = Some(body);
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -11282,10 +11192,7 @@ impl<'a> UpdateConversation<'a> {
             Some(value) => request.query("display_as", value),
             None => request,
         };
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11379,23 +11286,22 @@ impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateDataAttributeRequest>,
+    body: types::UpdateDataAttributeRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "data-attributes")]
 impl<'a> UpdateDataAttribute<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateDataAttributeRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11424,10 +11330,7 @@ impl<'a> UpdateDataAttribute<'a> {
         );
         let request = request.operation("update_data_attribute");
         let request = request.path_template("/data_attributes/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11447,23 +11350,22 @@ impl<'a> std::future::IntoFuture for UpdateDataAttribute<'a> {
 pub struct UpdateDataConnector<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateDataConnectorRequest>,
+    body: types::UpdateDataConnectorRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "data-connectors")]
 impl<'a> UpdateDataConnector<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateDataConnectorRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateDataConnectorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11492,10 +11394,7 @@ impl<'a> UpdateDataConnector<'a> {
         );
         let request = request.operation("update_data_connector");
         let request = request.path_template("/data_connectors/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11641,23 +11540,22 @@ impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
 pub struct UpdateInternalArticle<'a> {
     client: &'a Client,
     id: i64,
-    body: Option<types::UpdateInternalArticleRequest>,
+    body: types::UpdateInternalArticleRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
 impl<'a> UpdateInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: i64,
+        body: types::UpdateInternalArticleRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateInternalArticleRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11686,10 +11584,7 @@ impl<'a> UpdateInternalArticle<'a> {
         );
         let request = request.operation("update_internal_article");
         let request = request.path_template("/internal_articles/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11771,23 +11666,22 @@ impl<'a> std::future::IntoFuture for UpdateNewsItem<'a> {
 pub struct UpdateTicket<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateTicketBody>,
+    body: types::UpdateTicketBody,
     options: RequestOptions,
 }
 #[cfg(feature = "tickets")]
 impl<'a> UpdateTicket<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateTicketBody,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketBody) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11814,10 +11708,7 @@ impl<'a> UpdateTicket<'a> {
         );
         let request = request.operation("update_ticket");
         let request = request.path_template("/tickets/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11837,23 +11728,22 @@ impl<'a> std::future::IntoFuture for UpdateTicket<'a> {
 pub struct UpdateTicketType<'a> {
     client: &'a Client,
     id: String,
-    body: Option<types::UpdateTicketTypeRequest>,
+    body: types::UpdateTicketTypeRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "ticket-types")]
 impl<'a> UpdateTicketType<'a> {
-    pub(super) fn new(client: &'a Client, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::UpdateTicketTypeRequest,
+    ) -> Self {
         Self {
             client,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11880,10 +11770,7 @@ impl<'a> UpdateTicketType<'a> {
         );
         let request = request.operation("update_ticket_type");
         let request = request.path_template("/ticket_types/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11904,24 +11791,24 @@ pub struct UpdateTicketTypeAttribute<'a> {
     client: &'a Client,
     ticket_type_id: String,
     id: String,
-    body: Option<types::UpdateTicketTypeAttributeRequest>,
+    body: types::UpdateTicketTypeAttributeRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "ticket-type-attributes")]
 impl<'a> UpdateTicketTypeAttribute<'a> {
-    pub(super) fn new(client: &'a Client, ticket_type_id: String, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        ticket_type_id: String,
+        id: String,
+        body: types::UpdateTicketTypeAttributeRequest,
+    ) -> Self {
         Self {
             client,
             ticket_type_id,
             id,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateTicketTypeAttributeRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -11957,10 +11844,7 @@ impl<'a> UpdateTicketTypeAttribute<'a> {
         let request = request.operation("update_ticket_type_attribute");
         let request = request
             .path_template("/ticket_types/{ticket_type_id}/attributes/{id}");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }
@@ -11979,22 +11863,17 @@ impl<'a> std::future::IntoFuture for UpdateTicketTypeAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateVisitor<'a> {
     client: &'a Client,
-    body: Option<types::UpdateVisitorRequest>,
+    body: types::UpdateVisitorRequest,
     options: RequestOptions,
 }
 #[cfg(feature = "visitors")]
 impl<'a> UpdateVisitor<'a> {
-    pub(super) fn new(client: &'a Client) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::UpdateVisitorRequest) -> Self {
         Self {
             client,
-            body: None,
+            body,
             options: RequestOptions::default(),
         }
-    }
-    /// The request body.
-    pub fn body(mut self, body: types::UpdateVisitorRequest) -> Self {
-        self.body = Some(body);
-        self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
     pub fn options(mut self, options: RequestOptions) -> Self {
@@ -12011,10 +11890,7 @@ impl<'a> UpdateVisitor<'a> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = request.operation("update_visitor");
         let request = request.path_template("/visitors");
-        let request = match &self.body {
-            Some(body) => request.json(body)?,
-            None => request,
-        };
+        let request = request.json(&self.body)?;
         let response = self.client.transport().execute(request, &self.options).await?;
         response.json()
     }

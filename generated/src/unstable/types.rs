@@ -1692,21 +1692,67 @@ crate::runtime::object::object!(
     kept additional_properties
 );
 #[cfg(feature = "conversations")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(AttachContactToConversationRequestCustomerUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "conversations")]
+impl<'de> Deserialize<'de> for AttachContactToConversationRequestCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["customer", "email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserId)
+                }
+                1 => crate::runtime::object::strict(value.clone()).map(Self::UserId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "conversations")]
 impl Default for AttachContactToConversationRequestCustomer {
@@ -3307,19 +3353,102 @@ crate::runtime::enums::string_enum!(ContactReplyBaseRequestType { User = "user" 
 #[cfg(feature = "conversations")]
 /// Contact Reply
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/contact_reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyConversationRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyEmailRequest(ContactReplyEmailRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyUserIdRequest(ContactReplyUserIdRequest),
+}
+#[cfg(feature = "conversations")]
+impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "intercom_user_id",
+                ],
+                required: &["body", "message_type", "type", "intercom_user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "email",
+                ],
+                required: &["body", "message_type", "type", "email"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "attachment_files",
+                    "user_id",
+                ],
+                required: &["body", "message_type", "type", "user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyIntercomUserIdRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyEmailRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyUserIdRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(
+            serde::de::Error::custom(
+                "the JSON fits no variant of `ContactReplyConversationRequest`",
+            ),
+        )
+    }
 }
 #[cfg(feature = "conversations")]
 impl Default for ContactReplyConversationRequest {
@@ -3458,19 +3587,99 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply on ticket
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyTicketRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketIntercomUserIdRequest(ContactReplyTicketIntercomUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketUserIdRequest(ContactReplyTicketUserIdRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketEmailRequest(ContactReplyTicketEmailRequest),
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "intercom_user_id",
+                ],
+                required: &["body", "message_type", "type", "intercom_user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "user_id",
+                ],
+                required: &["body", "message_type", "type", "user_id"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                    "email",
+                ],
+                required: &["body", "message_type", "type", "email"],
+                enums: &[("message_type", &["comment"]), ("type", &["user"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketIntercomUserIdRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketUserIdRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketEmailRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(
+            serde::de::Error::custom(
+                "the JSON fits no variant of `ContactReplyTicketRequest`",
+            ),
+        )
+    }
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 impl Default for ContactReplyTicketRequest {
@@ -6703,20 +6912,64 @@ crate::runtime::object::object!(
     : "to", } kept additional_properties
 );
 #[cfg(feature = "messages")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/bcc`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestBcc {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The BCC recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "messages")]
+impl<'de> Deserialize<'de> for CreateMessageRequestBcc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "messages")]
 impl Default for CreateMessageRequestBcc {
@@ -6727,20 +6980,64 @@ impl Default for CreateMessageRequestBcc {
 #[cfg(feature = "messages")]
 crate::runtime::object::value!(CreateMessageRequestBcc, crate ::runtime::object::any);
 #[cfg(feature = "messages")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/cc`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestCc {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The CC recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "messages")]
+impl<'de> Deserialize<'de> for CreateMessageRequestCc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "messages")]
 impl Default for CreateMessageRequestCc {
@@ -6809,20 +7106,64 @@ crate::runtime::enums::string_enum!(
     Whatsapp = "whatsapp", Conversation = "conversation" }
 );
 #[cfg(feature = "messages")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_message_request/properties/to`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestTo {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Recipient(Recipient),
     /// The recipients of the message.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<Recipient>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "messages")]
+impl<'de> Deserialize<'de> for CreateMessageRequestTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "type"],
+                required: &["id", "type"],
+                enums: &[("type", &["user", "lead"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["id", "type"],
+                        required: &["id", "type"],
+                        enums: &[("type", &["user", "lead"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Recipient),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "messages")]
 impl Default for CreateMessageRequestTo {
@@ -6937,19 +7278,71 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// Create Ticket Reply Request Payload
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_reply_with_comment_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "other-schemas")]
+impl<'de> Deserialize<'de> for CreateTicketReplyWithCommentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyTicketRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "other-schemas")]
 impl Default for CreateTicketReplyWithCommentRequest {
@@ -7014,21 +7407,64 @@ crate::runtime::object::object!(
     team_assignee_id : "team_assignee_id", } kept additional_properties
 );
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Id(CreateTicketRequestContactsItemId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ExternalId(CreateTicketRequestContactsItemExternalId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id"],
+                required: &["id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["external_id"],
+                required: &["external_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::Id),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::ExternalId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 impl Default for CreateTicketRequestContactsItem {
@@ -7485,23 +7921,84 @@ pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesV
         feature = "webhooks"
     )
 )]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Datetime(Datetime),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomObjectInstanceList(CustomObjectInstanceList),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "webhooks"
+    )
+)]
+impl<'de> Deserialize<'de> for CustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["instances", "type"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Datetime),
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomObjectInstanceList)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(
     any(
@@ -7734,21 +8231,67 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "conversations")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/customer_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomerRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntercomUserId(CustomerRequestIntercomUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UserId(CustomerRequestUserId),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Email(CustomerRequestEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "conversations")]
+impl<'de> Deserialize<'de> for CustomerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserId)
+                }
+                1 => crate::runtime::object::strict(value.clone()).map(Self::UserId),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Email),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "conversations")]
 impl Default for CustomerRequest {
@@ -9177,19 +9720,62 @@ crate::runtime::object::object!(
         feature = "webhooks"
     )
 )]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/datetime`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// A date and time as UNIX timestamp notation.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
+}
+#[cfg(
+    any(
+        feature = "calls",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "webhooks"
+    )
+)]
+impl<'de> Deserialize<'de> for Datetime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Err(serde::de::Error::custom("the JSON fits no variant of `Datetime`"))
+    }
 }
 #[cfg(
     any(
@@ -9713,45 +10299,256 @@ crate::runtime::object::object!(
 )]
 /// Event details of Workflow & actions
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/event_details`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EventDetails {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationAttributeUpdatedByUser(ConversationAttributeUpdatedByUser),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionStarted(CustomActionStarted),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CustomActionFinished(CustomActionFinished),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     OperatorWorkflowEvent(OperatorWorkflowEvent),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationTagsUpdated(ConversationTagsUpdated),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Snoozed(Snoozed),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     PriorityChanged(PriorityChanged),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaAppliedByRule(ConversationSlaAppliedByRule),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaAppliedByWorkflow(ConversationSlaAppliedByWorkflow),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaTargetMissed(ConversationSlaTargetMissed),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaPaused(ConversationSlaPaused),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaUnpaused(ConversationSlaUnpaused),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ConversationSlaRemoved(ConversationSlaRemoved),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "webhooks"
+    )
+)]
+impl<'de> Deserialize<'de> for EventDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value", "workflow"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["attribute", "value"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["action"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["action"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["event", "workflow"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["tags_added", "tags_removed"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["custom_until_time", "until"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["current_priority", "previous_priority"],
+                required: &[],
+                enums: &[
+                    ("current_priority", &["priority", "not_priority"]),
+                    ("previous_priority", &["priority", "not_priority"]),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_definition", "sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_definition", "sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "current_sla_status",
+                    "sla_name",
+                    "sla_states",
+                    "sla_target_type",
+                ],
+                required: &[],
+                enums: &[
+                    (
+                        "current_sla_status",
+                        &["hit", "missed", "active", "paused", "canceled"],
+                    ),
+                    (
+                        "sla_target_type",
+                        &[
+                            "first_reply_time",
+                            "next_reply_time",
+                            "resolution_time",
+                            "time_to_close",
+                        ],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["current_sla_status", "sla_name", "sla_states"],
+                required: &[],
+                enums: &[
+                    ("current_sla_status", &["active", "hit", "missed", "canceled"]),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["sla_name"],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByWorkflow)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByAdmin)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationAttributeUpdatedByUser)
+                }
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomActionStarted)
+                }
+                4 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CustomActionFinished)
+                }
+                5 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::OperatorWorkflowEvent)
+                }
+                6 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationTagsUpdated)
+                }
+                7 => crate::runtime::object::strict(value.clone()).map(Self::Snoozed),
+                8 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::PriorityChanged)
+                }
+                9 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaAppliedByRule)
+                }
+                10 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaAppliedByWorkflow)
+                }
+                11 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaTargetMissed)
+                }
+                12 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaPaused)
+                }
+                13 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaUnpaused)
+                }
+                14 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ConversationSlaRemoved)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(
     any(
@@ -10945,21 +11742,85 @@ crate::runtime::enums::string_enum!(
     MultipleFilterSearchRequestOperator { And = "AND", Or = "OR" }
 );
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/multiple_filter_search_request/properties/value`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(Vec<MultipleFilterSearchRequest>),
     /// Add a single filter field.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(Vec<SingleFilterSearchRequest>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl<'de> Deserialize<'de> for MultipleFilterSearchRequestValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["operator", "value"],
+                        required: &[],
+                        enums: &[("operator", &["AND", "OR"])],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Object,
+                        declared: &["field", "operator", "value"],
+                        required: &[],
+                        enums: &[
+                            (
+                                "operator",
+                                &["=", "!=", "IN", "NIN", "<", ">", "~", "!~", "^", "$"],
+                            ),
+                        ],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MultipleFilterSearchRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::SingleFilterSearchRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl Default for MultipleFilterSearchRequestValue {
@@ -11460,19 +12321,69 @@ crate::runtime::object::object!(
     type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "news")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/paginated_response/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum PaginatedResponseDataItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     NewsItem(NewsItem),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Newsfeed(Newsfeed),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "news")]
+impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "body",
+                    "cover_image_url",
+                    "created_at",
+                    "deliver_silently",
+                    "id",
+                    "labels",
+                    "newsfeed_assignments",
+                    "reactions",
+                    "sender_id",
+                    "state",
+                    "title",
+                    "type",
+                    "updated_at",
+                    "workspace_id",
+                ],
+                required: &[],
+                enums: &[("state", &["draft", "live"]), ("type", &["news-item"])],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["created_at", "id", "name", "type", "updated_at"],
+                required: &[],
+                enums: &[("type", &["newsfeed"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::NewsItem),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Newsfeed),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "news")]
 impl Default for PaginatedResponseDataItem {
@@ -11933,19 +12844,72 @@ crate::runtime::enums::string_enum!(
     AwsConnect = "aws_connect" }
 );
 #[cfg(feature = "conversations")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/reply_conversation_request`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyConversationRequest {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyConversationRequest(ContactReplyConversationRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyConversationRequest(AdminReplyConversationRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "conversations")]
+impl<'de> Deserialize<'de> for ReplyConversationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_files",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyConversationRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyConversationRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "conversations")]
 impl Default for ReplyConversationRequest {
@@ -11974,19 +12938,83 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// The search query as the request body, its other fields at their defaults.
+impl From<crate::runtime::search::Query> for SearchRequest {
+    fn from(query: crate::runtime::search::Query) -> Self {
+        let decoded = serde::Deserialize::deserialize(query.to_json())
+            .unwrap_or_default();
+        Self {
+            query: decoded,
+            ..Default::default()
+        }
+    }
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl From<crate::runtime::search::Filter> for SearchRequest {
+    fn from(filter: crate::runtime::search::Filter) -> Self {
+        crate::runtime::search::Query::from(filter).into()
+    }
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SearchRequestQuery {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     SingleFilterSearchRequest(SingleFilterSearchRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     MultipleFilterSearchRequest(MultipleFilterSearchRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl<'de> Deserialize<'de> for SearchRequestQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["field", "operator", "value"],
+                required: &[],
+                enums: &[
+                    (
+                        "operator",
+                        &["=", "!=", "IN", "NIN", "<", ">", "~", "!~", "^", "$"],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["operator", "value"],
+                required: &[],
+                enums: &[("operator", &["AND", "OR"])],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::SingleFilterSearchRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::MultipleFilterSearchRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl Default for SearchRequestQuery {
@@ -12314,21 +13342,73 @@ crate::runtime::enums::string_enum!(
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 /// The value that you want to search on.
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::ValueList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl Default for SingleFilterSearchRequestValue {
@@ -12341,19 +13421,54 @@ crate::runtime::object::value!(
     SingleFilterSearchRequestValue, crate ::runtime::object::any
 );
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/single_filter_search_request/properties/value/oneOf/2/items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValueValueListItem {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Integer,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl Default for SingleFilterSearchRequestValueValueListItem {
@@ -13268,19 +14383,65 @@ crate::runtime::enums::string_enum!(
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The state of the ticket; some responses send only the state's category as a string.
 ///
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket/properties/ticket_state`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketTicketState {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TicketState(TicketState),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Category(String),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
+impl<'de> Deserialize<'de> for TicketTicketState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "category",
+                    "external_label",
+                    "id",
+                    "internal_label",
+                    "type",
+                ],
+                required: &[],
+                enums: &[
+                    (
+                        "category",
+                        &["submitted", "in_progress", "waiting_on_customer", "resolved"],
+                    ),
+                ],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::TicketState),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Category),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl Default for TicketTicketState {
@@ -13346,25 +14507,104 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
     TicketCustomAttributesValue,
 >;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketCustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     FileAttribute(FileAttribute),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
+impl<'de> Deserialize<'de> for TicketCustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Number,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Boolean,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "content_type",
+                    "filesize",
+                    "height",
+                    "name",
+                    "type",
+                    "url",
+                    "width",
+                ],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Number),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Boolean),
+                3 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                4 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::FileAttribute)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl Default for TicketCustomAttributesValue {
@@ -13622,21 +14862,65 @@ crate::runtime::object::object!(
     kept additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file IDs for file attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
+impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Integer,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::IntegerList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl Default for TicketPartUpdatedAttributeDataValueId {
@@ -13649,21 +14933,65 @@ crate::runtime::object::value!(
     TicketPartUpdatedAttributeDataValueId, crate ::runtime::object::any
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
     /// Array of file names for file attributes.
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     StringList(Vec<String>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
+impl<'de> Deserialize<'de> for TicketPartUpdatedAttributeDataValueLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::String,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::StringList),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl Default for TicketPartUpdatedAttributeDataValueLabel {
@@ -13849,23 +15177,83 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     TicketRequestCustomAttributesValue,
 >;
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     String(String),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Number(f64),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     Boolean(bool),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     List(Vec<serde_json::Value>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::String,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Number,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Boolean,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Array,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: Some(
+                    &crate::runtime::union::Shape {
+                        kind: crate::runtime::union::Kind::Any,
+                        declared: &[],
+                        required: &[],
+                        enums: &[],
+                        open: false,
+                        items: None,
+                    },
+                ),
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => crate::runtime::object::strict(value.clone()).map(Self::String),
+                1 => crate::runtime::object::strict(value.clone()).map(Self::Number),
+                2 => crate::runtime::object::strict(value.clone()).map(Self::Boolean),
+                3 => crate::runtime::object::strict(value.clone()).map(Self::List),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 impl Default for TicketRequestCustomAttributesValue {
@@ -16045,23 +17433,86 @@ crate::runtime::object::object!(
     kept additional_properties
 );
 #[cfg(feature = "tags")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/paths/~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTagBody {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     CreateOrUpdateTagRequest(CreateOrUpdateTagRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagCompanyRequest(TagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     UntagCompanyRequest(UntagCompanyRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     TagMultipleUsersRequest(TagMultipleUsersRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for CreateTagBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["id", "name"],
+                required: &["name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["companies", "name"],
+                required: &["companies", "name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["companies", "name"],
+                required: &["companies", "name"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["name", "users"],
+                required: &["name", "users"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::CreateOrUpdateTagRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::TagCompanyRequest)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::UntagCompanyRequest)
+                }
+                3 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::TagMultipleUsersRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "tags")]
 impl Default for CreateTagBody {
@@ -16262,101 +17713,6 @@ crate::runtime::object::object!(
     GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
     "name", qualified_id : "qualified_id", } kept additional_properties
 );
-#[cfg(feature = "data-attributes")]
-/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LisDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::enums::string_enum!(
-    LisDataAttributesModel { Contact = "contact", Company = "company", Conversation =
-    "conversation" }
-);
-#[cfg(feature = "data-events")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum LisDataEventsFilter {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    UserIdQueryParameter(LisDataEventsFilterUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    IntercomUserIdQueryParameter(LisDataEventsFilterIntercomUserIdQueryParameter),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
-    EmailQueryParameter(LisDataEventsFilterEmailQueryParameter),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-#[cfg(feature = "data-events")]
-impl Default for LisDataEventsFilter {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-#[cfg(feature = "data-events")]
-crate::runtime::object::value!(LisDataEventsFilter, crate ::runtime::object::any);
-#[cfg(feature = "data-events")]
-/// user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterUserIdQueryParameter {
-    pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-events")]
-crate::runtime::object::object!(
-    LisDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
-    additional_properties
-);
-#[cfg(feature = "data-events")]
-/// intercom_user_id query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
-    pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-events")]
-crate::runtime::object::object!(
-    LisDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
-    "intercom_user_id", } kept additional_properties
-);
-#[cfg(feature = "data-events")]
-/// email query parameter
-///
-/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LisDataEventsFilterEmailQueryParameter {
-    pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-events")]
-crate::runtime::object::object!(
-    LisDataEventsFilterEmailQueryParameter { email : "email", } kept
-    additional_properties
-);
 #[cfg(feature = "calls")]
 /// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16447,6 +17803,25 @@ crate::runtime::object::object!(
     transcript : "transcript", transcript_status : "transcript_status", } kept
     additional_properties
 );
+#[cfg(feature = "data-attributes")]
+/// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// `conversation`
+    Conversation,
+    /// A value this version of the crate does not know; kept as sent.
+    Unknown(String),
+}
+#[cfg(feature = "data-attributes")]
+crate::runtime::enums::string_enum!(
+    ListDataAttributesModel { Contact = "contact", Company = "company", Conversation =
+    "conversation" }
+);
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16536,6 +17911,134 @@ pub enum ListDataConnectorExecutionResultsIncludeRequestUrl {
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
     ListDataConnectorExecutionResultsIncludeRequestUrl { True = "true", False = "false" }
+);
+#[cfg(feature = "data-events")]
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ListDataEventsFilter {
+    UserIdQueryParameter(ListDataEventsFilterUserIdQueryParameter),
+    IntercomUserIdQueryParameter(ListDataEventsFilterIntercomUserIdQueryParameter),
+    EmailQueryParameter(ListDataEventsFilterEmailQueryParameter),
+    /// JSON that fits none of the variants above, kept as sent.
+    Other(serde_json::Value),
+}
+#[cfg(feature = "data-events")]
+impl<'de> Deserialize<'de> for ListDataEventsFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["user_id"],
+                required: &["user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["intercom_user_id"],
+                required: &["intercom_user_id"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &["email"],
+                required: &["email"],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::UserIdQueryParameter)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::IntercomUserIdQueryParameter)
+                }
+                2 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::EmailQueryParameter)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
+}
+#[cfg(feature = "data-events")]
+impl Default for ListDataEventsFilter {
+    fn default() -> Self {
+        Self::Other(Default::default())
+    }
+}
+#[cfg(feature = "data-events")]
+crate::runtime::object::value!(ListDataEventsFilter, crate ::runtime::object::any);
+#[cfg(feature = "data-events")]
+/// user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDataEventsFilterUserIdQueryParameter {
+    pub user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "data-events")]
+crate::runtime::object::object!(
+    ListDataEventsFilterUserIdQueryParameter { user_id : "user_id", } kept
+    additional_properties
+);
+#[cfg(feature = "data-events")]
+/// intercom_user_id query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDataEventsFilterIntercomUserIdQueryParameter {
+    pub intercom_user_id: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "data-events")]
+crate::runtime::object::object!(
+    ListDataEventsFilterIntercomUserIdQueryParameter { intercom_user_id :
+    "intercom_user_id", } kept additional_properties
+);
+#[cfg(feature = "data-events")]
+/// email query parameter
+///
+/// Generated from `#/paths/~1events/get/parameters/1/schema/oneOf/2`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListDataEventsFilterEmailQueryParameter {
+    pub email: String,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "data-events")]
+crate::runtime::object::object!(
+    ListDataEventsFilterEmailQueryParameter { email : "email", } kept
+    additional_properties
 );
 #[cfg(feature = "folders")]
 /// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema`.
@@ -16854,19 +18357,71 @@ crate::runtime::object::object!(
     ReplyTicketBody { skip_notifications : "skip_notifications", } flattened variant
 );
 #[cfg(feature = "tickets")]
-/// An untagged union: the first variant (in this order) that the JSON fits is chosen.
+/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyTicketBodyVariant {
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     ContactReplyTicketRequest(ContactReplyTicketRequest),
-    #[serde(deserialize_with = "crate::runtime::object::strict")]
     AdminReplyTicketRequest(AdminReplyTicketRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
+}
+#[cfg(feature = "tickets")]
+impl<'de> Deserialize<'de> for ReplyTicketBodyVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        const SHAPES: &[crate::runtime::union::Shape] = &[
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Any,
+                declared: &[],
+                required: &[],
+                enums: &[],
+                open: false,
+                items: None,
+            },
+            crate::runtime::union::Shape {
+                kind: crate::runtime::union::Kind::Object,
+                declared: &[
+                    "admin_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
+                ],
+                required: &["admin_id", "message_type", "type"],
+                enums: &[
+                    ("message_type", &["comment", "note", "quick_reply"]),
+                    ("type", &["admin"]),
+                ],
+                open: false,
+                items: None,
+            },
+        ];
+        for index in crate::runtime::union::ranked(&value, SHAPES) {
+            let decoded: Result<Self, serde_json::Error> = match index {
+                0 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::ContactReplyTicketRequest)
+                }
+                1 => {
+                    crate::runtime::object::strict(value.clone())
+                        .map(Self::AdminReplyTicketRequest)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(Self::Other(value))
+    }
 }
 #[cfg(feature = "tickets")]
 impl Default for ReplyTicketBodyVariant {

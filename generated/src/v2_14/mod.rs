@@ -21,8 +21,11 @@ impl Client {
     ///
     /// # Panics
     ///
-    /// When the TLS backend cannot be initialised, as `reqwest::Client::new` does; use
-    /// [`Client::builder`] to handle that as an error.
+    /// When `token` is empty or blank (e.g. an unset environment variable read with
+    /// `unwrap_or_default`), or the TLS backend cannot be initialised (as
+    /// `reqwest::Client::new` does). [`Client::builder`] returns both as an
+    /// [`Error::Config`](crate::Error::Config) instead, and `.token_from_env()` reads
+    /// `INTERCOM_API_KEY` with an error that names it when it is unset.
     pub fn new(token: impl Into<String>) -> Self {
         match Self::builder().token(token).build() {
             Ok(client) => client,
@@ -73,8 +76,9 @@ impl Client {
     pub fn attach_contact_to_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: types::AttachContactToConversationRequest,
     ) -> operations::AttachContactToConversation<'_> {
-        operations::AttachContactToConversation::new(self, conversation_id.into())
+        operations::AttachContactToConversation::new(self, conversation_id.into(), body)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
@@ -201,8 +205,11 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
-    pub fn create_contact(&self) -> operations::CreateContact<'_> {
-        operations::CreateContact::new(self)
+    pub fn create_contact(
+        &self,
+        body: types::CreateContactRequest,
+    ) -> operations::CreateContact<'_> {
+        operations::CreateContact::new(self, body)
     }
     #[cfg(feature = "ai-content")]
     /// You can create a new content import source by sending a POST request to this endpoint.
@@ -239,10 +246,12 @@ impl Client {
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
+        body: types::CreateOrUpdateCustomObjectInstanceRequest,
     ) -> operations::CreateCustomObjectInstances<'_> {
         operations::CreateCustomObjectInstances::new(
             self,
             custom_object_type_identifier.into(),
+            body,
         )
     }
     #[cfg(feature = "data-attributes")]
@@ -298,8 +307,11 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
-    pub fn create_data_event(&self) -> operations::CreateDataEvent<'_> {
-        operations::CreateDataEvent::new(self)
+    pub fn create_data_event(
+        &self,
+        body: types::CreateDataEventRequest,
+    ) -> operations::CreateDataEvent<'_> {
+        operations::CreateDataEvent::new(self, body)
     }
     #[cfg(feature = "data-export")]
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
@@ -361,8 +373,11 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
-    pub fn create_message(&self) -> operations::CreateMessage<'_> {
-        operations::CreateMessage::new(self)
+    pub fn create_message(
+        &self,
+        body: types::CreateMessageRequest,
+    ) -> operations::CreateMessage<'_> {
+        operations::CreateMessage::new(self, body)
     }
     #[cfg(feature = "news")]
     /// You can create a news item
@@ -397,8 +412,11 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
-    pub fn create_or_update_company(&self) -> operations::CreateOrUpdateCompany<'_> {
-        operations::CreateOrUpdateCompany::new(self)
+    pub fn create_or_update_company(
+        &self,
+        body: types::CreateOrUpdateCompanyRequest,
+    ) -> operations::CreateOrUpdateCompany<'_> {
+        operations::CreateOrUpdateCompany::new(self, body)
     }
     #[cfg(feature = "switch")]
     /// You can use the API to deflect phone calls to the Intercom Messenger.
@@ -429,8 +447,8 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
-    pub fn create_tag(&self) -> operations::CreateTag<'_> {
-        operations::CreateTag::new(self)
+    pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
+        operations::CreateTag::new(self, body)
     }
     #[cfg(feature = "tickets")]
     /// You can create a new ticket.
@@ -471,8 +489,11 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
-    pub fn data_event_summaries(&self) -> operations::DataEventSummaries<'_> {
-        operations::DataEventSummaries::new(self)
+    pub fn data_event_summaries(
+        &self,
+        body: types::CreateDataEventSummariesRequest,
+    ) -> operations::DataEventSummaries<'_> {
+        operations::DataEventSummaries::new(self, body)
     }
     #[cfg(feature = "articles")]
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
@@ -899,36 +920,6 @@ impl Client {
     pub fn jobs_status(&self, job_id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, job_id.into())
     }
-    #[cfg(feature = "data-attributes")]
-    /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
-    ///
-    /// `GET /data_attributes`
-    pub fn lis_data_attributes(&self) -> operations::LisDataAttributes<'_> {
-        operations::LisDataAttributes::new(self)
-    }
-    #[cfg(feature = "data-events")]
-    /// > 🚧
-    /// >
-    /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
-    ///
-    /// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
-    ///
-    /// - `https://api.intercom.io/events?type=user&user_id={user_id}`
-    /// - `https://api.intercom.io/events?type=user&email={email}`
-    /// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
-    ///
-    /// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
-    ///
-    /// You can optionally define the result page size as well with the `per_page` parameter.
-    ///
-    /// `GET /events`
-    pub fn lis_data_events(
-        &self,
-        filter: types::LisDataEventsFilter,
-        type_: impl Into<String>,
-    ) -> operations::LisDataEvents<'_> {
-        operations::LisDataEvents::new(self, filter, type_.into())
-    }
     #[cfg(feature = "admins")]
     /// You can get a log of activities by all admins in an app.
     ///
@@ -1089,6 +1080,52 @@ impl Client {
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
     }
+    #[cfg(feature = "data-attributes")]
+    /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
+    ///
+    /// `GET /data_attributes`
+    pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+        operations::ListDataAttributes::new(self)
+    }
+    /// The upstream name of [`Client::list_data_attributes`].
+    #[deprecated(
+        note = "renamed to `list_data_attributes` (the upstream name is a typo)"
+    )]
+    pub fn lis_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+        self.list_data_attributes()
+    }
+    #[cfg(feature = "data-events")]
+    /// > 🚧
+    /// >
+    /// > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
+    ///
+    /// The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
+    ///
+    /// - `https://api.intercom.io/events?type=user&user_id={user_id}`
+    /// - `https://api.intercom.io/events?type=user&email={email}`
+    /// - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
+    ///
+    /// The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
+    ///
+    /// You can optionally define the result page size as well with the `per_page` parameter.
+    ///
+    /// `GET /events`
+    pub fn list_data_events(
+        &self,
+        filter: types::ListDataEventsFilter,
+        type_: impl Into<String>,
+    ) -> operations::ListDataEvents<'_> {
+        operations::ListDataEvents::new(self, filter, type_.into())
+    }
+    /// The upstream name of [`Client::list_data_events`].
+    #[deprecated(note = "renamed to `list_data_events` (the upstream name is a typo)")]
+    pub fn lis_data_events(
+        &self,
+        filter: types::ListDataEventsFilter,
+        type_: impl Into<String>,
+    ) -> operations::ListDataEvents<'_> {
+        self.list_data_events(filter, type_)
+    }
     #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all external pages for a workspace.
     ///
@@ -1245,8 +1282,9 @@ impl Client {
     pub fn manage_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: types::ManageConversationBody,
     ) -> operations::ManageConversation<'_> {
-        operations::ManageConversation::new(self, conversation_id.into())
+        operations::ManageConversation::new(self, conversation_id.into(), body)
     }
     #[cfg(feature = "contacts")]
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
@@ -1285,8 +1323,11 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
-    pub fn redact_conversation(&self) -> operations::RedactConversation<'_> {
-        operations::RedactConversation::new(self)
+    pub fn redact_conversation(
+        &self,
+        body: types::RedactConversationRequest,
+    ) -> operations::RedactConversation<'_> {
+        operations::RedactConversation::new(self, body)
     }
     #[cfg(feature = "conversations")]
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -1301,8 +1342,9 @@ impl Client {
     pub fn reply_conversation(
         &self,
         conversation_id: impl Into<String>,
+        body: types::ReplyConversationRequest,
     ) -> operations::ReplyConversation<'_> {
-        operations::ReplyConversation::new(self, conversation_id.into())
+        operations::ReplyConversation::new(self, conversation_id.into(), body)
     }
     #[cfg(feature = "tickets")]
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -1975,8 +2017,12 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{article_id}`
-    pub fn update_article(&self, article_id: i64) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, article_id)
+    pub fn update_article(
+        &self,
+        article_id: i64,
+        body: types::UpdateArticleRequest,
+    ) -> operations::UpdateArticle<'_> {
+        operations::UpdateArticle::new(self, article_id, body)
     }
     #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
@@ -1985,8 +2031,9 @@ impl Client {
     pub fn update_collection(
         &self,
         collection_id: i64,
+        body: types::UpdateCollectionRequest,
     ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, collection_id)
+        operations::UpdateCollection::new(self, collection_id, body)
     }
     #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
@@ -1999,8 +2046,9 @@ impl Client {
     pub fn update_company(
         &self,
         company_id: impl Into<String>,
+        body: types::UpdateCompanyRequest,
     ) -> operations::UpdateCompany<'_> {
-        operations::UpdateCompany::new(self, company_id.into())
+        operations::UpdateCompany::new(self, company_id.into(), body)
     }
     #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
     /// You can update an existing contact (ie. user or lead).
@@ -2015,8 +2063,9 @@ impl Client {
     pub fn update_contact(
         &self,
         contact_id: impl Into<String>,
+        body: types::UpdateContactRequest,
     ) -> operations::UpdateContact<'_> {
-        operations::UpdateContact::new(self, contact_id.into())
+        operations::UpdateContact::new(self, contact_id.into(), body)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing content import source.
@@ -2050,8 +2099,9 @@ impl Client {
     pub fn update_conversation(
         &self,
         conversation_id: i64,
+        body: types::UpdateConversationRequest,
     ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, conversation_id)
+        operations::UpdateConversation::new(self, conversation_id, body)
     }
     #[cfg(feature = "data-attributes")]
     /// You can update a data attribute.
@@ -2064,8 +2114,9 @@ impl Client {
     pub fn update_data_attribute(
         &self,
         data_attribute_id: i64,
+        body: types::UpdateDataAttributeRequest,
     ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, data_attribute_id)
+        operations::UpdateDataAttribute::new(self, data_attribute_id, body)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
@@ -2085,8 +2136,9 @@ impl Client {
     pub fn update_internal_article(
         &self,
         internal_article_id: i64,
+        body: types::UpdateInternalArticleRequest,
     ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, internal_article_id)
+        operations::UpdateInternalArticle::new(self, internal_article_id, body)
     }
     #[cfg(feature = "ip-allowlist")]
     /// Update the IP allowlist configuration for the workspace.
@@ -2096,8 +2148,11 @@ impl Client {
     /// > The API will reject updates that would lock out the caller's IP address. Ensure your current IP is included in the allowlist when enabling the feature.
     ///
     /// `PUT /ip_allowlist`
-    pub fn update_ip_allowlist(&self) -> operations::UpdateIpAllowlist<'_> {
-        operations::UpdateIpAllowlist::new(self)
+    pub fn update_ip_allowlist(
+        &self,
+        body: types::IpAllowlist,
+    ) -> operations::UpdateIpAllowlist<'_> {
+        operations::UpdateIpAllowlist::new(self, body)
     }
     #[cfg(feature = "news")]
     /// Update a news item
@@ -2117,8 +2172,9 @@ impl Client {
     pub fn update_ticket(
         &self,
         ticket_id: impl Into<String>,
+        body: types::UpdateTicketBody,
     ) -> operations::UpdateTicket<'_> {
-        operations::UpdateTicket::new(self, ticket_id.into())
+        operations::UpdateTicket::new(self, ticket_id.into(), body)
     }
     #[cfg(feature = "ticket-types")]
     /// You can update a ticket type.
@@ -2131,8 +2187,9 @@ impl Client {
     pub fn update_ticket_type(
         &self,
         ticket_type_id: impl Into<String>,
+        body: types::UpdateTicketTypeRequest,
     ) -> operations::UpdateTicketType<'_> {
-        operations::UpdateTicketType::new(self, ticket_type_id.into())
+        operations::UpdateTicketType::new(self, ticket_type_id.into(), body)
     }
     #[cfg(feature = "ticket-type-attributes")]
     /// You can update an existing attribute for a ticket type.
@@ -2142,11 +2199,13 @@ impl Client {
         &self,
         ticket_type_id: impl Into<String>,
         attribute_id: impl Into<String>,
+        body: types::UpdateTicketTypeAttributeRequest,
     ) -> operations::UpdateTicketTypeAttribute<'_> {
         operations::UpdateTicketTypeAttribute::new(
             self,
             ticket_type_id.into(),
             attribute_id.into(),
+            body,
         )
     }
     #[cfg(feature = "visitors")]
@@ -2157,12 +2216,19 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
-    pub fn update_visitor(&self) -> operations::UpdateVisitor<'_> {
-        operations::UpdateVisitor::new(self)
+    pub fn update_visitor(
+        &self,
+        body: types::UpdateVisitorRequest,
+    ) -> operations::UpdateVisitor<'_> {
+        operations::UpdateVisitor::new(self, body)
     }
 }
+/// Shares the transport (connection pool, token, region, retries, rate limit); requests
+/// send this module's `Intercom-Version` unless the builder set one explicitly.
 impl From<Transport> for Client {
     fn from(transport: Transport) -> Self {
-        Self { transport }
+        Self {
+            transport: transport.for_module_version(API_VERSION),
+        }
     }
 }

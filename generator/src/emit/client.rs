@@ -46,8 +46,11 @@ pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
             ///
             /// # Panics
             ///
-            /// When the TLS backend cannot be initialised, as `reqwest::Client::new` does; use
-            /// [`Client::builder`] to handle that as an error.
+            /// When `token` is empty or blank (e.g. an unset environment variable read with
+            /// `unwrap_or_default`), or the TLS backend cannot be initialised (as
+            /// `reqwest::Client::new` does). [`Client::builder`] returns both as an
+            /// [`Error::Config`](crate::Error::Config) instead, and `.token_from_env()` reads
+            /// `INTERCOM_API_KEY` with an error that names it when it is unset.
             pub fn new(token: impl Into<String>) -> Self {
                 match Self::builder().token(token).build() {
                     Ok(client) => client,
@@ -73,9 +76,11 @@ pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
             #(#methods)*
         }
 
+        /// Shares the transport (connection pool, token, region, retries, rate limit); requests
+        /// send this module's `Intercom-Version` unless the builder set one explicitly.
         impl From<Transport> for Client {
             fn from(transport: Transport) -> Self {
-                Self { transport }
+                Self { transport: transport.for_module_version(API_VERSION) }
             }
         }
     }
@@ -112,11 +117,26 @@ fn client_method(op: &Operation) -> TokenStream {
         Some(&endpoint),
         stream_doc.as_deref(),
     ]);
+    let args: Vec<TokenStream> = args.collect();
+    let alias = op.renamed_from.as_ref().map(|old| {
+        let old = ident(old);
+        let names = required.iter().map(|input| ident(&input.name));
+        let note = format!("renamed to `{}` (the upstream name is a typo)", op.name);
+        let doc = format!(" The upstream name of [`Client::{}`].", op.name);
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub fn #old(&self, #(#args),*) -> operations::#builder<'_> {
+                self.#name(#(#names),*)
+            }
+        }
+    });
     quote! {
         #docs
         pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
             operations::#builder::new(self, #(#values),*)
         }
+        #alias
     }
 }
 

@@ -34,10 +34,12 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("search.rs", include_str!("../../runtime/search.rs")),
     ("style.rs", include_str!("../../runtime/style.rs")),
     ("telemetry.rs", include_str!("../../runtime/telemetry.rs")),
     ("test_util.rs", include_str!("../../runtime/test_util.rs")),
     ("tls.rs", include_str!("../../runtime/tls.rs")),
+    ("union.rs", include_str!("../../runtime/union.rs")),
     ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
 ];
 
@@ -192,7 +194,7 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         pub use runtime::{
             ApiError, ByteStream, ClientBuilder, Error, Multipart, RateLimit, Redirect, Region, RequestOptions, Response, RetryPolicy, Upload,
         };
-        pub use runtime::{identity, webhooks};
+        pub use runtime::{identity, search, webhooks};
         #[cfg(feature = "test-util")]
         pub use runtime::test_util;
 

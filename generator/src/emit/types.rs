@@ -2,8 +2,8 @@
 
 use super::tokens::{cfg_features, doc_attrs, ident, type_tokens, uses_ident, with_cfg, Scope};
 use crate::ir::{
-    Discriminator, Enum, EnumRepr, EnumValue, ExtraProperties, Field, Form, PartKind, Struct,
-    TypeDef, TypeKind, TypeRef, Union,
+    Discriminator, Enum, EnumRepr, EnumValue, ExtraProperties, Field, Form, JsonKind, PartKind,
+    Struct, TypeDef, TypeKind, TypeRef, Union, VariantShape,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -149,6 +149,34 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
         }
         None => (extra_field(&s.extra), quote!(kept additional_properties)),
     };
+    let search = s
+        .search_query
+        .as_ref()
+        .filter(|_| s.defaultable)
+        .and_then(|field| s.fields.iter().find(|f| &f.name == field))
+        .map(|field| {
+            let member = ident(&field.name);
+            let value = if field.is_optional() {
+                quote!(Some(decoded))
+            } else {
+                quote!(decoded)
+            };
+            quote! {
+                /// The search query as the request body, its other fields at their defaults.
+                impl From<crate::runtime::search::Query> for #name {
+                    fn from(query: crate::runtime::search::Query) -> Self {
+                        // The query's type is a union with a fallback: every JSON decodes.
+                        let decoded = serde::Deserialize::deserialize(query.to_json()).unwrap_or_default();
+                        Self { #member: #value, ..Default::default() }
+                    }
+                }
+                impl From<crate::runtime::search::Filter> for #name {
+                    fn from(filter: crate::runtime::search::Filter) -> Self {
+                        crate::runtime::search::Query::from(filter).into()
+                    }
+                }
+            }
+        });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -157,6 +185,7 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
             #extra
         }
         crate::runtime::object::object!(#name { #(#declared,)* } #rest);
+        #search
     }
 }
 
@@ -346,31 +375,23 @@ fn enum_impls(name: &proc_macro2::Ident, e: &Enum, variants: &[proc_macro2::Iden
 
 fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
     let note = match &u.discriminator {
-        None => {
-            "An untagged union: the first variant (in this order) that the JSON fits is chosen."
-                .to_owned()
-        }
+        None => "An untagged union: of the variants the JSON decodes into, the one it fits best \
+            is chosen (its JSON kind, required and declared properties, known enum values; see \
+            `runtime::union`), the first in this order when several fit equally well."
+            .to_owned(),
         Some(d) => format!("The variant is chosen by the value of `{}`.", d.wire_name),
     };
     let docs = doc_attrs([def.docs.as_deref(), Some(&note), Some(origin)]);
     let name = ident(&def.name);
-    // Untagged variants are tried strictly (see `runtime::object::strict`); a discriminated
-    // union picks its variant by value, which is then read with the usual tolerance.
-    let strict = (u.discriminator.is_none())
-        .then(|| quote!(#[serde(deserialize_with = "crate::runtime::object::strict")]));
     let variants = u.variants.iter().map(|v| {
         let docs = doc_attrs([v.docs.as_deref()]);
         let variant = ident(&v.name);
         let ty = type_tokens(&v.ty, Scope::Types);
-        let strict = (v.ty != TypeRef::Json).then_some(&strict);
-        quote! { #docs #strict #variant(#ty), }
+        quote! { #docs #variant(#ty), }
     });
-    let (derives, deserialize) = match &u.discriminator {
-        None => (quote!(Serialize, Deserialize), TokenStream::new()),
-        Some(discriminator) => (
-            quote!(Serialize),
-            discriminated_deserialize(&name, u, discriminator),
-        ),
+    let deserialize = match &u.discriminator {
+        None => ranked_deserialize(&name, u),
+        Some(discriminator) => discriminated_deserialize(&name, u, discriminator),
     };
     let default = union_default(&name, u);
     // With a fallback variant every JSON value fits; without one, only what a variant accepts.
@@ -381,7 +402,7 @@ fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derives)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
@@ -390,6 +411,94 @@ fn union_def(def: &TypeDef, u: &Union, origin: &str) -> TokenStream {
         #deserialize
         #default
         crate::runtime::object::value!(#name, #fits);
+    }
+}
+
+/// Reads an untagged union: the declared variants are ranked by how well the JSON fits each
+/// (`runtime::union`), and the best-ranked one that decodes strictly (see
+/// `runtime::object::strict`) wins; the fallback keeps what none decodes.
+fn ranked_deserialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let declared: Vec<_> = u
+        .variants
+        .iter()
+        .filter(|v| v.ty != TypeRef::Json)
+        .collect();
+    let shapes = declared.iter().map(|v| shape_tokens(&v.shape));
+    let arms = declared.iter().enumerate().map(|(index, v)| {
+        let variant = ident(&v.name);
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(#index => crate::runtime::object::strict(value.clone()).map(Self::#variant),)
+    });
+    let fallback = match u.variants.iter().find(|v| v.ty == TypeRef::Json) {
+        Some(other) => {
+            let other = ident(&other.name);
+            quote!(Ok(Self::#other(value)))
+        }
+        None => {
+            let message = format!("the JSON fits no variant of `{name}`");
+            quote!(Err(serde::de::Error::custom(#message)))
+        }
+    };
+    let attempt = if declared.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            const SHAPES: &[crate::runtime::union::Shape] = &[#(#shapes),*];
+            for index in crate::runtime::union::ranked(&value, SHAPES) {
+                let decoded: Result<Self, serde_json::Error> = match index {
+                    #(#arms)*
+                    _ => continue,
+                };
+                if let Ok(decoded) = decoded {
+                    return Ok(decoded);
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                #attempt
+                #fallback
+            }
+        }
+    }
+}
+
+fn shape_tokens(shape: &VariantShape) -> TokenStream {
+    let kind = ident(match shape.kind {
+        JsonKind::Any => "Any",
+        JsonKind::Object => "Object",
+        JsonKind::Array => "Array",
+        JsonKind::String => "String",
+        JsonKind::Integer => "Integer",
+        JsonKind::Number => "Number",
+        JsonKind::Boolean => "Boolean",
+    });
+    let declared = &shape.declared;
+    let required = &shape.required;
+    let enums = shape
+        .enums
+        .iter()
+        .map(|(key, values)| quote!((#key, &[#(#values),*])));
+    let open = shape.open;
+    let items = match &shape.items {
+        Some(items) => {
+            let items = shape_tokens(items);
+            quote!(Some(&#items))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        crate::runtime::union::Shape {
+            kind: crate::runtime::union::Kind::#kind,
+            declared: &[#(#declared),*],
+            required: &[#(#required),*],
+            enums: &[#(#enums),*],
+            open: #open,
+            items: #items,
+        }
     }
 }
 

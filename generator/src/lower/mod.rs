@@ -41,12 +41,14 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     box_recursive_fields(&mut types);
     unions::drop_nested_fallbacks(&mut types);
     unions::find_discriminators(&mut types);
+    unions::describe_shapes(&mut types);
     mark_defaultable(&mut types);
     let index = type_index::TypeIndex::new(&types);
     for operation in &mut operations {
         require_bodies_with_required_fields(operation, &index);
         pagination::detect(operation, &index);
     }
+    mark_search_queries(&operations, &mut types);
     let webhook_items = resources::webhook_items(&types);
     resources::assign(&mut types, &operations, &webhook_items);
     Ok(Api {
@@ -360,18 +362,66 @@ fn has_default(ty: &TypeRef, known: &BTreeSet<String>) -> bool {
     }
 }
 
-/// A body whose schema has required properties cannot be left out, whatever `requestBody.required`
-/// says (the search endpoints leave it false): such a body is a required argument of the method.
+/// A search endpoint (paginated by a cursor in its body) takes a body with a required `query`
+/// that is a union with a fallback (one filter, or an `AND`/`OR` of queries): that body type is
+/// built from a `runtime::search::Query` (see `Struct::search_query`).
+fn mark_search_queries(operations: &[crate::ir::Operation], types: &mut [TypeDef]) {
+    let found: Vec<(String, String)> = {
+        let index = type_index::TypeIndex::new(types);
+        operations
+            .iter()
+            .filter(|op| {
+                matches!(
+                    op.pagination.as_ref().map(|p| &p.style),
+                    Some(crate::ir::PaginationStyle::BodyCursor { .. })
+                )
+            })
+            .filter_map(|op| {
+                let body = op.body.as_ref()?;
+                let TypeRef::Named(name) = &body.ty else {
+                    return None;
+                };
+                let query = index.structure(&body.ty)?.fields.iter().find(|f| {
+                    f.wire_name == "query"
+                        && index
+                            .union(&f.ty)
+                            .is_some_and(|u| u.variants.iter().any(|v| v.ty == TypeRef::Json))
+                })?;
+                Some((name.clone(), query.name.clone()))
+            })
+            .collect()
+    };
+    for (name, field) in found {
+        if let Some(TypeKind::Struct(s)) = types
+            .iter_mut()
+            .find(|t| t.name == name)
+            .map(|t| &mut t.kind)
+        {
+            s.search_query = Some(field);
+        }
+    }
+}
+
+/// When the body is a method argument rather than an optional setter. A body that nothing but a
+/// deliberate value can satisfy cannot be left out, whatever `requestBody.required` says
+/// (Intercom never sets it): a struct with required properties or with groups of which one must
+/// be set, or a union (the caller has to choose one of its shapes; no body would fit none). And
+/// the body of a write (`POST`, `PUT`, `PATCH`) is the operation's input: it is an argument too,
+/// so a call can never send an empty body by omission (`Default::default()` says so explicitly).
 fn require_bodies_with_required_fields(
     operation: &mut crate::ir::Operation,
     types: &type_index::TypeIndex<'_>,
 ) {
+    let write = matches!(
+        operation.method,
+        crate::ir::HttpMethod::Post | crate::ir::HttpMethod::Put | crate::ir::HttpMethod::Patch
+    );
     if let Some(body) = operation.body.as_mut() {
-        if !body.required
-            && types
-                .structure(&body.ty)
-                .is_some_and(|s| s.fields.iter().any(|f| !f.is_optional()))
-        {
+        let has_required_field = types.structure(&body.ty).is_some_and(|s| {
+            s.fields.iter().any(|f| !f.is_optional()) || !s.at_least_one_of.is_empty()
+        });
+        let is_union = types.union(&body.ty).is_some();
+        if !body.required && (write || has_required_field || is_union) {
             body.required = true;
         }
     }

@@ -79,7 +79,13 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             Some(id) => field_name(id),
             None => derived_method_name(method, path),
         };
+        let (raw_name, renamed_from) = match RENAMED.iter().find(|(typo, _)| *typo == raw_name) {
+            Some((_, proper)) => ((*proper).to_owned(), Some(raw_name)),
+            None => (raw_name, None),
+        };
         let name = self.method_names.claim(&raw_name);
+        // The upstream name stays as a deprecated alias, unless another operation has it.
+        let renamed_from = renamed_from.filter(|old| self.method_names.claim(old) == *old);
         let builder_name = self.builder_names.claim(&type_name(&name));
         let (mut params, fixed_headers) =
             self.parameters(item, operation, &builder_name, pointer)?;
@@ -120,6 +126,7 @@ impl<'a, 's> OperationLowerer<'a, 's> {
             response,
             accept,
             pagination: None,
+            renamed_from,
         })
     }
 
@@ -534,6 +541,15 @@ fn method_key(method: HttpMethod) -> &'static str {
         HttpMethod::Trace => "trace",
     }
 }
+
+/// Method names (from `operationId`) that are upstream typos, with the name they get: the
+/// typo stays as a deprecated alias method, so code written against it keeps compiling.
+/// `lisDataAttributes` and `lisDataEvents` list data attributes and events (`GET
+/// /data_attributes`, `GET /events`), like every other `list*` operation.
+const RENAMED: &[(&str, &str)] = &[
+    ("lis_data_attributes", "list_data_attributes"),
+    ("lis_data_events", "list_data_events"),
+];
 
 /// A stable name for an operation without `operationId`: `get /export/{id}` → `get_export_by_id`.
 fn derived_method_name(method: HttpMethod, path: &str) -> String {

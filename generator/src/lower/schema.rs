@@ -372,6 +372,7 @@ impl<'a> SchemaLowerer<'a> {
             defaultable: false,
             extra,
             at_least_one_of: Vec::new(),
+            search_query: None,
         })
     }
 
@@ -520,6 +521,7 @@ impl<'a> SchemaLowerer<'a> {
             defaultable: false,
             extra,
             at_least_one_of: Vec::new(),
+            search_query: None,
         })))
     }
 
@@ -555,6 +557,7 @@ impl<'a> SchemaLowerer<'a> {
                 defaultable: false,
                 extra: ExtraProperties::Keep,
                 at_least_one_of: Vec::new(),
+                search_query: None,
             }),
             TypeRef::Named(target) => match self.resolve_alias(target) {
                 Some(TypeKind::Struct(found)) => MemberPart::Object(found.clone()),
@@ -711,6 +714,7 @@ impl<'a> SchemaLowerer<'a> {
                 name: label,
                 ty: lowered.ty,
                 docs,
+                shape: Default::default(),
             });
         }
         let discriminator = view
@@ -720,6 +724,7 @@ impl<'a> SchemaLowerer<'a> {
             name: FALLBACK_VARIANT.to_owned(),
             ty: TypeRef::Json,
             docs: Some("JSON that fits none of the variants above, kept as sent.".to_owned()),
+            shape: Default::default(),
         });
         Ok(Shape::Named(TypeKind::Union(Union {
             variants,
@@ -781,6 +786,7 @@ impl<'a> SchemaLowerer<'a> {
             defaultable: false,
             extra: ExtraProperties::Flattened,
             at_least_one_of: Vec::new(),
+            search_query: None,
         }))
     }
 

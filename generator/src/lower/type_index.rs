@@ -1,6 +1,6 @@
 //! Looking types up by name once lowering is done, through aliases and boxes.
 
-use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Enum, EnumRepr, JsonKind, Struct, TypeDef, TypeKind, TypeRef, Union};
 use std::collections::HashMap;
 
 pub struct TypeIndex<'t> {
@@ -49,6 +49,14 @@ impl<'t> TypeIndex<'t> {
         }
     }
 
+    /// The untagged union a type reference ends at.
+    pub fn union(&self, ty: &TypeRef) -> Option<&'t Union> {
+        match self.end(ty)? {
+            End::Definition(TypeKind::Union(found)) => Some(found),
+            _ => None,
+        }
+    }
+
     /// The item type of the array a type reference ends at.
     pub fn array_item(&self, ty: &TypeRef) -> Option<TypeRef> {
         match self.end(ty)? {
@@ -62,6 +70,42 @@ impl<'t> TypeIndex<'t> {
         match self.end(ty)? {
             End::Definition(TypeKind::Enum(found)) => Some(found),
             _ => None,
+        }
+    }
+
+    /// The kind of JSON a value of this type is, without leniency (`Any` when it may be several).
+    pub fn json_kind(&self, ty: &TypeRef) -> JsonKind {
+        self.json_kind_within(ty, 0)
+    }
+
+    fn json_kind_within(&self, ty: &TypeRef, depth: usize) -> JsonKind {
+        if depth > 32 {
+            return JsonKind::Any;
+        }
+        match self.end(ty) {
+            Some(End::Definition(kind)) => match kind {
+                TypeKind::Struct(_) => JsonKind::Object,
+                TypeKind::Enum(e) => match e.repr {
+                    EnumRepr::String => JsonKind::String,
+                    EnumRepr::Integer => JsonKind::Integer,
+                    EnumRepr::Mixed => JsonKind::Any,
+                },
+                TypeKind::Newtype(target) => self.json_kind_within(target, depth + 1),
+                TypeKind::Union(_) | TypeKind::Alias(_) | TypeKind::Form(_) => JsonKind::Any,
+            },
+            Some(End::Unnamed(unnamed)) => match unnamed {
+                TypeRef::String => JsonKind::String,
+                TypeRef::Integer => JsonKind::Integer,
+                TypeRef::Number => JsonKind::Number,
+                TypeRef::Boolean => JsonKind::Boolean,
+                TypeRef::Array(_) => JsonKind::Array,
+                TypeRef::Map(_) | TypeRef::Object => JsonKind::Object,
+                TypeRef::Nullable(inner) => self.json_kind_within(inner, depth + 1),
+                TypeRef::Json | TypeRef::Binary | TypeRef::Named(_) | TypeRef::Boxed(_) => {
+                    JsonKind::Any
+                }
+            },
+            None => JsonKind::Any,
         }
     }
 

@@ -1,7 +1,9 @@
 //! Post-passes over untagged unions, once every type is known.
 
 use super::type_index::TypeIndex;
-use crate::ir::{Discriminator, EnumValue, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Discriminator, EnumValue, ExtraProperties, TypeDef, TypeKind, TypeRef, VariantShape,
+};
 use std::collections::BTreeSet;
 
 /// The name of the fallback variant that lowering gives every union.
@@ -28,6 +30,78 @@ pub fn drop_nested_fallbacks(types: &mut [TypeDef]) {
         if let TypeKind::Union(union) = &mut def.kind {
             union.variants.retain(|v| v.name != FALLBACK);
         }
+    }
+}
+
+/// Describes each variant's JSON (see [`VariantShape`]), so the generated code ranks the
+/// variants a value decodes into by how well it fits them.
+pub fn describe_shapes(types: &mut [TypeDef]) {
+    let shapes: Vec<(usize, Vec<VariantShape>)> = {
+        let index = TypeIndex::new(types);
+        types
+            .iter()
+            .enumerate()
+            .filter_map(|(position, def)| match &def.kind {
+                TypeKind::Union(union) => Some((
+                    position,
+                    union
+                        .variants
+                        .iter()
+                        .map(|v| shape(&v.ty, &index, 0))
+                        .collect(),
+                )),
+                _ => None,
+            })
+            .collect()
+    };
+    for (position, found) in shapes {
+        if let TypeKind::Union(union) = &mut types[position].kind {
+            for (variant, shape) in union.variants.iter_mut().zip(found) {
+                variant.shape = shape;
+            }
+        }
+    }
+}
+
+fn shape(ty: &TypeRef, index: &TypeIndex<'_>, depth: usize) -> VariantShape {
+    let kind = index.json_kind(ty);
+    let Some(structure) = index.structure(ty) else {
+        let items = index
+            .array_item(ty)
+            .filter(|_| depth < 4)
+            .map(|item| Box::new(shape(&item, index, depth + 1)));
+        return VariantShape {
+            kind,
+            items,
+            ..VariantShape::default()
+        };
+    };
+    let declared = structure.fields.iter().filter(|f| !f.flatten);
+    VariantShape {
+        kind,
+        declared: declared.clone().map(|f| f.wire_name.clone()).collect(),
+        required: declared
+            .clone()
+            .filter(|f| f.required)
+            .map(|f| f.wire_name.clone())
+            .collect(),
+        enums: declared
+            .filter_map(|f| {
+                let values: Vec<String> = index
+                    .enumeration(&f.ty)?
+                    .variants
+                    .iter()
+                    .map(|v| match &v.value {
+                        EnumValue::String(value) => Some(value.clone()),
+                        EnumValue::Integer(_) => None,
+                    })
+                    .collect::<Option<_>>()?;
+                Some((f.wire_name.clone(), values))
+            })
+            .collect(),
+        open: structure.fields.iter().any(|f| f.flatten)
+            || matches!(structure.extra, ExtraProperties::Typed(_)),
+        items: None,
     }
 }
 

@@ -212,8 +212,6 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "link_conversation_to_ticket" => {
             Some(crate::roundtrip::<types::Conversation>(body))
         }
-        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
-        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_activity_log_event_types" => {
             Some(crate::roundtrip::<types::ActivityLogEventTypeList>(body))
         }
@@ -265,12 +263,16 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "list_custom_object_instances" => {
             Some(crate::roundtrip::<types::CustomObjectInstancesPaginatedList>(body))
         }
+        "list_data_attributes" => {
+            Some(crate::roundtrip::<types::DataAttributeList>(body))
+        }
         "list_data_connector_execution_results" => {
             Some(crate::roundtrip::<types::DataConnectorExecutionResultList>(body))
         }
         "list_data_connectors" => {
             Some(crate::roundtrip::<types::DataConnectorList>(body))
         }
+        "list_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_deleted_conversation_ids" => {
             Some(crate::roundtrip::<types::DeletedConversationList>(body))
         }
@@ -776,13 +778,10 @@ pub async fn call(
         }
         "attach_contact_to_conversation" => {
             let request = client
-                .attach_contact_to_conversation(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::AttachContactToConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .attach_contact_to_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::AttachContactToConversationRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1086,11 +1085,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_contact" => {
-            let request = client.create_contact();
-            let request = match args.optional_body::<types::CreateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_contact(args.body::<types::CreateContactRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1155,13 +1151,8 @@ pub async fn call(
             let request = client
                 .create_custom_object_instances(
                     args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -1191,11 +1182,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_event" => {
-            let request = client.create_data_event();
-            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_data_event(args.body::<types::CreateDataEventRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1263,11 +1251,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_message" => {
-            let request = client.create_message();
-            let request = match args.optional_body::<types::CreateMessageRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_message(args.body::<types::CreateMessageRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1319,13 +1304,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_or_update_company" => {
-            let request = client.create_or_update_company();
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_or_update_company(
+                    args.body::<types::CreateOrUpdateCompanyRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1342,11 +1324,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_tag" => {
-            let request = client.create_tag();
-            let request = match args.optional_body::<types::CreateTagBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client.create_tag(args.body::<types::CreateTagBody>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1383,13 +1361,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "data_event_summaries" => {
-            let request = client.data_event_summaries();
-            let request = match args
-                .optional_body::<types::CreateDataEventSummariesRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .data_event_summaries(
+                    args.body::<types::CreateDataEventSummariesRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1984,40 +1959,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "lis_data_attributes" => {
-            let request = client.lis_data_attributes();
-            let request = match args
-                .optional::<types::LisDataAttributesModel>("query", "model")?
-            {
-                Some(value) => request.model(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_events" => {
-            let request = client
-                .lis_data_events(
-                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
-                    args.required::<String>("query", "type")?,
-                );
-            let request = match args.optional::<bool>("query", "summary")? {
-                Some(value) => request.summary(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_activity_log_event_types" => {
             let request = client.list_activity_log_event_types();
             let response = request
@@ -2387,6 +2328,24 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
+        "list_data_attributes" => {
+            let request = client.list_data_attributes();
+            let request = match args
+                .optional::<types::ListDataAttributesModel>("query", "model")?
+            {
+                Some(value) => request.model(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
         "list_data_connector_execution_results" => {
             let request = client
                 .list_data_connector_execution_results(
@@ -2446,6 +2405,22 @@ pub async fn call(
             };
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_data_events" => {
+            let request = client
+                .list_data_events(
+                    args.required::<types::ListDataEventsFilter>("query", "filter")?,
+                    args.required::<String>("query", "type")?,
+                );
+            let request = match args.optional::<bool>("query", "summary")? {
+                Some(value) => request.summary(value),
                 None => request,
             };
             let response = request
@@ -2765,11 +2740,10 @@ pub async fn call(
         }
         "manage_conversation" => {
             let request = client
-                .manage_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ManageConversationBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .manage_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ManageConversationBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2824,13 +2798,10 @@ pub async fn call(
         }
         "publish_article_draft" => {
             let request = client
-                .publish_article_draft(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::PublishArticleDraftRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .publish_article_draft(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::PublishArticleDraftRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2838,12 +2809,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "redact_conversation" => {
-            let request = client.redact_conversation();
-            let request = match args.optional_body::<types::RedactConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .redact_conversation(args.body::<types::RedactConversationRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -2863,12 +2830,10 @@ pub async fn call(
         }
         "reply_conversation" => {
             let request = client
-                .reply_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ReplyConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .reply_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ReplyConversationRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3488,11 +3453,10 @@ pub async fn call(
         }
         "stage_article_draft" => {
             let request = client
-                .stage_article_draft(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .stage_article_draft(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3539,11 +3503,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_article" => {
-            let request = client.update_article(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_article(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3551,11 +3515,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_audience" => {
-            let request = client.update_audience(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateAudienceRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_audience(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateAudienceRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3563,11 +3527,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_collection" => {
-            let request = client.update_collection(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_collection(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateCollectionRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3583,14 +3547,14 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_contact" => {
-            let request = client.update_contact(args.required::<String>("path", "id")?);
+            let request = client
+                .update_contact(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateContactRequest>()?,
+                );
             let request = match args.optional::<bool>("query", "include_merge_history")?
             {
                 Some(value) => request.include_merge_history(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateContactRequest>()? {
-                Some(value) => request.body(value),
                 None => request,
             };
             let response = request
@@ -3625,14 +3589,12 @@ pub async fn call(
         }
         "update_conversation" => {
             let request = client
-                .update_conversation(args.required::<i64>("path", "id")?);
+                .update_conversation(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateConversationRequest>()?,
+                );
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateConversationRequest>()?
-            {
-                Some(value) => request.body(value),
                 None => request,
             };
             let response = request
@@ -3681,13 +3643,10 @@ pub async fn call(
         }
         "update_data_attribute" => {
             let request = client
-                .update_data_attribute(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateDataAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_data_attribute(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateDataAttributeRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3696,13 +3655,10 @@ pub async fn call(
         }
         "update_data_connector" => {
             let request = client
-                .update_data_connector(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateDataConnectorRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_data_connector(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateDataConnectorRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3735,13 +3691,10 @@ pub async fn call(
         }
         "update_internal_article" => {
             let request = client
-                .update_internal_article(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateInternalArticleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_internal_article(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateInternalArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3765,13 +3718,8 @@ pub async fn call(
                 .update_office_hours_exception(
                     args.required::<String>("path", "office_hours_schedule_id")?,
                     args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateOfficeHoursExceptionRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateOfficeHoursExceptionRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -3780,13 +3728,10 @@ pub async fn call(
         }
         "update_office_hours_schedule" => {
             let request = client
-                .update_office_hours_schedule(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateOfficeHoursScheduleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_office_hours_schedule(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateOfficeHoursScheduleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3806,11 +3751,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket" => {
-            let request = client.update_ticket(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateTicketBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_ticket(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3819,11 +3764,10 @@ pub async fn call(
         }
         "update_ticket_type" => {
             let request = client
-                .update_ticket_type(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateTicketTypeRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_ticket_type(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketTypeRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -3835,13 +3779,8 @@ pub async fn call(
                 .update_ticket_type_attribute(
                     args.required::<String>("path", "ticket_type_id")?,
                     args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketTypeAttributeRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateTicketTypeAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -3849,11 +3788,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_visitor" => {
-            let request = client.update_visitor();
-            let request = match args.optional_body::<types::UpdateVisitorRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_visitor(args.body::<types::UpdateVisitorRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -3862,19 +3798,19 @@ pub async fn call(
         }
         "upload_ecommerce_catalog" => {
             let request = client
-                .upload_ecommerce_catalog(args.required::<String>("path", "id")?);
-            let request = match Some(types::UploadEcommerceCatalogBody {
-                catalog: Some(args.file_part("catalog")),
-                finalize: args
-                    .optional_form_part::<
-                        types::UploadEcommerceCatalogBodyFinalize,
-                    >("finalize")?,
-                import_job_id: args.optional_form_part::<String>("import_job_id")?,
-                part_number: args.optional_form_part::<i64>("part_number")?,
-            }) {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .upload_ecommerce_catalog(
+                    args.required::<String>("path", "id")?,
+                    types::UploadEcommerceCatalogBody {
+                        catalog: Some(args.file_part("catalog")),
+                        finalize: args
+                            .optional_form_part::<
+                                types::UploadEcommerceCatalogBodyFinalize,
+                            >("finalize")?,
+                        import_job_id: args
+                            .optional_form_part::<String>("import_job_id")?,
+                        part_number: args.optional_form_part::<i64>("part_number")?,
+                    },
+                );
             let response = request
                 .send_with_response()
                 .await

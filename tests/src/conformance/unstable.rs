@@ -140,8 +140,6 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
         "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
-        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_activity_log_event_types" => {
             Some(crate::roundtrip::<types::ActivityLogEventTypeList>(body))
         }
@@ -176,12 +174,16 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::ContentSnippetList>(body))
         }
         "list_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "list_data_attributes" => {
+            Some(crate::roundtrip::<types::DataAttributeList>(body))
+        }
         "list_data_connector_execution_results" => {
             Some(crate::roundtrip::<types::DataConnectorExecutionResultList>(body))
         }
         "list_data_connectors" => {
             Some(crate::roundtrip::<types::DataConnectorList>(body))
         }
+        "list_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_deleted_conversation_ids" => {
             Some(crate::roundtrip::<types::DeletedConversationList>(body))
         }
@@ -535,13 +537,10 @@ pub async fn call(
         }
         "attach_contact_to_conversation" => {
             let request = client
-                .attach_contact_to_conversation(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::AttachContactToConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .attach_contact_to_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::AttachContactToConversationRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -719,11 +718,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_contact" => {
-            let request = client.create_contact();
-            let request = match args.optional_body::<types::CreateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_contact(args.body::<types::CreateContactRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -765,13 +761,8 @@ pub async fn call(
             let request = client
                 .create_custom_object_instances(
                     args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -801,11 +792,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_event" => {
-            let request = client.create_data_event();
-            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_data_event(args.body::<types::CreateDataEventRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -850,11 +838,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_message" => {
-            let request = client.create_message();
-            let request = match args.optional_body::<types::CreateMessageRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_message(args.body::<types::CreateMessageRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -883,13 +868,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_or_update_company" => {
-            let request = client.create_or_update_company();
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_or_update_company(
+                    args.body::<types::CreateOrUpdateCompanyRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -906,11 +888,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_tag" => {
-            let request = client.create_tag();
-            let request = match args.optional_body::<types::CreateTagBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client.create_tag(args.body::<types::CreateTagBody>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -947,13 +925,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "data_event_summaries" => {
-            let request = client.data_event_summaries();
-            let request = match args
-                .optional_body::<types::CreateDataEventSummariesRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .data_event_summaries(
+                    args.body::<types::CreateDataEventSummariesRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1377,40 +1352,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "lis_data_attributes" => {
-            let request = client.lis_data_attributes();
-            let request = match args
-                .optional::<types::LisDataAttributesModel>("query", "model")?
-            {
-                Some(value) => request.model(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_events" => {
-            let request = client
-                .lis_data_events(
-                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
-                    args.required::<String>("query", "type")?,
-                );
-            let request = match args.optional::<bool>("query", "summary")? {
-                Some(value) => request.summary(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_activity_log_event_types" => {
             let request = client.list_activity_log_event_types();
             let response = request
@@ -1632,6 +1573,24 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
+        "list_data_attributes" => {
+            let request = client.list_data_attributes();
+            let request = match args
+                .optional::<types::ListDataAttributesModel>("query", "model")?
+            {
+                Some(value) => request.model(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
         "list_data_connector_execution_results" => {
             let request = client
                 .list_data_connector_execution_results(
@@ -1699,6 +1658,22 @@ pub async fn call(
             };
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_data_events" => {
+            let request = client
+                .list_data_events(
+                    args.required::<types::ListDataEventsFilter>("query", "filter")?,
+                    args.required::<String>("query", "type")?,
+                );
+            let request = match args.optional::<bool>("query", "summary")? {
+                Some(value) => request.summary(value),
                 None => request,
             };
             let response = request
@@ -1963,11 +1938,10 @@ pub async fn call(
         }
         "manage_conversation" => {
             let request = client
-                .manage_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ManageConversationBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .manage_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ManageConversationBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1975,11 +1949,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "merge_contact" => {
-            let request = client.merge_contact();
-            let request = match args.optional_body::<types::MergeContactsRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .merge_contact(args.body::<types::MergeContactsRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -2038,12 +2009,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "redact_conversation" => {
-            let request = client.redact_conversation();
-            let request = match args.optional_body::<types::RedactConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .redact_conversation(args.body::<types::RedactConversationRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -2063,12 +2030,10 @@ pub async fn call(
         }
         "reply_conversation" => {
             let request = client
-                .reply_conversation(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::ReplyConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .reply_conversation(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::ReplyConversationRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2459,11 +2424,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_article" => {
-            let request = client.update_article(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_article(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2471,11 +2436,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_collection" => {
-            let request = client.update_collection(args.required::<i64>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_collection(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateCollectionRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2491,11 +2456,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_contact" => {
-            let request = client.update_contact(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_contact(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateContactRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2528,14 +2493,12 @@ pub async fn call(
         }
         "update_conversation" => {
             let request = client
-                .update_conversation(args.required::<i64>("path", "id")?);
+                .update_conversation(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateConversationRequest>()?,
+                );
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateConversationRequest>()?
-            {
-                Some(value) => request.body(value),
                 None => request,
             };
             let response = request
@@ -2559,13 +2522,10 @@ pub async fn call(
         }
         "update_data_attribute" => {
             let request = client
-                .update_data_attribute(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateDataAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_data_attribute(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateDataAttributeRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2574,13 +2534,10 @@ pub async fn call(
         }
         "update_data_connector" => {
             let request = client
-                .update_data_connector(args.required::<String>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateDataConnectorRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_data_connector(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateDataConnectorRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2613,13 +2570,10 @@ pub async fn call(
         }
         "update_internal_article" => {
             let request = client
-                .update_internal_article(args.required::<i64>("path", "id")?);
-            let request = match args
-                .optional_body::<types::UpdateInternalArticleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_internal_article(
+                    args.required::<i64>("path", "id")?,
+                    args.body::<types::UpdateInternalArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2639,11 +2593,11 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ticket" => {
-            let request = client.update_ticket(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateTicketBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_ticket(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2652,11 +2606,10 @@ pub async fn call(
         }
         "update_ticket_type" => {
             let request = client
-                .update_ticket_type(args.required::<String>("path", "id")?);
-            let request = match args.optional_body::<types::UpdateTicketTypeRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_ticket_type(
+                    args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketTypeRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2668,13 +2621,8 @@ pub async fn call(
                 .update_ticket_type_attribute(
                     args.required::<String>("path", "ticket_type_id")?,
                     args.required::<String>("path", "id")?,
+                    args.body::<types::UpdateTicketTypeAttributeRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateTicketTypeAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -2682,11 +2630,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_visitor" => {
-            let request = client.update_visitor();
-            let request = match args.optional_body::<types::UpdateVisitorRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_visitor(args.body::<types::UpdateVisitorRequest>()?);
             let response = request
                 .send_with_response()
                 .await

@@ -114,8 +114,6 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "get_ticket_type" => Some(crate::roundtrip::<types::TicketType>(body)),
         "identify_admin" => Some(crate::roundtrip::<types::AdminWithApp>(body)),
         "jobs_status" => Some(crate::roundtrip::<types::Jobs>(body)),
-        "lis_data_attributes" => Some(crate::roundtrip::<types::DataAttributeList>(body)),
-        "lis_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_activity_logs" => Some(crate::roundtrip::<types::ActivityLogList>(body)),
         "list_admins" => Some(crate::roundtrip::<types::AdminList>(body)),
         "list_all_collections" => Some(crate::roundtrip::<types::CollectionList>(body)),
@@ -142,6 +140,10 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::ContentImportSourcesList>(body))
         }
         "list_conversations" => Some(crate::roundtrip::<types::ConversationList>(body)),
+        "list_data_attributes" => {
+            Some(crate::roundtrip::<types::DataAttributeList>(body))
+        }
+        "list_data_events" => Some(crate::roundtrip::<types::DataEventSummary>(body)),
         "list_external_pages" => Some(crate::roundtrip::<types::ExternalPagesList>(body)),
         "list_help_centers" => Some(crate::roundtrip::<types::HelpCenterList>(body)),
         "list_internal_articles" => {
@@ -422,13 +424,8 @@ pub async fn call(
             let request = client
                 .attach_contact_to_conversation(
                     args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::AttachContactToConversationRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::AttachContactToConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -541,11 +538,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_contact" => {
-            let request = client.create_contact();
-            let request = match args.optional_body::<types::CreateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_contact(args.body::<types::CreateContactRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -576,13 +570,8 @@ pub async fn call(
             let request = client
                 .create_custom_object_instances(
                     args.required::<String>("path", "custom_object_type_identifier")?,
+                    args.body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCustomObjectInstanceRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -601,11 +590,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_data_event" => {
-            let request = client.create_data_event();
-            let request = match args.optional_body::<types::CreateDataEventRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_data_event(args.body::<types::CreateDataEventRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -642,11 +628,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_message" => {
-            let request = client.create_message();
-            let request = match args.optional_body::<types::CreateMessageRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_message(args.body::<types::CreateMessageRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -675,13 +658,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_or_update_company" => {
-            let request = client.create_or_update_company();
-            let request = match args
-                .optional_body::<types::CreateOrUpdateCompanyRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .create_or_update_company(
+                    args.body::<types::CreateOrUpdateCompanyRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -698,11 +678,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "create_tag" => {
-            let request = client.create_tag();
-            let request = match args.optional_body::<types::CreateTagBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client.create_tag(args.body::<types::CreateTagBody>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -739,13 +715,10 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "data_event_summaries" => {
-            let request = client.data_event_summaries();
-            let request = match args
-                .optional_body::<types::CreateDataEventSummariesRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .data_event_summaries(
+                    args.body::<types::CreateDataEventSummariesRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1113,40 +1086,6 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
-        "lis_data_attributes" => {
-            let request = client.lis_data_attributes();
-            let request = match args
-                .optional::<types::LisDataAttributesModel>("query", "model")?
-            {
-                Some(value) => request.model(value),
-                None => request,
-            };
-            let request = match args.optional::<bool>("query", "include_archived")? {
-                Some(value) => request.include_archived(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
-        "lis_data_events" => {
-            let request = client
-                .lis_data_events(
-                    args.required::<types::LisDataEventsFilter>("query", "filter")?,
-                    args.required::<String>("query", "type")?,
-                );
-            let request = match args.optional::<bool>("query", "summary")? {
-                Some(value) => request.summary(value),
-                None => request,
-            };
-            let response = request
-                .send_with_response()
-                .await
-                .map_err(CallFailure::Client)?;
-            Ok(crate::Called::from_parts(response.status(), response.headers()))
-        }
         "list_activity_logs" => {
             let request = client
                 .list_activity_logs(
@@ -1328,6 +1267,40 @@ pub async fn call(
                 .map_err(CallFailure::Client)?;
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
+        "list_data_attributes" => {
+            let request = client.list_data_attributes();
+            let request = match args
+                .optional::<types::ListDataAttributesModel>("query", "model")?
+            {
+                Some(value) => request.model(value),
+                None => request,
+            };
+            let request = match args.optional::<bool>("query", "include_archived")? {
+                Some(value) => request.include_archived(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
+        "list_data_events" => {
+            let request = client
+                .list_data_events(
+                    args.required::<types::ListDataEventsFilter>("query", "filter")?,
+                    args.required::<String>("query", "type")?,
+                );
+            let request = match args.optional::<bool>("query", "summary")? {
+                Some(value) => request.summary(value),
+                None => request,
+            };
+            let response = request
+                .send_with_response()
+                .await
+                .map_err(CallFailure::Client)?;
+            Ok(crate::Called::from_parts(response.status(), response.headers()))
+        }
         "list_external_pages" => {
             let request = client.list_external_pages();
             let response = request
@@ -1495,11 +1468,8 @@ pub async fn call(
             let request = client
                 .manage_conversation(
                     args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::ManageConversationBody>()?,
                 );
-            let request = match args.optional_body::<types::ManageConversationBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -1527,12 +1497,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "redact_conversation" => {
-            let request = client.redact_conversation();
-            let request = match args.optional_body::<types::RedactConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .redact_conversation(args.body::<types::RedactConversationRequest>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1541,12 +1507,10 @@ pub async fn call(
         }
         "reply_conversation" => {
             let request = client
-                .reply_conversation(args.required::<String>("path", "conversation_id")?);
-            let request = match args.optional_body::<types::ReplyConversationRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .reply_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                    args.body::<types::ReplyConversationRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1895,11 +1859,10 @@ pub async fn call(
         }
         "update_article" => {
             let request = client
-                .update_article(args.required::<i64>("path", "article_id")?);
-            let request = match args.optional_body::<types::UpdateArticleRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_article(
+                    args.required::<i64>("path", "article_id")?,
+                    args.body::<types::UpdateArticleRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1908,11 +1871,10 @@ pub async fn call(
         }
         "update_collection" => {
             let request = client
-                .update_collection(args.required::<i64>("path", "collection_id")?);
-            let request = match args.optional_body::<types::UpdateCollectionRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_collection(
+                    args.required::<i64>("path", "collection_id")?,
+                    args.body::<types::UpdateCollectionRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1921,11 +1883,10 @@ pub async fn call(
         }
         "update_company" => {
             let request = client
-                .update_company(args.required::<String>("path", "company_id")?);
-            let request = match args.optional_body::<types::UpdateCompanyRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_company(
+                    args.required::<String>("path", "company_id")?,
+                    args.body::<types::UpdateCompanyRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1934,11 +1895,10 @@ pub async fn call(
         }
         "update_contact" => {
             let request = client
-                .update_contact(args.required::<String>("path", "contact_id")?);
-            let request = match args.optional_body::<types::UpdateContactRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_contact(
+                    args.required::<String>("path", "contact_id")?,
+                    args.body::<types::UpdateContactRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1959,14 +1919,12 @@ pub async fn call(
         }
         "update_conversation" => {
             let request = client
-                .update_conversation(args.required::<i64>("path", "conversation_id")?);
+                .update_conversation(
+                    args.required::<i64>("path", "conversation_id")?,
+                    args.body::<types::UpdateConversationRequest>()?,
+                );
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
-                None => request,
-            };
-            let request = match args.optional_body::<types::UpdateConversationRequest>()?
-            {
-                Some(value) => request.body(value),
                 None => request,
             };
             let response = request
@@ -1979,13 +1937,8 @@ pub async fn call(
             let request = client
                 .update_data_attribute(
                     args.required::<i64>("path", "data_attribute_id")?,
+                    args.body::<types::UpdateDataAttributeRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateDataAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -2008,13 +1961,8 @@ pub async fn call(
             let request = client
                 .update_internal_article(
                     args.required::<i64>("path", "internal_article_id")?,
+                    args.body::<types::UpdateInternalArticleRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateInternalArticleRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -2022,11 +1970,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_ip_allowlist" => {
-            let request = client.update_ip_allowlist();
-            let request = match args.optional_body::<types::IpAllowlist>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client.update_ip_allowlist(args.body::<types::IpAllowlist>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -2047,11 +1991,10 @@ pub async fn call(
         }
         "update_ticket" => {
             let request = client
-                .update_ticket(args.required::<String>("path", "ticket_id")?);
-            let request = match args.optional_body::<types::UpdateTicketBody>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_ticket(
+                    args.required::<String>("path", "ticket_id")?,
+                    args.body::<types::UpdateTicketBody>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2060,11 +2003,10 @@ pub async fn call(
         }
         "update_ticket_type" => {
             let request = client
-                .update_ticket_type(args.required::<String>("path", "ticket_type_id")?);
-            let request = match args.optional_body::<types::UpdateTicketTypeRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+                .update_ticket_type(
+                    args.required::<String>("path", "ticket_type_id")?,
+                    args.body::<types::UpdateTicketTypeRequest>()?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -2076,13 +2018,8 @@ pub async fn call(
                 .update_ticket_type_attribute(
                     args.required::<String>("path", "ticket_type_id")?,
                     args.required::<String>("path", "attribute_id")?,
+                    args.body::<types::UpdateTicketTypeAttributeRequest>()?,
                 );
-            let request = match args
-                .optional_body::<types::UpdateTicketTypeAttributeRequest>()?
-            {
-                Some(value) => request.body(value),
-                None => request,
-            };
             let response = request
                 .send_with_response()
                 .await
@@ -2090,11 +2027,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "update_visitor" => {
-            let request = client.update_visitor();
-            let request = match args.optional_body::<types::UpdateVisitorRequest>()? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            let request = client
+                .update_visitor(args.body::<types::UpdateVisitorRequest>()?);
             let response = request
                 .send_with_response()
                 .await

@@ -1,0 +1,82 @@
+//! The program a new user writes first (issue 9): an EU client, list contacts, search contacts
+//! with two filters, create a contact, update a custom attribute, reply to a conversation as an
+//! admin, create a note and a data event, and handle a 404 and a 429. Compiled by `cargo test`;
+//! run against the `test-util` mock so it needs no network.
+use futures::TryStreamExt;
+use intercom_api::search::{Filter, Query};
+use intercom_api::test_util::{MockApi, MockResponse};
+use intercom_api::v2_14::types::{self, ReplyConversationRequest as Reply};
+use intercom_api::v2_14::Client;
+use intercom_api::Region;
+
+async fn run(client: &Client) -> Result<(), intercom_api::Error> {
+    let mut contacts = client.list_contacts().into_stream();
+    while let Some(contact) = contacts.try_next().await? {
+        println!("{:?}", contact.email);
+    }
+    let query = Query::and([
+        Filter::eq("role", "user"),
+        Filter::gt("created_at", 1_700_000_000),
+    ]);
+    let found = client.search_contacts(query.into()).await?;
+    println!("{:?} found", found.total_count);
+    let new = types::CreateContactRequest {
+        email: Some("a@b.c".into()),
+        ..Default::default()
+    };
+    let contact = client.create_contact(new).await?;
+    let id = contact.id.unwrap_or_default();
+    let attributes = serde_json::json!({"plan": "pro"}).as_object().cloned();
+    let update = types::UpdateContactRequest {
+        custom_attributes: attributes,
+        ..Default::default()
+    };
+    client.update_contact(&id, update).await?;
+    let reply = types::AdminReplyConversationRequest {
+        admin_id: "991267".into(),
+        body: Some("Thanks!".into()),
+        message_type: types::AdminReplyConversationRequestMessageType::Comment,
+        type_: types::AdminReplyConversationRequestType::Admin,
+        ..Default::default()
+    };
+    client
+        .reply_conversation("123", Reply::AdminReplyConversationRequest(reply))
+        .await?;
+    let note = types::CreateNoteBody {
+        body: "Called about billing".into(),
+        ..Default::default()
+    };
+    client.create_note(&id, note).await?;
+    let event = types::CreateDataEventRequest {
+        event_name: Some("upgraded".into()),
+        id: Some(id.clone()),
+        ..Default::default()
+    };
+    client.create_data_event(event).await?;
+    match client.show_contact("no-such-contact").await {
+        Err(error) if error.is_not_found() => eprintln!("not found ({:?})", error.request_id()),
+        Err(error) if error.is_rate_limited() => eprintln!("slow down: {:?}", error),
+        Err(error) => return Err(error),
+        Ok(contact) => println!("{:?}", contact.id),
+    }
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), intercom_api::Error> {
+    // A real program: `Client::builder().token_from_env().region(Region::Eu).build()?`.
+    let configured = Client::builder()
+        .token("token")
+        .region(Region::Eu)
+        .build()?;
+    assert_eq!(
+        configured.transport().base_url(),
+        "https://api.eu.intercom.io"
+    );
+    let mock = MockApi::new();
+    mock.on(
+        "show_contact",
+        MockResponse::error(404, "not_found", "User Not Found"),
+    );
+    run(&mock.client()).await
+}
