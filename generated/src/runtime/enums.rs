@@ -158,6 +158,8 @@ pub(crate) use string_enum;
 
 /// Implements an integer enum's wire value (`value`), `From<i64>`, `Display`, `Serialize`,
 /// `Deserialize`, `Default` (`Unknown(0)`) and [`FromJson`](super::object::FromJson).
+// Not every description has an integer enum (the shipped ones do not).
+#[allow(unused_macros)]
 macro_rules! integer_enum {
     ($name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
         impl $name {
@@ -207,6 +209,7 @@ macro_rules! integer_enum {
     };
 }
 
+#[allow(unused_imports)]
 pub(crate) use integer_enum;
 
 #[cfg(test)]
