@@ -305,6 +305,48 @@ impl NameScope {
     }
 }
 
+/// Cargo features of the generated crate that a resource's feature must not take: the crate's
+/// own (TLS, `tracing`, `test-util`), the shipped version modules' and the features every
+/// generated crate has for its resources.
+const RESERVED_FEATURES: &[&str] = &[
+    "default",
+    "all-resources",
+    "webhooks",
+    "other-schemas",
+    "untagged",
+    "v2_14",
+    "unstable",
+    "preview",
+    "api",
+    "rustls-webpki-roots",
+    "rustls-platform-roots",
+    "native-tls",
+    "tracing",
+    "test-util",
+    "_rustls",
+];
+
+/// The cargo feature of an operation tag (a resource): its words in lowercase ASCII joined by
+/// `-`, `Data Connectors` becomes `data-connectors`. A tag whose name is one of the crate's other features gets a
+/// `-resource` suffix; a tag without a letter or digit is `resource`.
+pub fn feature_name(tag: &str) -> String {
+    // Words as written, lowercased: `WhatsApp` is `whatsapp`, `AI Content` is `ai-content`.
+    let kebab = ascii(tag)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-");
+    if kebab.is_empty() {
+        return "resource".to_owned();
+    }
+    if RESERVED_FEATURES.contains(&kebab.as_str()) {
+        format!("{kebab}-resource")
+    } else {
+        kebab
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,47 +450,5 @@ mod tests {
                 proptest::prop_assert!(seen.insert(name));
             }
         }
-    }
-}
-
-/// Cargo features of the generated crate that a resource's feature must not take: the crate's
-/// own (TLS, `tracing`, `test-util`), the shipped version modules' and the features every
-/// generated crate has for its resources.
-const RESERVED_FEATURES: &[&str] = &[
-    "default",
-    "all-resources",
-    "webhooks",
-    "other-schemas",
-    "untagged",
-    "v2_14",
-    "unstable",
-    "preview",
-    "api",
-    "rustls-webpki-roots",
-    "rustls-platform-roots",
-    "native-tls",
-    "tracing",
-    "test-util",
-    "_rustls",
-];
-
-/// The cargo feature of an operation tag (a resource): its words in lowercase ASCII joined by
-/// `-`, `Data Connectors` becomes `data-connectors`. A tag whose name is one of the crate's other features gets a
-/// `-resource` suffix; a tag without a letter or digit is `resource`.
-pub fn feature_name(tag: &str) -> String {
-    // Words as written, lowercased: `WhatsApp` is `whatsapp`, `AI Content` is `ai-content`.
-    let kebab = ascii(tag)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>()
-        .join("-");
-    if kebab.is_empty() {
-        return "resource".to_owned();
-    }
-    if RESERVED_FEATURES.contains(&kebab.as_str()) {
-        format!("{kebab}-resource")
-    } else {
-        kebab
     }
 }
