@@ -16,6 +16,8 @@ const CONTACTS: usize = 20_000;
 
 /// Derive-only types of the example's shape: exact field types, unknown keys ignored, no
 /// leniency. What a minimal hand-written client would use.
+// The fields are decoded to be timed, never read.
+#[allow(dead_code)]
 mod strict {
     use serde::Deserialize;
 
