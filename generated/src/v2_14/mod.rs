@@ -1087,6 +1087,7 @@ impl Client {
     pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
         operations::ListDataAttributes::new(self)
     }
+    #[cfg(feature = "data-attributes")]
     /// The upstream name of [`Client::list_data_attributes`].
     #[deprecated(
         note = "renamed to `list_data_attributes` (the upstream name is a typo)"
@@ -1117,6 +1118,7 @@ impl Client {
     ) -> operations::ListDataEvents<'_> {
         operations::ListDataEvents::new(self, filter, type_.into())
     }
+    #[cfg(feature = "data-events")]
     /// The upstream name of [`Client::list_data_events`].
     #[deprecated(note = "renamed to `list_data_events` (the upstream name is a typo)")]
     pub fn lis_data_events(

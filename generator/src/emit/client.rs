@@ -14,9 +14,7 @@ use quote::quote;
 pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
     let version = &api.version;
     let methods = api.operations.iter().map(|op| {
-        let cfg = cfg_features(&op.resources);
-        let method = client_method(op);
-        quote!(#cfg #method)
+        client_method(op)
     });
     let module_doc = format!(" {version_doc}");
     quote! {
@@ -118,12 +116,15 @@ fn client_method(op: &Operation) -> TokenStream {
         stream_doc.as_deref(),
     ]);
     let args: Vec<TokenStream> = args.collect();
+    // Each method (and its alias) is compiled with its resource's feature.
+    let cfg = cfg_features(&op.resources);
     let alias = op.renamed_from.as_ref().map(|old| {
         let old = ident(old);
         let names = required.iter().map(|input| ident(&input.name));
         let note = format!("renamed to `{}` (the upstream name is a typo)", op.name);
         let doc = format!(" The upstream name of [`Client::{}`].", op.name);
         quote! {
+            #cfg
             #[doc = #doc]
             #[deprecated(note = #note)]
             pub fn #old(&self, #(#args),*) -> operations::#builder<'_> {
@@ -132,6 +133,7 @@ fn client_method(op: &Operation) -> TokenStream {
         }
     });
     quote! {
+        #cfg
         #docs
         pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
             operations::#builder::new(self, #(#values),*)
