@@ -13,7 +13,7 @@ use quote::quote;
 /// The version module's root: the version constant and the `Client` with one method per operation.
 pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
     let version = &api.version;
-    let methods = api.operations.iter().map(|op| client_method(op));
+    let methods = api.operations.iter().map(client_method);
     let module_doc = format!(" {version_doc}");
     quote! {
         #![doc = #module_doc]
