@@ -10,35 +10,36 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A string field that also accepts numbers and booleans (kept as their JSON text).
 pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    deserializer.deserialize_any(StringVisitor)
+    deserializer.deserialize_any(Lenient::<String>::new())
 }
 
 /// An optional string field; `null` is `None`.
 pub fn opt_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    deserializer.deserialize_option(OptionVisitor(StringVisitor))
+    deserializer.deserialize_option(OptionVisitor::<String>::new())
 }
 
 /// An integer field that also accepts integer-valued floats and numeric strings.
 pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-    deserializer.deserialize_any(IntegerVisitor)
+    deserializer.deserialize_any(Lenient::<i64>::new())
 }
 
 /// An optional integer field; `null` (and an empty string) is `None`.
 pub fn opt_integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    deserializer.deserialize_option(OptionVisitor(IntegerVisitor))
+    deserializer.deserialize_option(OptionVisitor::<i64>::new())
 }
 
 /// A number field that also accepts numeric strings.
 pub fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
-    deserializer.deserialize_any(NumberVisitor)
+    deserializer.deserialize_any(Lenient::<f64>::new())
 }
 
 /// An optional number field; `null` (and an empty string) is `None`.
 pub fn opt_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
-    deserializer.deserialize_option(OptionVisitor(NumberVisitor))
+    deserializer.deserialize_option(OptionVisitor::<f64>::new())
 }
 
 /// A map of strings whose values may also be numbers or booleans (kept as their JSON text);
@@ -74,119 +75,196 @@ impl<'de> Deserialize<'de> for LenientString {
     }
 }
 
-#[derive(Clone, Copy)]
-struct StringVisitor;
+/// A scalar field type and its lenient conversions: which JSON scalars it takes, and as what.
+/// `None` refuses the value. The one statement of these rules, for the functions here and for
+/// [`object`](super::object).
+pub(crate) trait Scalar: Sized {
+    /// What the type takes, for error messages.
+    const EXPECTING: &'static str;
 
-impl<'de> Visitor<'de> for StringVisitor {
-    type Value = String;
+    /// Whether an empty string is "no value" for an optional field (it is not for strings).
+    const EMPTY_IS_NONE: bool;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string (or a number or boolean)")
+    fn from_str(value: &str) -> Option<Self>;
+
+    fn from_string(value: String) -> Result<Self, String> {
+        Self::from_str(&value).ok_or(value)
     }
 
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<String, E> {
-        Ok(value.to_owned())
+    fn from_i64(value: i64) -> Option<Self>;
+
+    fn from_u64(value: u64) -> Option<Self>;
+
+    fn from_f64(value: f64) -> Option<Self>;
+
+    fn from_bool(value: bool) -> Option<Self>;
+}
+
+/// Numbers and booleans are kept as their JSON text.
+impl Scalar for String {
+    const EXPECTING: &'static str = "a string (or a number or boolean)";
+    const EMPTY_IS_NONE: bool = false;
+
+    fn from_str(value: &str) -> Option<Self> {
+        Some(value.to_owned())
     }
 
-    fn visit_string<E: de::Error>(self, value: String) -> Result<String, E> {
+    fn from_string(value: String) -> Result<Self, String> {
         Ok(value)
     }
 
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<String, E> {
-        Ok(value.to_string())
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value.to_string())
     }
 
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<String, E> {
-        Ok(value.to_string())
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value.to_string())
     }
 
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<String, E> {
-        Ok(value.to_string())
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(value.to_string())
     }
 
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<String, E> {
-        Ok(value.to_string())
-    }
-}
-
-#[derive(Clone, Copy)]
-struct IntegerVisitor;
-
-impl<'de> Visitor<'de> for IntegerVisitor {
-    type Value = i64;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an integer (or an integer-valued number or string)")
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<i64, E> {
-        Ok(value)
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<i64, E> {
-        i64::try_from(value).map_err(|_| E::custom(format!("integer {value} is out of range")))
-    }
-
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<i64, E> {
-        // Only whole numbers within range; anything else is a real type error.
-        if value.fract() == 0.0 && value.abs() < 9.0e15 {
-            Ok(value as i64)
-        } else {
-            Err(E::invalid_type(de::Unexpected::Float(value), &self))
-        }
-    }
-
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<i64, E> {
-        value
-            .trim()
-            .parse()
-            .map_err(|_| E::invalid_type(de::Unexpected::Str(value), &self))
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(value.to_string())
     }
 }
 
-#[derive(Clone, Copy)]
-struct NumberVisitor;
+/// Integer-valued floats and numeric strings are integers.
+impl Scalar for i64 {
+    const EXPECTING: &'static str = "an integer (or an integer-valued number or string)";
+    const EMPTY_IS_NONE: bool = true;
 
-impl<'de> Visitor<'de> for NumberVisitor {
-    type Value = f64;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a number (or a numeric string)")
+    fn from_str(value: &str) -> Option<Self> {
+        value.trim().parse().ok()
     }
 
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<f64, E> {
-        Ok(value as f64)
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value)
     }
 
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<f64, E> {
-        Ok(value as f64)
+    fn from_u64(value: u64) -> Option<Self> {
+        i64::try_from(value).ok()
     }
 
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<f64, E> {
-        Ok(value)
+    fn from_f64(value: f64) -> Option<Self> {
+        (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
     }
 
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<f64, E> {
-        value
-            .trim()
-            .parse()
-            .map_err(|_| E::invalid_type(de::Unexpected::Str(value), &self))
+    fn from_bool(_: bool) -> Option<Self> {
+        None
     }
 }
 
-/// Wraps a scalar visitor for an optional field: `null`, absence and an empty string
-/// (for non-string types) are `None`.
-struct OptionVisitor<V>(V);
+/// Numeric strings are numbers.
+impl Scalar for f64 {
+    const EXPECTING: &'static str = "a number (or a numeric string)";
+    const EMPTY_IS_NONE: bool = true;
 
-impl<'de, V> Visitor<'de> for OptionVisitor<V>
-where
-    V: Visitor<'de> + Copy,
-    V::Value: EmptyAsNone,
-{
-    type Value = Option<V::Value>;
+    fn from_str(value: &str) -> Option<Self> {
+        value.trim().parse().ok()
+    }
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value as f64)
+    }
+
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value as f64)
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(value)
+    }
+
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+}
+
+impl Scalar for bool {
+    const EXPECTING: &'static str = "a boolean";
+    const EMPTY_IS_NONE: bool = true;
+
+    fn from_str(_: &str) -> Option<Self> {
+        None
+    }
+
+    fn from_i64(_: i64) -> Option<Self> {
+        None
+    }
+
+    fn from_u64(_: u64) -> Option<Self> {
+        None
+    }
+
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(value)
+    }
+}
+
+/// Reads a scalar by its [`Scalar`] conversions; what they refuse is an error.
+struct Lenient<T>(PhantomData<T>);
+
+impl<T> Lenient<T> {
+    fn new() -> Self {
+        Lenient(PhantomData)
+    }
+}
+
+impl<'de, T: Scalar> Visitor<'de> for Lenient<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)?;
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<T, E> {
+        T::from_bool(value).ok_or_else(|| E::invalid_type(de::Unexpected::Bool(value), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<T, E> {
+        T::from_i64(value).ok_or_else(|| E::invalid_type(de::Unexpected::Signed(value), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<T, E> {
+        // Every scalar read here takes integers: refusing one means it is out of range.
+        T::from_u64(value).ok_or_else(|| E::custom(format!("integer {value} is out of range")))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<T, E> {
+        // Only whole numbers within range are integers; anything else is a real type error.
+        T::from_f64(value).ok_or_else(|| E::invalid_type(de::Unexpected::Float(value), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        T::from_str(value).ok_or_else(|| E::invalid_type(de::Unexpected::Str(value), &self))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<T, E> {
+        T::from_string(value).map_err(|value| E::invalid_type(de::Unexpected::Str(&value), &self))
+    }
+}
+
+/// Wraps [`Lenient`] for an optional field: `null`, absence and an empty string (for
+/// non-string types) are `None`.
+struct OptionVisitor<T>(PhantomData<T>);
+
+impl<T> OptionVisitor<T> {
+    fn new() -> Self {
+        OptionVisitor(PhantomData)
+    }
+}
+
+impl<'de, T: Scalar> Visitor<'de> for OptionVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)?;
         f.write_str(" or null")
     }
 
@@ -203,10 +281,10 @@ where
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        if value.is_empty() && V::Value::EMPTY_IS_NONE {
+        if value.is_empty() && T::EMPTY_IS_NONE {
             return Ok(None);
         }
-        self.0.visit_str(value).map(Some)
+        Lenient::<T>::new().visit_str(value).map(Some)
     }
 
     fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
@@ -214,37 +292,20 @@ where
     }
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
-        self.0.visit_i64(value).map(Some)
+        Lenient::<T>::new().visit_i64(value).map(Some)
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
-        self.0.visit_u64(value).map(Some)
+        Lenient::<T>::new().visit_u64(value).map(Some)
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
-        self.0.visit_f64(value).map(Some)
+        Lenient::<T>::new().visit_f64(value).map(Some)
     }
 
     fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
-        self.0.visit_bool(value).map(Some)
+        Lenient::<T>::new().visit_bool(value).map(Some)
     }
-}
-
-/// Whether an empty string means "no value" for a scalar type (it does not for strings).
-trait EmptyAsNone {
-    const EMPTY_IS_NONE: bool;
-}
-
-impl EmptyAsNone for String {
-    const EMPTY_IS_NONE: bool = false;
-}
-
-impl EmptyAsNone for i64 {
-    const EMPTY_IS_NONE: bool = true;
-}
-
-impl EmptyAsNone for f64 {
-    const EMPTY_IS_NONE: bool = true;
 }
 
 #[cfg(test)]

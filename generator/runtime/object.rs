@@ -29,6 +29,8 @@ use serde::de::{
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use super::lenient::Scalar;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -358,131 +360,9 @@ macro_rules! misfits {
 
 pub(crate) use misfits;
 
-/// A scalar field type and its lenient conversions (see [`lenient`](super::lenient)): which
-/// JSON scalars it takes, and as what. `None` is a misfit.
-trait Scalar: Sized {
-    const EXPECTING: &'static str;
-
-    fn from_str(value: &str) -> Option<Self>;
-
-    fn from_string(value: String) -> Result<Self, String> {
-        Self::from_str(&value).ok_or(value)
-    }
-
-    fn from_i64(value: i64) -> Option<Self>;
-
-    fn from_u64(value: u64) -> Option<Self>;
-
-    fn from_f64(value: f64) -> Option<Self>;
-
-    fn from_bool(value: bool) -> Option<Self>;
-}
-
-/// Numbers and booleans are kept as their JSON text.
-impl Scalar for String {
-    const EXPECTING: &'static str = "a string";
-
-    fn from_str(value: &str) -> Option<Self> {
-        Some(value.to_owned())
-    }
-
-    fn from_string(value: String) -> Result<Self, String> {
-        Ok(value)
-    }
-
-    fn from_i64(value: i64) -> Option<Self> {
-        Some(value.to_string())
-    }
-
-    fn from_u64(value: u64) -> Option<Self> {
-        Some(value.to_string())
-    }
-
-    fn from_f64(value: f64) -> Option<Self> {
-        Some(value.to_string())
-    }
-
-    fn from_bool(value: bool) -> Option<Self> {
-        Some(value.to_string())
-    }
-}
-
-/// Integer-valued floats and numeric strings are integers.
-impl Scalar for i64 {
-    const EXPECTING: &'static str = "an integer";
-
-    fn from_str(value: &str) -> Option<Self> {
-        value.trim().parse().ok()
-    }
-
-    fn from_i64(value: i64) -> Option<Self> {
-        Some(value)
-    }
-
-    fn from_u64(value: u64) -> Option<Self> {
-        i64::try_from(value).ok()
-    }
-
-    fn from_f64(value: f64) -> Option<Self> {
-        (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
-    }
-
-    fn from_bool(_: bool) -> Option<Self> {
-        None
-    }
-}
-
-/// Numeric strings are numbers.
-impl Scalar for f64 {
-    const EXPECTING: &'static str = "a number";
-
-    fn from_str(value: &str) -> Option<Self> {
-        value.trim().parse().ok()
-    }
-
-    fn from_i64(value: i64) -> Option<Self> {
-        Some(value as f64)
-    }
-
-    fn from_u64(value: u64) -> Option<Self> {
-        Some(value as f64)
-    }
-
-    fn from_f64(value: f64) -> Option<Self> {
-        Some(value)
-    }
-
-    fn from_bool(_: bool) -> Option<Self> {
-        None
-    }
-}
-
-impl Scalar for bool {
-    const EXPECTING: &'static str = "a boolean";
-
-    fn from_str(_: &str) -> Option<Self> {
-        None
-    }
-
-    fn from_i64(_: i64) -> Option<Self> {
-        None
-    }
-
-    fn from_u64(_: u64) -> Option<Self> {
-        None
-    }
-
-    fn from_f64(_: f64) -> Option<Self> {
-        None
-    }
-
-    fn from_bool(value: bool) -> Option<Self> {
-        Some(value)
-    }
-}
-
 struct ScalarVisitor<T>(PhantomData<T>);
 
+/// Reads a scalar by the lenient conversions of [`Scalar`]; what they refuse is a misfit.
 impl<'de, T: Scalar> Visitor<'de> for ScalarVisitor<T> {
     type Value = Read<T>;
 
@@ -653,15 +533,19 @@ fn error(message: String) -> serde_json::Error {
 }
 
 fn mismatch(value: &Value, expected: &str) -> serde_json::Error {
-    let found = match value {
+    error(format!("expected {expected}, found {}", json_kind(value)))
+}
+
+/// What kind of JSON a value is, for messages ("a string", "an object").
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    };
-    error(format!("expected {expected}, found {found}"))
+    }
 }
 
 /// A generated struct, as [`ObjectVisitor`] reads it: property by property, into a default.

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::body::{Multipart, Upload};
 use super::error::Error;
+use super::object::json_kind;
 use super::retry::RetryPolicy;
 use super::style::{self, Style};
 
@@ -392,17 +393,6 @@ fn push_query_value(query: &mut Vec<(String, String)>, name: &str, value: Value)
             }
         }
         other => query.push((name.to_owned(), other.to_string())),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
